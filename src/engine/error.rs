@@ -1,0 +1,68 @@
+//! What can go wrong talking to a server, worded for the person who reads it.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use crate::protocol::command::CommandError;
+use crate::protocol::reply::{Reply, ReplyError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum FtpError {
+    #[error("could not find the host {host}: {reason}")]
+    Resolve { host: String, reason: String },
+    #[error("{addr} refused the connection (is an FTP server running there?)")]
+    Refused { addr: SocketAddr },
+    #[error("could not connect to {addr}: {source}")]
+    Connect {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("timed out after {} s {doing}", .after.as_secs())]
+    Timeout { doing: String, after: Duration },
+    #[error("the server closed the connection {doing}")]
+    Closed { doing: String },
+    /// A negative reply (or an unexpected one): shown as the server worded it,
+    /// e.g. `530 Login incorrect.`
+    #[error("{0}")]
+    Reply(Box<Reply>),
+    #[error(transparent)]
+    Garbled(#[from] ReplyError),
+    #[error("{0}")]
+    Protocol(String),
+    #[error("{doing}: {source}")]
+    Io {
+        doing: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Command(#[from] CommandError),
+}
+
+impl FtpError {
+    pub fn reply(reply: Reply) -> Self {
+        Self::Reply(Box::new(reply))
+    }
+
+    pub fn reply_code(&self) -> Option<u16> {
+        match self {
+            Self::Reply(reply) => Some(reply.code),
+            _ => None,
+        }
+    }
+
+    /// After a fatal error the control connection is gone or out of step and must be dropped;
+    /// after any other (a refused command), the session goes on.
+    pub fn is_fatal(&self) -> bool {
+        match self {
+            Self::Reply(reply) => reply.code == 421,
+            Self::Command(_) => false,
+            _ => true,
+        }
+    }
+
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Self::Timeout { .. })
+    }
+}
+
+pub type FtpResult<T> = Result<T, FtpError>;

@@ -1,0 +1,147 @@
+//! What the engine tells its faces.
+
+use chrono::{DateTime, Local};
+
+use super::error::FtpError;
+use crate::protocol::features::Features;
+use crate::protocol::listing::Listing;
+use crate::protocol::path::RemotePath;
+
+#[derive(Debug, Clone)]
+pub enum Event {
+    Connecting {
+        host: String,
+        port: u16,
+    },
+    Connected(Box<ServerInfo>),
+    Log(LogLine),
+    /// The current folder of the browsing session and what is in it.
+    Listing(Box<DirListing>),
+    /// A command was refused; the session goes on.
+    CommandFailed {
+        what: String,
+        failure: Failure,
+    },
+    /// The browsing session ended: `reason` is `None` when the user asked for it.
+    Disconnected {
+        reason: Option<Failure>,
+    },
+}
+
+/// What kind of thing went wrong, for exit codes and icons; the message says the rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The host could not be found or reached.
+    Connect,
+    Timeout,
+    /// The server refused the user name or password.
+    Login,
+    /// The server refused a command (no such folder, permission denied...).
+    Remote,
+    /// The connection broke, or the server said something that makes no sense.
+    Protocol,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
+    /// The server's reply code, when a reply was the cause.
+    pub code: Option<u16>,
+}
+
+impl Failure {
+    pub fn new(kind: FailureKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            code: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<&FtpError> for Failure {
+    fn from(error: &FtpError) -> Self {
+        let kind = match error {
+            FtpError::Resolve { .. } | FtpError::Refused { .. } | FtpError::Connect { .. } => {
+                FailureKind::Connect
+            }
+            FtpError::Timeout { .. } => FailureKind::Timeout,
+            FtpError::Reply(reply) if reply.code == 530 => FailureKind::Login,
+            FtpError::Reply(reply) if reply.code != 421 => FailureKind::Remote,
+            FtpError::Command(_) => FailureKind::Remote,
+            _ => FailureKind::Protocol,
+        };
+        Self {
+            kind,
+            message: error.to_string(),
+            code: error.reply_code(),
+        }
+    }
+}
+
+/// What the server said about itself: the welcome-banner view.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub host: String,
+    pub port: u16,
+    /// The 220 greeting, every line, without the reply codes.
+    pub greeting: Vec<String>,
+    /// The text of the 230 reply to the login.
+    pub login_message: Vec<String>,
+    /// The SYST reply text, when the server answers it.
+    pub system: Option<String>,
+    pub features: Features,
+    pub cwd: RemotePath,
+}
+
+#[derive(Debug, Clone)]
+pub struct DirListing {
+    pub path: RemotePath,
+    pub listing: Listing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogKind {
+    /// Ferry's own account of what it does.
+    Status,
+    /// A command line sent (passwords already masked).
+    Command,
+    /// A reply line received.
+    Reply,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub time: DateTime<Local>,
+    pub kind: LogKind,
+    pub text: String,
+}
+
+impl LogLine {
+    pub fn now(kind: LogKind, text: impl Into<String>) -> Self {
+        Self {
+            time: Local::now(),
+            kind,
+            text: text.into(),
+        }
+    }
+
+    /// `21:04:05 > PASS ****`, the form used when the log is copied or printed.
+    pub fn to_text(&self) -> String {
+        let arrow = match self.kind {
+            LogKind::Status => "*",
+            LogKind::Command => ">",
+            LogKind::Reply => "<",
+            LogKind::Error => "!",
+        };
+        format!("{} {arrow} {}", self.time.format("%H:%M:%S"), self.text)
+    }
+}

@@ -1,0 +1,153 @@
+//! The engine: a tokio runtime on its own thread that owns every connection. Faces talk to it
+//! only through an [`EngineHandle`] (commands in) and an [`EventReceiver`] (events out); it knows
+//! nothing of egui or terminals.
+
+mod browser;
+pub mod command;
+mod control;
+mod data;
+pub mod error;
+pub mod event;
+mod session;
+
+use std::sync::Arc;
+use std::sync::mpsc as std_mpsc;
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+pub use command::{Command, ConnectRequest, DataMode, DirTarget, Login, Timeouts};
+pub use error::FtpError;
+pub use event::{DirListing, Event, Failure, FailureKind, LogKind, LogLine, ServerInfo};
+
+/// Called after the engine sends events: the GUI passes `request_repaint`.
+pub type Notify = Arc<dyn Fn() + Send + Sync>;
+
+pub type EventReceiver = std_mpsc::Receiver<Event>;
+
+/// Where the engine's events go.
+#[derive(Clone)]
+pub(crate) struct EventSink {
+    events: std_mpsc::Sender<Event>,
+    notify: Option<Notify>,
+}
+
+impl EventSink {
+    pub fn send(&self, event: Event) {
+        // A face that has gone away no longer needs to hear anything.
+        let _ = self.events.send(event);
+        if let Some(notify) = &self.notify {
+            notify();
+        }
+    }
+
+    pub fn log(&self, kind: LogKind, text: impl Into<String>) {
+        self.send(Event::Log(LogLine::now(kind, text)));
+    }
+}
+
+/// Sends commands to the engine. When the last handle is dropped the engine closes every
+/// connection and its thread ends.
+#[derive(Clone)]
+pub struct EngineHandle {
+    commands: mpsc::UnboundedSender<Command>,
+}
+
+impl EngineHandle {
+    pub fn send(&self, command: Command) {
+        // Only fails when the engine has stopped, which only happens after every handle is gone.
+        let _ = self.commands.send(command);
+    }
+}
+
+pub struct Engine;
+
+impl Engine {
+    /// Starts the engine thread.
+    pub fn start(notify: Option<Notify>) -> std::io::Result<(EngineHandle, EventReceiver)> {
+        let (command_tx, command_rx) = mpsc::unbounded_channel();
+        let (event_tx, event_rx) = std_mpsc::channel();
+        let sink = EventSink {
+            events: event_tx,
+            notify,
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("ferry-engine")
+            .enable_all()
+            .build()?;
+        std::thread::Builder::new()
+            .name("ferry-engine-main".into())
+            .spawn(move || {
+                runtime.block_on(run(command_rx, sink));
+                // Don't wait for a DNS lookup stuck in the blocking pool.
+                runtime.shutdown_background();
+            })?;
+        Ok((
+            EngineHandle {
+                commands: command_tx,
+            },
+            event_rx,
+        ))
+    }
+}
+
+/// The browsing session now running, and the way to reach it.
+struct Browser {
+    commands: mpsc::UnboundedSender<browser::BrowseCommand>,
+    task: JoinHandle<()>,
+}
+
+impl Browser {
+    /// Stops the session at once (mid-connect included) and waits until it can send nothing more,
+    /// so that the `Disconnected` that follows is the last word about it.
+    async fn stop(self) {
+        self.task.abort();
+        let _ = self.task.await;
+    }
+}
+
+async fn run(mut commands: mpsc::UnboundedReceiver<Command>, sink: EventSink) {
+    let mut browser: Option<Browser> = None;
+    while let Some(command) = commands.recv().await {
+        // A session that ended on its own (an error) has already said so.
+        if browser.as_ref().is_some_and(|b| b.task.is_finished()) {
+            browser = None;
+        }
+        match command {
+            Command::Connect(request) => {
+                if let Some(old) = browser.take() {
+                    old.stop().await;
+                    sink.send(Event::Disconnected { reason: None });
+                }
+                let (tx, rx) = mpsc::unbounded_channel();
+                let task = tokio::spawn(browser::run(request, rx, sink.clone()));
+                browser = Some(Browser { commands: tx, task });
+            }
+            Command::Disconnect => {
+                if let Some(old) = browser.take() {
+                    old.stop().await;
+                    sink.log(LogKind::Status, "Disconnected");
+                    sink.send(Event::Disconnected { reason: None });
+                }
+            }
+            Command::ChangeDir(target) => {
+                forward(&browser, &sink, browser::BrowseCommand::ChangeDir(target))
+            }
+            Command::Refresh => forward(&browser, &sink, browser::BrowseCommand::Refresh),
+        }
+    }
+    if let Some(old) = browser.take() {
+        old.stop().await;
+    }
+}
+
+fn forward(browser: &Option<Browser>, sink: &EventSink, command: browser::BrowseCommand) {
+    match browser {
+        Some(browser) if browser.commands.send(command).is_ok() => {}
+        _ => sink.send(Event::CommandFailed {
+            what: "browse".into(),
+            failure: Failure::new(FailureKind::Protocol, "not connected"),
+        }),
+    }
+}

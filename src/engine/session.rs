@@ -1,0 +1,243 @@
+//! A logged-in control connection and what the server told us about itself.
+
+use chrono::Local;
+
+use super::EventSink;
+use super::command::{ConnectRequest, DataMode, DirTarget, Login};
+use super::control::Control;
+use super::data::{self, DataStart, DataSupport};
+use super::error::{FtpError, FtpResult};
+use super::event::{LogKind, ServerInfo};
+use crate::protocol::command::CommandLine;
+use crate::protocol::features::Features;
+use crate::protocol::listing::{Listing, ListingContext, ListingFormat, parse_listing};
+use crate::protocol::path::{RemotePath, parse_pwd_reply};
+use crate::protocol::reply::Reply;
+
+/// The password sent for anonymous logins, as FileZilla and most browsers do.
+const ANONYMOUS_PASSWORD: &str = "anonymous@example.com";
+
+/// A listing bigger than this is refused rather than held in memory.
+const MAX_LISTING_BYTES: usize = 512 * 1024 * 1024;
+
+/// How many unreadable listing lines are copied into the message log.
+const UNPARSED_LINES_LOGGED: usize = 20;
+
+pub(crate) struct Session {
+    control: Control,
+    data_mode: DataMode,
+    data_support: DataSupport,
+    features: Features,
+    system: Option<String>,
+    binary_type_set: bool,
+    cwd: RemotePath,
+}
+
+impl Session {
+    /// Connects, reads the greeting, logs in, and asks SYST, FEAT and PWD.
+    pub async fn connect(
+        request: &ConnectRequest,
+        sink: EventSink,
+    ) -> FtpResult<(Self, ServerInfo)> {
+        let timeouts = request.timeouts;
+        let mut control = Control::connect(
+            &request.host,
+            request.port,
+            timeouts.connect,
+            timeouts.command,
+            sink,
+        )
+        .await?;
+        let greeting = control
+            .read_reply_within("the server's greeting", timeouts.connect)
+            .await?;
+        if greeting.code != 220 {
+            return Err(FtpError::reply(greeting));
+        }
+        control
+            .sink()
+            .log(LogKind::Status, "Connected, logging in...".to_owned());
+        let login_reply = login(&mut control, &request.login).await?;
+
+        let system = match control.execute(&CommandLine::bare("SYST")).await? {
+            reply if reply.code == 215 => Some(reply.text().trim().to_owned()),
+            _ => None,
+        };
+        let feat_reply = control.execute(&CommandLine::bare("FEAT")).await?;
+        let features = Features::from_reply(&feat_reply);
+        if features.utf8() {
+            // Some servers only send UTF-8 names after this; the reply doesn't matter.
+            control
+                .execute(&CommandLine::with_text("OPTS", "UTF8 ON")?)
+                .await?;
+        }
+        let mut session = Session {
+            control,
+            data_mode: request.data_mode,
+            data_support: DataSupport::default(),
+            features,
+            system,
+            binary_type_set: false,
+            cwd: RemotePath::root(),
+        };
+        session.cwd = session.pwd().await?;
+        let info = ServerInfo {
+            host: request.host.clone(),
+            port: request.port,
+            greeting: greeting.text_lines(),
+            login_message: login_reply.text_lines(),
+            system: session.system.clone(),
+            features: session.features.clone(),
+            cwd: session.cwd.clone(),
+        };
+        Ok((session, info))
+    }
+
+    pub fn cwd(&self) -> &RemotePath {
+        &self.cwd
+    }
+
+    async fn pwd(&mut self) -> FtpResult<RemotePath> {
+        let reply = self
+            .control
+            .expect_completion(&CommandLine::bare("PWD"))
+            .await?;
+        parse_pwd_reply(&reply).ok_or_else(|| {
+            FtpError::Protocol(format!(
+                "could not read the folder in the PWD reply: {}",
+                reply.summary()
+            ))
+        })
+    }
+
+    /// Enters a folder and returns where the server says we are now.
+    pub async fn change_dir(&mut self, target: &DirTarget) -> FtpResult<RemotePath> {
+        let command = match target {
+            DirTarget::Path(path) => CommandLine::with_arg("CWD", path.as_bytes())?,
+            DirTarget::Child(name) => CommandLine::with_arg("CWD", &name.raw)?,
+            DirTarget::Parent => CommandLine::bare("CDUP"),
+        };
+        let reply = self.control.execute(&command).await?;
+        if !reply.is_completion() {
+            // CDUP is optional in RFC 959; `CWD ..` means the same on every server that has it.
+            if *target == DirTarget::Parent && matches!(reply.code, 500 | 502) {
+                self.control
+                    .expect_completion(&CommandLine::with_text("CWD", "..")?)
+                    .await?;
+            } else {
+                return Err(FtpError::reply(reply));
+            }
+        }
+        self.cwd = self.pwd().await?;
+        Ok(self.cwd.clone())
+    }
+
+    /// Lists the current folder with MLSD when the server offers it, otherwise LIST.
+    pub async fn list_current(&mut self) -> FtpResult<Listing> {
+        self.ensure_binary().await?;
+        let (command, format) = if self.features.mlsd() {
+            (CommandLine::bare("MLSD"), ListingFormat::Mlsd)
+        } else {
+            (CommandLine::bare("LIST"), ListingFormat::List)
+        };
+        let start = data::start_data_command(
+            &mut self.control,
+            &mut self.data_support,
+            self.data_mode,
+            &command,
+        )
+        .await?;
+        let bytes = match start {
+            DataStart::Done(reply) if reply.is_completion() => Vec::new(),
+            DataStart::Done(reply) => return Err(FtpError::reply(reply)),
+            DataStart::Open(mut stream) => {
+                let read =
+                    data::read_all(&mut stream, self.control.reply_timeout(), MAX_LISTING_BYTES)
+                        .await;
+                drop(stream);
+                let bytes = read?;
+                let done = self.control.read_reply("the end of the listing").await?;
+                if !done.is_completion() {
+                    return Err(FtpError::reply(done));
+                }
+                bytes
+            }
+        };
+        let mut context = ListingContext::new(format, Local::now().naive_local());
+        context.system = self.system.clone();
+        let listing = parse_listing(&bytes, &context);
+        self.log_listing_summary(&listing);
+        Ok(listing)
+    }
+
+    fn log_listing_summary(&self, listing: &Listing) {
+        let sink = self.control.sink();
+        sink.log(
+            LogKind::Status,
+            format!(
+                "Listed {}: {} entries",
+                self.cwd.display(),
+                listing.entries.len()
+            ),
+        );
+        for line in listing.unparsed.iter().take(UNPARSED_LINES_LOGGED) {
+            sink.log(
+                LogKind::Error,
+                format!(
+                    "Could not read listing line: {}",
+                    String::from_utf8_lossy(line)
+                ),
+            );
+        }
+        if listing.unparsed.len() > UNPARSED_LINES_LOGGED {
+            sink.log(
+                LogKind::Error,
+                format!(
+                    "... and {} more unreadable lines",
+                    listing.unparsed.len() - UNPARSED_LINES_LOGGED
+                ),
+            );
+        }
+    }
+
+    async fn ensure_binary(&mut self) -> FtpResult<()> {
+        if !self.binary_type_set {
+            self.control
+                .expect_completion(&CommandLine::with_text("TYPE", "I")?)
+                .await?;
+            self.binary_type_set = true;
+        }
+        Ok(())
+    }
+
+    pub async fn quit(self) {
+        self.control.quit().await;
+    }
+}
+
+/// USER, then PASS when asked. Returns the 230 reply.
+async fn login(control: &mut Control, login: &Login) -> FtpResult<Reply> {
+    let user = CommandLine::with_text("USER", login.user())?;
+    let reply = control.execute(&user).await?;
+    let reply = match reply.code {
+        230 => return Ok(reply),
+        331 => {
+            let password = match login {
+                Login::Anonymous => ANONYMOUS_PASSWORD,
+                Login::Normal { password, .. } => password.expose(),
+            };
+            control
+                .execute(&CommandLine::with_text("PASS", password)?)
+                .await?
+        }
+        _ => return Err(FtpError::reply(reply)),
+    };
+    match reply.code {
+        230 | 202 => Ok(reply),
+        332 => Err(FtpError::Protocol(format!(
+            "the server asks for an account (ACCT), which Ferry does not support: {}",
+            reply.summary()
+        ))),
+        _ => Err(FtpError::reply(reply)),
+    }
+}

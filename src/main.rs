@@ -1,0 +1,94 @@
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand};
+
+use ferry::cli::{self, CliOptions};
+use ferry::engine::{DataMode, Timeouts};
+use ferry::store::StoreDirs;
+use ferry::store::settings::Settings;
+
+/// Ferry: a fast, safe FTP client. With no command it opens the window.
+#[derive(Parser, Debug)]
+#[command(name = "ferry", version, about)]
+struct Args {
+    /// Open the window on a built-in FTP server on 127.0.0.1 with sample files.
+    #[arg(long)]
+    demo: bool,
+
+    /// Seconds to wait for a connection, the greeting, or any reply (default: the setting, 20).
+    #[arg(long, global = true, value_name = "SECS")]
+    timeout: Option<u64>,
+
+    /// Use active mode (the server connects back) instead of passive.
+    #[arg(long, global = true)]
+    active: bool,
+
+    /// Print the command/reply transcript on stderr.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+
+    /// An ftp:// address to open in the window.
+    url: Option<String>,
+
+    #[command(subcommand)]
+    command: Option<CliCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+enum CliCommand {
+    /// Print the server's greeting, login message, system type, features and current folder.
+    Info {
+        /// ftp://[user[:password]@]host[:port][/path]; the password may come from FERRY_PASSWORD.
+        url: String,
+    },
+    /// List a folder.
+    Ls {
+        /// One JSON object per entry (name, size, modified, is_dir, is_link, target, permissions, raw).
+        #[arg(long)]
+        json: bool,
+        /// ftp://[user[:password]@]host[:port][/path]; the password may come from FERRY_PASSWORD.
+        url: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_env("FERRY_LOG"))
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let dirs = StoreDirs::locate();
+    let settings = match dirs.as_ref().map(|d| Settings::load(&d.config)) {
+        Some(Ok(settings)) => settings,
+        Some(Err(e)) => {
+            eprintln!("ferry: {e}; using the default settings");
+            Settings::default()
+        }
+        None => Settings::default(),
+    };
+    let mut timeouts = Timeouts::from_settings(&settings);
+    if let Some(secs) = args.timeout {
+        timeouts.connect = Duration::from_secs(secs.max(1));
+        timeouts.command = Duration::from_secs(secs.max(1));
+    }
+    let options = CliOptions {
+        timeouts,
+        data_mode: if args.active {
+            DataMode::Active
+        } else {
+            DataMode::Passive
+        },
+        verbose: args.verbose,
+    };
+    match args.command {
+        Some(CliCommand::Info { url }) => cli::finish(cli::info(&url, &options)),
+        Some(CliCommand::Ls { json, url }) => cli::finish(cli::ls(&url, json, &options)),
+        None => ferry::ui::run_app(ferry::ui::Launch {
+            demo: args.demo,
+            url: args.url,
+            settings,
+            data_mode: options.data_mode,
+        }),
+    }
+}

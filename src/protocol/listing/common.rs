@@ -1,0 +1,601 @@
+//! Small byte-level helpers shared by the format parsers: a whitespace tokenizer that keeps
+//! offsets, number parsing that cannot overflow, month names, dates and year inference.
+
+// Some helpers serve the formats added next; remove once all are used.
+#![allow(dead_code)]
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::{ListingContext, Modified, TimePrecision};
+
+/// A token: `start..end` byte offsets into the line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[inline]
+pub(crate) fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Splits `line` at runs of blanks into at most `out.len()` tokens; returns how many.
+#[inline]
+pub(crate) fn tokenize(line: &[u8], out: &mut [Span]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    let len = line.len();
+    while n < out.len() {
+        while i < len && is_blank(line[i]) {
+            i += 1;
+        }
+        if i >= len {
+            break;
+        }
+        let start = i;
+        while i < len && !is_blank(line[i]) {
+            i += 1;
+        }
+        out[n] = Span { start, end: i };
+        n += 1;
+    }
+    n
+}
+
+/// Fixed-capacity token list for one line.
+pub(crate) struct Tokens<'a> {
+    pub line: &'a [u8],
+    spans: [Span; MAX_TOKENS],
+    pub len: usize,
+}
+
+pub(crate) const MAX_TOKENS: usize = 16;
+
+impl<'a> Tokens<'a> {
+    #[inline]
+    pub(crate) fn new(line: &'a [u8]) -> Self {
+        let mut spans = [Span::default(); MAX_TOKENS];
+        let len = tokenize(line, &mut spans);
+        Tokens { line, spans, len }
+    }
+
+    /// The `i`th token, or an empty slice past the end.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> &'a [u8] {
+        if i < self.len {
+            let s = self.spans[i];
+            &self.line[s.start..s.end]
+        } else {
+            &[]
+        }
+    }
+
+    #[inline]
+    pub(crate) fn span(&self, i: usize) -> Option<Span> {
+        (i < self.len).then(|| self.spans[i])
+    }
+
+    /// Everything after token `i` and the blanks that follow it (trailing blanks kept).
+    pub(crate) fn rest_after(&self, i: usize) -> &'a [u8] {
+        match self.span(i) {
+            Some(s) => {
+                let mut p = s.end;
+                while p < self.line.len() && is_blank(self.line[p]) {
+                    p += 1;
+                }
+                &self.line[p..]
+            }
+            None => &[],
+        }
+    }
+
+    /// Everything after token `i` and exactly one blank (so leading spaces of a name are kept).
+    pub(crate) fn rest_after_one_blank(&self, i: usize) -> &'a [u8] {
+        match self.span(i) {
+            Some(s) => {
+                let p = (s.end + 1).min(self.line.len());
+                &self.line[p..]
+            }
+            None => &[],
+        }
+    }
+
+    /// Everything from the start of token `i`.
+    pub(crate) fn rest_from(&self, i: usize) -> &'a [u8] {
+        match self.span(i) {
+            Some(s) => &self.line[s.start..],
+            None => &[],
+        }
+    }
+}
+
+/// The first `needle` in `hay` (eight bytes at a time).
+#[inline]
+pub(crate) fn find_byte(hay: &[u8], needle: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let rep = LO.wrapping_mul(needle as u64);
+    let mut i = 0;
+    let mut chunks = hay.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word) ^ rep;
+        let found = w.wrapping_sub(LO) & !w & HI;
+        if found != 0 {
+            return Some(i + (found.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|p| i + p)
+}
+
+/// Decimal digits only, no sign, no overflow (≤ 19 digits); `None` otherwise.
+#[inline]
+pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 19 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + (b - b'0') as u64;
+    }
+    Some(v)
+}
+
+#[inline]
+pub(crate) fn parse_u32(s: &[u8]) -> Option<u32> {
+    if s.len() > 9 {
+        return None;
+    }
+    parse_u64(s).map(|v| v as u32)
+}
+
+pub(crate) fn all_digits(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(u8::is_ascii_digit)
+}
+
+/// A number with thousands separators: `1,234,567` or `1.234.567` (groups of three).
+pub(crate) fn parse_grouped_u64(s: &[u8]) -> Option<u64> {
+    if let Some(v) = parse_u64(s) {
+        return Some(v);
+    }
+    if s.len() > 27 {
+        return None;
+    }
+    let sep = *s.iter().find(|b| !b.is_ascii_digit())?;
+    if sep != b',' && sep != b'.' {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for (i, group) in s.split(|&b| b == sep).enumerate() {
+        let ok = if i == 0 {
+            (1..=3).contains(&group.len())
+        } else {
+            group.len() == 3
+        };
+        if !ok || !all_digits(group) {
+            return None;
+        }
+        v = v.checked_mul(1000)?.checked_add(parse_u64(group)?)?;
+    }
+    Some(v)
+}
+
+/// A size with an optional unit suffix: `123`, `33.5k`, `1.2M`, `4G` (binary units).
+pub(crate) fn parse_size_with_unit(s: &[u8]) -> Option<u64> {
+    if let Some(v) = parse_u64(s) {
+        return Some(v);
+    }
+    let (&unit, number) = s.split_last()?;
+    let mult: u64 = match unit.to_ascii_lowercase() {
+        b'b' => 1,
+        b'k' => 1 << 10,
+        b'm' => 1 << 20,
+        b'g' => 1 << 30,
+        b't' => 1 << 40,
+        _ => return None,
+    };
+    let (int, frac) = match number.iter().position(|&b| b == b'.' || b == b',') {
+        Some(p) => (&number[..p], &number[p + 1..]),
+        None => (number, &[][..]),
+    };
+    let int = parse_u64(int)?;
+    if frac.len() > 6 || (!frac.is_empty() && !all_digits(frac)) {
+        return None;
+    }
+    let mut value = int.checked_mul(mult)?;
+    if !frac.is_empty() {
+        let f = parse_u64(frac)?;
+        let scale = 10u64.pow(frac.len() as u32);
+        value = value.checked_add(f.checked_mul(mult)? / scale)?;
+    }
+    Some(value)
+}
+
+/// Month number from an English or localised month name (any case; a trailing `.` or `,`
+/// allowed), `1`–`12` followed by 月/월 (CJK `ls`), in UTF-8 or Latin-1.
+pub(crate) fn month_from_name(s: &[u8]) -> Option<u32> {
+    let s = s
+        .strip_suffix(b".")
+        .or_else(|| s.strip_suffix(b","))
+        .unwrap_or(s);
+    if s.len() < 3 || s.len() > 9 {
+        // CJK: "1月" is 4 bytes, "12月" 5; handled below (lengths 4..=5 pass this check).
+        return None;
+    }
+    // CJK month: digits then 月 (E6 9C 88) or 월 (EC 9B 94).
+    if s[0].is_ascii_digit() {
+        let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
+        let rest = &s[digits..];
+        if rest == "月".as_bytes() || rest == "월".as_bytes() {
+            let m = parse_u32(&s[..digits])?;
+            return (1..=12).contains(&m).then_some(m);
+        }
+        return None;
+    }
+    let mut buf = [0u8; 9];
+    for (d, &b) in buf.iter_mut().zip(s) {
+        *d = b.to_ascii_lowercase();
+    }
+    let l = &buf[..s.len()];
+    // UTF-8 upper-case accented letters at the start (Ápr, Máj…) are rare; the lower-case forms
+    // below are what `ls` prints.
+    let m = match l {
+        b"jan" | b"jan\xc3\xa1r" | b"janv" | b"janvier" | b"januar" | b"january" | b"ene"
+        | b"gen" | b"jaan" => 1,
+        b"feb" | b"febr" | b"february" | b"februar" | b"f\xc3\xa9v" | b"f\xc3\xa9vr" | b"fev"
+        | b"fevr" | b"f\xe9v" | b"f\xe9vr" | b"veebr" => 2,
+        b"mar" | b"mars" | b"march" | b"m\xc3\xa4r" | b"m\xc3\xa4rz" | b"m\xe4r" | b"m\xe4rz"
+        | b"mrz" | b"maerz" | b"mrt" | b"m\xc3\xa1rc" | b"m\xe1rc" | b"marc" | b"m\xc3\xa4rts" => 3,
+        b"apr" | b"april" | b"avr" | b"avril" | b"abr" | b"\xc3\xa1pr" | b"\xe1pr" => 4,
+        b"may" | b"mai" | b"mei" | b"mag" | b"maj" | b"m\xc3\xa1j" | b"m\xe1j" => 5,
+        b"jun" | b"june" | b"juni" | b"juin" | b"giu" | b"j\xc3\xban" | b"j\xfan" | b"kes" => 6,
+        b"jul" | b"july" | b"juli" | b"juil" | b"lug" | b"j\xc3\xbal" | b"j\xfal" => 7,
+        b"aug" | b"august" | b"ao\xc3\xbbt" | b"ao\xfbt" | b"aout" | b"ago" => 8,
+        b"sep" | b"sept" | b"september" | b"set" | b"szept" => 9,
+        b"oct" | b"october" | b"okt" | b"ott" | b"out" => 10,
+        b"nov" | b"november" => 11,
+        b"dec" | b"december" | b"dez" | b"d\xc3\xa9c" | b"d\xe9c" | b"dic" | b"des" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+/// `HH:MM`, `H:MM`, `HH:MM:SS` or `HH:MM:SS.fff` → (hour, minute, second, has_seconds).
+pub(crate) fn parse_time(s: &[u8]) -> Option<(u32, u32, u32, bool)> {
+    let mut parts = s.splitn(3, |&b| b == b':');
+    let h = parts.next()?;
+    let m = parts.next()?;
+    let sec = parts.next();
+    if h.is_empty() || h.len() > 2 || m.len() != 2 {
+        return None;
+    }
+    let h = parse_u32(h)?;
+    let m = parse_u32(m)?;
+    let (s, has_s) = match sec {
+        Some(sec) => {
+            let whole = match sec.iter().position(|&b| b == b'.' || b == b',') {
+                Some(p) => {
+                    if !all_digits(&sec[p + 1..]) {
+                        return None;
+                    }
+                    &sec[..p]
+                }
+                None => sec,
+            };
+            if whole.len() != 2 {
+                return None;
+            }
+            (parse_u32(whole)?, true)
+        }
+        None => (0, false),
+    };
+    (h < 24 && m < 60 && s < 61).then_some((h, m, s.min(59), has_s))
+}
+
+/// A 12-hour time `HH:MM[:SS]AM`, `HH:MMPM` (DOS/IIS), or 24-hour without suffix.
+pub(crate) fn parse_time_ampm(s: &[u8]) -> Option<(u32, u32, u32, bool)> {
+    let lower = |b: u8| b.to_ascii_lowercase();
+    let (core, pm) = match s.len() {
+        n if n >= 2 && lower(s[n - 1]) == b'm' && matches!(lower(s[n - 2]), b'a' | b'p') => {
+            (&s[..n - 2], Some(lower(s[n - 2]) == b'p'))
+        }
+        _ => (s, None),
+    };
+    let (mut h, m, sec, has_s) = parse_time(core)?;
+    if let Some(pm) = pm {
+        if h == 0 || h > 12 {
+            return None;
+        }
+        if h == 12 {
+            h = 0;
+        }
+        if pm {
+            h += 12;
+        }
+    }
+    Some((h, m, sec, has_s))
+}
+
+/// A 4-digit year 1900..=2199 — or a 2-digit one, mapped to 1970..=2069.
+pub(crate) fn parse_year(s: &[u8]) -> Option<i32> {
+    match s.len() {
+        4 => {
+            let y = parse_u32(s)? as i32;
+            (1900..=2199).contains(&y).then_some(y)
+        }
+        2 => Some(expand_year(parse_u32(s)? as i32)),
+        _ => None,
+    }
+}
+
+pub(crate) fn expand_year(y: i32) -> i32 {
+    if y >= 100 {
+        y
+    } else if y < 70 {
+        2000 + y
+    } else {
+        1900 + y
+    }
+}
+
+pub(crate) fn make_datetime(
+    y: i32,
+    m: u32,
+    d: u32,
+    h: u32,
+    min: u32,
+    s: u32,
+) -> Option<NaiveDateTime> {
+    let date = NaiveDate::from_ymd_opt(y, m, d)?;
+    let time = NaiveTime::from_hms_opt(h, min, s)?;
+    Some(NaiveDateTime::new(date, time))
+}
+
+/// The year of a `Mon DD` date with no year: the most recent one that is not more than a day
+/// ahead of the server's "now" (FileZilla's rule; `ls` prints a time instead of a year only for
+/// recent files, and clocks or time zones may put a fresh file slightly in the future).
+pub(crate) fn infer_year(month: u32, day: u32, server_now: NaiveDateTime) -> Option<NaiveDate> {
+    let today = server_now.date();
+    let limit = today.succ_opt().unwrap_or(today);
+    let mut year = today.year();
+    // Feb 29 may need to go back several years; eight is always enough.
+    for _ in 0..9 {
+        if let Some(date) = NaiveDate::from_ymd_opt(year, month, day)
+            && date <= limit
+        {
+            return Some(date);
+        }
+        year -= 1;
+    }
+    None
+}
+
+/// A date the listing printed in the server's local time, as the entry's [`Modified`].
+pub(crate) fn local_modified(
+    ctx: &ListingContext,
+    date: NaiveDate,
+    time: Option<(u32, u32, u32, bool)>,
+) -> Option<Modified> {
+    let (dt, precision) = match time {
+        None => (date.and_hms_opt(0, 0, 0)?, TimePrecision::Day),
+        Some((h, m, s, has_s)) => (
+            date.and_hms_opt(h, m, s)?,
+            if has_s {
+                TimePrecision::Second
+            } else {
+                TimePrecision::Minute
+            },
+        ),
+    };
+    Some(ctx.local_to_entry_time(dt, precision))
+}
+
+/// A date `Mon DD` without a year at `HH:MM[:SS]` (year inferred).
+pub(crate) fn month_day_time(
+    ctx: &ListingContext,
+    month: u32,
+    day: u32,
+    time: (u32, u32, u32, bool),
+) -> Option<Modified> {
+    let date = infer_year(month, day, ctx.server_now())?;
+    local_modified(ctx, date, Some(time))
+}
+
+/// A day-of-month token: `1`–`31`, optionally followed by `.` or `,`.
+pub(crate) fn parse_day(s: &[u8]) -> Option<u32> {
+    let s = s
+        .strip_suffix(b".")
+        .or_else(|| s.strip_suffix(b","))
+        .unwrap_or(s);
+    if s.is_empty() || s.len() > 2 {
+        return None;
+    }
+    let d = parse_u32(s)?;
+    (1..=31).contains(&d).then_some(d)
+}
+
+/// Splits `a<sep>b<sep>c` with one separator byte into three numeric parts.
+pub(crate) fn split3_numeric(s: &[u8], sep: u8) -> Option<(&[u8], &[u8], &[u8])> {
+    let mut it = s.split(|&b| b == sep);
+    let a = it.next()?;
+    let b = it.next()?;
+    let c = it.next()?;
+    if it.next().is_some() || !all_digits(a) || !all_digits(b) || !all_digits(c) {
+        return None;
+    }
+    Some((a, b, c))
+}
+
+/// A numeric date `MM-DD-YY[YY]`, `YYYY-MM-DD`, `DD.MM.YYYY`, `YYYY/MM/DD`, `MM/DD/YY`...
+/// in one token. US order (month first) for `-` and `/` unless the first part is a year or
+/// cannot be a month; day first for `.`.
+pub(crate) fn parse_numeric_date(s: &[u8]) -> Option<NaiveDate> {
+    if s.len() < 6 || s.len() > 10 {
+        return None;
+    }
+    let sep = *s.iter().find(|b| !b.is_ascii_digit())?;
+    if !matches!(sep, b'-' | b'/' | b'.') {
+        return None;
+    }
+    let (a, b, c) = split3_numeric(s, sep)?;
+    let (na, nb, nc) = (parse_u32(a)?, parse_u32(b)?, parse_u32(c)?);
+    let (y, m, d) = if a.len() == 4 {
+        (na as i32, nb, nc)
+    } else if c.len() == 4 || c.len() == 2 {
+        let y = expand_year(nc as i32);
+        if sep == b'.' || na > 12 {
+            (y, nb, na)
+        } else {
+            (y, na, nb)
+        }
+    } else {
+        return None;
+    };
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+/// Strips one trailing `\r` and all trailing blanks — not used on names, whose trailing spaces
+/// matter.
+pub(crate) fn trim_end_blanks(s: &[u8]) -> &[u8] {
+    let mut end = s.len();
+    while end > 0 && is_blank(s[end - 1]) {
+        end -= 1;
+    }
+    &s[..end]
+}
+
+pub(crate) fn trim_blanks(s: &[u8]) -> &[u8] {
+    let s = trim_end_blanks(s);
+    let start = s.iter().position(|&b| !is_blank(b)).unwrap_or(s.len());
+    &s[start..]
+}
+
+/// Finds `needle` in `hay` (short needles; linear).
+pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    let first = needle[0];
+    let last_start = hay.len() - needle.len();
+    let mut i = 0;
+    while i <= last_start {
+        match hay[i..=last_start].iter().position(|&b| b == first) {
+            Some(p) => {
+                i += p;
+                if &hay[i..i + needle.len()] == needle {
+                    return Some(i);
+                }
+                i += 1;
+            }
+            None => return None,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_u64(b"5368709120"), Some(5368709120));
+        assert_eq!(parse_u64(b"99999999999999999999"), None);
+        assert_eq!(parse_u64(b""), None);
+        assert_eq!(parse_grouped_u64(b"1,234,567"), Some(1234567));
+        assert_eq!(parse_grouped_u64(b"1,23,567"), None);
+        assert_eq!(parse_size_with_unit(b"33.5k"), Some(34304));
+        assert_eq!(parse_size_with_unit(b"2M"), Some(2 << 20));
+        assert_eq!(parse_size_with_unit(b"k"), None);
+    }
+
+    #[test]
+    fn months_and_times() {
+        assert_eq!(month_from_name(b"Jan"), Some(1));
+        assert_eq!(month_from_name(b"M\xc3\xa4r"), Some(3));
+        assert_eq!(month_from_name(b"m\xc3\xa4r"), Some(3));
+        assert_eq!(month_from_name(b"szept."), Some(9));
+        assert_eq!(month_from_name("12月".as_bytes()), Some(12));
+        assert_eq!(month_from_name(b"foo"), None);
+        assert_eq!(parse_time(b"19:05"), Some((19, 5, 0, false)));
+        assert_eq!(parse_time(b"9:05:33"), Some((9, 5, 33, true)));
+        assert_eq!(parse_time(b"25:00"), None);
+        assert_eq!(parse_time_ampm(b"09:09PM"), Some((21, 9, 0, false)));
+        assert_eq!(parse_time_ampm(b"12:01AM"), Some((0, 1, 0, false)));
+        assert_eq!(parse_time_ampm(b"12:01PM"), Some((12, 1, 0, false)));
+    }
+
+    #[test]
+    fn year_inference() {
+        let now = make_datetime(2026, 11, 23, 19, 5, 0).unwrap();
+        assert_eq!(
+            infer_year(11, 23, now),
+            NaiveDate::from_ymd_opt(2026, 11, 23)
+        );
+        assert_eq!(
+            infer_year(11, 24, now),
+            NaiveDate::from_ymd_opt(2026, 11, 24)
+        );
+        assert_eq!(
+            infer_year(11, 25, now),
+            NaiveDate::from_ymd_opt(2025, 11, 25)
+        );
+        assert_eq!(
+            infer_year(12, 31, now),
+            NaiveDate::from_ymd_opt(2025, 12, 31)
+        );
+        assert_eq!(infer_year(1, 1, now), NaiveDate::from_ymd_opt(2026, 1, 1));
+        assert_eq!(infer_year(2, 29, now), NaiveDate::from_ymd_opt(2024, 2, 29));
+        let new_year = make_datetime(2027, 1, 1, 0, 5, 0).unwrap();
+        assert_eq!(
+            infer_year(12, 31, new_year),
+            NaiveDate::from_ymd_opt(2026, 12, 31)
+        );
+        assert_eq!(
+            infer_year(1, 2, new_year),
+            NaiveDate::from_ymd_opt(2027, 1, 2)
+        );
+    }
+
+    #[test]
+    fn numeric_dates() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(parse_numeric_date(b"04-27-00"), d(2000, 4, 27));
+        assert_eq!(parse_numeric_date(b"2005-06-07"), d(2005, 6, 7));
+        assert_eq!(parse_numeric_date(b"26.09.2000"), d(2000, 9, 26));
+        assert_eq!(parse_numeric_date(b"27/04/2000"), d(2000, 4, 27));
+        assert_eq!(parse_numeric_date(b"1-2-3"), None);
+    }
+
+    #[test]
+    fn find_byte_works() {
+        let hay = b"0123456789abcdefghij klmnop;qrs";
+        for (i, &b) in hay.iter().enumerate() {
+            assert_eq!(find_byte(hay, b), Some(i));
+        }
+        assert_eq!(find_byte(hay, b'!'), None);
+        assert_eq!(find_byte(b"", b'a'), None);
+        assert_eq!(
+            find_byte(b"\x80\x80\x80\x80\x80\x80\x80\x81 ", b' '),
+            Some(8)
+        );
+        assert_eq!(find_byte(b"\x01\x00\x01\x01\x01\x01\x01\x01", 0), Some(1));
+    }
+
+    #[test]
+    fn find_works() {
+        assert_eq!(find(b"a -> b", b" -> "), Some(1));
+        assert_eq!(find(b"abc", b"abcd"), None);
+        assert_eq!(find(b"xx -", b" -> "), None);
+    }
+}

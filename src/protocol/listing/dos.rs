@@ -1,0 +1,4 @@
+use super::{LineResult, ListingContext};
+pub(crate) fn parse_line(_line: &[u8], _ctx: &ListingContext) -> Option<LineResult> {
+    None
+}

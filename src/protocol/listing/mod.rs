@@ -1,0 +1,393 @@
+//! Directory listings: from the raw bytes of an MLSD or LIST reply to entries, plus the lines that
+//! could not be read (which are reported, never dropped and never turned into junk entries).
+//!
+//! The parsers are pure functions of the bytes and a [`ListingContext`]; they never panic on any
+//! input and do a bounded amount of work per line (no regexes, no per-line allocation beyond the
+//! entry's own fields).
+//!
+//! Formats: MLSD/MLST (RFC 3659), Unix `ls -l` and its many variants (NetWare too), DOS/IIS,
+//! EPLF, VMS (including entries split over two lines), OS/2, AS/400 (OS/400), MVS and VxWorks.
+//! For LIST the format is detected per line, guided by the server's SYST reply when known.
+
+use chrono::{Duration, NaiveDateTime};
+
+mod common;
+mod dos;
+mod encoding;
+mod eplf;
+mod ibm;
+pub mod mlsd;
+mod other;
+pub mod unix;
+mod vms;
+
+#[cfg(test)]
+mod tests;
+
+pub use encoding::NameEncoding;
+
+/// A file name as the server sent it: the raw bytes (what commands naming the file must send
+/// back) and the text decoded for display.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RemoteName {
+    pub raw: Vec<u8>,
+    pub text: String,
+}
+
+impl RemoteName {
+    /// A name decoded as UTF-8, with invalid sequences shown as U+FFFD.
+    pub fn from_bytes_lossy(raw: &[u8]) -> Self {
+        Self {
+            raw: raw.to_vec(),
+            text: String::from_utf8_lossy(raw).into_owned(),
+        }
+    }
+
+    pub fn from_text(text: &str) -> Self {
+        Self {
+            raw: text.as_bytes().to_vec(),
+            text: text.to_owned(),
+        }
+    }
+
+    /// Raw bytes decoded with a site's name encoding (the bytes are kept exactly).
+    pub fn from_bytes(raw: &[u8], encoding: NameEncoding) -> Self {
+        Self {
+            raw: raw.to_vec(),
+            text: encoding.decode(raw),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Dir,
+    /// A symbolic link; the target when the listing names it.
+    Link {
+        target: Option<String>,
+    },
+    /// Devices, sockets, pipes, and whatever else is neither file nor folder.
+    Other,
+}
+
+/// How much of a modification time the listing gave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TimePrecision {
+    Day,
+    Minute,
+    Second,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Modified {
+    /// In UTC when the format says so (MLSD) or after the site's time-zone offset is applied;
+    /// otherwise the server's local time as printed. Times of [`TimePrecision::Day`] are never
+    /// shifted (midnight of the printed day).
+    pub time: NaiveDateTime,
+    pub precision: TimePrecision,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub name: RemoteName,
+    pub kind: EntryKind,
+    pub size: Option<u64>,
+    pub modified: Option<Modified>,
+    /// As the server wrote it (`-rw-r--r--`, `0644` from MLSD's UNIX.mode, `RWCEAFMS`...).
+    pub permissions: Option<String>,
+    pub owner: Option<String>,
+    pub group: Option<String>,
+    /// The listing line (or lines, for multi-line formats) this entry came from.
+    pub raw_line: Vec<u8>,
+}
+
+impl Entry {
+    pub fn is_dir(&self) -> bool {
+        self.kind == EntryKind::Dir
+    }
+
+    pub fn is_link(&self) -> bool {
+        matches!(self.kind, EntryKind::Link { .. })
+    }
+}
+
+/// Which command produced the bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingFormat {
+    Mlsd,
+    List,
+}
+
+/// What the parser may know besides the bytes.
+#[derive(Debug, Clone)]
+pub struct ListingContext {
+    pub format: ListingFormat,
+    /// The server's SYST reply text, when known (helps tell VMS, MVS, OS/400 ... apart).
+    pub system: Option<String>,
+    /// "Now", for the year of `Mon DD HH:MM` entries. With `server_offset_minutes == 0` (the
+    /// default) this is taken to be in the server's time zone; otherwise it is UTC and the
+    /// server's local "now" is `now + server_offset_minutes`.
+    pub now: NaiveDateTime,
+    /// How names (and link targets, owners...) are decoded for display. Raw bytes are always kept.
+    pub encoding: NameEncoding,
+    /// The server's time zone as minutes east of UTC (UTC+2 → 120). LIST times are printed in
+    /// the server's local time; they are turned into UTC by subtracting this offset. MLSD times
+    /// are UTC already and are never shifted.
+    pub server_offset_minutes: i32,
+}
+
+impl ListingContext {
+    /// A context with Auto name encoding, offset 0 and no SYST hint.
+    pub fn new(format: ListingFormat, now: NaiveDateTime) -> Self {
+        Self {
+            format,
+            system: None,
+            now,
+            encoding: NameEncoding::Auto,
+            server_offset_minutes: 0,
+        }
+    }
+
+    pub fn with_system(mut self, system: impl Into<String>) -> Self {
+        self.system = Some(system.into());
+        self
+    }
+
+    pub fn with_encoding(mut self, encoding: NameEncoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    pub fn with_server_offset_minutes(mut self, minutes: i32) -> Self {
+        self.server_offset_minutes = minutes;
+        self
+    }
+
+    /// The server's local "now" (what `Mon DD HH:MM` entries are compared with).
+    pub(crate) fn server_now(&self) -> NaiveDateTime {
+        if self.server_offset_minutes == 0 {
+            return self.now;
+        }
+        self.now
+            .checked_add_signed(Duration::minutes(self.server_offset_minutes as i64))
+            .unwrap_or(self.now)
+    }
+
+    /// A time printed by the server in its local time, turned into the time the entry carries.
+    pub(crate) fn local_to_entry_time(
+        &self,
+        time: NaiveDateTime,
+        precision: TimePrecision,
+    ) -> Modified {
+        let time = if precision == TimePrecision::Day || self.server_offset_minutes == 0 {
+            time
+        } else {
+            time.checked_sub_signed(Duration::minutes(self.server_offset_minutes as i64))
+                .unwrap_or(time)
+        };
+        Modified { time, precision }
+    }
+
+    pub(crate) fn name(&self, raw: &[u8]) -> RemoteName {
+        RemoteName::from_bytes(raw, self.encoding)
+    }
+
+    pub(crate) fn text(&self, raw: &[u8]) -> String {
+        self.encoding.decode(raw)
+    }
+
+    pub(crate) fn system_hint(&self) -> SystemHint {
+        SystemHint::from_syst(self.system.as_deref())
+    }
+}
+
+/// What the SYST reply says about the listing format to expect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SystemHint {
+    Unknown,
+    Unix,
+    Windows,
+    Vms,
+    Mvs,
+    Os400,
+    Os2,
+    NetWare,
+    VxWorks,
+}
+
+impl SystemHint {
+    pub(crate) fn from_syst(syst: Option<&str>) -> Self {
+        let Some(s) = syst else {
+            return SystemHint::Unknown;
+        };
+        // "215 UNIX Type: L8" or just "UNIX Type: L8".
+        let s = s.trim();
+        let s = s
+            .strip_prefix("215")
+            .map(|r| r.trim_start_matches(['-', ' ']))
+            .unwrap_or(s);
+        let upper = s.to_ascii_uppercase();
+        let word = |w: &str| upper.contains(w);
+        if word("OS/400") || word("OS400") || upper.starts_with("AS/400") {
+            SystemHint::Os400
+        } else if word("MVS") || word("Z/OS") || word("OS/390") {
+            SystemHint::Mvs
+        } else if word("VMS") {
+            SystemHint::Vms
+        } else if word("OS/2") {
+            SystemHint::Os2
+        } else if word("NETWARE") {
+            SystemHint::NetWare
+        } else if word("VXWORKS") {
+            SystemHint::VxWorks
+        } else if upper.starts_with("WINDOWS") || word("WIN32") || word("MS-DOS") {
+            SystemHint::Windows
+        } else if upper.starts_with("UNIX") || word("LINUX") || word("MACOS") {
+            SystemHint::Unix
+        } else {
+            SystemHint::Unknown
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    pub entries: Vec<Entry>,
+    /// Lines that no parser could read, as sent.
+    pub unparsed: Vec<Vec<u8>>,
+}
+
+/// Splits listing bytes into lines (CRLF or bare LF), skipping empty ones.
+pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = bytes;
+    let mut done = bytes.is_empty();
+    std::iter::from_fn(move || {
+        while !done {
+            let line = match common::find_byte(rest, b'\n') {
+                Some(nl) => {
+                    let line = &rest[..nl];
+                    rest = &rest[nl + 1..];
+                    line
+                }
+                None => {
+                    done = true;
+                    rest
+                }
+            };
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if !line.is_empty() {
+                return Some(line);
+            }
+        }
+        None
+    })
+}
+
+/// Parses a whole listing.
+///
+/// For LIST, a line no parser reads alone is tried joined with the next line (VMS and some MVS
+/// servers put a long name alone on one line and the rest of the entry on the next). For MLSD, a
+/// line that is not MLSD is tried as a LIST line (some servers answer MLSD in `ls -l` format).
+pub fn parse_listing(bytes: &[u8], context: &ListingContext) -> Listing {
+    let mut listing = Listing::default();
+    let mut iter = lines(bytes).peekable();
+    // Lines that consist only of blanks carry nothing; they are skipped like empty ones.
+    while let Some(line) = iter.next() {
+        if line.iter().all(|&b| b == b' ' || b == b'\t') {
+            continue;
+        }
+        let parsed = parse_line(line, context);
+        match parsed {
+            LineResult::Entry(entry) => listing.entries.push(entry),
+            LineResult::Skip => {}
+            LineResult::Unparsed => {
+                if context.format == ListingFormat::List
+                    && let Some(next) = iter.peek()
+                    && let Some(result) = parse_joined(line, next, context)
+                {
+                    iter.next();
+                    match result {
+                        LineResult::Entry(entry) => listing.entries.push(entry),
+                        LineResult::Skip => {}
+                        LineResult::Unparsed => {}
+                    }
+                    continue;
+                }
+                listing.unparsed.push(line.to_vec());
+            }
+        }
+    }
+    listing
+}
+
+/// Parses one line of a listing in the context's format.
+pub fn parse_line(line: &[u8], context: &ListingContext) -> LineResult {
+    match context.format {
+        ListingFormat::Mlsd => match mlsd::parse_line_with(line, context) {
+            LineResult::Unparsed => parse_list_line(line, context),
+            other => other,
+        },
+        ListingFormat::List => parse_list_line(line, context),
+    }
+}
+
+/// Parses one LIST line, detecting its format (guided by the SYST hint).
+pub fn parse_list_line(line: &[u8], context: &ListingContext) -> LineResult {
+    if line.len() > MAX_LINE {
+        return LineResult::Unparsed;
+    }
+    let hint = context.system_hint();
+    // The hinted parser first; then all, in an order where the stricter formats come first.
+    let first: Option<Parser> = match hint {
+        SystemHint::Vms => Some(vms::parse_line),
+        SystemHint::Mvs => Some(ibm::parse_mvs_line),
+        SystemHint::Os400 => Some(ibm::parse_as400_line),
+        SystemHint::Os2 => Some(other::parse_os2_line),
+        SystemHint::VxWorks => Some(other::parse_vxworks_line),
+        SystemHint::Windows => Some(dos::parse_line),
+        SystemHint::Unix | SystemHint::NetWare | SystemHint::Unknown => None,
+    };
+    if let Some(parser) = first
+        && let Some(result) = parser(line, context)
+    {
+        return result;
+    }
+    for parser in PARSERS {
+        if let Some(result) = parser(line, context) {
+            return result;
+        }
+    }
+    LineResult::Unparsed
+}
+
+/// The longest line any parser looks at (longer ones are reported unparsed).
+pub(crate) const MAX_LINE: usize = 64 * 1024;
+
+/// A format parser: `None` when the line is not in its format.
+type Parser = fn(&[u8], &ListingContext) -> Option<LineResult>;
+
+const PARSERS: &[Parser] = &[
+    unix::parse_line_opt,
+    dos::parse_line,
+    eplf::parse_line,
+    vms::parse_line,
+    ibm::parse_as400_line,
+    ibm::parse_mvs_line,
+    other::parse_os2_line,
+    other::parse_vxworks_line,
+];
+
+/// A line that no parser read alone, joined with the next one (multi-line VMS entries).
+fn parse_joined(line: &[u8], next: &[u8], context: &ListingContext) -> Option<LineResult> {
+    vms::parse_joined(line, next, context)
+}
+
+/// What one line turned out to be.
+#[derive(Debug)]
+pub enum LineResult {
+    Entry(Entry),
+    /// A line that carries no entry and is expected (`total 12`, MLSD's `cdir`/`pdir`, `.`/`..`).
+    Skip,
+    Unparsed,
+}

@@ -1,0 +1,225 @@
+//! The connection bar: host, port, user, password, anonymous, passive/active, Connect/Disconnect.
+
+use egui::{Key, TextEdit};
+
+use super::{ConnectionState, FerryApp};
+use crate::engine::{ConnectRequest, DataMode, Login, Timeouts};
+use crate::protocol::path::RemotePath;
+use crate::protocol::url::{UrlError, looks_like_url, parse_url};
+use crate::store::secret::Secret;
+use crate::store::settings::Settings;
+
+/// What the connection bar holds. The password lives here only while the window is open.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct ConnectionForm {
+    pub host: String,
+    pub port: String,
+    pub user: String,
+    pub password: String,
+    pub anonymous: bool,
+    pub data_mode: DataMode,
+    /// The folder named by a pasted URL, opened after connecting.
+    pub pending_path: Option<RemotePath>,
+}
+
+impl std::fmt::Debug for ConnectionForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionForm")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &"****")
+            .field("anonymous", &self.anonymous)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnectionForm {
+    pub fn from_url(url: &str, data_mode: DataMode) -> Result<Self, UrlError> {
+        let mut form = Self {
+            data_mode,
+            ..Self::default()
+        };
+        form.fill_from_url(url)?;
+        Ok(form)
+    }
+
+    /// Fills every field a URL names; `ftp://user@host:port/path` pasted into the host field.
+    pub fn fill_from_url(&mut self, text: &str) -> Result<(), UrlError> {
+        let url = parse_url(text)?;
+        self.host = url.host;
+        self.port = url.port.to_string();
+        match url.user {
+            Some(user) if user != "anonymous" && user != "ftp" => {
+                self.user = user;
+                self.anonymous = false;
+                self.password = url.password.unwrap_or_default();
+            }
+            Some(_) => self.anonymous = true,
+            None => {}
+        }
+        self.pending_path = url.path;
+        Ok(())
+    }
+
+    pub fn to_request(&self, settings: &Settings) -> Result<ConnectRequest, String> {
+        let host = self.host.trim();
+        if host.is_empty() {
+            return Err("Enter a host name to connect to".into());
+        }
+        // A host typed with a port (`host:2121`) or user is read like a URL.
+        let url = parse_url(host).map_err(|e| e.to_string())?;
+        let port = if self.port.trim().is_empty() {
+            url.port
+        } else {
+            match self.port.trim().parse::<u16>() {
+                Ok(port) if port > 0 => port,
+                _ => {
+                    return Err(format!(
+                        "The port must be a number from 1 to 65535, not {:?}",
+                        self.port.trim()
+                    ));
+                }
+            }
+        };
+        let login = if self.anonymous || self.user.trim().is_empty() {
+            Login::Anonymous
+        } else {
+            Login::Normal {
+                user: self.user.trim().to_owned(),
+                password: Secret::new(self.password.clone()),
+            }
+        };
+        Ok(ConnectRequest {
+            host: url.host,
+            port,
+            login,
+            data_mode: self.data_mode,
+            initial_path: self.pending_path.clone().or(url.path),
+            timeouts: Timeouts::from_settings(settings),
+        })
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
+    let mut enter_pressed = false;
+    ui.horizontal_wrapped(|ui| {
+        let label = ui.label("Host:");
+        let host = ui
+            .add(
+                TextEdit::singleline(&mut app.form.host)
+                    .hint_text("ftp.example.com or ftp://…")
+                    .desired_width(220.0),
+            )
+            .labelled_by(label.id);
+        if host.changed() && looks_like_url(&app.form.host) {
+            let pasted = app.form.host.clone();
+            if let Err(e) = app.form.fill_from_url(&pasted) {
+                app.notice = Some(e.to_string());
+            }
+        }
+        enter_pressed |= submitted(ui, &host);
+
+        let label = ui.label("Port:");
+        let port = ui
+            .add(
+                TextEdit::singleline(&mut app.form.port)
+                    .hint_text("21")
+                    .desired_width(50.0),
+            )
+            .labelled_by(label.id);
+        enter_pressed |= submitted(ui, &port);
+
+        ui.add_enabled_ui(!app.form.anonymous, |ui| {
+            let label = ui.label("User:");
+            let user = ui
+                .add(TextEdit::singleline(&mut app.form.user).desired_width(120.0))
+                .labelled_by(label.id);
+            enter_pressed |= submitted(ui, &user);
+            let label = ui.label("Password:");
+            let password = ui
+                .add(
+                    TextEdit::singleline(&mut app.form.password)
+                        .password(true)
+                        .desired_width(120.0),
+                )
+                .labelled_by(label.id);
+            enter_pressed |= submitted(ui, &password);
+        });
+        ui.checkbox(&mut app.form.anonymous, "Anonymous");
+        ui.separator();
+        ui.radio_value(&mut app.form.data_mode, DataMode::Passive, "Passive")
+            .on_hover_text("Ferry opens the data connections (works behind NAT and firewalls)");
+        ui.radio_value(&mut app.form.data_mode, DataMode::Active, "Active")
+            .on_hover_text("The server connects back to Ferry for data");
+        ui.separator();
+        if ui.button("Connect").clicked() {
+            enter_pressed = true;
+        }
+        let can_disconnect = !matches!(app.connection, ConnectionState::Disconnected { .. });
+        if ui
+            .add_enabled(can_disconnect, egui::Button::new("Disconnect"))
+            .clicked()
+        {
+            app.disconnect();
+        }
+    });
+    if enter_pressed {
+        app.connect();
+    }
+}
+
+/// Enter in a single-line field ends its focus; that is the moment to connect.
+fn submitted(ui: &egui::Ui, response: &egui::Response) -> bool {
+    response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_url_fills_the_form() {
+        let mut form = ConnectionForm::default();
+        form.fill_from_url("ftp://bob:pw@10.0.0.5:2121/pub/x")
+            .unwrap();
+        assert_eq!(form.host, "10.0.0.5");
+        assert_eq!(form.port, "2121");
+        assert_eq!(form.user, "bob");
+        assert_eq!(form.password, "pw");
+        assert!(!form.anonymous);
+        let request = form.to_request(&Settings::default()).unwrap();
+        assert_eq!(request.initial_path.unwrap().as_bytes(), b"/pub/x");
+        assert!(!format!("{form:?}").contains("\"pw\""));
+    }
+
+    #[test]
+    fn bad_port_and_missing_host_are_explained() {
+        let form = ConnectionForm {
+            host: "h".into(),
+            port: "99999".into(),
+            ..ConnectionForm::default()
+        };
+        assert!(
+            form.to_request(&Settings::default())
+                .unwrap_err()
+                .contains("port")
+        );
+        assert!(
+            ConnectionForm::default()
+                .to_request(&Settings::default())
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn empty_user_means_anonymous() {
+        let form = ConnectionForm {
+            host: "h".into(),
+            ..ConnectionForm::default()
+        };
+        let request = form.to_request(&Settings::default()).unwrap();
+        assert_eq!(request.login, Login::Anonymous);
+        assert_eq!(request.port, 21);
+    }
+}

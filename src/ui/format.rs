@@ -1,0 +1,57 @@
+//! How numbers and dates read in the window.
+
+use crate::protocol::listing::{Modified, TimePrecision};
+
+/// `1.5 MiB`: binary units, one decimal from KiB up.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+/// `1,234,567`, for exact sizes in tooltips.
+pub fn grouped(number: u64) -> String {
+    let digits = number.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// As precise as the server was, and no more.
+pub fn modified(modified: &Modified) -> String {
+    let format = match modified.precision {
+        TimePrecision::Day => "%Y-%m-%d",
+        TimePrecision::Minute => "%Y-%m-%d %H:%M",
+        TimePrecision::Second => "%Y-%m-%d %H:%M:%S",
+    };
+    modified.time.format(format).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(1023), "1023 B");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(5 * 1024 * 1024 * 1024), "5.0 GiB");
+        assert_eq!(grouped(5368709120), "5,368,709,120");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+    }
+}

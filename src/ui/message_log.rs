@@ -1,0 +1,112 @@
+//! The message log: every command and reply with its time, coloured by direction.
+
+use std::collections::VecDeque;
+
+use egui::{Color32, RichText};
+
+use crate::engine::{LogKind, LogLine};
+
+/// The log keeps the newest lines; a day-long session can't grow it without bound.
+const MAX_LINES: usize = 20_000;
+
+#[derive(Default)]
+pub struct MessageLog {
+    lines: VecDeque<LogLine>,
+}
+
+impl MessageLog {
+    pub fn push(&mut self, line: LogLine) {
+        if self.lines.len() == MAX_LINES {
+            self.lines.pop_front();
+        }
+        self.lines.push_back(line);
+    }
+
+    pub fn lines(&self) -> impl Iterator<Item = &LogLine> {
+        self.lines.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut text = String::new();
+        for line in &self.lines {
+            text.push_str(&line.to_text());
+            text.push('\n');
+        }
+        text
+    }
+
+    pub fn clear(&mut self) {
+        self.lines.clear();
+    }
+}
+
+fn colour(kind: LogKind, dark: bool) -> Color32 {
+    match (kind, dark) {
+        (LogKind::Command, true) => Color32::from_rgb(120, 170, 255),
+        (LogKind::Command, false) => Color32::from_rgb(20, 70, 180),
+        (LogKind::Reply, true) => Color32::from_rgb(130, 210, 130),
+        (LogKind::Reply, false) => Color32::from_rgb(20, 120, 40),
+        (LogKind::Error, true) => Color32::from_rgb(255, 120, 110),
+        (LogKind::Error, false) => Color32::from_rgb(190, 30, 30),
+        (LogKind::Status, true) => Color32::from_gray(175),
+        (LogKind::Status, false) => Color32::from_gray(90),
+    }
+}
+
+fn prefix(kind: LogKind) -> &'static str {
+    match kind {
+        LogKind::Status => "Status:",
+        LogKind::Command => "Command:",
+        LogKind::Reply => "Response:",
+        LogKind::Error => "Error:",
+    }
+}
+
+pub fn show(ui: &mut egui::Ui, log: &mut MessageLog) {
+    ui.horizontal(|ui| {
+        if ui
+            .button("Copy log")
+            .on_hover_text("Copy the whole log to the clipboard")
+            .clicked()
+        {
+            ui.ctx().copy_text(log.to_text());
+        }
+        if ui.button("Clear log").clicked() {
+            log.clear();
+        }
+        ui.label(format!("{} lines", log.len()));
+    });
+    let dark = ui.visuals().dark_mode;
+    let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
+    egui::ScrollArea::both()
+        .id_salt("message_log")
+        .auto_shrink(false)
+        .stick_to_bottom(true)
+        .show_rows(ui, row_height, log.len(), |ui, rows| {
+            for line in log.lines.range(rows) {
+                ui.horizontal(|ui| {
+                    ui.spacing_mut().item_spacing.x = 6.0;
+                    ui.label(
+                        RichText::new(line.time.format("%H:%M:%S").to_string())
+                            .monospace()
+                            .weak(),
+                    );
+                    let color = colour(line.kind, dark);
+                    ui.label(RichText::new(prefix(line.kind)).monospace().color(color));
+                    ui.add(
+                        egui::Label::new(RichText::new(&line.text).monospace().color(color))
+                            .extend()
+                            .selectable(true),
+                    );
+                });
+            }
+        });
+}

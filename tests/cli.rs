@@ -1,0 +1,159 @@
+//! The `ferry` binary's CLI against the embedded server and a few failures.
+
+mod support;
+
+use std::process::{Command, Output};
+
+use support::scripted::{ScriptedServer, Step};
+use support::{PASSWORD, TestServer};
+
+fn ferry(args: &[&str], password: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
+    command.args(args).env_remove("FERRY_PASSWORD");
+    if let Some(password) = password {
+        command.env("FERRY_PASSWORD", password);
+    }
+    // Settings come from a folder of the test's own, never the user's.
+    let config = tempfile::tempdir().unwrap();
+    command.env("FERRY_CONFIG_DIR", config.path());
+    command.output().expect("run ferry")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn info_prints_greeting_login_system_features_and_folder() {
+    let server = TestServer::start();
+    let output = ferry(&["info", &server.url()], Some(PASSWORD));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("Ferry demo server"), "{text}");
+    assert!(text.contains("Login:"), "{text}");
+    assert!(text.contains("System:   UNIX"), "{text}");
+    assert!(text.contains("Features:"), "{text}");
+    assert!(text.contains("Folder:   /\n"), "{text}");
+}
+
+#[test]
+fn ls_json_has_one_object_per_entry() {
+    let server = TestServer::start();
+    let url = format!("{}/Documents", server.url());
+    let output = ferry(&["ls", "--json", &url], Some(PASSWORD));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let entries: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let readme = entries
+        .iter()
+        .find(|e| e["name"] == "readme.txt")
+        .unwrap_or_else(|| panic!("no readme.txt in {entries:?}"));
+    assert_eq!(readme["size"], 18);
+    assert_eq!(readme["is_dir"], false);
+    assert_eq!(readme["is_link"], false);
+    assert!(readme["raw"].as_str().unwrap().contains("readme.txt"));
+    for key in ["modified", "target", "permissions"] {
+        assert!(readme.get(key).is_some(), "missing {key}");
+    }
+    let reports = entries
+        .iter()
+        .find(|e| e["name"] == "Reports")
+        .expect("Reports");
+    assert_eq!(reports["is_dir"], true);
+}
+
+#[test]
+fn ls_plain_lists_names() {
+    let server = TestServer::start();
+    let output = ferry(&["ls", &server.url()], Some(PASSWORD));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with('d') && l.ends_with(" Documents")),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l.ends_with(" welcome.txt")), "{text}");
+}
+
+#[test]
+fn exit_codes_tell_failures_apart() {
+    let server = TestServer::start();
+    let bad_login = ferry(&["ls", &server.url()], Some("wrong"));
+    assert_eq!(bad_login.status.code(), Some(5), "{}", stderr(&bad_login));
+    assert!(
+        stderr(&bad_login).starts_with("ferry: 530"),
+        "{}",
+        stderr(&bad_login)
+    );
+    assert_eq!(stderr(&bad_login).lines().count(), 1);
+
+    let missing = ferry(
+        &["ls", &format!("{}/no/such/dir", server.url())],
+        Some(PASSWORD),
+    );
+    assert_eq!(missing.status.code(), Some(6), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("550"), "{}", stderr(&missing));
+
+    let bad_url = ferry(&["ls", "sftp://example.com"], None);
+    assert_eq!(bad_url.status.code(), Some(2));
+    assert!(
+        stderr(&bad_url).contains("not supported"),
+        "{}",
+        stderr(&bad_url)
+    );
+
+    let refused_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = ferry(&["info", &format!("ftp://127.0.0.1:{refused_port}")], None);
+    assert_eq!(refused.status.code(), Some(3), "{}", stderr(&refused));
+
+    let dns = ferry(&["info", "ftp://no-such-host.invalid"], None);
+    assert!(
+        matches!(dns.status.code(), Some(3) | Some(4)),
+        "{}",
+        stderr(&dns)
+    );
+    assert!(
+        stderr(&dns).contains("no-such-host.invalid"),
+        "{}",
+        stderr(&dns)
+    );
+
+    let silent = ScriptedServer::start(vec![Step::Silence]);
+    let timeout = ferry(
+        &[
+            "info",
+            "--timeout",
+            "1",
+            &format!("ftp://127.0.0.1:{}", silent.port),
+        ],
+        None,
+    );
+    assert_eq!(timeout.status.code(), Some(4), "{}", stderr(&timeout));
+    assert!(
+        stderr(&timeout).contains("timed out"),
+        "{}",
+        stderr(&timeout)
+    );
+}
+
+#[test]
+fn verbose_shows_the_transcript_without_the_password() {
+    let server = TestServer::start();
+    let output = ferry(&["ls", "-v", &server.url()], Some(PASSWORD));
+    assert!(output.status.success());
+    let transcript = stderr(&output);
+    assert!(transcript.contains("> USER tester"), "{transcript}");
+    assert!(transcript.contains("> PASS ****"), "{transcript}");
+    assert!(!transcript.contains(PASSWORD));
+}

@@ -1,0 +1,395 @@
+//! The engine against the embedded server (libunftp) and against a scripted misbehaving server.
+
+mod support;
+
+use std::time::Duration;
+
+use ferry::engine::{Command, DataMode, DirTarget, Engine, Event, FailureKind, Login};
+use ferry::protocol::listing::RemoteName;
+use support::scripted::{ScriptedServer, Step, login_steps, send};
+use support::{PASSWORD, TestServer, collect_until, log_text, request_to};
+
+fn is_listing(event: &Event) -> bool {
+    matches!(event, Event::Listing(_))
+}
+
+fn listing_names(event: &Event) -> Vec<String> {
+    match event {
+        Event::Listing(listing) => listing
+            .listing
+            .entries
+            .iter()
+            .map(|e| e.name.text.clone())
+            .collect(),
+        other => panic!("not a listing: {other:?}"),
+    }
+}
+
+fn disconnect_reason(events: &[Event]) -> ferry::engine::Failure {
+    match events.last() {
+        Some(Event::Disconnected {
+            reason: Some(failure),
+        }) => failure.clone(),
+        other => panic!("expected a disconnect with a reason, got {other:?}"),
+    }
+}
+
+#[test]
+fn connects_lists_and_browses_the_embedded_server() {
+    let server = TestServer::start();
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(server.request(PASSWORD)));
+    let seen = collect_until(&events, is_listing);
+    let info = seen
+        .iter()
+        .find_map(|e| match e {
+            Event::Connected(info) => Some(info.clone()),
+            _ => None,
+        })
+        .expect("connected");
+    assert!(
+        info.greeting
+            .iter()
+            .any(|l| l.contains("Ferry demo server")),
+        "{:?}",
+        info.greeting
+    );
+    assert_eq!(info.cwd.display(), "/");
+    let names = listing_names(seen.last().unwrap());
+    for expected in [
+        "welcome.txt",
+        "Documents",
+        "My Projects",
+        "Music",
+        ".hidden-settings",
+    ] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+    let log = log_text(&seen);
+    assert!(log.contains("> PASS ****"), "{log}");
+    assert!(!log.contains(PASSWORD), "the password is in the log");
+
+    engine.send(Command::ChangeDir(DirTarget::Child(RemoteName::from_text(
+        "Documents",
+    ))));
+    let seen = collect_until(&events, is_listing);
+    let Event::Listing(listing) = seen.last().unwrap() else {
+        unreachable!()
+    };
+    assert_eq!(listing.path.display(), "/Documents");
+    let names = listing_names(seen.last().unwrap());
+    assert!(names.contains(&"readme.txt".to_owned()), "{names:?}");
+    assert!(names.contains(&"Reports".to_owned()), "{names:?}");
+
+    engine.send(Command::ChangeDir(DirTarget::Parent));
+    let seen = collect_until(&events, is_listing);
+    let Event::Listing(listing) = seen.last().unwrap() else {
+        unreachable!()
+    };
+    assert_eq!(listing.path.display(), "/");
+
+    // A folder that isn't there: refused, and the session goes on.
+    engine.send(Command::ChangeDir(DirTarget::Child(RemoteName::from_text(
+        "no such folder",
+    ))));
+    let seen = collect_until(&events, |e| matches!(e, Event::CommandFailed { .. }));
+    let Some(Event::CommandFailed { failure, .. }) = seen.last() else {
+        unreachable!()
+    };
+    assert_eq!(failure.kind, FailureKind::Remote);
+    assert_eq!(failure.code, Some(550));
+    engine.send(Command::Refresh);
+    collect_until(&events, is_listing);
+}
+
+#[test]
+fn active_mode_lists_too() {
+    let server = TestServer::start();
+    let (engine, events) = Engine::start(None).unwrap();
+    let mut request = server.request(PASSWORD);
+    request.data_mode = DataMode::Active;
+    engine.send(Command::Connect(request));
+    let seen = collect_until(&events, |e| {
+        is_listing(e) || matches!(e, Event::Disconnected { .. })
+    });
+    let log = log_text(&seen);
+    assert!(
+        log.contains("> EPRT |1|127.0.0.1|") || log.contains("> PORT 127,0,0,1,"),
+        "{log}"
+    );
+    assert!(is_listing(seen.last().unwrap()), "{log}");
+    assert!(listing_names(seen.last().unwrap()).contains(&"welcome.txt".to_owned()));
+}
+
+#[test]
+fn disconnect_and_reconnect_many_times() {
+    let server = TestServer::start();
+    let (engine, events) = Engine::start(None).unwrap();
+    for round in 0..5 {
+        engine.send(Command::Connect(server.request(PASSWORD)));
+        collect_until(&events, is_listing);
+        engine.send(Command::Disconnect);
+        let seen = collect_until(&events, |e| matches!(e, Event::Disconnected { .. }));
+        assert!(
+            matches!(seen.last(), Some(Event::Disconnected { reason: None })),
+            "round {round}: {seen:?}"
+        );
+    }
+}
+
+#[test]
+fn wrong_password_is_530_and_a_retry_works() {
+    let server = TestServer::start();
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(server.request("wrong")));
+    let seen = collect_until(&events, |e| matches!(e, Event::Disconnected { .. }));
+    let failure = disconnect_reason(&seen);
+    assert_eq!(failure.kind, FailureKind::Login);
+    assert!(failure.message.starts_with("530"), "{}", failure.message);
+    engine.send(Command::Connect(server.request(PASSWORD)));
+    collect_until(&events, is_listing);
+}
+
+#[test]
+fn connection_refused_is_explained() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request_to(port, Login::Anonymous)));
+    let failure = disconnect_reason(&collect_until(&events, |e| {
+        matches!(e, Event::Disconnected { .. })
+    }));
+    assert_eq!(failure.kind, FailureKind::Connect);
+    assert!(failure.message.contains("refused"), "{}", failure.message);
+}
+
+#[test]
+fn unknown_host_is_explained() {
+    let (engine, events) = Engine::start(None).unwrap();
+    let mut request = request_to(21, Login::Anonymous);
+    request.host = "no-such-host.invalid".into();
+    engine.send(Command::Connect(request));
+    let failure = disconnect_reason(&collect_until(&events, |e| {
+        matches!(e, Event::Disconnected { .. })
+    }));
+    assert!(
+        matches!(failure.kind, FailureKind::Connect | FailureKind::Timeout),
+        "{failure:?}"
+    );
+    assert!(
+        failure.message.contains("no-such-host.invalid"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn a_server_that_never_greets_times_out() {
+    let server = ScriptedServer::start(vec![Step::Silence]);
+    let (engine, events) = Engine::start(None).unwrap();
+    let mut request = request_to(server.port, Login::Anonymous);
+    request.timeouts.connect = Duration::from_secs(1);
+    engine.send(Command::Connect(request));
+    let failure = disconnect_reason(&collect_until(&events, |e| {
+        matches!(e, Event::Disconnected { .. })
+    }));
+    assert_eq!(failure.kind, FailureKind::Timeout);
+    assert!(failure.message.contains("greeting"), "{}", failure.message);
+}
+
+#[test]
+fn disconnect_cancels_a_connect_in_progress() {
+    let server = ScriptedServer::start(vec![Step::Silence]);
+    let (engine, events) = Engine::start(None).unwrap();
+    let mut request = request_to(server.port, Login::Anonymous);
+    // Long enough that only the Disconnect can end this wait within the test's patience.
+    request.timeouts.connect = Duration::from_secs(3600);
+    engine.send(Command::Connect(request));
+    collect_until(&events, |e| matches!(e, Event::Connecting { .. }));
+    engine.send(Command::Disconnect);
+    let seen = collect_until(&events, |e| matches!(e, Event::Disconnected { .. }));
+    assert!(matches!(
+        seen.last(),
+        Some(Event::Disconnected { reason: None })
+    ));
+    // The server sees the connection go away.
+    server.finish();
+}
+
+#[test]
+fn a_server_closing_mid_login_is_reported() {
+    let server = ScriptedServer::start(vec![
+        send("220 hello\r\n"),
+        Step::Expect("USER"),
+        send("331 Password please\r\n"),
+        Step::Expect("PASS"),
+        Step::Close,
+    ]);
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request_to(server.port, Login::Anonymous)));
+    let failure = disconnect_reason(&collect_until(&events, |e| {
+        matches!(e, Event::Disconnected { .. })
+    }));
+    assert_eq!(failure.kind, FailureKind::Protocol);
+    assert!(
+        failure.message.contains("closed the connection"),
+        "{}",
+        failure.message
+    );
+    server.finish();
+}
+
+#[test]
+fn a_421_greeting_is_reported() {
+    let server = ScriptedServer::start(vec![
+        send("421 Too many connections, try later\r\n"),
+        Step::Close,
+    ]);
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request_to(server.port, Login::Anonymous)));
+    let failure = disconnect_reason(&collect_until(&events, |e| {
+        matches!(e, Event::Disconnected { .. })
+    }));
+    assert_eq!(failure.message, "421 Too many connections, try later");
+}
+
+#[test]
+fn a_421_mid_session_ends_it() {
+    let mut script = vec![send("220 hi\r\n")];
+    script.extend(login_steps(b"257 \"/\"\r\n"));
+    script.extend([
+        Step::Expect("TYPE"),
+        send("421 Shutting down\r\n"),
+        Step::Close,
+    ]);
+    let server = ScriptedServer::start(script);
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request_to(server.port, Login::Anonymous)));
+    let failure = disconnect_reason(&collect_until(&events, |e| {
+        matches!(e, Event::Disconnected { .. })
+    }));
+    assert_eq!(failure.message, "421 Shutting down");
+}
+
+/// Connects to a scripted server that logs in normally after `greeting`, and returns what the
+/// engine reported once logged in.
+fn connect_with_greeting(greeting: Vec<u8>, pwd_reply: &[u8]) -> ferry::engine::ServerInfo {
+    let mut script = vec![Step::Send(greeting)];
+    script.extend(login_steps(pwd_reply));
+    script.push(Step::Silence);
+    let server = ScriptedServer::start(script);
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request_to(server.port, Login::Anonymous)));
+    let seen = collect_until(&events, |e| {
+        matches!(e, Event::Connected(_) | Event::Disconnected { .. })
+    });
+    match seen.last() {
+        Some(Event::Connected(info)) => *info.clone(),
+        other => panic!("not connected: {other:?}\n{}", log_text(&seen)),
+    }
+}
+
+#[test]
+fn a_greeting_of_hundreds_of_lines_arrives_whole() {
+    let mut greeting = b"220-Line zero\r\n".to_vec();
+    for i in 1..=600 {
+        greeting.extend_from_slice(format!("220-Line {i}\r\n").as_bytes());
+    }
+    greeting.extend_from_slice(b"220 The end\r\n");
+    let info = connect_with_greeting(greeting, b"257 \"/\"\r\n");
+    assert_eq!(info.greeting.len(), 602);
+    assert_eq!(info.greeting[600], "Line 600");
+    assert_eq!(info.greeting[601], "The end");
+}
+
+#[test]
+fn other_codes_inside_a_multiline_greeting_do_not_end_it() {
+    let greeting =
+        b"220-Welcome\r\n230 this line is not a login\r\n 150 nor this\r\n220 ready\r\n".to_vec();
+    let info = connect_with_greeting(greeting, b"257 \"/\"\r\n");
+    assert_eq!(
+        info.greeting,
+        vec![
+            "Welcome",
+            "230 this line is not a login",
+            " 150 nor this",
+            "ready"
+        ]
+    );
+    assert_eq!(info.login_message, vec!["Welcome aboard"]);
+}
+
+#[test]
+fn non_utf8_bytes_in_greeting_and_pwd_are_shown_not_fatal() {
+    let info = connect_with_greeting(
+        b"220 Caf\xe9 server\r\n".to_vec(),
+        b"257 \"/home/caf\xe9\" is cwd\r\n",
+    );
+    assert_eq!(info.greeting, vec!["Caf\u{FFFD} server"]);
+    assert_eq!(info.cwd.as_bytes(), b"/home/caf\xe9");
+}
+
+#[test]
+fn garbage_instead_of_a_reply_is_reported() {
+    let server = ScriptedServer::start(vec![send("SSH-2.0-OpenSSH_9.2\r\n"), Step::Silence]);
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request_to(server.port, Login::Anonymous)));
+    let failure = disconnect_reason(&collect_until(&events, |e| {
+        matches!(e, Event::Disconnected { .. })
+    }));
+    assert_eq!(failure.kind, FailureKind::Protocol);
+    assert!(
+        failure.message.contains("not an FTP reply"),
+        "{}",
+        failure.message
+    );
+}
+
+#[test]
+fn a_lying_pasv_reply_is_not_followed() {
+    // The server refuses EPSV and names a third-party address in PASV; the engine must connect to
+    // the server's own address instead (and the listing must then arrive from there).
+    let data = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let data_port = data.local_addr().unwrap().port();
+    let pasv = format!(
+        "227 Entering Passive Mode (10,99,99,99,{},{})\r\n",
+        data_port / 256,
+        data_port % 256
+    );
+    let mut script = vec![send("220 hi\r\n")];
+    script.extend(login_steps(b"257 \"/\"\r\n"));
+    script.extend([
+        Step::Expect("TYPE"),
+        send("200 ok\r\n"),
+        Step::Expect("EPSV"),
+        send("500 EPSV not understood\r\n"),
+        Step::Expect("PASV"),
+        Step::Send(pasv.into_bytes()),
+        Step::Expect("LIST"),
+        send("150 here it comes\r\n"),
+    ]);
+    let data_thread = std::thread::spawn(move || {
+        use std::io::Write;
+        let (mut stream, from) = data.accept().unwrap();
+        assert!(from.ip().is_loopback());
+        stream
+            .write_all(b"-rw-r--r--    1 0        0              42 Nov 23 19:05 only-file.txt\r\n")
+            .unwrap();
+    });
+    script.extend([send("226 done\r\n"), Step::Silence]);
+    let server = ScriptedServer::start(script);
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request_to(server.port, Login::Anonymous)));
+    let seen = collect_until(&events, |e| {
+        is_listing(e) || matches!(e, Event::Disconnected { .. })
+    });
+    data_thread.join().unwrap();
+    let log = log_text(&seen);
+    assert!(log.contains("named 10.99.99.99"), "{log}");
+    assert!(is_listing(seen.last().unwrap()), "{log}");
+}

@@ -1,0 +1,226 @@
+//! The real window (`FerryApp`) driven by egui_kittest against the embedded server: type into the
+//! connection bar, click Connect, and read what is on screen.
+
+mod support;
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use ferry::ui::{AppOptions, FerryApp};
+use support::{PASSWORD, TestServer, USER};
+
+/// Counts engine notifications, so a test can sleep until the engine has said something new
+/// instead of guessing with a timer.
+#[derive(Default)]
+struct EngineSignal {
+    count: Mutex<u64>,
+    changed: Condvar,
+}
+
+impl EngineSignal {
+    fn bump(&self) {
+        if let Ok(mut count) = self.count.lock() {
+            *count += 1;
+            self.changed.notify_all();
+        }
+    }
+
+    fn count(&self) -> u64 {
+        self.count.lock().map(|c| *c).unwrap_or(0)
+    }
+
+    /// Waits until the count moves past `seen`, at most `limit`.
+    fn wait_past(&self, seen: u64, limit: Duration) {
+        if let Ok(count) = self.count.lock() {
+            let _ = self
+                .changed
+                .wait_timeout_while(count, limit, |c| *c <= seen);
+        }
+    }
+}
+
+struct Window {
+    harness: Harness<'static, FerryApp>,
+    signal: Arc<EngineSignal>,
+}
+
+impl Window {
+    fn open() -> Self {
+        let signal = Arc::new(EngineSignal::default());
+        let hook = signal.clone();
+        let harness = Harness::builder()
+            .with_size(egui::vec2(1300.0, 850.0))
+            // Frames a twentieth of a second apart, so two clicks a frame apart are a double-click.
+            .with_step_dt(0.05)
+            .build_eframe(move |cc| {
+                FerryApp::new(
+                    cc,
+                    AppOptions {
+                        on_engine_event: Some(Arc::new(move || hook.bump())),
+                        ..AppOptions::default()
+                    },
+                )
+            });
+        Self { harness, signal }
+    }
+
+    /// Runs frames until `done` holds, waiting on the engine between frames. Bounded in frames
+    /// and in time; panics with the app's state when it never happens.
+    fn run_until(&mut self, what: &str, done: impl Fn(&Harness<'static, FerryApp>) -> bool) {
+        let deadline = Instant::now() + support::PATIENCE;
+        for _ in 0..5_000 {
+            let seen = self.signal.count();
+            self.harness.step();
+            if done(&self.harness) {
+                // One more frame so that what the state says is also what is drawn.
+                self.harness.step();
+                return;
+            }
+            if Instant::now() > deadline {
+                break;
+            }
+            self.signal.wait_past(seen, Duration::from_millis(200));
+        }
+        let app = self.harness.state();
+        panic!(
+            "never saw {what}; connection: {:?}, notice: {:?}, log:\n{}",
+            app.connection,
+            app.notice,
+            app.log.to_text()
+        );
+    }
+
+    fn type_into(&mut self, label: &str, text: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.step();
+        self.harness.get_by_label(label).type_text(text);
+        self.harness.step();
+    }
+
+    fn fill_connection_bar(&mut self, server: &TestServer, password: &str) {
+        self.type_into("Host:", "127.0.0.1");
+        self.type_into("Port:", &server.port().to_string());
+        self.type_into("User:", USER);
+        self.type_into("Password:", password);
+    }
+
+    /// Two clicks a frame apart, as a person's double-click arrives.
+    fn double_click(&mut self, label: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.step();
+        self.harness.get_by_label(label).click();
+        self.harness.step();
+    }
+
+    fn has_label(&self, text: &str) -> bool {
+        self.harness.query_by_label(text).is_some()
+    }
+
+    fn has_label_containing(&self, text: &str) -> bool {
+        self.harness.query_by_label_contains(text).is_some()
+    }
+}
+
+#[test]
+fn connect_read_the_welcome_and_browse() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.fill_connection_bar(&server, PASSWORD);
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the listing", |h| h.query_by_label("welcome.txt").is_some());
+
+    assert!(
+        window.has_label("Ferry demo server (libunftp) on 127.0.0.1"),
+        "greeting not shown"
+    );
+    assert!(window.has_label("Current folder: /"), "PWD not shown");
+    assert!(window.has_label("Documents"));
+    assert!(window.has_label_containing("Connected to 127.0.0.1:"));
+
+    // Double-click a folder and find what is inside.
+    window.double_click("Documents");
+    window.run_until("the Documents folder", |h| {
+        h.query_by_label("readme.txt").is_some()
+    });
+    assert!(window.has_label("Current folder: /Documents"));
+    assert!(window.has_label("Reports"));
+    assert!(!window.has_label("welcome.txt"));
+
+    // Backspace goes back up.
+    window.harness.key_press(egui::Key::Backspace);
+    window.run_until("the root again", |h| {
+        h.query_by_label("welcome.txt").is_some()
+    });
+
+    // The message log tab shows the transcript, with the password masked.
+    window.harness.get_by_label_contains("Message log").click();
+    window.harness.step();
+    window.harness.step();
+    assert!(
+        window.has_label_containing("Listed /:"),
+        "the newest lines show first"
+    );
+    // Scroll up to the login.
+    for _ in 0..100 {
+        if window.has_label("PASS ****") {
+            break;
+        }
+        window
+            .harness
+            .get_all_by_label("Response:")
+            .next()
+            .unwrap()
+            .scroll_up();
+        window.harness.step();
+    }
+    assert!(window.has_label("PASS ****"));
+    assert!(window.harness.query_by_label_contains(PASSWORD).is_none());
+    assert!(!window.harness.state().log.to_text().contains(PASSWORD));
+}
+
+#[test]
+fn wrong_password_shows_530_and_leaves_the_window_usable() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.fill_connection_bar(&server, "not-the-password");
+    window.harness.key_press(egui::Key::Enter);
+    window.run_until("the login failure", |h| {
+        h.query_by_label_contains("Disconnected: 530").is_some()
+    });
+    assert!(window.has_label_containing("Login incorrect") || window.has_label_containing("530"));
+
+    // Fix the password and try again.
+    window.harness.get_by_label("Password:").click();
+    window.harness.step();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    window.harness.get_by_label("Password:").type_text(PASSWORD);
+    window.harness.step();
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the listing after a retry", |h| {
+        h.query_by_label("welcome.txt").is_some()
+    });
+}
+
+#[test]
+fn pasting_a_url_into_the_host_field_fills_the_form_and_opens_the_path() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    let url = format!(
+        "ftp://{USER}:{PASSWORD}@127.0.0.1:{}/My%20Projects/site",
+        server.port()
+    );
+    window.type_into("Host:", &url);
+    let form = &window.harness.state().form;
+    assert_eq!(form.host, "127.0.0.1");
+    assert_eq!(form.port, server.port().to_string());
+    assert_eq!(form.user, USER);
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the pasted folder", |h| {
+        h.query_by_label("index.html").is_some()
+    });
+    assert!(window.has_label("Current folder: /My Projects/site"));
+}

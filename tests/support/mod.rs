@@ -1,0 +1,102 @@
+//! Shared test helpers: the embedded server with a sample tree, a scripted misbehaving server, and
+//! bounded waits on the engine's events.
+
+#![allow(dead_code)]
+
+pub mod scripted;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use ferry::demo::{DemoServer, ServerOptions};
+use ferry::engine::{ConnectRequest, DataMode, Event, EventReceiver, Login, Timeouts};
+use ferry::store::secret::Secret;
+
+pub const USER: &str = "tester";
+pub const PASSWORD: &str = "s3cret-pass";
+
+/// Every wait in a test ends: long enough for a loaded CI machine, short enough to fail a hang.
+pub const PATIENCE: Duration = Duration::from_secs(60);
+
+/// The embedded server (libunftp) over a fresh copy of the demo tree, with one account.
+pub struct TestServer {
+    pub server: DemoServer,
+    pub root: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        let root = tempfile::tempdir().expect("temp dir");
+        ferry::demo::create_sample_tree(root.path()).expect("sample tree");
+        let server =
+            DemoServer::start(ServerOptions::new(root.path()).with_account(USER, PASSWORD))
+                .expect("embedded server");
+        Self { server, root }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.root.path()
+    }
+
+    pub fn port(&self) -> u16 {
+        self.server.port()
+    }
+
+    pub fn url(&self) -> String {
+        format!("ftp://{USER}@127.0.0.1:{}", self.port())
+    }
+
+    pub fn request(&self, password: &str) -> ConnectRequest {
+        request_to(
+            self.port(),
+            Login::Normal {
+                user: USER.into(),
+                password: Secret::new(password),
+            },
+        )
+    }
+}
+
+pub fn request_to(port: u16, login: Login) -> ConnectRequest {
+    ConnectRequest {
+        host: "127.0.0.1".into(),
+        port,
+        login,
+        data_mode: DataMode::Passive,
+        initial_path: None,
+        timeouts: Timeouts {
+            connect: Duration::from_secs(10),
+            command: Duration::from_secs(10),
+        },
+    }
+}
+
+/// Collects events until `done` says so, or the patience runs out (then panics with what came).
+pub fn collect_until(events: &EventReceiver, mut done: impl FnMut(&Event) -> bool) -> Vec<Event> {
+    let deadline = Instant::now() + PATIENCE;
+    let mut seen = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.recv_timeout(left) {
+            Ok(event) => {
+                let stop = done(&event);
+                seen.push(event);
+                if stop {
+                    return seen;
+                }
+            }
+            Err(e) => panic!("no matching event ({e}); got: {seen:#?}"),
+        }
+    }
+}
+
+pub fn log_text(events: &[Event]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Log(line) => Some(line.to_text()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
