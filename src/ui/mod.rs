@@ -50,12 +50,6 @@ pub enum ConnectionState {
     Connected { target: String },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ServerTab {
-    Welcome,
-    MessageLog,
-}
-
 pub struct FerryApp {
     engine: EngineHandle,
     events: EventReceiver,
@@ -65,7 +59,6 @@ pub struct FerryApp {
     pub server: Option<ServerInfo>,
     pub log: MessageLog,
     pub remote: RemoteView,
-    pub server_tab: ServerTab,
     /// A problem to show in the status line until the next action (bad port, refused CWD...).
     pub notice: Option<String>,
     _demo: Option<DemoSession>,
@@ -112,7 +105,6 @@ impl FerryApp {
             server: None,
             log: MessageLog::default(),
             remote: RemoteView::default(),
-            server_tab: ServerTab::Welcome,
             notice: None,
             _demo: demo,
         };

@@ -1,9 +1,6 @@
 //! Small byte-level helpers shared by the format parsers: a whitespace tokenizer that keeps
 //! offsets, number parsing that cannot overflow, month names, dates and year inference.
 
-// Some helpers serve the formats added next; remove once all are used.
-#![allow(dead_code)]
-
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::{ListingContext, Modified, TimePrecision};
@@ -97,14 +94,6 @@ impl<'a> Tokens<'a> {
                 let p = (s.end + 1).min(self.line.len());
                 &self.line[p..]
             }
-            None => &[],
-        }
-    }
-
-    /// Everything from the start of token `i`.
-    pub(crate) fn rest_from(&self, i: usize) -> &'a [u8] {
-        match self.span(i) {
-            Some(s) => &self.line[s.start..],
             None => &[],
         }
     }
@@ -224,22 +213,23 @@ pub(crate) fn parse_size_with_unit(s: &[u8]) -> Option<u64> {
 /// Month number from an English or localised month name (any case; a trailing `.` or `,`
 /// allowed), `1`–`12` followed by 月/월 (CJK `ls`), in UTF-8 or Latin-1.
 pub(crate) fn month_from_name(s: &[u8]) -> Option<u32> {
-    let s = s
-        .strip_suffix(b".")
-        .or_else(|| s.strip_suffix(b","))
-        .unwrap_or(s);
-    if s.len() < 3 || s.len() > 9 {
-        // CJK: "1月" is 4 bytes, "12月" 5; handled below (lengths 4..=5 pass this check).
+    // Trailing punctuation: `Okt.`, `Juli,`, `Jan.,`.
+    let mut s = s;
+    for _ in 0..2 {
+        if let Some((&last, rest)) = s.split_last()
+            && (last == b'.' || last == b',')
+        {
+            s = rest;
+        }
+    }
+    if s.len() < 2 || s.len() > 9 {
         return None;
     }
-    // CJK month: digits then 月 (E6 9C 88) or 월 (EC 9B 94).
+    // CJK month: digits then a non-ASCII suffix (月 in UTF-8 or a legacy encoding, 월...).
     if s[0].is_ascii_digit() {
-        let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
-        let rest = &s[digits..];
-        if rest == "月".as_bytes() || rest == "월".as_bytes() {
-            let m = parse_u32(&s[..digits])?;
-            return (1..=12).contains(&m).then_some(m);
-        }
+        return cjk_number(s).filter(|m| (1..=12).contains(m));
+    }
+    if s.len() < 3 {
         return None;
     }
     let mut buf = [0u8; 9];
@@ -265,12 +255,53 @@ pub(crate) fn month_from_name(s: &[u8]) -> Option<u32> {
         b"oct" | b"october" | b"okt" | b"ott" | b"out" => 10,
         b"nov" | b"november" => 11,
         b"dec" | b"december" | b"dez" | b"d\xc3\xa9c" | b"d\xe9c" | b"dic" | b"des" => 12,
-        _ => return None,
+        b"jui" => 7, // French VMS: JUI(LLET); June is JUN
+        b"aou" => 8,
+        _ => return cyrillic_month(l),
     };
     Some(m)
 }
 
+/// A number followed by a non-ASCII suffix of at most six bytes: CJK dates print
+/// `4月 18日 2003年` (in UTF-8, Shift-JIS, EUC-KR...). `None` without a suffix.
+pub(crate) fn cjk_number(s: &[u8]) -> Option<u32> {
+    let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
+    let suffix = &s[digits..];
+    // The suffix starts with a non-ASCII lead byte (Shift-JIS trail bytes may be ASCII: 年 is
+    // 94 4E).
+    if digits == 0 || digits > 4 || suffix.is_empty() || suffix.len() > 6 || suffix[0] < 0x80 {
+        return None;
+    }
+    parse_u32(&s[..digits])
+}
+
+/// Russian `ls` month abbreviations (UTF-8, lower case as `ls` prints them).
+fn cyrillic_month(l: &[u8]) -> Option<u32> {
+    const NAMES: [(&str, u32); 14] = [
+        ("янв", 1),
+        ("фев", 2),
+        ("мар", 3),
+        ("апр", 4),
+        ("мая", 5),
+        ("май", 5),
+        ("июн", 6),
+        ("июл", 7),
+        ("авг", 8),
+        ("сен", 9),
+        ("окт", 10),
+        ("ноя", 11),
+        ("дек", 12),
+        ("сент", 9),
+    ];
+    NAMES
+        .iter()
+        .find(|(n, _)| n.as_bytes() == l)
+        .map(|&(_, m)| m)
+}
+
 /// `HH:MM`, `H:MM`, `HH:MM:SS` or `HH:MM:SS.fff` → (hour, minute, second, has_seconds).
+/// `24:00` (some servers' midnight) is returned as hour 24 and rolled over by
+/// [`local_modified`].
 pub(crate) fn parse_time(s: &[u8]) -> Option<(u32, u32, u32, bool)> {
     let mut parts = s.splitn(3, |&b| b == b':');
     let h = parts.next()?;
@@ -299,7 +330,8 @@ pub(crate) fn parse_time(s: &[u8]) -> Option<(u32, u32, u32, bool)> {
         }
         None => (0, false),
     };
-    (h < 24 && m < 60 && s < 61).then_some((h, m, s.min(59), has_s))
+    let ok = (h < 24 && m < 60 && s < 61) || (h == 24 && m == 0 && s == 0);
+    ok.then_some((h, m, s.min(59), has_s))
 }
 
 /// A 12-hour time `HH:MM[:SS]AM`, `HH:MMPM` (DOS/IIS), or 24-hour without suffix.
@@ -313,6 +345,9 @@ pub(crate) fn parse_time_ampm(s: &[u8]) -> Option<(u32, u32, u32, bool)> {
     };
     let (mut h, m, sec, has_s) = parse_time(core)?;
     if let Some(pm) = pm {
+        if h == 24 {
+            return None;
+        }
         if h == 0 || h > 12 {
             return None;
         }
@@ -324,18 +359,6 @@ pub(crate) fn parse_time_ampm(s: &[u8]) -> Option<(u32, u32, u32, bool)> {
         }
     }
     Some((h, m, sec, has_s))
-}
-
-/// A 4-digit year 1900..=2199 — or a 2-digit one, mapped to 1970..=2069.
-pub(crate) fn parse_year(s: &[u8]) -> Option<i32> {
-    match s.len() {
-        4 => {
-            let y = parse_u32(s)? as i32;
-            (1900..=2199).contains(&y).then_some(y)
-        }
-        2 => Some(expand_year(parse_u32(s)? as i32)),
-        _ => None,
-    }
 }
 
 pub(crate) fn expand_year(y: i32) -> i32 {
@@ -388,6 +411,14 @@ pub(crate) fn local_modified(
 ) -> Option<Modified> {
     let (dt, precision) = match time {
         None => (date.and_hms_opt(0, 0, 0)?, TimePrecision::Day),
+        Some((24, _, _, has_s)) => (
+            date.succ_opt()?.and_hms_opt(0, 0, 0)?,
+            if has_s {
+                TimePrecision::Second
+            } else {
+                TimePrecision::Minute
+            },
+        ),
         Some((h, m, s, has_s)) => (
             date.and_hms_opt(h, m, s)?,
             if has_s {
@@ -464,6 +495,34 @@ pub(crate) fn parse_numeric_date(s: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d)
 }
 
+/// A date with a month name in one token: `29-JAN-1996` (VMS), `01-jun-99`, `6-Apr-07`,
+/// `Feb-28-1998` (VxWorks), `JUN-01-2004`.
+pub(crate) fn parse_month_name_date(s: &[u8]) -> Option<NaiveDate> {
+    if s.len() < 7 || s.len() > 16 {
+        return None;
+    }
+    let (a, b, c) = {
+        let mut it = s.split(|&x| x == b'-');
+        let a = it.next()?;
+        let b = it.next()?;
+        let c = it.next()?;
+        if it.next().is_some() {
+            return None;
+        }
+        (a, b, c)
+    };
+    let (month, day) = if all_digits(a) {
+        (month_from_name(b)?, parse_day(a)?)
+    } else {
+        (month_from_name(a)?, parse_day(b)?)
+    };
+    if !all_digits(c) || (c.len() != 2 && c.len() != 4) {
+        return None;
+    }
+    let year = expand_year(parse_u32(c)? as i32);
+    NaiveDate::from_ymd_opt(year, month, day)
+}
+
 /// Strips one trailing `\r` and all trailing blanks — not used on names, whose trailing spaces
 /// matter.
 pub(crate) fn trim_end_blanks(s: &[u8]) -> &[u8] {
@@ -472,12 +531,6 @@ pub(crate) fn trim_end_blanks(s: &[u8]) -> &[u8] {
         end -= 1;
     }
     &s[..end]
-}
-
-pub(crate) fn trim_blanks(s: &[u8]) -> &[u8] {
-    let s = trim_end_blanks(s);
-    let start = s.iter().position(|&b| !is_blank(b)).unwrap_or(s.len());
-    &s[start..]
 }
 
 /// Finds `needle` in `hay` (short needles; linear).
@@ -565,6 +618,23 @@ mod tests {
             infer_year(1, 2, new_year),
             NaiveDate::from_ymd_opt(2027, 1, 2)
         );
+    }
+
+    #[test]
+    fn month_name_dates() {
+        let d = |y, m, dd| NaiveDate::from_ymd_opt(y, m, dd);
+        assert_eq!(parse_month_name_date(b"29-JAN-1996"), d(1996, 1, 29));
+        assert_eq!(parse_month_name_date(b"2-JUL-2003"), d(2003, 7, 2));
+        assert_eq!(parse_month_name_date(b"01-jun-99"), d(1999, 6, 1));
+        assert_eq!(parse_month_name_date(b"Feb-28-1998"), d(1998, 2, 28));
+        assert_eq!(parse_month_name_date(b"15-JUI-2002"), d(2002, 7, 15));
+        assert_eq!(parse_month_name_date(b"29-FOO-1996"), None);
+        assert_eq!(cjk_number("12月".as_bytes()), Some(12));
+        assert_eq!(cjk_number(b"4\x8c\x8e"), Some(4));
+        assert_eq!(cjk_number(b"4"), None);
+        assert_eq!(cjk_number(b"4a"), None);
+        assert_eq!(parse_time(b"24:00"), Some((24, 0, 0, false)));
+        assert_eq!(parse_time(b"24:01"), None);
     }
 
     #[test]

@@ -143,14 +143,60 @@ fn windows_1252_char(b: u8) -> char {
     }
 }
 
-// encoding_rs is not a dependency yet: other encodings decode as UTF-8 (lossy).
-fn decode_other(_enc: NameEncoding, raw: &[u8]) -> String {
-    String::from_utf8_lossy(raw).into_owned()
+// BEGIN encoding_rs
+fn encoding_rs_of(enc: NameEncoding) -> Option<&'static encoding_rs::Encoding> {
+    Some(match enc {
+        NameEncoding::Auto | NameEncoding::Latin1 => return None,
+        NameEncoding::Utf8 => encoding_rs::UTF_8,
+        NameEncoding::Latin2 => encoding_rs::ISO_8859_2,
+        NameEncoding::Latin9 => encoding_rs::ISO_8859_15,
+        NameEncoding::Windows1250 => encoding_rs::WINDOWS_1250,
+        NameEncoding::Windows1251 => encoding_rs::WINDOWS_1251,
+        NameEncoding::Windows1252 => encoding_rs::WINDOWS_1252,
+        NameEncoding::ShiftJis => encoding_rs::SHIFT_JIS,
+        NameEncoding::EucJp => encoding_rs::EUC_JP,
+        NameEncoding::Gbk => encoding_rs::GBK,
+        NameEncoding::Gb18030 => encoding_rs::GB18030,
+        NameEncoding::Big5 => encoding_rs::BIG5,
+        NameEncoding::EucKr => encoding_rs::EUC_KR,
+        NameEncoding::Koi8R => encoding_rs::KOI8_R,
+        NameEncoding::Koi8U => encoding_rs::KOI8_U,
+    })
 }
 
-fn encode_other(_enc: NameEncoding, text: &str) -> Vec<u8> {
-    text.as_bytes().to_vec()
+fn decode_other(enc: NameEncoding, raw: &[u8]) -> String {
+    match encoding_rs_of(enc) {
+        Some(enc) => enc.decode_without_bom_handling(raw).0.into_owned(),
+        None => String::from_utf8_lossy(raw).into_owned(),
+    }
 }
+
+fn encode_other(enc: NameEncoding, text: &str) -> Vec<u8> {
+    match encoding_rs_of(enc) {
+        Some(enc) => {
+            let mut encoder = enc.new_encoder();
+            let mut out = Vec::with_capacity(text.len() * 2 + 8);
+            let mut input = text;
+            loop {
+                let needed = encoder
+                    .max_buffer_length_from_utf8_without_replacement(input.len())
+                    .unwrap_or(input.len() * 4 + 16);
+                out.reserve(needed);
+                let (result, read) =
+                    encoder.encode_from_utf8_to_vec_without_replacement(input, &mut out, true);
+                input = &input[read..];
+                match result {
+                    encoding_rs::EncoderResult::InputEmpty => break,
+                    encoding_rs::EncoderResult::OutputFull => {}
+                    encoding_rs::EncoderResult::Unmappable(_) => out.push(b'?'),
+                }
+            }
+            out
+        }
+        None => text.as_bytes().to_vec(),
+    }
+}
+// END encoding_rs
 
 #[cfg(test)]
 mod tests {
@@ -165,4 +211,32 @@ mod tests {
         assert_eq!(NameEncoding::Auto.decode(b"caf\xe9 \x80"), "café €");
         assert_eq!(NameEncoding::Utf8.decode(b"caf\xe9"), "caf\u{fffd}");
     }
+
+    // BEGIN encoding_rs
+    #[test]
+    fn legacy_encodings_decode() {
+        assert_eq!(NameEncoding::Latin1.decode(b"caf\xe9\x80"), "café\u{80}");
+        assert_eq!(NameEncoding::Windows1252.decode(b"\x80"), "€");
+        assert_eq!(NameEncoding::ShiftJis.decode(b"\x93\xfa\x96\x7b"), "日本");
+        assert_eq!(NameEncoding::Gbk.decode(b"\xd6\xd0\xce\xc4"), "中文");
+        assert_eq!(NameEncoding::Big5.decode(b"\xa4\xa4\xa4\xe5"), "中文");
+        assert_eq!(NameEncoding::EucKr.decode(b"\xc7\xd1\xb1\xdb"), "한글");
+        assert_eq!(
+            NameEncoding::Koi8R.decode(b"\xf0\xd2\xc9\xd7\xc5\xd4"),
+            "Привет"
+        );
+        assert_eq!(NameEncoding::Windows1251.decode(b"\xcf\xf0\xe8"), "При");
+    }
+
+    #[test]
+    fn encode_round_trips() {
+        for &enc in NameEncoding::ALL {
+            assert_eq!(enc.decode(&enc.encode("plain.txt")), "plain.txt");
+            assert_eq!(NameEncoding::from_label(enc.label()), Some(enc));
+        }
+        assert_eq!(NameEncoding::ShiftJis.encode("日本"), b"\x93\xfa\x96\x7b");
+        assert_eq!(NameEncoding::Latin1.encode("café€"), b"caf\xe9?");
+        assert_eq!(NameEncoding::Windows1252.encode("a€日"), b"a\x80?");
+    }
+    // END encoding_rs
 }

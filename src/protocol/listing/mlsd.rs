@@ -24,6 +24,11 @@ pub fn parse_line_with(line: &[u8], ctx: &ListingContext) -> LineResult {
     }
 }
 
+/// `None` when the line is not an MLSD line.
+pub(crate) fn parse_opt(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
+    parse(line, ctx)
+}
+
 fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
     if line.len() > super::MAX_LINE {
         return None;
@@ -51,7 +56,11 @@ fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
             }
         }
     }
-    let sp = find_byte(body, b' ')?;
+    // Facts end at the first space (RFC 3659); a few servers put a TAB there instead.
+    let mut sp = find_byte(body, b' ')?;
+    if let Some(tab) = find_byte(&body[..sp], b'\t') {
+        sp = tab;
+    }
     let facts = &body[..sp];
     let name = &body[sp + 1..];
     if name.is_empty() || facts.is_empty() {
@@ -286,6 +295,35 @@ mod tests {
         assert_eq!(e.permissions.as_deref(), Some("adfrw"));
         let e = entry(" no-facts name");
         assert_eq!(e.name.text, "no-facts name");
+    }
+
+    #[test]
+    fn separators_and_odd_facts() {
+        let e =
+            entry("size=1365694195;type=file;modify=20090722092510;\tTV 2009-07-22 08-25-10.ts");
+        assert_eq!(e.name.text, "TV 2009-07-22 08-25-10.ts");
+        assert_eq!(e.size, Some(1365694195));
+        let e = entry("Type=file; \t leading blanks");
+        assert_eq!(e.name.text, "\t leading blanks");
+        let e = entry("Type=file; trailing blanks\t ");
+        assert_eq!(e.name.text, "trailing blanks\t ");
+        let e = entry("type=file no trailing semicolon");
+        assert_eq!(e.name.text, "no trailing semicolon");
+        let e = entry(
+            "modify=20080426135501;perm=;size=65718921;type=file;UNIX.group=1179;UNIX.mode=00;UNIX.owner=1179; empty perm",
+        );
+        assert_eq!(e.permissions.as_deref(), Some("00"));
+        assert_eq!(e.owner.as_deref(), Some("1179"));
+        assert_eq!(e.group.as_deref(), Some("1179"));
+        let e = entry("Type=file;mOdIfY=19681105165215;size=1234; pre-epoch");
+        assert_eq!(
+            e.modified.unwrap().time,
+            make_datetime(1968, 11, 5, 16, 52, 15).unwrap()
+        );
+        let e = entry("type=OS.unix=slink; no target");
+        assert_eq!(e.kind, EntryKind::Link { target: None });
+        // `.`/`..` without cdir/pdir are not entries either.
+        assert!(matches!(parse_line(b"type=dir; ."), LineResult::Skip));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //!
 //! The parsers are pure functions of the bytes and a [`ListingContext`]; they never panic on any
 //! input and do a bounded amount of work per line (no regexes, no per-line allocation beyond the
-//! entry's own fields).
+//! entry's own fields, except one buffer to join a two-line VMS entry).
 //!
 //! Formats: MLSD/MLST (RFC 3659), Unix `ls -l` and its many variants (NetWare too), DOS/IIS,
 //! EPLF, VMS (including entries split over two lines), OS/2, AS/400 (OS/400), MVS and VxWorks.
@@ -197,6 +197,7 @@ impl ListingContext {
         self.encoding.decode(raw)
     }
 
+    /// What SYST says (computed once per listing: it allocates).
     pub(crate) fn system_hint(&self) -> SystemHint {
         SystemHint::from_syst(self.system.as_deref())
     }
@@ -290,27 +291,24 @@ pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// servers put a long name alone on one line and the rest of the entry on the next). For MLSD, a
 /// line that is not MLSD is tried as a LIST line (some servers answer MLSD in `ls -l` format).
 pub fn parse_listing(bytes: &[u8], context: &ListingContext) -> Listing {
+    let hint = context.system_hint();
     let mut listing = Listing::default();
     let mut iter = lines(bytes).peekable();
-    // Lines that consist only of blanks carry nothing; they are skipped like empty ones.
     while let Some(line) = iter.next() {
+        // Lines of blanks carry nothing; they are skipped like empty ones.
         if line.iter().all(|&b| b == b' ' || b == b'\t') {
             continue;
         }
-        let parsed = parse_line(line, context);
-        match parsed {
+        match parse_line_hinted(line, context, hint) {
             LineResult::Entry(entry) => listing.entries.push(entry),
             LineResult::Skip => {}
             LineResult::Unparsed => {
-                if context.format == ListingFormat::List
-                    && let Some(next) = iter.peek()
+                if let Some(next) = iter.peek()
                     && let Some(result) = parse_joined(line, next, context)
                 {
                     iter.next();
-                    match result {
-                        LineResult::Entry(entry) => listing.entries.push(entry),
-                        LineResult::Skip => {}
-                        LineResult::Unparsed => {}
+                    if let LineResult::Entry(entry) = result {
+                        listing.entries.push(entry);
                     }
                     continue;
                 }
@@ -321,40 +319,48 @@ pub fn parse_listing(bytes: &[u8], context: &ListingContext) -> Listing {
     listing
 }
 
-/// Parses one line of a listing in the context's format.
+/// Parses one line of a listing in the context's format (multi-line entries need
+/// [`parse_listing`]).
 pub fn parse_line(line: &[u8], context: &ListingContext) -> LineResult {
+    parse_line_hinted(line, context, context.system_hint())
+}
+
+fn parse_line_hinted(line: &[u8], context: &ListingContext, hint: SystemHint) -> LineResult {
     match context.format {
         ListingFormat::Mlsd => match mlsd::parse_line_with(line, context) {
-            LineResult::Unparsed => parse_list_line(line, context),
+            LineResult::Unparsed => parse_list_line_hinted(line, context, hint),
             other => other,
         },
-        ListingFormat::List => parse_list_line(line, context),
+        ListingFormat::List => parse_list_line_hinted(line, context, hint),
     }
 }
 
 /// Parses one LIST line, detecting its format (guided by the SYST hint).
 pub fn parse_list_line(line: &[u8], context: &ListingContext) -> LineResult {
+    parse_list_line_hinted(line, context, context.system_hint())
+}
+
+fn parse_list_line_hinted(line: &[u8], context: &ListingContext, hint: SystemHint) -> LineResult {
     if line.len() > MAX_LINE {
         return LineResult::Unparsed;
     }
-    let hint = context.system_hint();
-    // The hinted parser first; then all, in an order where the stricter formats come first.
+    // The hinted parser first; then all, the most common and the stricter formats first.
     let first: Option<Parser> = match hint {
-        SystemHint::Vms => Some(vms::parse_line),
+        SystemHint::Vms => Some(|l, c, _| vms::parse_line(l, c)),
         SystemHint::Mvs => Some(ibm::parse_mvs_line),
-        SystemHint::Os400 => Some(ibm::parse_as400_line),
-        SystemHint::Os2 => Some(other::parse_os2_line),
-        SystemHint::VxWorks => Some(other::parse_vxworks_line),
-        SystemHint::Windows => Some(dos::parse_line),
+        SystemHint::Os400 => Some(|l, c, _| ibm::parse_as400_line(l, c)),
+        SystemHint::Os2 => Some(|l, c, _| other::parse_os2_line(l, c)),
+        SystemHint::VxWorks => Some(|l, c, _| other::parse_vxworks_line(l, c)),
+        SystemHint::Windows => Some(|l, c, _| dos::parse_line(l, c)),
         SystemHint::Unix | SystemHint::NetWare | SystemHint::Unknown => None,
     };
     if let Some(parser) = first
-        && let Some(result) = parser(line, context)
+        && let Some(result) = parser(line, context, hint)
     {
         return result;
     }
     for parser in PARSERS {
-        if let Some(result) = parser(line, context) {
+        if let Some(result) = parser(line, context, hint) {
             return result;
         }
     }
@@ -365,17 +371,19 @@ pub fn parse_list_line(line: &[u8], context: &ListingContext) -> LineResult {
 pub(crate) const MAX_LINE: usize = 64 * 1024;
 
 /// A format parser: `None` when the line is not in its format.
-type Parser = fn(&[u8], &ListingContext) -> Option<LineResult>;
+type Parser = fn(&[u8], &ListingContext, SystemHint) -> Option<LineResult>;
 
 const PARSERS: &[Parser] = &[
-    unix::parse_line_opt,
-    dos::parse_line,
-    eplf::parse_line,
-    vms::parse_line,
-    ibm::parse_as400_line,
+    |l, c, _| unix::parse_line_opt(l, c),
+    |l, c, _| dos::parse_line(l, c),
+    |l, c, _| eplf::parse_line(l, c),
+    |l, c, _| vms::parse_line(l, c),
+    |l, c, _| ibm::parse_as400_line(l, c),
     ibm::parse_mvs_line,
-    other::parse_os2_line,
-    other::parse_vxworks_line,
+    |l, c, _| other::parse_os2_line(l, c),
+    |l, c, _| other::parse_vxworks_line(l, c),
+    // Some servers answer LIST in MLSD format.
+    |l, c, _| mlsd::parse_opt(l, c),
 ];
 
 /// A line that no parser read alone, joined with the next one (multi-line VMS entries).

@@ -19,8 +19,9 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::common::{
-    Tokens, all_digits, find, local_modified, month_day_time, month_from_name, parse_day,
-    parse_numeric_date, parse_size_with_unit, parse_time, parse_u32, parse_u64,
+    Tokens, all_digits, cjk_number, find, local_modified, month_day_time, month_from_name,
+    parse_day, parse_month_name_date, parse_numeric_date, parse_size_with_unit, parse_time,
+    parse_u32, parse_u64,
 };
 use super::{Entry, EntryKind, LineResult, ListingContext, ListingFormat, Modified};
 
@@ -80,7 +81,7 @@ pub(crate) fn parse_line_opt(line: &[u8], ctx: &ListingContext) -> Option<LineRe
     let mut k = first_after + 1;
     let found = loop {
         if k + 1 >= t.len {
-            return None;
+            return dateless(&t, line, type_char, first_after, netware, ctx);
         }
         if let Some((size, size_first)) = parse_size_column(&t, k, first_after)
             && let Some((after_date, modified)) = parse_date(&t, k, ctx)
@@ -134,6 +135,55 @@ pub(crate) fn parse_line_opt(line: &[u8], ctx: &ListingContext) -> Option<LineRe
         permissions: Some(ctx.text(permissions_tok)),
         owner: owner.map(|o| ctx.text(o)),
         group: group.map(|g| ctx.text(g)),
+        raw_line: line.to_vec(),
+    }))
+}
+
+/// `drwxr-xr-x 3 owner group 512 name` — no date at all (seen on some embedded servers):
+/// links, owner, group and size must all be there.
+fn dateless(
+    t: &Tokens,
+    line: &[u8],
+    type_char: u8,
+    first_after: usize,
+    netware: bool,
+    ctx: &ListingContext,
+) -> Option<LineResult> {
+    if netware || t.len < first_after + 5 || !all_digits(t.get(first_after)) {
+        return None;
+    }
+    let size = parse_u64(t.get(first_after + 3))?;
+    // What follows must not look like a broken date (`Foo 01 2019 x`, `Jan 41 2019 x`).
+    for i in first_after + 4..first_after + 6 {
+        let tok = t.get(i);
+        if month_from_name(tok).is_some()
+            || all_digits(tok)
+            || parse_time(tok).is_some()
+            || parse_numeric_date(tok).is_some()
+        {
+            return None;
+        }
+    }
+    let name = t.rest_after_one_blank(first_after + 3);
+    if name.is_empty() || name.starts_with(b" ") {
+        return None;
+    }
+    let kind = match type_char {
+        b'-' => EntryKind::File,
+        b'd' => EntryKind::Dir,
+        _ => return None,
+    };
+    if name == b"." || name == b".." {
+        return Some(LineResult::Skip);
+    }
+    Some(LineResult::Entry(Entry {
+        name: ctx.name(name),
+        kind,
+        size: Some(size),
+        modified: None,
+        permissions: Some(ctx.text(t.get(first_after - 1))),
+        owner: Some(ctx.text(t.get(first_after + 1))),
+        group: Some(ctx.text(t.get(first_after + 2))),
         raw_line: line.to_vec(),
     }))
 }
@@ -224,8 +274,9 @@ fn owner_group<'a>(
     if to <= from {
         return (None, None);
     }
-    if !netware && to - from >= 2 && all_digits(t.get(from)) {
-        from += 1; // link count
+    // A leading number is the link count (when it is alone, too: `-r--r--r-- 1 12 Nov 11 2005`).
+    if !netware && all_digits(t.get(from)) {
+        from += 1;
     }
     match to - from {
         0 => (None, None),
@@ -262,48 +313,78 @@ fn month_day(ctx: &ListingContext, month: u32, day: u32, ty: TimeOrYear) -> Opti
     }
 }
 
-/// A day token, allowing CJK `日`/`일` after the digits.
+/// A day token: `5`, `05`, `5.`, `5,` or with a CJK suffix (`5日`).
 fn day_token(tok: &[u8]) -> Option<u32> {
-    let tok = tok
-        .strip_suffix("日".as_bytes())
-        .or_else(|| tok.strip_suffix("일".as_bytes()))
-        .unwrap_or(tok);
-    parse_day(tok)
+    parse_day(tok).or_else(|| cjk_number(tok).filter(|d| (1..=31).contains(d)))
+}
+
+/// A year token: `2003`, or `2003年` / `2005년`.
+fn year_token(tok: &[u8]) -> Option<i32> {
+    let y = if tok.len() == 4 {
+        parse_u32(tok)?
+    } else {
+        let y = cjk_number(tok)?;
+        if tok.iter().take_while(|b| b.is_ascii_digit()).count() != 4 {
+            return None;
+        }
+        y
+    } as i32;
+    (1900..=2199).contains(&y).then_some(y)
 }
 
 /// Parses a date starting at token `k`; returns the index after its last token.
 pub(crate) fn parse_date(t: &Tokens, k: usize, ctx: &ListingContext) -> Option<(usize, Modified)> {
     let a = t.get(k);
-    if a.is_empty() {
-        return None;
-    }
-    // `Mon DD (HH:MM|YYYY)`, `Mon DD HH:MM:SS YYYY`.
-    if !a[0].is_ascii_digit() || a.len() >= 4 && !a.is_ascii() {
+    let first = *a.first()?;
+    if !first.is_ascii_digit() {
+        // `Mon DD (HH:MM|YYYY)`, `Mon DD HH:MM:SS YYYY` (ls -T), `Mon DD, YYYY HH:MM` (VShell),
+        // `Feb-28-1998`.
         if let Some(month) = month_from_name(a) {
-            let day = day_token(t.get(k + 1))?;
+            let day_tok = t.get(k + 1);
+            let day = day_token(day_tok)?;
             let ty = time_or_year(t.get(k + 2))?;
-            if let TimeOrYear::Time((h, m, s, true)) = ty
-                && t.len > k + 4
-                && let Some(TimeOrYear::Year(y)) = time_or_year(t.get(k + 3))
-            {
-                let date = NaiveDate::from_ymd_opt(y, month, day)?;
-                return Some((k + 4, local_modified(ctx, date, Some((h, m, s, true)))?));
+            match ty {
+                TimeOrYear::Time((h, m, s, true)) if t.len > k + 4 => {
+                    if let Some(TimeOrYear::Year(y)) = time_or_year(t.get(k + 3)) {
+                        let date = NaiveDate::from_ymd_opt(y, month, day)?;
+                        let time = Some((h, m, s, true));
+                        return Some((k + 4, local_modified(ctx, date, time)?));
+                    }
+                }
+                TimeOrYear::Year(y) if day_tok.ends_with(b",") && t.len > k + 4 => {
+                    if let Some(time) = parse_time(t.get(k + 3)) {
+                        let date = NaiveDate::from_ymd_opt(y, month, day)?;
+                        return Some((k + 4, local_modified(ctx, date, Some(time))?));
+                    }
+                }
+                _ => {}
             }
             return Some((k + 3, month_day(ctx, month, day, ty)?));
         }
-        if !a[0].is_ascii_digit() {
-            return None;
+        let date = parse_month_name_date(a)?;
+        return date_then_time(t, k + 1, date, ctx);
+    }
+    if !a.is_ascii() {
+        // CJK: `4月 18日 2003年`, `8月 17 08:52`, `2005년 1월 6일`.
+        if let Some(month) = month_from_name(a) {
+            let day = day_token(t.get(k + 1))?;
+            let next = t.get(k + 2);
+            if let Some(y) = year_token(next) {
+                let date = NaiveDate::from_ymd_opt(y, month, day)?;
+                return Some((k + 3, local_modified(ctx, date, None)?));
+            }
+            let time = parse_time(next)?;
+            return Some((k + 3, month_day_time(ctx, month, day, time)?));
         }
+        let y = year_token(a)?;
+        return cjk_year_first(t, k, y, ctx);
     }
     // `DD Mon (HH:MM|YYYY)` and `DD. Mon …`.
     if a.len() <= 3 {
-        if let Some(day) = parse_day(a)
-            && let Some(month) = month_from_name(t.get(k + 1))
-        {
-            let ty = time_or_year(t.get(k + 2))?;
-            return Some((k + 3, month_day(ctx, month, day, ty)?));
-        }
-        return None;
+        let day = parse_day(a)?;
+        let month = month_from_name(t.get(k + 1))?;
+        let ty = time_or_year(t.get(k + 2))?;
+        return Some((k + 3, month_day(ctx, month, day, ty)?));
     }
     // `YYYY. Mon DD.` (Hungarian) [time].
     if a.len() == 5 && a[4] == b'.' && all_digits(&a[..4]) {
@@ -311,10 +392,16 @@ pub(crate) fn parse_date(t: &Tokens, k: usize, ctx: &ListingContext) -> Option<(
         let month = month_from_name(t.get(k + 1))?;
         let day = parse_day(t.get(k + 2))?;
         let date = NaiveDate::from_ymd_opt(y, month, day)?;
-        if let Some(time) = parse_time(t.get(k + 3)) {
-            return Some((k + 4, local_modified(ctx, date, Some(time))?));
-        }
-        return Some((k + 3, local_modified(ctx, date, None)?));
+        return date_then_time(t, k + 3, date, ctx);
+    }
+    // `2003 3月 20` (year, CJK month, day).
+    if a.len() == 4
+        && all_digits(a)
+        && let Some(y) = year_token(a)
+        && t.get(k + 1).first().is_some_and(u8::is_ascii_digit)
+        && !t.get(k + 1).is_ascii()
+    {
+        return cjk_year_first(t, k, y, ctx);
     }
     // `MM-DD (HH:MM|YYYY)`.
     if a.len() == 5 && (a[2] == b'-' || a[2] == b'/') {
@@ -326,36 +413,53 @@ pub(crate) fn parse_date(t: &Tokens, k: usize, ctx: &ListingContext) -> Option<(
         let ty = time_or_year(t.get(k + 1))?;
         return Some((k + 2, month_day(ctx, month, day, ty)?));
     }
-    // `YYYY-MM-DD [HH:MM[:SS[.nnn]] [+ZZZZ]]`, `DD.MM.YYYY [HH:MM]`, `MM-DD-YY`...
-    let date = parse_numeric_date(a)?;
-    if let Some(time) = parse_time(t.get(k + 1)) {
-        let mut end = k + 2;
-        // `ls --full-time`: a numeric zone after the time; only when a name still follows.
-        let z = t.get(end);
-        if z.len() == 5 && matches!(z[0], b'+' | b'-') && all_digits(&z[1..]) && t.len > end + 1 {
-            end += 1;
-            if let Some(offset) = parse_u64(&z[1..]) {
-                let minutes = (offset / 100 * 60 + offset % 100) as i64;
-                let minutes = if z[0] == b'-' { -minutes } else { minutes };
-                let dt = date.and_hms_opt(time.0, time.1, time.2)?;
-                let utc = dt.checked_sub_signed(chrono::Duration::minutes(minutes))?;
-                let precision = if time.3 {
-                    super::TimePrecision::Second
-                } else {
-                    super::TimePrecision::Minute
-                };
-                return Some((
-                    end,
-                    Modified {
-                        time: utc,
-                        precision,
-                    },
-                ));
-            }
-        }
-        return Some((end, local_modified(ctx, date, Some(time))?));
+    // `01-jun-99`.
+    if let Some(date) = parse_month_name_date(a) {
+        return date_then_time(t, k + 1, date, ctx);
     }
-    Some((k + 1, local_modified(ctx, date, None)?))
+    // `YYYY-MM-DD [HH:MM[:SS[.nnn]] [+ZZZZ]]`, `DD.MM.YYYY [HH:MM]`, `YYYY/MM/DD`...
+    let date = parse_numeric_date(a)?;
+    date_then_time(t, k + 1, date, ctx)
+}
+
+/// `YYYY(年) M月 D(日) [HH:MM]` starting at token `k` (the year).
+fn cjk_year_first(t: &Tokens, k: usize, y: i32, ctx: &ListingContext) -> Option<(usize, Modified)> {
+    let month = month_from_name(t.get(k + 1))?;
+    let day = day_token(t.get(k + 2))?;
+    let date = NaiveDate::from_ymd_opt(y, month, day)?;
+    date_then_time(t, k + 3, date, ctx)
+}
+
+/// A date already read, then an optional time at token `k` (and, after a time, an optional
+/// numeric zone `+0200` as `ls --full-time` prints).
+fn date_then_time(
+    t: &Tokens,
+    k: usize,
+    date: NaiveDate,
+    ctx: &ListingContext,
+) -> Option<(usize, Modified)> {
+    let Some(time) = parse_time(t.get(k)) else {
+        return Some((k, local_modified(ctx, date, None)?));
+    };
+    let end = k + 1;
+    let z = t.get(end);
+    if z.len() == 5 && matches!(z[0], b'+' | b'-') && all_digits(&z[1..]) && t.len > end + 1 {
+        let offset = parse_u64(&z[1..])?;
+        let minutes = (offset / 100 * 60 + offset % 100) as i64;
+        let minutes = if z[0] == b'-' { -minutes } else { minutes };
+        let local = local_modified(&ListingContext::new(ctx.format, ctx.now), date, Some(time))?;
+        let utc = local
+            .time
+            .checked_sub_signed(chrono::Duration::minutes(minutes))?;
+        return Some((
+            end + 1,
+            Modified {
+                time: utc,
+                precision: local.precision,
+            },
+        ));
+    }
+    Some((end, local_modified(ctx, date, Some(time))?))
 }
 
 #[cfg(test)]
@@ -564,6 +668,97 @@ mod tests {
         assert_eq!(e.modified.unwrap().time, dt(2026, 5, 25, 12, 0));
         let e = entry_bytes(b"-rw-r--r--   1 root     other        531 m\xe4r 25  2005 latin1");
         assert_eq!(e.modified.unwrap().time, dt(2005, 3, 25, 0, 0));
+    }
+
+    #[test]
+    fn more_date_layouts() {
+        // VShell: year and time after a comma.
+        let e = entry("-rwxr-xr-x    1 user group        9 Oct 08, 2002 09:47 vshell new");
+        assert_eq!(e.modified.unwrap().time, dt(2002, 10, 8, 9, 47));
+        assert_eq!(e.name.text, "vshell new");
+        // German: day first with dots and commas.
+        let e = entry("dr-xr-xr-x   2 root     other      2235 26. Juli, 20:10 german dir");
+        assert_eq!(e.modified.unwrap().time, dt(2026, 7, 26, 20, 10));
+        assert_eq!(e.name.text, "german dir");
+        let e = entry("drwxr-xr-x 6 user sys 1024 30. Jan., 12:40 jan dot comma");
+        assert_eq!(e.modified.unwrap().time, dt(2026, 1, 30, 12, 40));
+        let e = entry("-r-xr-xr-x   2 root     other      2235 2.   Okt.  2003 okt");
+        assert_eq!(e.modified.unwrap().time, dt(2003, 10, 2, 0, 0));
+        assert_eq!(e.name.text, "okt");
+        // Hungarian month first.
+        let e = entry("dr-xr-xr-x   2 root     other      2235 szept 26 20:10 hungarian");
+        assert_eq!(e.modified.unwrap().time, dt(2026, 9, 26, 20, 10));
+        // Numeric dates.
+        let e = entry("-r-xr-xr-x   2 root     other      2235 1999/10/12 17:12 slashes");
+        assert_eq!(e.modified.unwrap().time, dt(1999, 10, 12, 17, 12));
+        let e = entry("-r-xr-xr-x   2 root     other      2235 24-04-2003 17:12 day first");
+        assert_eq!(e.modified.unwrap().time, dt(2003, 4, 24, 17, 12));
+        let e = entry("-r-xr-xr-x   2 root  root  96 2004.07.15   dotted year first");
+        assert_eq!(e.modified.unwrap().time, dt(2004, 7, 15, 0, 0));
+        assert_eq!(e.name.text, "  dotted year first");
+        let e = entry("-r-xr-xr-x 2 owner group 4512 01-jun-99 short month");
+        assert_eq!(e.modified.unwrap().time, dt(1999, 6, 1, 0, 0));
+        assert_eq!(e.name.text, "short month");
+        let e = entry("drwxr-xr-x 3 user group 512 01 oct 2004 swapped");
+        assert_eq!(e.modified.unwrap().time, dt(2004, 10, 1, 0, 0));
+        let e = entry("drwxrwxrwx   1 0        0               0 29 Jul 02:27 2014 Invoices");
+        assert_eq!(e.modified.unwrap().time, dt(2026, 7, 29, 2, 27));
+        assert_eq!(e.name.text, "2014 Invoices");
+        assert_eq!(e.owner.as_deref(), Some("0"));
+        let e = entry("-rw-------      1  99999999 0              3 Apr   4 24:00 midnight");
+        assert_eq!(e.modified.unwrap().time, dt(2026, 4, 5, 0, 0));
+        let e = entry("-rw-r--r-- 1 u g 3 Jan  2  2019 ls -lT");
+        assert_eq!(e.modified.unwrap().time, dt(2019, 1, 2, 0, 0));
+        assert_eq!(e.name.text, "ls -lT");
+    }
+
+    #[test]
+    fn cjk_dates() {
+        // Shift-JIS 月/日/年 (not UTF-8).
+        let e = entry_bytes(
+            b"-rw-r--r--   1 root       sys           8473  4\x8c\x8e 18\x93\xfa 2003\x94\x4e japanese",
+        );
+        assert_eq!(e.modified.unwrap().time, dt(2003, 4, 18, 0, 0));
+        assert_eq!(e.name.text, "japanese");
+        let e = entry_bytes(b"-rwxrwxrwx   1 root     staff          0 2003   3\xed\xef 20 asian");
+        assert_eq!(e.modified.unwrap().time, dt(2003, 3, 20, 0, 0));
+        assert_eq!(e.name.text, "asian");
+        let e = entry_bytes(b"-r--r--r-- 1 root root 2096 8\xed 17 08:52 asian time");
+        assert_eq!(e.modified.unwrap().time, dt(2026, 8, 17, 8, 52));
+        let e = entry("drwxr-xr-x   5 root     sys          512 2005년  1월  6일 korean");
+        assert_eq!(e.modified.unwrap().time, dt(2005, 1, 6, 0, 0));
+        assert_eq!(e.name.text, "korean");
+        assert!(e.is_dir());
+        let e = entry("-rw-r--r-- 1 u g 5 янв 15 12:00 russian");
+        assert_eq!(e.modified.unwrap().time, dt(2026, 1, 15, 12, 0));
+    }
+
+    #[test]
+    fn odd_columns() {
+        // NetPresenz (Mac): no link count; numeric owner.
+        let e = entry("drwxrwxr-x               folder        2 May 10  1996 netpresenz dir");
+        assert_eq!(e.kind, EntryKind::Dir);
+        assert_eq!(e.size, Some(2));
+        assert_eq!(e.owner.as_deref(), Some("folder"));
+        // Windows servers with a domain column.
+        let e = entry("-rw-r--r--   1 group domain user 531 Jan 29 03:26 domain");
+        assert_eq!(e.owner.as_deref(), Some("group"));
+        assert_eq!(e.group.as_deref(), Some("domain user"));
+        // Link count only.
+        let e = entry("-r--r--r-- 0125039 12 Nov 11 2005 no owner");
+        assert_eq!(e.size, Some(12));
+        assert_eq!(e.owner, None);
+        // No date at all.
+        let e = entry("drwxr-xr-x 3 slopri devlab 512 dateless dir");
+        assert_eq!(e.name.text, "dateless dir");
+        assert_eq!(e.size, Some(512));
+        assert_eq!(e.modified, None);
+        assert!(e.is_dir());
+        // Other types.
+        let e = entry("prw-r--r-- 1 u g 0 Jan 01 2019 fifo");
+        assert_eq!(e.kind, EntryKind::Other);
+        let e = entry("srwxrwxrwx 1 u g 0 Jan 01 2019 socket");
+        assert_eq!(e.kind, EntryKind::Other);
     }
 
     #[test]

@@ -1,0 +1,92 @@
+//! Listing parser throughput: 100,000 generated Unix `ls -l` lines and 100,000 MLSD lines.
+//! Run with `cargo bench --bench listing_parse`; throughput is reported in lines (elements).
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ferry::protocol::listing::{ListingContext, ListingFormat, parse_listing};
+
+const LINES: usize = 100_000;
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn unix_listing() -> Vec<u8> {
+    let mut out = String::with_capacity(LINES * 80);
+    out.push_str("total 123456\r\n");
+    for i in 0..LINES {
+        let month = MONTHS[i % 12];
+        let day = i % 28 + 1;
+        let line = match i % 5 {
+            0 => format!(
+                "drwxr-xr-x    2 ftpuser  ftpgroup      4096 {month} {day:>2} {:02}:{:02} directory {i}\r\n",
+                i % 24,
+                i % 60
+            ),
+            1 => format!(
+                "lrwxrwxrwx    1 ftpuser  ftpgroup        11 {month} {day:>2}  2019 link-{i} -> target-{i}\r\n"
+            ),
+            _ => format!(
+                "-rw-r--r--    1 ftpuser  ftpgroup {:>9} {month} {day:>2} {:02}:{:02} file-{i}.txt\r\n",
+                (i as u64) * 7919,
+                i % 24,
+                i % 60
+            ),
+        };
+        out.push_str(&line);
+    }
+    out.into_bytes()
+}
+
+fn mlsd_listing() -> Vec<u8> {
+    let mut out = String::with_capacity(LINES * 120);
+    for i in 0..LINES {
+        let line = if i % 5 == 0 {
+            format!(
+                "type=dir;sizd=4096;modify=2026{:02}{:02}120000;UNIX.mode=0755;UNIX.uid=1001;UNIX.gid=1001;unique=fe{i:x}; directory {i}\r\n",
+                i % 12 + 1,
+                i % 28 + 1
+            )
+        } else {
+            format!(
+                "type=file;size={};modify=2026{:02}{:02}120000.123;UNIX.mode=0644;UNIX.uid=1001;UNIX.gid=1001;unique=fe{i:x}; file-{i}.txt\r\n",
+                (i as u64) * 7919,
+                i % 12 + 1,
+                i % 28 + 1
+            )
+        };
+        out.push_str(&line);
+    }
+    out.into_bytes()
+}
+
+fn bench(c: &mut Criterion) {
+    let now = NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap()
+        .and_hms_opt(19, 5, 0)
+        .unwrap();
+    let unix = unix_listing();
+    let mlsd = mlsd_listing();
+
+    let mut group = c.benchmark_group("listing_parse");
+    group.sample_size(20);
+    group.throughput(Throughput::Elements(LINES as u64));
+
+    let ctx = ListingContext::new(ListingFormat::List, now);
+    assert_eq!(parse_listing(&unix, &ctx).entries.len(), LINES);
+    group.bench_function("unix_100k", |b| {
+        b.iter(|| parse_listing(black_box(&unix), &ctx))
+    });
+
+    let ctx = ListingContext::new(ListingFormat::Mlsd, now);
+    assert_eq!(parse_listing(&mlsd, &ctx).entries.len(), LINES);
+    group.bench_function("mlsd_100k", |b| {
+        b.iter(|| parse_listing(black_box(&mlsd), &ctx))
+    });
+
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
