@@ -228,3 +228,28 @@ fn pasting_a_url_into_the_host_field_fills_the_form_and_opens_the_path() {
     });
     assert!(window.has_label("Current folder: /My Projects/site"));
 }
+
+#[test]
+fn a_silent_server_shows_a_spinner_and_disconnect_cancels_at_once() {
+    let silent = support::scripted::ScriptedServer::start(vec![support::scripted::Step::Silence]);
+    let mut window = Window::open();
+    window.type_into("Host:", "127.0.0.1");
+    window.type_into("Port:", &silent.port.to_string());
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the connecting state", |h| {
+        h.query_all_by_label_contains("Connecting to 127.0.0.1")
+            .next()
+            .is_some()
+    });
+    // The window keeps drawing frames while the server says nothing.
+    for _ in 0..10 {
+        window.harness.step();
+    }
+    assert!(window.has_label_containing("Connecting to 127.0.0.1"));
+    window.harness.get_by_label("Disconnect").click();
+    window.harness.step();
+    window.harness.step();
+    assert!(window.has_label("Not connected"));
+    // The server sees the connection closed: the engine dropped it.
+    silent.finish();
+}
