@@ -12,7 +12,7 @@ use crate::engine::{
     Command, ConnectRequest, DataMode, DirListing, Engine, Event, EventReceiver, Failure,
     FailureKind, LogLine, Login, ServerInfo, Timeouts,
 };
-use crate::protocol::listing::{Entry, EntryKind, Listing};
+use crate::protocol::listing::{Entry, EntryKind, Listing, NameEncoding};
 use crate::protocol::url::{FtpUrl, parse_url};
 use crate::store::secret::Secret;
 
@@ -34,6 +34,7 @@ pub struct CliOptions {
     pub data_mode: DataMode,
     /// Print the command/reply transcript on stderr.
     pub verbose: bool,
+    pub encoding: NameEncoding,
 }
 
 /// An error worth one line on stderr, and an exit code.
@@ -97,6 +98,8 @@ pub fn connect_request(url_text: &str, options: &CliOptions) -> Result<ConnectRe
         }
     };
     Ok(ConnectRequest {
+        encoding: options.encoding,
+        server_offset_minutes: 0,
         host: url.host,
         port: url.port,
         login,

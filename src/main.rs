@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 use ferry::cli::{self, CliOptions};
 use ferry::engine::{DataMode, Timeouts};
+use ferry::protocol::listing::NameEncoding;
 use ferry::store::StoreDirs;
 use ferry::store::settings::Settings;
 
@@ -27,6 +28,11 @@ struct Args {
     /// Print the command/reply transcript on stderr.
     #[arg(short, long, global = true)]
     verbose: bool,
+
+    /// How the server's file names are encoded: auto, utf-8, iso-8859-1, windows-1252,
+    /// shift_jis, gbk, big5, euc-kr, koi8-r, ...
+    #[arg(long, global = true, value_name = "NAME", default_value = "auto", value_parser = parse_encoding)]
+    encoding: NameEncoding,
 
     /// An ftp:// address to open in the window.
     url: Option<String>,
@@ -80,6 +86,7 @@ fn main() -> ExitCode {
             DataMode::Passive
         },
         verbose: args.verbose,
+        encoding: args.encoding,
     };
     match args.command {
         Some(CliCommand::Info { url }) => cli::finish(cli::info(&url, &options)),
@@ -91,4 +98,11 @@ fn main() -> ExitCode {
             data_mode: options.data_mode,
         }),
     }
+}
+
+fn parse_encoding(name: &str) -> Result<NameEncoding, String> {
+    NameEncoding::from_label(name).ok_or_else(|| {
+        let known: Vec<&str> = NameEncoding::ALL.iter().map(|e| e.label()).collect();
+        format!("unknown encoding {name:?}; one of: {}", known.join(", "))
+    })
 }

@@ -4,8 +4,9 @@ mod support;
 
 use std::time::Duration;
 
-use ferry::engine::{Command, DataMode, DirTarget, Engine, Event, FailureKind, Login};
+use ferry::engine::{Command, DataMode, DirTarget, Engine, Event, FailureKind, Login, RemoteItem};
 use ferry::protocol::listing::RemoteName;
+use ferry::protocol::path::RemotePath;
 use support::scripted::{ScriptedServer, Step, login_steps, send};
 use support::{PASSWORD, TestServer, collect_until, log_text, request_to};
 
@@ -72,9 +73,10 @@ fn connects_lists_and_browses_the_embedded_server() {
     assert!(log.contains("> PASS ****"), "{log}");
     assert!(!log.contains(PASSWORD), "the password is in the log");
 
-    engine.send(Command::ChangeDir(DirTarget::Child(RemoteName::from_text(
-        "Documents",
-    ))));
+    engine.send(Command::ChangeDir {
+        from: RemotePath::root(),
+        target: DirTarget::Child(RemoteName::from_text("Documents")),
+    });
     let seen = collect_until(&events, is_listing);
     let Event::Listing(listing) = seen.last().unwrap() else {
         unreachable!()
@@ -84,7 +86,10 @@ fn connects_lists_and_browses_the_embedded_server() {
     assert!(names.contains(&"readme.txt".to_owned()), "{names:?}");
     assert!(names.contains(&"Reports".to_owned()), "{names:?}");
 
-    engine.send(Command::ChangeDir(DirTarget::Parent));
+    engine.send(Command::ChangeDir {
+        from: RemotePath::from_text("/Documents"),
+        target: DirTarget::Parent,
+    });
     let seen = collect_until(&events, is_listing);
     let Event::Listing(listing) = seen.last().unwrap() else {
         unreachable!()
@@ -92,17 +97,22 @@ fn connects_lists_and_browses_the_embedded_server() {
     assert_eq!(listing.path.display(), "/");
 
     // A folder that isn't there: refused, and the session goes on.
-    engine.send(Command::ChangeDir(DirTarget::Child(RemoteName::from_text(
-        "no such folder",
-    ))));
+    engine.send(Command::ChangeDir {
+        from: RemotePath::root(),
+        target: DirTarget::Child(RemoteName::from_text("no such folder")),
+    });
     let seen = collect_until(&events, |e| matches!(e, Event::CommandFailed { .. }));
     let Some(Event::CommandFailed { failure, .. }) = seen.last() else {
         unreachable!()
     };
     assert_eq!(failure.kind, FailureKind::Remote);
     assert_eq!(failure.code, Some(550));
-    engine.send(Command::Refresh);
-    collect_until(&events, is_listing);
+    engine.send(Command::List(RemotePath::root()));
+    let seen = collect_until(&events, is_listing);
+    let Event::Listing(listing) = seen.last().unwrap() else {
+        unreachable!()
+    };
+    assert!(!listing.entered, "a refresh lists without entering");
 }
 
 #[test]
@@ -392,4 +402,86 @@ fn a_lying_pasv_reply_is_not_followed() {
     let log = log_text(&seen);
     assert!(log.contains("named 10.99.99.99"), "{log}");
     assert!(is_listing(seen.last().unwrap()), "{log}");
+}
+
+/// Waits for the listing that follows a change, and returns the names in it.
+fn names_after_change(events: &ferry::engine::EventReceiver) -> (Vec<Event>, Vec<String>) {
+    let seen = collect_until(events, is_listing);
+    let names = listing_names(seen.last().unwrap());
+    (seen, names)
+}
+
+#[test]
+fn mkdir_rename_and_recursive_delete_change_the_server_and_relist() {
+    let server = TestServer::start();
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(server.request(PASSWORD)));
+    collect_until(&events, is_listing);
+    let root = RemotePath::root();
+
+    engine.send(Command::Mkdir {
+        dir: root.clone(),
+        name: b"New stuff".to_vec(),
+    });
+    let (_, names) = names_after_change(&events);
+    assert!(names.contains(&"New stuff".to_owned()), "{names:?}");
+    assert!(server.path().join("New stuff").is_dir());
+
+    engine.send(Command::Rename {
+        dir: root.clone(),
+        from: RemoteName::from_text("welcome.txt"),
+        to: b"hello.txt".to_vec(),
+    });
+    let (_, names) = names_after_change(&events);
+    assert!(names.contains(&"hello.txt".to_owned()) && !names.contains(&"welcome.txt".to_owned()));
+    assert!(server.path().join("hello.txt").is_file());
+
+    engine.send(Command::Delete {
+        dir: root.clone(),
+        items: vec![
+            RemoteItem {
+                name: RemoteName::from_text("hello.txt"),
+                is_dir: false,
+            },
+            RemoteItem {
+                name: RemoteName::from_text("Documents"),
+                is_dir: true,
+            },
+        ],
+    });
+    let (seen, names) = names_after_change(&events);
+    assert!(!names.contains(&"hello.txt".to_owned()), "{names:?}");
+    assert!(!names.contains(&"Documents".to_owned()), "{names:?}");
+    assert!(
+        !server.path().join("Documents").exists(),
+        "{}",
+        log_text(&seen)
+    );
+    // The nested content went first: files, then the folders bottom-up.
+    let log = log_text(&seen);
+    assert!(log.contains("> DELE summary.csv"), "{log}");
+    assert!(log.contains("> RMD 2025"), "{log}");
+    assert!(log.contains("> RMD Documents"), "{log}");
+}
+
+#[test]
+fn a_refused_change_is_reported_and_the_folder_relisted() {
+    let server = TestServer::start();
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(server.request(PASSWORD)));
+    collect_until(&events, is_listing);
+    engine.send(Command::Rename {
+        dir: RemotePath::root(),
+        from: RemoteName::from_text("no-such-file"),
+        to: b"x".to_vec(),
+    });
+    let seen = collect_until(&events, |e| matches!(e, Event::CommandFailed { .. }));
+    let Some(Event::CommandFailed { what, failure }) = seen.last() else {
+        unreachable!()
+    };
+    assert!(what.contains("rename no-such-file"), "{what}");
+    assert_eq!(failure.kind, FailureKind::Remote);
+    // The session goes on.
+    engine.send(Command::List(RemotePath::root()));
+    collect_until(&events, is_listing);
 }

@@ -6,6 +6,7 @@ mod support;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use ferry::ui::{AppOptions, FerryApp};
@@ -106,12 +107,28 @@ impl Window {
         self.type_into("Password:", password);
     }
 
+    /// A row of the file table (the tree shows folder names too, as tree items).
+    fn row<'a>(&'a self, name: &'a str) -> egui_kittest::Node<'a> {
+        self.harness.get_by_role_and_label(Role::Label, name)
+    }
+
+    fn has_row(&self, name: &str) -> bool {
+        self.harness
+            .query_all_by_role_and_label(Role::Label, name)
+            .next()
+            .is_some()
+    }
+
     /// Two clicks a frame apart, as a person's double-click arrives.
-    fn double_click(&mut self, label: &str) {
-        self.harness.get_by_label(label).click();
+    fn double_click(&mut self, name: &str) {
+        self.row(name).click();
         self.harness.step();
-        self.harness.get_by_label(label).click();
+        self.row(name).click();
         self.harness.step();
+    }
+
+    fn row_top(&self, name: &str) -> f32 {
+        self.row(name).rect().min.y
     }
 
     fn has_label(&self, text: &str) -> bool {
@@ -139,17 +156,17 @@ fn connect_read_the_welcome_and_browse() {
         "greeting not shown"
     );
     assert!(window.has_label("Current folder: /"), "PWD not shown");
-    assert!(window.has_label("Documents"));
+    assert!(window.has_row("Documents"));
     assert!(window.has_label_containing("Connected to 127.0.0.1:"));
 
     // Double-click a folder and find what is inside.
     window.double_click("Documents");
     window.run_until("the Documents folder", |h| {
-        h.query_by_label("readme.txt").is_some()
+        h.query_all_by_label("readme.txt").next().is_some()
     });
     assert!(window.has_label("Current folder: /Documents"));
-    assert!(window.has_label("Reports"));
-    assert!(!window.has_label("welcome.txt"));
+    assert!(window.has_row("Reports"));
+    assert!(!window.has_row("welcome.txt"));
 
     // Backspace goes back up.
     window.harness.key_press(egui::Key::Backspace);
@@ -252,4 +269,147 @@ fn a_silent_server_shows_a_spinner_and_disconnect_cancels_at_once() {
     assert!(window.has_label("Not connected"));
     // The server sees the connection closed: the engine dropped it.
     silent.finish();
+}
+
+/// Waits for the table to show `name` (or, with `present` false, to stop showing it).
+fn wait_for_row(window: &mut Window, name: &'static str, present: bool) {
+    window.run_until(name, move |h| {
+        h.query_all_by_role_and_label(Role::Label, name)
+            .next()
+            .is_some()
+            == present
+    });
+}
+
+#[test]
+fn tree_sort_filter_rename_and_delete() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.fill_connection_bar(&server, PASSWORD);
+    window.harness.get_by_label("Connect").click();
+    wait_for_row(&mut window, "welcome.txt", true);
+
+    // The tree shows the root's folders; opening a node lists it lazily.
+    assert!(
+        window
+            .harness
+            .query_by_role_and_label(Role::TreeItem, "Documents")
+            .is_some()
+    );
+    assert!(
+        window
+            .harness
+            .query_by_role_and_label(Role::TreeItem, "Reports")
+            .is_none()
+    );
+    window.harness.get_by_label("Expand Documents").click();
+    window.run_until("Reports in the tree", |h| {
+        h.query_by_role_and_label(Role::TreeItem, "Reports")
+            .is_some()
+    });
+    window.harness.get_by_label("Expand Reports").click();
+    window.run_until("2025 in the tree", |h| {
+        h.query_by_role_and_label(Role::TreeItem, "2025").is_some()
+    });
+    // The table still shows the root: expanding is not entering.
+    assert!(window.has_row("welcome.txt"));
+
+    // Clicking a tree node shows that folder (already listed: no wait for the server).
+    window
+        .harness
+        .get_by_role_and_label(Role::TreeItem, "Documents")
+        .click();
+    window.harness.step();
+    window.harness.step();
+    assert!(window.has_row("readme.txt"));
+    assert!(window.has_label("Current folder: /Documents"));
+
+    // A folder not listed yet: the tree click asks the server.
+    window
+        .harness
+        .get_by_role_and_label(Role::TreeItem, "Photos")
+        .click();
+    wait_for_row(&mut window, "holiday-01.jpg", true);
+
+    // Sort by size: 380 KiB before 420 KiB, then the other way round; folders stay first.
+    assert!(
+        window.row_top("holiday-01.jpg") < window.row_top("holiday-02.jpg"),
+        "by name"
+    );
+    window.harness.get_by_label("Size").click();
+    window.harness.step();
+    assert!(
+        window.row_top("holiday-02.jpg") < window.row_top("holiday-01.jpg"),
+        "small first"
+    );
+    assert!(
+        window.row_top("Old Albums") < window.row_top("holiday-02.jpg"),
+        "folders first"
+    );
+    window.harness.get_by_label("Size").click();
+    window.harness.step();
+    assert!(
+        window.row_top("holiday-01.jpg") < window.row_top("holiday-02.jpg"),
+        "large first"
+    );
+    assert!(
+        window.row_top("Old Albums") < window.row_top("holiday-01.jpg"),
+        "folders first"
+    );
+
+    // Filter by name.
+    window.type_into("Filter:", "02");
+    assert!(window.has_row("holiday-02.jpg"));
+    assert!(!window.has_row("holiday-01.jpg"));
+    assert!(!window.has_row("Old Albums"));
+    window.harness.get_by_label("Filter:").click();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    window.harness.key_press(egui::Key::Backspace);
+    window.harness.step();
+    assert!(window.has_row("holiday-01.jpg"));
+
+    // Back to Documents (from the cache) for the changes.
+    window
+        .harness
+        .get_by_role_and_label(Role::TreeItem, "Documents")
+        .click();
+    window.harness.step();
+    window.harness.step();
+
+    // Rename with F2.
+    window.row("notes.md").click();
+    window.harness.step();
+    window.harness.key_press(egui::Key::F2);
+    window.harness.step();
+    window.harness.step();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    window
+        .harness
+        .get_by_label("New name:")
+        .type_text("renamed notes.md");
+    window.harness.step();
+    window.harness.get_by_label("OK").click();
+    wait_for_row(&mut window, "renamed notes.md", true);
+    assert!(!window.has_row("notes.md"));
+    assert!(server.path().join("Documents/renamed notes.md").is_file());
+
+    // Delete with Del, after a confirmation that names the file.
+    window.row("renamed notes.md").click();
+    window.harness.step();
+    window.harness.key_press(egui::Key::Delete);
+    window.harness.step();
+    window.harness.step();
+    assert!(window.has_label("Delete from the server?"));
+    assert!(window.has_label("🗋 renamed notes.md"));
+    window.harness.get_by_label("Delete").click();
+    wait_for_row(&mut window, "renamed notes.md", false);
+    assert!(!server.path().join("Documents/renamed notes.md").exists());
+    assert!(
+        server.path().join("Documents/readme.txt").exists(),
+        "only the chosen file went"
+    );
 }

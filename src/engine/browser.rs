@@ -1,25 +1,49 @@
-//! The browsing session: one control connection that serves listings and folder changes, one
-//! command at a time, in the order the user gave them.
+//! The browsing session: one control connection that serves listings, folder changes and file
+//! operations, one command at a time, in the order the user gave them.
 
 use tokio::sync::mpsc;
 
 use super::EventSink;
-use super::command::{ConnectRequest, DirTarget};
+use super::command::{Command, ConnectRequest, DirTarget};
 use super::error::FtpError;
 use super::event::{DirListing, Event, LogKind};
 use super::session::Session;
+use crate::protocol::path::RemotePath;
 
-#[derive(Debug)]
-pub(crate) enum BrowseCommand {
-    ChangeDir(DirTarget),
-    Refresh,
+/// What the user asked for, in words, for the log and for errors.
+fn describe(command: &Command) -> String {
+    {
+        match command {
+            Command::ChangeDir { target, .. } => match target {
+                DirTarget::Path(path) => format!("open {path}"),
+                DirTarget::Child(name) => format!("open {}", name.text),
+                DirTarget::Parent => "go up".to_owned(),
+            },
+            Command::List(path) => format!("list {path}"),
+            Command::Mkdir { name, .. } => {
+                format!("create folder {}", String::from_utf8_lossy(name))
+            }
+            Command::Rename { from, to, .. } => {
+                format!("rename {} to {}", from.text, String::from_utf8_lossy(to))
+            }
+            Command::Delete { items, .. } => match items.as_slice() {
+                [one] => format!("delete {}", one.name.text),
+                many => format!("delete {} items", many.len()),
+            },
+            Command::Chmod { names, mode, .. } => match names.as_slice() {
+                [one] => format!("change the permissions of {} to {mode:o}", one.text),
+                many => format!("change the permissions of {} items to {mode:o}", many.len()),
+            },
+            Command::Connect(_) | Command::Disconnect => format!("{command:?}"),
+        }
+    }
 }
 
 /// Runs until the connection fails or the command channel closes (the user disconnected).
 /// Every way out sends `Disconnected`, except being aborted, which the engine reports itself.
 pub(crate) async fn run(
     request: ConnectRequest,
-    mut commands: mpsc::UnboundedReceiver<BrowseCommand>,
+    mut commands: mpsc::UnboundedReceiver<Command>,
     sink: EventSink,
 ) {
     sink.send(Event::Connecting {
@@ -34,18 +58,26 @@ pub(crate) async fn run(
         LogKind::Status,
         format!("Logged in; current folder {}", info.cwd),
     );
+    let login_folder = info.cwd.clone();
     sink.send(Event::Connected(Box::new(info)));
 
-    let first = match &request.initial_path {
-        Some(path) => BrowseCommand::ChangeDir(DirTarget::Path(path.clone())),
-        None => BrowseCommand::Refresh,
+    // Show the start folder: the one the address named, else the login folder as it is.
+    let opened = match request.initial_path.clone() {
+        Some(path) => {
+            let first = Command::ChangeDir {
+                from: login_folder,
+                target: DirTarget::Path(path),
+            };
+            handle(&mut session, first, &sink).await
+        }
+        None => send_listing(&mut session, &sink, true).await,
     };
-    if let Err(error) = handle(&mut session, first, &sink).await {
+    if let Err(error) = opened {
         if error.is_fatal() {
             return fail(&sink, &error);
         }
         // The start folder could not be opened: show the login folder instead.
-        if let Err(error) = handle(&mut session, BrowseCommand::Refresh, &sink).await {
+        if let Err(error) = send_listing(&mut session, &sink, true).await {
             return fail(&sink, &error);
         }
     }
@@ -60,29 +92,9 @@ pub(crate) async fn run(
     session.quit().await;
 }
 
-async fn handle(
-    session: &mut Session,
-    command: BrowseCommand,
-    sink: &EventSink,
-) -> Result<(), FtpError> {
-    let what = match &command {
-        BrowseCommand::ChangeDir(DirTarget::Path(path)) => format!("open {path}"),
-        BrowseCommand::ChangeDir(DirTarget::Child(name)) => format!("open {}", name.text),
-        BrowseCommand::ChangeDir(DirTarget::Parent) => "go up".to_owned(),
-        BrowseCommand::Refresh => format!("list {}", session.cwd()),
-    };
-    let result: Result<(), FtpError> = async {
-        if let BrowseCommand::ChangeDir(target) = &command {
-            session.change_dir(target).await?;
-        }
-        let listing = session.list_current().await?;
-        sink.send(Event::Listing(Box::new(DirListing {
-            path: session.cwd().clone(),
-            listing,
-        })));
-        Ok(())
-    }
-    .await;
+async fn handle(session: &mut Session, command: Command, sink: &EventSink) -> Result<(), FtpError> {
+    let what = describe(&command);
+    let result = run_command(session, command, sink).await;
     if let Err(error) = &result
         && !error.is_fatal()
     {
@@ -93,6 +105,95 @@ async fn handle(
         });
     }
     result
+}
+
+async fn run_command(
+    session: &mut Session,
+    command: Command,
+    sink: &EventSink,
+) -> Result<(), FtpError> {
+    match command {
+        Command::ChangeDir { from, target } => {
+            if !matches!(target, DirTarget::Path(_)) {
+                session.ensure_at(&from).await?;
+            }
+            session.change_dir(&target).await?;
+            send_listing(session, sink, true).await
+        }
+        Command::List(path) => {
+            session.ensure_at(&path).await?;
+            send_listing(session, sink, false).await
+        }
+        Command::Mkdir { dir, name } => {
+            session.ensure_at(&dir).await?;
+            let result = session.mkdir(&name).await;
+            relist_after(session, sink, &dir, result).await
+        }
+        Command::Rename { dir, from, to } => {
+            session.ensure_at(&dir).await?;
+            let result = session.rename(&from.raw, &to).await;
+            relist_after(session, sink, &dir, result).await
+        }
+        Command::Delete { dir, items } => {
+            session.ensure_at(&dir).await?;
+            let mut result = Ok(());
+            for item in &items {
+                let deleted = if item.is_dir {
+                    session.delete_tree(&item.name).await
+                } else {
+                    session.delete_file(&item.name.raw).await
+                };
+                if let Err(error) = deleted {
+                    result = Err(error);
+                    break;
+                }
+            }
+            relist_after(session, sink, &dir, result).await
+        }
+        Command::Chmod { dir, names, mode } => {
+            session.ensure_at(&dir).await?;
+            let mut result = Ok(());
+            for name in &names {
+                if let Err(error) = session.chmod(&name.raw, mode).await {
+                    result = Err(error);
+                    break;
+                }
+            }
+            relist_after(session, sink, &dir, result).await
+        }
+        // The engine handles these itself and never forwards them.
+        Command::Connect(_) | Command::Disconnect => Ok(()),
+    }
+}
+
+/// Lists the folder a change was made in, whether the change worked or not (part of it may
+/// have), so the view shows what is there now; then reports the change's own outcome.
+async fn relist_after(
+    session: &mut Session,
+    sink: &EventSink,
+    dir: &RemotePath,
+    outcome: Result<(), FtpError>,
+) -> Result<(), FtpError> {
+    if outcome.as_ref().is_err_and(FtpError::is_fatal) {
+        return outcome;
+    }
+    session.ensure_at(dir).await?;
+    send_listing(session, sink, false).await?;
+    outcome
+}
+
+async fn send_listing(
+    session: &mut Session,
+    sink: &EventSink,
+    entered: bool,
+) -> Result<(), FtpError> {
+    let listing = session.list_current().await?;
+    sink.send(Event::Listing(Box::new(DirListing {
+        path: session.cwd().clone(),
+        listing,
+        entered,
+    })));
+    Ok(())
 }
 
 fn fail(sink: &EventSink, error: &FtpError) {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::protocol::listing::RemoteName;
+use crate::protocol::listing::{NameEncoding, RemoteName};
 use crate::protocol::path::RemotePath;
 use crate::store::secret::Secret;
 use crate::store::settings::Settings;
@@ -13,10 +13,38 @@ pub enum Command {
     Connect(ConnectRequest),
     /// Drop the browsing session at once, even in the middle of connecting.
     Disconnect,
-    /// Enter a folder and list it.
-    ChangeDir(DirTarget),
-    /// List the current folder again.
-    Refresh,
+    /// Enter a folder and list it. `Child` and `Parent` are relative to `from`, the folder the
+    /// user is looking at (the browsing session may have listed another since).
+    ChangeDir { from: RemotePath, target: DirTarget },
+    /// List a folder without entering it: a tree node opening, a refresh (F5).
+    List(RemotePath),
+    /// Create a folder `name` in `dir`.
+    Mkdir { dir: RemotePath, name: Vec<u8> },
+    /// Rename `from` in `dir` to `to` (a name, or a path to move it).
+    Rename {
+        dir: RemotePath,
+        from: RemoteName,
+        to: Vec<u8>,
+    },
+    /// Delete files, and folders with everything in them, from `dir`.
+    Delete {
+        dir: RemotePath,
+        items: Vec<RemoteItem>,
+    },
+    /// `SITE CHMOD mode name` for each name in `dir`.
+    Chmod {
+        dir: RemotePath,
+        names: Vec<RemoteName>,
+        mode: u32,
+    },
+}
+
+/// A file or folder named in a command: its raw name, and whether to treat it as a folder
+/// (links are deleted as themselves, never followed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteItem {
+    pub name: RemoteName,
+    pub is_dir: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +102,10 @@ impl Default for Timeouts {
 
 #[derive(Debug, Clone)]
 pub struct ConnectRequest {
+    /// How file names are decoded for display; raw bytes are kept either way.
+    pub encoding: NameEncoding,
+    /// The server's time zone, minutes east of UTC, for LIST times.
+    pub server_offset_minutes: i32,
     pub host: String,
     pub port: u16,
     pub login: Login,

@@ -15,7 +15,7 @@ pub enum Event {
     },
     Connected(Box<ServerInfo>),
     Log(LogLine),
-    /// The current folder of the browsing session and what is in it.
+    /// What is in a folder: the one just entered, or one listed for the tree or a refresh.
     Listing(Box<DirListing>),
     /// A command was refused; the session goes on.
     CommandFailed {
@@ -105,6 +105,8 @@ pub struct ServerInfo {
 pub struct DirListing {
     pub path: RemotePath,
     pub listing: Listing,
+    /// True when this answers a `ChangeDir`: the folder to show now.
+    pub entered: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use std::sync::mpsc as std_mpsc;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-pub use command::{Command, ConnectRequest, DataMode, DirTarget, Login, Timeouts};
+pub use command::{Command, ConnectRequest, DataMode, DirTarget, Login, RemoteItem, Timeouts};
 pub use error::FtpError;
 pub use event::{DirListing, Event, Failure, FailureKind, LogKind, LogLine, ServerInfo};
 
@@ -94,7 +94,7 @@ impl Engine {
 
 /// The browsing session now running, and the way to reach it.
 struct Browser {
-    commands: mpsc::UnboundedSender<browser::BrowseCommand>,
+    commands: mpsc::UnboundedSender<Command>,
     task: JoinHandle<()>,
 }
 
@@ -131,10 +131,7 @@ async fn run(mut commands: mpsc::UnboundedReceiver<Command>, sink: EventSink) {
                     sink.send(Event::Disconnected { reason: None });
                 }
             }
-            Command::ChangeDir(target) => {
-                forward(&browser, &sink, browser::BrowseCommand::ChangeDir(target))
-            }
-            Command::Refresh => forward(&browser, &sink, browser::BrowseCommand::Refresh),
+            browsing => forward(&browser, &sink, browsing),
         }
     }
     if let Some(old) = browser.take() {
@@ -142,7 +139,7 @@ async fn run(mut commands: mpsc::UnboundedReceiver<Command>, sink: EventSink) {
     }
 }
 
-fn forward(browser: &Option<Browser>, sink: &EventSink, command: browser::BrowseCommand) {
+fn forward(browser: &Option<Browser>, sink: &EventSink, command: Command) {
     match browser {
         Some(browser) if browser.commands.send(command).is_ok() => {}
         _ => sink.send(Event::CommandFailed {

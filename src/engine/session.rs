@@ -1,6 +1,6 @@
 //! A logged-in control connection and what the server told us about itself.
 
-use chrono::Local;
+use chrono::{Local, Utc};
 
 use super::EventSink;
 use super::command::{ConnectRequest, DataMode, DirTarget, Login};
@@ -10,7 +10,9 @@ use super::error::{FtpError, FtpResult};
 use super::event::{LogKind, ServerInfo};
 use crate::protocol::command::CommandLine;
 use crate::protocol::features::Features;
-use crate::protocol::listing::{Listing, ListingContext, ListingFormat, parse_listing};
+use crate::protocol::listing::{
+    EntryKind, Listing, ListingContext, ListingFormat, NameEncoding, RemoteName, parse_listing,
+};
 use crate::protocol::path::{RemotePath, parse_pwd_reply};
 use crate::protocol::reply::Reply;
 
@@ -20,11 +22,16 @@ const ANONYMOUS_PASSWORD: &str = "anonymous@example.com";
 /// A listing bigger than this is refused rather than held in memory.
 const MAX_LISTING_BYTES: usize = 512 * 1024 * 1024;
 
+/// Deeper than this, a recursive delete stops (a server that lists a folder inside itself).
+const MAX_DELETE_DEPTH: usize = 64;
+
 /// How many unreadable listing lines are copied into the message log.
 const UNPARSED_LINES_LOGGED: usize = 20;
 
 pub(crate) struct Session {
     control: Control,
+    encoding: NameEncoding,
+    server_offset_minutes: i32,
     data_mode: DataMode,
     data_support: DataSupport,
     features: Features,
@@ -73,6 +80,8 @@ impl Session {
         }
         let mut session = Session {
             control,
+            encoding: request.encoding,
+            server_offset_minutes: request.server_offset_minutes,
             data_mode: request.data_mode,
             data_support: DataSupport::default(),
             features,
@@ -108,6 +117,14 @@ impl Session {
                 reply.summary()
             ))
         })
+    }
+
+    /// Makes `dir` the server's current folder, unless it already is.
+    pub async fn ensure_at(&mut self, dir: &RemotePath) -> FtpResult<()> {
+        if self.cwd != *dir {
+            self.change_dir(&DirTarget::Path(dir.clone())).await?;
+        }
+        Ok(())
     }
 
     /// Enters a folder and returns where the server says we are now.
@@ -163,7 +180,15 @@ impl Session {
                 bytes
             }
         };
-        let mut context = ListingContext::new(format, Local::now().naive_local());
+        // Without an offset, "now" is taken to be the server's local time, as the client's.
+        let now = if self.server_offset_minutes == 0 {
+            Local::now().naive_local()
+        } else {
+            Utc::now().naive_utc()
+        };
+        let mut context = ListingContext::new(format, now)
+            .with_encoding(self.encoding)
+            .with_server_offset_minutes(self.server_offset_minutes);
         context.system = self.system.clone();
         let listing = parse_listing(&bytes, &context);
         self.log_listing_summary(&listing);
@@ -208,6 +233,78 @@ impl Session {
             self.binary_type_set = true;
         }
         Ok(())
+    }
+
+    /// A command on a name in the current folder that must end in a 2xx reply.
+    async fn on_name(&mut self, verb: &str, name: &[u8]) -> FtpResult<Reply> {
+        self.control
+            .expect_completion(&CommandLine::with_arg(verb, name)?)
+            .await
+    }
+
+    pub async fn mkdir(&mut self, name: &[u8]) -> FtpResult<()> {
+        self.on_name("MKD", name).await.map(drop)
+    }
+
+    pub async fn rename(&mut self, from: &[u8], to: &[u8]) -> FtpResult<()> {
+        let reply = self
+            .control
+            .execute(&CommandLine::with_arg("RNFR", from)?)
+            .await?;
+        if reply.code != 350 {
+            return Err(FtpError::reply(reply));
+        }
+        self.on_name("RNTO", to).await.map(drop)
+    }
+
+    pub async fn delete_file(&mut self, name: &[u8]) -> FtpResult<()> {
+        self.on_name("DELE", name).await.map(drop)
+    }
+
+    /// Deletes a folder and everything in it, depth first. Links inside are deleted as links,
+    /// never followed. Stops at the first refusal: what could not be deleted stays, and the
+    /// error says which.
+    pub async fn delete_tree(&mut self, name: &RemoteName) -> FtpResult<()> {
+        let top = self.cwd.clone();
+        let result = self.delete_tree_from(name, 0).await;
+        // Whatever happened, come back to where we started (unless the connection is gone).
+        if !result.as_ref().is_err_and(FtpError::is_fatal) {
+            self.ensure_at(&top).await?;
+        }
+        result
+    }
+
+    fn delete_tree_from<'a>(
+        &'a mut self,
+        name: &'a RemoteName,
+        depth: usize,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = FtpResult<()>> + Send + 'a>> {
+        Box::pin(async move {
+            if depth > MAX_DELETE_DEPTH {
+                return Err(FtpError::Protocol(format!(
+                    "folders nested more than {MAX_DELETE_DEPTH} deep under {}; stopped",
+                    name.text
+                )));
+            }
+            let parent = self.cwd.clone();
+            self.change_dir(&DirTarget::Child(name.clone())).await?;
+            let listing = self.list_current().await?;
+            for entry in &listing.entries {
+                if entry.kind == EntryKind::Dir {
+                    self.delete_tree_from(&entry.name, depth + 1).await?;
+                } else {
+                    self.delete_file(&entry.name.raw).await?;
+                }
+            }
+            self.ensure_at(&parent).await?;
+            self.on_name("RMD", &name.raw).await.map(drop)
+        })
+    }
+
+    pub async fn chmod(&mut self, name: &[u8], mode: u32) -> FtpResult<()> {
+        let mut arg = format!("CHMOD {mode:o} ").into_bytes();
+        arg.extend_from_slice(name);
+        self.on_name("SITE", &arg).await.map(drop)
     }
 
     pub async fn quit(self) {

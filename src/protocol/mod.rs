@@ -6,5 +6,6 @@ pub mod features;
 pub mod listing;
 pub mod passive;
 pub mod path;
+pub mod permissions;
 pub mod reply;
 pub mod url;

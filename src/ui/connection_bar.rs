@@ -4,6 +4,7 @@ use egui::{Key, TextEdit};
 
 use super::{ConnectionState, FerryApp};
 use crate::engine::{ConnectRequest, DataMode, Login, Timeouts};
+use crate::protocol::listing::NameEncoding;
 use crate::protocol::path::RemotePath;
 use crate::protocol::url::{UrlError, looks_like_url, parse_url};
 use crate::store::secret::Secret;
@@ -18,6 +19,10 @@ pub struct ConnectionForm {
     pub password: String,
     pub anonymous: bool,
     pub data_mode: DataMode,
+    /// How the server's file names are encoded.
+    pub encoding: NameEncoding,
+    /// The server's time zone, minutes east of UTC, for the times in LIST replies.
+    pub server_offset_minutes: i32,
     /// The folder named by a pasted URL, opened after connecting.
     pub pending_path: Option<RemotePath>,
 }
@@ -91,6 +96,8 @@ impl ConnectionForm {
             }
         };
         Ok(ConnectRequest {
+            encoding: self.encoding,
+            server_offset_minutes: self.server_offset_minutes,
             host: url.host,
             port,
             login,
@@ -152,6 +159,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
             .on_hover_text("Ferry opens the data connections (works behind NAT and firewalls)");
         ui.radio_value(&mut app.form.data_mode, DataMode::Active, "Active")
             .on_hover_text("The server connects back to Ferry for data");
+        ui.menu_button("Options ⏷", |ui| options_menu(ui, &mut app.form));
         ui.separator();
         if ui.button("Connect").clicked() {
             enter_pressed = true;
@@ -167,6 +175,32 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
     if enter_pressed {
         app.connect();
     }
+}
+
+/// The per-connection settings that rarely change: name encoding and server time zone.
+fn options_menu(ui: &mut egui::Ui, form: &mut ConnectionForm) {
+    ui.label("File name encoding:");
+    egui::ComboBox::from_id_salt("encoding")
+        .selected_text(form.encoding.label())
+        .show_ui(ui, |ui| {
+            for &encoding in NameEncoding::ALL {
+                ui.selectable_value(&mut form.encoding, encoding, encoding.label());
+            }
+        });
+    ui.label("Server time zone (hours from UTC, for LIST times):");
+    let mut hours = form.server_offset_minutes as f32 / 60.0;
+    if ui
+        .add(
+            egui::DragValue::new(&mut hours)
+                .range(-14.0..=14.0)
+                .speed(0.25)
+                .suffix(" h"),
+        )
+        .changed()
+    {
+        form.server_offset_minutes = (hours * 60.0).round() as i32;
+    }
+    ui.weak("Takes effect on the next connection.");
 }
 
 /// Enter in a single-line field ends its focus; that is the moment to connect.

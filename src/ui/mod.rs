@@ -2,6 +2,9 @@
 //! its state, then draws. Each panel is a file; `FerryApp` holds the state they share.
 
 mod connection_bar;
+mod dialogs;
+mod file_table;
+mod folder_tree;
 mod format;
 mod message_log;
 mod remote_pane;
@@ -13,8 +16,8 @@ use std::sync::Arc;
 
 use crate::demo::DemoSession;
 use crate::engine::{
-    Command, DataMode, DirTarget, Engine, EngineHandle, Event, EventReceiver, LogKind, LogLine,
-    Notify, ServerInfo,
+    Command, DataMode, Engine, EngineHandle, Event, EventReceiver, LogKind, LogLine, Notify,
+    ServerInfo,
 };
 use crate::store::settings::Settings;
 
@@ -61,6 +64,8 @@ pub struct FerryApp {
     pub remote: RemoteView,
     /// A problem to show in the status line until the next action (bad port, refused CWD...).
     pub notice: Option<String>,
+    /// The dialog asking before a change, when one is open.
+    pub dialog: Option<dialogs::Dialog>,
     _demo: Option<DemoSession>,
 }
 
@@ -106,6 +111,7 @@ impl FerryApp {
             log: MessageLog::default(),
             remote: RemoteView::default(),
             notice: None,
+            dialog: None,
             _demo: demo,
         };
         if connect_now {
@@ -132,17 +138,18 @@ impl FerryApp {
                 self.connection = ConnectionState::Connected {
                     target: format!("{}:{}", info.host, info.port),
                 };
-                self.remote.loading = true;
+                self.remote = RemoteView::new(self.form.encoding);
+                self.remote.entering = true;
                 self.server = Some(*info);
             }
             Event::Log(line) => self.log.push(line),
-            Event::Listing(listing) => self.remote.show_listing(*listing),
+            Event::Listing(listing) => self.remote.on_listing(*listing),
             Event::CommandFailed { what, failure } => {
-                self.remote.loading = false;
+                self.remote.on_failure();
                 self.notice = Some(format!("Could not {what}: {failure}"));
             }
             Event::Disconnected { reason } => {
-                self.remote.loading = false;
+                self.remote.on_failure();
                 self.connection = ConnectionState::Disconnected {
                     reason: reason.map(|r| r.message),
                 };
@@ -151,7 +158,7 @@ impl FerryApp {
     }
 
     pub fn is_busy(&self) -> bool {
-        matches!(self.connection, ConnectionState::Connecting { .. }) || self.remote.loading
+        matches!(self.connection, ConnectionState::Connecting { .. }) || self.remote.is_loading()
     }
 
     pub fn is_connected(&self) -> bool {
@@ -167,7 +174,7 @@ impl FerryApp {
                     target: format!("{}:{}", request.host, request.port),
                 };
                 self.server = None;
-                self.remote = RemoteView::default();
+                self.remote = RemoteView::new(self.form.encoding);
                 self.form.pending_path = None;
                 self.engine.send(Command::Connect(request));
             }
@@ -182,25 +189,7 @@ impl FerryApp {
         self.engine.send(Command::Disconnect);
         // Say so at once; the engine confirms a moment later.
         self.connection = ConnectionState::Disconnected { reason: None };
-        self.remote.loading = false;
-    }
-
-    pub fn open_dir(&mut self, target: DirTarget) {
-        if !self.is_connected() {
-            return;
-        }
-        self.notice = None;
-        self.remote.loading = true;
-        self.engine.send(Command::ChangeDir(target));
-    }
-
-    pub fn refresh(&mut self) {
-        if !self.is_connected() {
-            return;
-        }
-        self.notice = None;
-        self.remote.loading = true;
-        self.engine.send(Command::Refresh);
+        self.remote.on_failure();
     }
 }
 
@@ -215,6 +204,9 @@ impl eframe::App for FerryApp {
             .min_size(80.0)
             .show(ui, |ui| server_panel::show(ui, self));
         egui::CentralPanel::default().show(ui, |ui| remote_pane::show(ui, self));
+        if let Some(command) = dialogs::show(ui.ctx(), &mut self.dialog, self.remote.encoding) {
+            self.change(command);
+        }
     }
 }
 
@@ -234,7 +226,7 @@ pub fn run_app(launch: Launch) -> ExitCode {
                     password: demo.password.into(),
                     anonymous: false,
                     data_mode: launch.data_mode,
-                    pending_path: None,
+                    ..ConnectionForm::default()
                 });
                 options.connect_now = true;
                 options.demo = Some(demo);

@@ -1,245 +1,502 @@
-//! The remote pane: a path bar, then the file list of the current folder (folders first).
+//! The remote pane: a path bar and filter, the folder tree on the left, the file table on the
+//! right. Listings are cached per folder: going back to one already seen shows it at once, and
+//! F5 (or a change made through Ferry) lists it again.
 
-use egui::{Key, RichText, Sense, TextEdit};
-use egui_extras::{Column, TableBuilder};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use super::{FerryApp, format};
-use crate::engine::{DirListing, DirTarget};
-use crate::protocol::listing::{Entry, EntryKind};
+use egui::{Key, TextEdit};
+
+use super::FerryApp;
+use super::dialogs::Dialog;
+use super::file_table::{self, TableAction, TableState};
+use super::folder_tree::{self, Children, TreeAction, TreeSource, TreeState};
+use crate::engine::{Command, DirListing, DirTarget, RemoteItem};
+use crate::protocol::listing::{Entry, EntryKind, Listing, NameEncoding};
 use crate::protocol::path::RemotePath;
+use crate::protocol::permissions::parse_mode;
 
 #[derive(Default)]
 pub struct RemoteView {
     /// The folder shown; `None` before the first listing.
-    pub path: Option<RemotePath>,
-    /// The path bar's text, which the user may edit.
+    pub current: Option<RemotePath>,
+    /// The path bar's text, which the person may edit.
     pub path_input: String,
-    /// Folders first, then by name.
-    pub entries: Vec<Entry>,
-    pub unparsed_lines: usize,
-    pub selected: Option<Row>,
-    pub loading: bool,
-}
-
-/// A row of the table: the `..` row or an entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Row {
-    Parent,
-    Entry(usize),
+    cache: HashMap<RemotePath, Arc<Listing>>,
+    /// Folders asked for with `List` and not answered yet.
+    listing: HashSet<RemotePath>,
+    /// A `ChangeDir` is on its way.
+    pub entering: bool,
+    pub tree: TreeState<RemotePath>,
+    pub table: TableState,
+    pub encoding: NameEncoding,
 }
 
 impl RemoteView {
-    pub fn show_listing(&mut self, listing: DirListing) {
-        let mut entries = listing.listing.entries;
-        entries.sort_by_cached_key(|entry| (!entry.is_dir(), entry.name.text.to_lowercase()));
-        self.path_input = listing.path.display();
-        self.path = Some(listing.path);
-        self.entries = entries;
-        self.unparsed_lines = listing.listing.unparsed.len();
-        self.selected = None;
-        self.loading = false;
+    pub fn new(encoding: NameEncoding) -> Self {
+        Self {
+            encoding,
+            ..Self::default()
+        }
     }
 
-    /// Files (and links and others) and folders.
+    pub fn is_loading(&self) -> bool {
+        self.entering
+            || self
+                .current
+                .as_ref()
+                .is_some_and(|c| self.listing.contains(c))
+    }
+
+    /// The listing of the folder shown.
+    pub fn current_listing(&self) -> Option<&Arc<Listing>> {
+        self.cache.get(self.current.as_ref()?)
+    }
+
+    pub fn cached(&self, path: &RemotePath) -> bool {
+        self.cache.contains_key(path)
+    }
+
+    /// The path for display, decoded like the names in it.
+    pub fn display(&self, path: &RemotePath) -> String {
+        self.encoding.decode(path.as_bytes())
+    }
+
+    pub fn on_listing(&mut self, listing: DirListing) {
+        let DirListing {
+            path,
+            listing,
+            entered,
+        } = listing;
+        self.listing.remove(&path);
+        let listing = Arc::new(listing);
+        let old = self.cache.insert(path.clone(), listing.clone());
+        if entered {
+            self.entering = false;
+            self.show(path);
+        } else if self.current.as_ref() == Some(&path) {
+            match old {
+                Some(old) => self.table.refresh_items(&old.entries, &listing.entries),
+                None => self.table.set_items(&listing.entries),
+            }
+        }
+    }
+
+    /// Shows a folder whose listing is in the cache.
+    fn show(&mut self, path: RemotePath) {
+        if let Some(listing) = self.cache.get(&path) {
+            self.table.set_items(&listing.entries);
+        }
+        self.path_input = self.display(&path);
+        self.tree.reveal(&path.ancestors_and_self());
+        self.current = Some(path);
+    }
+
+    /// A command failed: whatever was being loaded is no longer.
+    pub fn on_failure(&mut self) {
+        self.entering = false;
+    }
+
+    pub fn on_list_failed(&mut self, path: &RemotePath) {
+        self.listing.remove(path);
+    }
+
+    /// Files (and links and others) and folders shown.
     pub fn counts(&self) -> (usize, usize) {
-        let folders = self.entries.iter().filter(|e| e.is_dir()).count();
-        (self.entries.len() - folders, folders)
+        let Some(listing) = self.current_listing() else {
+            return (0, 0);
+        };
+        let folders = listing.entries.iter().filter(|e| e.is_dir()).count();
+        (listing.entries.len() - folders, folders)
     }
 
-    fn has_parent_row(&self) -> bool {
-        self.path.as_ref().is_some_and(|p| !p.is_root())
+    fn has_parent(&self) -> bool {
+        self.current.as_ref().is_some_and(|p| p.parent().is_some())
+    }
+}
+
+impl FerryApp {
+    /// Opens a folder: at once from the cache when it was listed before, else through the
+    /// engine (which enters it and reports where the server says it is).
+    pub fn open_dir(&mut self, target: DirTarget) {
+        if !self.is_connected() {
+            return;
+        }
+        let Some(from) = self.remote.current.clone() else {
+            return;
+        };
+        let known = match &target {
+            DirTarget::Path(path) => Some(path.clone()),
+            DirTarget::Child(name) => Some(from.join_name(name)),
+            DirTarget::Parent => from.parent(),
+        };
+        self.notice = None;
+        if let Some(path) = known.filter(|p| self.remote.cached(p)) {
+            self.remote.show(path);
+            return;
+        }
+        self.remote.entering = true;
+        self.engine.send(Command::ChangeDir { from, target });
     }
 
-    fn row_count(&self) -> usize {
-        self.entries.len() + usize::from(self.has_parent_row())
+    /// Lists a folder again (F5, Refresh) or for the first time (a tree node).
+    pub fn list_dir(&mut self, path: RemotePath) {
+        if !self.is_connected() || !self.remote.listing.insert(path.clone()) {
+            return;
+        }
+        self.engine.send(Command::List(path));
     }
 
-    fn row_at(&self, index: usize) -> Row {
-        if self.has_parent_row() {
-            if index == 0 {
-                Row::Parent
-            } else {
-                Row::Entry(index - 1)
-            }
-        } else {
-            Row::Entry(index)
+    pub fn refresh(&mut self) {
+        self.notice = None;
+        if let Some(current) = self.remote.current.clone() {
+            self.list_dir(current);
         }
     }
 
-    /// What opening a row means: entering a folder (or trying a link, which may be one).
-    fn open_target(&self, row: Row) -> Option<DirTarget> {
-        match row {
-            Row::Parent => Some(DirTarget::Parent),
-            Row::Entry(i) => {
-                let entry = self.entries.get(i)?;
-                matches!(entry.kind, EntryKind::Dir | EntryKind::Link { .. })
-                    .then(|| DirTarget::Child(entry.name.clone()))
-            }
+    /// Sends a change to the server; the engine lists the folder again afterwards.
+    pub fn change(&mut self, command: Command) {
+        if !self.is_connected() {
+            return;
         }
+        self.notice = None;
+        if let Command::Mkdir { dir, .. }
+        | Command::Rename { dir, .. }
+        | Command::Delete { dir, .. }
+        | Command::Chmod { dir, .. } = &command
+        {
+            self.remote.listing.insert(dir.clone());
+        }
+        self.engine.send(command);
     }
+}
+
+/// What a row's context menu can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MenuChoice {
+    Open,
+    NewFolder,
+    Rename,
+    Delete,
+    Permissions,
+    Refresh,
 }
 
 pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
     let mut open: Option<DirTarget> = None;
-    let mut refresh = false;
-    ui.horizontal(|ui| {
-        let label = ui.label("Remote site:");
-        let up_enabled = app.is_connected() && app.remote.has_parent_row();
-        if ui
-            .add_enabled(up_enabled, egui::Button::new("⬆ Up"))
-            .on_hover_text("Parent folder (Backspace)")
-            .clicked()
-        {
-            open = Some(DirTarget::Parent);
-        }
-        if ui
-            .add_enabled(app.is_connected(), egui::Button::new("🔄 Refresh"))
-            .on_hover_text("List this folder again")
-            .clicked()
-        {
-            refresh = true;
-        }
-        if app.remote.loading {
-            ui.add(egui::Spinner::new());
-        }
-        let path_bar = ui
-            .add(TextEdit::singleline(&mut app.remote.path_input).desired_width(f32::INFINITY))
-            .labelled_by(label.id);
-        if path_bar.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
-            let typed = app.remote.path_input.trim();
-            if !typed.is_empty() {
-                open = Some(DirTarget::Path(RemotePath::from_text(typed)));
-            }
-        }
-    });
+    toolbar(ui, app, &mut open);
     ui.separator();
 
-    if app.remote.path.is_none() {
+    if app.remote.current.is_none() {
         ui.weak(if app.is_connected() || app.is_busy() {
             "Listing…"
         } else {
             "The server's files show here once connected."
         });
-    } else {
-        if let Some(target) = file_table(ui, &mut app.remote) {
-            open = Some(target);
+        return;
+    }
+
+    let tree_actions = egui::Panel::left("remote_tree")
+        .resizable(true)
+        .default_size(230.0)
+        .min_size(120.0)
+        .show(ui, |ui| {
+            // The tree's state is set aside while the tree reads the rest of the view.
+            let mut tree = std::mem::take(&mut app.remote.tree);
+            let actions = folder_tree::show(
+                ui,
+                "remote_tree_rows",
+                &mut tree,
+                &RemoteTree { view: &app.remote },
+            );
+            app.remote.tree = tree;
+            actions
+        })
+        .inner;
+    for action in tree_actions {
+        match action {
+            TreeAction::Open(path) => open = Some(DirTarget::Path(path)),
+            TreeAction::Load(path) => app.list_dir(path),
         }
-        if app.remote.unparsed_lines > 0 {
+    }
+
+    egui::CentralPanel::default().show(ui, |ui| {
+        let Some(listing) = app.remote.current_listing().cloned() else {
+            return;
+        };
+        let has_keyboard = app.dialog.is_none() && ui.ctx().memory(|m| m.focused().is_none());
+        let parent_row = app.remote.has_parent();
+        let output = file_table::show(
+            ui,
+            "remote_files",
+            &listing.entries,
+            &mut app.remote.table,
+            parent_row,
+            has_keyboard,
+            |ui, selection| row_menu(ui, &listing.entries, selection),
+        );
+        if let Some(action) = output.action {
+            act(app, &listing.entries, action, &mut open);
+        }
+        if let Some(choice) = output.menu {
+            menu_choice(app, &listing.entries, choice, &mut open);
+        }
+        if !listing.unparsed.is_empty() {
             ui.colored_label(
                 ui.visuals().warn_fg_color,
                 format!(
                     "{} listing lines could not be read; they are in the message log",
-                    app.remote.unparsed_lines
+                    listing.unparsed.len()
                 ),
             );
         }
-    }
+    });
 
-    // Backspace goes up, Enter opens the selected folder, unless a text field has the keys.
-    let typing = ui.ctx().memory(|m| m.focused().is_some());
-    if !typing {
-        if ui.input(|i| i.key_pressed(Key::Backspace)) && app.remote.has_parent_row() {
-            open = Some(DirTarget::Parent);
-        }
-        if ui.input(|i| i.key_pressed(Key::Enter))
-            && let Some(row) = app.remote.selected
-        {
-            open = app.remote.open_target(row).or(open);
-        }
-    }
     if let Some(target) = open {
         app.open_dir(target);
-    } else if refresh || ui.input(|i| i.key_pressed(Key::F5)) {
-        app.refresh();
     }
 }
 
-/// Draws the table (only the rows in view) and returns the folder to open, if one was
-/// double-clicked.
-fn file_table(ui: &mut egui::Ui, view: &mut RemoteView) -> Option<DirTarget> {
-    let mut open = None;
-    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    TableBuilder::new(ui)
-        .id_salt("remote_files")
-        .striped(true)
-        .resizable(true)
-        .sense(Sense::click())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(320.0).at_least(120.0).clip(true))
-        .column(Column::initial(90.0).at_least(50.0))
-        .column(Column::initial(150.0).at_least(80.0))
-        .column(Column::remainder().at_least(80.0))
-        .auto_shrink(false)
-        .header(row_height, |mut header| {
-            for title in ["Name", "Size", "Modified", "Permissions"] {
-                header.col(|ui| {
-                    ui.strong(title);
-                });
-            }
-        })
-        .body(|body| {
-            let count = view.row_count();
-            body.rows(row_height, count, |mut row| {
-                let which = view.row_at(row.index());
-                row.set_selected(view.selected == Some(which));
-                match which {
-                    Row::Parent => {
-                        row.col(|ui| {
-                            ui.add(egui::Label::new("🗀 ..").selectable(false));
-                        });
-                        for _ in 0..3 {
-                            row.col(|_| {});
-                        }
-                    }
-                    Row::Entry(i) => entry_cells(&mut row, &view.entries[i]),
-                }
-                let response = row.response();
-                if response.clicked() {
-                    view.selected = Some(which);
-                }
-                if response.double_clicked() {
-                    open = view.open_target(which);
-                }
+fn toolbar(ui: &mut egui::Ui, app: &mut FerryApp, open: &mut Option<DirTarget>) {
+    ui.horizontal(|ui| {
+        let connected = app.is_connected();
+        let label = ui.label("Remote site:");
+        if ui
+            .add_enabled(
+                connected && app.remote.has_parent(),
+                egui::Button::new("⬆ Up"),
+            )
+            .on_hover_text("Parent folder (Backspace)")
+            .clicked()
+        {
+            *open = Some(DirTarget::Parent);
+        }
+        if ui
+            .add_enabled(connected, egui::Button::new("🔄 Refresh"))
+            .on_hover_text("List this folder again (F5)")
+            .clicked()
+        {
+            app.refresh();
+        }
+        if ui
+            .add_enabled(
+                connected && app.remote.current.is_some(),
+                egui::Button::new("🗀 New folder"),
+            )
+            .clicked()
+            && let Some(dir) = app.remote.current.clone()
+        {
+            app.dialog = Some(Dialog::NewFolder {
+                dir,
+                name: String::new(),
             });
-        });
-    open
+        }
+        if app.remote.is_loading() {
+            ui.add(egui::Spinner::new());
+        }
+        let filter_width = 160.0;
+        let path_width = (ui.available_width() - filter_width - 60.0).max(120.0);
+        let path_bar = ui
+            .add(TextEdit::singleline(&mut app.remote.path_input).desired_width(path_width))
+            .labelled_by(label.id);
+        if path_bar.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+            let typed = app.remote.path_input.trim();
+            if !typed.is_empty() {
+                *open = Some(DirTarget::Path(RemotePath::from_bytes(
+                    app.remote.encoding.encode(typed),
+                )));
+            }
+        }
+        let label = ui.label("Filter:");
+        ui.add(
+            TextEdit::singleline(&mut app.remote.table.filter)
+                .hint_text("name contains…")
+                .desired_width(filter_width),
+        )
+        .labelled_by(label.id);
+    });
 }
 
-fn entry_cells(row: &mut egui_extras::TableRow<'_, '_>, entry: &Entry) {
-    let icon = match entry.kind {
-        EntryKind::Dir => "🗀",
-        EntryKind::Link { .. } => "🔗",
-        EntryKind::File => "🗋",
-        EntryKind::Other => "⚙",
+fn row_menu(ui: &mut egui::Ui, entries: &[Entry], selection: &[usize]) -> Option<MenuChoice> {
+    let mut choice = None;
+    let single = selection.len() == 1;
+    let one_folder = single
+        && selection
+            .first()
+            .is_some_and(|&i| opens_as_folder(&entries[i]));
+    if ui
+        .add_enabled(one_folder, egui::Button::new("Open"))
+        .clicked()
+    {
+        choice = Some(MenuChoice::Open);
+    }
+    ui.separator();
+    if ui.button("Create folder…").clicked() {
+        choice = Some(MenuChoice::NewFolder);
+    }
+    if ui
+        .add_enabled(single, egui::Button::new("Rename… (F2)"))
+        .clicked()
+    {
+        choice = Some(MenuChoice::Rename);
+    }
+    if ui
+        .add_enabled(!selection.is_empty(), egui::Button::new("Delete (Del)"))
+        .clicked()
+    {
+        choice = Some(MenuChoice::Delete);
+    }
+    if ui
+        .add_enabled(!selection.is_empty(), egui::Button::new("Permissions…"))
+        .clicked()
+    {
+        choice = Some(MenuChoice::Permissions);
+    }
+    ui.separator();
+    if ui.button("Refresh (F5)").clicked() {
+        choice = Some(MenuChoice::Refresh);
+    }
+    choice
+}
+
+fn opens_as_folder(entry: &Entry) -> bool {
+    matches!(entry.kind, EntryKind::Dir | EntryKind::Link { .. })
+}
+
+fn act(app: &mut FerryApp, entries: &[Entry], action: TableAction, open: &mut Option<DirTarget>) {
+    match action {
+        TableAction::Open(i) => {
+            if let Some(entry) = entries.get(i).filter(|e| opens_as_folder(e)) {
+                *open = Some(DirTarget::Child(entry.name.clone()));
+            }
+        }
+        TableAction::OpenParent => {
+            if app.remote.has_parent() {
+                *open = Some(DirTarget::Parent);
+            }
+        }
+        TableAction::Rename(i) => ask_rename(app, entries, i),
+        TableAction::Delete(items) => ask_delete(app, entries, &items),
+        TableAction::Refresh => app.refresh(),
+    }
+}
+
+fn menu_choice(
+    app: &mut FerryApp,
+    entries: &[Entry],
+    choice: MenuChoice,
+    open: &mut Option<DirTarget>,
+) {
+    let selection = app.remote.table.selected_items();
+    match choice {
+        MenuChoice::Open => {
+            if let [i] = selection[..] {
+                act(app, entries, TableAction::Open(i), open);
+            }
+        }
+        MenuChoice::NewFolder => {
+            if let Some(dir) = app.remote.current.clone() {
+                app.dialog = Some(Dialog::NewFolder {
+                    dir,
+                    name: String::new(),
+                });
+            }
+        }
+        MenuChoice::Rename => {
+            if let [i] = selection[..] {
+                ask_rename(app, entries, i);
+            }
+        }
+        MenuChoice::Delete => ask_delete(app, entries, &selection),
+        MenuChoice::Permissions => {
+            let Some(dir) = app.remote.current.clone() else {
+                return;
+            };
+            let names = selection.iter().map(|&i| entries[i].name.clone()).collect();
+            // Start from the first item's bits when the listing shows them.
+            let mode = selection
+                .first()
+                .and_then(|&i| entries[i].permissions.as_deref())
+                .and_then(parse_mode)
+                .unwrap_or(0o644);
+            app.dialog = Some(Dialog::permissions(dir, names, mode));
+        }
+        MenuChoice::Refresh => app.refresh(),
+    }
+}
+
+fn ask_rename(app: &mut FerryApp, entries: &[Entry], item: usize) {
+    if let (Some(dir), Some(entry)) = (app.remote.current.clone(), entries.get(item)) {
+        app.dialog = Some(Dialog::Rename {
+            dir,
+            from: entry.name.clone(),
+            name: entry.name.text.clone(),
+        });
+    }
+}
+
+fn ask_delete(app: &mut FerryApp, entries: &[Entry], selection: &[usize]) {
+    let Some(dir) = app.remote.current.clone() else {
+        return;
     };
-    row.col(|ui| {
-        ui.add(egui::Label::new(icon).selectable(false));
-        let name = ui.add(
-            egui::Label::new(&entry.name.text)
-                .selectable(false)
-                .truncate(),
-        );
-        if let EntryKind::Link {
-            target: Some(target),
-        } = &entry.kind
-        {
-            name.on_hover_text(format!("Link to {target}"));
+    let items: Vec<RemoteItem> = selection
+        .iter()
+        .filter_map(|&i| entries.get(i))
+        .map(|entry| RemoteItem {
+            name: entry.name.clone(),
+            is_dir: entry.is_dir(),
+        })
+        .collect();
+    if !items.is_empty() {
+        app.dialog = Some(Dialog::Delete { dir, items });
+    }
+}
+
+/// The tree's view of the remote cache: a folder's subfolders are the folders (and links, which
+/// may be folders) of its listing.
+struct RemoteTree<'a> {
+    view: &'a RemoteView,
+}
+
+impl TreeSource<RemotePath> for RemoteTree<'_> {
+    fn root(&self) -> (RemotePath, String) {
+        (RemotePath::root(), "/".to_owned())
+    }
+
+    fn children(&self, path: &RemotePath) -> Children<RemotePath> {
+        if let Some(listing) = self.view.cache.get(path) {
+            let mut folders: Vec<(RemotePath, String)> = listing
+                .entries
+                .iter()
+                .filter(|e| e.is_dir())
+                .map(|e| (path.join_name(&e.name), e.name.text.clone()))
+                .collect();
+            folders.sort_by_cached_key(|(_, name)| name.to_lowercase());
+            return Children::Listed(folders);
         }
-    });
-    row.col(|ui| {
-        if let Some(size) = entry.size.filter(|_| !entry.is_dir()) {
-            ui.add(egui::Label::new(format::human_size(size)).selectable(false))
-                .on_hover_text(format!("{} bytes", format::grouped(size)));
+        // The way down to the current folder is known even where nothing was listed.
+        let known = self
+            .view
+            .current
+            .as_ref()
+            .map(|current| current.ancestors_and_self())
+            .and_then(|chain| {
+                let at = chain.iter().position(|p| p == path)?;
+                let next = chain.get(at + 1)?;
+                let name = self
+                    .view
+                    .display(&RemotePath::from_bytes(next.file_name()?));
+                Some(vec![(next.clone(), name)])
+            })
+            .unwrap_or_default();
+        if self.view.listing.contains(path) {
+            Children::Loading { known }
+        } else {
+            Children::Unlisted { known }
         }
-    });
-    row.col(|ui| {
-        if let Some(modified) = &entry.modified {
-            ui.add(egui::Label::new(format::modified(modified)).selectable(false));
-        }
-    });
-    row.col(|ui| {
-        if let Some(permissions) = &entry.permissions {
-            ui.add(egui::Label::new(RichText::new(permissions).monospace()).selectable(false));
-        }
-    });
+    }
+
+    fn is_current(&self, path: &RemotePath) -> bool {
+        self.view.current.as_ref() == Some(path)
+    }
 }

@@ -55,8 +55,8 @@ fn welcome(ui: &mut egui::Ui, app: &FerryApp) {
                 "System: {}",
                 server.system.as_deref().unwrap_or("(the server did not say)")
             ));
-            let folder = app.remote.path.as_ref().unwrap_or(&server.cwd);
-            ui.label(format!("Current folder: {folder}"));
+            let folder = app.remote.current.as_ref().unwrap_or(&server.cwd);
+            ui.label(format!("Current folder: {}", app.remote.display(folder)));
             let title = format!("Features ({})", server.features.lines.len());
             egui::CollapsingHeader::new(title)
                 .id_salt("features")

@@ -10,7 +10,7 @@ pub fn show(ui: &mut egui::Ui, app: &FerryApp) {
                 ui.label(format!("Connecting to {target}…"));
             }
             ConnectionState::Connected { target } => {
-                if app.remote.loading {
+                if app.remote.is_loading() {
                     ui.add(egui::Spinner::new());
                 }
                 ui.label(format!("Connected to {target}"));
@@ -32,7 +32,7 @@ pub fn show(ui: &mut egui::Ui, app: &FerryApp) {
             ui.colored_label(ui.visuals().warn_fg_color, notice);
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if app.remote.path.is_some() {
+            if app.remote.current.is_some() {
                 let (files, folders) = app.remote.counts();
                 ui.label(format!("{files} files and {folders} folders"));
             }

@@ -59,6 +59,8 @@ impl TestServer {
 
 pub fn request_to(port: u16, login: Login) -> ConnectRequest {
     ConnectRequest {
+        encoding: Default::default(),
+        server_offset_minutes: 0,
         host: "127.0.0.1".into(),
         port,
         login,

@@ -1,0 +1,268 @@
+//! The small windows that ask before a change: new folder, rename, delete, permissions. Each
+//! returns the engine command to send once the person confirms.
+
+use egui::{Key, TextEdit};
+
+use crate::engine::{Command, RemoteItem};
+use crate::protocol::listing::{NameEncoding, RemoteName};
+use crate::protocol::path::RemotePath;
+use crate::protocol::permissions::mode_to_text;
+
+pub enum Dialog {
+    NewFolder {
+        dir: RemotePath,
+        name: String,
+    },
+    Rename {
+        dir: RemotePath,
+        from: RemoteName,
+        name: String,
+    },
+    Delete {
+        dir: RemotePath,
+        items: Vec<RemoteItem>,
+    },
+    Permissions {
+        dir: RemotePath,
+        names: Vec<RemoteName>,
+        mode: u32,
+        octal: String,
+    },
+}
+
+impl Dialog {
+    pub fn permissions(dir: RemotePath, names: Vec<RemoteName>, mode: u32) -> Self {
+        Dialog::Permissions {
+            dir,
+            names,
+            mode,
+            octal: format!("{mode:03o}"),
+        }
+    }
+}
+
+enum Outcome {
+    Open,
+    Cancel,
+    Confirm,
+}
+
+/// Shows the dialog, if there is one; returns the command to send when confirmed, and clears the
+/// dialog when it is confirmed or cancelled.
+pub fn show(
+    ctx: &egui::Context,
+    dialog: &mut Option<Dialog>,
+    encoding: NameEncoding,
+) -> Option<Command> {
+    let current = dialog.as_mut()?;
+    let mut outcome = Outcome::Open;
+    let modal = egui::Modal::new(egui::Id::unique("ferry_dialog")).show(ctx, |ui| {
+        ui.set_min_width(360.0);
+        outcome = match current {
+            Dialog::NewFolder { dir, name } => {
+                ui.heading("Create folder");
+                ui.label(format!("In {dir}"));
+                name_field(ui, "Folder name:", name)
+            }
+            Dialog::Rename { from, name, .. } => {
+                ui.heading("Rename");
+                ui.label(format!("Rename “{}” to:", from.text));
+                name_field(ui, "New name:", name)
+            }
+            Dialog::Delete { dir, items } => delete_body(ui, dir, items),
+            Dialog::Permissions {
+                names, mode, octal, ..
+            } => permissions_body(ui, names, mode, octal),
+        };
+    });
+    if modal.should_close() {
+        outcome = Outcome::Cancel;
+    }
+    match outcome {
+        Outcome::Open => None,
+        Outcome::Cancel => {
+            *dialog = None;
+            None
+        }
+        Outcome::Confirm => {
+            let command = match dialog.take()? {
+                Dialog::NewFolder { dir, name } => Command::Mkdir {
+                    dir,
+                    name: encoding.encode(name.trim()),
+                },
+                Dialog::Rename { dir, from, name } => Command::Rename {
+                    dir,
+                    from,
+                    to: encoding.encode(name.trim()),
+                },
+                Dialog::Delete { dir, items } => Command::Delete { dir, items },
+                Dialog::Permissions {
+                    dir, names, mode, ..
+                } => Command::Chmod { dir, names, mode },
+            };
+            Some(command)
+        }
+    }
+}
+
+/// A name field with OK/Cancel; Enter confirms, Escape cancels. Names with `/` or line breaks
+/// are refused here rather than by the server.
+fn name_field(ui: &mut egui::Ui, label: &str, name: &mut String) -> Outcome {
+    let label = ui.label(label);
+    let field = ui
+        .add(TextEdit::singleline(name).desired_width(f32::INFINITY))
+        .labelled_by(label.id);
+    if !field.has_focus() && !field.lost_focus() {
+        field.request_focus();
+    }
+    let trimmed = name.trim();
+    let problem = if trimmed.is_empty() {
+        Some("Enter a name")
+    } else if trimmed.contains(['/', '\r', '\n', '\0']) {
+        Some("A name can't contain / or line breaks")
+    } else if trimmed == "." || trimmed == ".." {
+        Some("Choose another name")
+    } else {
+        None
+    };
+    if let Some(problem) = problem
+        && !trimmed.is_empty()
+    {
+        ui.colored_label(ui.visuals().warn_fg_color, problem);
+    }
+    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+    buttons(ui, "OK", problem.is_none(), entered)
+}
+
+fn buttons(ui: &mut egui::Ui, confirm: &str, can_confirm: bool, entered: bool) -> Outcome {
+    let mut outcome = Outcome::Open;
+    ui.separator();
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(can_confirm, egui::Button::new(confirm))
+            .clicked()
+            || (entered && can_confirm)
+        {
+            outcome = Outcome::Confirm;
+        }
+        if ui.button("Cancel").clicked() {
+            outcome = Outcome::Cancel;
+        }
+    });
+    outcome
+}
+
+/// Names what goes, so nobody deletes a folder thinking it was a file.
+fn delete_body(ui: &mut egui::Ui, dir: &RemotePath, items: &[RemoteItem]) -> Outcome {
+    const SHOWN: usize = 12;
+    ui.heading("Delete from the server?");
+    let folders = items.iter().filter(|i| i.is_dir).count();
+    let files = items.len() - folders;
+    ui.label(format!(
+        "{} in {dir} will be deleted. This cannot be undone.",
+        counted(files, folders)
+    ));
+    for item in items.iter().take(SHOWN) {
+        if item.is_dir {
+            ui.label(format!(
+                "🗀 {} (folder, with everything in it)",
+                item.name.text
+            ));
+        } else {
+            ui.label(format!("🗋 {}", item.name.text));
+        }
+    }
+    if items.len() > SHOWN {
+        ui.label(format!("… and {} more", items.len() - SHOWN));
+    }
+    buttons(ui, "Delete", true, false)
+}
+
+fn counted(files: usize, folders: usize) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (files, folders) {
+        (f, 0) => plural(f, "file", "files"),
+        (0, d) => plural(d, "folder", "folders"),
+        (f, d) => format!(
+            "{} and {}",
+            plural(f, "file", "files"),
+            plural(d, "folder", "folders")
+        ),
+    }
+}
+
+fn permissions_body(
+    ui: &mut egui::Ui,
+    names: &[RemoteName],
+    mode: &mut u32,
+    octal: &mut String,
+) -> Outcome {
+    ui.heading("Change permissions");
+    match names {
+        [one] => ui.label(format!("Permissions of “{}”:", one.text)),
+        many => ui.label(format!("Permissions of {} items:", many.len())),
+    };
+    let before = *mode;
+    egui::Grid::new("permission_bits")
+        .striped(true)
+        .show(ui, |ui| {
+            ui.label("");
+            for what in ["Read", "Write", "Execute"] {
+                ui.label(what);
+            }
+            ui.end_row();
+            for (who, shift) in [("Owner", 6), ("Group", 3), ("Others", 0)] {
+                ui.label(who);
+                for (what, bit) in [("read", 4), ("write", 2), ("execute", 1)] {
+                    let mask = bit << shift;
+                    let mut on = *mode & mask != 0;
+                    let response = ui.checkbox(&mut on, "");
+                    let name = format!("{who} {what}");
+                    response.widget_info(|| {
+                        egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, &name)
+                    });
+                    if on {
+                        *mode |= mask;
+                    } else {
+                        *mode &= !mask;
+                    }
+                }
+                ui.end_row();
+            }
+        });
+    if *mode != before {
+        *octal = format!("{:03o}", *mode & 0o7777);
+    }
+    let label = ui.label("Numeric value:");
+    let field = ui
+        .add(TextEdit::singleline(octal).desired_width(60.0))
+        .labelled_by(label.id);
+    let valid = u32::from_str_radix(octal.trim(), 8)
+        .ok()
+        .filter(|m| *m <= 0o7777 && !octal.trim().is_empty());
+    if field.changed()
+        && let Some(parsed) = valid
+    {
+        *mode = parsed;
+    }
+    ui.label(format!("= {}", mode_to_text(*mode)));
+    if valid.is_none() {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            "Enter an octal number such as 644",
+        );
+    }
+    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+    buttons(ui, "Apply", valid.is_some(), entered)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(super::counted(1, 0), "1 file");
+        assert_eq!(super::counted(0, 2), "2 folders");
+        assert_eq!(super::counted(3, 1), "3 files and 1 folder");
+    }
+}

@@ -1,0 +1,583 @@
+//! The file table shared by the remote (and, later, local) pane: icon, name, size, modified,
+//! permissions, owner; sort by any column (folders first), filter, multi-select with Ctrl and
+//! Shift, keyboard navigation and type-to-find. Only the rows in view are built, so 100,000
+//! entries scroll as smoothly as ten.
+
+use std::cmp::Ordering;
+
+use egui::{Key, Modifiers, RichText, Sense};
+use egui_extras::{Column, TableBuilder};
+
+use super::format;
+use crate::protocol::listing::{Entry, EntryKind, Modified};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemKind {
+    Folder,
+    File,
+    Link,
+    Other,
+}
+
+/// What the table needs to know about a row.
+pub trait TableItem {
+    fn name(&self) -> &str;
+    fn kind(&self) -> ItemKind;
+    fn size(&self) -> Option<u64>;
+    fn modified(&self) -> Option<Modified>;
+    fn permissions(&self) -> Option<&str>;
+    fn owner(&self) -> Option<String>;
+    /// Extra words for the name's tooltip (a link's target).
+    fn note(&self) -> Option<String> {
+        None
+    }
+}
+
+impl TableItem for Entry {
+    fn name(&self) -> &str {
+        &self.name.text
+    }
+
+    fn kind(&self) -> ItemKind {
+        match self.kind {
+            EntryKind::Dir => ItemKind::Folder,
+            EntryKind::File => ItemKind::File,
+            EntryKind::Link { .. } => ItemKind::Link,
+            EntryKind::Other => ItemKind::Other,
+        }
+    }
+
+    fn size(&self) -> Option<u64> {
+        self.size
+    }
+
+    fn modified(&self) -> Option<Modified> {
+        self.modified
+    }
+
+    fn permissions(&self) -> Option<&str> {
+        self.permissions.as_deref()
+    }
+
+    fn owner(&self) -> Option<String> {
+        match (&self.owner, &self.group) {
+            (Some(owner), Some(group)) => Some(format!("{owner} {group}")),
+            (Some(owner), None) => Some(owner.clone()),
+            (None, Some(group)) => Some(group.clone()),
+            (None, None) => None,
+        }
+    }
+
+    fn note(&self) -> Option<String> {
+        match &self.kind {
+            EntryKind::Link {
+                target: Some(target),
+            } => Some(format!("Link to {target}")),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Name,
+    Size,
+    Modified,
+    Permissions,
+    Owner,
+}
+
+impl SortColumn {
+    const ALL: [SortColumn; 5] = [
+        SortColumn::Name,
+        SortColumn::Size,
+        SortColumn::Modified,
+        SortColumn::Permissions,
+        SortColumn::Owner,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            SortColumn::Name => "Name",
+            SortColumn::Size => "Size",
+            SortColumn::Modified => "Modified",
+            SortColumn::Permissions => "Permissions",
+            SortColumn::Owner => "Owner",
+        }
+    }
+}
+
+/// A row of the table: the `..` row (when there is a folder above) or an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Parent,
+    Item(usize),
+}
+
+/// What the person did to the table this frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableAction {
+    /// Double-click or Enter on an item.
+    Open(usize),
+    /// Double-click or Enter on `..`, or Backspace.
+    OpenParent,
+    /// F2 on the item under the cursor.
+    Rename(usize),
+    /// Del with items selected.
+    Delete(Vec<usize>),
+    /// F5.
+    Refresh,
+}
+
+/// Sorting, filtering, selection and cursor of one table. Indices are into the items slice the
+/// table is shown with; `set_items` must be called whenever that slice changes.
+pub struct TableState {
+    pub sort: SortColumn,
+    pub ascending: bool,
+    pub filter: String,
+    applied_filter: String,
+    /// Item indices in the order shown, after the filter.
+    visible: Vec<usize>,
+    /// Lower-case names, for sorting, filtering and type-to-find.
+    keys: Vec<String>,
+    selected: Vec<bool>,
+    /// Display positions (the `..` row, when shown, is position 0).
+    anchor: Option<usize>,
+    cursor: Option<usize>,
+    find: String,
+    find_time: f64,
+    scroll_to: Option<usize>,
+    needs_order: bool,
+    /// Whether position 0 is the `..` row.
+    parent_row: bool,
+}
+
+impl Default for TableState {
+    fn default() -> Self {
+        Self {
+            sort: SortColumn::Name,
+            ascending: true,
+            filter: String::new(),
+            applied_filter: String::new(),
+            visible: Vec::new(),
+            keys: Vec::new(),
+            selected: Vec::new(),
+            anchor: None,
+            cursor: None,
+            find: String::new(),
+            find_time: 0.0,
+            scroll_to: None,
+            needs_order: true,
+            parent_row: false,
+        }
+    }
+}
+
+/// Type-to-find forgets what was typed after this pause (seconds).
+const FIND_PAUSE: f64 = 1.0;
+
+impl TableState {
+    /// A new set of items (a new listing): selection and cursor start over.
+    pub fn set_items<T: TableItem>(&mut self, items: &[T]) {
+        self.keys = items.iter().map(|i| i.name().to_lowercase()).collect();
+        self.selected = vec![false; items.len()];
+        self.anchor = None;
+        self.cursor = None;
+        self.needs_order = true;
+    }
+
+    /// The same items again (a refresh of the same folder): keeps the selection of names that
+    /// are still there.
+    pub fn refresh_items<T: TableItem>(&mut self, old: &[T], new: &[T]) {
+        let kept: std::collections::HashSet<&str> = self
+            .selected_items()
+            .into_iter()
+            .filter_map(|i| old.get(i).map(TableItem::name))
+            .collect();
+        self.set_items(new);
+        for (i, item) in new.iter().enumerate() {
+            if kept.contains(item.name()) {
+                self.selected[i] = true;
+            }
+        }
+    }
+
+    /// Selected item indices, in the order shown.
+    pub fn selected_items(&self) -> Vec<usize> {
+        self.visible
+            .iter()
+            .copied()
+            .filter(|&i| self.selected.get(i).copied().unwrap_or(false))
+            .collect()
+    }
+
+    pub fn visible_count(&self) -> usize {
+        self.visible.len()
+    }
+
+    pub fn is_selected(&self, item: usize) -> bool {
+        self.selected.get(item).copied().unwrap_or(false)
+    }
+
+    pub fn select_only(&mut self, item: usize) {
+        self.selected.iter_mut().for_each(|s| *s = false);
+        if let Some(s) = self.selected.get_mut(item) {
+            *s = true;
+        }
+    }
+
+    fn clear_selection(&mut self) {
+        self.selected.iter_mut().for_each(|s| *s = false);
+    }
+
+    fn select_all(&mut self) {
+        for &i in &self.visible {
+            self.selected[i] = true;
+        }
+    }
+
+    /// Sorts and filters again if anything that decides the order changed.
+    fn order<T: TableItem>(&mut self, items: &[T]) {
+        if self.keys.len() != items.len() {
+            self.set_items(items);
+        }
+        if !self.needs_order && self.applied_filter == self.filter {
+            return;
+        }
+        let needle = self.filter.to_lowercase();
+        let mut visible: Vec<usize> = (0..items.len())
+            .filter(|&i| needle.is_empty() || self.keys[i].contains(&needle))
+            .collect();
+        let (sort, ascending, keys) = (self.sort, self.ascending, &self.keys);
+        visible.sort_unstable_by(|&a, &b| {
+            let (x, y) = (&items[a], &items[b]);
+            // Folders first whichever way the column is sorted, as every file manager does.
+            let folders = (x.kind() != ItemKind::Folder).cmp(&(y.kind() != ItemKind::Folder));
+            let by_column = match sort {
+                SortColumn::Name => Ordering::Equal,
+                SortColumn::Size => x.size().cmp(&y.size()),
+                SortColumn::Modified => x
+                    .modified()
+                    .map(|m| m.time)
+                    .cmp(&y.modified().map(|m| m.time)),
+                SortColumn::Permissions => x.permissions().cmp(&y.permissions()),
+                SortColumn::Owner => x.owner().cmp(&y.owner()),
+            };
+            let by_column = by_column
+                .then_with(|| keys[a].cmp(&keys[b]))
+                .then_with(|| x.name().cmp(y.name()));
+            folders.then(if ascending {
+                by_column
+            } else {
+                by_column.reverse()
+            })
+        });
+        self.visible = visible;
+        self.applied_filter = self.filter.clone();
+        self.needs_order = false;
+        self.cursor = None;
+        self.anchor = None;
+    }
+
+    /// How many rows the table shows, the `..` row included.
+    fn row_count(&self) -> usize {
+        self.visible.len() + usize::from(self.parent_row)
+    }
+
+    fn row_at(&self, position: usize) -> Option<Row> {
+        if self.parent_row {
+            match position {
+                0 => Some(Row::Parent),
+                p => self.visible.get(p - 1).map(|&i| Row::Item(i)),
+            }
+        } else {
+            self.visible.get(position).map(|&i| Row::Item(i))
+        }
+    }
+
+    fn click(&mut self, position: usize, modifiers: Modifiers) {
+        match self.row_at(position) {
+            Some(Row::Item(_)) if modifiers.shift => self.extend_to(position, modifiers.command),
+            Some(Row::Item(item)) if modifiers.command => {
+                self.selected[item] = !self.selected[item];
+                self.anchor = Some(position);
+            }
+            Some(Row::Item(item)) => {
+                self.select_only(item);
+                self.anchor = Some(position);
+            }
+            Some(Row::Parent) | None => {
+                self.clear_selection();
+                self.anchor = Some(position);
+            }
+        }
+        self.cursor = Some(position);
+    }
+
+    /// Shift: select from the anchor to `position` (adding to the selection with Ctrl).
+    fn extend_to(&mut self, position: usize, keep: bool) {
+        let anchor = self.anchor.unwrap_or(position);
+        if !keep {
+            self.clear_selection();
+        }
+        for p in anchor.min(position)..=anchor.max(position) {
+            if let Some(Row::Item(item)) = self.row_at(p) {
+                self.selected[item] = true;
+            }
+        }
+        self.anchor = Some(anchor);
+    }
+
+    /// Moves the cursor (arrows, Home/End); Shift extends the selection.
+    fn move_cursor(&mut self, position: usize, modifiers: Modifiers) {
+        let last = self.row_count().saturating_sub(1);
+        let position = position.min(last);
+        if modifiers.shift {
+            self.extend_to(position, false);
+        } else {
+            match self.row_at(position) {
+                Some(Row::Item(item)) => self.select_only(item),
+                _ => self.clear_selection(),
+            }
+            self.anchor = Some(position);
+        }
+        self.cursor = Some(position);
+        self.scroll_to = Some(position);
+    }
+
+    /// Type-to-find: jumps to the first row whose name starts with what was typed lately.
+    fn find(&mut self, typed: &str, now: f64) {
+        if now - self.find_time > FIND_PAUSE {
+            self.find.clear();
+        }
+        self.find_time = now;
+        self.find.push_str(&typed.to_lowercase());
+        let found = self
+            .visible
+            .iter()
+            .position(|&i| self.keys[i].starts_with(&self.find));
+        if let Some(p) = found {
+            let position = p + usize::from(self.parent_row);
+            self.move_cursor(position, Modifiers::NONE);
+        }
+    }
+
+    fn cursor_action(&self) -> Option<TableAction> {
+        match self.row_at(self.cursor?)? {
+            Row::Parent => Some(TableAction::OpenParent),
+            Row::Item(item) => Some(TableAction::Open(item)),
+        }
+    }
+
+    /// Keys for the table, when it has the keyboard (no text field has focus).
+    fn keyboard(&mut self, ui: &egui::Ui) -> Option<TableAction> {
+        let (events, modifiers, now) = ui.input(|i| (i.events.clone(), i.modifiers, i.time));
+        let mut action = None;
+        for event in events {
+            match event {
+                egui::Event::Key {
+                    key, pressed: true, ..
+                } => {
+                    let last = self.row_count().saturating_sub(1);
+                    let cursor = self.cursor;
+                    match key {
+                        Key::ArrowDown => self.move_cursor(cursor.map_or(0, |c| c + 1), modifiers),
+                        Key::ArrowUp => {
+                            self.move_cursor(cursor.map_or(0, |c| c.saturating_sub(1)), modifiers)
+                        }
+                        Key::PageDown => self.move_cursor(cursor.map_or(0, |c| c + 20), modifiers),
+                        Key::PageUp => {
+                            self.move_cursor(cursor.map_or(0, |c| c.saturating_sub(20)), modifiers)
+                        }
+                        Key::Home => self.move_cursor(0, modifiers),
+                        Key::End => self.move_cursor(last, modifiers),
+                        Key::Enter => action = self.cursor_action(),
+                        Key::Backspace => action = Some(TableAction::OpenParent),
+                        Key::F2 => {
+                            if let Some(Row::Item(item)) = self.cursor.and_then(|c| self.row_at(c))
+                            {
+                                action = Some(TableAction::Rename(item));
+                            } else if let [item] = self.selected_items()[..] {
+                                action = Some(TableAction::Rename(item));
+                            }
+                        }
+                        Key::Delete => {
+                            let selected = self.selected_items();
+                            if !selected.is_empty() {
+                                action = Some(TableAction::Delete(selected));
+                            }
+                        }
+                        Key::F5 => action = Some(TableAction::Refresh),
+                        Key::A if modifiers.command => self.select_all(),
+                        _ => {}
+                    }
+                }
+                egui::Event::Text(text) if !modifiers.command && !text.trim().is_empty() => {
+                    self.find(&text, now);
+                }
+                _ => {}
+            }
+        }
+        action
+    }
+}
+
+/// What `show` returns: a table action, or the action a row's context menu chose.
+pub struct TableOutput<A> {
+    pub action: Option<TableAction>,
+    pub menu: Option<A>,
+}
+
+/// Draws the table for `items`. `parent_row` adds a `..` row; `has_keyboard` gives the table the
+/// keys (arrows, Enter, F2, Del...). `menu` fills a row's context menu, given the selection.
+pub fn show<T: TableItem, A>(
+    ui: &mut egui::Ui,
+    id: &str,
+    items: &[T],
+    state: &mut TableState,
+    parent_row: bool,
+    has_keyboard: bool,
+    mut menu: impl FnMut(&mut egui::Ui, &[usize]) -> Option<A>,
+) -> TableOutput<A> {
+    if state.parent_row != parent_row {
+        state.parent_row = parent_row;
+        state.needs_order = true;
+    }
+    state.order(items);
+    let mut action = if has_keyboard {
+        state.keyboard(ui)
+    } else {
+        None
+    };
+    let mut chosen = None;
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let mut builder = TableBuilder::new(ui)
+        .id_salt(id)
+        .striped(true)
+        .resizable(true)
+        .sense(Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
+        .column(Column::initial(300.0).at_least(120.0).clip(true))
+        .column(Column::initial(85.0).at_least(50.0))
+        .column(Column::initial(140.0).at_least(80.0))
+        .column(Column::initial(95.0).at_least(60.0))
+        .column(Column::remainder().at_least(60.0).clip(true))
+        .auto_shrink(false);
+    if let Some(position) = state.scroll_to.take() {
+        builder = builder.scroll_to_row(position, None);
+    }
+    builder
+        .header(row_height, |mut header| {
+            for column in SortColumn::ALL {
+                header.col(|ui| {
+                    let title =
+                        egui::Button::new(RichText::new(column.title()).strong()).frame(false);
+                    if ui.add(title).on_hover_text("Sort by this column").clicked() {
+                        if state.sort == column {
+                            state.ascending = !state.ascending;
+                        } else {
+                            state.sort = column;
+                            state.ascending = true;
+                        }
+                        state.needs_order = true;
+                    }
+                    if state.sort == column {
+                        ui.label(if state.ascending { "⏶" } else { "⏷" });
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            // A header click this frame re-sorts before the rows are drawn.
+            state.order(items);
+            body.rows(row_height, state.row_count(), |mut row| {
+                let position = row.index();
+                let Some(which) = state.row_at(position) else {
+                    return;
+                };
+                let selected = match which {
+                    Row::Parent => state.cursor == Some(0),
+                    Row::Item(item) => state.is_selected(item),
+                };
+                row.set_selected(selected);
+                match which {
+                    Row::Parent => {
+                        row.col(|ui| {
+                            ui.add(egui::Label::new("🗀").selectable(false));
+                            ui.add(egui::Label::new("..").selectable(false));
+                        });
+                        for _ in 1..SortColumn::ALL.len() {
+                            row.col(|_| {});
+                        }
+                    }
+                    Row::Item(item) => item_cells(&mut row, &items[item]),
+                }
+                let response = row.response();
+                if response.clicked() {
+                    let modifiers = response.ctx.input(|i| i.modifiers);
+                    state.click(position, modifiers);
+                }
+                if response.double_clicked() {
+                    action = Some(match which {
+                        Row::Parent => TableAction::OpenParent,
+                        Row::Item(item) => TableAction::Open(item),
+                    });
+                }
+                if response.secondary_clicked()
+                    && let Row::Item(item) = which
+                    && !state.is_selected(item)
+                {
+                    state.select_only(item);
+                    state.cursor = Some(position);
+                }
+                response.context_menu(|ui| {
+                    let selection = state.selected_items();
+                    if let Some(choice) = menu(ui, &selection) {
+                        chosen = Some(choice);
+                        ui.close();
+                    }
+                });
+            });
+        });
+    TableOutput {
+        action,
+        menu: chosen,
+    }
+}
+
+fn item_cells<T: TableItem>(row: &mut egui_extras::TableRow<'_, '_>, item: &T) {
+    let icon = match item.kind() {
+        ItemKind::Folder => "🗀",
+        ItemKind::Link => "🔗",
+        ItemKind::File => "🗋",
+        ItemKind::Other => "⚙",
+    };
+    row.col(|ui| {
+        ui.add(egui::Label::new(icon).selectable(false));
+        let name = ui.add(egui::Label::new(item.name()).selectable(false).truncate());
+        if let Some(note) = item.note() {
+            name.on_hover_text(note);
+        }
+    });
+    row.col(|ui| {
+        if let Some(size) = item.size().filter(|_| item.kind() != ItemKind::Folder) {
+            ui.add(egui::Label::new(format::human_size(size)).selectable(false))
+                .on_hover_text(format!("{} bytes", format::grouped(size)));
+        }
+    });
+    row.col(|ui| {
+        if let Some(modified) = item.modified() {
+            ui.add(egui::Label::new(format::modified(&modified)).selectable(false));
+        }
+    });
+    row.col(|ui| {
+        if let Some(permissions) = item.permissions() {
+            ui.add(egui::Label::new(RichText::new(permissions).monospace()).selectable(false));
+        }
+    });
+    row.col(|ui| {
+        if let Some(owner) = item.owner() {
+            ui.add(egui::Label::new(owner).selectable(false));
+        }
+    });
+}

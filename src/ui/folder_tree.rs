@@ -1,0 +1,171 @@
+//! A folder tree, loaded lazily: a node's children come from whatever listing the pane has for
+//! it; opening a node that has none asks the pane to load it, and shows a spinner meanwhile.
+//! Shared by the remote (and, later, local) pane; `P` is the pane's path type.
+
+use std::collections::HashSet;
+use std::hash::Hash;
+
+/// What a pane knows of a folder's subfolders.
+pub enum Children<P> {
+    /// Listed: these subfolders (path, name), in order.
+    Listed(Vec<(P, String)>),
+    /// Not listed (yet); `known` are subfolders known anyway (the way to the current folder).
+    Unlisted { known: Vec<(P, String)> },
+    /// A listing is on its way.
+    Loading { known: Vec<(P, String)> },
+}
+
+pub trait TreeSource<P> {
+    fn root(&self) -> (P, String);
+    fn children(&self, path: &P) -> Children<P>;
+    fn is_current(&self, path: &P) -> bool;
+}
+
+pub enum TreeAction<P> {
+    /// The person clicked a folder: show it.
+    Open(P),
+    /// An open node has no listing: load one.
+    Load(P),
+}
+
+pub struct TreeState<P> {
+    pub expanded: HashSet<P>,
+    /// Nodes already asked for, so an open node is loaded once, not every frame.
+    requested: HashSet<P>,
+}
+
+impl<P> Default for TreeState<P> {
+    fn default() -> Self {
+        Self {
+            expanded: HashSet::new(),
+            requested: HashSet::new(),
+        }
+    }
+}
+
+impl<P: Clone + Eq + Hash> TreeState<P> {
+    /// Opens every node on the way to `chain`'s last path (the current folder), and that one.
+    pub fn reveal(&mut self, chain: &[P]) {
+        self.expanded.extend(chain.iter().cloned());
+    }
+
+    /// Forget what was asked for (a new connection, or a refresh that dropped the listings).
+    pub fn forget_requests(&mut self) {
+        self.requested.clear();
+    }
+
+    pub fn forget_request(&mut self, path: &P) {
+        self.requested.remove(path);
+    }
+}
+
+/// At most this many rows are laid out; a folder with more subfolders shows a note instead.
+const MAX_ROWS: usize = 20_000;
+
+struct Line<P> {
+    depth: usize,
+    path: P,
+    name: String,
+    expanded: bool,
+    /// Whether the node may have children (unlisted nodes might).
+    expandable: bool,
+    loading: bool,
+}
+
+pub fn show<P: Clone + Eq + Hash>(
+    ui: &mut egui::Ui,
+    id: &str,
+    state: &mut TreeState<P>,
+    source: &impl TreeSource<P>,
+) -> Vec<TreeAction<P>> {
+    let mut actions = Vec::new();
+    let mut lines = Vec::new();
+    let (root, root_name) = source.root();
+    flatten(state, source, root, root_name, 0, &mut lines, &mut actions);
+    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+    egui::ScrollArea::both()
+        .id_salt(id)
+        .auto_shrink(false)
+        .show_rows(ui, row_height, lines.len(), |ui, range| {
+            for line in &lines[range] {
+                ui.horizontal(|ui| {
+                    ui.add_space(line.depth as f32 * 14.0);
+                    if line.expandable {
+                        let (arrow, verb) = if line.expanded {
+                            ("⏷", "Collapse")
+                        } else {
+                            ("⏵", "Expand")
+                        };
+                        let toggle = ui.add(egui::Button::new(arrow).frame(false).small());
+                        let name = format!("{verb} {}", line.name);
+                        toggle.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Button, true, &name)
+                        });
+                        if toggle.clicked() {
+                            if line.expanded {
+                                state.expanded.remove(&line.path);
+                            } else {
+                                state.expanded.insert(line.path.clone());
+                            }
+                        }
+                    } else {
+                        ui.add_space(ui.spacing().interact_size.y);
+                    }
+                    let current = source.is_current(&line.path);
+                    let label = ui.selectable_label(current, format!("🗀 {}", line.name));
+                    label.widget_info(|| {
+                        egui::WidgetInfo::selected(egui::Role::TreeItem, true, current, &line.name)
+                    });
+                    if label.clicked() {
+                        actions.push(TreeAction::Open(line.path.clone()));
+                    }
+                    if line.loading {
+                        ui.add(egui::Spinner::new().size(row_height * 0.7));
+                    }
+                });
+            }
+        });
+    actions
+}
+
+fn flatten<P: Clone + Eq + Hash>(
+    state: &mut TreeState<P>,
+    source: &impl TreeSource<P>,
+    path: P,
+    name: String,
+    depth: usize,
+    lines: &mut Vec<Line<P>>,
+    actions: &mut Vec<TreeAction<P>>,
+) {
+    if lines.len() >= MAX_ROWS {
+        return;
+    }
+    let expanded = state.expanded.contains(&path);
+    let children = source.children(&path);
+    let (kids, expandable, loading) = match children {
+        Children::Listed(kids) => {
+            let expandable = !kids.is_empty();
+            (kids, expandable, false)
+        }
+        Children::Unlisted { known } => {
+            if expanded && state.requested.insert(path.clone()) {
+                actions.push(TreeAction::Load(path.clone()));
+            }
+            (known, true, expanded)
+        }
+        Children::Loading { known } => (known, true, true),
+    };
+    lines.push(Line {
+        depth,
+        path,
+        name,
+        expanded,
+        expandable,
+        loading,
+    });
+    if expanded {
+        for (child, child_name) in kids {
+            flatten(state, source, child, child_name, depth + 1, lines, actions);
+        }
+    }
+}
