@@ -154,3 +154,192 @@ macro_rules! interop_suite {
 interop_suite!(vsftpd, "FERRY_VSFTPD", "vsftpd");
 interop_suite!(pure_ftpd, "FERRY_PUREFTPD", "Pure-FTPd");
 interop_suite!(proftpd, "FERRY_PROFTPD", "ProFTPD");
+
+/// A folder whose name is not UTF-8 (Latin-1 `café`), made on vsftpd's disk: Ferry lists it,
+/// enters it, deletes a file in it and then the folder, sending the raw bytes back each time.
+#[test]
+#[ignore = "needs tests/interop/servers.sh (root)"]
+fn vsftpd_non_utf8_folder_can_be_entered_and_emptied() {
+    use std::os::unix::ffi::OsStrExt;
+
+    use ferry::engine::{Command, DirTarget, Engine, Event, Login, RemoteItem};
+    use ferry::protocol::listing::{NameEncoding, RemoteName};
+    use ferry::protocol::path::RemotePath;
+    use ferry::store::secret::Secret;
+
+    let folder_name: &[u8] = b"caf\xe9 latin1";
+    let folder = root().join(std::ffi::OsStr::from_bytes(folder_name));
+    let _ = std::fs::remove_dir_all(&folder);
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("inside.txt"), b"inside").unwrap();
+    std::fs::write(
+        folder.join(std::ffi::OsStr::from_bytes(b"na\xefve.txt")),
+        b"x",
+    )
+    .unwrap();
+    // The server runs as the test user: it must own what it is to delete.
+    let status = std::process::Command::new("chown")
+        .args(["-R", "ferrytest:ferrytest"])
+        .arg(&folder)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let url = ferry::protocol::url::parse_url(&env("FERRY_VSFTPD")).unwrap();
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(ferry::engine::ConnectRequest {
+        host: url.host,
+        port: url.port,
+        login: Login::Normal {
+            user: env("FERRY_INTEROP_USER"),
+            password: Secret::new(env("FERRY_INTEROP_PASS")),
+        },
+        data_mode: Default::default(),
+        initial_path: None,
+        timeouts: Default::default(),
+        encoding: NameEncoding::Latin1,
+        server_offset_minutes: 0,
+    }));
+    let next_listing = || loop {
+        match events.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(Event::Listing(listing)) => return *listing,
+            Ok(Event::CommandFailed { what, failure }) => panic!("{what}: {failure}"),
+            Ok(Event::Disconnected { reason }) => panic!("disconnected: {reason:?}"),
+            Ok(_) => {}
+            Err(e) => panic!("no listing: {e}"),
+        }
+    };
+    let top = next_listing();
+    let entry = top
+        .listing
+        .entries
+        .iter()
+        .find(|e| e.name.raw == folder_name)
+        .unwrap_or_else(|| panic!("not listed: {:?}", top.listing.entries));
+    assert_eq!(
+        entry.name.text, "café latin1",
+        "decoded as Latin-1 for display"
+    );
+    assert!(entry.is_dir());
+
+    engine.send(Command::ChangeDir {
+        from: top.path.clone(),
+        target: DirTarget::Child(entry.name.clone()),
+    });
+    let inside = next_listing();
+    assert_eq!(
+        inside.path.as_bytes(),
+        [b"/".as_slice(), folder_name].concat()
+    );
+    let names: Vec<&[u8]> = inside
+        .listing
+        .entries
+        .iter()
+        .map(|e| e.name.raw.as_slice())
+        .collect();
+    assert!(names.contains(&b"na\xefve.txt".as_slice()), "{names:?}");
+
+    engine.send(Command::Delete {
+        dir: inside.path.clone(),
+        items: vec![RemoteItem {
+            name: RemoteName::from_bytes(b"na\xefve.txt", NameEncoding::Latin1),
+            is_dir: false,
+        }],
+    });
+    let after = next_listing();
+    assert_eq!(
+        after.listing.entries.len(),
+        1,
+        "{:?}",
+        after.listing.entries
+    );
+    assert!(
+        !folder
+            .join(std::ffi::OsStr::from_bytes(b"na\xefve.txt"))
+            .exists()
+    );
+
+    engine.send(Command::Delete {
+        dir: RemotePath::root(),
+        items: vec![RemoteItem {
+            name: entry.name.clone(),
+            is_dir: true,
+        }],
+    });
+    let root_after = next_listing();
+    assert!(
+        root_after
+            .listing
+            .entries
+            .iter()
+            .all(|e| e.name.raw != folder_name)
+    );
+    assert!(!folder.exists());
+}
+
+/// SITE CHMOD changes the bits, and the listing shows them.
+#[test]
+#[ignore = "needs tests/interop/servers.sh (root)"]
+fn vsftpd_chmod_changes_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+
+    use ferry::engine::{Command, Engine, Event, Login};
+    use ferry::protocol::listing::RemoteName;
+    use ferry::protocol::path::RemotePath;
+    use ferry::store::secret::Secret;
+
+    let file = root().join("chmod-me.txt");
+    std::fs::write(&file, b"x").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let status = std::process::Command::new("chown")
+        .args(["ferrytest:ferrytest"])
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+
+    let url = ferry::protocol::url::parse_url(&env("FERRY_VSFTPD")).unwrap();
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(ferry::engine::ConnectRequest {
+        host: url.host,
+        port: url.port,
+        login: Login::Normal {
+            user: env("FERRY_INTEROP_USER"),
+            password: Secret::new(env("FERRY_INTEROP_PASS")),
+        },
+        data_mode: Default::default(),
+        initial_path: None,
+        timeouts: Default::default(),
+        encoding: Default::default(),
+        server_offset_minutes: 0,
+    }));
+    let mut listings = 0;
+    while listings < 2 {
+        match events.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(Event::Listing(listing)) => {
+                listings += 1;
+                if listings == 1 {
+                    engine.send(Command::Chmod {
+                        dir: RemotePath::root(),
+                        names: vec![RemoteName::from_text("chmod-me.txt")],
+                        mode: 0o600,
+                    });
+                } else {
+                    let entry = listing
+                        .listing
+                        .entries
+                        .iter()
+                        .find(|e| e.name.text == "chmod-me.txt")
+                        .unwrap();
+                    assert_eq!(entry.permissions.as_deref(), Some("-rw-------"));
+                }
+            }
+            Ok(Event::CommandFailed { what, failure }) => panic!("{what}: {failure}"),
+            Ok(_) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    std::fs::remove_file(&file).unwrap();
+}

@@ -116,7 +116,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
             .add(
                 TextEdit::singleline(&mut app.form.host)
                     .hint_text("ftp.example.com or ftp://…")
-                    .desired_width(220.0),
+                    .desired_width(180.0),
             )
             .labelled_by(label.id);
         if host.changed() && looks_like_url(&app.form.host) {
@@ -140,7 +140,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
         ui.add_enabled_ui(!app.form.anonymous, |ui| {
             let label = ui.label("User:");
             let user = ui
-                .add(TextEdit::singleline(&mut app.form.user).desired_width(120.0))
+                .add(TextEdit::singleline(&mut app.form.user).desired_width(100.0))
                 .labelled_by(label.id);
             enter_pressed |= submitted(ui, &user);
             let label = ui.label("Password:");
@@ -148,7 +148,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
                 .add(
                     TextEdit::singleline(&mut app.form.password)
                         .password(true)
-                        .desired_width(120.0),
+                        .desired_width(100.0),
                 )
                 .labelled_by(label.id);
             enter_pressed |= submitted(ui, &password);
@@ -159,7 +159,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
             .on_hover_text("Ferry opens the data connections (works behind NAT and firewalls)");
         ui.radio_value(&mut app.form.data_mode, DataMode::Active, "Active")
             .on_hover_text("The server connects back to Ferry for data");
-        ui.menu_button("Options ⏷", |ui| options_menu(ui, &mut app.form));
+        ui.menu_button("⚙ Options", |ui| options_menu(ui, &mut app.form));
         ui.separator();
         if ui.button("Connect").clicked() {
             enter_pressed = true;

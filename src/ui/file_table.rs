@@ -581,3 +581,129 @@ fn item_cells<T: TableItem>(row: &mut egui_extras::TableRow<'_, '_>, item: &T) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::listing::{Entry, RemoteName};
+
+    fn entry(name: &str, kind: EntryKind, size: u64) -> Entry {
+        Entry {
+            name: RemoteName::from_text(name),
+            kind,
+            size: Some(size),
+            modified: None,
+            permissions: None,
+            owner: None,
+            group: None,
+            raw_line: Vec::new(),
+        }
+    }
+
+    fn items() -> Vec<Entry> {
+        vec![
+            entry("beta.txt", EntryKind::File, 300),
+            entry("Alpha.txt", EntryKind::File, 100),
+            entry("zeta", EntryKind::Dir, 0),
+            entry("gamma.bin", EntryKind::File, 200),
+        ]
+    }
+
+    fn shown(state: &TableState, items: &[Entry]) -> Vec<String> {
+        state
+            .visible
+            .iter()
+            .map(|&i| items[i].name.text.clone())
+            .collect()
+    }
+
+    #[test]
+    fn folders_first_then_by_column_either_way() {
+        let items = items();
+        let mut state = TableState::default();
+        state.set_items(&items);
+        state.order(&items);
+        assert_eq!(
+            shown(&state, &items),
+            ["zeta", "Alpha.txt", "beta.txt", "gamma.bin"]
+        );
+        state.sort = SortColumn::Size;
+        state.needs_order = true;
+        state.order(&items);
+        assert_eq!(
+            shown(&state, &items),
+            ["zeta", "Alpha.txt", "gamma.bin", "beta.txt"]
+        );
+        state.ascending = false;
+        state.needs_order = true;
+        state.order(&items);
+        assert_eq!(
+            shown(&state, &items),
+            ["zeta", "beta.txt", "gamma.bin", "Alpha.txt"]
+        );
+    }
+
+    #[test]
+    fn filter_is_case_insensitive() {
+        let items = items();
+        let mut state = TableState::default();
+        state.set_items(&items);
+        state.filter = "ALP".into();
+        state.order(&items);
+        assert_eq!(shown(&state, &items), ["Alpha.txt"]);
+    }
+
+    #[test]
+    fn shift_and_ctrl_clicks_select_ranges_and_toggle() {
+        let items = items();
+        let mut state = TableState::default();
+        state.parent_row = true;
+        state.set_items(&items);
+        state.order(&items);
+        // Positions: 0 = "..", 1 = zeta, 2 = Alpha, 3 = beta, 4 = gamma.
+        state.click(2, Modifiers::NONE);
+        state.click(4, Modifiers::SHIFT);
+        let names = |s: &TableState| -> Vec<String> {
+            s.selected_items()
+                .iter()
+                .map(|&i| items[i].name.text.clone())
+                .collect()
+        };
+        assert_eq!(names(&state), ["Alpha.txt", "beta.txt", "gamma.bin"]);
+        state.click(3, Modifiers::COMMAND);
+        assert_eq!(names(&state), ["Alpha.txt", "gamma.bin"]);
+        state.click(1, Modifiers::NONE);
+        assert_eq!(names(&state), ["zeta"]);
+        state.move_cursor(usize::MAX, Modifiers::NONE);
+        assert_eq!(names(&state), ["gamma.bin"], "End goes to the last row");
+        assert_eq!(state.cursor_action(), Some(TableAction::Open(3)));
+    }
+
+    #[test]
+    fn typing_finds_by_prefix_and_forgets_after_a_pause() {
+        let items = items();
+        let mut state = TableState::default();
+        state.set_items(&items);
+        state.order(&items);
+        state.find("g", 10.0);
+        assert_eq!(state.selected_items(), [3]);
+        state.find("a", 10.2);
+        assert_eq!(state.selected_items(), [3], "'ga' still gamma");
+        state.find("b", 12.0);
+        assert_eq!(state.selected_items(), [0], "a new search after the pause");
+    }
+
+    #[test]
+    fn a_refresh_keeps_the_selection_by_name() {
+        let old = items();
+        let mut state = TableState::default();
+        state.set_items(&old);
+        state.order(&old);
+        state.select_only(0);
+        let mut new = items();
+        new.insert(0, entry("new.txt", EntryKind::File, 1));
+        state.refresh_items(&old, &new);
+        state.order(&new);
+        assert_eq!(state.selected_items(), [1]);
+    }
+}
