@@ -34,7 +34,7 @@ fn describe(command: &Command) -> String {
                 [one] => format!("change the permissions of {} to {mode:o}", one.text),
                 many => format!("change the permissions of {} items to {mode:o}", many.len()),
             },
-            Command::Connect(_) | Command::Disconnect => format!("{command:?}"),
+            other => format!("{other:?}"),
         }
     }
 }
@@ -161,8 +161,8 @@ async fn run_command(
             }
             relist_after(session, sink, &dir, result).await
         }
-        // The engine handles these itself and never forwards them.
-        Command::Connect(_) | Command::Disconnect => Ok(()),
+        // The engine handles the rest itself and never forwards them.
+        _ => Ok(()),
     }
 }
 

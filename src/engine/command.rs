@@ -2,10 +2,12 @@
 
 use std::time::Duration;
 
+use super::queue::{ConflictPolicy, TransferId, TransferRequest};
+use super::transfers::QueueAction;
 use crate::protocol::listing::{NameEncoding, RemoteName};
 use crate::protocol::path::RemotePath;
 use crate::store::secret::Secret;
-use crate::store::settings::Settings;
+use crate::store::settings::{Settings, TransferSettings};
 
 #[derive(Debug)]
 pub enum Command {
@@ -37,6 +39,30 @@ pub enum Command {
         names: Vec<RemoteName>,
         mode: u32,
     },
+    /// Queue transfers with the browsing connection's site and login.
+    Enqueue(Vec<TransferRequest>),
+    /// Pause, resume, cancel, retry, remove or move queue items.
+    Queue {
+        ids: Vec<TransferId>,
+        action: QueueAction,
+    },
+    /// The same for every item.
+    QueueAll(QueueAction),
+    /// Move items to before another (or to the end), as a drag in the queue does.
+    MoveQueueItems {
+        ids: Vec<TransferId>,
+        before: Option<TransferId>,
+    },
+    /// Remove finished and skipped items.
+    ClearFinished,
+    /// The answer to `AskConflict`; `for_all` applies it to the rest of the queue.
+    AnswerConflict {
+        id: TransferId,
+        choice: ConflictPolicy,
+        for_all: bool,
+    },
+    /// New transfer settings (simultaneous transfers, speed limits, policy...).
+    SetTransferSettings(TransferSettings),
 }
 
 /// A file or folder named in a command: its raw name, and whether to treat it as a folder
@@ -72,8 +98,10 @@ impl Login {
 /// Who opens the data connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum DataMode {
-    /// The client connects to the server (EPSV, then PASV): works through NAT and firewalls.
+    /// Passive, and active when a passive data connection can't be opened.
     #[default]
+    Auto,
+    /// The client connects to the server (EPSV, then PASV): works through NAT and firewalls.
     Passive,
     /// The server connects back to the client (EPRT, then PORT).
     Active,

@@ -23,6 +23,8 @@ use crate::protocol::reply::Reply;
 pub(crate) struct DataSupport {
     pub epsv_refused: bool,
     pub eprt_refused: bool,
+    /// In `Auto` mode, passive failed once: use active from now on.
+    pub passive_failed: bool,
 }
 
 enum Prepared {
@@ -47,6 +49,21 @@ pub(crate) async fn start_data_command(
     let prepared = match mode {
         DataMode::Passive => Prepared::Connected(open_passive(control, support).await?),
         DataMode::Active => Prepared::Listening(open_active(control, support).await?),
+        DataMode::Auto if support.passive_failed => {
+            Prepared::Listening(open_active(control, support).await?)
+        }
+        DataMode::Auto => match open_passive(control, support).await {
+            Ok(stream) => Prepared::Connected(stream),
+            Err(error) if !error.is_fatal() => {
+                control.sink().log(
+                    LogKind::Status,
+                    format!("Passive mode failed ({error}); trying active mode"),
+                );
+                support.passive_failed = true;
+                Prepared::Listening(open_active(control, support).await?)
+            }
+            Err(error) => return Err(error),
+        },
     };
     let reply = control.execute(command).await?;
     if !reply.is_preliminary() {
@@ -108,15 +125,17 @@ async fn open_passive(control: &mut Control, support: &mut DataSupport) -> FtpRe
     };
     let addr = SocketAddr::new(server_ip, port);
     let timeout = control.reply_timeout();
+    // No command is waiting for a reply yet, so a failure here leaves the control connection
+    // in step: it is not fatal.
     match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
         Ok(Ok(stream)) => Ok(stream),
-        Ok(Err(source)) => Err(FtpError::Io {
-            doing: format!("opening the data connection to {addr}"),
-            source,
+        Ok(Err(source)) => Err(FtpError::DataConnect {
+            addr,
+            reason: source.to_string(),
         }),
-        Err(_) => Err(FtpError::Timeout {
-            doing: format!("opening the data connection to {addr}"),
-            after: timeout,
+        Err(_) => Err(FtpError::DataConnect {
+            addr,
+            reason: format!("no answer within {} s", timeout.as_secs()),
         }),
     }
 }

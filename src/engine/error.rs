@@ -17,6 +17,8 @@ pub enum FtpError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("could not open the data connection to {addr}: {reason}")]
+    DataConnect { addr: SocketAddr, reason: String },
     #[error("timed out after {} s {doing}", .after.as_secs())]
     Timeout { doing: String, after: Duration },
     #[error("the server closed the connection {doing}")]
@@ -55,7 +57,7 @@ impl FtpError {
     pub fn is_fatal(&self) -> bool {
         match self {
             Self::Reply(reply) => reply.code == 421,
-            Self::Command(_) => false,
+            Self::Command(_) | Self::DataConnect { .. } => false,
             _ => true,
         }
     }

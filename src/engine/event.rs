@@ -3,6 +3,7 @@
 use chrono::{DateTime, Local};
 
 use super::error::FtpError;
+use super::queue::QueueEvent;
 use crate::protocol::features::Features;
 use crate::protocol::listing::Listing;
 use crate::protocol::path::RemotePath;
@@ -26,6 +27,8 @@ pub enum Event {
     Disconnected {
         reason: Option<Failure>,
     },
+    /// The transfer queue changed.
+    Queue(QueueEvent),
 }
 
 /// What kind of thing went wrong, for exit codes and icons; the message says the rest.

@@ -8,17 +8,31 @@ mod control;
 mod data;
 pub mod error;
 pub mod event;
+mod limiter;
+mod local_io;
+pub mod queue;
 mod session;
+mod transfer;
+mod transfers;
+mod walk;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
+use crate::store::settings::TransferSettings;
+
 pub use command::{Command, ConnectRequest, DataMode, DirTarget, Login, RemoteItem, Timeouts};
 pub use error::FtpError;
 pub use event::{DirListing, Event, Failure, FailureKind, LogKind, LogLine, ServerInfo};
+pub use queue::{
+    ConflictPolicy, Direction, FileFacts, ItemState, QueueEvent, QueueItem, TransferId,
+    TransferRequest, TransferType,
+};
+pub use transfers::{QueueAction, SiteKey};
 
 /// Called after the engine sends events: the GUI passes `request_repaint`.
 pub type Notify = Arc<dyn Fn() + Send + Sync>;
@@ -30,6 +44,7 @@ pub type EventReceiver = std_mpsc::Receiver<Event>;
 pub(crate) struct EventSink {
     events: std_mpsc::Sender<Event>,
     notify: Option<Notify>,
+    tag: Option<Arc<str>>,
 }
 
 impl EventSink {
@@ -42,7 +57,20 @@ impl EventSink {
     }
 
     pub fn log(&self, kind: LogKind, text: impl Into<String>) {
+        let text = text.into();
+        let text = match &self.tag {
+            Some(tag) => format!("{tag}{text}"),
+            None => text,
+        };
         self.send(Event::Log(LogLine::now(kind, text)));
+    }
+
+    /// The same sink, with a prefix on every log line (`[2] `: which transfer connection).
+    pub fn tagged(&self, tag: String) -> Self {
+        Self {
+            tag: Some(Arc::from(tag)),
+            ..self.clone()
+        }
     }
 }
 
@@ -62,14 +90,30 @@ impl EngineHandle {
 
 pub struct Engine;
 
+/// What the engine starts with.
+#[derive(Debug, Clone, Default)]
+pub struct EngineOptions {
+    pub transfers: TransferSettings,
+    /// Where the queue is saved between runs; `None` keeps it in memory only.
+    pub queue_file: Option<PathBuf>,
+}
+
 impl Engine {
-    /// Starts the engine thread.
+    /// Starts the engine thread with default settings and an unsaved queue.
     pub fn start(notify: Option<Notify>) -> std::io::Result<(EngineHandle, EventReceiver)> {
+        Self::start_with(EngineOptions::default(), notify)
+    }
+
+    pub fn start_with(
+        options: EngineOptions,
+        notify: Option<Notify>,
+    ) -> std::io::Result<(EngineHandle, EventReceiver)> {
         let (command_tx, command_rx) = mpsc::unbounded_channel();
         let (event_tx, event_rx) = std_mpsc::channel();
         let sink = EventSink {
             events: event_tx,
             notify,
+            tag: None,
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -79,7 +123,7 @@ impl Engine {
         std::thread::Builder::new()
             .name("ferry-engine-main".into())
             .spawn(move || {
-                runtime.block_on(run(command_rx, sink));
+                runtime.block_on(run(command_rx, sink, options));
                 // Don't wait for a DNS lookup stuck in the blocking pool.
                 runtime.shutdown_background();
             })?;
@@ -107,8 +151,15 @@ impl Browser {
     }
 }
 
-async fn run(mut commands: mpsc::UnboundedReceiver<Command>, sink: EventSink) {
+async fn run(
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    sink: EventSink,
+    options: EngineOptions,
+) {
     let mut browser: Option<Browser> = None;
+    let transfers = transfers::Transfers::new(sink.clone(), options.transfers, options.queue_file);
+    // The browsing connection's site and login: what new transfers use.
+    let mut login: Option<ConnectRequest> = None;
     while let Some(command) = commands.recv().await {
         // A session that ended on its own (an error) has already said so.
         if browser.as_ref().is_some_and(|b| b.task.is_finished()) {
@@ -120,6 +171,8 @@ async fn run(mut commands: mpsc::UnboundedReceiver<Command>, sink: EventSink) {
                     old.stop().await;
                     sink.send(Event::Disconnected { reason: None });
                 }
+                transfers.set_login(&request);
+                login = Some(request.clone());
                 let (tx, rx) = mpsc::unbounded_channel();
                 let task = tokio::spawn(browser::run(request, rx, sink.clone()));
                 browser = Some(Browser { commands: tx, task });
@@ -131,9 +184,29 @@ async fn run(mut commands: mpsc::UnboundedReceiver<Command>, sink: EventSink) {
                     sink.send(Event::Disconnected { reason: None });
                 }
             }
+            Command::Enqueue(requests) => match &login {
+                Some(login) => {
+                    transfers.enqueue(requests, login);
+                }
+                None => sink.send(Event::CommandFailed {
+                    what: "queue transfers".into(),
+                    failure: Failure::new(FailureKind::Protocol, "connect to a server first"),
+                }),
+            },
+            Command::Queue { ids, action } => transfers.act(&ids, action),
+            Command::QueueAll(action) => transfers.act_on_all(action),
+            Command::MoveQueueItems { ids, before } => transfers.move_to(&ids, before),
+            Command::ClearFinished => transfers.clear_finished(),
+            Command::AnswerConflict {
+                id,
+                choice,
+                for_all,
+            } => transfers.answer(id, choice, for_all),
+            Command::SetTransferSettings(settings) => transfers.settings_changed(settings),
             browsing => forward(&browser, &sink, browsing),
         }
     }
+    transfers.save_now();
     if let Some(old) = browser.take() {
         old.stop().await;
     }

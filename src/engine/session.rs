@@ -1,6 +1,6 @@
 //! A logged-in control connection and what the server told us about itself.
 
-use chrono::{Local, Utc};
+use chrono::{Local, NaiveDateTime, Utc};
 
 use super::EventSink;
 use super::command::{ConnectRequest, DataMode, DirTarget, Login};
@@ -8,6 +8,7 @@ use super::control::Control;
 use super::data::{self, DataStart, DataSupport};
 use super::error::{FtpError, FtpResult};
 use super::event::{LogKind, ServerInfo};
+use super::queue::FileFacts;
 use crate::protocol::command::CommandLine;
 use crate::protocol::features::Features;
 use crate::protocol::listing::{
@@ -15,6 +16,10 @@ use crate::protocol::listing::{
 };
 use crate::protocol::path::{RemotePath, parse_pwd_reply};
 use crate::protocol::reply::Reply;
+use crate::protocol::verify::{
+    HashAlgorithm, HashCommand, choose_hash, mfmt_time, parse_digest, parse_mdtm_reply,
+    parse_size_reply,
+};
 
 /// The password sent for anonymous logins, as FileZilla and most browsers do.
 const ANONYMOUS_PASSWORD: &str = "anonymous@example.com";
@@ -36,7 +41,9 @@ pub(crate) struct Session {
     data_support: DataSupport,
     features: Features,
     system: Option<String>,
-    binary_type_set: bool,
+    /// The TYPE last set: `Some(true)` for ASCII.
+    ascii_type: Option<bool>,
+    hash_selected: bool,
     cwd: RemotePath,
 }
 
@@ -86,7 +93,8 @@ impl Session {
             data_support: DataSupport::default(),
             features,
             system,
-            binary_type_set: false,
+            ascii_type: None,
+            hash_selected: false,
             cwd: RemotePath::root(),
         };
         session.cwd = session.pwd().await?;
@@ -226,13 +234,150 @@ impl Session {
     }
 
     async fn ensure_binary(&mut self) -> FtpResult<()> {
-        if !self.binary_type_set {
+        self.set_type(false).await
+    }
+
+    /// TYPE A or TYPE I, unless already set.
+    pub async fn set_type(&mut self, ascii: bool) -> FtpResult<()> {
+        if self.ascii_type != Some(ascii) {
+            let kind = if ascii { "A" } else { "I" };
             self.control
-                .expect_completion(&CommandLine::with_text("TYPE", "I")?)
+                .expect_completion(&CommandLine::with_text("TYPE", kind)?)
                 .await?;
-            self.binary_type_set = true;
+            self.ascii_type = Some(ascii);
         }
         Ok(())
+    }
+
+    pub fn sink(&self) -> &EventSink {
+        self.control.sink()
+    }
+
+    pub fn reply_timeout(&self) -> std::time::Duration {
+        self.control.reply_timeout()
+    }
+
+    /// The size of a remote file, or `None` when the server can't say (no SIZE, or no such file:
+    /// the reply tells which, in the log).
+    pub async fn size(&mut self, path: &[u8]) -> FtpResult<Option<u64>> {
+        let reply = self
+            .control
+            .execute(&CommandLine::with_arg("SIZE", path)?)
+            .await?;
+        Ok(parse_size_reply(&reply))
+    }
+
+    /// Whether a remote file exists, and its size: `Err` only for a broken connection.
+    pub async fn remote_file(&mut self, path: &[u8]) -> FtpResult<Option<FileFacts>> {
+        if !self.features.has("SIZE") {
+            return Ok(None);
+        }
+        let Some(size) = self.size(path).await? else {
+            return Ok(None);
+        };
+        let modified = self.mdtm(path).await?;
+        Ok(Some(FileFacts {
+            size: Some(size),
+            modified,
+        }))
+    }
+
+    pub async fn mdtm(&mut self, path: &[u8]) -> FtpResult<Option<NaiveDateTime>> {
+        if !self.features.has("MDTM") {
+            return Ok(None);
+        }
+        let reply = self
+            .control
+            .execute(&CommandLine::with_arg("MDTM", path)?)
+            .await?;
+        Ok(parse_mdtm_reply(&reply))
+    }
+
+    /// Sets the remote modification time, when the server has MFMT.
+    pub async fn mfmt(&mut self, path: &[u8], time: NaiveDateTime) -> FtpResult<bool> {
+        if !self.features.has("MFMT") {
+            return Ok(false);
+        }
+        let mut arg = format!("{} ", mfmt_time(time)).into_bytes();
+        arg.extend_from_slice(path);
+        let reply = self
+            .control
+            .execute(&CommandLine::with_arg("MFMT", &arg)?)
+            .await?;
+        Ok(reply.is_completion())
+    }
+
+    /// REST: true when the server will start the next transfer at `offset`.
+    pub async fn rest(&mut self, offset: u64) -> FtpResult<bool> {
+        let reply = self
+            .control
+            .execute(&CommandLine::with_text("REST", &offset.to_string())?)
+            .await?;
+        Ok(reply.code == 350)
+    }
+
+    /// Sends RETR, STOR or APPE for `path` with its data connection.
+    pub async fn start_transfer(&mut self, verb: &str, path: &[u8]) -> FtpResult<DataStart> {
+        let command = CommandLine::with_arg(verb, path)?;
+        data::start_data_command(
+            &mut self.control,
+            &mut self.data_support,
+            self.data_mode,
+            &command,
+        )
+        .await
+    }
+
+    /// The reply that closes a transfer, once the data connection is done.
+    pub async fn end_transfer(&mut self) -> FtpResult<Reply> {
+        self.control.read_reply("the end of the transfer").await
+    }
+
+    /// The server's digest of a file, with the strongest algorithm it offers.
+    pub async fn digest(&mut self, path: &[u8]) -> FtpResult<Option<(HashAlgorithm, Vec<u8>)>> {
+        let Some(command) = choose_hash(&self.features) else {
+            return Ok(None);
+        };
+        let algorithm = command.algorithm();
+        let reply = match command {
+            HashCommand::Hash { selected, .. } => {
+                if !selected && !self.hash_selected {
+                    let opts = format!("HASH {}", algorithm.name());
+                    let chosen = self
+                        .control
+                        .execute(&CommandLine::with_text("OPTS", &opts)?)
+                        .await?;
+                    if !chosen.is_completion() {
+                        return Ok(None);
+                    }
+                    self.hash_selected = true;
+                }
+                self.control
+                    .execute(&CommandLine::with_arg("HASH", path)?)
+                    .await?
+            }
+            HashCommand::X { verb, .. } => {
+                self.control
+                    .execute(&CommandLine::with_arg(verb, path)?)
+                    .await?
+            }
+        };
+        Ok(parse_digest(&reply, algorithm).map(|digest| (algorithm, digest)))
+    }
+
+    /// Lists a folder by path (for recursive transfers); the session stays in it.
+    pub async fn list_path(&mut self, path: &RemotePath) -> FtpResult<Listing> {
+        self.ensure_at(path).await?;
+        self.list_current().await
+    }
+
+    /// MKD by path; an existing folder is fine (servers answer 550 for it, and a real refusal
+    /// shows when files are stored there).
+    pub async fn make_dir(&mut self, path: &RemotePath) -> FtpResult<()> {
+        self.control
+            .execute(&CommandLine::with_arg("MKD", path.as_bytes())?)
+            .await
+            .map(drop)
     }
 
     /// A command on a name in the current folder that must end in a 2xx reply.

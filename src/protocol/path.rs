@@ -95,6 +95,31 @@ impl RemotePath {
     }
 }
 
+/// Saved as text when the path is UTF-8 (readable queue files), as bytes otherwise.
+impl serde::Serialize for RemotePath {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match std::str::from_utf8(&self.raw) {
+            Ok(text) => serializer.serialize_str(text),
+            Err(_) => serializer.serialize_bytes(&self.raw),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RemotePath {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Saved {
+            Text(String),
+            Bytes(Vec<u8>),
+        }
+        Ok(match Saved::deserialize(deserializer)? {
+            Saved::Text(text) => Self::from_text(&text),
+            Saved::Bytes(bytes) => Self::from_bytes(bytes),
+        })
+    }
+}
+
 fn trim_trailing_slashes(mut raw: &[u8]) -> &[u8] {
     while raw.len() > 1 && raw.ends_with(b"/") {
         raw = &raw[..raw.len() - 1];
@@ -174,6 +199,21 @@ mod tests {
         );
         assert_eq!(parse_pwd_reply(&reply(b"257 \"unterminated")), None);
         assert_eq!(parse_pwd_reply(&reply(b"257")), None);
+    }
+
+    #[test]
+    fn saved_as_text_or_bytes() {
+        for path in [
+            RemotePath::from_text("/a b/ü"),
+            RemotePath::from_bytes(b"/caf\xe9".to_vec()),
+        ] {
+            let json = serde_json::to_string(&path).unwrap();
+            assert_eq!(
+                serde_json::from_str::<RemotePath>(&json).unwrap(),
+                path,
+                "{json}"
+            );
+        }
     }
 
     #[test]

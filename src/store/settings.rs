@@ -14,6 +14,7 @@ pub struct Settings {
     pub connect_timeout_secs: u64,
     /// How long to wait for any reply, or for data to move on a data connection.
     pub command_timeout_secs: u64,
+    pub transfers: TransferSettings,
 }
 
 impl Default for Settings {
@@ -21,6 +22,50 @@ impl Default for Settings {
         Self {
             connect_timeout_secs: 20,
             command_timeout_secs: 20,
+            transfers: TransferSettings::default(),
+        }
+    }
+}
+
+/// How the queue moves files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TransferSettings {
+    /// Simultaneous transfers (sessions besides the browsing one), 1 to 10.
+    pub parallel: usize,
+    /// Attempts after the first when a connection drops, with growing pauses between.
+    pub retries: u32,
+    /// Give downloaded files the server's modification time (and uploads the local one, with
+    /// MFMT).
+    pub preserve_times: bool,
+    /// Files with these extensions go in ASCII mode (line endings converted); the rest binary.
+    pub ascii_extensions: Vec<String>,
+    /// KiB per second for all downloads together; 0 = no limit.
+    pub download_limit_kib: u64,
+    /// KiB per second for all uploads together; 0 = no limit.
+    pub upload_limit_kib: u64,
+    /// What to do when a target exists.
+    pub conflict_policy: ConflictPolicy,
+    /// A transfer connection with nothing to do is closed after this long.
+    pub idle_close_secs: u64,
+}
+
+impl Default for TransferSettings {
+    fn default() -> Self {
+        Self {
+            parallel: 2,
+            retries: 5,
+            preserve_times: true,
+            ascii_extensions: [
+                "txt", "htm", "html", "css", "js", "php", "sh", "pl", "py", "c", "h", "cpp", "xml",
+                "csv", "md", "ini", "conf",
+            ]
+            .map(String::from)
+            .to_vec(),
+            download_limit_kib: 0,
+            upload_limit_kib: 0,
+            conflict_policy: ConflictPolicy::Ask,
+            idle_close_secs: 60,
         }
     }
 }
@@ -74,6 +119,48 @@ impl Settings {
         })?;
         write_atomically(&path, text.as_bytes())
             .map_err(|source| SettingsError::Write { path, source })
+    }
+}
+
+/// What to do when the target already exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ConflictPolicy {
+    /// Ask the person (the window's default).
+    #[default]
+    Ask,
+    /// Fail the item, saying the target exists (the CLI's default).
+    Refuse,
+    Overwrite,
+    OverwriteIfNewer,
+    OverwriteIfSizeDiffers,
+    /// Continue a shorter target from where it ends.
+    Resume,
+    /// Keep both: the new one becomes `name (1).ext`.
+    Rename,
+    Skip,
+}
+
+impl ConflictPolicy {
+    pub const CHOICES: [ConflictPolicy; 6] = [
+        ConflictPolicy::Overwrite,
+        ConflictPolicy::OverwriteIfNewer,
+        ConflictPolicy::OverwriteIfSizeDiffers,
+        ConflictPolicy::Resume,
+        ConflictPolicy::Rename,
+        ConflictPolicy::Skip,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ConflictPolicy::Ask => "Ask",
+            ConflictPolicy::Refuse => "Refuse",
+            ConflictPolicy::Overwrite => "Overwrite",
+            ConflictPolicy::OverwriteIfNewer => "Overwrite if newer",
+            ConflictPolicy::OverwriteIfSizeDiffers => "Overwrite if size differs",
+            ConflictPolicy::Resume => "Resume",
+            ConflictPolicy::Rename => "Rename",
+            ConflictPolicy::Skip => "Skip",
+        }
     }
 }
 

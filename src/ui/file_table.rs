@@ -656,8 +656,10 @@ mod tests {
     #[test]
     fn shift_and_ctrl_clicks_select_ranges_and_toggle() {
         let items = items();
-        let mut state = TableState::default();
-        state.parent_row = true;
+        let mut state = TableState {
+            parent_row: true,
+            ..TableState::default()
+        };
         state.set_items(&items);
         state.order(&items);
         // Positions: 0 = "..", 1 = zeta, 2 = Alpha, 3 = beta, 4 = gamma.

@@ -123,11 +123,12 @@ impl FerryApp {
     /// Takes every event the engine has sent since the last frame.
     pub fn drain_events(&mut self) {
         while let Ok(event) = self.events.try_recv() {
-            self.apply(event);
+            self.handle_event(event);
         }
     }
 
-    fn apply(&mut self, event: Event) {
+    /// Updates the state from one engine event (the frame loop calls this for each one).
+    pub fn handle_event(&mut self, event: Event) {
         match event {
             Event::Connecting { host, port } => {
                 self.connection = ConnectionState::Connecting {
@@ -148,6 +149,7 @@ impl FerryApp {
                 self.remote.on_failure();
                 self.notice = Some(format!("Could not {what}: {failure}"));
             }
+            Event::Queue(_) => {}
             Event::Disconnected { reason } => {
                 self.remote.on_failure();
                 self.connection = ConnectionState::Disconnected {

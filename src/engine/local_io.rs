@@ -1,0 +1,201 @@
+//! Local files for transfers, off the async threads: one blocking thread per open file, fed (or
+//! drained) in large buffers through a short channel, so the network and the disk work at the
+//! same time and no chunk costs more than one hand-off. (Writing 8 KiB at a time through
+//! `tokio::fs` ran about 4× slower than curl.)
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use tokio::sync::mpsc;
+
+use crate::protocol::verify::HashAlgorithm;
+
+/// The size of one buffer between the network and the disk.
+pub const CHUNK: usize = 1024 * 1024;
+
+/// Buffers in flight between the two sides.
+const DEPTH: usize = 4;
+
+/// A file being written by a download, from an offset on.
+pub(crate) struct FileWriter {
+    chunks: Option<mpsc::Sender<Vec<u8>>>,
+    spare: mpsc::UnboundedReceiver<Vec<u8>>,
+    done: tokio::task::JoinHandle<std::io::Result<u64>>,
+}
+
+impl FileWriter {
+    /// Opens `path` for writing at `offset`: 0 creates or truncates it, more keeps the first
+    /// `offset` bytes (a resume) and cuts anything after them.
+    pub async fn open(path: &Path, offset: u64) -> std::io::Result<Self> {
+        let path = path.to_path_buf();
+        let file = tokio::task::spawn_blocking(move || -> std::io::Result<File> {
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .write(true)
+                .truncate(offset == 0)
+                .open(&path)?;
+            if offset > 0 {
+                file.set_len(offset)?;
+                file.seek(SeekFrom::Start(offset))?;
+            }
+            Ok(file)
+        })
+        .await
+        .map_err(std::io::Error::other)??;
+        let (chunks, mut incoming) = mpsc::channel::<Vec<u8>>(DEPTH);
+        let (give_back, spare) = mpsc::unbounded_channel();
+        let done = tokio::task::spawn_blocking(move || {
+            let mut file = file;
+            let mut written = offset;
+            while let Some(mut chunk) = incoming.blocking_recv() {
+                file.write_all(&chunk)?;
+                written += chunk.len() as u64;
+                chunk.clear();
+                let _ = give_back.send(chunk);
+            }
+            file.flush()?;
+            Ok(written)
+        });
+        Ok(Self {
+            chunks: Some(chunks),
+            spare,
+            done,
+        })
+    }
+
+    /// An empty buffer of `CHUNK` capacity, reused when one has come back.
+    pub fn buffer(&mut self) -> Vec<u8> {
+        self.spare
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK))
+    }
+
+    /// Queues a filled buffer for the disk. An error means the writer stopped (disk full, ...):
+    /// `finish` says why.
+    pub async fn write(&mut self, chunk: Vec<u8>) -> Result<(), ()> {
+        match &self.chunks {
+            Some(chunks) => chunks.send(chunk).await.map_err(|_| ()),
+            None => Err(()),
+        }
+    }
+
+    /// Waits for every buffer to reach the file; returns the file's length.
+    pub async fn finish(mut self) -> std::io::Result<u64> {
+        self.chunks = None;
+        self.done.await.map_err(std::io::Error::other)?
+    }
+}
+
+/// A file being read by an upload, from an offset on.
+pub(crate) struct FileReader {
+    chunks: mpsc::Receiver<std::io::Result<Vec<u8>>>,
+}
+
+impl FileReader {
+    pub async fn open(path: &Path, offset: u64) -> std::io::Result<Self> {
+        let path = path.to_path_buf();
+        let mut file = tokio::task::spawn_blocking(move || -> std::io::Result<File> {
+            let mut file = File::open(&path)?;
+            if offset > 0 {
+                file.seek(SeekFrom::Start(offset))?;
+            }
+            Ok(file)
+        })
+        .await
+        .map_err(std::io::Error::other)??;
+        let (send, chunks) = mpsc::channel(DEPTH);
+        tokio::task::spawn_blocking(move || {
+            loop {
+                let mut chunk = vec![0u8; CHUNK];
+                let mut filled = 0;
+                while filled < CHUNK {
+                    match file.read(&mut chunk[filled..]) {
+                        Ok(0) => break,
+                        Ok(n) => filled += n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => {
+                            let _ = send.blocking_send(Err(e));
+                            return;
+                        }
+                    }
+                }
+                if filled == 0 {
+                    return;
+                }
+                chunk.truncate(filled);
+                if send.blocking_send(Ok(chunk)).is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Self { chunks })
+    }
+
+    /// The next chunk, or `None` at the end of the file.
+    pub async fn next(&mut self) -> Option<std::io::Result<Vec<u8>>> {
+        self.chunks.recv().await
+    }
+}
+
+/// The digest of a local file, computed on a blocking thread.
+pub(crate) async fn digest(path: PathBuf, algorithm: HashAlgorithm) -> std::io::Result<Vec<u8>> {
+    tokio::task::spawn_blocking(move || {
+        let mut file = File::open(&path)?;
+        let mut hasher = Hasher::new(algorithm);
+        let mut buffer = vec![0u8; CHUNK];
+        loop {
+            let n = file.read(&mut buffer)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buffer[..n]);
+        }
+        Ok(hasher.finish())
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}
+
+enum Hasher {
+    Sha256(sha2::Sha256),
+    Sha512(sha2::Sha512),
+    Sha1(sha1::Sha1),
+    Md5(md5::Md5),
+    Crc32(crc32fast::Hasher),
+}
+
+impl Hasher {
+    fn new(algorithm: HashAlgorithm) -> Self {
+        use sha2::Digest;
+        match algorithm {
+            HashAlgorithm::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
+            HashAlgorithm::Sha512 => Hasher::Sha512(sha2::Sha512::new()),
+            HashAlgorithm::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
+            HashAlgorithm::Md5 => Hasher::Md5(md5::Md5::new()),
+            HashAlgorithm::Crc32 => Hasher::Crc32(crc32fast::Hasher::new()),
+        }
+    }
+
+    fn update(&mut self, bytes: &[u8]) {
+        use sha2::Digest;
+        match self {
+            Hasher::Sha256(h) => h.update(bytes),
+            Hasher::Sha512(h) => h.update(bytes),
+            Hasher::Sha1(h) => h.update(bytes),
+            Hasher::Md5(h) => h.update(bytes),
+            Hasher::Crc32(h) => h.update(bytes),
+        }
+    }
+
+    fn finish(self) -> Vec<u8> {
+        use sha2::Digest;
+        match self {
+            Hasher::Sha256(h) => h.finalize().to_vec(),
+            Hasher::Sha512(h) => h.finalize().to_vec(),
+            Hasher::Sha1(h) => h.finalize().to_vec(),
+            Hasher::Md5(h) => h.finalize().to_vec(),
+            Hasher::Crc32(h) => h.finalize().to_be_bytes().to_vec(),
+        }
+    }
+}

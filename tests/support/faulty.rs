@@ -1,0 +1,354 @@
+//! A small FTP server of our own, for the faults real servers don't produce on request: a data
+//! connection cut mid-file, a control connection dropped or answered with 421 mid-transfer,
+//! REST accepted but ignored, REST refused, a wrong digest, hostile names in a listing. Files live
+//! in memory, keyed by their exact path, so a listing can name `../../x` and serve it too.
+//!
+//! Every connection runs on its own thread, and every read has a time limit.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const READ_LIMIT: Duration = Duration::from_secs(30);
+
+/// Faults to inject; each "once" fault fires on the next RETR and then clears itself.
+#[derive(Debug, Default, Clone)]
+pub struct Faults {
+    /// Send this many bytes of the next RETR, then cut the data connection (426).
+    pub cut_data_once: Option<usize>,
+    /// Close the control connection (no reply) when the next RETR has sent this many bytes.
+    pub drop_control_once: Option<usize>,
+    /// Answer the next RETR with 421 and hang up.
+    pub reply_421_once: bool,
+    /// Say 350 to REST, then send the file from its start anyway.
+    pub ignore_rest: bool,
+    /// Refuse REST (502).
+    pub refuse_rest: bool,
+    /// Offer XSHA256 and answer it with a wrong digest.
+    pub wrong_digest: bool,
+}
+
+#[derive(Default)]
+struct Disk {
+    files: BTreeMap<String, Vec<u8>>,
+    folders: std::collections::BTreeSet<String>,
+    /// Raw listing lines served for a folder instead of what it holds.
+    listings: BTreeMap<String, Vec<String>>,
+}
+
+pub struct FaultyServer {
+    pub port: u16,
+    disk: Arc<Mutex<Disk>>,
+    pub faults: Arc<Mutex<Faults>>,
+    /// Every command line received, on every connection.
+    pub commands: Arc<Mutex<Vec<String>>>,
+}
+
+impl FaultyServer {
+    pub fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let disk = Arc::new(Mutex::new(Disk::default()));
+        disk.lock().unwrap().folders.insert("/".into());
+        let faults = Arc::new(Mutex::new(Faults::default()));
+        let commands = Arc::new(Mutex::new(Vec::new()));
+        let (d, f, c) = (disk.clone(), faults.clone(), commands.clone());
+        std::thread::spawn(move || {
+            // Bounded: a test makes a handful of connections.
+            for stream in listener.incoming().take(200).flatten() {
+                let (d, f, c) = (d.clone(), f.clone(), c.clone());
+                std::thread::spawn(move || {
+                    let _ = serve(stream, d, f, c);
+                });
+            }
+        });
+        Self {
+            port,
+            disk,
+            faults,
+            commands,
+        }
+    }
+
+    pub fn add_file(&self, path: &str, bytes: Vec<u8>) {
+        let mut disk = self.disk.lock().unwrap();
+        let mut parent = parent_of(path);
+        while parent != "/" {
+            disk.folders.insert(parent.clone());
+            parent = parent_of(&parent);
+        }
+        disk.files.insert(path.to_owned(), bytes);
+    }
+
+    pub fn add_folder(&self, path: &str) {
+        self.disk.lock().unwrap().folders.insert(path.to_owned());
+    }
+
+    /// Serve these LIST lines for `folder`.
+    pub fn set_listing(&self, folder: &str, lines: &[&str]) {
+        let mut disk = self.disk.lock().unwrap();
+        disk.folders.insert(folder.to_owned());
+        disk.listings.insert(
+            folder.to_owned(),
+            lines.iter().map(|l| l.to_string()).collect(),
+        );
+    }
+
+    pub fn file(&self, path: &str) -> Option<Vec<u8>> {
+        self.disk.lock().unwrap().files.get(path).cloned()
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *self.faults.lock().unwrap() = faults;
+    }
+
+    pub fn count(&self, verb: &str) -> usize {
+        self.commands
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|c| c.to_ascii_uppercase().starts_with(verb))
+            .count()
+    }
+}
+
+fn parent_of(path: &str) -> String {
+    match path.trim_end_matches('/').rsplit_once('/') {
+        Some(("", _)) | None => "/".into(),
+        Some((parent, _)) => parent.into(),
+    }
+}
+
+fn resolve(cwd: &str, arg: &str) -> String {
+    let joined = if arg.starts_with('/') {
+        arg.to_owned()
+    } else if cwd == "/" {
+        format!("/{arg}")
+    } else {
+        format!("{cwd}/{arg}")
+    };
+    if joined.len() > 1 {
+        joined.trim_end_matches('/').to_owned()
+    } else {
+        joined
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn serve(
+    stream: TcpStream,
+    disk: Arc<Mutex<Disk>>,
+    faults: Arc<Mutex<Faults>>,
+    log: Arc<Mutex<Vec<String>>>,
+) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(READ_LIMIT))?;
+    let mut out = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    let mut cwd = "/".to_owned();
+    let mut rest = 0usize;
+    let mut passive: Option<TcpListener> = None;
+    out.write_all(b"220 faulty test server\r\n")?;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 {
+            return Ok(());
+        }
+        let line = line.trim_end().to_owned();
+        log.lock().unwrap().push(line.clone());
+        let (verb, arg) = line.split_once(' ').unwrap_or((line.as_str(), ""));
+        let verb = verb.to_ascii_uppercase();
+        let reply: String = match verb.as_str() {
+            "USER" => "331 password please".into(),
+            "PASS" => "230 logged in".into(),
+            "SYST" => "215 UNIX Type: L8".into(),
+            "FEAT" => {
+                let mut feat =
+                    "211-Features:\r\n EPSV\r\n SIZE\r\n MDTM\r\n REST STREAM\r\n".to_owned();
+                if faults.lock().unwrap().wrong_digest {
+                    feat.push_str(" XSHA256\r\n");
+                }
+                feat.push_str("211 End");
+                feat
+            }
+            "OPTS" | "TYPE" | "NOOP" => "200 ok".into(),
+            "PWD" => format!("257 \"{cwd}\""),
+            "CWD" | "CDUP" => {
+                let target = if verb == "CDUP" {
+                    parent_of(&cwd)
+                } else {
+                    resolve(&cwd, arg)
+                };
+                if disk.lock().unwrap().folders.contains(&target) {
+                    cwd = target;
+                    "250 ok".into()
+                } else {
+                    "550 no such folder".into()
+                }
+            }
+            "EPSV" => {
+                let listener = TcpListener::bind("127.0.0.1:0")?;
+                let port = listener.local_addr()?.port();
+                passive = Some(listener);
+                format!("229 Entering Extended Passive Mode (|||{port}|)")
+            }
+            "SIZE" => match disk.lock().unwrap().files.get(&resolve(&cwd, arg)) {
+                Some(bytes) => format!("213 {}", bytes.len()),
+                None => "550 no such file".into(),
+            },
+            "MDTM" => match disk.lock().unwrap().files.contains_key(&resolve(&cwd, arg)) {
+                true => "213 20250102030405".into(),
+                false => "550 no such file".into(),
+            },
+            "XSHA256" => match disk.lock().unwrap().files.get(&resolve(&cwd, arg)) {
+                Some(bytes) => format!("250 {}", sha256_hex(&[bytes.as_slice(), b"x"].concat())),
+                None => "550 no such file".into(),
+            },
+            "REST" => {
+                if faults.lock().unwrap().refuse_rest {
+                    "502 REST not implemented".into()
+                } else {
+                    rest = arg.parse().unwrap_or(0);
+                    format!("350 restarting at {rest}")
+                }
+            }
+            "LIST" | "NLST" => {
+                let Some(listener) = passive.take() else {
+                    out.write_all(b"425 use EPSV first\r\n")?;
+                    continue;
+                };
+                let text = listing(&disk.lock().unwrap(), &cwd);
+                out.write_all(b"150 here it comes\r\n")?;
+                let mut data = accept(&listener)?;
+                data.write_all(text.as_bytes())?;
+                drop(data);
+                "226 done".into()
+            }
+            "RETR" => {
+                let Some(listener) = passive.take() else {
+                    out.write_all(b"425 use EPSV first\r\n")?;
+                    continue;
+                };
+                let Some(bytes) = disk.lock().unwrap().files.get(&resolve(&cwd, arg)).cloned()
+                else {
+                    out.write_all(b"550 no such file\r\n")?;
+                    continue;
+                };
+                let mut fault = faults.lock().unwrap();
+                if fault.reply_421_once {
+                    fault.reply_421_once = false;
+                    out.write_all(b"421 service closing\r\n")?;
+                    return Ok(());
+                }
+                let start = if fault.ignore_rest {
+                    0
+                } else {
+                    rest.min(bytes.len())
+                };
+                rest = 0;
+                let cut = fault.cut_data_once.take();
+                let drop_control = fault.drop_control_once.take();
+                drop(fault);
+                out.write_all(b"150 sending\r\n")?;
+                let mut data = accept(&listener)?;
+                let body = &bytes[start..];
+                if let Some(limit) = drop_control {
+                    let _ = data.write_all(&body[..limit.min(body.len())]);
+                    // Hang up everything at once, as a crashed server would.
+                    return Ok(());
+                }
+                match cut {
+                    Some(limit) => {
+                        let _ = data.write_all(&body[..limit.min(body.len())]);
+                        drop(data);
+                        "426 connection closed; transfer aborted".into()
+                    }
+                    None => {
+                        data.write_all(body)?;
+                        drop(data);
+                        "226 done".into()
+                    }
+                }
+            }
+            "STOR" | "APPE" => {
+                let Some(listener) = passive.take() else {
+                    out.write_all(b"425 use EPSV first\r\n")?;
+                    continue;
+                };
+                let path = resolve(&cwd, arg);
+                out.write_all(b"150 send it\r\n")?;
+                let mut data = accept(&listener)?;
+                let mut received = Vec::new();
+                data.read_to_end(&mut received)?;
+                let mut disk = disk.lock().unwrap();
+                let file = disk.files.entry(path).or_default();
+                if verb == "APPE" {
+                    file.extend_from_slice(&received);
+                } else {
+                    file.truncate(rest);
+                    file.extend_from_slice(&received);
+                }
+                rest = 0;
+                "226 stored".into()
+            }
+            "MKD" => {
+                disk.lock().unwrap().folders.insert(resolve(&cwd, arg));
+                "257 created".into()
+            }
+            "QUIT" => {
+                out.write_all(b"221 bye\r\n")?;
+                return Ok(());
+            }
+            _ => "502 not implemented".into(),
+        };
+        out.write_all(reply.as_bytes())?;
+        out.write_all(b"\r\n")?;
+    }
+}
+
+fn accept(listener: &TcpListener) -> std::io::Result<TcpStream> {
+    listener.set_nonblocking(false)?;
+    let (stream, _) = listener.accept()?;
+    stream.set_read_timeout(Some(READ_LIMIT))?;
+    Ok(stream)
+}
+
+/// Unix `ls -l` lines for a folder: its planted lines, or its files and subfolders.
+fn listing(disk: &Disk, folder: &str) -> String {
+    if let Some(lines) = disk.listings.get(folder) {
+        return lines.iter().map(|l| format!("{l}\r\n")).collect();
+    }
+    let mut text = String::new();
+    let prefix = if folder == "/" {
+        "/".to_owned()
+    } else {
+        format!("{folder}/")
+    };
+    for sub in &disk.folders {
+        if let Some(name) = sub.strip_prefix(&prefix)
+            && !name.is_empty()
+            && !name.contains('/')
+        {
+            text.push_str(&format!("drwxr-xr-x 2 0 0 4096 Jan 02 2025 {name}\r\n"));
+        }
+    }
+    for (path, bytes) in &disk.files {
+        if let Some(name) = path.strip_prefix(&prefix)
+            && !name.contains('/')
+        {
+            text.push_str(&format!(
+                "-rw-r--r-- 1 0 0 {} Jan 02 2025 {name}\r\n",
+                bytes.len()
+            ));
+        }
+    }
+    text
+}

@@ -1,0 +1,726 @@
+//! The transfer queue against the embedded server (libunftp) and our faulty server: downloads
+//! and uploads, folders both ways, conflicts, resume after drops, lying servers, hostile names.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ferry::engine::{
+    Command, ConflictPolicy, Direction, Engine, EngineHandle, EngineOptions, Event, EventReceiver,
+    ItemState, Login, QueueEvent, QueueItem, TransferId, TransferRequest, TransferType,
+};
+use ferry::protocol::path::RemotePath;
+use ferry::store::settings::TransferSettings;
+use sha2::Digest;
+use support::faulty::{Faults, FaultyServer};
+use support::{PASSWORD, PATIENCE, TestServer, request_to};
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+/// An engine connected to a server, with the queue settings a test wants.
+struct Queue {
+    engine: EngineHandle,
+    events: EventReceiver,
+    items: BTreeMap<TransferId, QueueItem>,
+    log: Vec<String>,
+    asked: Vec<TransferId>,
+}
+
+impl Queue {
+    fn connect(request: ferry::engine::ConnectRequest, settings: TransferSettings) -> Self {
+        let options = EngineOptions {
+            transfers: settings,
+            queue_file: None,
+        };
+        let (engine, events) = Engine::start_with(options, None).unwrap();
+        engine.send(Command::Connect(request));
+        let mut queue = Self {
+            engine,
+            events,
+            items: BTreeMap::new(),
+            log: Vec::new(),
+            asked: Vec::new(),
+        };
+        queue.wait("the first listing", |_, event| {
+            matches!(event, Event::Listing(_))
+        });
+        queue
+    }
+
+    fn settings(policy: ConflictPolicy) -> TransferSettings {
+        TransferSettings {
+            conflict_policy: policy,
+            retries: 3,
+            ..TransferSettings::default()
+        }
+    }
+
+    /// Handles events until `done` says so; panics (with the log) when patience runs out.
+    fn wait(&mut self, what: &str, mut done: impl FnMut(&Self, &Event) -> bool) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let event = match self.events.recv_timeout(left) {
+                Ok(event) => event,
+                Err(_) => panic!(
+                    "never saw {what}; items {:#?}\nlog:\n{}",
+                    self.items,
+                    self.log.join("\n")
+                ),
+            };
+            match &event {
+                Event::Log(line) => self.log.push(line.to_text()),
+                Event::Queue(QueueEvent::Added { items, .. }) => {
+                    for item in items {
+                        self.items.insert(item.id, item.clone());
+                    }
+                }
+                Event::Queue(QueueEvent::Updated(item)) => {
+                    self.items.insert(item.id, item.clone());
+                }
+                Event::Queue(QueueEvent::AskConflict { id, .. }) => self.asked.push(*id),
+                Event::Disconnected { reason } => {
+                    panic!("disconnected: {reason:?}\n{}", self.log.join("\n"))
+                }
+                _ => {}
+            }
+            if done(self, &event) {
+                return;
+            }
+        }
+    }
+
+    /// Queues and waits until every item has ended (or is waiting for an answer).
+    fn run(&mut self, requests: Vec<TransferRequest>) {
+        self.engine.send(Command::Enqueue(requests));
+        self.settle();
+    }
+
+    fn settle(&mut self) {
+        self.wait("the queue to settle", |queue, event| {
+            matches!(event, Event::Queue(_))
+                && !queue.items.is_empty()
+                && queue.items.values().all(|i| {
+                    i.state.is_finished()
+                        || i.state == ItemState::Asking
+                        || i.state == ItemState::Paused
+                })
+        });
+    }
+
+    fn only(&self) -> &QueueItem {
+        assert_eq!(self.items.len(), 1, "{:#?}", self.items);
+        self.items.values().next().unwrap()
+    }
+
+    fn log_text(&self) -> String {
+        self.log.join("\n")
+    }
+}
+
+fn download(remote: &str, local: &Path) -> TransferRequest {
+    TransferRequest {
+        direction: Direction::Download,
+        remote: RemotePath::from_text(remote),
+        local: local.to_path_buf(),
+        is_dir: false,
+        size: None,
+        modified: None,
+        transfer_type: TransferType::Auto,
+    }
+}
+
+fn upload(local: &Path, remote: &str) -> TransferRequest {
+    TransferRequest {
+        direction: Direction::Upload,
+        ..download(remote, local)
+    }
+}
+
+fn folder(mut request: TransferRequest) -> TransferRequest {
+    request.is_dir = true;
+    request
+}
+
+fn embedded() -> (TestServer, Queue, tempfile::TempDir) {
+    let server = TestServer::start();
+    let queue = Queue::connect(
+        server.request(PASSWORD),
+        Queue::settings(ConflictPolicy::Ask),
+    );
+    (server, queue, tempfile::tempdir().unwrap())
+}
+
+#[test]
+fn downloads_a_file_byte_for_byte_and_leaves_no_part() {
+    let (server, mut queue, dir) = embedded();
+    let target = dir.path().join("installer.bin");
+    queue.run(vec![download(
+        "/Software/ferry-demo-installer.bin",
+        &target,
+    )]);
+    let item = queue.only();
+    assert_eq!(
+        item.state,
+        ItemState::Done,
+        "{item:#?}\n{}",
+        queue.log_text()
+    );
+    let original = std::fs::read(server.path().join("Software/ferry-demo-installer.bin")).unwrap();
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&original));
+    assert!(!dir.path().join("installer.bin.part").exists());
+    assert!(queue.log_text().contains("> TYPE I"), "binary by default");
+}
+
+#[test]
+fn uploads_a_file_byte_for_byte() {
+    let (server, mut queue, dir) = embedded();
+    let local = dir.path().join("up.bin");
+    let bytes = ferry::demo::pseudo_random_bytes(3 * 1024 * 1024 + 17, 42);
+    std::fs::write(&local, &bytes).unwrap();
+    queue.run(vec![upload(&local, "/Documents/up.bin")]);
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    assert_eq!(
+        std::fs::read(server.path().join("Documents/up.bin")).unwrap(),
+        bytes
+    );
+}
+
+#[test]
+fn folders_go_both_ways_recursively() {
+    let (server, mut queue, dir) = embedded();
+    let local = dir.path().join("Documents");
+    queue.run(vec![folder(download("/Documents", &local))]);
+    assert!(
+        queue.items.values().all(|i| i.state == ItemState::Done),
+        "{:#?}\n{}",
+        queue.items,
+        queue.log_text()
+    );
+    for file in [
+        "readme.txt",
+        "notes.md",
+        "Reports/annual report 2025.pdf",
+        "Reports/2025/summary.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(local.join(file)).unwrap(),
+            std::fs::read(server.path().join("Documents").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+
+    // And back up under another name (binary: libunftp stores ASCII uploads in wire form).
+    queue.items.clear();
+    let mut copy = folder(upload(&local, "/Copy of Documents"));
+    copy.transfer_type = TransferType::Binary;
+    queue.run(vec![copy]);
+    assert!(
+        queue.items.values().all(|i| i.state == ItemState::Done),
+        "{:#?}",
+        queue.items
+    );
+    assert_eq!(
+        std::fs::read(
+            server
+                .path()
+                .join("Copy of Documents/Reports/2025/summary.csv")
+        )
+        .unwrap(),
+        std::fs::read(server.path().join("Documents/Reports/2025/summary.csv")).unwrap()
+    );
+}
+
+#[test]
+fn an_existing_target_asks_and_the_answer_is_applied() {
+    let (server, mut queue, dir) = embedded();
+    let target = dir.path().join("welcome.txt");
+    std::fs::write(&target, b"mine, not the server's").unwrap();
+    queue.run(vec![download("/welcome.txt", &target)]);
+    queue.wait("the question", |q, _| !q.asked.is_empty());
+    let id = queue.only().id;
+    assert_eq!(queue.only().state, ItemState::Asking);
+    assert_eq!(queue.asked, vec![id]);
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        b"mine, not the server's",
+        "nothing overwritten yet"
+    );
+
+    queue.engine.send(Command::AnswerConflict {
+        id,
+        choice: ConflictPolicy::Overwrite,
+        for_all: false,
+    });
+    queue.settle();
+    assert_eq!(queue.only().state, ItemState::Done);
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        std::fs::read(server.path().join("welcome.txt")).unwrap()
+    );
+}
+
+#[test]
+fn refuse_skip_and_rename_policies() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("welcome.txt");
+    std::fs::write(&target, b"keep me").unwrap();
+
+    let mut refuse = Queue::connect(
+        server.request(PASSWORD),
+        Queue::settings(ConflictPolicy::Refuse),
+    );
+    refuse.run(vec![download("/welcome.txt", &target)]);
+    assert_eq!(refuse.only().state, ItemState::Failed);
+    assert!(
+        refuse
+            .only()
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("already exists")
+    );
+
+    let mut skip = Queue::connect(
+        server.request(PASSWORD),
+        Queue::settings(ConflictPolicy::Skip),
+    );
+    skip.run(vec![download("/welcome.txt", &target)]);
+    assert_eq!(skip.only().state, ItemState::Skipped);
+
+    let mut rename = Queue::connect(
+        server.request(PASSWORD),
+        Queue::settings(ConflictPolicy::Rename),
+    );
+    rename.run(vec![download("/welcome.txt", &target)]);
+    assert_eq!(rename.only().state, ItemState::Done);
+    assert_eq!(std::fs::read(&target).unwrap(), b"keep me");
+    assert!(dir.path().join("welcome (1).txt").is_file());
+}
+
+#[test]
+fn ascii_uploads_send_crlf() {
+    let (server, mut queue, dir) = embedded();
+    let local = dir.path().join("unix.txt");
+    std::fs::write(&local, b"one\ntwo\n").unwrap();
+    queue.run(vec![upload(&local, "/unix.txt")]);
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    assert!(queue.log_text().contains("TYPE A"), ".txt goes as ASCII");
+    // libunftp stores what it receives: the wire form.
+    assert_eq!(
+        std::fs::read(server.path().join("unix.txt")).unwrap(),
+        b"one\r\ntwo\r\n"
+    );
+}
+
+#[test]
+fn pause_and_resume_continue_where_it_stopped() {
+    let server = TestServer::start();
+    let settings = TransferSettings {
+        // Slow enough that the pause lands in the middle.
+        download_limit_kib: 256,
+        ..Queue::settings(ConflictPolicy::Ask)
+    };
+    let mut queue = Queue::connect(server.request(PASSWORD), settings);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("installer.bin");
+    queue.engine.send(Command::Enqueue(vec![download(
+        "/Software/ferry-demo-installer.bin",
+        &target,
+    )]));
+    let mut id = 0;
+    queue.wait("some progress", |_, event| match event {
+        Event::Queue(QueueEvent::Progress {
+            id: i, transferred, ..
+        }) if *transferred > 0 => {
+            id = *i;
+            true
+        }
+        _ => false,
+    });
+    queue.engine.send(Command::Queue {
+        ids: vec![id],
+        action: ferry::engine::QueueAction::Pause,
+    });
+    queue.settle();
+    assert_eq!(queue.only().state, ItemState::Paused);
+    let part = dir.path().join("installer.bin.part");
+    let partial = std::fs::metadata(&part).unwrap().len();
+    assert!(partial > 0 && partial < 2 * 1024 * 1024, "{partial}");
+
+    queue
+        .engine
+        .send(Command::SetTransferSettings(Queue::settings(
+            ConflictPolicy::Ask,
+        )));
+    queue.engine.send(Command::Queue {
+        ids: vec![id],
+        action: ferry::engine::QueueAction::Resume,
+    });
+    queue.settle();
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    assert!(
+        queue.log_text().contains(&format!("REST {partial}")),
+        "{}",
+        queue.log_text()
+    );
+    let original = std::fs::read(server.path().join("Software/ferry-demo-installer.bin")).unwrap();
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&original));
+}
+
+fn faulty_queue(server: &FaultyServer) -> Queue {
+    let request = request_to(
+        server.port,
+        Login::Normal {
+            user: "u".into(),
+            password: ferry::store::secret::Secret::new("p"),
+        },
+    );
+    Queue::connect(request, Queue::settings(ConflictPolicy::Ask))
+}
+
+fn big_file() -> Vec<u8> {
+    ferry::demo::pseudo_random_bytes(5 * 1024 * 1024 + 3, 7)
+}
+
+#[test]
+fn a_cut_data_connection_resumes_and_the_bytes_are_identical() {
+    let server = FaultyServer::start();
+    let bytes = big_file();
+    server.add_file("/big.bin", bytes.clone());
+    server.set_faults(Faults {
+        cut_data_once: Some(1_500_000),
+        ..Faults::default()
+    });
+    let mut queue = faulty_queue(&server);
+    let dir = tempfile::tempdir().unwrap();
+    queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    assert!(
+        queue.log_text().contains("REST 1500000"),
+        "{}",
+        queue.log_text()
+    );
+    assert_eq!(
+        sha256(&std::fs::read(dir.path().join("big.bin")).unwrap()),
+        sha256(&bytes)
+    );
+}
+
+#[test]
+fn a_dropped_control_connection_or_421_reconnects_and_goes_on() {
+    for faults in [
+        Faults {
+            drop_control_once: Some(700_000),
+            ..Faults::default()
+        },
+        Faults {
+            reply_421_once: true,
+            ..Faults::default()
+        },
+    ] {
+        let server = FaultyServer::start();
+        let bytes = big_file();
+        server.add_file("/big.bin", bytes.clone());
+        server.set_faults(faults.clone());
+        let mut queue = faulty_queue(&server);
+        let dir = tempfile::tempdir().unwrap();
+        queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
+        assert_eq!(
+            queue.only().state,
+            ItemState::Done,
+            "{faults:?}\n{}",
+            queue.log_text()
+        );
+        assert!(
+            server.count("USER") >= 3,
+            "the queue logged in again ({faults:?})"
+        );
+        assert_eq!(
+            sha256(&std::fs::read(dir.path().join("big.bin")).unwrap()),
+            sha256(&bytes)
+        );
+    }
+}
+
+#[test]
+fn a_server_that_ignores_rest_is_restarted_from_zero() {
+    let server = FaultyServer::start();
+    let bytes = big_file();
+    server.add_file("/big.bin", bytes.clone());
+    server.set_faults(Faults {
+        ignore_rest: true,
+        ..Faults::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    // A partial download from an earlier run.
+    std::fs::write(dir.path().join("big.bin.part"), &bytes[..1_000_000]).unwrap();
+    let mut queue = faulty_queue(&server);
+    queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    assert!(
+        queue.log_text().contains("ignored REST"),
+        "{}",
+        queue.log_text()
+    );
+    assert_eq!(
+        sha256(&std::fs::read(dir.path().join("big.bin")).unwrap()),
+        sha256(&bytes)
+    );
+}
+
+#[test]
+fn a_server_that_refuses_rest_downloads_from_the_start() {
+    let server = FaultyServer::start();
+    let bytes = big_file();
+    server.add_file("/big.bin", bytes.clone());
+    server.set_faults(Faults {
+        refuse_rest: true,
+        ..Faults::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.bin.part"), b"junk that must not stay").unwrap();
+    let mut queue = faulty_queue(&server);
+    queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    assert!(
+        queue.log_text().contains("refuses REST"),
+        "{}",
+        queue.log_text()
+    );
+    assert_eq!(
+        sha256(&std::fs::read(dir.path().join("big.bin")).unwrap()),
+        sha256(&bytes)
+    );
+}
+
+#[test]
+fn a_digest_mismatch_fails_the_item_and_keeps_the_part() {
+    let server = FaultyServer::start();
+    server.add_file("/file.bin", b"some bytes".to_vec());
+    server.set_faults(Faults {
+        wrong_digest: true,
+        ..Faults::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mut queue = faulty_queue(&server);
+    queue.run(vec![download("/file.bin", &dir.path().join("file.bin"))]);
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Failed);
+    assert!(
+        item.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("SHA-256 mismatch"),
+        "{item:?}"
+    );
+    assert!(!dir.path().join("file.bin").exists());
+    assert_eq!(
+        std::fs::read(dir.path().join("file.bin.part")).unwrap(),
+        b"some bytes"
+    );
+}
+
+#[test]
+fn a_missing_remote_file_fails_without_retries() {
+    let server = FaultyServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut queue = faulty_queue(&server);
+    queue.run(vec![download("/nope.bin", &dir.path().join("nope.bin"))]);
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Failed);
+    assert!(
+        item.message.as_deref().unwrap_or("").contains("550"),
+        "{item:?}"
+    );
+    assert_eq!(server.count("RETR"), 1, "a 550 is not retried");
+}
+
+#[test]
+fn a_read_only_target_folder_fails_the_item_and_others_go_on() {
+    let server = FaultyServer::start();
+    server.add_file("/a.bin", b"aaa".to_vec());
+    server.add_file("/b.bin", b"bbb".to_vec());
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder");
+    let mut queue = faulty_queue(&server);
+    queue.run(vec![
+        download("/a.bin", &missing.join("a.bin")),
+        download("/b.bin", &dir.path().join("b.bin")),
+    ]);
+    let states: Vec<ItemState> = queue.items.values().map(|i| i.state).collect();
+    assert_eq!(
+        states,
+        vec![ItemState::Failed, ItemState::Done],
+        "{:#?}",
+        queue.items
+    );
+    assert_eq!(std::fs::read(dir.path().join("b.bin")).unwrap(), b"bbb");
+}
+
+#[test]
+fn hostile_names_in_a_recursive_download_stay_inside_the_target() {
+    let server = FaultyServer::start();
+    let hostile = [
+        "-rw-r--r-- 1 0 0 4 Jan 02 2025 ../../escaped.txt",
+        "-rw-r--r-- 1 0 0 4 Jan 02 2025 /etc/passwd-copy",
+        "-rw-r--r-- 1 0 0 4 Jan 02 2025 a/b.txt",
+        "drwxr-xr-x 2 0 0 4096 Jan 02 2025 ..",
+        "-rw-r--r-- 1 0 0 4 Jan 02 2025 ...",
+        "-rw-r--r-- 1 0 0 4 Jan 02 2025 CON",
+        "-rw-r--r-- 1 0 0 4 Jan 02 2025 fine.txt",
+    ];
+    server.set_listing("/evil", &hostile);
+    for name in [
+        "../../escaped.txt",
+        "/etc/passwd-copy",
+        "a/b.txt",
+        "CON",
+        "fine.txt",
+    ] {
+        server.add_file(&format!("/evil/{name}"), b"evil".to_vec());
+    }
+    let outer = tempfile::tempdir().unwrap();
+    let target = outer.path().join("inside").join("evil");
+    let mut queue = faulty_queue(&server);
+    queue.run(vec![folder(download("/evil", &target))]);
+
+    // Nothing outside the chosen folder.
+    let mut written = Vec::new();
+    for entry in walk(outer.path()) {
+        assert!(
+            entry.starts_with(&target),
+            "{} is outside {}",
+            entry.display(),
+            target.display()
+        );
+        written.push(
+            entry
+                .strip_prefix(&target)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned(),
+        );
+    }
+    written.sort();
+    assert_eq!(
+        written,
+        vec![
+            ".._.._escaped.txt",
+            "_CON",
+            "_etc_passwd-copy",
+            "a_b.txt",
+            "fine.txt"
+        ]
+    );
+    // `..` never reaches the walk (the listing parser skips it); `...` does, and is refused.
+    let skipped: Vec<&QueueItem> = queue
+        .items
+        .values()
+        .filter(|i| i.state == ItemState::Skipped)
+        .collect();
+    assert_eq!(skipped.len(), 1, "{skipped:#?}");
+    assert!(
+        skipped[0]
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("...:"),
+        "{skipped:#?}"
+    );
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn a_saved_queue_comes_back_paused() {
+    let server = TestServer::start();
+    let state = tempfile::tempdir().unwrap();
+    let queue_file = state.path().join("queue.json");
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let options = EngineOptions {
+            transfers: TransferSettings {
+                download_limit_kib: 64,
+                ..Queue::settings(ConflictPolicy::Ask)
+            },
+            queue_file: Some(queue_file.clone()),
+        };
+        let (engine, events) = Engine::start_with(options, None).unwrap();
+        engine.send(Command::Connect(server.request(PASSWORD)));
+        engine.send(Command::Enqueue(vec![download(
+            "/Software/ferry-demo-installer.bin",
+            &dir.path().join("i.bin"),
+        )]));
+        let deadline = Instant::now() + PATIENCE;
+        // Wait until the item is moving, then stop the engine, as a quit or crash would.
+        loop {
+            match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(Event::Queue(QueueEvent::Progress { .. })) => break,
+                Ok(_) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+        drop(engine);
+        // The engine saves as it stops; wait for the thread to have written.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while events
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .is_ok()
+        {}
+    }
+    let saved = std::fs::read_to_string(&queue_file).unwrap();
+    assert!(!saved.contains(PASSWORD), "no password in the saved queue");
+    let (engine, events) = Engine::start_with(
+        EngineOptions {
+            transfers: Queue::settings(ConflictPolicy::Ask),
+            queue_file: Some(queue_file),
+        },
+        None,
+    )
+    .unwrap();
+    let mut queue = Queue {
+        engine,
+        events,
+        items: BTreeMap::new(),
+        log: Vec::new(),
+        asked: Vec::new(),
+    };
+    queue.wait("the restored item", |q, _| !q.items.is_empty());
+    let id = queue.only().id;
+    assert_eq!(queue.only().state, ItemState::Paused);
+    // Resumed once logged in to the same site again.
+    queue
+        .engine
+        .send(Command::Connect(server.request(PASSWORD)));
+    queue.engine.send(Command::Queue {
+        ids: vec![id],
+        action: ferry::engine::QueueAction::Resume,
+    });
+    queue.settle();
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    let original = std::fs::read(server.path().join("Software/ferry-demo-installer.bin")).unwrap();
+    assert_eq!(
+        sha256(&std::fs::read(dir.path().join("i.bin")).unwrap()),
+        sha256(&original)
+    );
+}
