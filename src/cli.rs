@@ -9,12 +9,20 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::engine::{
-    Command, ConnectRequest, DataMode, DirListing, Engine, Event, EventReceiver, Failure,
-    FailureKind, LogLine, Login, ServerInfo, Timeouts,
+    Command, ConnectRequest, DataMode, DirListing, Engine, EngineOptions, Event, EventReceiver,
+    Failure, FailureKind, LogLine, Login, ServerInfo, Timeouts,
+};
+use std::path::Path;
+
+use crate::engine::{
+    ConflictPolicy, Direction, FileFacts, ItemState, QueueEvent, QueueItem, TransferId,
+    TransferRequest, TransferType,
 };
 use crate::protocol::listing::{Entry, EntryKind, Listing, NameEncoding};
+use crate::protocol::path::RemotePath;
 use crate::protocol::url::{FtpUrl, parse_url};
 use crate::store::secret::Secret;
+use crate::store::settings::TransferSettings;
 
 /// Exit codes, so scripts can tell failures apart.
 pub mod exit {
@@ -120,7 +128,15 @@ struct Connection {
 
 impl Connection {
     fn open(request: ConnectRequest, verbose: bool) -> Result<Self, CliError> {
-        let (engine, events) = Engine::start(None).map_err(|e| CliError {
+        Self::open_with(request, verbose, EngineOptions::default())
+    }
+
+    fn open_with(
+        request: ConnectRequest,
+        verbose: bool,
+        options: EngineOptions,
+    ) -> Result<Self, CliError> {
+        let (engine, events) = Engine::start_with(options, None).map_err(|e| CliError {
             code: exit::OTHER,
             message: format!("could not start the engine: {e}"),
         })?;
@@ -330,4 +346,312 @@ fn long_line(entry: &Entry) -> String {
         line.push_str(target);
     }
     line
+}
+
+/// What `get` and `put` take besides the paths.
+#[derive(Debug, Clone)]
+pub struct TransferOptions {
+    pub recursive: bool,
+    pub parallel: usize,
+    pub on_conflict: ConflictPolicy,
+    pub ascii: bool,
+    /// Show a progress bar (when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// `ferry get [-r] URL [DEST]`: downloads a file (or, with `-r`, a folder) into DEST.
+pub fn get(
+    url: &str,
+    dest: Option<&Path>,
+    transfer: &TransferOptions,
+    options: &CliOptions,
+) -> Result<(), CliError> {
+    let mut request = connect_request(url, options)?;
+    let remote = request.initial_path.take().ok_or_else(|| {
+        CliError::usage("the URL must name a file or folder to download, e.g. ftp://host/dir/file")
+    })?;
+    let name = remote
+        .file_name()
+        .map(|n| crate::protocol::local_name::safe_local_name(&String::from_utf8_lossy(n)))
+        .transpose()
+        .map_err(|e| CliError::usage(e.to_string()))?
+        .ok_or_else(|| CliError::usage("the URL must name a file or folder, not the root"))?;
+    let dest = dest.unwrap_or(Path::new("."));
+    // Into DEST when it is a folder, else as DEST.
+    let local = if dest.is_dir() {
+        dest.join(&name)
+    } else {
+        dest.to_path_buf()
+    };
+    let wanted = TransferRequest {
+        direction: Direction::Download,
+        remote,
+        local,
+        is_dir: transfer.recursive,
+        size: None,
+        modified: None,
+        transfer_type: if transfer.ascii {
+            TransferType::Ascii
+        } else {
+            TransferType::Binary
+        },
+    };
+    run_transfers(request, vec![wanted], transfer, options)
+}
+
+/// `ferry put [-r] LOCAL URL`: uploads a file (or, with `-r`, a folder). A URL ending in `/`
+/// names the folder to put it in; otherwise the name to give it.
+pub fn put(
+    local: &Path,
+    url: &str,
+    transfer: &TransferOptions,
+    options: &CliOptions,
+) -> Result<(), CliError> {
+    let mut request = connect_request(url, options)?;
+    let metadata = std::fs::metadata(local)
+        .map_err(|e| CliError::usage(format!("{}: {e}", local.display())))?;
+    if metadata.is_dir() && !transfer.recursive {
+        return Err(CliError::usage(format!(
+            "{} is a folder: use put -r",
+            local.display()
+        )));
+    }
+    let local_name = local
+        .file_name()
+        .map(crate::protocol::local_name::local_name_bytes)
+        .ok_or_else(|| CliError::usage(format!("{} has no file name", local.display())))?;
+    let path = request.initial_path.take();
+    let into_folder = url.trim_end().ends_with('/') || path.is_none();
+    let remote = match path {
+        Some(path) if !into_folder => path,
+        Some(folder) => folder.join(&local_name),
+        None => RemotePath::root().join(&local_name),
+    };
+    let wanted = TransferRequest {
+        direction: Direction::Upload,
+        remote,
+        local: local.to_path_buf(),
+        is_dir: metadata.is_dir(),
+        size: Some(metadata.len()),
+        modified: None,
+        transfer_type: if transfer.ascii {
+            TransferType::Ascii
+        } else {
+            TransferType::Binary
+        },
+    };
+    run_transfers(request, vec![wanted], transfer, options)
+}
+
+fn run_transfers(
+    request: ConnectRequest,
+    wanted: Vec<TransferRequest>,
+    transfer: &TransferOptions,
+    options: &CliOptions,
+) -> Result<(), CliError> {
+    let engine_options = EngineOptions {
+        transfers: TransferSettings {
+            parallel: transfer.parallel.clamp(1, 10),
+            conflict_policy: transfer.on_conflict,
+            // The CLI says exactly what it wants: no type by extension, times kept.
+            ..TransferSettings::default()
+        },
+        queue_file: None,
+    };
+    let connection = Connection::open_with(request, options.verbose, engine_options)?;
+    connection.wait_listing()?;
+    connection.engine.send(Command::Enqueue(wanted));
+    let started = Instant::now();
+    let bar = transfer.progress.then(progress_bar);
+    let mut items: std::collections::BTreeMap<TransferId, QueueItem> = Default::default();
+    let mut moved: std::collections::HashMap<TransferId, u64> = Default::default();
+    loop {
+        match connection.next()? {
+            Event::Queue(QueueEvent::Added { items: added, .. }) => {
+                for item in added {
+                    items.insert(item.id, item);
+                }
+            }
+            Event::Queue(QueueEvent::Updated(item)) => {
+                if item.state == ItemState::Done {
+                    moved.insert(item.id, item.total.unwrap_or(item.transferred));
+                }
+                if item.state.is_finished() {
+                    if let Some(bar) = &bar {
+                        let line = match item.state {
+                            ItemState::Done if !item.request.is_dir => {
+                                Some(format!("done    {}", item.name()))
+                            }
+                            ItemState::Failed => Some(format!(
+                                "FAILED  {}: {}",
+                                item.name(),
+                                item.message.clone().unwrap_or_default()
+                            )),
+                            ItemState::Skipped => Some(format!(
+                                "skipped {}: {}",
+                                item.name(),
+                                item.message.clone().unwrap_or_default()
+                            )),
+                            _ => None,
+                        };
+                        if let Some(line) = line {
+                            bar.println(line);
+                        }
+                    }
+                }
+                items.insert(item.id, item);
+            }
+            Event::Queue(QueueEvent::Progress {
+                id, transferred, ..
+            }) => {
+                moved.insert(id, transferred);
+            }
+            Event::Queue(QueueEvent::AskConflict { id, source, target }) => {
+                let choice = ask_conflict(&items, id, &source, &target)?;
+                connection.engine.send(Command::AnswerConflict {
+                    id,
+                    choice,
+                    for_all: false,
+                });
+            }
+            _ => {}
+        }
+        if let Some(bar) = &bar {
+            let files = items.values().filter(|i| !i.request.is_dir);
+            let total: u64 = files.clone().filter_map(|i| i.total).sum();
+            bar.set_length(total.max(1));
+            bar.set_position(moved.values().sum());
+            let done = files.clone().filter(|i| i.state.is_finished()).count();
+            bar.set_message(format!("{done}/{} files", files.count()));
+        }
+        if !items.is_empty() && items.values().all(|i| i.state.is_finished()) {
+            break;
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    summarise(&items, started.elapsed())
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(1);
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:30.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+/// Asks on the terminal what to do with an existing target (`--on-conflict ask`).
+fn ask_conflict(
+    items: &std::collections::BTreeMap<TransferId, QueueItem>,
+    id: TransferId,
+    source: &FileFacts,
+    target: &FileFacts,
+) -> Result<ConflictPolicy, CliError> {
+    use std::io::{BufRead, IsTerminal};
+    let name = items.get(&id).map(QueueItem::name).unwrap_or_default();
+    if !std::io::stdin().is_terminal() {
+        return Ok(ConflictPolicy::Refuse);
+    }
+    let facts = |f: &FileFacts| {
+        format!(
+            "{} bytes, modified {}",
+            f.size.map_or("?".into(), |s| s.to_string()),
+            f.modified
+                .map_or("?".into(), |m| m.format("%Y-%m-%d %H:%M:%S").to_string())
+        )
+    };
+    eprintln!(
+        "{name} exists: target {}; source {}",
+        facts(target),
+        facts(source)
+    );
+    eprint!(
+        "[o]verwrite, overwrite if [n]ewer, if size [d]iffers, [r]esume, re[n]ame as copy (c), [s]kip? "
+    );
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| CliError {
+            code: exit::OTHER,
+            message: format!("could not read the answer: {e}"),
+        })?;
+    Ok(match answer.trim() {
+        "o" => ConflictPolicy::Overwrite,
+        "n" => ConflictPolicy::OverwriteIfNewer,
+        "d" => ConflictPolicy::OverwriteIfSizeDiffers,
+        "r" => ConflictPolicy::Resume,
+        "c" => ConflictPolicy::Rename,
+        _ => ConflictPolicy::Skip,
+    })
+}
+
+/// One line of totals on stderr, a line per failure, and an exit code that says whether all
+/// went well.
+fn summarise(
+    items: &std::collections::BTreeMap<TransferId, QueueItem>,
+    elapsed: Duration,
+) -> Result<(), CliError> {
+    let files: Vec<&QueueItem> = items.values().filter(|i| !i.request.is_dir).collect();
+    let done: Vec<&&QueueItem> = files
+        .iter()
+        .filter(|i| i.state == ItemState::Done)
+        .collect();
+    let bytes: u64 = done.iter().filter_map(|i| i.total).sum();
+    let failed: Vec<&QueueItem> = items
+        .values()
+        .filter(|i| i.state == ItemState::Failed)
+        .collect();
+    let skipped = files
+        .iter()
+        .filter(|i| i.state == ItemState::Skipped)
+        .count();
+    let rate = bytes as f64 / elapsed.as_secs_f64().max(1e-3);
+    eprintln!(
+        "{} of {} files transferred ({bytes} bytes in {:.1} s, {:.1} MB/s){}{}",
+        done.len(),
+        files.len(),
+        elapsed.as_secs_f64(),
+        rate / 1e6,
+        if skipped > 0 {
+            format!(", {skipped} skipped")
+        } else {
+            String::new()
+        },
+        if failed.is_empty() {
+            String::new()
+        } else {
+            format!(", {} failed", failed.len())
+        },
+    );
+    for item in &failed {
+        eprintln!(
+            "failed: {}: {}",
+            item.name(),
+            item.message.as_deref().unwrap_or("unknown error")
+        );
+    }
+    match failed.as_slice() {
+        [] => Ok(()),
+        [only] => Err(CliError {
+            code: if only.message.as_deref().is_some_and(|m| m.starts_with('5')) {
+                exit::REMOTE
+            } else {
+                exit::OTHER
+            },
+            message: format!(
+                "{}: {}",
+                only.name(),
+                only.message.as_deref().unwrap_or("failed")
+            ),
+        }),
+        many => Err(CliError {
+            code: exit::OTHER,
+            message: format!("{} transfers failed", many.len()),
+        }),
+    }
 }

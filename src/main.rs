@@ -3,8 +3,8 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use ferry::cli::{self, CliOptions};
-use ferry::engine::{DataMode, Timeouts};
+use ferry::cli::{self, CliOptions, TransferOptions};
+use ferry::engine::{ConflictPolicy, DataMode, Timeouts};
 use ferry::protocol::listing::NameEncoding;
 use ferry::store::StoreDirs;
 use ferry::store::settings::Settings;
@@ -48,6 +48,24 @@ enum CliCommand {
         /// ftp://[user[:password]@]host[:port][/path]; the password may come from FERRY_PASSWORD.
         url: String,
     },
+    /// Download a file, or a folder with -r. DEST is a folder to put it in, or the name to
+    /// give it (default: the current folder).
+    Get {
+        #[command(flatten)]
+        transfer: TransferArgs,
+        /// ftp://[user@]host[:port]/path/to/file-or-folder
+        url: String,
+        dest: Option<std::path::PathBuf>,
+    },
+    /// Upload a file, or a folder with -r. A URL ending in / is the folder to put it in;
+    /// otherwise it is the name to give it.
+    Put {
+        #[command(flatten)]
+        transfer: TransferArgs,
+        local: std::path::PathBuf,
+        /// ftp://[user@]host[:port]/path/ or .../path/name
+        url: String,
+    },
     /// List a folder.
     Ls {
         /// One JSON object per entry (name, size, modified, is_dir, is_link, target, permissions, raw).
@@ -56,6 +74,61 @@ enum CliCommand {
         /// ftp://[user[:password]@]host[:port][/path]; the password may come from FERRY_PASSWORD.
         url: String,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct TransferArgs {
+    /// Whole folders, with everything in them.
+    #[arg(short, long)]
+    recursive: bool,
+    /// Simultaneous transfers (1 to 10).
+    #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=10))]
+    parallel: u16,
+    /// When the target exists. The default refuses to overwrite (and says so).
+    #[arg(long, value_enum, default_value_t = OnConflict::Refuse)]
+    on_conflict: OnConflict,
+    /// ASCII mode: line endings converted (the default is binary, byte for byte).
+    #[arg(long)]
+    ascii: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum OnConflict {
+    Ask,
+    Refuse,
+    Overwrite,
+    Newer,
+    SizeDiffers,
+    Resume,
+    Rename,
+    Skip,
+}
+
+impl From<OnConflict> for ConflictPolicy {
+    fn from(choice: OnConflict) -> Self {
+        match choice {
+            OnConflict::Ask => ConflictPolicy::Ask,
+            OnConflict::Refuse => ConflictPolicy::Refuse,
+            OnConflict::Overwrite => ConflictPolicy::Overwrite,
+            OnConflict::Newer => ConflictPolicy::OverwriteIfNewer,
+            OnConflict::SizeDiffers => ConflictPolicy::OverwriteIfSizeDiffers,
+            OnConflict::Resume => ConflictPolicy::Resume,
+            OnConflict::Rename => ConflictPolicy::Rename,
+            OnConflict::Skip => ConflictPolicy::Skip,
+        }
+    }
+}
+
+impl TransferArgs {
+    fn options(&self) -> TransferOptions {
+        TransferOptions {
+            recursive: self.recursive,
+            parallel: usize::from(self.parallel),
+            on_conflict: self.on_conflict.into(),
+            ascii: self.ascii,
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -83,7 +156,7 @@ fn main() -> ExitCode {
         data_mode: if args.active {
             DataMode::Active
         } else {
-            DataMode::Passive
+            DataMode::Auto
         },
         verbose: args.verbose,
         encoding: args.encoding,
@@ -91,6 +164,21 @@ fn main() -> ExitCode {
     match args.command {
         Some(CliCommand::Info { url }) => cli::finish(cli::info(&url, &options)),
         Some(CliCommand::Ls { json, url }) => cli::finish(cli::ls(&url, json, &options)),
+        Some(CliCommand::Get {
+            transfer,
+            url,
+            dest,
+        }) => cli::finish(cli::get(
+            &url,
+            dest.as_deref(),
+            &transfer.options(),
+            &options,
+        )),
+        Some(CliCommand::Put {
+            transfer,
+            local,
+            url,
+        }) => cli::finish(cli::put(&local, &url, &transfer.options(), &options)),
         None => ferry::ui::run_app(ferry::ui::Launch {
             demo: args.demo,
             url: args.url,

@@ -157,3 +157,116 @@ fn verbose_shows_the_transcript_without_the_password() {
     assert!(transcript.contains("> PASS ****"), "{transcript}");
     assert!(!transcript.contains(PASSWORD));
 }
+
+#[test]
+fn get_and_put_files_and_folders() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().to_str().unwrap();
+
+    let get = ferry(
+        &[
+            "get",
+            &format!("{}/Documents/readme.txt", server.url()),
+            dest,
+        ],
+        Some(PASSWORD),
+    );
+    assert!(get.status.success(), "{}", stderr(&get));
+    assert_eq!(
+        std::fs::read(dir.path().join("readme.txt")).unwrap(),
+        std::fs::read(server.path().join("Documents/readme.txt")).unwrap()
+    );
+    assert!(
+        stderr(&get).contains("1 of 1 files transferred"),
+        "{}",
+        stderr(&get)
+    );
+
+    let get_r = ferry(
+        &[
+            "get",
+            "-r",
+            "--parallel",
+            "3",
+            &format!("{}/Photos", server.url()),
+            dest,
+        ],
+        Some(PASSWORD),
+    );
+    assert!(get_r.status.success(), "{}", stderr(&get_r));
+    assert_eq!(
+        std::fs::read(dir.path().join("Photos/Old Albums/scan 1998.png")).unwrap(),
+        std::fs::read(server.path().join("Photos/Old Albums/scan 1998.png")).unwrap()
+    );
+
+    let put = ferry(
+        &[
+            "put",
+            dir.path().join("readme.txt").to_str().unwrap(),
+            &format!("{}/Music/", server.url()),
+        ],
+        Some(PASSWORD),
+    );
+    assert!(put.status.success(), "{}", stderr(&put));
+    assert!(server.path().join("Music/readme.txt").is_file());
+
+    let put_r = ferry(
+        &[
+            "put",
+            "-r",
+            dir.path().join("Photos").to_str().unwrap(),
+            &format!("{}/Backup", server.url()),
+        ],
+        Some(PASSWORD),
+    );
+    assert!(put_r.status.success(), "{}", stderr(&put_r));
+    assert_eq!(
+        std::fs::read(server.path().join("Backup/Old Albums/scan 1998.png")).unwrap(),
+        std::fs::read(server.path().join("Photos/Old Albums/scan 1998.png")).unwrap()
+    );
+}
+
+#[test]
+fn get_refuses_to_overwrite_unless_told() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("welcome.txt");
+    std::fs::write(&target, b"precious").unwrap();
+    let url = format!("{}/welcome.txt", server.url());
+    let refused = ferry(&["get", &url, target.to_str().unwrap()], Some(PASSWORD));
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("already exists"),
+        "{}",
+        stderr(&refused)
+    );
+    assert_eq!(std::fs::read(&target).unwrap(), b"precious");
+
+    let overwrite = ferry(
+        &[
+            "get",
+            "--on-conflict",
+            "overwrite",
+            &url,
+            target.to_str().unwrap(),
+        ],
+        Some(PASSWORD),
+    );
+    assert!(overwrite.status.success(), "{}", stderr(&overwrite));
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        std::fs::read(server.path().join("welcome.txt")).unwrap()
+    );
+
+    let missing = ferry(
+        &[
+            "get",
+            &format!("{}/nope.bin", server.url()),
+            dir.path().to_str().unwrap(),
+        ],
+        Some(PASSWORD),
+    );
+    assert_eq!(missing.status.code(), Some(6), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("550"), "{}", stderr(&missing));
+}

@@ -10,7 +10,7 @@ use super::event::LogKind;
 use super::queue::{Direction, TransferRequest};
 use super::session::Session;
 use crate::protocol::listing::EntryKind;
-use crate::protocol::local_name::{join_inside, safe_local_name};
+use crate::protocol::local_name::{join_inside, local_name_bytes, safe_local_name};
 use crate::protocol::path::RemotePath;
 
 /// Deeper than this, a walk stops (a server that lists a folder inside itself).
@@ -167,7 +167,7 @@ fn scan_local(root: &Path, remote_root: &RemotePath) -> Result<LocalScan, String
         for entry in entries.flatten() {
             let path = entry.path();
             let name = entry.file_name();
-            let remote = remote_dir.join(&os_name_bytes(&name));
+            let remote = remote_dir.join(&local_name_bytes(&name));
             let Ok(kind) = entry.file_type() else {
                 continue;
             };
@@ -202,17 +202,4 @@ fn scan_local(root: &Path, remote_root: &RemotePath) -> Result<LocalScan, String
         }
     }
     Ok((folders, files, skipped))
-}
-
-/// A local name's bytes for the server: on Unix exactly as stored, elsewhere as UTF-8.
-pub(crate) fn os_name_bytes(name: &std::ffi::OsStr) -> Vec<u8> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::ffi::OsStrExt;
-        name.as_bytes().to_vec()
-    }
-    #[cfg(not(unix))]
-    {
-        name.to_string_lossy().into_owned().into_bytes()
-    }
 }

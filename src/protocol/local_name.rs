@@ -71,6 +71,20 @@ pub fn join_inside(base: &Path, relative: &Path) -> Option<PathBuf> {
     Some(joined)
 }
 
+/// A local file name's bytes as they go to the server: on Unix exactly as stored (whatever
+/// their encoding), elsewhere as UTF-8.
+pub fn local_name_bytes(name: &std::ffi::OsStr) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        name.as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned().into_bytes()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
