@@ -476,27 +476,27 @@ fn run_transfers(
                 if item.state == ItemState::Done {
                     moved.insert(item.id, item.total.unwrap_or(item.transferred));
                 }
-                if item.state.is_finished() {
-                    if let Some(bar) = &bar {
-                        let line = match item.state {
-                            ItemState::Done if !item.request.is_dir => {
-                                Some(format!("done    {}", item.name()))
-                            }
-                            ItemState::Failed => Some(format!(
-                                "FAILED  {}: {}",
-                                item.name(),
-                                item.message.clone().unwrap_or_default()
-                            )),
-                            ItemState::Skipped => Some(format!(
-                                "skipped {}: {}",
-                                item.name(),
-                                item.message.clone().unwrap_or_default()
-                            )),
-                            _ => None,
-                        };
-                        if let Some(line) = line {
-                            bar.println(line);
+                if item.state.is_finished()
+                    && let Some(bar) = &bar
+                {
+                    let line = match item.state {
+                        ItemState::Done if !item.request.is_dir => {
+                            Some(format!("done    {}", item.name()))
                         }
+                        ItemState::Failed => Some(format!(
+                            "FAILED  {}: {}",
+                            item.name(),
+                            item.message.clone().unwrap_or_default()
+                        )),
+                        ItemState::Skipped => Some(format!(
+                            "skipped {}: {}",
+                            item.name(),
+                            item.message.clone().unwrap_or_default()
+                        )),
+                        _ => None,
+                    };
+                    if let Some(line) = line {
+                        bar.println(line);
                     }
                 }
                 items.insert(item.id, item);
