@@ -184,6 +184,7 @@ fn main() -> ExitCode {
             url: args.url,
             settings,
             data_mode: options.data_mode,
+            dirs,
         }),
     }
 }

@@ -45,10 +45,14 @@ impl EngineSignal {
 struct Window {
     harness: Harness<'static, FerryApp>,
     signal: Arc<EngineSignal>,
+    /// Where downloads go.
+    downloads: tempfile::TempDir,
 }
 
 impl Window {
     fn open() -> Self {
+        let downloads = tempfile::tempdir().unwrap();
+        let local_folder = downloads.path().to_path_buf();
         let signal = Arc::new(EngineSignal::default());
         let hook = signal.clone();
         let harness = Harness::builder()
@@ -60,11 +64,22 @@ impl Window {
                     cc,
                     AppOptions {
                         on_engine_event: Some(Arc::new(move || hook.bump())),
+                        local_folder: Some(local_folder),
                         ..AppOptions::default()
                     },
                 )
             });
-        Self { harness, signal }
+        Self {
+            harness,
+            signal,
+            downloads,
+        }
+    }
+
+    fn connect_to(&mut self, server: &TestServer) {
+        self.fill_connection_bar(server, PASSWORD);
+        self.harness.get_by_label("Connect").click();
+        wait_for_row(self, "welcome.txt", true);
     }
 
     /// Runs frames until `done` holds, waiting on the engine between frames. Bounded in frames
@@ -176,7 +191,7 @@ fn connect_read_the_welcome_and_browse() {
 
     // The message log shows the transcript, with the password masked.
     assert!(
-        window.has_label_containing("Listed /:"),
+        window.has_label_containing("Listed /Documents:"),
         "the newest lines show first"
     );
     // Scroll up to the login.
@@ -411,5 +426,73 @@ fn tree_sort_filter_rename_and_delete() {
     assert!(
         server.path().join("Documents/readme.txt").exists(),
         "only the chosen file went"
+    );
+}
+
+#[test]
+fn a_folder_download_reaches_successful() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    window.row("Documents").click_secondary();
+    window.harness.step();
+    window.harness.step();
+    window.harness.get_by_label("⬇ Download").click();
+    window.run_until("four files in Successful", |h| {
+        h.query_by_label("Successful (4)").is_some()
+    });
+    assert!(window.has_label("Queued (0)"));
+    assert!(window.has_label("Failed (0)"));
+    window.harness.get_by_label("Successful (4)").click();
+    window.harness.step();
+    window.harness.step();
+    assert!(
+        window.has_label("summary.csv"),
+        "the queue lists the files it moved"
+    );
+    for file in [
+        "readme.txt",
+        "notes.md",
+        "Reports/annual report 2025.pdf",
+        "Reports/2025/summary.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(window.downloads.path().join("Documents").join(file)).unwrap(),
+            std::fs::read(server.path().join("Documents").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_conflict_is_answered_in_the_dialog() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    let target = window.downloads.path().join("welcome.txt");
+    std::fs::write(&target, b"an older copy").unwrap();
+    window.connect_to(&server);
+    // Double-clicking a file downloads it into the local folder, where it already is.
+    window.double_click("welcome.txt");
+    window.run_until("the conflict question", |h| {
+        h.query_by_label("The target already exists").is_some()
+    });
+    assert!(
+        window.has_label_containing("13 bytes"),
+        "the existing file's size is shown"
+    );
+    window.harness.get_by_label("Rename").click();
+    window.harness.step();
+    window.harness.get_by_label("OK").click();
+    window.run_until("the renamed download", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        b"an older copy",
+        "the existing file is kept"
+    );
+    assert_eq!(
+        std::fs::read(window.downloads.path().join("welcome (1).txt")).unwrap(),
+        std::fs::read(server.path().join("welcome.txt")).unwrap()
     );
 }

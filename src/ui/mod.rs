@@ -7,22 +7,27 @@ mod file_table;
 mod folder_tree;
 mod format;
 mod message_log;
+mod native_dialog;
+mod queue_panel;
 mod remote_pane;
 mod server_panel;
 mod status_line;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::demo::DemoSession;
 use crate::engine::{
-    Command, DataMode, Engine, EngineHandle, Event, EventReceiver, LogKind, LogLine, Notify,
-    ServerInfo,
+    Command, DataMode, Engine, EngineHandle, EngineOptions, Event, EventReceiver, LogKind, LogLine,
+    Notify, ServerInfo,
 };
+use crate::store::StoreDirs;
 use crate::store::settings::Settings;
 
 pub use connection_bar::ConnectionForm;
 pub use message_log::MessageLog;
+pub use queue_panel::{QueueTab, QueueView};
 pub use remote_pane::RemoteView;
 
 /// How the binary asks for the window.
@@ -31,6 +36,7 @@ pub struct Launch {
     pub url: Option<String>,
     pub settings: Settings,
     pub data_mode: DataMode,
+    pub dirs: Option<StoreDirs>,
 }
 
 /// What the window starts with; tests build it directly.
@@ -44,6 +50,11 @@ pub struct AppOptions {
     pub on_engine_event: Option<Notify>,
     /// Keeps the demo server alive as long as the window.
     pub demo: Option<DemoSession>,
+    /// Where settings are saved and the queue is kept between runs; `None` keeps both in
+    /// memory (tests).
+    pub dirs: Option<StoreDirs>,
+    /// Where downloads go; the user's Downloads folder when `None`.
+    pub local_folder: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +77,15 @@ pub struct FerryApp {
     pub notice: Option<String>,
     /// The dialog asking before a change, when one is open.
     pub dialog: Option<dialogs::Dialog>,
+    pub queue: QueueView,
+    /// Where downloads go (the local pane's folder, once there is one).
+    pub local_folder: PathBuf,
+    /// A native file or folder picker that is open.
+    picking: Option<native_dialog::PendingPick<remote_pane::PickPurpose>>,
+    /// The window was asked to close while transfers run: ask first.
+    confirm_quit: bool,
+    quit_confirmed: bool,
+    dirs: Option<StoreDirs>,
     _demo: Option<DemoSession>,
 }
 
@@ -79,45 +99,53 @@ impl FerryApp {
                 extra();
             }
         });
-        Self::with_notify(
-            notify,
-            options.settings,
-            options.form,
-            options.connect_now,
-            options.demo,
-        )
-    }
-
-    fn with_notify(
-        notify: Notify,
-        settings: Settings,
-        form: Option<ConnectionForm>,
-        connect_now: bool,
-        demo: Option<DemoSession>,
-    ) -> Self {
-        let (engine, events) = match Engine::start(Some(notify)) {
+        let engine_options = EngineOptions {
+            transfers: options.settings.transfers.clone(),
+            queue_file: options.dirs.as_ref().map(|d| d.data.join("queue.json")),
+        };
+        let (engine, events) = match Engine::start_with(engine_options, Some(notify)) {
             Ok(started) => started,
             // Without its engine thread the app can do nothing; this only fails when the OS
             // refuses a thread, at start-up.
             Err(e) => panic!("could not start the network engine: {e}"),
         };
+        let local_folder = options.local_folder.unwrap_or_else(default_download_folder);
         let mut app = Self {
             engine,
             events,
-            settings,
-            form: form.unwrap_or_default(),
+            settings: options.settings,
+            form: options.form.unwrap_or_default(),
             connection: ConnectionState::Disconnected { reason: None },
             server: None,
             log: MessageLog::default(),
             remote: RemoteView::default(),
             notice: None,
             dialog: None,
-            _demo: demo,
+            queue: QueueView::default(),
+            local_folder,
+            picking: None,
+            confirm_quit: false,
+            quit_confirmed: false,
+            dirs: options.dirs,
+            _demo: options.demo,
         };
-        if connect_now {
+        if options.connect_now {
             app.connect();
         }
         app
+    }
+
+    /// Saves the settings in the background (the window never waits on the disk).
+    pub fn save_settings(&self) {
+        let Some(dirs) = self.dirs.clone() else {
+            return;
+        };
+        let settings = self.settings.clone();
+        std::thread::spawn(move || {
+            if let Err(e) = settings.save(&dirs.config) {
+                tracing::warn!("{e}");
+            }
+        });
     }
 
     /// Takes every event the engine has sent since the last frame.
@@ -149,7 +177,7 @@ impl FerryApp {
                 self.remote.on_failure();
                 self.notice = Some(format!("Could not {what}: {failure}"));
             }
-            Event::Queue(_) => {}
+            Event::Queue(event) => self.queue.on_event(event),
             Event::Disconnected { reason } => {
                 self.remote.on_failure();
                 self.connection = ConnectionState::Disconnected {
@@ -198,24 +226,80 @@ impl FerryApp {
 impl eframe::App for FerryApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.drain_events();
+        self.poll_picker();
         egui::Panel::top("connection_bar").show(ui, |ui| connection_bar::show(ui, self));
         egui::Panel::bottom("status_line").show(ui, |ui| status_line::show(ui, self));
+        egui::Panel::bottom("queue_panel")
+            .resizable(true)
+            .default_size(200.0)
+            .min_size(90.0)
+            .show(ui, |ui| queue_panel::show(ui, self));
         egui::Panel::top("server_panel")
             .resizable(true)
             .default_size(230.0)
             .min_size(80.0)
             .show(ui, |ui| server_panel::show(ui, self));
         egui::CentralPanel::default().show(ui, |ui| remote_pane::show(ui, self));
-        if let Some(command) = dialogs::show(ui.ctx(), &mut self.dialog, self.remote.encoding) {
+        let ctx = ui.ctx().clone();
+        if let Some(command) = dialogs::show(&ctx, &mut self.dialog, self.remote.encoding) {
             self.change(command);
         }
+        if let Some(answer) = queue_panel::conflict_dialog(&ctx, &mut self.queue) {
+            self.engine.send(answer);
+        }
+        self.quit_prompt(&ctx);
     }
+}
+
+impl FerryApp {
+    /// Closing the window while transfers run asks first; they resume on the next start.
+    fn quit_prompt(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.quit_confirmed
+            && self.queue.active() > 0
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.confirm_quit = true;
+        }
+        if !self.confirm_quit {
+            return;
+        }
+        egui::Modal::new(egui::Id::unique("quit_prompt")).show(ctx, |ui| {
+            ui.heading("Transfers are still running");
+            ui.label(format!(
+                "{} transfers have not finished. If you quit now they stop, and come back paused the next time Ferry starts.",
+                self.queue.active()
+            ));
+            ui.horizontal(|ui| {
+                if ui.button("Quit").clicked() {
+                    self.quit_confirmed = true;
+                    self.confirm_quit = false;
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+                }
+                if ui.button("Keep running").clicked() {
+                    self.confirm_quit = false;
+                }
+            });
+        });
+    }
+}
+
+/// The user's Downloads folder, else home, else the current folder.
+fn default_download_folder() -> PathBuf {
+    directories::UserDirs::new()
+        .and_then(|dirs| {
+            dirs.download_dir()
+                .map(|d| d.to_path_buf())
+                .or_else(|| Some(dirs.home_dir().to_path_buf()))
+        })
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Opens the window; returns when it is closed.
 pub fn run_app(launch: Launch) -> ExitCode {
     let mut options = AppOptions {
         settings: launch.settings,
+        dirs: launch.dirs,
         ..AppOptions::default()
     };
     if launch.demo {

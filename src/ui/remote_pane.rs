@@ -11,8 +11,14 @@ use super::FerryApp;
 use super::dialogs::Dialog;
 use super::file_table::{self, TableAction, TableState};
 use super::folder_tree::{self, Children, TreeAction, TreeSource, TreeState};
-use crate::engine::{Command, DirListing, DirTarget, RemoteItem};
+use std::path::Path;
+
+use super::native_dialog::{PendingPick, Pick};
+use crate::engine::{
+    Command, DirListing, DirTarget, Direction, RemoteItem, TransferRequest, TransferType,
+};
 use crate::protocol::listing::{Entry, EntryKind, Listing, NameEncoding};
+use crate::protocol::local_name::{local_name_bytes, safe_local_name};
 use crate::protocol::path::RemotePath;
 use crate::protocol::permissions::parse_mode;
 
@@ -171,9 +177,101 @@ impl FerryApp {
     }
 }
 
+/// What a native picker was opened for.
+pub enum PickPurpose {
+    /// Download these entries of `dir` into the picked folder.
+    DownloadTo {
+        dir: RemotePath,
+        entries: Vec<Entry>,
+    },
+    /// Upload the picked files (or folder) into this remote folder.
+    Upload(RemotePath),
+}
+
+impl FerryApp {
+    /// Queues downloads of entries of the remote folder `dir` into the local folder `into`.
+    pub fn download(&mut self, dir: &RemotePath, entries: &[Entry], into: &Path) {
+        let mut requests = Vec::new();
+        for entry in entries {
+            // The same rule as recursive downloads: a name from the server can't leave `into`.
+            let name = match safe_local_name(&entry.name.text) {
+                Ok(name) => name,
+                Err(why) => {
+                    self.notice = Some(format!("Not downloaded: {why}"));
+                    continue;
+                }
+            };
+            requests.push(TransferRequest {
+                direction: Direction::Download,
+                remote: dir.join_name(&entry.name),
+                local: into.join(name),
+                is_dir: entry.is_dir(),
+                size: entry.size,
+                modified: entry.modified.map(|m| m.time),
+                transfer_type: TransferType::Auto,
+            });
+        }
+        if !requests.is_empty() {
+            self.queue.tab = super::QueueTab::Queued;
+            self.engine.send(Command::Enqueue(requests));
+        }
+    }
+
+    /// Queues uploads of local files and folders into the remote folder `into`.
+    pub fn upload(&mut self, paths: &[std::path::PathBuf], into: &RemotePath) {
+        let requests: Vec<TransferRequest> = paths
+            .iter()
+            .filter_map(|path| {
+                let metadata = std::fs::symlink_metadata(path).ok()?;
+                let name = path.file_name()?;
+                Some(TransferRequest {
+                    direction: Direction::Upload,
+                    remote: into.join(&local_name_bytes(name)),
+                    local: path.clone(),
+                    is_dir: metadata.is_dir(),
+                    size: metadata.is_file().then_some(metadata.len()),
+                    modified: None,
+                    transfer_type: TransferType::Auto,
+                })
+            })
+            .collect();
+        if !requests.is_empty() {
+            self.queue.tab = super::QueueTab::Queued;
+            self.engine.send(Command::Enqueue(requests));
+        }
+    }
+
+    /// Acts on a native picker's answer, once it has one.
+    pub(super) fn poll_picker(&mut self) {
+        let Some(paths) = self.picking.as_ref().and_then(|p| p.poll()) else {
+            return;
+        };
+        let Some(picked) = self.picking.take() else {
+            return;
+        };
+        if paths.is_empty() {
+            return;
+        }
+        match picked.purpose {
+            PickPurpose::DownloadTo { dir, entries } => self.download(&dir, &entries, &paths[0]),
+            PickPurpose::Upload(into) => self.upload(&paths, &into),
+        }
+    }
+
+    fn open_picker(&mut self, ctx: &egui::Context, pick: Pick, title: &str, purpose: PickPurpose) {
+        if self.picking.is_none() {
+            self.picking = Some(PendingPick::open(ctx, pick, title, purpose));
+        }
+    }
+}
+
 /// What a row's context menu can ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum MenuChoice {
+    Download,
+    DownloadTo,
+    UploadFiles,
+    UploadFolder,
     Open,
     NewFolder,
     Rename,
@@ -239,7 +337,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
             act(app, &listing.entries, action, &mut open);
         }
         if let Some(choice) = output.menu {
-            menu_choice(app, &listing.entries, choice, &mut open);
+            let ctx = ui.ctx().clone();
+            menu_choice(&ctx, app, &listing.entries, choice, &mut open);
         }
         if !listing.unparsed.is_empty() {
             ui.colored_label(
@@ -320,6 +419,19 @@ fn toolbar(ui: &mut egui::Ui, app: &mut FerryApp, open: &mut Option<DirTarget>) 
 fn row_menu(ui: &mut egui::Ui, entries: &[Entry], selection: &[usize]) -> Option<MenuChoice> {
     let mut choice = None;
     let single = selection.len() == 1;
+    let any = !selection.is_empty();
+    if ui
+        .add_enabled(any, egui::Button::new("⬇ Download"))
+        .clicked()
+    {
+        choice = Some(MenuChoice::Download);
+    }
+    if ui
+        .add_enabled(any, egui::Button::new("Download to…"))
+        .clicked()
+    {
+        choice = Some(MenuChoice::DownloadTo);
+    }
     let one_folder = single
         && selection
             .first()
@@ -329,6 +441,13 @@ fn row_menu(ui: &mut egui::Ui, entries: &[Entry], selection: &[usize]) -> Option
         .clicked()
     {
         choice = Some(MenuChoice::Open);
+    }
+    ui.separator();
+    if ui.button("⬆ Upload files…").clicked() {
+        choice = Some(MenuChoice::UploadFiles);
+    }
+    if ui.button("⬆ Upload folder…").clicked() {
+        choice = Some(MenuChoice::UploadFolder);
     }
     ui.separator();
     if ui.button("Create folder…").clicked() {
@@ -365,11 +484,19 @@ fn opens_as_folder(entry: &Entry) -> bool {
 
 fn act(app: &mut FerryApp, entries: &[Entry], action: TableAction, open: &mut Option<DirTarget>) {
     match action {
-        TableAction::Open(i) => {
-            if let Some(entry) = entries.get(i).filter(|e| opens_as_folder(e)) {
-                *open = Some(DirTarget::Child(entry.name.clone()));
+        TableAction::Open(i) => match entries.get(i) {
+            Some(entry) if opens_as_folder(entry) => {
+                *open = Some(DirTarget::Child(entry.name.clone()))
             }
-        }
+            // Enter or a double-click on a file downloads it, as in FileZilla.
+            Some(entry) => {
+                if let Some(dir) = app.remote.current.clone() {
+                    let into = app.local_folder.clone();
+                    app.download(&dir, std::slice::from_ref(entry), &into);
+                }
+            }
+            None => {}
+        },
         TableAction::OpenParent => {
             if app.remote.has_parent() {
                 *open = Some(DirTarget::Parent);
@@ -382,13 +509,40 @@ fn act(app: &mut FerryApp, entries: &[Entry], action: TableAction, open: &mut Op
 }
 
 fn menu_choice(
+    ctx: &egui::Context,
     app: &mut FerryApp,
     entries: &[Entry],
     choice: MenuChoice,
     open: &mut Option<DirTarget>,
 ) {
     let selection = app.remote.table.selected_items();
+    let Some(dir) = app.remote.current.clone() else {
+        return;
+    };
+    let chosen: Vec<Entry> = selection
+        .iter()
+        .filter_map(|&i| entries.get(i).cloned())
+        .collect();
     match choice {
+        MenuChoice::Download => {
+            let into = app.local_folder.clone();
+            app.download(&dir, &chosen, &into);
+        }
+        MenuChoice::DownloadTo => app.open_picker(
+            ctx,
+            Pick::Folder,
+            "Download to",
+            PickPurpose::DownloadTo {
+                dir,
+                entries: chosen,
+            },
+        ),
+        MenuChoice::UploadFiles => {
+            app.open_picker(ctx, Pick::Files, "Upload files", PickPurpose::Upload(dir))
+        }
+        MenuChoice::UploadFolder => {
+            app.open_picker(ctx, Pick::Folder, "Upload folder", PickPurpose::Upload(dir))
+        }
         MenuChoice::Open => {
             if let [i] = selection[..] {
                 act(app, entries, TableAction::Open(i), open);
