@@ -343,3 +343,221 @@ fn vsftpd_chmod_changes_permissions() {
     assert_eq!(mode, 0o600);
     std::fs::remove_file(&file).unwrap();
 }
+
+mod support;
+
+use ferry::engine::{ConflictPolicy, DataMode, ItemState, QueueAction, QueueEvent, TransferType};
+use ferry::store::settings::TransferSettings;
+use support::queue::{Queue, download, folder, upload};
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+fn login(server_var: &str, mode: DataMode) -> ferry::engine::ConnectRequest {
+    let url = ferry::protocol::url::parse_url(&env(server_var)).unwrap();
+    ferry::engine::ConnectRequest {
+        host: url.host,
+        port: url.port,
+        login: ferry::engine::Login::Normal {
+            user: env("FERRY_INTEROP_USER"),
+            password: ferry::store::secret::Secret::new(env("FERRY_INTEROP_PASS")),
+        },
+        data_mode: mode,
+        initial_path: None,
+        timeouts: Default::default(),
+        encoding: Default::default(),
+        server_offset_minutes: 0,
+    }
+}
+
+fn overwrite_settings() -> TransferSettings {
+    TransferSettings {
+        conflict_policy: ConflictPolicy::Overwrite,
+        retries: 2,
+        ..TransferSettings::default()
+    }
+}
+
+fn all_done(queue: &Queue) {
+    assert!(
+        queue.items.values().all(|i| i.state == ItemState::Done),
+        "{:#?}\n{}",
+        queue.items,
+        queue.log.join("\n")
+    );
+}
+
+/// Files are read back from the server's disk, which the test can see (loopback, same machine).
+fn files_equal(a: &Path, b: &Path) {
+    assert_eq!(
+        sha256(&std::fs::read(a).unwrap()),
+        sha256(&std::fs::read(b).unwrap()),
+        "{} vs {}",
+        a.display(),
+        b.display()
+    );
+}
+
+use std::path::Path;
+
+/// Binary and ASCII files both ways, and a folder both ways, in one data-connection mode.
+fn transfers_both_ways(server_var: &str, mode: DataMode) {
+    let tag = format!(
+        "{}-{mode:?}",
+        server_var.trim_start_matches("FERRY_").to_lowercase()
+    );
+    let upload_dir = root().join("upload");
+    let local = tempfile::tempdir().unwrap();
+    let mut queue = Queue::connect(login(server_var, mode), overwrite_settings());
+
+    // Binary, byte for byte.
+    let bytes = ferry::demo::pseudo_random_bytes(3 * 1024 * 1024 + 11, 9);
+    let source = local.path().join("source.bin");
+    std::fs::write(&source, &bytes).unwrap();
+    let remote_bin = format!("/upload/{tag}.bin");
+    queue.run(vec![upload(&source, &remote_bin)]);
+    all_done(&queue);
+    files_equal(&source, &upload_dir.join(format!("{tag}.bin")));
+    queue.items.clear();
+    let back = local.path().join("back.bin");
+    queue.run(vec![download(&remote_bin, &back)]);
+    all_done(&queue);
+    files_equal(&source, &back);
+
+    // ASCII: Unix text goes out with CRLF and comes back as it was.
+    let text = b"line one\nline two\n\nlast line\n".repeat(1000);
+    let text_file = local.path().join("notes.txt");
+    std::fs::write(&text_file, &text).unwrap();
+    let mut up = upload(&text_file, &format!("/upload/{tag}.txt"));
+    up.transfer_type = TransferType::Ascii;
+    let mut down = download(
+        &format!("/upload/{tag}.txt"),
+        &local.path().join("notes-back.txt"),
+    );
+    down.transfer_type = TransferType::Ascii;
+    queue.items.clear();
+    queue.run(vec![up]);
+    queue.run(vec![down]);
+    all_done(&queue);
+    assert_eq!(
+        std::fs::read(local.path().join("notes-back.txt")).unwrap(),
+        text
+    );
+    assert!(queue.log.join("\n").contains("TYPE A"));
+
+    // A folder down, then up again under another name.
+    queue.items.clear();
+    let sub = local.path().join("sub");
+    queue.run(vec![folder(download("/sub", &sub))]);
+    all_done(&queue);
+    files_equal(&root().join("sub/inner.txt"), &sub.join("inner.txt"));
+    files_equal(
+        &root().join("sub/nested/deep.txt"),
+        &sub.join("nested/deep.txt"),
+    );
+    queue.items.clear();
+    let copy = format!("/upload/{tag}-sub");
+    let mut up = folder(upload(&sub, &copy));
+    up.transfer_type = TransferType::Binary;
+    queue.run(vec![up]);
+    all_done(&queue);
+    files_equal(
+        &root().join("sub/nested/deep.txt"),
+        &upload_dir.join(format!("{tag}-sub/nested/deep.txt")),
+    );
+
+    for leftover in [format!("{tag}.bin"), format!("{tag}.txt")] {
+        let _ = std::fs::remove_file(upload_dir.join(leftover));
+    }
+    let _ = std::fs::remove_dir_all(upload_dir.join(format!("{tag}-sub")));
+}
+
+/// A download paused mid-file (its data connection cut) resumes with REST, byte for byte.
+fn resume_after_a_drop(server_var: &str) {
+    let settings = TransferSettings {
+        download_limit_kib: 128,
+        ..overwrite_settings()
+    };
+    let mut queue = Queue::connect(login(server_var, DataMode::Passive), settings);
+    let local = tempfile::tempdir().unwrap();
+    let target = local.path().join("data.bin");
+    queue
+        .engine
+        .send(ferry::engine::Command::Enqueue(vec![download(
+            "/data.bin",
+            &target,
+        )]));
+    let mut id = 0;
+    queue.wait("progress", |_, event| match event {
+        ferry::engine::Event::Queue(QueueEvent::Progress {
+            id: i, transferred, ..
+        }) if *transferred > 0 => {
+            id = *i;
+            true
+        }
+        _ => false,
+    });
+    queue.engine.send(ferry::engine::Command::Queue {
+        ids: vec![id],
+        action: QueueAction::Pause,
+    });
+    queue.settle();
+    let partial = match std::fs::metadata(local.path().join("data.bin.part")) {
+        Ok(metadata) => metadata.len(),
+        Err(e) => panic!(
+            "no .part ({e}): {:#?}\n{}",
+            queue.items,
+            queue.log.join("\n")
+        ),
+    };
+    assert!(partial > 0 && partial < 1024 * 1024, "{partial}");
+    queue
+        .engine
+        .send(ferry::engine::Command::SetTransferSettings(
+            overwrite_settings(),
+        ));
+    queue.engine.send(ferry::engine::Command::Queue {
+        ids: vec![id],
+        action: QueueAction::Resume,
+    });
+    queue.settle();
+    all_done(&queue);
+    assert!(
+        queue.log.join("\n").contains(&format!("REST {partial}")),
+        "{}",
+        queue.log.join("\n")
+    );
+    files_equal(&root().join("data.bin"), &target);
+}
+
+macro_rules! transfer_suite {
+    ($module:ident, $var:literal) => {
+        mod $module {
+            use ferry::engine::DataMode;
+
+            #[test]
+            #[ignore = "needs tests/interop/servers.sh (root)"]
+            fn transfers_passive() {
+                super::transfers_both_ways($var, DataMode::Passive);
+            }
+
+            #[test]
+            #[ignore = "needs tests/interop/servers.sh (root)"]
+            fn transfers_active() {
+                super::transfers_both_ways($var, DataMode::Active);
+            }
+
+            #[test]
+            #[ignore = "needs tests/interop/servers.sh (root)"]
+            fn resume_after_a_drop() {
+                super::resume_after_a_drop($var);
+            }
+        }
+    };
+}
+
+transfer_suite!(vsftpd_transfers, "FERRY_VSFTPD");
+transfer_suite!(pure_ftpd_transfers, "FERRY_PUREFTPD");
+transfer_suite!(proftpd_transfers, "FERRY_PROFTPD");

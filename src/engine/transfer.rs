@@ -365,6 +365,7 @@ pub(crate) async fn download(
                     Ok(Ok(n)) => {
                         filled += n;
                         context.limiter.take(n).await;
+                        progress.update(transferred + filled as u64, false);
                     }
                     Ok(Err(source)) => {
                         let _ = writer.finish().await;

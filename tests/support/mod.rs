@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod faulty;
+pub mod queue;
 pub mod scripted;
 
 use std::path::Path;
