@@ -108,7 +108,7 @@ fn main() {
     // Re-sort by size, then back to descending, each in the frame of the click.
     let mut sort = Vec::new();
     for _ in 0..4 {
-        harness.get_by_label("Size").click();
+        harness.get_by_label("Remote files: sort by Size").click();
         let t = Instant::now();
         harness.step();
         sort.push(t.elapsed());

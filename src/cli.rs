@@ -395,6 +395,8 @@ pub fn get(
         } else {
             TransferType::Binary
         },
+        conflict: None,
+        after: None,
     };
     run_transfers(request, vec![wanted], transfer, options)
 }
@@ -439,6 +441,8 @@ pub fn put(
         } else {
             TransferType::Binary
         },
+        conflict: None,
+        after: None,
     };
     run_transfers(request, vec![wanted], transfer, options)
 }

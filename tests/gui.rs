@@ -9,8 +9,11 @@ use std::time::{Duration, Instant};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use ferry::ui::{AppOptions, FerryApp};
+use ferry::ui::{AppOptions, FerryApp, Side};
 use support::{PASSWORD, TestServer, USER};
+
+/// The test window's width: the local pane is the left half, the remote pane the right.
+const WIDTH: f32 = 1400.0;
 
 /// Counts engine notifications, so a test can sleep until the engine has said something new
 /// instead of guessing with a timer.
@@ -56,7 +59,7 @@ impl Window {
         let signal = Arc::new(EngineSignal::default());
         let hook = signal.clone();
         let harness = Harness::builder()
-            .with_size(egui::vec2(1300.0, 850.0))
+            .with_size(egui::vec2(WIDTH, 1200.0))
             // Frames a twentieth of a second apart, so two clicks a frame apart are a double-click.
             .with_step_dt(0.05)
             .build_eframe(move |cc| {
@@ -74,6 +77,13 @@ impl Window {
             signal,
             downloads,
         }
+    }
+
+    /// Lists the local folder again (after the test changed it on disk).
+    fn open_local_again(&mut self) {
+        let folder = self.downloads.path().to_path_buf();
+        self.harness.state_mut().open_local(folder);
+        self.harness.step();
     }
 
     fn connect_to(&mut self, server: &TestServer) {
@@ -122,16 +132,33 @@ impl Window {
         self.type_into("Password:", password);
     }
 
-    /// A row of the file table (the tree shows folder names too, as tree items).
+    /// A row of the remote file table: the right half of the window (the tree shows folder
+    /// names too, as tree items, and the local pane on the left may have the same names).
     fn row<'a>(&'a self, name: &'a str) -> egui_kittest::Node<'a> {
-        self.harness.get_by_role_and_label(Role::Label, name)
+        self.pane_rows(name, Side::Remote)
+            .next()
+            .unwrap_or_else(|| panic!("no remote row {name:?}"))
+    }
+
+    fn local_row<'a>(&'a self, name: &'a str) -> egui_kittest::Node<'a> {
+        self.pane_rows(name, Side::Local)
+            .next()
+            .unwrap_or_else(|| panic!("no local row {name:?}"))
+    }
+
+    fn pane_rows<'a>(
+        &'a self,
+        name: &'a str,
+        side: Side,
+    ) -> impl Iterator<Item = egui_kittest::Node<'a>> {
+        let middle = WIDTH / 2.0;
+        self.harness
+            .query_all_by_role_and_label(Role::Label, name)
+            .filter(move |n| (n.rect().center().x > middle) == (side == Side::Remote))
     }
 
     fn has_row(&self, name: &str) -> bool {
-        self.harness
-            .query_all_by_role_and_label(Role::Label, name)
-            .next()
-            .is_some()
+        self.pane_rows(name, Side::Remote).next().is_some()
     }
 
     /// Two clicks a frame apart, as a person's double-click arrives.
@@ -164,7 +191,7 @@ fn connect_read_the_welcome_and_browse() {
     let mut window = Window::open();
     window.fill_connection_bar(&server, PASSWORD);
     window.harness.get_by_label("Connect").click();
-    window.run_until("the listing", |h| h.query_by_label("welcome.txt").is_some());
+    wait_for_row(&mut window, "welcome.txt", true);
 
     assert!(
         window.has_label("Ferry demo server (libunftp) on 127.0.0.1"),
@@ -176,18 +203,14 @@ fn connect_read_the_welcome_and_browse() {
 
     // Double-click a folder and find what is inside.
     window.double_click("Documents");
-    window.run_until("the Documents folder", |h| {
-        h.query_all_by_label("readme.txt").next().is_some()
-    });
+    wait_for_row(&mut window, "readme.txt", true);
     assert!(window.has_label("Current folder: /Documents"));
     assert!(window.has_row("Reports"));
     assert!(!window.has_row("welcome.txt"));
 
     // Backspace goes back up.
     window.harness.key_press(egui::Key::Backspace);
-    window.run_until("the root again", |h| {
-        h.query_by_label("welcome.txt").is_some()
-    });
+    wait_for_row(&mut window, "welcome.txt", true);
 
     // The message log shows the transcript, with the password masked.
     assert!(
@@ -236,9 +259,7 @@ fn wrong_password_shows_530_and_leaves_the_window_usable() {
     window.harness.get_by_label("Password:").type_text(PASSWORD);
     window.harness.step();
     window.harness.get_by_label("Connect").click();
-    window.run_until("the listing after a retry", |h| {
-        h.query_by_label("welcome.txt").is_some()
-    });
+    wait_for_row(&mut window, "welcome.txt", true);
 }
 
 #[test]
@@ -255,9 +276,7 @@ fn pasting_a_url_into_the_host_field_fills_the_form_and_opens_the_path() {
     assert_eq!(form.port, server.port().to_string());
     assert_eq!(form.user, USER);
     window.harness.get_by_label("Connect").click();
-    window.run_until("the pasted folder", |h| {
-        h.query_by_label("index.html").is_some()
-    });
+    wait_for_row(&mut window, "index.html", true);
     assert!(window.has_label("Current folder: /My Projects/site"));
 }
 
@@ -290,8 +309,7 @@ fn a_silent_server_shows_a_spinner_and_disconnect_cancels_at_once() {
 fn wait_for_row(window: &mut Window, name: &'static str, present: bool) {
     window.run_until(name, move |h| {
         h.query_all_by_role_and_label(Role::Label, name)
-            .next()
-            .is_some()
+            .any(|n| n.rect().center().x > WIDTH / 2.0)
             == present
     });
 }
@@ -339,7 +357,11 @@ fn tree_sort_filter_rename_and_delete() {
     assert!(window.has_row("readme.txt"));
     assert!(window.has_label("Current folder: /Documents"));
 
-    // A folder not listed yet: the tree click asks the server.
+    // A folder not listed yet: the tree click asks the server. (Documents is folded first, so
+    // that Photos is in view in the tree.)
+    window.harness.get_by_label("Collapse Documents").click();
+    window.harness.step();
+    window.harness.step();
     window
         .harness
         .get_by_role_and_label(Role::TreeItem, "Photos")
@@ -351,7 +373,10 @@ fn tree_sort_filter_rename_and_delete() {
         window.row_top("holiday-01.jpg") < window.row_top("holiday-02.jpg"),
         "by name"
     );
-    window.harness.get_by_label("Size").click();
+    window
+        .harness
+        .get_by_label("Remote files: sort by Size")
+        .click();
     window.harness.step();
     assert!(
         window.row_top("holiday-02.jpg") < window.row_top("holiday-01.jpg"),
@@ -361,7 +386,10 @@ fn tree_sort_filter_rename_and_delete() {
         window.row_top("Old Albums") < window.row_top("holiday-02.jpg"),
         "folders first"
     );
-    window.harness.get_by_label("Size").click();
+    window
+        .harness
+        .get_by_label("Remote files: sort by Size")
+        .click();
     window.harness.step();
     assert!(
         window.row_top("holiday-01.jpg") < window.row_top("holiday-02.jpg"),
@@ -494,5 +522,136 @@ fn a_conflict_is_answered_in_the_dialog() {
     assert_eq!(
         std::fs::read(window.downloads.path().join("welcome (1).txt")).unwrap(),
         std::fs::read(server.path().join("welcome.txt")).unwrap()
+    );
+}
+
+impl Window {
+    /// A person's drag: press on `from`, move in steps, let go on `to`.
+    fn drag(&mut self, from: egui::Pos2, to: egui::Pos2) {
+        self.harness.hover_at(from);
+        self.harness.step();
+        self.harness.drag_at(from);
+        self.harness.step();
+        for i in 1..=4 {
+            let t = i as f32 / 4.0;
+            self.harness.hover_at(from + (to - from) * t);
+            self.harness.step();
+        }
+        self.harness.drop_at(to);
+        self.harness.step();
+    }
+
+    /// A point in the empty part of a pane's file table, under its header.
+    fn table_space(&self, pane: &str) -> egui::Pos2 {
+        let header = self
+            .harness
+            .get_by_label(&format!("{pane} files: sort by Name"))
+            .rect();
+        header.center() + egui::vec2(0.0, 200.0)
+    }
+}
+
+#[test]
+fn dragging_a_remote_file_onto_the_local_pane_downloads_it() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    let from = window.row("welcome.txt").rect().center();
+    let to = window.table_space("Local");
+    window.drag(from, to);
+    window.run_until("the download", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(window.downloads.path().join("welcome.txt")).unwrap(),
+        std::fs::read(server.path().join("welcome.txt")).unwrap()
+    );
+    // The local pane lists the new file by itself.
+    window.run_until("the file in the local pane", |h| {
+        h.query_all_by_role_and_label(Role::Label, "welcome.txt")
+            .any(|n| n.rect().center().x < WIDTH / 2.0)
+    });
+}
+
+#[test]
+fn dragging_a_local_folder_onto_the_remote_pane_uploads_it() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    let folder = window.downloads.path().join("to-upload");
+    std::fs::create_dir_all(folder.join("inner")).unwrap();
+    std::fs::write(folder.join("a.txt"), b"alpha").unwrap();
+    std::fs::write(
+        folder.join("inner/b.bin"),
+        ferry::demo::pseudo_random_bytes(300_000, 5),
+    )
+    .unwrap();
+    window.open_local_again();
+    window.connect_to(&server);
+    window.run_until("the local folder", |h| {
+        h.query_all_by_role_and_label(Role::Label, "to-upload")
+            .any(|n| n.rect().center().x < WIDTH / 2.0)
+    });
+    let from = window.local_row("to-upload").rect().center();
+    let to = window.table_space("Remote");
+    window.drag(from, to);
+    window.run_until("the upload", |h| {
+        h.query_by_label("Successful (2)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(server.path().join("to-upload/a.txt")).unwrap(),
+        b"alpha"
+    );
+    assert_eq!(
+        std::fs::read(server.path().join("to-upload/inner/b.bin")).unwrap(),
+        std::fs::read(folder.join("inner/b.bin")).unwrap()
+    );
+}
+
+/// A file dropped on the window from a file manager.
+#[derive(Debug)]
+struct DroppedFromOs(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedFromOs {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn files_dropped_from_the_os_are_uploaded() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    let outside = tempfile::tempdir().unwrap();
+    let first = outside.path().join("dropped one.txt");
+    let second = outside.path().join("dropped-two.bin");
+    std::fs::write(&first, b"from the file manager").unwrap();
+    std::fs::write(&second, ferry::demo::pseudo_random_bytes(50_000, 3)).unwrap();
+    // Over the Music folder row: they go into Music.
+    let over = window.row("Music").rect().center();
+    window.harness.hover_at(over);
+    window.harness.step();
+    for path in [&first, &second] {
+        window
+            .harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(DroppedFromOs(path.clone())));
+    }
+    window.harness.step();
+    window.run_until("the uploads", |h| {
+        h.query_by_label("Successful (2)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(server.path().join("Music/dropped one.txt")).unwrap(),
+        b"from the file manager"
+    );
+    assert_eq!(
+        std::fs::read(server.path().join("Music/dropped-two.bin")).unwrap(),
+        std::fs::read(&second).unwrap()
     );
 }

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use super::local::LocalCommand;
 use super::queue::{ConflictPolicy, TransferId, TransferRequest};
 use super::transfers::QueueAction;
 use crate::protocol::listing::{NameEncoding, RemoteName};
@@ -63,6 +64,8 @@ pub enum Command {
     },
     /// New transfer settings (simultaneous transfers, speed limits, policy...).
     SetTransferSettings(TransferSettings),
+    /// Work on the local disk, for the local pane.
+    Local(LocalCommand),
 }
 
 /// A file or folder named in a command: its raw name, and whether to treat it as a folder

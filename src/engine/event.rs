@@ -3,6 +3,9 @@
 use chrono::{DateTime, Local};
 
 use super::error::FtpError;
+use std::path::PathBuf;
+
+use super::local::LocalListing;
 use super::queue::QueueEvent;
 use crate::protocol::features::Features;
 use crate::protocol::listing::Listing;
@@ -29,6 +32,18 @@ pub enum Event {
     },
     /// The transfer queue changed.
     Queue(QueueEvent),
+    /// A local folder's entries.
+    LocalListing(Box<LocalListing>),
+    /// A local operation failed (or a folder could not be listed).
+    LocalFailed {
+        path: PathBuf,
+        reason: String,
+    },
+    /// A file opened for editing was saved: offer to upload it back.
+    EditedFileChanged {
+        local: PathBuf,
+        remote: RemotePath,
+    },
 }
 
 /// What kind of thing went wrong, for exit codes and icons; the message says the rest.

@@ -9,7 +9,9 @@ mod data;
 pub mod error;
 pub mod event;
 mod limiter;
+pub mod local;
 mod local_io;
+mod opener;
 pub mod queue;
 mod session;
 mod transfer;
@@ -28,9 +30,10 @@ use crate::store::settings::TransferSettings;
 pub use command::{Command, ConnectRequest, DataMode, DirTarget, Login, RemoteItem, Timeouts};
 pub use error::FtpError;
 pub use event::{DirListing, Event, Failure, FailureKind, LogKind, LogLine, ServerInfo};
+pub use local::{LocalCommand, LocalEntry, LocalKind, LocalListing};
 pub use queue::{
-    ConflictPolicy, Direction, FileFacts, ItemState, QueueEvent, QueueItem, TransferId,
-    TransferRequest, TransferType,
+    AfterDownload, ConflictPolicy, Direction, FileFacts, ItemState, QueueEvent, QueueItem,
+    TransferId, TransferRequest, TransferType,
 };
 pub use transfers::{QueueAction, SiteKey};
 
@@ -203,6 +206,7 @@ async fn run(
                 for_all,
             } => transfers.answer(id, choice, for_all),
             Command::SetTransferSettings(settings) => transfers.settings_changed(settings),
+            Command::Local(local_command) => local::run(local_command, sink.clone()),
             browsing => forward(&browser, &sink, browsing),
         }
     }

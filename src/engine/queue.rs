@@ -40,6 +40,20 @@ pub struct TransferRequest {
     /// The modification time as listed (UTC when the listing said so).
     pub modified: Option<NaiveDateTime>,
     pub transfer_type: TransferType,
+    /// This item's own conflict policy, over the queue's (an edited file going back up).
+    #[serde(default)]
+    pub conflict: Option<ConflictPolicy>,
+    /// What to do with a finished download.
+    #[serde(default)]
+    pub after: Option<AfterDownload>,
+}
+
+/// "Open" and "Edit" from the file list: the download goes to a temporary folder and is then
+/// opened with the system's default application (and, for Edit, watched for changes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AfterDownload {
+    Open,
+    Edit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

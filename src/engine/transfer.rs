@@ -260,6 +260,12 @@ pub(crate) async fn download(
     let source = FileFacts { size, modified };
 
     let mut target = request.local.clone();
+    if request.after.is_some()
+        && let Some(folder) = target.parent()
+        && let Err(e) = std::fs::create_dir_all(folder)
+    {
+        return Ok(io_failure("could not create", folder, &e));
+    }
     let mut offset = 0;
     let mut append_target = false;
     match std::fs::metadata(&target) {
@@ -604,8 +610,13 @@ pub(crate) async fn upload(
             }
             None => &chunk,
         };
-        // In slices, so that the speed limit and a pause act within a buffer.
-        for slice in bytes.chunks(64 * 1024) {
+        // Under a speed limit, in slices, so that the limit and a pause act within a buffer.
+        let slice_size = if context.limiter.is_limited() {
+            64 * 1024
+        } else {
+            CHUNK
+        };
+        for slice in bytes.chunks(slice_size) {
             context.limiter.take(slice.len()).await;
             match tokio::time::timeout(idle, stream.write_all(slice)).await {
                 Ok(Ok(())) => {}
@@ -781,12 +792,16 @@ mod tests {
             size: None,
             modified: None,
             transfer_type: TransferType::Auto,
+            conflict: None,
+            after: None,
         };
         let extensions = vec!["txt".to_owned()];
         assert!(is_ascii(&request, "a.TXT", &extensions));
         assert!(!is_ascii(&request, "a.bin", &extensions));
         let binary = TransferRequest {
             transfer_type: TransferType::Binary,
+            conflict: None,
+            after: None,
             ..request
         };
         assert!(!is_ascii(&binary, "a.txt", &extensions));

@@ -16,8 +16,10 @@ use super::command::ConnectRequest;
 use super::error::FtpError;
 use super::event::{Event, LogKind};
 use super::limiter::RateLimiter;
+use super::opener;
 use super::queue::{
-    ConflictPolicy, Direction, ItemState, QueueEvent, QueueItem, TransferId, TransferRequest,
+    AfterDownload, ConflictPolicy, Direction, ItemState, QueueEvent, QueueItem, TransferId,
+    TransferRequest,
 };
 use super::session::Session;
 use super::transfer::{self, ItemControl, Outcome, Stopped, TransferContext};
@@ -578,7 +580,12 @@ fn take_next(shared: &Shared, index: usize) -> Next {
         Some((at, id, site, login)) => {
             let control = Arc::new(ItemControl::default());
             state.controls.insert(id, control.clone());
-            let policy = state.answers.get(&id).copied().unwrap_or(state.policy);
+            let policy = state
+                .answers
+                .get(&id)
+                .copied()
+                .or(state.items[at].request.conflict)
+                .unwrap_or(state.policy);
             let resuming = !state.started.insert(id);
             let item = &mut state.items[at];
             item.state = ItemState::Connecting;
@@ -771,6 +778,14 @@ impl Job {
 
 /// Records how an item ended and tells the faces.
 fn finish(shared: &Shared, job: &Job, outcome: Outcome) {
+    if let (Outcome::Done(_), Some(after)) = (&outcome, job.request.after) {
+        opener::open_downloaded(
+            job.request.local.clone(),
+            job.request.remote.clone(),
+            after == AfterDownload::Edit,
+            shared.sink.clone(),
+        );
+    }
     let mut ask = None;
     let removed = {
         let mut state = shared.lock();

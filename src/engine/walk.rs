@@ -95,6 +95,8 @@ pub(crate) async fn remote_tree(
                         size: entry.size,
                         modified: entry.modified.map(|m| m.time),
                         transfer_type: request.transfer_type,
+                        conflict: request.conflict,
+                        after: None,
                     });
                 }
             }
@@ -116,7 +118,7 @@ pub(crate) async fn local_tree(
 ) -> FtpResult<Result<Walked, String>> {
     let root = request.local.clone();
     let remote_root = request.remote.clone();
-    let transfer_type = request.transfer_type;
+    let (transfer_type, conflict) = (request.transfer_type, request.conflict);
     let found = tokio::task::spawn_blocking(move || scan_local(&root, &remote_root))
         .await
         .map_err(|e| super::error::FtpError::Protocol(format!("the folder scan stopped: {e}")))?;
@@ -138,6 +140,8 @@ pub(crate) async fn local_tree(
                 size: Some(size),
                 modified: None,
                 transfer_type,
+                conflict,
+                after: None,
             })
             .collect(),
         skipped,

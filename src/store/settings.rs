@@ -15,6 +15,7 @@ pub struct Settings {
     /// How long to wait for any reply, or for data to move on a data connection.
     pub command_timeout_secs: u64,
     pub transfers: TransferSettings,
+    pub window: WindowSettings,
 }
 
 impl Default for Settings {
@@ -23,8 +24,19 @@ impl Default for Settings {
             connect_timeout_secs: 20,
             command_timeout_secs: 20,
             transfers: TransferSettings::default(),
+            window: WindowSettings::default(),
         }
     }
+}
+
+/// How the window behaves.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WindowSettings {
+    /// The local pane on the right and the remote one on the left (FileZilla has local left).
+    pub local_on_right: bool,
+    /// Upload a file opened with Edit as soon as it is saved, without asking.
+    pub upload_edits_without_asking: bool,
 }
 
 /// How the queue moves files.

@@ -3,7 +3,9 @@
 
 use egui::{Key, TextEdit};
 
-use crate::engine::{Command, RemoteItem};
+use std::path::PathBuf;
+
+use crate::engine::{Command, LocalCommand, RemoteItem};
 use crate::protocol::listing::{NameEncoding, RemoteName};
 use crate::protocol::path::RemotePath;
 use crate::protocol::permissions::mode_to_text;
@@ -27,6 +29,18 @@ pub enum Dialog {
         names: Vec<RemoteName>,
         mode: u32,
         octal: String,
+    },
+    LocalNewFolder {
+        dir: PathBuf,
+        name: String,
+    },
+    LocalRename {
+        from: PathBuf,
+        name: String,
+    },
+    /// Paths, and whether each is a folder.
+    LocalTrash {
+        items: Vec<(PathBuf, bool)>,
     },
 }
 
@@ -73,6 +87,22 @@ pub fn show(
             Dialog::Permissions {
                 names, mode, octal, ..
             } => permissions_body(ui, names, mode, octal),
+            Dialog::LocalNewFolder { dir, name } => {
+                ui.heading("Create folder");
+                ui.label(format!("In {}", dir.display()));
+                name_field(ui, "Folder name:", name)
+            }
+            Dialog::LocalRename { from, name } => {
+                ui.heading("Rename");
+                ui.label(format!(
+                    "Rename “{}” to:",
+                    from.file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default()
+                ));
+                name_field(ui, "New name:", name)
+            }
+            Dialog::LocalTrash { items } => trash_body(ui, items),
         };
     });
     if modal.should_close() {
@@ -99,6 +129,16 @@ pub fn show(
                 Dialog::Permissions {
                     dir, names, mode, ..
                 } => Command::Chmod { dir, names, mode },
+                Dialog::LocalNewFolder { dir, name } => {
+                    Command::Local(LocalCommand::Mkdir(dir.join(name.trim())))
+                }
+                Dialog::LocalRename { from, name } => {
+                    let to = from.with_file_name(name.trim());
+                    Command::Local(LocalCommand::Rename { from, to })
+                }
+                Dialog::LocalTrash { items } => Command::Local(LocalCommand::Trash(
+                    items.into_iter().map(|(p, _)| p).collect(),
+                )),
             };
             Some(command)
         }
@@ -176,6 +216,31 @@ fn delete_body(ui: &mut egui::Ui, dir: &RemotePath, items: &[RemoteItem]) -> Out
         ui.label(format!("… and {} more", items.len() - SHOWN));
     }
     buttons(ui, "Delete", true, false)
+}
+
+fn trash_body(ui: &mut egui::Ui, items: &[(PathBuf, bool)]) -> Outcome {
+    const SHOWN: usize = 12;
+    ui.heading("Move to the trash?");
+    let folders = items.iter().filter(|(_, dir)| *dir).count();
+    ui.label(format!(
+        "{} will go to the trash, from where they can be restored.",
+        counted(items.len() - folders, folders)
+    ));
+    for (path, is_dir) in items.iter().take(SHOWN) {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
+        if *is_dir {
+            ui.label(format!("🗀 {name} (folder, with everything in it)"));
+        } else {
+            ui.label(format!("🗋 {name}"));
+        }
+    }
+    if items.len() > SHOWN {
+        ui.label(format!("… and {} more", items.len() - SHOWN));
+    }
+    buttons(ui, "Move to trash", true, false)
 }
 
 fn counted(files: usize, folders: usize) -> String {

@@ -127,6 +127,8 @@ pub enum TableAction {
     Delete(Vec<usize>),
     /// F5.
     Refresh,
+    /// Ctrl+Enter: send the selection to the other pane (download or upload).
+    Transfer(Vec<usize>),
 }
 
 /// Sorting, filtering, selection and cursor of one table. Indices are into the items slice the
@@ -391,6 +393,12 @@ impl TableState {
                         }
                         Key::Home => self.move_cursor(0, modifiers),
                         Key::End => self.move_cursor(last, modifiers),
+                        Key::Enter if modifiers.command => {
+                            let selected = self.selected_items();
+                            if !selected.is_empty() {
+                                action = Some(TableAction::Transfer(selected));
+                            }
+                        }
                         Key::Enter => action = self.cursor_action(),
                         Key::Backspace => action = Some(TableAction::OpenParent),
                         Key::F2 => {
@@ -422,40 +430,61 @@ impl TableState {
     }
 }
 
-/// What `show` returns: a table action, or the action a row's context menu chose.
-pub struct TableOutput<A> {
-    pub action: Option<TableAction>,
-    pub menu: Option<A>,
+/// How a pane shows its table.
+pub struct TableConfig<'a> {
+    pub id: &'a str,
+    /// What the table shows, for screen readers: "Remote files", "Local files".
+    pub name: &'a str,
+    /// A `..` row first (there is a folder above).
+    pub parent_row: bool,
+    /// The table has the keys (arrows, Enter, F2, Del...): its pane is the active one and no
+    /// text field has focus.
+    pub has_keyboard: bool,
+    /// A background colour for an item's row (folder comparison).
+    pub tint: Option<&'a dyn Fn(usize) -> Option<egui::Color32>>,
+    /// Highlight the folder row under the pointer: something is being dragged over the table.
+    pub drop_highlight: bool,
 }
 
-/// Draws the table for `items`. `parent_row` adds a `..` row; `has_keyboard` gives the table the
-/// keys (arrows, Enter, F2, Del...). `menu` fills a row's context menu, given the selection.
+/// What `show` returns.
+pub struct TableOutput<A> {
+    pub action: Option<TableAction>,
+    /// What a row's context menu chose.
+    pub menu: Option<A>,
+    /// A drag started on a row this frame; the selection now holds what is dragged.
+    pub drag_started: bool,
+    /// The row under the pointer, if any.
+    pub pointer_row: Option<Row>,
+}
+
+/// Draws the table for `items`. `menu` fills a row's context menu, given the selection.
 pub fn show<T: TableItem, A>(
     ui: &mut egui::Ui,
-    id: &str,
     items: &[T],
     state: &mut TableState,
-    parent_row: bool,
-    has_keyboard: bool,
+    config: &TableConfig<'_>,
     mut menu: impl FnMut(&mut egui::Ui, &[usize]) -> Option<A>,
 ) -> TableOutput<A> {
-    if state.parent_row != parent_row {
-        state.parent_row = parent_row;
+    if state.parent_row != config.parent_row {
+        state.parent_row = config.parent_row;
         state.needs_order = true;
     }
     state.order(items);
-    let mut action = if has_keyboard {
+    let mut action = if config.has_keyboard {
         state.keyboard(ui)
     } else {
         None
     };
     let mut chosen = None;
+    let mut drag_started = false;
+    let mut pointer_row = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    let highlight = ui.visuals().selection.stroke;
     let mut builder = TableBuilder::new(ui)
-        .id_salt(id)
+        .id_salt(config.id)
         .striped(true)
         .resizable(true)
-        .sense(Sense::click())
+        .sense(Sense::click_and_drag())
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::initial(300.0).at_least(120.0).clip(true))
         .column(Column::initial(85.0).at_least(50.0))
@@ -472,7 +501,12 @@ pub fn show<T: TableItem, A>(
                 header.col(|ui| {
                     let title =
                         egui::Button::new(RichText::new(column.title()).strong()).frame(false);
-                    if ui.add(title).on_hover_text("Sort by this column").clicked() {
+                    let button = ui.add(title).on_hover_text("Sort by this column");
+                    let spoken = format!("{}: sort by {}", config.name, column.title());
+                    button.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken)
+                    });
+                    if button.clicked() {
                         if state.sort == column {
                             state.ascending = !state.ascending;
                         } else {
@@ -510,12 +544,39 @@ pub fn show<T: TableItem, A>(
                             row.col(|_| {});
                         }
                     }
-                    Row::Item(item) => item_cells(&mut row, &items[item]),
+                    Row::Item(item) => {
+                        let tint = config.tint.and_then(|tint| tint(item));
+                        item_cells(&mut row, &items[item], tint);
+                    }
                 }
                 let response = row.response();
+                if response.contains_pointer() {
+                    pointer_row = Some(which);
+                    let is_folder = match which {
+                        Row::Parent => true,
+                        Row::Item(item) => items[item].kind() == ItemKind::Folder,
+                    };
+                    if config.drop_highlight && is_folder {
+                        response.ctx.layer_painter(response.layer_id).rect_stroke(
+                            response.rect,
+                            2.0,
+                            highlight,
+                            egui::StrokeKind::Inside,
+                        );
+                    }
+                }
                 if response.clicked() {
                     let modifiers = response.ctx.input(|i| i.modifiers);
                     state.click(position, modifiers);
+                }
+                if response.drag_started()
+                    && let Row::Item(item) = which
+                {
+                    if !state.is_selected(item) {
+                        state.select_only(item);
+                        state.cursor = Some(position);
+                    }
+                    drag_started = true;
                 }
                 if response.double_clicked() {
                     action = Some(match which {
@@ -542,10 +603,23 @@ pub fn show<T: TableItem, A>(
     TableOutput {
         action,
         menu: chosen,
+        drag_started,
+        pointer_row,
     }
 }
 
-fn item_cells<T: TableItem>(row: &mut egui_extras::TableRow<'_, '_>, item: &T) {
+fn item_cells<T: TableItem>(
+    row: &mut egui_extras::TableRow<'_, '_>,
+    item: &T,
+    tint: Option<egui::Color32>,
+) {
+    // The tint is painted under each cell before its content.
+    let paint = |ui: &egui::Ui| {
+        if let Some(colour) = tint {
+            ui.painter()
+                .rect_filled(ui.max_rect().expand2(egui::vec2(4.0, 2.0)), 0.0, colour);
+        }
+    };
     let icon = match item.kind() {
         ItemKind::Folder => "🗀",
         ItemKind::Link => "🔗",
@@ -553,6 +627,7 @@ fn item_cells<T: TableItem>(row: &mut egui_extras::TableRow<'_, '_>, item: &T) {
         ItemKind::Other => "⚙",
     };
     row.col(|ui| {
+        paint(ui);
         ui.add(egui::Label::new(icon).selectable(false));
         let name = ui.add(egui::Label::new(item.name()).selectable(false).truncate());
         if let Some(note) = item.note() {
@@ -560,22 +635,26 @@ fn item_cells<T: TableItem>(row: &mut egui_extras::TableRow<'_, '_>, item: &T) {
         }
     });
     row.col(|ui| {
+        paint(ui);
         if let Some(size) = item.size().filter(|_| item.kind() != ItemKind::Folder) {
             ui.add(egui::Label::new(format::human_size(size)).selectable(false))
                 .on_hover_text(format!("{} bytes", format::grouped(size)));
         }
     });
     row.col(|ui| {
+        paint(ui);
         if let Some(modified) = item.modified() {
             ui.add(egui::Label::new(format::modified(&modified)).selectable(false));
         }
     });
     row.col(|ui| {
+        paint(ui);
         if let Some(permissions) = item.permissions() {
             ui.add(egui::Label::new(RichText::new(permissions).monospace()).selectable(false));
         }
     });
     row.col(|ui| {
+        paint(ui);
         if let Some(owner) = item.owner() {
             ui.add(egui::Label::new(owner).selectable(false));
         }

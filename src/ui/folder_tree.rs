@@ -72,13 +72,22 @@ struct Line<P> {
     loading: bool,
 }
 
+/// What `show` returns.
+pub struct TreeOutput<P> {
+    pub actions: Vec<TreeAction<P>>,
+    /// The folder under the pointer (a drop target).
+    pub pointer_node: Option<P>,
+}
+
 pub fn show<P: Clone + Eq + Hash>(
     ui: &mut egui::Ui,
     id: &str,
     state: &mut TreeState<P>,
     source: &impl TreeSource<P>,
-) -> Vec<TreeAction<P>> {
+    drop_highlight: bool,
+) -> TreeOutput<P> {
     let mut actions = Vec::new();
+    let mut pointer_node = None;
     let mut lines = Vec::new();
     let (root, root_name) = source.root();
     flatten(state, source, root, root_name, 0, &mut lines, &mut actions);
@@ -119,13 +128,28 @@ pub fn show<P: Clone + Eq + Hash>(
                     if label.clicked() {
                         actions.push(TreeAction::Open(line.path.clone()));
                     }
+                    if label.contains_pointer() {
+                        pointer_node = Some(line.path.clone());
+                        if drop_highlight {
+                            let stroke = ui.visuals().selection.stroke;
+                            ui.painter().rect_stroke(
+                                label.rect,
+                                2.0,
+                                stroke,
+                                egui::StrokeKind::Inside,
+                            );
+                        }
+                    }
                     if line.loading {
                         ui.add(egui::Spinner::new().size(row_height * 0.7));
                     }
                 });
             }
         });
-    actions
+    TreeOutput {
+        actions,
+        pointer_node,
+    }
 }
 
 fn flatten<P: Clone + Eq + Hash>(

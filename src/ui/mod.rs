@@ -1,11 +1,14 @@
 //! The window. It never waits: at the top of each frame it drains the engine's events, updates
 //! its state, then draws. Each panel is a file; `FerryApp` holds the state they share.
 
+mod compare;
 mod connection_bar;
 mod dialogs;
+mod drag;
 mod file_table;
 mod folder_tree;
 mod format;
+mod local_pane;
 mod message_log;
 mod native_dialog;
 mod queue_panel;
@@ -13,19 +16,23 @@ mod remote_pane;
 mod server_panel;
 mod status_line;
 
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::demo::DemoSession;
 use crate::engine::{
-    Command, DataMode, Engine, EngineHandle, EngineOptions, Event, EventReceiver, LogKind, LogLine,
-    Notify, ServerInfo,
+    Command, ConflictPolicy, DataMode, DirTarget, Direction, Engine, EngineHandle, EngineOptions,
+    Event, EventReceiver, ItemState, LogKind, LogLine, Notify, QueueEvent, ServerInfo,
+    TransferRequest, TransferType,
 };
+use crate::protocol::path::RemotePath;
 use crate::store::StoreDirs;
 use crate::store::settings::Settings;
 
 pub use connection_bar::ConnectionForm;
+pub use local_pane::LocalView;
 pub use message_log::MessageLog;
 pub use queue_panel::{QueueTab, QueueView};
 pub use remote_pane::RemoteView;
@@ -53,8 +60,22 @@ pub struct AppOptions {
     /// Where settings are saved and the queue is kept between runs; `None` keeps both in
     /// memory (tests).
     pub dirs: Option<StoreDirs>,
-    /// Where downloads go; the user's Downloads folder when `None`.
+    /// The local pane's first folder; the user's Downloads folder when `None`.
     pub local_folder: Option<PathBuf>,
+}
+
+/// One of the two panes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Local,
+    Remote,
+}
+
+/// Synchronised browsing: the two folders that were shown when it was switched on.
+#[derive(Debug, Clone)]
+struct SyncBase {
+    local: PathBuf,
+    remote: RemotePath,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,8 +99,24 @@ pub struct FerryApp {
     /// The dialog asking before a change, when one is open.
     pub dialog: Option<dialogs::Dialog>,
     pub queue: QueueView,
-    /// Where downloads go (the local pane's folder, once there is one).
+    pub local: LocalView,
+    /// Where downloads go until the local pane has a folder.
     pub local_folder: PathBuf,
+    /// The pane with the keyboard (Tab switches).
+    pub active: Side,
+    /// Tint rows that differ between the two folders.
+    pub compare: bool,
+    /// Cached comparisons for the two listings now shown.
+    comparisons: Option<ComparisonCache>,
+    sync: Option<SyncBase>,
+    /// The folders shown when synchronised browsing last looked.
+    sync_seen: (Option<PathBuf>, Option<RemotePath>),
+    /// The remote folder under the pointer, for files dropped from the OS.
+    remote_pointer_folder: Option<RemotePath>,
+    /// Edited files saved since they were opened, waiting for "upload it back?".
+    edited: VecDeque<(PathBuf, RemotePath)>,
+    /// Where the pointer was seen last (a drop may come as it leaves the window).
+    last_pointer: Option<egui::Pos2>,
     /// A native file or folder picker that is open.
     picking: Option<native_dialog::PendingPick<remote_pane::PickPurpose>>,
     /// The window was asked to close while transfers run: ask first.
@@ -122,17 +159,45 @@ impl FerryApp {
             notice: None,
             dialog: None,
             queue: QueueView::default(),
-            local_folder,
+            local: LocalView::default(),
+            local_folder: local_folder.clone(),
+            active: Side::Remote,
+            compare: false,
+            comparisons: None,
+            sync: None,
+            sync_seen: (None, None),
+            remote_pointer_folder: None,
+            edited: VecDeque::new(),
+            last_pointer: None,
             picking: None,
             confirm_quit: false,
             quit_confirmed: false,
             dirs: options.dirs,
             _demo: options.demo,
         };
+        app.open_local(local_folder);
         if options.connect_now {
             app.connect();
         }
         app
+    }
+
+    /// Where a download without a chosen folder goes: the local pane's folder.
+    pub fn download_folder(&self) -> PathBuf {
+        self.local
+            .current
+            .clone()
+            .unwrap_or_else(|| self.local_folder.clone())
+    }
+
+    /// Whether a pane's table gets the keys: it is the active pane, and no dialog or text field
+    /// has them.
+    pub fn has_keyboard(&self, ctx: &egui::Context, side: Side) -> bool {
+        self.active == side
+            && self.dialog.is_none()
+            && self.queue.questions.is_empty()
+            && self.edited.is_empty()
+            && ctx.memory(|m| m.focused().is_none())
     }
 
     /// Saves the settings in the background (the window never waits on the disk).
@@ -177,7 +242,29 @@ impl FerryApp {
                 self.remote.on_failure();
                 self.notice = Some(format!("Could not {what}: {failure}"));
             }
-            Event::Queue(event) => self.queue.on_event(event),
+            Event::Queue(event) => {
+                // A download landing in the local folder shown: list it again.
+                if let QueueEvent::Updated(item) = &event
+                    && item.state == ItemState::Done
+                    && item.request.direction == Direction::Download
+                    && item.request.local.parent() == self.local.current.as_deref()
+                {
+                    self.refresh_local();
+                }
+                self.queue.on_event(event);
+            }
+            Event::LocalListing(listing) => self.local.on_listing(*listing),
+            Event::LocalFailed { path, reason } => {
+                self.local.on_failure(&path);
+                self.notice = Some(reason);
+            }
+            Event::EditedFileChanged { local, remote } => {
+                if self.settings.window.upload_edits_without_asking {
+                    self.upload_edited(local, remote);
+                } else if !self.edited.iter().any(|(l, _)| *l == local) {
+                    self.edited.push_back((local, remote));
+                }
+            }
             Event::Disconnected { reason } => {
                 self.remote.on_failure();
                 self.connection = ConnectionState::Disconnected {
@@ -227,6 +314,9 @@ impl eframe::App for FerryApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.drain_events();
         self.poll_picker();
+        if let Some(pointer) = ui.ctx().pointer_latest_pos() {
+            self.last_pointer = Some(pointer);
+        }
         egui::Panel::top("connection_bar").show(ui, |ui| connection_bar::show(ui, self));
         egui::Panel::bottom("status_line").show(ui, |ui| status_line::show(ui, self));
         egui::Panel::bottom("queue_panel")
@@ -239,15 +329,258 @@ impl eframe::App for FerryApp {
             .default_size(230.0)
             .min_size(80.0)
             .show(ui, |ui| server_panel::show(ui, self));
-        egui::CentralPanel::default().show(ui, |ui| remote_pane::show(ui, self));
+        egui::CentralPanel::default().show(ui, |ui| self.panes(ui));
         let ctx = ui.ctx().clone();
+        drag::show_summary(&ctx);
+        self.os_drops(&ctx);
+        self.sync_step();
         if let Some(command) = dialogs::show(&ctx, &mut self.dialog, self.remote.encoding) {
             self.change(command);
         }
         if let Some(answer) = queue_panel::conflict_dialog(&ctx, &mut self.queue) {
             self.engine.send(answer);
         }
+        self.edit_prompt(&ctx);
         self.quit_prompt(&ctx);
+    }
+}
+
+/// Comparisons of the two listings shown, computed once per pair of listings.
+struct ComparisonCache {
+    local_key: usize,
+    remote_key: usize,
+    for_local: Arc<compare::Comparison>,
+    for_remote: Arc<compare::Comparison>,
+}
+
+impl FerryApp {
+    /// The two panes side by side (local left, unless the setting swaps them), with the
+    /// toggles that link them above.
+    fn panes(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            let mut sync = self.sync.is_some();
+            if ui
+                .toggle_value(&mut sync, "🔀 Synchronized browsing")
+                .on_hover_text("Opening a folder on one side opens the folder of the same name on the other")
+                .changed()
+            {
+                self.set_sync(sync);
+            }
+            ui.toggle_value(&mut self.compare, "≠ Compare folders")
+                .on_hover_text("Tint files that exist on one side only (green), differ in size (red) or are newer (yellow)");
+            ui.weak("Drag files between the panes to transfer them · Tab switches panes · Ctrl+Enter sends the selection across");
+        });
+        if ui.input(|i| i.key_pressed(egui::Key::Tab)) && ui.ctx().memory(|m| m.focused().is_none())
+        {
+            self.active = match self.active {
+                Side::Local => Side::Remote,
+                Side::Remote => Side::Local,
+            };
+        }
+        let (left, right) = if self.settings.window.local_on_right {
+            (Side::Remote, Side::Local)
+        } else {
+            (Side::Local, Side::Remote)
+        };
+        let half = ui.available_width() / 2.0;
+        let left_rect = egui::Panel::left("left_pane")
+            .resizable(true)
+            .default_size(half)
+            .min_size(240.0)
+            .show(ui, |ui| self.pane(ui, left))
+            .response
+            .rect;
+        let right_rect = egui::CentralPanel::default()
+            .show(ui, |ui| self.pane(ui, right))
+            .response
+            .rect;
+        // A click in a pane gives it the keyboard.
+        if let Some(at) = ui
+            .input(|i| i.pointer.press_origin())
+            .filter(|_| ui.input(|i| i.pointer.any_pressed()))
+        {
+            if left_rect.contains(at) {
+                self.active = left;
+            } else if right_rect.contains(at) {
+                self.active = right;
+            }
+        }
+    }
+
+    fn pane(&mut self, ui: &mut egui::Ui, side: Side) {
+        if self.active == side {
+            let stroke = egui::Stroke::new(1.0, ui.visuals().selection.bg_fill);
+            ui.painter()
+                .rect_stroke(ui.max_rect(), 2.0, stroke, egui::StrokeKind::Inside);
+        }
+        match side {
+            Side::Local => local_pane::show(ui, self),
+            Side::Remote => remote_pane::show(ui, self),
+        }
+    }
+
+    /// The comparison a pane's rows are tinted by, when comparing.
+    pub fn comparison_for(&mut self, side: Side) -> Option<Arc<compare::Comparison>> {
+        if !self.compare {
+            return None;
+        }
+        let remote = self.remote.current_listing()?.clone();
+        let local = self.local.entries().clone();
+        let (local_key, remote_key) = (Arc::as_ptr(&local) as usize, Arc::as_ptr(&remote) as usize);
+        let stale = self
+            .comparisons
+            .as_ref()
+            .is_none_or(|c| c.local_key != local_key || c.remote_key != remote_key);
+        if stale {
+            self.comparisons = Some(ComparisonCache {
+                local_key,
+                remote_key,
+                for_local: Arc::new(compare::Comparison::against(&remote.entries)),
+                for_remote: Arc::new(compare::Comparison::against(&local)),
+            });
+        }
+        let cache = self.comparisons.as_ref()?;
+        Some(match side {
+            Side::Local => cache.for_local.clone(),
+            Side::Remote => cache.for_remote.clone(),
+        })
+    }
+
+    fn set_sync(&mut self, on: bool) {
+        self.sync = match (on, self.local.current.clone(), self.remote.current.clone()) {
+            (true, Some(local), Some(remote)) => Some(SyncBase { local, remote }),
+            (true, _, _) => {
+                self.notice =
+                    Some("Synchronized browsing needs a folder open on both sides".into());
+                None
+            }
+            (false, _, _) => None,
+        };
+        self.sync_seen = (self.local.current.clone(), self.remote.current.clone());
+    }
+
+    /// Synchronised browsing: when one side has moved to another folder, move the other side to
+    /// the folder at the same place relative to where both started.
+    fn sync_step(&mut self) {
+        let Some(base) = self.sync.clone() else {
+            return;
+        };
+        let now = (self.local.current.clone(), self.remote.current.clone());
+        if now == self.sync_seen {
+            return;
+        }
+        let (seen_local, seen_remote) = std::mem::replace(&mut self.sync_seen, now.clone());
+        if now.0 != seen_local
+            && let Some(local) = &now.0
+        {
+            match local.strip_prefix(&base.local) {
+                Ok(relative) => {
+                    let mut remote = base.remote.clone();
+                    for part in relative.components() {
+                        remote = remote.join(&crate::protocol::local_name::local_name_bytes(
+                            part.as_os_str(),
+                        ));
+                    }
+                    if Some(&remote) != now.1.as_ref() {
+                        self.sync_seen.1 = Some(remote.clone());
+                        self.open_dir(DirTarget::Path(remote));
+                    }
+                }
+                Err(_) => self.notice = Some("Left the synchronized folders".into()),
+            }
+        } else if now.1 != seen_remote
+            && let Some(remote) = &now.1
+        {
+            let base_bytes = base.remote.as_bytes();
+            let bytes = remote.as_bytes();
+            let relative = bytes.strip_prefix(base_bytes).filter(|rest| {
+                rest.is_empty() || rest.starts_with(b"/") || base_bytes.ends_with(b"/")
+            });
+            match relative {
+                Some(rest) => {
+                    let mut local = base.local.clone();
+                    for part in rest.split(|b| *b == b'/').filter(|p| !p.is_empty()) {
+                        match crate::protocol::local_name::safe_local_name(
+                            &String::from_utf8_lossy(part),
+                        ) {
+                            Ok(name) => local.push(name),
+                            Err(_) => return,
+                        }
+                    }
+                    if Some(&local) != now.0.as_ref() {
+                        self.sync_seen.0 = Some(local.clone());
+                        self.open_local(local);
+                    }
+                }
+                None => self.notice = Some("Left the synchronized folders".into()),
+            }
+        }
+    }
+
+    /// Files dropped on the window from a file manager upload into the remote folder under the
+    /// pointer, or the one shown.
+    fn os_drops(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| p.is_absolute())
+                .collect()
+        });
+        if dropped.is_empty() {
+            return;
+        }
+        match self
+            .remote_pointer_folder
+            .clone()
+            .or_else(|| self.remote.current.clone())
+        {
+            Some(into) => self.upload(&dropped, &into),
+            None => self.notice = Some("Connect to a server to upload dropped files".into()),
+        }
+    }
+
+    fn upload_edited(&mut self, local: PathBuf, remote: RemotePath) {
+        let request = TransferRequest {
+            direction: Direction::Upload,
+            remote,
+            local,
+            is_dir: false,
+            size: None,
+            modified: None,
+            transfer_type: TransferType::Auto,
+            conflict: Some(ConflictPolicy::Overwrite),
+            after: None,
+        };
+        self.engine.send(Command::Enqueue(vec![request]));
+    }
+
+    /// "This file changed: upload it back?"
+    fn edit_prompt(&mut self, ctx: &egui::Context) {
+        let Some((local, remote)) = self.edited.front().cloned() else {
+            return;
+        };
+        let mut answer = None;
+        egui::Modal::new(egui::Id::unique("edit_prompt")).show(ctx, |ui| {
+            ui.heading("A file you are editing changed");
+            ui.label(format!("{} was saved.", local.display()));
+            ui.label(format!("Upload it back to {remote}?"));
+            ui.horizontal(|ui| {
+                if ui.button("Upload").clicked() {
+                    answer = Some(true);
+                }
+                if ui.button("Not now").clicked() {
+                    answer = Some(false);
+                }
+            });
+        });
+        if let Some(upload) = answer {
+            self.edited.pop_front();
+            if upload {
+                self.upload_edited(local, remote);
+            }
+        }
     }
 }
 

@@ -7,10 +7,11 @@ use std::sync::Arc;
 
 use egui::{Key, TextEdit};
 
-use super::FerryApp;
 use super::dialogs::Dialog;
-use super::file_table::{self, TableAction, TableState};
+use super::drag::{self, DragPayload};
+use super::file_table::{self, Row, TableAction, TableConfig, TableState};
 use super::folder_tree::{self, Children, TreeAction, TreeSource, TreeState};
+use super::{FerryApp, Side};
 use std::path::Path;
 
 use super::native_dialog::{PendingPick, Pick};
@@ -209,6 +210,8 @@ impl FerryApp {
                 size: entry.size,
                 modified: entry.modified.map(|m| m.time),
                 transfer_type: TransferType::Auto,
+                conflict: None,
+                after: None,
             });
         }
         if !requests.is_empty() {
@@ -232,6 +235,8 @@ impl FerryApp {
                     size: metadata.is_file().then_some(metadata.len()),
                     modified: None,
                     transfer_type: TransferType::Auto,
+                    conflict: None,
+                    after: None,
                 })
             })
             .collect();
@@ -281,6 +286,7 @@ enum MenuChoice {
 }
 
 pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
+    let pane_rect = ui.max_rect();
     let mut open: Option<DirTarget> = None;
     toolbar(ui, app, &mut open);
     ui.separator();
@@ -293,46 +299,75 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
         });
         return;
     }
+    let dragging_local = matches!(
+        drag::dragging(ui.ctx()).as_deref(),
+        Some(DragPayload::Local { .. })
+    );
 
-    let tree_actions = egui::Panel::left("remote_tree")
+    let tree = egui::Panel::top("remote_tree")
         .resizable(true)
-        .default_size(230.0)
-        .min_size(120.0)
+        .default_size(140.0)
+        .min_size(40.0)
         .show(ui, |ui| {
             // The tree's state is set aside while the tree reads the rest of the view.
             let mut tree = std::mem::take(&mut app.remote.tree);
-            let actions = folder_tree::show(
+            let output = folder_tree::show(
                 ui,
                 "remote_tree_rows",
                 &mut tree,
                 &RemoteTree { view: &app.remote },
+                dragging_local,
             );
             app.remote.tree = tree;
-            actions
+            output
         })
         .inner;
-    for action in tree_actions {
+    for action in tree.actions {
         match action {
             TreeAction::Open(path) => open = Some(DirTarget::Path(path)),
             TreeAction::Load(path) => app.list_dir(path),
         }
     }
 
+    let mut pointer_row = None;
     egui::CentralPanel::default().show(ui, |ui| {
         let Some(listing) = app.remote.current_listing().cloned() else {
             return;
         };
-        let has_keyboard = app.dialog.is_none() && ui.ctx().memory(|m| m.focused().is_none());
-        let parent_row = app.remote.has_parent();
+        let compare = app.comparison_for(Side::Remote);
+        let tint = |i: usize| {
+            compare
+                .as_ref()
+                .and_then(|c| c.tint(listing.entries.get(i)?))
+        };
+        let config = TableConfig {
+            id: "remote_files",
+            name: "Remote files",
+            parent_row: app.remote.has_parent(),
+            has_keyboard: app.has_keyboard(ui.ctx(), Side::Remote),
+            tint: Some(&tint),
+            drop_highlight: dragging_local,
+        };
         let output = file_table::show(
             ui,
-            "remote_files",
             &listing.entries,
             &mut app.remote.table,
-            parent_row,
-            has_keyboard,
+            &config,
             |ui, selection| row_menu(ui, &listing.entries, selection),
         );
+        pointer_row = output.pointer_row;
+        if output.drag_started
+            && let Some(dir) = app.remote.current.clone()
+        {
+            let entries = app
+                .remote
+                .table
+                .selected_items()
+                .into_iter()
+                .filter_map(|i| listing.entries.get(i).cloned())
+                .collect();
+            drag::start(ui.ctx(), DragPayload::Remote { dir, entries });
+        }
         if let Some(action) = output.action {
             act(app, &listing.entries, action, &mut open);
         }
@@ -351,8 +386,41 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
         }
     });
 
+    // Local rows let go over this pane upload into the folder under the pointer.
+    let target = app.remote_drop_target(tree.pointer_node, pointer_row);
+    app.remote_pointer_folder = ui
+        .rect_contains_pointer(pane_rect)
+        .then(|| target.clone())
+        .flatten();
+    if let Some(payload) = drag::released_over(ui.ctx(), pane_rect, app.last_pointer)
+        && let DragPayload::Local { paths, .. } = payload.as_ref()
+        && let Some(into) = target
+    {
+        app.upload(paths, &into);
+    }
     if let Some(target) = open {
         app.open_dir(target);
+    }
+}
+
+impl FerryApp {
+    /// The remote folder things dropped here go to: the tree node or folder row under the
+    /// pointer, else the folder shown.
+    fn remote_drop_target(&self, node: Option<RemotePath>, row: Option<Row>) -> Option<RemotePath> {
+        let current = self.remote.current.clone()?;
+        if node.is_some() {
+            return node;
+        }
+        let folder_row = match row {
+            Some(Row::Item(i)) => self
+                .remote
+                .current_listing()
+                .and_then(|l| l.entries.get(i))
+                .filter(|e| e.is_dir())
+                .map(|e| current.join_name(&e.name)),
+            _ => None,
+        };
+        Some(folder_row.unwrap_or(current))
     }
 }
 
@@ -491,7 +559,7 @@ fn act(app: &mut FerryApp, entries: &[Entry], action: TableAction, open: &mut Op
             // Enter or a double-click on a file downloads it, as in FileZilla.
             Some(entry) => {
                 if let Some(dir) = app.remote.current.clone() {
-                    let into = app.local_folder.clone();
+                    let into = app.download_folder();
                     app.download(&dir, std::slice::from_ref(entry), &into);
                 }
             }
@@ -505,6 +573,16 @@ fn act(app: &mut FerryApp, entries: &[Entry], action: TableAction, open: &mut Op
         TableAction::Rename(i) => ask_rename(app, entries, i),
         TableAction::Delete(items) => ask_delete(app, entries, &items),
         TableAction::Refresh => app.refresh(),
+        TableAction::Transfer(items) => {
+            if let Some(dir) = app.remote.current.clone() {
+                let chosen: Vec<Entry> = items
+                    .iter()
+                    .filter_map(|&i| entries.get(i).cloned())
+                    .collect();
+                let into = app.download_folder();
+                app.download(&dir, &chosen, &into);
+            }
+        }
     }
 }
 
@@ -525,7 +603,7 @@ fn menu_choice(
         .collect();
     match choice {
         MenuChoice::Download => {
-            let into = app.local_folder.clone();
+            let into = app.download_folder();
             app.download(&dir, &chosen, &into);
         }
         MenuChoice::DownloadTo => app.open_picker(

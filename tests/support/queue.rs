@@ -123,6 +123,8 @@ pub fn download(remote: &str, local: &Path) -> TransferRequest {
         size: None,
         modified: None,
         transfer_type: TransferType::Auto,
+        conflict: None,
+        after: None,
     }
 }
 
