@@ -14,11 +14,12 @@ use crate::engine::{
 };
 use std::path::Path;
 
+use crate::engine::TlsOptions;
 use crate::engine::{
     ConflictPolicy, Direction, FileFacts, ItemState, QueueEvent, QueueItem, TransferId,
     TransferRequest, TransferType,
 };
-use crate::protocol::listing::{Entry, EntryKind, Listing, NameEncoding};
+use crate::protocol::listing::{Entry, EntryKind, NameEncoding};
 use crate::protocol::path::RemotePath;
 use crate::protocol::url::{FtpUrl, parse_url};
 use crate::store::secret::Secret;
@@ -33,6 +34,7 @@ pub mod exit {
     pub const TIMEOUT: u8 = 4;
     pub const LOGIN: u8 = 5;
     pub const REMOTE: u8 = 6;
+    pub const CERTIFICATE: u8 = 7;
 }
 
 /// Options every CLI command shares.
@@ -43,6 +45,8 @@ pub struct CliOptions {
     /// Print the command/reply transcript on stderr.
     pub verbose: bool,
     pub encoding: NameEncoding,
+    /// TLS mode and the fingerprints given with `--trust-fingerprint`.
+    pub tls: TlsOptions,
 }
 
 /// An error worth one line on stderr, and an exit code.
@@ -69,11 +73,24 @@ impl From<Failure> for CliError {
             FailureKind::Login => exit::LOGIN,
             FailureKind::Remote => exit::REMOTE,
             FailureKind::Protocol => exit::OTHER,
+            FailureKind::Certificate => exit::CERTIFICATE,
         };
-        Self {
-            code,
-            message: failure.message,
-        }
+        let message = match &failure.certificate {
+            Some(certificate) => format!(
+                "{}{} (subject {}; issuer {}); if you know it is the server's, run again with --trust-fingerprint {}",
+                if certificate.changed {
+                    "THE CERTIFICATE CHANGED since you trusted it: "
+                } else {
+                    ""
+                },
+                failure.message,
+                certificate.subject,
+                certificate.issuer,
+                crate::engine::tls::fingerprint_text(&certificate.fingerprint)
+            ),
+            None => failure.message,
+        };
+        Self { code, message }
     }
 }
 
@@ -87,9 +104,13 @@ pub fn finish(result: Result<(), CliError>) -> ExitCode {
     }
 }
 
-/// Builds the engine's connect request from a URL. The password comes from the URL or, better
-/// (it stays out of `ps` and shell history), from `FERRY_PASSWORD`.
+/// Builds the engine's connect request from a URL, or from a saved site: `@name` or
+/// `@Folder/name:/path`. The password comes from the URL, the keyring (saved sites) or, better
+/// than the URL (it stays out of `ps` and shell history), from `FERRY_PASSWORD`.
 pub fn connect_request(url_text: &str, options: &CliOptions) -> Result<ConnectRequest, CliError> {
+    if let Some(site) = url_text.strip_prefix('@') {
+        return site_request(site, options);
+    }
     let url: FtpUrl = parse_url(url_text).map_err(|e| CliError::usage(e.to_string()))?;
     let login = match url.user.as_deref() {
         None | Some("anonymous") | Some("ftp") => Login::Anonymous,
@@ -113,8 +134,54 @@ pub fn connect_request(url_text: &str, options: &CliOptions) -> Result<ConnectRe
         login,
         data_mode: options.data_mode,
         initial_path: url.path,
+        list_start: true,
+        tls: TlsOptions {
+            mode: if url.scheme == crate::protocol::url::Scheme::Ftps {
+                crate::engine::TlsMode::Implicit
+            } else {
+                options.tls.mode
+            },
+            ..options.tls.clone()
+        },
         timeouts: options.timeouts,
     })
+}
+
+/// `@name[:/path]`: a site from the Site Manager.
+fn site_request(spec: &str, options: &CliOptions) -> Result<ConnectRequest, CliError> {
+    let (name, path) = match spec.split_once(":/") {
+        Some((name, path)) => (name, Some(format!("/{path}"))),
+        None => (spec, None),
+    };
+    let dirs = crate::store::StoreDirs::locate()
+        .ok_or_else(|| CliError::usage("no configuration folder, so no saved sites"))?;
+    let loaded =
+        crate::store::sites::load(&dirs.config).map_err(|e| CliError::usage(e.to_string()))?;
+    if let Some(warning) = loaded.warning {
+        eprintln!("ferry: {warning}");
+    }
+    let site = loaded
+        .sites
+        .find(name)
+        .ok_or_else(|| CliError::usage(format!("no saved site named {name:?}")))?;
+    let mut request = ConnectRequest::for_site(site, options.timeouts);
+    // FERRY_PASSWORD, when set, is used instead of the keyring (or of asking).
+    if let Ok(password) = std::env::var("FERRY_PASSWORD")
+        && !matches!(request.login, Login::Anonymous)
+    {
+        request.login = Login::Normal {
+            user: request.login.user().to_owned(),
+            password: Secret::new(password),
+        };
+    }
+    if let Some(path) = path {
+        request.initial_path = Some(RemotePath::from_text(&path));
+    }
+    request
+        .tls
+        .trusted
+        .extend(options.tls.trusted.iter().copied());
+    Ok(request)
 }
 
 /// A connected engine for one CLI command.
@@ -128,7 +195,11 @@ struct Connection {
 
 impl Connection {
     fn open(request: ConnectRequest, verbose: bool) -> Result<Self, CliError> {
-        Self::open_with(request, verbose, EngineOptions::default())
+        let options = EngineOptions {
+            log: verbose,
+            ..EngineOptions::default()
+        };
+        Self::open_with(request, verbose, options)
     }
 
     fn open_with(
@@ -253,21 +324,43 @@ pub fn info(url: &str, options: &CliOptions) -> Result<(), CliError> {
 
 /// `ferry ls [--json] URL`: the folder's entries, as `ls -l`-like lines or one JSON object each.
 pub fn ls(url: &str, json: bool, options: &CliOptions) -> Result<(), CliError> {
-    let connection = Connection::open(connect_request(url, options)?, options.verbose)?;
-    let listing = connection.wait_listing()?.listing;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let result = if json {
-        write_json(&mut out, &listing)
-    } else {
-        write_long(&mut out, &listing)
+    // Entries are printed as they are parsed, while the rest of a big listing still arrives.
+    let engine_options = EngineOptions {
+        log: options.verbose,
+        stream_listings: true,
+        ..EngineOptions::default()
     };
-    result.and_then(|()| out.flush()).map_err(output_error)?;
+    let connection = Connection::open_with(
+        connect_request(url, options)?,
+        options.verbose,
+        engine_options,
+    )?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    let write = |out: &mut std::io::BufWriter<_>, entries: &[Entry]| {
+        if json {
+            write_json(out, entries)
+        } else {
+            write_long(out, entries)
+        }
+    };
+    let listing = loop {
+        match connection.next()? {
+            Event::ListingPart(entries) => write(&mut out, &entries).map_err(output_error)?,
+            Event::Listing(listing) => break listing.listing,
+            _ => {}
+        }
+    };
+    write(&mut out, &listing.entries)
+        .and_then(|()| out.flush())
+        .map_err(output_error)?;
     if !listing.unparsed.is_empty() {
         eprintln!(
             "ferry: {} listing lines could not be read (see --verbose)",
             listing.unparsed.len()
         );
     }
+    // The process ends now: freeing a big listing entry by entry would only delay that.
+    std::mem::forget(listing);
     Ok(())
 }
 
@@ -290,8 +383,8 @@ struct JsonEntry<'a> {
     raw: std::borrow::Cow<'a, str>,
 }
 
-fn write_json(out: &mut impl Write, listing: &Listing) -> std::io::Result<()> {
-    for entry in &listing.entries {
+fn write_json(out: &mut impl Write, entries: &[Entry]) -> std::io::Result<()> {
+    for entry in entries {
         let target = match &entry.kind {
             EntryKind::Link { target } => target.as_deref(),
             _ => None,
@@ -314,8 +407,8 @@ fn write_json(out: &mut impl Write, listing: &Listing) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_long(out: &mut impl Write, listing: &Listing) -> std::io::Result<()> {
-    for entry in &listing.entries {
+fn write_long(out: &mut impl Write, entries: &[Entry]) -> std::io::Result<()> {
+    for entry in entries {
         writeln!(out, "{}", long_line(entry))?;
     }
     Ok(())
@@ -461,9 +554,16 @@ fn run_transfers(
             ..TransferSettings::default()
         },
         queue_file: None,
+        log: options.verbose,
+        stream_listings: false,
+    };
+    // No folder to show: the browsing connection only checks the login, while the transfer
+    // connections start at once.
+    let request = ConnectRequest {
+        list_start: false,
+        ..request
     };
     let connection = Connection::open_with(request, options.verbose, engine_options)?;
-    connection.wait_listing()?;
     connection.engine.send(Command::Enqueue(wanted));
     let started = Instant::now();
     let bar = transfer.progress.then(progress_bar);

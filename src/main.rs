@@ -1,10 +1,13 @@
 use std::process::ExitCode;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
 use ferry::cli::{self, CliOptions, TransferOptions};
-use ferry::engine::{ConflictPolicy, DataMode, Timeouts};
+use ferry::engine::{ConflictPolicy, DataMode, Timeouts, TlsMode, TlsOptions};
 use ferry::protocol::listing::NameEncoding;
 use ferry::store::StoreDirs;
 use ferry::store::settings::Settings;
@@ -28,6 +31,15 @@ struct Args {
     /// Print the command/reply transcript on stderr.
     #[arg(short, long, global = true)]
     verbose: bool,
+
+    /// TLS: auto (explicit TLS when the server offers it), off, explicit (required), implicit.
+    #[arg(long, global = true, value_enum, default_value_t = TlsArg::Auto)]
+    tls: TlsArg,
+
+    /// Accept the server's certificate with this SHA-256 fingerprint (AB:CD:... or hex) even
+    /// if it can't be verified; otherwise unverifiable certificates are refused.
+    #[arg(long = "trust-fingerprint", global = true, value_name = "SHA256", value_parser = parse_fingerprint)]
+    trust_fingerprint: Vec<ferry::engine::tls::Fingerprint>,
 
     /// How the server's file names are encoded: auto, utf-8, iso-8859-1, windows-1252,
     /// shift_jis, gbk, big5, euc-kr, koi8-r, ...
@@ -90,6 +102,20 @@ struct TransferArgs {
     /// ASCII mode: line endings converted (the default is binary, byte for byte).
     #[arg(long)]
     ascii: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum TlsArg {
+    Auto,
+    Off,
+    Explicit,
+    Implicit,
+}
+
+fn parse_fingerprint(text: &str) -> Result<ferry::engine::tls::Fingerprint, String> {
+    ferry::engine::tls::parse_fingerprint(text).ok_or_else(|| {
+        "a SHA-256 fingerprint is 32 bytes in hex, like AB:CD:... (64 hex digits)".to_owned()
+    })
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -160,6 +186,16 @@ fn main() -> ExitCode {
         },
         verbose: args.verbose,
         encoding: args.encoding,
+        tls: TlsOptions {
+            mode: match args.tls {
+                TlsArg::Auto => TlsMode::IfAvailable,
+                TlsArg::Off => TlsMode::Plain,
+                TlsArg::Explicit => TlsMode::Explicit,
+                TlsArg::Implicit => TlsMode::Implicit,
+            },
+            versions: Default::default(),
+            trusted: args.trust_fingerprint.clone(),
+        },
     };
     match args.command {
         Some(CliCommand::Info { url }) => cli::finish(cli::info(&url, &options)),

@@ -539,6 +539,8 @@ fn a_saved_queue_comes_back_paused() {
                 ..Queue::settings(ConflictPolicy::Ask)
             },
             queue_file: Some(queue_file.clone()),
+            log: true,
+            stream_listings: false,
         };
         let (engine, events) = Engine::start_with(options, None).unwrap();
         engine.send(Command::Connect(server.request(PASSWORD)));
@@ -569,6 +571,8 @@ fn a_saved_queue_comes_back_paused() {
         EngineOptions {
             transfers: Queue::settings(ConflictPolicy::Ask),
             queue_file: Some(queue_file),
+            log: true,
+            stream_listings: false,
         },
         None,
     )

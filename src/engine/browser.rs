@@ -50,6 +50,10 @@ pub(crate) async fn run(
         host: request.host.clone(),
         port: request.port,
     });
+    let request = match super::session::resolve_login(&request).await {
+        Ok(resolved) => resolved,
+        Err(error) => return fail(&sink, &error),
+    };
     let (mut session, info) = match Session::connect(&request, sink.clone()).await {
         Ok(connected) => connected,
         Err(error) => return fail(&sink, &error),
@@ -62,7 +66,7 @@ pub(crate) async fn run(
     sink.send(Event::Connected(Box::new(info)));
 
     // Show the start folder: the one the address named, else the login folder as it is.
-    let opened = match request.initial_path.clone() {
+    let opened = match request.initial_path.clone().filter(|_| request.list_start) {
         Some(path) => {
             let first = Command::ChangeDir {
                 from: login_folder,
@@ -70,7 +74,8 @@ pub(crate) async fn run(
             };
             handle(&mut session, first, &sink).await
         }
-        None => send_listing(&mut session, &sink, true).await,
+        None if request.list_start => send_listing(&mut session, &sink, true).await,
+        None => Ok(()),
     };
     if let Err(error) = opened {
         if error.is_fatal() {

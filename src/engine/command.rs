@@ -4,11 +4,13 @@ use std::time::Duration;
 
 use super::local::LocalCommand;
 use super::queue::{ConflictPolicy, TransferId, TransferRequest};
+use super::tls::{TlsMode, TlsOptions};
 use super::transfers::QueueAction;
 use crate::protocol::listing::{NameEncoding, RemoteName};
 use crate::protocol::path::RemotePath;
 use crate::store::secret::Secret;
 use crate::store::settings::{Settings, TransferSettings};
+use crate::store::sites::{Logon, Protocol, Site};
 
 #[derive(Debug)]
 pub enum Command {
@@ -86,29 +88,28 @@ pub enum DirTarget {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Login {
     Anonymous,
-    Normal { user: String, password: Secret },
+    Normal {
+        user: String,
+        password: Secret,
+    },
+    /// A saved site's login: the engine reads the password from the OS keyring (off the
+    /// window's thread) when it connects.
+    Keyring {
+        user: String,
+        key: String,
+    },
 }
 
 impl Login {
     pub fn user(&self) -> &str {
         match self {
             Login::Anonymous => "anonymous",
-            Login::Normal { user, .. } => user,
+            Login::Normal { user, .. } | Login::Keyring { user, .. } => user,
         }
     }
 }
 
-/// Who opens the data connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum DataMode {
-    /// Passive, and active when a passive data connection can't be opened.
-    #[default]
-    Auto,
-    /// The client connects to the server (EPSV, then PASV): works through NAT and firewalls.
-    Passive,
-    /// The server connects back to the client (EPRT, then PORT).
-    Active,
-}
+pub use crate::store::settings::DataMode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
@@ -144,4 +145,48 @@ pub struct ConnectRequest {
     /// The folder to open after login; `None` for the server's login folder.
     pub initial_path: Option<RemotePath>,
     pub timeouts: Timeouts,
+    /// List the start folder once logged in (a browsing window wants it; `ferry get` doesn't).
+    pub list_start: bool,
+    pub tls: TlsOptions,
+}
+
+impl ConnectRequest {
+    /// The connection a saved site describes. A normal logon's password comes from the
+    /// keyring, read by the engine when it connects; "ask for password" leaves it empty for the
+    /// face to fill in.
+    pub fn for_site(site: &Site, timeouts: Timeouts) -> Self {
+        let mode = match (site.protocol, site.tls_if_available) {
+            (Protocol::Ftp, true) => TlsMode::IfAvailable,
+            (Protocol::Ftp, false) => TlsMode::Plain,
+            (Protocol::FtpsExplicit, _) => TlsMode::Explicit,
+            (Protocol::FtpsImplicit, _) => TlsMode::Implicit,
+        };
+        let login = match site.logon {
+            Logon::Anonymous => Login::Anonymous,
+            Logon::Normal => Login::Keyring {
+                user: site.user.clone(),
+                key: site.id.clone(),
+            },
+            Logon::AskPassword => Login::Normal {
+                user: site.user.clone(),
+                password: Secret::default(),
+            },
+        };
+        ConnectRequest {
+            host: site.host.trim().to_owned(),
+            port: site.port,
+            login,
+            data_mode: site.transfer_mode,
+            initial_path: (!site.remote_dir.trim().is_empty())
+                .then(|| RemotePath::from_text(site.remote_dir.trim())),
+            timeouts,
+            encoding: site.encoding,
+            server_offset_minutes: site.server_offset_minutes,
+            list_start: true,
+            tls: TlsOptions {
+                mode,
+                ..TlsOptions::default()
+            },
+        }
+    }
 }

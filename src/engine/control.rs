@@ -7,6 +7,8 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+use super::tls::{NetStream, Tls};
+
 use super::EventSink;
 use super::error::{FtpError, FtpResult};
 use super::event::LogKind;
@@ -14,7 +16,7 @@ use crate::protocol::command::CommandLine;
 use crate::protocol::reply::{Reply, ReplyReader};
 
 pub(crate) struct Control {
-    stream: TcpStream,
+    stream: NetStream,
     reader: ReplyReader,
     buffer: Box<[u8]>,
     sink: EventSink,
@@ -44,7 +46,7 @@ impl Control {
                         source,
                     })?;
                     return Ok(Self {
-                        stream,
+                        stream: NetStream::Plain(stream),
                         reader: ReplyReader::new(),
                         buffer: vec![0; 16 * 1024].into_boxed_slice(),
                         sink,
@@ -73,6 +75,33 @@ impl Control {
 
     pub fn peer(&self) -> SocketAddr {
         self.peer
+    }
+
+    /// Switches the connection to TLS (after `AUTH TLS`, or at once for implicit TLS).
+    pub async fn start_tls(self, tls: &Tls) -> FtpResult<Self> {
+        if !self.reader.is_idle() {
+            // Bytes after the 234 reply would be plain text inside the TLS stream.
+            return Err(FtpError::Protocol(
+                "the server sent more after agreeing to TLS".into(),
+            ));
+        }
+        let NetStream::Plain(tcp) = self.stream else {
+            return Ok(self);
+        };
+        let stream = tls.handshake(tcp, self.reply_timeout).await?;
+        self.sink.log(LogKind::Status, "TLS connection established");
+        Ok(Self {
+            stream: NetStream::Tls(stream),
+            ..self
+        })
+    }
+
+    pub fn is_protected(&self) -> bool {
+        self.stream.is_protected()
+    }
+
+    pub fn tls_description(&self) -> Option<String> {
+        self.stream.describe()
     }
 
     pub fn local(&self) -> SocketAddr {

@@ -14,6 +14,7 @@ use super::command::DataMode;
 use super::control::Control;
 use super::error::{FtpError, FtpResult};
 use super::event::LogKind;
+use super::tls::{NetStream, Tls};
 use crate::protocol::command::CommandLine;
 use crate::protocol::passive::{parse_epsv, parse_pasv};
 use crate::protocol::reply::Reply;
@@ -35,15 +36,18 @@ enum Prepared {
 /// What came of sending a data command.
 pub(crate) enum DataStart {
     /// The data connection is open; the closing reply comes after the data.
-    Open(TcpStream),
+    Open(NetStream),
     /// The server answered at once with a completion (no data) or a refusal.
     Done(Reply),
 }
 
+/// Opens the data connection (protected with `tls` when PROT P is in force) and sends the
+/// command that uses it.
 pub(crate) async fn start_data_command(
     control: &mut Control,
     support: &mut DataSupport,
     mode: DataMode,
+    tls: Option<&Tls>,
     command: &CommandLine,
 ) -> FtpResult<DataStart> {
     let prepared = match mode {
@@ -73,7 +77,14 @@ pub(crate) async fn start_data_command(
         Prepared::Connected(stream) => stream,
         Prepared::Listening(listener) => accept_from_server(control, listener).await?,
     };
-    Ok(DataStart::Open(stream))
+    // The server starts its side of TLS once it has answered the command, so the handshake
+    // comes after the preliminary reply, not before the command.
+    match tls {
+        Some(tls) => Ok(DataStart::Open(NetStream::Tls(
+            tls.handshake(stream, control.reply_timeout()).await?,
+        ))),
+        None => Ok(DataStart::Open(NetStream::Plain(stream))),
+    }
 }
 
 async fn open_passive(control: &mut Control, support: &mut DataSupport) -> FtpResult<TcpStream> {
@@ -207,26 +218,29 @@ async fn accept_from_server(control: &mut Control, listener: TcpListener) -> Ftp
     })
 }
 
-/// Reads a data connection to its end. Each read may wait `idle` at most; more than `limit`
-/// bytes is an error, so an endless listing can't eat the memory.
-pub(crate) async fn read_all(
-    stream: &mut TcpStream,
+/// Reads a data connection to its end, handing each chunk to `take` as it arrives. Each read
+/// may wait `idle` at most; more than `limit` bytes is an error, so an endless listing can't run
+/// forever.
+pub(crate) async fn read_chunks(
+    stream: &mut NetStream,
     idle: Duration,
     limit: usize,
-) -> FtpResult<Vec<u8>> {
-    let mut data = Vec::with_capacity(64 * 1024);
+    mut take: impl FnMut(&[u8]),
+) -> FtpResult<()> {
     let mut chunk = vec![0u8; 256 * 1024];
+    let mut total = 0usize;
     loop {
         match tokio::time::timeout(idle, stream.read(&mut chunk)).await {
-            Ok(Ok(0)) => return Ok(data),
+            Ok(Ok(0)) => return Ok(()),
             Ok(Ok(n)) => {
-                if data.len() + n > limit {
+                total += n;
+                if total > limit {
                     return Err(FtpError::Protocol(format!(
                         "the listing is larger than {} MiB; stopped reading",
                         limit / (1024 * 1024)
                     )));
                 }
-                data.extend_from_slice(&chunk[..n]);
+                take(&chunk[..n]);
             }
             Ok(Err(source)) => {
                 return Err(FtpError::Io {

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use super::tls::CertificateInfo;
 use crate::protocol::command::CommandError;
 use crate::protocol::reply::{Reply, ReplyError};
 
@@ -38,6 +39,9 @@ pub enum FtpError {
     },
     #[error(transparent)]
     Command(#[from] CommandError),
+    /// The server's certificate could not be verified (or changed): the person decides.
+    #[error("the server's certificate is not trusted: {}", .0.problem)]
+    Untrusted(Box<CertificateInfo>),
 }
 
 impl FtpError {

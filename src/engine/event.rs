@@ -3,12 +3,13 @@
 use chrono::{DateTime, Local};
 
 use super::error::FtpError;
+use super::tls::CertificateInfo;
 use std::path::PathBuf;
 
 use super::local::LocalListing;
 use super::queue::QueueEvent;
 use crate::protocol::features::Features;
-use crate::protocol::listing::Listing;
+use crate::protocol::listing::{Entry, Listing};
 use crate::protocol::path::RemotePath;
 
 #[derive(Debug, Clone)]
@@ -21,6 +22,8 @@ pub enum Event {
     Log(LogLine),
     /// What is in a folder: the one just entered, or one listed for the tree or a refresh.
     Listing(Box<DirListing>),
+    /// The first entries of a listing still arriving (only with `EngineOptions::stream_listings`).
+    ListingPart(Vec<Entry>),
     /// A command was refused; the session goes on.
     CommandFailed {
         what: String,
@@ -58,6 +61,8 @@ pub enum FailureKind {
     Remote,
     /// The connection broke, or the server said something that makes no sense.
     Protocol,
+    /// The server's TLS certificate is not trusted: `Failure::certificate` says why.
+    Certificate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +71,8 @@ pub struct Failure {
     pub message: String,
     /// The server's reply code, when a reply was the cause.
     pub code: Option<u16>,
+    /// The certificate in question, for `Certificate` failures.
+    pub certificate: Option<Box<CertificateInfo>>,
 }
 
 impl Failure {
@@ -74,6 +81,7 @@ impl Failure {
             kind,
             message: message.into(),
             code: None,
+            certificate: None,
         }
     }
 }
@@ -94,12 +102,17 @@ impl From<&FtpError> for Failure {
             FtpError::Reply(reply) if reply.code == 530 => FailureKind::Login,
             FtpError::Reply(reply) if reply.code != 421 => FailureKind::Remote,
             FtpError::Command(_) => FailureKind::Remote,
+            FtpError::Untrusted(_) => FailureKind::Certificate,
             _ => FailureKind::Protocol,
         };
         Self {
             kind,
             message: error.to_string(),
             code: error.reply_code(),
+            certificate: match error {
+                FtpError::Untrusted(info) => Some(info.clone()),
+                _ => None,
+            },
         }
     }
 }
@@ -117,6 +130,18 @@ pub struct ServerInfo {
     pub system: Option<String>,
     pub features: Features,
     pub cwd: RemotePath,
+    pub security: Security,
+}
+
+/// What protects the connection: shown as a lock in the status line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Security {
+    /// Commands and replies (and so the password) are encrypted.
+    pub control: bool,
+    /// File data and listings are encrypted (PROT P).
+    pub data: bool,
+    /// The TLS version and cipher, when there is TLS.
+    pub details: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -6,6 +6,7 @@
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::time::SystemTime;
 
 use tokio::sync::mpsc;
 
@@ -17,34 +18,58 @@ pub const CHUNK: usize = 1024 * 1024;
 /// Buffers in flight between the two sides.
 const DEPTH: usize = 4;
 
+/// Files no bigger than this are written on the transfer's own thread: for a few kilobytes in
+/// the page cache, handing off to another thread costs more than the write.
+const INLINE_LIMIT: u64 = 256 * 1024;
+
 /// A file being written by a download, from an offset on.
-pub(crate) struct FileWriter {
-    chunks: Option<mpsc::Sender<Vec<u8>>>,
-    spare: mpsc::UnboundedReceiver<Vec<u8>>,
-    done: tokio::task::JoinHandle<std::io::Result<u64>>,
+pub(crate) enum FileWriter {
+    Threaded {
+        chunks: Option<mpsc::Sender<Vec<u8>>>,
+        spare: mpsc::UnboundedReceiver<Vec<u8>>,
+        /// The time to give the file once written.
+        stamp: Option<tokio::sync::oneshot::Sender<Option<SystemTime>>>,
+        done: tokio::task::JoinHandle<std::io::Result<u64>>,
+    },
+    Inline {
+        file: File,
+        written: u64,
+        failed: Option<std::io::Error>,
+    },
+}
+
+fn open_for_writing(path: &Path, offset: u64) -> std::io::Result<File> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(offset == 0)
+        .open(path)?;
+    if offset > 0 {
+        file.set_len(offset)?;
+        file.seek(SeekFrom::Start(offset))?;
+    }
+    Ok(file)
 }
 
 impl FileWriter {
     /// Opens `path` for writing at `offset`: 0 creates or truncates it, more keeps the first
-    /// `offset` bytes (a resume) and cuts anything after them.
-    pub async fn open(path: &Path, offset: u64) -> std::io::Result<Self> {
+    /// `offset` bytes (a resume) and cuts anything after them. `expected` is how much will be
+    /// written, when known.
+    pub async fn open(path: &Path, offset: u64, expected: Option<u64>) -> std::io::Result<Self> {
+        if expected.is_some_and(|size| size.saturating_sub(offset) <= INLINE_LIMIT) {
+            return Ok(Self::Inline {
+                file: open_for_writing(path, offset)?,
+                written: offset,
+                failed: None,
+            });
+        }
         let path = path.to_path_buf();
-        let file = tokio::task::spawn_blocking(move || -> std::io::Result<File> {
-            let mut file = std::fs::OpenOptions::new()
-                .create(true)
-                .write(true)
-                .truncate(offset == 0)
-                .open(&path)?;
-            if offset > 0 {
-                file.set_len(offset)?;
-                file.seek(SeekFrom::Start(offset))?;
-            }
-            Ok(file)
-        })
-        .await
-        .map_err(std::io::Error::other)??;
+        let file = tokio::task::spawn_blocking(move || open_for_writing(&path, offset))
+            .await
+            .map_err(std::io::Error::other)??;
         let (chunks, mut incoming) = mpsc::channel::<Vec<u8>>(DEPTH);
         let (give_back, spare) = mpsc::unbounded_channel();
+        let (stamp, stamp_wanted) = tokio::sync::oneshot::channel::<Option<SystemTime>>();
         let done = tokio::task::spawn_blocking(move || {
             let mut file = file;
             let mut written = offset;
@@ -55,41 +80,89 @@ impl FileWriter {
                 let _ = give_back.send(chunk);
             }
             file.flush()?;
+            if let Ok(Some(when)) = stamp_wanted.blocking_recv() {
+                file.set_modified(when)?;
+            }
             Ok(written)
         });
-        Ok(Self {
+        Ok(Self::Threaded {
             chunks: Some(chunks),
             spare,
+            stamp: Some(stamp),
             done,
         })
     }
 
-    /// An empty buffer of `CHUNK` capacity, reused when one has come back.
-    pub fn buffer(&mut self) -> Vec<u8> {
-        self.spare
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(CHUNK))
+    /// An empty buffer for at least `len` bytes, reused when one has come back.
+    pub fn buffer(&mut self, len: usize) -> Vec<u8> {
+        match self {
+            Self::Threaded { spare, .. } => spare
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(len.clamp(4096, CHUNK))),
+            Self::Inline { .. } => Vec::with_capacity(len),
+        }
     }
 
     /// Queues a filled buffer for the disk. An error means the writer stopped (disk full, ...):
     /// `finish` says why.
     pub async fn write(&mut self, chunk: Vec<u8>) -> Result<(), ()> {
-        match &self.chunks {
-            Some(chunks) => chunks.send(chunk).await.map_err(|_| ()),
-            None => Err(()),
+        match self {
+            Self::Threaded {
+                chunks: Some(chunks),
+                ..
+            } => chunks.send(chunk).await.map_err(|_| ()),
+            Self::Threaded { chunks: None, .. } => Err(()),
+            Self::Inline {
+                file,
+                written,
+                failed,
+            } => match file.write_all(&chunk) {
+                Ok(()) => {
+                    *written += chunk.len() as u64;
+                    Ok(())
+                }
+                Err(e) => {
+                    *failed = Some(e);
+                    Err(())
+                }
+            },
         }
     }
 
-    /// Waits for every buffer to reach the file; returns the file's length.
-    pub async fn finish(mut self) -> std::io::Result<u64> {
-        self.chunks = None;
-        self.done.await.map_err(std::io::Error::other)?
+    /// Waits for every buffer to reach the file; returns the file's length. `modified` is set
+    /// as the file's time before it is closed (saving an open by path afterwards).
+    pub async fn finish(self, modified: Option<SystemTime>) -> std::io::Result<u64> {
+        match self {
+            Self::Threaded {
+                chunks,
+                done,
+                mut stamp,
+                ..
+            } => {
+                if let Some(stamp) = stamp.take() {
+                    let _ = stamp.send(modified);
+                }
+                drop(chunks);
+                done.await.map_err(std::io::Error::other)?
+            }
+            Self::Inline {
+                failed: Some(e), ..
+            } => Err(e),
+            Self::Inline { file, written, .. } => {
+                if let Some(when) = modified {
+                    file.set_modified(when)?;
+                }
+                Ok(written)
+            }
+        }
     }
 }
 
 /// A file being read by an upload, from an offset on.
 pub(crate) struct FileReader {
     chunks: mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    /// Buffers handed back once sent, so each megabyte isn't allocated (and zeroed) anew.
+    give_back: mpsc::UnboundedSender<Vec<u8>>,
 }
 
 impl FileReader {
@@ -105,9 +178,11 @@ impl FileReader {
         .await
         .map_err(std::io::Error::other)??;
         let (send, chunks) = mpsc::channel(DEPTH);
+        let (give_back, mut spare) = mpsc::unbounded_channel::<Vec<u8>>();
         tokio::task::spawn_blocking(move || {
             loop {
-                let mut chunk = vec![0u8; CHUNK];
+                let mut chunk = spare.try_recv().unwrap_or_else(|_| vec![0u8; CHUNK]);
+                chunk.resize(CHUNK, 0);
                 let mut filled = 0;
                 while filled < CHUNK {
                     match file.read(&mut chunk[filled..]) {
@@ -129,12 +204,17 @@ impl FileReader {
                 }
             }
         });
-        Ok(Self { chunks })
+        Ok(Self { chunks, give_back })
     }
 
     /// The next chunk, or `None` at the end of the file.
     pub async fn next(&mut self) -> Option<std::io::Result<Vec<u8>>> {
         self.chunks.recv().await
+    }
+
+    /// Hands a sent chunk back for reuse.
+    pub fn recycle(&self, chunk: Vec<u8>) {
+        let _ = self.give_back.send(chunk);
     }
 }
 

@@ -14,6 +14,7 @@ mod local_io;
 mod opener;
 pub mod queue;
 mod session;
+pub mod tls;
 mod transfer;
 mod transfers;
 mod walk;
@@ -29,12 +30,13 @@ use crate::store::settings::TransferSettings;
 
 pub use command::{Command, ConnectRequest, DataMode, DirTarget, Login, RemoteItem, Timeouts};
 pub use error::FtpError;
-pub use event::{DirListing, Event, Failure, FailureKind, LogKind, LogLine, ServerInfo};
+pub use event::{DirListing, Event, Failure, FailureKind, LogKind, LogLine, Security, ServerInfo};
 pub use local::{LocalCommand, LocalEntry, LocalKind, LocalListing};
 pub use queue::{
     AfterDownload, ConflictPolicy, Direction, FileFacts, ItemState, QueueEvent, QueueItem,
     TransferId, TransferRequest, TransferType,
 };
+pub use tls::{CertificateInfo, TlsMode, TlsOptions, TlsVersions};
 pub use transfers::{QueueAction, SiteKey};
 
 /// Called after the engine sends events: the GUI passes `request_repaint`.
@@ -48,6 +50,10 @@ pub(crate) struct EventSink {
     events: std_mpsc::Sender<Event>,
     notify: Option<Notify>,
     tag: Option<Arc<str>>,
+    /// No message log (a CLI run without `--verbose`): nothing is formatted or sent for it.
+    quiet: bool,
+    /// Send listings in parts as they are parsed (`ferry ls` prints while the rest arrives).
+    pub(crate) stream_listings: bool,
 }
 
 impl EventSink {
@@ -60,6 +66,9 @@ impl EventSink {
     }
 
     pub fn log(&self, kind: LogKind, text: impl Into<String>) {
+        if self.quiet {
+            return;
+        }
         let text = text.into();
         let text = match &self.tag {
             Some(tag) => format!("{tag}{text}"),
@@ -93,12 +102,33 @@ impl EngineHandle {
 
 pub struct Engine;
 
+/// The engine's async threads. Its work is waiting on sockets; disk writes and hashing run on
+/// the blocking pool. One thread avoids the wake-ups of tasks hopping between threads, which
+/// cost more system time than they save on two cores.
+const ENGINE_THREADS: usize = 1;
+
 /// What the engine starts with.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct EngineOptions {
     pub transfers: TransferSettings,
     /// Where the queue is saved between runs; `None` keeps it in memory only.
     pub queue_file: Option<PathBuf>,
+    /// Send the message log (commands, replies, status lines) as events.
+    pub log: bool,
+    /// Send big listings in parts (`Event::ListingPart`) while they arrive; the `Listing` that
+    /// ends them holds the rest.
+    pub stream_listings: bool,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            transfers: TransferSettings::default(),
+            queue_file: None,
+            log: true,
+            stream_listings: false,
+        }
+    }
 }
 
 impl Engine {
@@ -117,9 +147,11 @@ impl Engine {
             events: event_tx,
             notify,
             tag: None,
+            quiet: !options.log,
+            stream_listings: options.stream_listings,
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(ENGINE_THREADS)
             .thread_name("ferry-engine")
             .enable_all()
             .build()?;

@@ -7,12 +7,13 @@ use super::command::{ConnectRequest, DataMode, DirTarget, Login};
 use super::control::Control;
 use super::data::{self, DataStart, DataSupport};
 use super::error::{FtpError, FtpResult};
-use super::event::{LogKind, ServerInfo};
+use super::event::{Event, LogKind, Security, ServerInfo};
 use super::queue::FileFacts;
+use super::tls::{Tls, TlsMode, TlsOptions};
 use crate::protocol::command::CommandLine;
 use crate::protocol::features::Features;
 use crate::protocol::listing::{
-    EntryKind, Listing, ListingContext, ListingFormat, NameEncoding, RemoteName, parse_listing,
+    EntryKind, Listing, ListingContext, ListingFormat, ListingParser, NameEncoding, RemoteName,
 };
 use crate::protocol::path::{RemotePath, parse_pwd_reply};
 use crate::protocol::reply::Reply;
@@ -30,11 +31,18 @@ const MAX_LISTING_BYTES: usize = 512 * 1024 * 1024;
 /// Deeper than this, a recursive delete stops (a server that lists a folder inside itself).
 const MAX_DELETE_DEPTH: usize = 64;
 
+/// Entries per `ListingPart` event when listings are streamed.
+const LISTING_PART: usize = 2000;
+
 /// How many unreadable listing lines are copied into the message log.
 const UNPARSED_LINES_LOGGED: usize = 20;
 
 pub(crate) struct Session {
     control: Control,
+    /// The TLS set-up shared by the control and data connections, when TLS is on.
+    tls: Option<Tls>,
+    /// PROT P is in force: data connections are TLS too.
+    protect_data: bool,
     encoding: NameEncoding,
     server_offset_minutes: i32,
     data_mode: DataMode,
@@ -62,11 +70,49 @@ impl Session {
             sink,
         )
         .await?;
+        let tls = match request.tls.mode {
+            TlsMode::Plain => None,
+            _ => Some(
+                Tls::new(&request.host, &request.tls)
+                    .map_err(|e| certificate_context(e, &request.tls))?,
+            ),
+        };
+        if request.tls.mode == TlsMode::Implicit
+            && let Some(tls) = &tls
+        {
+            control = control
+                .start_tls(tls)
+                .await
+                .map_err(|e| certificate_context(e, &request.tls))?;
+        }
         let greeting = control
             .read_reply_within("the server's greeting", timeouts.connect)
             .await?;
         if greeting.code != 220 {
             return Err(FtpError::reply(greeting));
+        }
+        let (control_after, tls) = negotiate_tls(control, tls, request).await?;
+        control = control_after;
+        let mut protect_data = false;
+        if control.is_protected() {
+            control
+                .expect_completion(&CommandLine::with_text("PBSZ", "0")?)
+                .await?;
+            let prot = control
+                .execute(&CommandLine::with_text("PROT", "P")?)
+                .await?;
+            protect_data = prot.is_completion();
+            if !protect_data {
+                control.sink().log(
+                    LogKind::Error,
+                    format!("The server refused to protect data connections ({}); file data goes unencrypted", prot.summary()),
+                );
+            }
+        } else if !matches!(request.login, Login::Anonymous) {
+            control.sink().log(
+                LogKind::Error,
+                "This connection is not encrypted: the password is sent in the clear",
+            );
         }
         control
             .sink()
@@ -85,8 +131,15 @@ impl Session {
                 .execute(&CommandLine::with_text("OPTS", "UTF8 ON")?)
                 .await?;
         }
+        let security = Security {
+            control: control.is_protected(),
+            data: protect_data,
+            details: control.tls_description(),
+        };
         let mut session = Session {
             control,
+            tls,
+            protect_data,
             encoding: request.encoding,
             server_offset_minutes: request.server_offset_minutes,
             data_mode: request.data_mode,
@@ -106,12 +159,18 @@ impl Session {
             system: session.system.clone(),
             features: session.features.clone(),
             cwd: session.cwd.clone(),
+            security,
         };
         Ok((session, info))
     }
 
     pub fn cwd(&self) -> &RemotePath {
         &self.cwd
+    }
+
+    /// The TLS for data connections, when PROT P is in force.
+    fn data_tls(&self) -> Option<&Tls> {
+        self.tls.as_ref().filter(|_| self.protect_data)
     }
 
     async fn pwd(&mut self) -> FtpResult<RemotePath> {
@@ -165,29 +224,15 @@ impl Session {
         } else {
             (CommandLine::bare("LIST"), ListingFormat::List)
         };
+        let tls = self.data_tls().cloned();
         let start = data::start_data_command(
             &mut self.control,
             &mut self.data_support,
             self.data_mode,
+            tls.as_ref(),
             &command,
         )
         .await?;
-        let bytes = match start {
-            DataStart::Done(reply) if reply.is_completion() => Vec::new(),
-            DataStart::Done(reply) => return Err(FtpError::reply(reply)),
-            DataStart::Open(mut stream) => {
-                let read =
-                    data::read_all(&mut stream, self.control.reply_timeout(), MAX_LISTING_BYTES)
-                        .await;
-                drop(stream);
-                let bytes = read?;
-                let done = self.control.read_reply("the end of the listing").await?;
-                if !done.is_completion() {
-                    return Err(FtpError::reply(done));
-                }
-                bytes
-            }
-        };
         // Without an offset, "now" is taken to be the server's local time, as the client's.
         let now = if self.server_offset_minutes == 0 {
             Local::now().naive_local()
@@ -198,20 +243,41 @@ impl Session {
             .with_encoding(self.encoding)
             .with_server_offset_minutes(self.server_offset_minutes);
         context.system = self.system.clone();
-        let listing = parse_listing(&bytes, &context);
-        self.log_listing_summary(&listing);
+        // Parsed as it arrives: a big folder is read by the time its last bytes are.
+        let mut parser = ListingParser::new(context);
+        let mut streamed = 0;
+        match start {
+            DataStart::Done(reply) if reply.is_completion() => {}
+            DataStart::Done(reply) => return Err(FtpError::reply(reply)),
+            DataStart::Open(mut stream) => {
+                let idle = self.control.reply_timeout();
+                let sink = self.control.sink().clone();
+                let read = data::read_chunks(&mut stream, idle, MAX_LISTING_BYTES, |chunk| {
+                    parser.feed(chunk);
+                    if sink.stream_listings && parser.parsed() >= LISTING_PART {
+                        streamed += parser.parsed();
+                        sink.send(Event::ListingPart(parser.take_entries()));
+                    }
+                })
+                .await;
+                drop(stream);
+                read?;
+                let done = self.control.read_reply("the end of the listing").await?;
+                if !done.is_completion() {
+                    return Err(FtpError::reply(done));
+                }
+            }
+        }
+        let listing = parser.finish();
+        self.log_listing_summary(&listing, streamed + listing.entries.len());
         Ok(listing)
     }
 
-    fn log_listing_summary(&self, listing: &Listing) {
+    fn log_listing_summary(&self, listing: &Listing, entries: usize) {
         let sink = self.control.sink();
         sink.log(
             LogKind::Status,
-            format!(
-                "Listed {}: {} entries",
-                self.cwd.display(),
-                listing.entries.len()
-            ),
+            format!("Listed {}: {entries} entries", self.cwd.display()),
         );
         for line in listing.unparsed.iter().take(UNPARSED_LINES_LOGGED) {
             sink.log(
@@ -267,15 +333,24 @@ impl Session {
         Ok(parse_size_reply(&reply))
     }
 
-    /// Whether a remote file exists, and its size: `Err` only for a broken connection.
-    pub async fn remote_file(&mut self, path: &[u8]) -> FtpResult<Option<FileFacts>> {
+    /// Whether a remote file exists, its size, and (when `with_time`) its modification time:
+    /// `Err` only for a broken connection.
+    pub async fn remote_file(
+        &mut self,
+        path: &[u8],
+        with_time: bool,
+    ) -> FtpResult<Option<FileFacts>> {
         if !self.features.has("SIZE") {
             return Ok(None);
         }
         let Some(size) = self.size(path).await? else {
             return Ok(None);
         };
-        let modified = self.mdtm(path).await?;
+        let modified = if with_time {
+            self.mdtm(path).await?
+        } else {
+            None
+        };
         Ok(Some(FileFacts {
             size: Some(size),
             modified,
@@ -319,10 +394,12 @@ impl Session {
     /// Sends RETR, STOR or APPE for `path` with its data connection.
     pub async fn start_transfer(&mut self, verb: &str, path: &[u8]) -> FtpResult<DataStart> {
         let command = CommandLine::with_arg(verb, path)?;
+        let tls = self.data_tls().cloned();
         data::start_data_command(
             &mut self.control,
             &mut self.data_support,
             self.data_mode,
+            tls.as_ref(),
             &command,
         )
         .await
@@ -365,9 +442,16 @@ impl Session {
         Ok(parse_digest(&reply, algorithm).map(|digest| (algorithm, digest)))
     }
 
-    /// Lists a folder by path (for recursive transfers); the session stays in it.
+    /// Lists a folder by path (for recursive transfers); the session stays in it. The path is
+    /// one the server gave (or built from its names), so PWD isn't asked again: a walk through
+    /// many folders saves a round trip per folder.
     pub async fn list_path(&mut self, path: &RemotePath) -> FtpResult<Listing> {
-        self.ensure_at(path).await?;
+        if self.cwd != *path {
+            self.control
+                .expect_completion(&CommandLine::with_arg("CWD", path.as_bytes())?)
+                .await?;
+            self.cwd = path.clone();
+        }
         self.list_current().await
     }
 
@@ -457,6 +541,86 @@ impl Session {
     }
 }
 
+/// AUTH TLS when the mode asks for it. With `IfAvailable` a refusal means plain FTP, said in
+/// the log; with `Explicit` it means no connection.
+async fn negotiate_tls(
+    control: Control,
+    tls: Option<Tls>,
+    request: &ConnectRequest,
+) -> FtpResult<(Control, Option<Tls>)> {
+    let mut control = control;
+    let wants_auth = matches!(request.tls.mode, TlsMode::Explicit | TlsMode::IfAvailable);
+    let Some(tls) = tls.filter(|_| wants_auth || control.is_protected()) else {
+        return Ok((control, None));
+    };
+    if control.is_protected() {
+        return Ok((control, Some(tls)));
+    }
+    let reply = control
+        .execute(&CommandLine::with_text("AUTH", "TLS")?)
+        .await?;
+    if reply.code == 234 {
+        let control = control
+            .start_tls(&tls)
+            .await
+            .map_err(|e| certificate_context(e, &request.tls))?;
+        return Ok((control, Some(tls)));
+    }
+    if request.tls.mode == TlsMode::Explicit {
+        return Err(FtpError::Protocol(format!(
+            "the server does not offer FTP over TLS ({}); not connecting without it",
+            reply.summary()
+        )));
+    }
+    control.sink().log(
+        LogKind::Error,
+        format!(
+            "The server does not offer TLS ({}); continuing with plain FTP",
+            reply.summary()
+        ),
+    );
+    Ok((control, None))
+}
+
+/// Marks a refused certificate as "changed" when another was trusted for this server before.
+fn certificate_context(error: FtpError, options: &TlsOptions) -> FtpError {
+    match error {
+        FtpError::Untrusted(mut info) => {
+            info.changed = !options.trusted.is_empty();
+            FtpError::Untrusted(info)
+        }
+        other => other,
+    }
+}
+
+/// A keyring login becomes a normal one, the password read from the keyring on the blocking
+/// pool (it may wait on D-Bus).
+pub(crate) async fn resolve_login(request: &ConnectRequest) -> FtpResult<ConnectRequest> {
+    let Login::Keyring { user, key } = &request.login else {
+        return Ok(request.clone());
+    };
+    let key = key.clone();
+    let found = tokio::task::spawn_blocking(move || crate::store::secrets::load_password(&key))
+        .await
+        .map_err(|e| FtpError::Protocol(format!("the keyring lookup stopped: {e}")))?;
+    let password = match found {
+        Ok(Some(password)) => password,
+        Ok(None) => {
+            return Err(FtpError::Protocol(format!(
+                "no password is saved for {user}; enter it and connect again"
+            )));
+        }
+        Err(e) => return Err(FtpError::Protocol(e.to_string())),
+    };
+    Ok(ConnectRequest {
+        login: Login::Normal {
+            user: user.clone(),
+            password,
+        },
+        ..request.clone()
+    })
+}
+
 /// USER, then PASS when asked. Returns the 230 reply.
 async fn login(control: &mut Control, login: &Login) -> FtpResult<Reply> {
     let user = CommandLine::with_text("USER", login.user())?;
@@ -467,6 +631,8 @@ async fn login(control: &mut Control, login: &Login) -> FtpResult<Reply> {
             let password = match login {
                 Login::Anonymous => ANONYMOUS_PASSWORD,
                 Login::Normal { password, .. } => password.expose(),
+                // Resolved by `resolve_login` before connecting; never sent unresolved.
+                Login::Keyring { .. } => "",
             };
             control
                 .execute(&CommandLine::with_text("PASS", password)?)

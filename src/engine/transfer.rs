@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, SystemTime};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::time::Instant;
 
@@ -120,6 +120,10 @@ impl<'a> Progress<'a> {
     fn update(&mut self, transferred: u64, force: bool) {
         let elapsed = self.last_sent.elapsed();
         if !force && elapsed < Self::INTERVAL {
+            return;
+        }
+        // The item's own update says it is done; a last progress event would say nothing more.
+        if force && self.total == Some(transferred) && self.last_bytes == 0 {
             return;
         }
         let instant =
@@ -246,16 +250,18 @@ pub(crate) async fn download(
         .unwrap_or_default();
     let ascii = is_ascii(request, &name, context.ascii_extensions);
     session.set_type(ascii).await?;
-    // SIZE counts bytes as stored; in ASCII mode the local file's length differs anyway.
-    let size = if ascii {
-        None
-    } else {
-        session.size(remote).await?.or(request.size)
+    // SIZE counts bytes as stored; in ASCII mode the local file's length differs anyway. A size
+    // and time from the listing save a round trip each per file (checked again if they
+    // disagree with what arrives).
+    let size = match (ascii, request.size) {
+        (true, _) => None,
+        (false, Some(listed)) => Some(listed),
+        (false, None) => session.size(remote).await?,
     };
-    let modified = if context.preserve_times {
-        session.mdtm(remote).await?.or(request.modified)
-    } else {
-        None
+    let modified = match (context.preserve_times, request.modified) {
+        (false, _) => None,
+        (true, Some(listed)) => Some(listed),
+        (true, None) => session.mdtm(remote).await?,
     };
     let source = FileFacts { size, modified };
 
@@ -321,7 +327,7 @@ pub(crate) async fn download(
             context.log("The server refuses REST; downloading from the start".to_owned());
             offset = 0;
         }
-        let mut writer = match FileWriter::open(&part, offset).await {
+        let mut writer = match FileWriter::open(&part, offset, size).await {
             Ok(writer) => writer,
             Err(e) => return Ok(io_failure("could not write", &part, &e)),
         };
@@ -329,12 +335,14 @@ pub(crate) async fn download(
             DataStart::Open(stream) => stream,
             DataStart::Done(reply) if reply.is_completion() => {
                 // Some servers answer a zero-byte file without opening a data connection.
-                let _ = writer.finish().await;
-                return finish_download(session, request, context, &part, &target, size, modified)
-                    .await;
+                let stamp = modified.map(|t| SystemTime::from(t.and_utc()));
+                if let Err(e) = writer.finish(stamp).await {
+                    return Ok(io_failure("could not write", &part, &e));
+                }
+                return finish_download(session, request, &part, &target, size).await;
             }
             DataStart::Done(reply) => {
-                let _ = writer.finish().await;
+                let _ = writer.finish(None).await;
                 return Err(FtpError::reply(reply));
             }
         };
@@ -342,12 +350,20 @@ pub(crate) async fn download(
         let mut transferred = offset;
         let mut converter = ascii.then(NetworkToLocal::default);
         let idle = session.reply_timeout();
-        let mut raw = vec![0u8; CHUNK];
+        // A small file gets a small buffer: a megabyte per file would be mapped and unmapped by
+        // the allocator for every one of them.
+        let buffer_size = size.map_or(CHUNK, |s| {
+            usize::try_from(s)
+                .unwrap_or(CHUNK)
+                .saturating_add(1)
+                .clamp(16 * 1024, CHUNK)
+        });
+        let mut raw = vec![0u8; buffer_size];
         let mut disk_error = false;
         loop {
             if let Some(stopped) = context.stopped() {
                 drop(stream);
-                let _ = writer.finish().await;
+                let _ = writer.finish(None).await;
                 return Ok(Outcome::Stopped(stopped));
             }
             // Fill one buffer (or reach the end) before handing it to the disk; the speed limit
@@ -374,14 +390,14 @@ pub(crate) async fn download(
                         progress.update(transferred + filled as u64, false);
                     }
                     Ok(Err(source)) => {
-                        let _ = writer.finish().await;
+                        let _ = writer.finish(None).await;
                         return Err(FtpError::Io {
                             doing: "receiving the file".into(),
                             source,
                         });
                     }
                     Err(_) => {
-                        let _ = writer.finish().await;
+                        let _ = writer.finish(None).await;
                         return Err(FtpError::Timeout {
                             doing: "waiting for the file's data".into(),
                             after: idle,
@@ -392,7 +408,7 @@ pub(crate) async fn download(
                     break;
                 }
             }
-            let mut chunk = writer.buffer();
+            let mut chunk = writer.buffer(filled);
             match &mut converter {
                 Some(converter) => {
                     converter.convert(&raw[..filled], &mut chunk);
@@ -413,7 +429,10 @@ pub(crate) async fn download(
             }
         }
         drop(stream);
-        let written = match writer.finish().await {
+        let written = match writer
+            .finish(modified.map(|t| SystemTime::from(t.and_utc())))
+            .await
+        {
             Ok(written) => written,
             Err(e) => {
                 // The server's reply still has to be read to keep the session in step.
@@ -445,7 +464,7 @@ pub(crate) async fn download(
             offset = 0;
             continue;
         }
-        return finish_download(session, request, context, &part, &target, size, modified).await;
+        return finish_download(session, request, &part, &target, size).await;
     }
     Ok(Outcome::Failed(
         "the server sends the wrong part of the file".into(),
@@ -456,15 +475,20 @@ pub(crate) async fn download(
 async fn finish_download(
     session: &mut Session,
     request: &TransferRequest,
-    context: &TransferContext<'_>,
     part: &Path,
     target: &Path,
     size: Option<u64>,
-    modified: Option<NaiveDateTime>,
 ) -> FtpResult<Outcome> {
     let written = match std::fs::metadata(part) {
         Ok(m) => m.len(),
         Err(e) => return Ok(io_failure("could not read", part, &e)),
+    };
+    // The listing may be older than the file: ask the server before calling it a mismatch.
+    let size = match size {
+        Some(expected) if written != expected && request.size == Some(expected) => {
+            session.size(request.remote.as_bytes()).await?.or(size)
+        }
+        other => other,
     };
     if let Some(expected) = size
         && written != expected
@@ -498,19 +522,6 @@ async fn finish_download(
             &e,
         ));
     }
-    if let Some(time) = modified {
-        let when = SystemTime::from(time.and_utc());
-        if let Err(e) = std::fs::File::options()
-            .write(true)
-            .open(target)
-            .and_then(|f| f.set_modified(when))
-        {
-            context.log(format!(
-                "Could not set the time of {}: {e}",
-                target.display()
-            ));
-        }
-    }
     Ok(Outcome::Done(checks.join(", ")))
 }
 
@@ -540,7 +551,18 @@ pub(crate) async fn upload(
     let mut remote = request.remote.clone();
     let source = local_facts(&metadata);
     let mut offset = 0;
-    if let Some(existing) = session.remote_file(remote.as_bytes()).await? {
+    // What the policy needs to know about an existing target: nothing to overwrite it, its time
+    // only to compare dates (or to show them when asking).
+    let needs_time = matches!(
+        context.policy,
+        ConflictPolicy::Ask | ConflictPolicy::OverwriteIfNewer
+    );
+    let existing = if context.policy == ConflictPolicy::Overwrite && !context.resuming {
+        None
+    } else {
+        session.remote_file(remote.as_bytes(), needs_time).await?
+    };
+    if let Some(existing) = existing {
         let remote_size = existing.size.unwrap_or(0);
         if context.resuming {
             // Our own partial upload from an earlier attempt.
@@ -638,6 +660,7 @@ pub(crate) async fn upload(
             }
         }
         sent += chunk.len() as u64;
+        reader.recycle(chunk);
         progress.update(sent, false);
     }
     // Close our side and wait for the server to close: ending with unread bytes in the socket
@@ -706,7 +729,11 @@ async fn free_remote_name(
         .unwrap_or_else(crate::protocol::path::RemotePath::root);
     for n in 1..1000 {
         let candidate = parent.join(format!("{stem} ({n}){extension}").as_bytes());
-        if session.remote_file(candidate.as_bytes()).await?.is_none() {
+        if session
+            .remote_file(candidate.as_bytes(), false)
+            .await?
+            .is_none()
+        {
             return Ok(candidate);
         }
     }

@@ -681,7 +681,11 @@ async fn run_job(shared: &Shared, sink: &EventSink, connection: &mut Option<Conn
             if let Some(old) = connection.take() {
                 old.session.quit().await;
             }
-            match Session::connect(&job.login, sink.clone()).await {
+            let connected = match super::session::resolve_login(&job.login).await {
+                Ok(login) => Session::connect(&login, sink.clone()).await,
+                Err(error) => Err(error),
+            };
+            match connected {
                 Ok((session, _)) => {
                     *connection = Some(Connected {
                         site: job.site.clone(),
@@ -701,10 +705,13 @@ async fn run_job(shared: &Shared, sink: &EventSink, connection: &mut Option<Conn
         let Some(Connected { session, .. }) = connection.as_mut() else {
             continue;
         };
-        shared.update(job.id, |item| {
-            item.state = ItemState::Transferring;
-            item.message = None;
-        });
+        // A file's first progress says it moves; a folder says so now.
+        if job.request.is_dir || attempt > 0 {
+            shared.update(job.id, |item| {
+                item.state = ItemState::Transferring;
+                item.message = None;
+            });
+        }
         let settings = shared.lock().settings.clone();
         let limiter = match job.request.direction {
             Direction::Download => &shared.downloads,
@@ -835,26 +842,30 @@ fn finish(shared: &Shared, job: &Job, outcome: Outcome) {
     shared.work.notify_waiters();
 }
 
-/// Walks a folder item and queues its files right after it.
+/// Lists a folder item and queues what is in it right after it: its files, then its subfolders
+/// (as folder items, which any worker may take next).
 async fn expand_folder(
     shared: &Shared,
     session: &mut Session,
     job: &Job,
 ) -> Result<Outcome, FtpError> {
-    let walked = match job.request.direction {
-        Direction::Download => walk::remote_tree(session, &job.request).await?,
-        Direction::Upload => walk::local_tree(session, &job.request).await?,
+    let level = match job.request.direction {
+        Direction::Download => walk::remote_level(session, &job.request).await?,
+        Direction::Upload => walk::local_level(session, &job.request).await?,
     };
-    let walked = match walked {
-        Ok(walked) => walked,
+    let mut level = match level {
+        Ok(level) => level,
         Err(why) => return Ok(Outcome::Failed(why)),
     };
-    let count = walked.files.len();
-    let skipped = walked.skipped.len();
+    // Files first, so that this folder's files move while its subfolders wait their turn.
+    level.items.sort_by_key(|r| r.is_dir);
+    let files = level.items.iter().filter(|r| !r.is_dir).count();
+    let folders = level.items.len() - files;
+    let skipped = level.skipped.len();
     let items = {
         let mut state = shared.lock();
-        let mut items = Vec::with_capacity(count + skipped);
-        for request in walked.files {
+        let mut items = Vec::with_capacity(level.items.len() + skipped);
+        for request in level.items {
             let id = state.next_id;
             state.next_id += 1;
             items.push(QueueItem {
@@ -867,7 +878,7 @@ async fn expand_folder(
                 parent: Some(job.id),
             });
         }
-        for (name, why) in walked.skipped {
+        for (name, why) in level.skipped {
             let id = state.next_id;
             state.next_id += 1;
             // Nothing is written for a skipped name: the request only says where it was.
@@ -887,7 +898,6 @@ async fn expand_folder(
         for item in &items {
             state.sites.insert(item.id, job.site.clone());
         }
-        // Right after the folder, so the folder's files go before what was queued later.
         let at = state.position(job.id).map_or(state.items.len(), |p| p + 1);
         state.items.splice(at..at, items.iter().cloned());
         state.dirty = true;
@@ -898,7 +908,7 @@ async fn expand_folder(
         items,
     });
     shared.work.notify_waiters();
-    let mut message = format!("{count} files queued");
+    let mut message = format!("{files} files and {folders} folders queued");
     if skipped > 0 {
         message.push_str(&format!(", {skipped} skipped"));
     }

@@ -2,8 +2,13 @@
 //! under the OS's config and data folders. Writes are atomic; passwords never go into these files.
 
 pub mod atomic;
+pub mod filezilla;
+pub mod history;
 pub mod secret;
+pub mod secrets;
 pub mod settings;
+pub mod sites;
+pub mod trust;
 
 use std::path::PathBuf;
 

@@ -176,6 +176,18 @@ impl ConflictPolicy {
     }
 }
 
+/// Who opens the data connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum DataMode {
+    /// Passive, and active when a passive data connection can't be opened.
+    #[default]
+    Auto,
+    /// The client connects to the server (EPSV, then PASV): works through NAT and firewalls.
+    Passive,
+    /// The server connects back to the client (EPRT, then PORT).
+    Active,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

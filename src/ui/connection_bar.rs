@@ -3,10 +3,10 @@
 use egui::{Key, TextEdit};
 
 use super::{ConnectionState, FerryApp};
-use crate::engine::{ConnectRequest, DataMode, Login, Timeouts};
+use crate::engine::{ConnectRequest, DataMode, Login, Timeouts, TlsMode, TlsOptions};
 use crate::protocol::listing::NameEncoding;
 use crate::protocol::path::RemotePath;
-use crate::protocol::url::{UrlError, looks_like_url, parse_url};
+use crate::protocol::url::{Scheme, UrlError, looks_like_url, parse_url};
 use crate::store::secret::Secret;
 use crate::store::settings::Settings;
 
@@ -23,6 +23,8 @@ pub struct ConnectionForm {
     pub encoding: NameEncoding,
     /// The server's time zone, minutes east of UTC, for the times in LIST replies.
     pub server_offset_minutes: i32,
+    /// Plain FTP, TLS if available (the default), explicit or implicit TLS.
+    pub tls_mode: TlsMode,
     /// The folder named by a pasted URL, opened after connecting.
     pub pending_path: Option<RemotePath>,
 }
@@ -96,6 +98,14 @@ impl ConnectionForm {
             }
         };
         Ok(ConnectRequest {
+            tls: TlsOptions {
+                mode: if url.scheme == Scheme::Ftps {
+                    TlsMode::Implicit
+                } else {
+                    self.tls_mode
+                },
+                ..TlsOptions::default()
+            },
             encoding: self.encoding,
             server_offset_minutes: self.server_offset_minutes,
             host: url.host,
@@ -103,6 +113,7 @@ impl ConnectionForm {
             login,
             data_mode: self.data_mode,
             initial_path: self.pending_path.clone().or(url.path),
+            list_start: true,
             timeouts: Timeouts::from_settings(settings),
         })
     }
@@ -155,11 +166,37 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
         });
         ui.checkbox(&mut app.form.anonymous, "Anonymous");
         ui.separator();
+        ui.radio_value(&mut app.form.data_mode, DataMode::Auto, "Default")
+            .on_hover_text("Passive, and active when a passive connection can't be opened");
         ui.radio_value(&mut app.form.data_mode, DataMode::Passive, "Passive")
             .on_hover_text("Ferry opens the data connections (works behind NAT and firewalls)");
         ui.radio_value(&mut app.form.data_mode, DataMode::Active, "Active")
             .on_hover_text("The server connects back to Ferry for data");
         ui.menu_button("⚙ Options", |ui| options_menu(ui, &mut app.form));
+        if ui
+            .button("📇 Sites")
+            .on_hover_text("Site Manager")
+            .clicked()
+        {
+            app.site_manager.open = true;
+        }
+        let recent = app.accounts_recent();
+        ui.add_enabled_ui(!recent.is_empty(), |ui| {
+            ui.menu_button("🕘", |ui| {
+                for entry in recent {
+                    if ui.button(entry.label()).clicked() {
+                        app.form.host = entry.host.clone();
+                        app.form.port = entry.port.to_string();
+                        app.form.anonymous = entry.user.is_empty();
+                        app.form.user = entry.user.clone();
+                        app.form.password.clear();
+                        ui.close();
+                    }
+                }
+            })
+            .response
+            .on_hover_text("Recent servers (passwords are not kept)");
+        });
         ui.separator();
         if ui.button("Connect").clicked() {
             enter_pressed = true;
@@ -179,6 +216,16 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
 
 /// The per-connection settings that rarely change: name encoding and server time zone.
 fn options_menu(ui: &mut egui::Ui, form: &mut ConnectionForm) {
+    ui.label("Encryption:");
+    for (mode, label) in [
+        (TlsMode::IfAvailable, "Use TLS if the server offers it"),
+        (TlsMode::Explicit, "Require explicit TLS (AUTH TLS)"),
+        (TlsMode::Implicit, "Implicit TLS (port 990)"),
+        (TlsMode::Plain, "Plain FTP (insecure)"),
+    ] {
+        ui.radio_value(&mut form.tls_mode, mode, label);
+    }
+    ui.separator();
     ui.label("File name encoding:");
     egui::ComboBox::from_id_salt("encoding")
         .selected_text(form.encoding.label())

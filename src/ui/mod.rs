@@ -1,6 +1,7 @@
 //! The window. It never waits: at the top of each frame it drains the engine's events, updates
 //! its state, then draws. Each panel is a file; `FerryApp` holds the state they share.
 
+mod accounts;
 mod compare;
 mod connection_bar;
 mod dialogs;
@@ -14,6 +15,7 @@ mod native_dialog;
 mod queue_panel;
 mod remote_pane;
 mod server_panel;
+mod site_manager;
 mod status_line;
 
 use std::collections::VecDeque;
@@ -117,6 +119,13 @@ pub struct FerryApp {
     edited: VecDeque<(PathBuf, RemotePath)>,
     /// Where the pointer was seen last (a drop may come as it leaves the window).
     last_pointer: Option<egui::Pos2>,
+    /// Saved sites, and the window that edits them.
+    pub sites: crate::store::sites::SiteFolder,
+    sites_dirty: bool,
+    pub site_manager: site_manager::SiteManager,
+    /// A connection waiting for its password to be typed.
+    password_prompt: Option<(crate::engine::ConnectRequest, String)>,
+    accounts: accounts::Accounts,
     /// A native file or folder picker that is open.
     picking: Option<native_dialog::PendingPick<remote_pane::PickPurpose>>,
     /// The window was asked to close while transfers run: ask first.
@@ -139,6 +148,8 @@ impl FerryApp {
         let engine_options = EngineOptions {
             transfers: options.settings.transfers.clone(),
             queue_file: options.dirs.as_ref().map(|d| d.data.join("queue.json")),
+            log: true,
+            stream_listings: false,
         };
         let (engine, events) = match Engine::start_with(engine_options, Some(notify)) {
             Ok(started) => started,
@@ -169,12 +180,27 @@ impl FerryApp {
             remote_pointer_folder: None,
             edited: VecDeque::new(),
             last_pointer: None,
+            sites: Default::default(),
+            sites_dirty: false,
+            site_manager: Default::default(),
+            password_prompt: None,
+            accounts: accounts::Accounts::new(options.dirs.as_ref().map(|d| d.config.as_path())),
             picking: None,
             confirm_quit: false,
             quit_confirmed: false,
             dirs: options.dirs,
             _demo: options.demo,
         };
+        if let Some(dirs) = &app.dirs {
+            match crate::store::sites::load(&dirs.config) {
+                Ok(loaded) => {
+                    app.sites = loaded.sites;
+                    app.notice = loaded.warning;
+                }
+                Err(e) => app.notice = Some(e.to_string()),
+            }
+        }
+        app.probe_keyring();
         app.open_local(local_folder);
         if options.connect_now {
             app.connect();
@@ -238,6 +264,8 @@ impl FerryApp {
             }
             Event::Log(line) => self.log.push(line),
             Event::Listing(listing) => self.remote.on_listing(*listing),
+            // The window asks for whole listings; parts never come to it.
+            Event::ListingPart(_) => {}
             Event::CommandFailed { what, failure } => {
                 self.remote.on_failure();
                 self.notice = Some(format!("Could not {what}: {failure}"));
@@ -267,6 +295,9 @@ impl FerryApp {
             }
             Event::Disconnected { reason } => {
                 self.remote.on_failure();
+                if let Some(certificate) = reason.as_ref().and_then(|r| r.certificate.clone()) {
+                    self.ask_trust(*certificate);
+                }
                 self.connection = ConnectionState::Disconnected {
                     reason: reason.map(|r| r.message),
                 };
@@ -287,13 +318,8 @@ impl FerryApp {
         self.notice = None;
         match self.form.to_request(&self.settings) {
             Ok(request) => {
-                self.connection = ConnectionState::Connecting {
-                    target: format!("{}:{}", request.host, request.port),
-                };
-                self.server = None;
-                self.remote = RemoteView::new(self.form.encoding);
                 self.form.pending_path = None;
-                self.engine.send(Command::Connect(request));
+                self.connect_with(request);
             }
             Err(problem) => {
                 self.log.push(LogLine::now(LogKind::Error, problem.clone()));
@@ -314,6 +340,7 @@ impl eframe::App for FerryApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.drain_events();
         self.poll_picker();
+        self.poll_background();
         if let Some(pointer) = ui.ctx().pointer_latest_pos() {
             self.last_pointer = Some(pointer);
         }
@@ -341,6 +368,9 @@ impl eframe::App for FerryApp {
             self.engine.send(answer);
         }
         self.edit_prompt(&ctx);
+        site_manager::show(&ctx, self);
+        self.trust_dialog(&ctx);
+        self.password_dialog(&ctx);
         self.quit_prompt(&ctx);
     }
 }

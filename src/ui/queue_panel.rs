@@ -76,6 +76,10 @@ impl QueueView {
                 rate,
             } => {
                 if let Some(p) = self.position(id) {
+                    // Bytes moving means it is past connecting.
+                    if self.items[p].state == ItemState::Connecting {
+                        self.items[p].state = ItemState::Transferring;
+                    }
                     self.items[p].transferred = transferred;
                     if total.is_some() {
                         self.items[p].total = total;

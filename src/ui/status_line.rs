@@ -13,6 +13,7 @@ pub fn show(ui: &mut egui::Ui, app: &FerryApp) {
                 if app.remote.is_loading() {
                     ui.add(egui::Spinner::new());
                 }
+                lock(ui, app);
                 ui.label(format!("Connected to {target}"));
             }
             ConnectionState::Disconnected {
@@ -38,4 +39,34 @@ pub fn show(ui: &mut egui::Ui, app: &FerryApp) {
             }
         });
     });
+}
+
+/// 🔒 when commands and data are encrypted, 🔓 otherwise, with the details on hover.
+fn lock(ui: &mut egui::Ui, app: &FerryApp) {
+    let Some(security) = app.server.as_ref().map(|s| &s.security) else {
+        return;
+    };
+    let (icon, text) = match (security.control, security.data) {
+        (true, true) => ("🔒", "Encrypted: commands, password and data".to_owned()),
+        (true, false) => (
+            "🔓",
+            "Commands and password encrypted; file data NOT encrypted".to_owned(),
+        ),
+        _ => (
+            "🔓",
+            "Not encrypted: the password and files travel in the clear".to_owned(),
+        ),
+    };
+    let details = security
+        .details
+        .as_ref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default();
+    let label = ui.label(icon).on_hover_text(format!("{text}{details}"));
+    let spoken = if security.control && security.data {
+        "Connection encrypted"
+    } else {
+        "Connection not fully encrypted"
+    };
+    label.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, spoken));
 }

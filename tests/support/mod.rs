@@ -68,6 +68,11 @@ pub fn request_to(port: u16, login: Login) -> ConnectRequest {
         login,
         data_mode: DataMode::Passive,
         initial_path: None,
+        list_start: true,
+        tls: ferry::engine::TlsOptions {
+            mode: ferry::engine::TlsMode::Plain,
+            ..Default::default()
+        },
         timeouts: Timeouts {
             connect: Duration::from_secs(10),
             command: Duration::from_secs(10),

@@ -27,6 +27,8 @@ impl Queue {
         let options = EngineOptions {
             transfers: settings,
             queue_file: None,
+            log: true,
+            stream_listings: false,
         };
         let (engine, events) = Engine::start_with(options, None).unwrap();
         engine.send(Command::Connect(request));

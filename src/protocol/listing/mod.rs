@@ -291,32 +291,93 @@ pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// servers put a long name alone on one line and the rest of the entry on the next). For MLSD, a
 /// line that is not MLSD is tried as a LIST line (some servers answer MLSD in `ls -l` format).
 pub fn parse_listing(bytes: &[u8], context: &ListingContext) -> Listing {
-    let hint = context.system_hint();
-    let mut listing = Listing::default();
-    let mut iter = lines(bytes).peekable();
-    while let Some(line) = iter.next() {
-        // Lines of blanks carry nothing; they are skipped like empty ones.
-        if line.iter().all(|&b| b == b' ' || b == b'\t') {
-            continue;
-        }
-        match parse_line_hinted(line, context, hint) {
-            LineResult::Entry(entry) => listing.entries.push(entry),
-            LineResult::Skip => {}
-            LineResult::Unparsed => {
-                if let Some(next) = iter.peek()
-                    && let Some(result) = parse_joined(line, next, context)
-                {
-                    iter.next();
-                    if let LineResult::Entry(entry) = result {
-                        listing.entries.push(entry);
-                    }
-                    continue;
-                }
-                listing.unparsed.push(line.to_vec());
-            }
+    let mut parser = ListingParser::new(context.clone());
+    parser.feed(bytes);
+    parser.finish()
+}
+
+/// A listing parsed as it arrives, chunk by chunk, so that parsing a big folder happens while
+/// the rest of it is still on the wire. Gives the same result as [`parse_listing`] over the
+/// whole bytes, however they are split.
+pub struct ListingParser {
+    context: ListingContext,
+    hint: SystemHint,
+    /// The start of a line whose end has not arrived.
+    carry: Vec<u8>,
+    /// A line no parser read alone, waiting to be tried joined with the next.
+    waiting: Option<Vec<u8>>,
+    listing: Listing,
+}
+
+impl ListingParser {
+    pub fn new(context: ListingContext) -> Self {
+        Self {
+            hint: context.system_hint(),
+            context,
+            carry: Vec::new(),
+            waiting: None,
+            listing: Listing::default(),
         }
     }
-    listing
+
+    pub fn feed(&mut self, mut bytes: &[u8]) {
+        while let Some(end) = bytes.iter().position(|&b| b == b'\n') {
+            if self.carry.is_empty() {
+                self.line(&bytes[..end]);
+            } else {
+                let mut line = std::mem::take(&mut self.carry);
+                line.extend_from_slice(&bytes[..end]);
+                self.line(&line);
+            }
+            bytes = &bytes[end + 1..];
+        }
+        // A line longer than any parser reads is kept only up to what is needed to report it.
+        let room = (MAX_LINE + 1).saturating_sub(self.carry.len());
+        self.carry
+            .extend_from_slice(&bytes[..bytes.len().min(room)]);
+    }
+
+    /// The entries parsed so far, taken out (for a face that shows them as they come).
+    pub fn take_entries(&mut self) -> Vec<Entry> {
+        std::mem::take(&mut self.listing.entries)
+    }
+
+    pub fn parsed(&self) -> usize {
+        self.listing.entries.len()
+    }
+
+    pub fn finish(mut self) -> Listing {
+        if !self.carry.is_empty() {
+            let line = std::mem::take(&mut self.carry);
+            self.line(&line);
+        }
+        if let Some(line) = self.waiting.take() {
+            self.listing.unparsed.push(line);
+        }
+        self.listing
+    }
+
+    fn line(&mut self, line: &[u8]) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        // Lines of blanks carry nothing; they are skipped like empty ones.
+        if line.iter().all(|&b| b == b' ' || b == b'\t') {
+            return;
+        }
+        if let Some(previous) = self.waiting.take() {
+            if let Some(result) = parse_joined(&previous, line, &self.context) {
+                if let LineResult::Entry(entry) = result {
+                    self.listing.entries.push(entry);
+                }
+                return;
+            }
+            self.listing.unparsed.push(previous);
+        }
+        match parse_line_hinted(line, &self.context, self.hint) {
+            LineResult::Entry(entry) => self.listing.entries.push(entry),
+            LineResult::Skip => {}
+            LineResult::Unparsed => self.waiting = Some(line.to_vec()),
+        }
+    }
 }
 
 /// Parses one line of a listing in the context's format (multi-line entries need

@@ -933,3 +933,32 @@ fn syst_hints() {
     }
     assert_eq!(H::from_syst(None), H::Unknown);
 }
+
+/// Fed in pieces of every size, the streaming parser gives what parsing the whole gives, for
+/// every capture (and a multi-line VMS listing split inside its joined entry).
+#[test]
+fn streaming_parser_matches_whole_parse_at_every_split() {
+    let mut inputs: Vec<(Vec<u8>, ListingFormat)> = Vec::new();
+    for server in ["vsftpd", "pure-ftpd", "proftpd", "pyftpdlib", "unftp"] {
+        inputs.push((read(server, "LIST-la.txt"), ListingFormat::List));
+        if server != "vsftpd" {
+            inputs.push((read(server, "MLSD.txt"), ListingFormat::Mlsd));
+        }
+    }
+    inputs.push((
+        b"Directory DISK$USER:[ANONYMOUS]\r\n\r\nA-VERY-LONG-FILE-NAME.TXT;1\r\n    3/4  29-JAN-1996 03:33:12  [ANONYMOU,ANONYMOUS]   (RWED,RWED,,)\r\nSHORT.DIR;1  1/3  29-JAN-1996 03:33:12  [ANONYMOU,ANONYMOUS]   (RWED,RWED,,)\r\nTotal of 2 files.\r\n"
+            .to_vec(),
+        ListingFormat::List,
+    ));
+    for (bytes, format) in inputs {
+        let context = ListingContext::new(format, capture_now());
+        let whole = parse_listing(&bytes, &context);
+        for piece in [1, 2, 3, 7, 64, 1000] {
+            let mut parser = ListingParser::new(context.clone());
+            for chunk in bytes.chunks(piece) {
+                parser.feed(chunk);
+            }
+            assert_eq!(parser.finish(), whole, "pieces of {piece}");
+        }
+    }
+}
