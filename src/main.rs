@@ -158,8 +158,12 @@ impl TransferArgs {
 }
 
 fn main() -> ExitCode {
+    // rustls-platform-verifier logs every refused certificate as an error; Ferry reports those
+    // itself (trust dialog, CLI message), so by default its lines would only repeat them.
+    let filter =
+        std::env::var("FERRY_LOG").unwrap_or_else(|_| "error,rustls_platform_verifier=off".into());
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_env("FERRY_LOG"))
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();

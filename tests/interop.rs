@@ -23,10 +23,30 @@ fn root() -> PathBuf {
     PathBuf::from(env("FERRY_INTEROP_ROOT"))
 }
 
+/// The SHA-256 fingerprint of the servers' self-signed certificate (made by servers.sh): what a
+/// person would accept in the trust dialog, or pass as `--trust-fingerprint`.
+fn test_certificate() -> ferry::engine::tls::Fingerprint {
+    let pem = std::fs::read(env("FERRY_INTEROP_CERT")).unwrap();
+    let (_, pem) = x509_parser::pem::parse_x509_pem(&pem).unwrap();
+    ferry::engine::tls::fingerprint(&pem.contents)
+}
+
+fn trusting(mode: ferry::engine::TlsMode) -> ferry::engine::TlsOptions {
+    ferry::engine::TlsOptions {
+        mode,
+        versions: Default::default(),
+        trusted: vec![test_certificate()],
+    }
+}
+
+/// The CLI, trusting the test certificate: vsftpd and pure-ftpd offer TLS, and the CLI takes it
+/// when offered (`--tls auto`, the default).
 fn ferry(args: &[&str]) -> Output {
     let config = tempfile::tempdir().unwrap();
+    let fingerprint = ferry::engine::tls::fingerprint_text(&test_certificate());
     Command::new(env!("CARGO_BIN_EXE_ferry"))
         .args(args)
+        .args(["--trust-fingerprint", &fingerprint])
         .env("FERRY_PASSWORD", env("FERRY_INTEROP_PASS"))
         .env("FERRY_CONFIG_DIR", config.path())
         .output()
@@ -102,6 +122,10 @@ fn wrong_password_is_530(server_var: &str) {
     let config = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_ferry"))
         .args(["ls", &user_url(server_var)])
+        .args([
+            "--trust-fingerprint",
+            &ferry::engine::tls::fingerprint_text(&test_certificate()),
+        ])
         .env("FERRY_PASSWORD", "definitely-wrong")
         .env("FERRY_CONFIG_DIR", config.path())
         .output()
@@ -197,7 +221,7 @@ fn vsftpd_non_utf8_folder_can_be_entered_and_emptied() {
         data_mode: Default::default(),
         initial_path: None,
         list_start: true,
-        tls: Default::default(),
+        tls: trusting(ferry::engine::TlsMode::IfAvailable),
         timeouts: Default::default(),
         encoding: NameEncoding::Latin1,
         server_offset_minutes: 0,
@@ -312,7 +336,7 @@ fn vsftpd_chmod_changes_permissions() {
         data_mode: Default::default(),
         initial_path: None,
         list_start: true,
-        tls: Default::default(),
+        tls: trusting(ferry::engine::TlsMode::IfAvailable),
         timeouts: Default::default(),
         encoding: Default::default(),
         server_offset_minutes: 0,
@@ -371,7 +395,7 @@ fn login(server_var: &str, mode: DataMode) -> ferry::engine::ConnectRequest {
         data_mode: mode,
         initial_path: None,
         list_start: true,
-        tls: Default::default(),
+        tls: trusting(ferry::engine::TlsMode::IfAvailable),
         timeouts: Default::default(),
         encoding: Default::default(),
         server_offset_minutes: 0,
@@ -567,3 +591,159 @@ macro_rules! transfer_suite {
 transfer_suite!(vsftpd_transfers, "FERRY_VSFTPD");
 transfer_suite!(pure_ftpd_transfers, "FERRY_PUREFTPD");
 transfer_suite!(proftpd_transfers, "FERRY_PROFTPD");
+
+// ---------------------------------------------------------------------------------------------
+// FTP over TLS
+
+use ferry::engine::{TlsMode, TlsOptions, TlsVersions};
+
+/// List, upload and download over TLS. vsftpd (require_ssl_reuse=YES) refuses a data connection
+/// that does not resume the control connection's TLS session, so these passing is the proof
+/// that Ferry resumes it.
+fn tls_round_trip(server_var: &str, mode: TlsMode, versions: TlsVersions, expect_version: &str) {
+    let tag = format!(
+        "{}-tls-{versions:?}",
+        server_var.trim_start_matches("FERRY_").to_lowercase()
+    );
+    let mut request = login(server_var, DataMode::Passive);
+    request.tls = TlsOptions {
+        mode,
+        versions,
+        trusted: vec![test_certificate()],
+    };
+    // Connecting waits for the first listing: LIST over a protected data connection.
+    let mut queue = Queue::connect(request, overwrite_settings());
+    let security = queue.security.clone().expect("a Connected event");
+    assert!(security.control && security.data, "{security:?}");
+    let details = security.details.unwrap_or_default();
+    assert!(details.contains(expect_version), "{details}");
+    let log = queue.log_text();
+    assert!(log.contains("PROT P"), "{log}");
+    if mode == TlsMode::Implicit {
+        assert!(!log.contains("> AUTH TLS"), "{log}");
+    } else {
+        assert!(log.contains("> AUTH TLS"), "{log}");
+    }
+
+    let local = tempfile::tempdir().unwrap();
+    let source = local.path().join("source.bin");
+    std::fs::write(
+        &source,
+        ferry::demo::pseudo_random_bytes(2 * 1024 * 1024 + 5, 3),
+    )
+    .unwrap();
+    let remote = format!("/upload/{tag}.bin");
+    queue.run(vec![upload(&source, &remote)]);
+    all_done(&queue);
+    let stored = root().join("upload").join(format!("{tag}.bin"));
+    files_equal(&source, &stored);
+    queue.items.clear();
+    let back = local.path().join("back.bin");
+    queue.run(vec![download(&remote, &back)]);
+    all_done(&queue);
+    files_equal(&source, &back);
+    let _ = std::fs::remove_file(stored);
+}
+
+#[test]
+#[ignore = "needs tests/interop/servers.sh (root)"]
+fn vsftpd_explicit_tls_1_2_with_session_reuse() {
+    tls_round_trip(
+        "FERRY_VSFTPD",
+        TlsMode::Explicit,
+        TlsVersions::Only12,
+        "TLSv1_2",
+    );
+}
+
+#[test]
+#[ignore = "needs tests/interop/servers.sh (root)"]
+fn vsftpd_explicit_tls_1_3_with_session_reuse() {
+    tls_round_trip(
+        "FERRY_VSFTPD",
+        TlsMode::Explicit,
+        TlsVersions::Only13,
+        "TLSv1_3",
+    );
+}
+
+#[test]
+#[ignore = "needs tests/interop/servers.sh (root)"]
+fn pure_ftpd_explicit_tls() {
+    tls_round_trip(
+        "FERRY_PUREFTPD",
+        TlsMode::Explicit,
+        TlsVersions::Any,
+        "TLSv1_",
+    );
+}
+
+#[test]
+#[ignore = "needs tests/interop/servers.sh (root)"]
+fn vsftpd_implicit_tls() {
+    tls_round_trip(
+        "FERRY_VSFTPD_IMPLICIT",
+        TlsMode::Implicit,
+        TlsVersions::Any,
+        "TLSv1_",
+    );
+}
+
+/// Waits for the browsing session's end, or its first listing; returns the log and the failure.
+fn connect_outcome(
+    request: ferry::engine::ConnectRequest,
+) -> (String, Option<ferry::engine::Failure>) {
+    use ferry::engine::{Command, Engine, Event};
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request));
+    let mut log = Vec::new();
+    for _ in 0..10_000 {
+        match events.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(Event::Log(line)) => log.push(line.to_text()),
+            Ok(Event::Listing(_)) => return (log.join("\n"), None),
+            Ok(Event::Disconnected { reason }) => return (log.join("\n"), reason),
+            Ok(_) => {}
+            Err(e) => panic!("no outcome ({e}):\n{}", log.join("\n")),
+        }
+    }
+    panic!("too many events:\n{}", log.join("\n"));
+}
+
+#[test]
+#[ignore = "needs tests/interop/servers.sh (root)"]
+fn untrusted_certificate_is_refused_before_the_password() {
+    let mut request = login("FERRY_VSFTPD", DataMode::Passive);
+    request.tls.trusted.clear();
+    let (log, failure) = connect_outcome(request);
+    let failure = failure.expect("the self-signed certificate must not be accepted");
+    assert_eq!(
+        failure.kind,
+        ferry::engine::FailureKind::Certificate,
+        "{failure:?}"
+    );
+    let certificate = failure
+        .certificate
+        .expect("the certificate, for the dialog");
+    assert_eq!(certificate.fingerprint, test_certificate());
+    assert!(!log.contains("PASS"), "{log}");
+    assert!(!log.contains(&env("FERRY_INTEROP_PASS")), "{log}");
+}
+
+#[test]
+#[ignore = "needs tests/interop/servers.sh (root)"]
+fn tls_if_available_falls_back_on_a_plain_server_and_says_so() {
+    let (log, failure) = connect_outcome(login("FERRY_PROFTPD", DataMode::Passive));
+    assert!(failure.is_none(), "{failure:?}\n{log}");
+    assert!(log.contains("AUTH TLS"), "{log}");
+    assert!(log.contains("continuing with plain FTP"), "{log}");
+}
+
+#[test]
+#[ignore = "needs tests/interop/servers.sh (root)"]
+fn explicit_tls_on_a_plain_server_does_not_log_in() {
+    let mut request = login("FERRY_PROFTPD", DataMode::Passive);
+    request.tls.mode = TlsMode::Explicit;
+    let (log, failure) = connect_outcome(request);
+    assert!(failure.is_some(), "{log}");
+    assert!(!log.contains("PASS"), "{log}");
+}

@@ -123,6 +123,32 @@ impl CertificateInfo {
     }
 }
 
+/// What is wrong with a certificate, in words a person can weigh in the trust dialog.
+fn problem_text(error: &rustls::Error) -> String {
+    use rustls::CertificateError as Why;
+    let rustls::Error::InvalidCertificate(why) = error else {
+        return error.to_string();
+    };
+    match why {
+        Why::UnknownIssuer => {
+            "it is not signed by an authority this computer trusts (self-signed or unknown issuer)"
+                .into()
+        }
+        Why::Expired | Why::ExpiredContext { .. } => "it has expired".into(),
+        Why::NotValidYet | Why::NotValidYetContext { .. } => "it is not valid yet".into(),
+        Why::NotValidForName | Why::NotValidForNameContext { .. } => {
+            "it was issued for another host name".into()
+        }
+        Why::Revoked => "it has been revoked".into(),
+        Why::BadSignature => "its signature is invalid".into(),
+        // webpki's "CA used as end entity": the typical self-signed server certificate.
+        Why::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+            "it is self-signed (not issued by an authority this computer trusts)".into()
+        }
+        other => format!("it could not be verified ({other})"),
+    }
+}
+
 /// The OS's verifier, with the person's trusted fingerprints accepted first; remembers the
 /// certificate it refused, for the question.
 #[derive(Debug)]
@@ -148,7 +174,7 @@ impl ServerCertVerifier for Verifier {
             .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
             .inspect_err(|e| {
                 if let Ok(mut refused) = self.refused.lock() {
-                    *refused = Some(CertificateInfo::from_der(end_entity, e.to_string()));
+                    *refused = Some(CertificateInfo::from_der(end_entity, problem_text(e)));
                 }
             })
     }

@@ -144,12 +144,7 @@ pub fn import(xml: &str) -> Result<Imported, ImportError> {
 }
 
 /// Gives the innermost open folder its name from the text read so far, once.
-fn name_folder(
-    folders: &mut [SiteFolder],
-    named: &mut [bool],
-    text: &str,
-    outside_server: bool,
-) {
+fn name_folder(folders: &mut [SiteFolder], named: &mut [bool], text: &str, outside_server: bool) {
     if !outside_server {
         return;
     }

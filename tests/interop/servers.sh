@@ -14,6 +14,8 @@
 # Server (127.0.0.1 only)  Control  Passive       Notes
 # vsftpd 3.0.3             21210    31000-31099   optional explicit TLS (AUTH TLS), require_ssl_reuse=YES;
 #                                                 no MLSD/MLST
+# vsftpd-implicit          21211    31300-31399   the same vsftpd with implicit TLS (implicit_ssl=YES; TLS
+#                                                 from the first byte, as on port 990)
 # pure-ftpd 1.0.50         21220    31100-31199   optional explicit TLS (-Y 1); MLSD/MLST
 # proftpd 1.3.8            21230    31200-31299   plain FTP only (proftpd-core has no mod_tls); MLSD/MLST
 # Active mode (PORT/EPRT) is allowed on all three.
@@ -53,7 +55,7 @@ OPT="$DIR/opt"
 EMPTY="$DIR/vsftpd-empty"
 TEST_USER=ferrytest
 TEST_PASS=ferrytest
-SERVERS="vsftpd pure-ftpd proftpd"
+SERVERS="vsftpd vsftpd-implicit pure-ftpd proftpd"
 
 # Runtime libraries of the unpacked pure-ftpd and proftpd-core (from their Depends).
 RUNTIME_LIBS="libc6 libcap2 libcrypt1 libpam0g libsodium23 libssl3 libacl1 libhiredis0.14
@@ -64,11 +66,11 @@ APT_PKGS="vsftpd openssl iproute2 procps passwd $RUNTIME_LIBS"
 log() { echo "[servers] $*" >&2; }
 die() { echo "[servers] ERROR: $*" >&2; exit 1; }
 
-port() { case $1 in vsftpd) echo 21210 ;; pure-ftpd) echo 21220 ;; proftpd) echo 21230 ;; esac; }
-pasv() { case $1 in vsftpd) echo "31000 31099" ;; pure-ftpd) echo "31100 31199" ;; proftpd) echo "31200 31299" ;; esac; }
+port() { case $1 in vsftpd) echo 21210 ;; vsftpd-implicit) echo 21211 ;; pure-ftpd) echo 21220 ;; proftpd) echo 21230 ;; esac; }
+pasv() { case $1 in vsftpd) echo "31000 31099" ;; vsftpd-implicit) echo "31300 31399" ;; pure-ftpd) echo "31100 31199" ;; proftpd) echo "31200 31299" ;; esac; }
 binary() {
   case $1 in
-    vsftpd) echo /usr/sbin/vsftpd ;;
+    vsftpd | vsftpd-implicit) echo /usr/sbin/vsftpd ;;
     pure-ftpd) echo "$OPT/pure-ftpd/usr/sbin/pure-ftpd" ;;
     proftpd) echo "$OPT/proftpd/usr/sbin/proftpd" ;;
   esac
@@ -266,6 +268,14 @@ rsa_cert_file=$TLS/cert.pem
 rsa_private_key_file=$TLS/key.pem
 EOF
   chmod 600 "$CONF/vsftpd.conf"
+  read -r lo hi <<<"$(pasv vsftpd-implicit)"
+  sed -e "s/^listen_port=.*/listen_port=$(port vsftpd-implicit)/" \
+    -e "s/^pasv_min_port=.*/pasv_min_port=$lo/" -e "s/^pasv_max_port=.*/pasv_max_port=$hi/" \
+    -e "s|^xferlog_file=.*|xferlog_file=$LOG/vsftpd-implicit-xfer.log|" \
+    -e "s|^vsftpd_log_file=.*|vsftpd_log_file=$LOG/vsftpd-implicit.log|" \
+    "$CONF/vsftpd.conf" > "$CONF/vsftpd-implicit.conf"
+  echo "implicit_ssl=YES" >> "$CONF/vsftpd-implicit.conf"
+  chmod 600 "$CONF/vsftpd-implicit.conf"
 
   cat > "$CONF/openssl-tls12.cnf" <<'EOF'
 openssl_conf = default_conf
@@ -391,6 +401,8 @@ start_one() {
       else
         launch vsftpd /usr/sbin/vsftpd "$CONF/vsftpd.conf"
       fi ;;
+    vsftpd-implicit)
+      launch vsftpd-implicit /usr/sbin/vsftpd "$CONF/vsftpd-implicit.conf" ;;
     pure-ftpd)
       # -A chroot everyone; -l unix; -H no DNS; -i no anonymous uploads; -u 1000 no system users;
       # -L 200000:16 or listings stop at 10,000 entries; -Y 1 optional TLS.
@@ -453,6 +465,7 @@ status() {
 
 print_env() {
   printf 'export FERRY_VSFTPD=%q\n' "ftp://127.0.0.1:$(port vsftpd)"
+  printf 'export FERRY_VSFTPD_IMPLICIT=%q\n' "ftps://127.0.0.1:$(port vsftpd-implicit)"
   printf 'export FERRY_PUREFTPD=%q\n' "ftp://127.0.0.1:$(port pure-ftpd)"
   printf 'export FERRY_PROFTPD=%q\n' "ftp://127.0.0.1:$(port proftpd)"
   printf 'export FERRY_INTEROP_USER=%q\n' "$TEST_USER"
@@ -473,7 +486,10 @@ check() {
     if "$@" >"$tmp/out" 2>&1; then pass=$((pass + 1)); else
       fail=$((fail + 1)); echo "FAIL $n: $what: $(tail -n 2 "$tmp/out" | tr '\n' ' ')"; fi
   }
+  n=vsftpd-implicit
+  t "implicit TLS LIST (cert verified)" bash -c "$c --cacert '$TLS/cert.pem' -u '$u' 'ftps://127.0.0.1:$(port "$n")/sub/' | grep -q nested"
   for n in $SERVERS; do
+    [ "$n" = vsftpd-implicit ] && continue
     url="ftp://127.0.0.1:$(port "$n")"
     t "anonymous LIST" bash -c "$c '$url/' | grep -q README.txt"
     t "user LIST" bash -c "$c -u '$u' '$url/sub/' | grep -q inner.txt"

@@ -20,6 +20,8 @@ pub struct Queue {
     pub items: BTreeMap<TransferId, QueueItem>,
     pub log: Vec<String>,
     pub asked: Vec<TransferId>,
+    /// What protected the browsing connection, from its `Connected` event.
+    pub security: Option<ferry::engine::Security>,
 }
 
 impl Queue {
@@ -38,6 +40,7 @@ impl Queue {
             items: BTreeMap::new(),
             log: Vec::new(),
             asked: Vec::new(),
+            security: None,
         };
         queue.wait("the first listing", |_, event| {
             matches!(event, Event::Listing(_))
@@ -68,6 +71,7 @@ impl Queue {
             };
             match &event {
                 Event::Log(line) => self.log.push(line.to_text()),
+                Event::Connected(info) => self.security = Some(info.security.clone()),
                 Event::Queue(QueueEvent::Added { items, .. }) => {
                     for item in items {
                         self.items.insert(item.id, item.clone());
