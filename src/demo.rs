@@ -32,6 +32,8 @@ pub struct ServerOptions {
     /// Accepts `anonymous` (and `ftp`) with any password.
     pub allow_anonymous: bool,
     pub greeting: &'static str,
+    /// PEM certificate chain and private key: the server then offers explicit TLS (AUTH TLS).
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl ServerOptions {
@@ -41,6 +43,7 @@ impl ServerOptions {
             account: None,
             allow_anonymous: true,
             greeting: "Ferry demo server (libunftp) on 127.0.0.1",
+            tls: None,
         }
     }
 
@@ -112,6 +115,7 @@ impl DemoServer {
             allow_anonymous: options.allow_anonymous,
         });
         let greeting = options.greeting;
+        let tls = options.tls.clone();
         runtime.spawn(async move {
             // A bounded accept loop would end the demo early; this one ends with the runtime.
             while let Ok((stream, _)) = listener.accept().await {
@@ -120,11 +124,17 @@ impl DemoServer {
                     Filesystem::new(root.clone())
                         .unwrap_or_else(|e| panic!("demo root {} is gone: {e}", root.display()))
                 };
-                let server = ServerBuilder::with_authenticator(Box::new(storage), check.clone())
-                    .greeting(greeting)
-                    .passive_host(std::net::Ipv4Addr::LOCALHOST)
-                    .active_passive_mode(libunftp::options::ActivePassiveMode::ActiveAndPassive)
-                    .build();
+                let mut builder =
+                    ServerBuilder::with_authenticator(Box::new(storage), check.clone())
+                        .greeting(greeting)
+                        .passive_host(std::net::Ipv4Addr::LOCALHOST)
+                        .active_passive_mode(
+                            libunftp::options::ActivePassiveMode::ActiveAndPassive,
+                        );
+                if let Some((certificate, key)) = &tls {
+                    builder = builder.ftps(certificate.clone(), key.clone());
+                }
+                let server = builder.build();
                 match server {
                     Ok(server) => {
                         tokio::spawn(async move {

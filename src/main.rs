@@ -14,7 +14,7 @@ use ferry::store::settings::Settings;
 
 /// Ferry: a fast, safe FTP client. With no command it opens the window.
 #[derive(Parser, Debug)]
-#[command(name = "ferry", version, about)]
+#[command(name = "ferry", version = env!("FERRY_VERSION"), about)]
 struct Args {
     /// Open the window on a built-in FTP server on 127.0.0.1 with sample files.
     #[arg(long)]

@@ -269,7 +269,7 @@ fn a_421_greeting_is_reported() {
 }
 
 #[test]
-fn a_421_mid_session_ends_it() {
+fn a_421_before_the_first_listing_ends_the_session() {
     let mut script = vec![send("220 hi\r\n")];
     script.extend(login_steps(b"257 \"/\"\r\n"));
     script.extend([
@@ -484,4 +484,178 @@ fn a_refused_change_is_reported_and_the_folder_relisted() {
     // The session goes on.
     engine.send(Command::List(RemotePath::root()));
     collect_until(&events, is_listing);
+}
+
+fn browse_faulty(
+    server: &support::faulty::FaultyServer,
+    keep_alive: Option<(Duration, Duration)>,
+) -> (ferry::engine::EngineHandle, ferry::engine::EventReceiver) {
+    let mut request = request_to(
+        server.port,
+        Login::Normal {
+            user: "u".into(),
+            password: ferry::store::secret::Secret::new("p"),
+        },
+    );
+    request.timeouts.keep_alive = keep_alive;
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request));
+    collect_until(&events, is_listing);
+    engine.send(Command::ChangeDir {
+        from: RemotePath::root(),
+        target: DirTarget::Path(RemotePath::from_text("/docs")),
+    });
+    collect_until(&events, is_listing);
+    (engine, events)
+}
+
+fn listing_path(event: Option<&Event>) -> String {
+    match event {
+        Some(Event::Listing(listing)) => listing.path.display(),
+        other => panic!("not a listing: {other:?}"),
+    }
+}
+
+#[test]
+fn a_421_while_browsing_logs_in_again_returns_to_the_folder_and_goes_on() {
+    use support::faulty::{Faults, FaultyServer};
+    let server = FaultyServer::start();
+    server.add_file("/docs/inner/a.txt", b"a".to_vec());
+    let (engine, events) = browse_faulty(&server, None);
+    server.set_faults(Faults {
+        hang_up_on: Some("CWD"),
+        ..Faults::default()
+    });
+    engine.send(Command::ChangeDir {
+        from: RemotePath::from_text("/docs"),
+        target: DirTarget::Child(RemoteName::from_text("inner")),
+    });
+    let seen = collect_until(&events, |e| {
+        is_listing(e) || matches!(e, Event::Disconnected { .. })
+    });
+    let log = log_text(&seen);
+    assert_eq!(listing_path(seen.last()), "/docs/inner", "{log}");
+    assert!(log.contains("421 Timeout"), "{log}");
+    assert!(log.contains("logging in again"), "{log}");
+    assert!(log.contains("Logged in again; back in /docs"), "{log}");
+    assert_eq!(server.count("USER"), 2);
+}
+
+#[test]
+fn keep_alive_sends_noop_and_a_drop_it_finds_is_mended_at_the_next_action() {
+    use support::faulty::{Faults, FaultyServer};
+    let server = FaultyServer::start();
+    server.add_file("/docs/inner/a.txt", b"a".to_vec());
+    // Milliseconds instead of the 30-60 s people get, so the test sees several rounds.
+    let quick = Some((Duration::from_millis(5), Duration::from_millis(20)));
+    let (engine, events) = browse_faulty(&server, quick);
+    let is_noop_answer =
+        |e: &Event| matches!(e, Event::Log(line) if line.to_text().contains("200 ok"));
+    let seen = collect_until(
+        &events,
+        |e| matches!(e, Event::Log(line) if line.to_text().contains("> NOOP")),
+    );
+    assert!(!seen.iter().any(|e| matches!(e, Event::Disconnected { .. })));
+    collect_until(&events, is_noop_answer);
+
+    server.set_faults(Faults {
+        hang_up_on: Some("NOOP"),
+        ..Faults::default()
+    });
+    let seen = collect_until(&events, |e| {
+        matches!(e, Event::Log(line) if line.to_text().contains("at the next action"))
+            || matches!(e, Event::Disconnected { .. })
+    });
+    assert!(
+        !matches!(seen.last(), Some(Event::Disconnected { .. })),
+        "{}",
+        log_text(&seen)
+    );
+    assert_eq!(
+        server.count("USER"),
+        1,
+        "no login until there is something to do"
+    );
+
+    engine.send(Command::ChangeDir {
+        from: RemotePath::from_text("/docs"),
+        target: DirTarget::Child(RemoteName::from_text("inner")),
+    });
+    let seen = collect_until(&events, |e| {
+        is_listing(e) || matches!(e, Event::Disconnected { .. })
+    });
+    assert_eq!(
+        listing_path(seen.last()),
+        "/docs/inner",
+        "{}",
+        log_text(&seen)
+    );
+    assert_eq!(server.count("USER"), 2);
+}
+
+#[test]
+fn a_server_that_keeps_hanging_up_ends_the_session_after_bounded_attempts() {
+    use support::faulty::{Faults, FaultyServer};
+    let server = FaultyServer::start();
+    server.add_file("/docs/inner/a.txt", b"a".to_vec());
+    let (engine, events) = browse_faulty(&server, None);
+    server.set_faults(Faults {
+        hang_up_on: Some("PWD"),
+        keep_hanging_up: true,
+        ..Faults::default()
+    });
+    engine.send(Command::ChangeDir {
+        from: RemotePath::from_text("/docs"),
+        target: DirTarget::Child(RemoteName::from_text("inner")),
+    });
+    let seen = collect_until(&events, |e| matches!(e, Event::Disconnected { .. }));
+    let failure = disconnect_reason(&seen);
+    assert_eq!(failure.code, Some(421), "{failure:?}\n{}", log_text(&seen));
+    // The first login, then three attempts to log in again.
+    assert_eq!(server.count("USER"), 4, "{}", log_text(&seen));
+}
+
+#[test]
+fn a_self_signed_certificate_is_refused_until_trusted_then_everything_is_encrypted() {
+    let server = TestServer::start_tls();
+    let mut request = server.request(PASSWORD);
+    request.tls = ferry::engine::TlsOptions {
+        mode: ferry::engine::TlsMode::IfAvailable,
+        ..Default::default()
+    };
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request.clone()));
+    let seen = collect_until(&events, |e| {
+        matches!(e, Event::Disconnected { .. } | Event::Listing(_))
+    });
+    let failure = disconnect_reason(&seen);
+    assert_eq!(failure.kind, FailureKind::Certificate, "{failure:?}");
+    let certificate = failure.certificate.expect("the certificate, to show");
+    assert_eq!(certificate.fingerprint, server.fingerprint());
+    assert!(!certificate.changed);
+    let log = log_text(&seen);
+    assert!(
+        !log.contains("PASS"),
+        "the password went out before TLS: {log}"
+    );
+
+    request.tls.trusted = vec![server.fingerprint()];
+    engine.send(Command::Connect(request));
+    let seen = collect_until(&events, |e| {
+        matches!(e, Event::Disconnected { .. } | Event::Listing(_))
+    });
+    let log = log_text(&seen);
+    let info = seen
+        .iter()
+        .find_map(|e| match e {
+            Event::Connected(info) => Some(info.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("not connected: {log}"));
+    assert!(
+        info.security.control && info.security.data,
+        "{:?}",
+        info.security
+    );
+    assert!(listing_names(seen.last().unwrap()).contains(&"welcome.txt".to_owned()));
 }

@@ -54,6 +54,11 @@ struct Window {
 
 impl Window {
     fn open() -> Self {
+        Self::open_with(None)
+    }
+
+    /// With settings, sites and trusted certificates kept in `dirs` (`None`: in memory only).
+    fn open_with(dirs: Option<ferry::store::StoreDirs>) -> Self {
         let downloads = tempfile::tempdir().unwrap();
         let local_folder = downloads.path().to_path_buf();
         let signal = Arc::new(EngineSignal::default());
@@ -68,6 +73,7 @@ impl Window {
                     AppOptions {
                         on_engine_event: Some(Arc::new(move || hook.bump())),
                         local_folder: Some(local_folder),
+                        dirs: dirs.clone(),
                         ..AppOptions::default()
                     },
                 )
@@ -654,4 +660,86 @@ fn files_dropped_from_the_os_are_uploaded() {
         std::fs::read(server.path().join("Music/dropped-two.bin")).unwrap(),
         std::fs::read(&second).unwrap()
     );
+}
+
+fn config_dirs(dir: &std::path::Path) -> ferry::store::StoreDirs {
+    ferry::store::StoreDirs {
+        config: dir.to_path_buf(),
+        data: dir.to_path_buf(),
+    }
+}
+
+#[test]
+fn a_self_signed_certificate_asks_and_always_trust_connects_and_is_remembered() {
+    use ferry::engine::tls::fingerprint_text;
+    let server = TestServer::start_tls();
+    let config = tempfile::tempdir().unwrap();
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.fill_connection_bar(&server, PASSWORD);
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the trust dialog", |h| {
+        h.query_by_label("Always trust this certificate").is_some()
+    });
+    assert!(window.has_label("Unknown certificate"));
+    assert!(window.has_label(&fingerprint_text(&server.fingerprint())));
+    assert!(window.has_label_containing("self-signed"));
+    assert!(window.has_label("CN=rcgen self signed cert"));
+    assert!(
+        !window.has_row("welcome.txt"),
+        "connected before the answer"
+    );
+
+    window
+        .harness
+        .get_by_label("Always trust this certificate")
+        .click();
+    wait_for_row(&mut window, "welcome.txt", true);
+    assert!(
+        window.has_label("Connection encrypted"),
+        "the status line shows an encrypted session"
+    );
+    let log = window.harness.state().log.to_text();
+    assert!(log.contains("PROT P"), "{log}");
+    assert!(!log.contains(PASSWORD));
+
+    // Remembered: a new window on the same config connects without asking.
+    let path = config.path().join(ferry::store::trust::FILE_NAME);
+    window.run_until("the trusted certificate on disk", |_| {
+        std::fs::read_to_string(&path)
+            .is_ok_and(|text| text.contains(&fingerprint_text(&server.fingerprint())))
+    });
+    drop(window);
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.fill_connection_bar(&server, PASSWORD);
+    window.harness.get_by_label("Connect").click();
+    wait_for_row(&mut window, "welcome.txt", true);
+    assert!(!window.has_label("Unknown certificate"));
+}
+
+#[test]
+fn a_changed_certificate_is_a_loud_warning_and_cancel_does_not_connect() {
+    let server = TestServer::start_tls();
+    let config = tempfile::tempdir().unwrap();
+    let mut trusted = ferry::store::trust::TrustedCertificates::default();
+    trusted.add(
+        "127.0.0.1",
+        server.port(),
+        ferry::engine::tls::fingerprint_text(&[7; 32]),
+    );
+    trusted.save(config.path()).unwrap();
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.fill_connection_bar(&server, PASSWORD);
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the warning", |h| {
+        h.query_by_label_contains("CHANGED").is_some()
+    });
+    window.harness.get_by_label("Cancel").click();
+    window.run_until("the warning to close", |h| {
+        h.query_by_label_contains("CHANGED").is_none()
+    });
+    assert!(!window.has_row("welcome.txt"));
+    assert!(matches!(
+        window.harness.state().connection,
+        ferry::ui::ConnectionState::Disconnected { .. }
+    ));
 }

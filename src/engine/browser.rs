@@ -1,6 +1,8 @@
 //! The browsing session: one control connection that serves listings, folder changes and file
 //! operations, one command at a time, in the order the user gave them.
 
+use std::time::Duration;
+
 use tokio::sync::mpsc;
 
 use super::EventSink;
@@ -39,8 +41,14 @@ fn describe(command: &Command) -> String {
     }
 }
 
-/// Runs until the connection fails or the command channel closes (the user disconnected).
-/// Every way out sends `Disconnected`, except being aborted, which the engine reports itself.
+/// How often one action may log in again after losing the connection before the session is
+/// given up for ended.
+const RECONNECT_ATTEMPTS: u32 = 3;
+
+/// Runs until the connection fails for good or the command channel closes (the user
+/// disconnected). Every way out sends `Disconnected`, except being aborted, which the engine
+/// reports itself. A connection the server drops (421, reset, silence) is logged in again at the
+/// next action, back in the folder it was in.
 pub(crate) async fn run(
     request: ConnectRequest,
     mut commands: mpsc::UnboundedReceiver<Command>,
@@ -87,14 +95,155 @@ pub(crate) async fn run(
         }
     }
 
-    while let Some(command) = commands.recv().await {
-        if let Err(error) = handle(&mut session, command, &sink).await
-            && error.is_fatal()
+    // Where to return after logging in again.
+    let mut folder = session.cwd().clone();
+    // `None` between a lost connection and the next action.
+    let mut session = Some(session);
+    loop {
+        let command = match session.as_mut() {
+            Some(live) => match wait_keeping_alive(live, &mut commands, &request).await {
+                Waited::Command(command) => command,
+                Waited::ChannelClosed => break,
+                Waited::Lost(error) => {
+                    folder = live.cwd().clone();
+                    sink.log(
+                        LogKind::Status,
+                        format!("The connection was lost ({error}); Ferry logs in again at the next action"),
+                    );
+                    session = None;
+                    continue;
+                }
+            },
+            None => match commands.recv().await {
+                Some(command) => command,
+                None => return,
+            },
+        };
+        if let Err(error) =
+            run_reconnecting(&mut session, &mut folder, &request, command, &sink).await
         {
             return fail(&sink, &error);
         }
     }
-    session.quit().await;
+    if let Some(live) = session {
+        live.quit().await;
+    }
+}
+
+enum Waited {
+    Command(Command),
+    ChannelClosed,
+    Lost(FtpError),
+}
+
+/// The next command; meanwhile NOOP at random intervals, when keep-alive is on.
+async fn wait_keeping_alive(
+    session: &mut Session,
+    commands: &mut mpsc::UnboundedReceiver<Command>,
+    request: &ConnectRequest,
+) -> Waited {
+    let Some((low, high)) = request.timeouts.keep_alive else {
+        return commands
+            .recv()
+            .await
+            .map_or(Waited::ChannelClosed, Waited::Command);
+    };
+    // Bounded by the user: each round either returns a command or sends one NOOP.
+    loop {
+        tokio::select! {
+            command = commands.recv() => {
+                return command.map_or(Waited::ChannelClosed, Waited::Command);
+            }
+            () = tokio::time::sleep(random_between(low, high)) => {
+                match session.noop().await {
+                    Ok(()) => {}
+                    Err(error) if error.is_connection_lost() => return Waited::Lost(error),
+                    // A server that refuses NOOP (500) still lives; stop asking it.
+                    Err(_) => return commands.recv().await.map_or(Waited::ChannelClosed, Waited::Command),
+                }
+            }
+        }
+    }
+}
+
+/// A duration in `[low, high]`, different each time (no `rand` needed for a keep-alive jitter).
+fn random_between(low: Duration, high: Duration) -> Duration {
+    use std::hash::BuildHasher;
+    let spread = high.saturating_sub(low).as_millis() as u64;
+    let noise = std::collections::hash_map::RandomState::new().hash_one(std::time::Instant::now());
+    low + Duration::from_millis(noise % (spread + 1))
+}
+
+/// Runs one command; when the connection turns out to be gone, logs in again, returns to the
+/// folder and runs it again, a bounded number of times. An error here ends the session.
+async fn run_reconnecting(
+    session: &mut Option<Session>,
+    folder: &mut RemotePath,
+    request: &ConnectRequest,
+    command: Command,
+    sink: &EventSink,
+) -> Result<(), FtpError> {
+    let mut attempts = 0;
+    loop {
+        let live = match session {
+            Some(live) => live,
+            None => {
+                attempts += 1;
+                match reconnect(request, folder, sink).await {
+                    Ok(live) => session.insert(live),
+                    // A restarting server refuses connections for a moment: worth another try.
+                    Err(error)
+                        if (error.is_connection_lost()
+                            || matches!(
+                                error,
+                                FtpError::Refused { .. } | FtpError::Connect { .. }
+                            ))
+                            && attempts < RECONNECT_ATTEMPTS =>
+                    {
+                        sink.log(LogKind::Error, format!("Could not log in again: {error}"));
+                        // Give a restarting server a moment; bounded by RECONNECT_ATTEMPTS.
+                        tokio::time::sleep(Duration::from_secs(u64::from(attempts))).await;
+                        continue;
+                    }
+                    Err(error) => return Err(error),
+                }
+            }
+        };
+        match handle(live, command.clone(), sink).await {
+            Err(error) if error.is_connection_lost() && attempts < RECONNECT_ATTEMPTS => {
+                *folder = live.cwd().clone();
+                sink.log(
+                    LogKind::Status,
+                    format!("The connection was lost ({error}); logging in again"),
+                );
+                *session = None;
+            }
+            Err(error) if error.is_fatal() => return Err(error),
+            _ => return Ok(()),
+        }
+    }
+}
+
+/// Logs in again with the same request and goes back to `folder` (or stays in the login folder
+/// when that one is gone).
+async fn reconnect(
+    request: &ConnectRequest,
+    folder: &RemotePath,
+    sink: &EventSink,
+) -> Result<Session, FtpError> {
+    let (mut session, _) = Session::connect(request, sink.clone()).await?;
+    match session.ensure_at(folder).await {
+        Ok(()) => sink.log(
+            LogKind::Status,
+            format!("Logged in again; back in {folder}"),
+        ),
+        Err(error) if !error.is_fatal() => sink.log(
+            LogKind::Error,
+            format!("Logged in again, but could not return to {folder}: {error}"),
+        ),
+        Err(error) => return Err(error),
+    }
+    Ok(session)
 }
 
 async fn handle(session: &mut Session, command: Command, sink: &EventSink) -> Result<(), FtpError> {

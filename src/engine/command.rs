@@ -12,7 +12,7 @@ use crate::store::secret::Secret;
 use crate::store::settings::{Settings, TransferSettings};
 use crate::store::sites::{Logon, Protocol, Site};
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Command {
     /// Connect the browsing session (dropping any current one) and list the start folder.
     Connect(ConnectRequest),
@@ -115,6 +115,8 @@ pub use crate::store::settings::DataMode;
 pub struct Timeouts {
     pub connect: Duration,
     pub command: Duration,
+    /// NOOP on the idle browsing connection after a random wait in this range.
+    pub keep_alive: Option<(Duration, Duration)>,
 }
 
 impl Timeouts {
@@ -122,6 +124,7 @@ impl Timeouts {
         Self {
             connect: settings.connect_timeout(),
             command: settings.command_timeout(),
+            keep_alive: settings.keep_alive(),
         }
     }
 }

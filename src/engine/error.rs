@@ -66,6 +66,16 @@ impl FtpError {
         }
     }
 
+    /// The connection went away under a working session (the server's 421, a reset, a silent
+    /// peer): logging in again is worth trying. Refusals and garbled replies are not that.
+    pub fn is_connection_lost(&self) -> bool {
+        match self {
+            Self::Reply(reply) => reply.code == 421,
+            Self::Closed { .. } | Self::Io { .. } | Self::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
     pub fn is_timeout(&self) -> bool {
         matches!(self, Self::Timeout { .. })
     }

@@ -536,6 +536,14 @@ impl Session {
         self.on_name("SITE", &arg).await.map(drop)
     }
 
+    /// Keeps an idle connection open: servers and routers drop silent ones.
+    pub async fn noop(&mut self) -> FtpResult<()> {
+        self.control
+            .expect_completion(&CommandLine::bare("NOOP"))
+            .await
+            .map(drop)
+    }
+
     pub async fn quit(self) {
         self.control.quit().await;
     }

@@ -14,6 +14,12 @@ pub struct Settings {
     pub connect_timeout_secs: u64,
     /// How long to wait for any reply, or for data to move on a data connection.
     pub command_timeout_secs: u64,
+    /// Send NOOP on an idle browsing connection so servers and NAT routers don't drop it.
+    pub keep_alive: bool,
+    /// The keep-alive waits a random time in this range (seconds): servers that drop clients
+    /// for a fixed NOOP rhythm don't see one.
+    pub keep_alive_min_secs: u64,
+    pub keep_alive_max_secs: u64,
     pub transfers: TransferSettings,
     pub window: WindowSettings,
 }
@@ -23,6 +29,9 @@ impl Default for Settings {
         Self {
             connect_timeout_secs: 20,
             command_timeout_secs: 20,
+            keep_alive: true,
+            keep_alive_min_secs: 30,
+            keep_alive_max_secs: 60,
             transfers: TransferSettings::default(),
             window: WindowSettings::default(),
         }
@@ -107,6 +116,14 @@ impl Settings {
 
     pub fn command_timeout(&self) -> Duration {
         Duration::from_secs(self.command_timeout_secs.max(1))
+    }
+
+    /// The range keep-alive intervals are drawn from, or `None` when keep-alive is off.
+    pub fn keep_alive(&self) -> Option<(Duration, Duration)> {
+        let low = self.keep_alive_min_secs.max(1);
+        let high = self.keep_alive_max_secs.max(low);
+        self.keep_alive
+            .then(|| (Duration::from_secs(low), Duration::from_secs(high)))
     }
 
     /// Reads the settings; a missing file means the defaults.

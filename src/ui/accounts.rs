@@ -262,7 +262,7 @@ impl FerryApp {
         let info = question.info.clone();
         let mut answer: Option<Option<bool>> = None;
         egui::Modal::new(egui::Id::unique("trust_dialog")).show(ctx, |ui| {
-            ui.set_max_width(560.0);
+            ui.set_width(600.0);
             if info.changed {
                 ui.colored_label(
                     ui.visuals().error_fg_color,
@@ -273,20 +273,24 @@ impl FerryApp {
                 ui.heading("Unknown certificate");
             }
             ui.label(format!("{}:{} presented a certificate that could not be verified.", question.request.host, question.request.port));
-            egui::Grid::new("certificate").num_columns(2).show(ui, |ui| {
-                for (name, value) in [
-                    ("Problem:", info.problem.clone()),
-                    ("Subject:", info.subject.clone()),
-                    ("Issuer:", info.issuer.clone()),
-                    ("Valid from:", info.valid_from.clone()),
-                    ("Valid until:", info.valid_until.clone()),
-                    ("SHA-256:", fingerprint_text(&info.fingerprint)),
-                ] {
-                    ui.label(name);
+            // Rows laid out in one pass (no Grid, which sizes from the previous frame), so the
+            // dialog does not shift under the pointer while it settles.
+            for (name, value) in [
+                ("Problem:", info.problem.clone()),
+                ("Subject:", info.subject.clone()),
+                ("Issuer:", info.issuer.clone()),
+                ("Valid from:", info.valid_from.clone()),
+                ("Valid until:", info.valid_until.clone()),
+                ("SHA-256:", fingerprint_text(&info.fingerprint)),
+            ] {
+                ui.horizontal_top(|ui| {
+                    ui.scope(|ui| {
+                        ui.set_width(90.0);
+                        ui.label(name);
+                    });
                     ui.add(egui::Label::new(egui::RichText::new(value).monospace()).wrap());
-                    ui.end_row();
-                }
-            });
+                });
+            }
             ui.separator();
             ui.horizontal(|ui| {
                 if ui.button("Trust once").clicked() {

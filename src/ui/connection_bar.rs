@@ -172,7 +172,17 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
             .on_hover_text("Ferry opens the data connections (works behind NAT and firewalls)");
         ui.radio_value(&mut app.form.data_mode, DataMode::Active, "Active")
             .on_hover_text("The server connects back to Ferry for data");
-        ui.menu_button("⚙ Options", |ui| options_menu(ui, &mut app.form));
+        ui.menu_button("⚙ Options", |ui| {
+            options_menu(ui, &mut app.form);
+            let keep_alive = &mut app.settings.keep_alive;
+            if ui
+                .checkbox(keep_alive, "Keep idle connections alive (NOOP)")
+                .on_hover_text("Sends NOOP every 30-60 s while nothing else happens, so servers and routers don't drop the connection")
+                .changed()
+            {
+                app.save_settings();
+            }
+        });
         if ui
             .button("📇 Sites")
             .on_hover_text("Site Manager")

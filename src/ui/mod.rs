@@ -702,7 +702,13 @@ pub fn run_app(launch: Launch) -> ExitCode {
             .with_title("Ferry")
             .with_app_id("ferry")
             .with_inner_size([1200.0, 800.0])
-            .with_min_inner_size([640.0, 420.0]),
+            .with_min_inner_size([640.0, 420.0])
+            .with_icon(
+                eframe::icon_data::from_png_bytes(include_bytes!(
+                    "../../assets/icons/hicolor/256x256/apps/ferry.png"
+                ))
+                .unwrap_or_default(),
+            ),
         persist_window: true,
         ..Default::default()
     };

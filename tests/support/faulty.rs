@@ -28,6 +28,10 @@ pub struct Faults {
     pub refuse_rest: bool,
     /// Offer XSHA256 and answer it with a wrong digest.
     pub wrong_digest: bool,
+    /// Answer the next command with this verb (`CWD`, `NOOP`...) with 421 and hang up.
+    pub hang_up_on: Option<&'static str>,
+    /// Keep `hang_up_on` after it fired: a server that cannot keep a session.
+    pub keep_hanging_up: bool,
 }
 
 #[derive(Default)]
@@ -166,6 +170,16 @@ fn serve(
         log.lock().unwrap().push(line.clone());
         let (verb, arg) = line.split_once(' ').unwrap_or((line.as_str(), ""));
         let verb = verb.to_ascii_uppercase();
+        {
+            let mut faults = faults.lock().unwrap();
+            if faults.hang_up_on == Some(verb.as_str()) {
+                if !faults.keep_hanging_up {
+                    faults.hang_up_on = None;
+                }
+                out.write_all(b"421 Timeout, closing control connection.\r\n")?;
+                return Ok(());
+            }
+        }
         let reply: String = match verb.as_str() {
             "USER" => "331 password please".into(),
             "PASS" => "230 logged in".into(),

@@ -24,6 +24,8 @@ pub const PATIENCE: Duration = Duration::from_secs(60);
 pub struct TestServer {
     pub server: DemoServer,
     pub root: tempfile::TempDir,
+    /// The self-signed certificate's DER bytes and where its files are, for a TLS server.
+    pub certificate: Option<(Vec<u8>, tempfile::TempDir)>,
 }
 
 impl TestServer {
@@ -33,7 +35,39 @@ impl TestServer {
         let server =
             DemoServer::start(ServerOptions::new(root.path()).with_account(USER, PASSWORD))
                 .expect("embedded server");
-        Self { server, root }
+        Self {
+            server,
+            root,
+            certificate: None,
+        }
+    }
+
+    /// The same server offering explicit TLS with a fresh self-signed certificate for
+    /// 127.0.0.1, which no OS trusts: what a person meets on many small servers.
+    pub fn start_tls() -> Self {
+        let root = tempfile::tempdir().expect("temp dir");
+        ferry::demo::create_sample_tree(root.path()).expect("sample tree");
+        let files = tempfile::tempdir().expect("temp dir");
+        let generated =
+            rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
+                .expect("self-signed certificate");
+        let certificate = files.path().join("cert.pem");
+        let key = files.path().join("key.pem");
+        std::fs::write(&certificate, generated.cert.pem()).expect("write cert");
+        std::fs::write(&key, generated.signing_key.serialize_pem()).expect("write key");
+        let mut options = ServerOptions::new(root.path()).with_account(USER, PASSWORD);
+        options.tls = Some((certificate, key));
+        let server = DemoServer::start(options).expect("embedded server");
+        Self {
+            server,
+            root,
+            certificate: Some((generated.cert.der().to_vec(), files)),
+        }
+    }
+
+    pub fn fingerprint(&self) -> ferry::engine::tls::Fingerprint {
+        let (der, _) = self.certificate.as_ref().expect("a TLS server");
+        ferry::engine::tls::fingerprint(der)
     }
 
     pub fn path(&self) -> &Path {
@@ -76,6 +110,7 @@ pub fn request_to(port: u16, login: Login) -> ConnectRequest {
         timeouts: Timeouts {
             connect: Duration::from_secs(10),
             command: Duration::from_secs(10),
+            keep_alive: None,
         },
     }
 }
