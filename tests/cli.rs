@@ -270,3 +270,57 @@ fn get_refuses_to_overwrite_unless_told() {
     assert_eq!(missing.status.code(), Some(6), "{}", stderr(&missing));
     assert!(stderr(&missing).contains("550"), "{}", stderr(&missing));
 }
+
+#[test]
+fn a_saved_site_is_named_with_an_at_sign() {
+    use ferry::store::sites::{Logon, Site, SiteFolder};
+    let server = TestServer::start();
+    let config = tempfile::tempdir().unwrap();
+    let site = Site {
+        name: "Demo".into(),
+        host: "127.0.0.1".into(),
+        port: server.port(),
+        logon: Logon::Normal,
+        user: support::USER.into(),
+        tls_if_available: false,
+        ..Site::default()
+    };
+    let sites = SiteFolder {
+        folders: vec![SiteFolder {
+            name: "Work".into(),
+            sites: vec![site],
+            ..SiteFolder::default()
+        }],
+        ..SiteFolder::default()
+    };
+    ferry::store::sites::save(config.path(), &sites).unwrap();
+    let run = |target: &str| {
+        Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .args(["ls", target])
+            // No keyring in a test process: the password comes from the environment.
+            .env("FERRY_PASSWORD", PASSWORD)
+            .env("FERRY_CONFIG_DIR", config.path())
+            .output()
+            .expect("run ferry")
+    };
+    let output = run("@Work/Demo:/Documents");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("readme.txt"),
+        "{}",
+        stdout(&output)
+    );
+    let output = run("@Demo");
+    assert!(
+        stdout(&output).contains("welcome.txt"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run("@Nowhere");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no saved site named"),
+        "{}",
+        stderr(&output)
+    );
+}

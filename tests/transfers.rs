@@ -583,6 +583,7 @@ fn a_saved_queue_comes_back_paused() {
         items: BTreeMap::new(),
         log: Vec::new(),
         asked: Vec::new(),
+        security: None,
     };
     queue.wait("the restored item", |q, _| !q.items.is_empty());
     let id = queue.only().id;

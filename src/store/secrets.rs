@@ -96,9 +96,14 @@ pub fn forget_password(key: &str) -> Result<(), SecretError> {
 }
 
 /// Puts an in-memory keyring in place of the OS one (tests, and nothing else).
+/// Installed once per process: tests running side by side share it, so one test's window does
+/// not wipe the passwords another just saved.
 pub fn use_memory_keyring() {
-    if let Ok(store) = keyring_core::mock::Store::new() {
-        keyring_core::set_default_store(store);
-    }
-    let _ = STORE.set(Ok(()));
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| {
+        if let Ok(store) = keyring_core::mock::Store::new() {
+            keyring_core::set_default_store(store);
+        }
+        let _ = STORE.set(Ok(()));
+    });
 }
