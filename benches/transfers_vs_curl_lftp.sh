@@ -27,6 +27,7 @@ if [ "$(find "$bench/small" -type f | wc -l)" != 2000 ]; then
 fi
 chown -R "$FERRY_INTEROP_USER:" "$bench"
 cargo build --release -q
+# Plain FTP for every client: vsftpd here also offers TLS, which Ferry would take by default.
 ferry="$PWD/target/release/ferry"
 host=${FERRY_VSFTPD#ftp://}
 user=$FERRY_INTEROP_USER
@@ -49,7 +50,7 @@ echo "== 1 GiB download to a file"
 hyperfine --runs 5 --warmup 1 --style basic --export-json $json/download.json \
   --prepare "rm -f $out/1G.bin $out/1G.bin.part" \
   -n curl "curl -s -o $out/1G.bin ftp://$user:$pass@$host/bench/1G.bin" \
-  -n ferry "$ferry get ftp://$user@$host/bench/1G.bin $out/1G.bin"
+  -n ferry "$ferry get --tls off ftp://$user@$host/bench/1G.bin $out/1G.bin"
 ratio $json/download.json ferry curl
 cmp "$out/1G.bin" "$bench/1G.bin" && echo "  (bytes identical)"
 
@@ -58,7 +59,7 @@ head -c 1073741824 /dev/urandom > "$out/up.bin"
 hyperfine --runs 5 --warmup 1 --style basic --export-json $json/upload.json \
   --prepare "rm -f $FERRY_INTEROP_ROOT/upload/up.bin" \
   -n curl "curl -s -T $out/up.bin ftp://$user:$pass@$host/upload/up.bin" \
-  -n ferry "$ferry put --on-conflict overwrite $out/up.bin ftp://$user@$host/upload/up.bin"
+  -n ferry "$ferry put --tls off --on-conflict overwrite $out/up.bin ftp://$user@$host/upload/up.bin"
 ratio $json/upload.json ferry curl
 cmp "$out/up.bin" "$FERRY_INTEROP_ROOT/upload/up.bin" && echo "  (bytes identical)"
 rm -f "$out/up.bin" "$FERRY_INTEROP_ROOT/upload/up.bin"
@@ -71,7 +72,7 @@ for target in "$out" /dev/shm/ferry-bench; do
   hyperfine --runs 8 --warmup 1 --style basic --export-json $json/small.json \
     --prepare "rm -rf $target/small" \
     -n lftp "lftp -u $user,$pass -e 'set cmd:fail-exit yes; set ftp:ssl-allow no; mirror --parallel=4 /bench/small $target/small; quit' ftp://$host" \
-    -n ferry "$ferry get -r --parallel 4 ftp://$user@$host/bench/small $target"
+    -n ferry "$ferry get --tls off -r --parallel 4 ftp://$user@$host/bench/small $target"
   ratio $json/small.json ferry lftp
   python3 - $json/small.json <<'PY'
 import json, sys

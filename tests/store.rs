@@ -63,7 +63,7 @@ fn the_password_is_in_none_of_the_sites_file_the_log_or_the_saved_queue() {
     let request = ConnectRequest::for_site(&site, Timeouts::default());
     assert!(!format!("{request:?}").contains(PASSWORD));
     let options = EngineOptions {
-        queue_file: Some(config.path().join("queue.toml")),
+        queue_file: Some(config.path().join("queue.json")),
         log: true,
         ..EngineOptions::default()
     };
@@ -124,7 +124,7 @@ fn the_password_is_in_none_of_the_sites_file_the_log_or_the_saved_queue() {
     let files = files_under(config.path());
     let names: Vec<_> = files.iter().map(|(p, _)| p.display().to_string()).collect();
     assert!(names.iter().any(|n| n.ends_with("sites.toml")), "{names:?}");
-    assert!(names.iter().any(|n| n.ends_with("queue.toml")), "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with("queue.json")), "{names:?}");
     for (path, bytes) in &files {
         assert!(
             !contains(bytes, PASSWORD),
@@ -135,7 +135,7 @@ fn the_password_is_in_none_of_the_sites_file_the_log_or_the_saved_queue() {
     assert!(contains(
         &files
             .iter()
-            .find(|(p, _)| p.ends_with("queue.toml"))
+            .find(|(p, _)| p.ends_with("queue.json"))
             .unwrap()
             .1,
         "readme.txt"

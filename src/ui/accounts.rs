@@ -216,8 +216,11 @@ impl FerryApp {
                 Background::Keyring(Ok(())) => self.accounts.keyring = KeyringState::Available,
                 Background::Keyring(Err(e)) => {
                     // Said once; from then on the password is asked when connecting.
+                    // The short form in the status line, the technical one in the log.
                     if !self.keyring_missing() {
-                        self.notice = Some(e.to_string());
+                        self.notice = Some(
+                            "No password keyring on this system: Ferry will ask for saved sites' passwords when connecting".into(),
+                        );
                         self.log.push(crate::engine::LogLine::now(
                             crate::engine::LogKind::Error,
                             e.to_string(),

@@ -480,13 +480,15 @@ pub fn show<T: TableItem, A>(
     let mut pointer_row = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let highlight = ui.visuals().selection.stroke;
+    // The name takes what the other columns leave, so a table never widens its pane.
+    let name_width = (ui.available_width() - (85.0 + 140.0 + 95.0 + 60.0 + 40.0)).max(120.0);
     let mut builder = TableBuilder::new(ui)
         .id_salt(config.id)
         .striped(true)
         .resizable(true)
         .sense(Sense::click_and_drag())
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(300.0).at_least(120.0).clip(true))
+        .column(Column::initial(name_width).at_least(120.0).clip(true))
         .column(Column::initial(85.0).at_least(50.0))
         .column(Column::initial(140.0).at_least(80.0))
         .column(Column::initial(95.0).at_least(60.0))

@@ -348,7 +348,7 @@ impl eframe::App for FerryApp {
         egui::Panel::bottom("status_line").show(ui, |ui| status_line::show(ui, self));
         egui::Panel::bottom("queue_panel")
             .resizable(true)
-            .default_size(200.0)
+            .default_size(150.0)
             .min_size(90.0)
             .show(ui, |ui| queue_panel::show(ui, self));
         egui::Panel::top("server_panel")
@@ -412,11 +412,13 @@ impl FerryApp {
         } else {
             (Side::Local, Side::Remote)
         };
-        let half = ui.available_width() / 2.0;
+        let full = ui.available_width();
         let left_rect = egui::Panel::left("left_pane")
             .resizable(true)
-            .default_size(half)
+            .default_size(full / 2.0)
             .min_size(240.0)
+            // The other pane always keeps room for its table.
+            .max_size((full - 300.0).max(240.0))
             .show(ui, |ui| self.pane(ui, left))
             .response
             .rect;

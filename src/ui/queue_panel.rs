@@ -201,8 +201,11 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
     }
     let mut actions: Vec<(Vec<TransferId>, QueueAction)> = Vec::new();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
+    // Scroll within the panel's height: a table allowed to grow would push the panes away.
+    let height = ui.available_height().max(row_height * 2.0);
     TableBuilder::new(ui)
         .id_salt("queue_table")
+        .max_scroll_height(height.min(240.0))
         .striped(true)
         .resizable(true)
         .sense(Sense::click())
@@ -213,7 +216,8 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
         .column(Column::initial(80.0))
         .column(Column::initial(60.0))
         .column(Column::remainder().at_least(100.0).clip(true))
-        .auto_shrink(false)
+        // As tall as its rows (up to the limit above), so a short queue leaves room for the panes.
+        .auto_shrink([false, true])
         .header(row_height, |mut header| {
             for title in ["Name", "Size", "Progress", "Rate", "ETA", "State"] {
                 header.col(|ui| {

@@ -216,7 +216,11 @@ fn tree_buttons(ui: &mut egui::Ui, app: &mut FerryApp) {
                         && let Some(parent) = folder_at_mut(&mut app.sites, &path)
                         && last < parent.folders.len()
                     {
-                        parent.folders.remove(last);
+                        let removed = parent.folders.remove(last);
+                        // Their passwords go too: nothing should outlive its site in the keyring.
+                        for (_, site) in removed.all_sites() {
+                            app.forget_password(site.id.clone());
+                        }
                     }
                 }
             }
