@@ -44,6 +44,12 @@ pub enum Command {
     },
     /// Queue transfers with the browsing connection's site and login.
     Enqueue(Vec<TransferRequest>),
+    /// Upload local files and folders (picked or dropped) into a remote folder: the engine looks
+    /// at each path (file or folder, size) itself, so the window never touches the disk.
+    UploadPaths {
+        paths: Vec<std::path::PathBuf>,
+        into: RemotePath,
+    },
     /// Pause, resume, cancel, retry, remove or move queue items.
     Queue {
         ids: Vec<TransferId>,

@@ -142,6 +142,8 @@ impl Engine {
         notify: Option<Notify>,
     ) -> std::io::Result<(EngineHandle, EventReceiver)> {
         let (command_tx, command_rx) = mpsc::unbounded_channel();
+        // Weak: work the engine hands itself must not keep it running once the faces are gone.
+        let own_commands = command_tx.downgrade();
         let (event_tx, event_rx) = std_mpsc::channel();
         let sink = EventSink {
             events: event_tx,
@@ -158,7 +160,7 @@ impl Engine {
         std::thread::Builder::new()
             .name("ferry-engine-main".into())
             .spawn(move || {
-                runtime.block_on(run(command_rx, sink, options));
+                runtime.block_on(run(command_rx, own_commands, sink, options));
                 // Don't wait for a DNS lookup stuck in the blocking pool.
                 runtime.shutdown_background();
             })?;
@@ -188,6 +190,7 @@ impl Browser {
 
 async fn run(
     mut commands: mpsc::UnboundedReceiver<Command>,
+    own_commands: mpsc::WeakUnboundedSender<Command>,
     sink: EventSink,
     options: EngineOptions,
 ) {
@@ -228,6 +231,18 @@ async fn run(
                     failure: Failure::new(FailureKind::Protocol, "connect to a server first"),
                 }),
             },
+            Command::UploadPaths { paths, into } => {
+                // Looking at the paths may wait on a slow disk: off this loop, then queued.
+                let own_commands = own_commands.clone();
+                tokio::task::spawn_blocking(move || {
+                    let requests = local::upload_requests(&paths, &into);
+                    if let Some(commands) = own_commands.upgrade()
+                        && !requests.is_empty()
+                    {
+                        let _ = commands.send(Command::Enqueue(requests));
+                    }
+                });
+            }
             Command::Queue { ids, action } => transfers.act(&ids, action),
             Command::QueueAll(action) => transfers.act_on_all(action),
             Command::MoveQueueItems { ids, before } => transfers.move_to(&ids, before),

@@ -65,9 +65,46 @@ pub struct LocalView {
     pub show_hidden: bool,
     pub tree: TreeState<PathBuf>,
     pub table: TableState,
+    /// Home, Desktop, Downloads: looked up once at start-up, not on every frame.
+    pub places: Places,
+}
+
+/// The user's well-known folders, for the shortcut buttons.
+#[derive(Debug, Clone, Default)]
+pub struct Places {
+    pub home: Option<PathBuf>,
+    pub desktop: Option<PathBuf>,
+    pub downloads: Option<PathBuf>,
+}
+
+impl Places {
+    /// Reads the OS's (XDG) settings; `~/Downloads` when they name no Downloads folder but one
+    /// exists. Called once, when the window is made.
+    pub fn locate() -> Self {
+        let Some(dirs) = directories::UserDirs::new() else {
+            return Self::default();
+        };
+        let home = dirs.home_dir().to_path_buf();
+        let downloads = dirs
+            .download_dir()
+            .map(Path::to_path_buf)
+            .or_else(|| Some(home.join("Downloads")).filter(|d| d.is_dir()));
+        Self {
+            desktop: dirs.desktop_dir().map(Path::to_path_buf),
+            downloads,
+            home: Some(home),
+        }
+    }
 }
 
 impl LocalView {
+    pub fn with_places(places: Places) -> Self {
+        Self {
+            places,
+            ..Self::default()
+        }
+    }
+
     pub fn is_loading(&self) -> bool {
         self.entering.is_some()
     }
@@ -304,18 +341,17 @@ fn toolbar(ui: &mut egui::Ui, app: &mut FerryApp, open: &mut Option<PathBuf>) {
         {
             app.refresh_local();
         }
-        if let Some(dirs) = directories::UserDirs::new() {
-            let shortcuts = [
-                ("🏠", "Home", Some(dirs.home_dir().to_path_buf())),
-                ("🖥", "Desktop", dirs.desktop_dir().map(Path::to_path_buf)),
-                ("⬇", "Downloads", dirs.download_dir().map(Path::to_path_buf)),
-            ];
-            for (icon, name, place) in shortcuts {
-                if let Some(place) = place
-                    && ui.button(icon).on_hover_text(name).clicked()
-                {
-                    *open = Some(place);
-                }
+        let places = &app.local.places;
+        let shortcuts = [
+            ("🏠", "Home", &places.home),
+            ("🖥", "Desktop", &places.desktop),
+            ("⬇", "Downloads", &places.downloads),
+        ];
+        for (icon, name, place) in shortcuts {
+            if let Some(place) = place
+                && ui.button(icon).on_hover_text(name).clicked()
+            {
+                *open = Some(place.clone());
             }
         }
         if ui.button("🗀+").on_hover_text("Create folder").clicked()

@@ -157,7 +157,14 @@ impl FerryApp {
             // refuses a thread, at start-up.
             Err(e) => panic!("could not start the network engine: {e}"),
         };
-        let local_folder = options.local_folder.unwrap_or_else(default_download_folder);
+        let places = local_pane::Places::locate();
+        let local_folder = options.local_folder.unwrap_or_else(|| {
+            places
+                .downloads
+                .clone()
+                .or_else(|| places.home.clone())
+                .unwrap_or_else(|| PathBuf::from("."))
+        });
         let mut app = Self {
             engine,
             events,
@@ -170,7 +177,7 @@ impl FerryApp {
             notice: None,
             dialog: None,
             queue: QueueView::default(),
-            local: LocalView::default(),
+            local: LocalView::with_places(places),
             local_folder: local_folder.clone(),
             active: Side::Remote,
             compare: false,
@@ -647,17 +654,6 @@ impl FerryApp {
             });
         });
     }
-}
-
-/// The user's Downloads folder, else home, else the current folder.
-fn default_download_folder() -> PathBuf {
-    directories::UserDirs::new()
-        .and_then(|dirs| {
-            dirs.download_dir()
-                .map(|d| d.to_path_buf())
-                .or_else(|| Some(dirs.home_dir().to_path_buf()))
-        })
-        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Opens the window; returns when it is closed.

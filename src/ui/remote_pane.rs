@@ -19,7 +19,7 @@ use crate::engine::{
     Command, DirListing, DirTarget, Direction, RemoteItem, TransferRequest, TransferType,
 };
 use crate::protocol::listing::{Entry, EntryKind, Listing, NameEncoding};
-use crate::protocol::local_name::{local_name_bytes, safe_local_name};
+use crate::protocol::local_name::safe_local_name;
 use crate::protocol::path::RemotePath;
 use crate::protocol::permissions::parse_mode;
 
@@ -222,28 +222,14 @@ impl FerryApp {
 
     /// Queues uploads of local files and folders into the remote folder `into`.
     pub fn upload(&mut self, paths: &[std::path::PathBuf], into: &RemotePath) {
-        let requests: Vec<TransferRequest> = paths
-            .iter()
-            .filter_map(|path| {
-                let metadata = std::fs::symlink_metadata(path).ok()?;
-                let name = path.file_name()?;
-                Some(TransferRequest {
-                    direction: Direction::Upload,
-                    remote: into.join(&local_name_bytes(name)),
-                    local: path.clone(),
-                    is_dir: metadata.is_dir(),
-                    size: metadata.is_file().then_some(metadata.len()),
-                    modified: None,
-                    transfer_type: TransferType::Auto,
-                    conflict: None,
-                    after: None,
-                })
-            })
-            .collect();
-        if !requests.is_empty() {
-            self.queue.tab = super::QueueTab::Queued;
-            self.engine.send(Command::Enqueue(requests));
+        if paths.is_empty() {
+            return;
         }
+        self.queue.tab = super::QueueTab::Queued;
+        self.engine.send(Command::UploadPaths {
+            paths: paths.to_vec(),
+            into: into.clone(),
+        });
     }
 
     /// Acts on a native picker's answer, once it has one.
