@@ -199,6 +199,33 @@ fn is_hidden_attribute(_: &std::fs::Metadata) -> bool {
     false
 }
 
+/// Upload requests for local paths going into the remote folder `into`; paths that can't be
+/// read are left out (the person picked or dropped them a moment ago).
+pub fn upload_requests(
+    paths: &[std::path::PathBuf],
+    into: &crate::protocol::path::RemotePath,
+) -> Vec<super::queue::TransferRequest> {
+    use super::queue::{Direction, TransferRequest, TransferType};
+    paths
+        .iter()
+        .filter_map(|path| {
+            let metadata = std::fs::symlink_metadata(path).ok()?;
+            let name = path.file_name()?;
+            Some(TransferRequest {
+                direction: Direction::Upload,
+                remote: into.join(&crate::protocol::local_name::local_name_bytes(name)),
+                local: path.clone(),
+                is_dir: metadata.is_dir(),
+                size: metadata.is_file().then_some(metadata.len()),
+                modified: None,
+                transfer_type: TransferType::Auto,
+                conflict: None,
+                after: None,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -233,31 +260,4 @@ mod tests {
         assert!(super::rename_without_overwrite(&a, &b).is_err());
         assert_eq!(std::fs::read(&b).unwrap(), b"b");
     }
-}
-
-/// Upload requests for local paths going into the remote folder `into`; paths that can't be
-/// read are left out (the person picked or dropped them a moment ago).
-pub fn upload_requests(
-    paths: &[std::path::PathBuf],
-    into: &crate::protocol::path::RemotePath,
-) -> Vec<super::queue::TransferRequest> {
-    use super::queue::{Direction, TransferRequest, TransferType};
-    paths
-        .iter()
-        .filter_map(|path| {
-            let metadata = std::fs::symlink_metadata(path).ok()?;
-            let name = path.file_name()?;
-            Some(TransferRequest {
-                direction: Direction::Upload,
-                remote: into.join(&crate::protocol::local_name::local_name_bytes(name)),
-                local: path.clone(),
-                is_dir: metadata.is_dir(),
-                size: metadata.is_file().then_some(metadata.len()),
-                modified: None,
-                transfer_type: TransferType::Auto,
-                conflict: None,
-                after: None,
-            })
-        })
-        .collect()
 }
