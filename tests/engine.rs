@@ -659,3 +659,38 @@ fn a_self_signed_certificate_is_refused_until_trusted_then_everything_is_encrypt
     );
     assert!(listing_names(seen.last().unwrap()).contains(&"welcome.txt".to_owned()));
 }
+
+/// "TLS if available" on a server that has no AUTH TLS yet refuses plain logins (as vsftpd with
+/// `force_local_logins_ssl` answers USER): the password must never go out in the clear.
+#[test]
+fn a_server_demanding_tls_never_receives_the_password_in_the_clear() {
+    let server = ScriptedServer::start(vec![
+        send("220 hi\r\n"),
+        Step::Expect("AUTH TLS"),
+        send("500 AUTH not understood\r\n"),
+        Step::Expect("USER"),
+        send("530 Non-anonymous sessions must use encryption.\r\n"),
+        Step::Silence,
+    ]);
+    let mut request = request_to(
+        server.port,
+        Login::Normal {
+            user: "alice".into(),
+            password: ferry::store::secret::Secret::new(PASSWORD),
+        },
+    );
+    request.tls.mode = ferry::engine::TlsMode::IfAvailable;
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(request));
+    let seen = collect_until(&events, |e| matches!(e, Event::Disconnected { .. }));
+    let failure = disconnect_reason(&seen);
+    assert_eq!(failure.code, Some(530), "{failure:?}");
+    let log = log_text(&seen);
+    assert!(log.contains("continuing with plain FTP"), "{log}");
+    drop(engine);
+    let received = server.finish();
+    assert!(
+        !received.iter().any(|line| line.starts_with("PASS")),
+        "{received:?}"
+    );
+}
