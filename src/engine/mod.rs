@@ -102,10 +102,11 @@ impl EngineHandle {
 
 pub struct Engine;
 
-/// The engine's async threads. Its work is waiting on sockets; disk writes and hashing run on
-/// the blocking pool. One thread avoids the wake-ups of tasks hopping between threads, which
-/// cost more system time than they save on two cores.
-const ENGINE_THREADS: usize = 1;
+/// The engine's async threads. Its work is waiting on sockets; big writes and hashing run on the
+/// blocking pool, but small files are created, written and renamed on these threads (a handoff
+/// costs more than the write). Two threads let one connection wait on the disk while another
+/// moves data: 2,000 small files to disk go 1.2x faster than with one, and to tmpfs no slower.
+const ENGINE_THREADS: usize = 2;
 
 /// What the engine starts with.
 #[derive(Debug, Clone)]
