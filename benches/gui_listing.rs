@@ -5,6 +5,10 @@
 //! Frames are run by egui_kittest without a GPU: each figure is the CPU work of a frame (layout,
 //! widgets, tessellation, accessibility tree), which is what a slow frame would come from.
 
+// The allocator the `ferry` binary uses (see main.rs), so memory and frame times are Ferry's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
