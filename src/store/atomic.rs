@@ -15,6 +15,20 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// A small TOML file Ferry can do without (history, trusted certificates): missing or
+/// unreadable means the default, which only makes Ferry ask again.
+pub fn load_toml_or_default<T: serde::de::DeserializeOwned + Default>(path: &Path) -> T {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| toml::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+pub fn save_toml<T: serde::Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    let text = toml::to_string_pretty(value).map_err(std::io::Error::other)?;
+    write_atomically(path, text.as_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

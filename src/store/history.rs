@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::atomic::write_atomically;
+use super::atomic::{load_toml_or_default, save_toml};
 
 pub const FILE_NAME: &str = "history.toml";
 const KEEP: usize = 20;
@@ -35,15 +35,11 @@ pub struct History {
 
 impl History {
     pub fn load(config_dir: &Path) -> Self {
-        std::fs::read_to_string(config_dir.join(FILE_NAME))
-            .ok()
-            .and_then(|text| toml::from_str(&text).ok())
-            .unwrap_or_default()
+        load_toml_or_default(&config_dir.join(FILE_NAME))
     }
 
     pub fn save(&self, config_dir: &Path) -> std::io::Result<()> {
-        let text = toml::to_string_pretty(self).map_err(std::io::Error::other)?;
-        write_atomically(&config_dir.join(FILE_NAME), text.as_bytes())
+        save_toml(&config_dir.join(FILE_NAME), self)
     }
 
     /// Puts `recent` first (once), keeping the newest few.

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::atomic::write_atomically;
+use super::atomic::{load_toml_or_default, save_toml};
 
 pub const FILE_NAME: &str = "trusted_certificates.toml";
 
@@ -26,15 +26,11 @@ pub struct TrustedServer {
 impl TrustedCertificates {
     /// A missing or unreadable file trusts nothing (and so asks again).
     pub fn load(config_dir: &Path) -> Self {
-        std::fs::read_to_string(config_dir.join(FILE_NAME))
-            .ok()
-            .and_then(|text| toml::from_str(&text).ok())
-            .unwrap_or_default()
+        load_toml_or_default(&config_dir.join(FILE_NAME))
     }
 
     pub fn save(&self, config_dir: &Path) -> std::io::Result<()> {
-        let text = toml::to_string_pretty(self).map_err(std::io::Error::other)?;
-        write_atomically(&config_dir.join(FILE_NAME), text.as_bytes())
+        save_toml(&config_dir.join(FILE_NAME), self)
     }
 
     pub fn for_server(&self, host: &str, port: u16) -> Vec<String> {
