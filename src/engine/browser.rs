@@ -158,7 +158,7 @@ async fn wait_keeping_alive(
                 match session.noop().await {
                     Ok(()) => {}
                     Err(error) if error.is_connection_lost() => return Waited::Lost(error),
-                    // A server that refuses NOOP (500) still lives; stop asking it.
+                    // A server that refuses NOOP (500) still lives: no more NOOPs until the next command.
                     Err(_) => return commands.recv().await.map_or(Waited::ChannelClosed, Waited::Command),
                 }
             }
