@@ -807,4 +807,28 @@ fn a_site_made_in_the_site_manager_is_saved_without_its_password_and_connects() 
     window.harness.step();
     wait_for_row(&mut window, "welcome.txt", true);
     assert!(!window.harness.state().log.to_text().contains(PASSWORD));
+
+    // Deleting asks first; "Keep" keeps it, "Yes, delete" removes it from the file too.
+    window.harness.get_by_label("📇 Sites").click();
+    window.run_until("the Site Manager", |h| {
+        h.query_by_label("🖧 Demo box").is_some()
+    });
+    window.harness.get_by_label("🖧 Demo box").click();
+    window.harness.step();
+    window.harness.get_by_label("Delete").click();
+    window.run_until("the question", |h| {
+        h.query_by_label("Delete the site \"Demo box\"?").is_some()
+    });
+    window.harness.get_by_label("Keep").click();
+    window.harness.step();
+    assert!(window.has_label("🖧 Demo box"));
+    window.harness.get_by_label("Delete").click();
+    window.run_until("the question", |h| {
+        h.query_by_label("Yes, delete").is_some()
+    });
+    window.harness.get_by_label("Yes, delete").click();
+    window.run_until("the site gone from sites.toml", |h| {
+        h.query_by_label("🖧 Demo box").is_none()
+            && std::fs::read_to_string(&sites_file).is_ok_and(|text| !text.contains("Demo box"))
+    });
 }

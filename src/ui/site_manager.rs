@@ -26,6 +26,8 @@ pub struct SiteManager {
     pub selection: Selection,
     pub password: String,
     pub password_changed: bool,
+    /// Delete was clicked for this selection: asked once more before anything goes.
+    confirm_delete: Option<Selection>,
     /// A FileZilla file being picked for import, or a folder for export.
     picking: Option<PendingPick<Transfer>>,
 }
@@ -205,27 +207,36 @@ fn tree_buttons(ui: &mut egui::Ui, app: &mut FerryApp) {
             .add_enabled(can_delete, egui::Button::new("Delete"))
             .clicked()
         {
-            match &site_id {
-                Some(id) => {
-                    app.sites.remove_site(id);
-                    app.forget_password(id.clone());
-                }
+            app.site_manager.confirm_delete = Some(app.site_manager.selection.clone());
+        }
+        if can_delete
+            && app.site_manager.confirm_delete.as_ref() == Some(&app.site_manager.selection)
+        {
+            ui.end_row();
+            let what = match &site_id {
+                Some(id) => app
+                    .sites
+                    .find_mut(id)
+                    .map(|s| format!("the site \"{}\"", s.name))
+                    .unwrap_or_default(),
                 None => {
-                    let mut path = app.site_manager.selection.folder.clone();
-                    if let Some(last) = path.pop()
-                        && let Some(parent) = folder_at_mut(&mut app.sites, &path)
-                        && last < parent.folders.len()
-                    {
-                        let removed = parent.folders.remove(last);
-                        // Their passwords go too: nothing should outlive its site in the keyring.
-                        for (_, site) in removed.all_sites() {
-                            app.forget_password(site.id.clone());
-                        }
-                    }
+                    let path = app.site_manager.selection.folder.clone();
+                    folder_at_mut(&mut app.sites, &path)
+                        .map(|f| {
+                            let count = f.all_sites().len();
+                            format!("the folder \"{}\" and its {count} sites", f.name)
+                        })
+                        .unwrap_or_default()
                 }
+            };
+            ui.colored_label(ui.visuals().warn_fg_color, format!("Delete {what}?"));
+            if ui.button("Yes, delete").clicked() {
+                delete_selection(app, site_id.as_deref());
+                app.site_manager.confirm_delete = None;
             }
-            app.site_manager.selection = Selection::default();
-            app.save_sites();
+            if ui.button("Keep").clicked() {
+                app.site_manager.confirm_delete = None;
+            }
         }
         ui.separator();
         if ui
@@ -255,6 +266,31 @@ fn tree_buttons(ui: &mut egui::Ui, app: &mut FerryApp) {
             ));
         }
     });
+}
+
+/// Deletes the selected site (or folder, with every site in it) and their saved passwords.
+fn delete_selection(app: &mut FerryApp, site_id: Option<&str>) {
+    match site_id {
+        Some(id) => {
+            app.sites.remove_site(id);
+            app.forget_password(id.to_owned());
+        }
+        None => {
+            let mut path = app.site_manager.selection.folder.clone();
+            if let Some(last) = path.pop()
+                && let Some(parent) = folder_at_mut(&mut app.sites, &path)
+                && last < parent.folders.len()
+            {
+                let removed = parent.folders.remove(last);
+                // Their passwords go too: nothing should outlive its site in the keyring.
+                for (_, site) in removed.all_sites() {
+                    app.forget_password(site.id.clone());
+                }
+            }
+        }
+    }
+    app.site_manager.selection = Selection::default();
+    app.save_sites();
 }
 
 fn form(ui: &mut egui::Ui, app: &mut FerryApp, connect: &mut Option<Site>) {
