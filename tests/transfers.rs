@@ -3,7 +3,6 @@
 
 mod support;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -577,14 +576,7 @@ fn a_saved_queue_comes_back_paused() {
         None,
     )
     .unwrap();
-    let mut queue = Queue {
-        engine,
-        events,
-        items: BTreeMap::new(),
-        log: Vec::new(),
-        asked: Vec::new(),
-        security: None,
-    };
+    let mut queue = Queue::attach(engine, events);
     queue.wait("the restored item", |q, _| !q.items.is_empty());
     let id = queue.only().id;
     assert_eq!(queue.only().state, ItemState::Paused);

@@ -76,19 +76,10 @@ impl Comparison {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::listing::{Entry, EntryKind, RemoteName};
+    use crate::protocol::listing::{Entry, EntryKind};
 
     fn file(name: &str, size: u64) -> Entry {
-        Entry {
-            name: RemoteName::from_text(name),
-            kind: EntryKind::File,
-            size: Some(size),
-            modified: None,
-            permissions: None,
-            owner: None,
-            group: None,
-            raw_line: Vec::new(),
-        }
+        Entry::sample(name, EntryKind::File, size)
     }
 
     #[test]

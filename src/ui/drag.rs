@@ -107,20 +107,11 @@ pub fn show_summary(ctx: &egui::Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::listing::{EntryKind, RemoteName};
+    use crate::protocol::listing::EntryKind;
 
     #[test]
     fn summary_counts_files_folders_and_bytes() {
-        let entry = |name: &str, kind: EntryKind, size: u64| Entry {
-            name: RemoteName::from_text(name),
-            kind,
-            size: Some(size),
-            modified: None,
-            permissions: None,
-            owner: None,
-            group: None,
-            raw_line: Vec::new(),
-        };
+        let entry = Entry::sample;
         let payload = DragPayload::Remote {
             dir: RemotePath::root(),
             entries: vec![

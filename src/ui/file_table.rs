@@ -666,19 +666,10 @@ fn item_cells<T: TableItem>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::listing::{Entry, RemoteName};
+    use crate::protocol::listing::Entry;
 
     fn entry(name: &str, kind: EntryKind, size: u64) -> Entry {
-        Entry {
-            name: RemoteName::from_text(name),
-            kind,
-            size: Some(size),
-            modified: None,
-            permissions: None,
-            owner: None,
-            group: None,
-            raw_line: Vec::new(),
-        }
+        Entry::sample(name, kind, size)
     }
 
     fn items() -> Vec<Entry> {

@@ -34,18 +34,23 @@ impl Queue {
         };
         let (engine, events) = Engine::start_with(options, None).unwrap();
         engine.send(Command::Connect(request));
-        let mut queue = Self {
+        let mut queue = Self::attach(engine, events);
+        queue.wait("the first listing", |_, event| {
+            matches!(event, Event::Listing(_))
+        });
+        queue
+    }
+
+    /// Watches an engine the test started itself, with nothing seen yet.
+    pub fn attach(engine: EngineHandle, events: EventReceiver) -> Self {
+        Self {
             engine,
             events,
             items: BTreeMap::new(),
             log: Vec::new(),
             asked: Vec::new(),
             security: None,
-        };
-        queue.wait("the first listing", |_, event| {
-            matches!(event, Event::Listing(_))
-        });
-        queue
+        }
     }
 
     pub fn settings(policy: ConflictPolicy) -> TransferSettings {

@@ -102,6 +102,23 @@ pub struct Entry {
     pub raw_line: Vec<u8>,
 }
 
+#[cfg(test)]
+impl Entry {
+    /// A bare entry (name, kind, size; nothing else known), for other modules' unit tests.
+    pub(crate) fn sample(name: &str, kind: EntryKind, size: u64) -> Self {
+        Self {
+            name: RemoteName::from_text(name),
+            kind,
+            size: Some(size),
+            modified: None,
+            permissions: None,
+            owner: None,
+            group: None,
+            raw_line: Vec::new(),
+        }
+    }
+}
+
 impl Entry {
     pub fn is_dir(&self) -> bool {
         self.kind == EntryKind::Dir
