@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 use ferry::cli::{self, CliOptions, TransferOptions};
-use ferry::engine::{ConflictPolicy, DataMode, Timeouts, TlsMode, TlsOptions};
+use ferry::engine::{ConflictPolicy, DataMode, Timeouts, TlsMode, TlsOptions, TransferType};
 use ferry::protocol::listing::NameEncoding;
 use ferry::store::StoreDirs;
 use ferry::store::settings::Settings;
@@ -96,12 +96,32 @@ struct TransferArgs {
     /// Simultaneous transfers (1 to 10).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=10))]
     parallel: u16,
-    /// When the target exists. The default refuses to overwrite (and says so).
+    /// When the target exists. The default refuses to overwrite (and says so); `ask` asks on
+    /// the terminal, or reads one answer per line from standard input (o, n, d, r, c, s; a
+    /// trailing ! applies it to the rest).
     #[arg(long, value_enum, default_value_t = OnConflict::Refuse)]
     on_conflict: OnConflict,
-    /// ASCII mode: line endings converted (the default is binary, byte for byte).
-    #[arg(long)]
+    /// How bytes travel: binary (unchanged, the default), ascii (line endings converted), or
+    /// auto (ASCII for the text extensions listed in the settings).
+    #[arg(long = "type", value_enum, default_value_t = TypeArg::Binary)]
+    transfer_type: TypeArg,
+    /// The same as --type ascii.
+    #[arg(long, conflicts_with_all = ["binary", "transfer_type"])]
     ascii: bool,
+    /// The same as --type binary.
+    #[arg(long, conflicts_with = "transfer_type")]
+    binary: bool,
+    /// Keep the queue in FILE while it runs: if the run is killed, the same command with the
+    /// same FILE continues it, on the bytes already transferred.
+    #[arg(long, value_name = "FILE")]
+    queue_file: Option<std::path::PathBuf>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum TypeArg {
+    Auto,
+    Binary,
+    Ascii,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -146,13 +166,20 @@ impl From<OnConflict> for ConflictPolicy {
 }
 
 impl TransferArgs {
-    fn options(&self) -> TransferOptions {
+    fn options(&self, settings: &Settings) -> TransferOptions {
+        let transfer_type = match (self.ascii, self.transfer_type) {
+            (true, _) | (false, TypeArg::Ascii) => TransferType::Ascii,
+            (false, TypeArg::Binary) => TransferType::Binary,
+            (false, TypeArg::Auto) => TransferType::Auto,
+        };
         TransferOptions {
             recursive: self.recursive,
             parallel: usize::from(self.parallel),
             on_conflict: self.on_conflict.into(),
-            ascii: self.ascii,
+            transfer_type,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            queue_file: self.queue_file.clone(),
+            settings: settings.transfers.clone(),
         }
     }
 }
@@ -211,14 +238,19 @@ fn main() -> ExitCode {
         }) => cli::finish(cli::get(
             &url,
             dest.as_deref(),
-            &transfer.options(),
+            &transfer.options(&settings),
             &options,
         )),
         Some(CliCommand::Put {
             transfer,
             local,
             url,
-        }) => cli::finish(cli::put(&local, &url, &transfer.options(), &options)),
+        }) => cli::finish(cli::put(
+            &local,
+            &url,
+            &transfer.options(&settings),
+            &options,
+        )),
         None => ferry::ui::run_app(ferry::ui::Launch {
             demo: args.demo,
             url: args.url,

@@ -223,6 +223,7 @@ fn vsftpd_non_utf8_folder_can_be_entered_and_emptied() {
         list_start: true,
         tls: trusting(ferry::engine::TlsMode::IfAvailable),
         timeouts: Default::default(),
+        transfer_type: None,
         encoding: NameEncoding::Latin1,
         server_offset_minutes: 0,
     }));
@@ -338,6 +339,7 @@ fn vsftpd_chmod_changes_permissions() {
         list_start: true,
         tls: trusting(ferry::engine::TlsMode::IfAvailable),
         timeouts: Default::default(),
+        transfer_type: None,
         encoding: Default::default(),
         server_offset_minutes: 0,
     }));
@@ -397,6 +399,7 @@ fn login(server_var: &str, mode: DataMode) -> ferry::engine::ConnectRequest {
         list_start: true,
         tls: trusting(ferry::engine::TlsMode::IfAvailable),
         timeouts: Default::default(),
+        transfer_type: None,
         encoding: Default::default(),
         server_offset_minutes: 0,
     }

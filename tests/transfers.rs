@@ -125,11 +125,7 @@ fn an_existing_target_asks_and_the_answer_is_applied() {
         "nothing overwritten yet"
     );
 
-    queue.engine.send(Command::AnswerConflict {
-        id,
-        choice: ConflictPolicy::Overwrite,
-        for_all: false,
-    });
+    queue.answer(id, ConflictPolicy::Overwrite);
     queue.settle();
     assert_eq!(queue.only().state, ItemState::Done);
     assert_eq!(
@@ -177,19 +173,34 @@ fn refuse_skip_and_rename_policies() {
     assert!(dir.path().join("welcome (1).txt").is_file());
 }
 
+/// libunftp answers `TYPE A` with `200 Always in binary mode`: it stores what it receives, so a
+/// text file must go unchanged (converted, it would arrive with CRLF and a wrong size).
 #[test]
-fn ascii_uploads_send_crlf() {
+fn a_server_that_only_does_binary_gets_text_files_unchanged() {
     let (server, mut queue, dir) = embedded();
     let local = dir.path().join("unix.txt");
-    std::fs::write(&local, b"one\ntwo\n").unwrap();
+    std::fs::write(&local, b"one\ntwo\nthree\n").unwrap();
     queue.run(vec![upload(&local, "/unix.txt")]);
     assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
-    assert!(queue.log_text().contains("TYPE A"), ".txt goes as ASCII");
-    // libunftp stores what it receives: the wire form.
+    let log = queue.log_text();
+    assert!(
+        log.contains("] TYPE A"),
+        ".txt goes as text by default\n{log}"
+    );
+    assert!(
+        log.contains("binary only"),
+        "and the log says why it goes unchanged\n{log}"
+    );
     assert_eq!(
         std::fs::read(server.path().join("unix.txt")).unwrap(),
-        b"one\r\ntwo\r\n"
+        b"one\ntwo\nthree\n"
     );
+    // Downloads too, and the size check agrees.
+    let back = dir.path().join("back.txt");
+    queue.items.clear();
+    queue.run(vec![download("/unix.txt", &back)]);
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    assert_eq!(std::fs::read(&back).unwrap(), b"one\ntwo\nthree\n");
 }
 
 #[test]
@@ -539,7 +550,7 @@ fn a_saved_queue_comes_back_paused() {
             },
             queue_file: Some(queue_file.clone()),
             log: true,
-            stream_listings: false,
+            ..EngineOptions::default()
         };
         let (engine, events) = Engine::start_with(options, None).unwrap();
         engine.send(Command::Connect(server.request(PASSWORD)));
@@ -571,7 +582,7 @@ fn a_saved_queue_comes_back_paused() {
             transfers: Queue::settings(ConflictPolicy::Ask),
             queue_file: Some(queue_file),
             log: true,
-            stream_listings: false,
+            ..EngineOptions::default()
         },
         None,
     )
@@ -595,4 +606,52 @@ fn a_saved_queue_comes_back_paused() {
         sha256(&std::fs::read(dir.path().join("i.bin")).unwrap()),
         sha256(&original)
     );
+}
+
+/// The upload question answered each way: the server's file and the local one afterwards.
+#[test]
+fn every_answer_to_an_upload_question_is_honoured() {
+    for (choice, expect_server) in [
+        (ConflictPolicy::Skip, &b"ABCDE"[..]),
+        (ConflictPolicy::Overwrite, &b"0123456789"[..]),
+        (ConflictPolicy::Rename, &b"ABCDE"[..]),
+    ] {
+        let (server, mut queue, dir) = embedded();
+        std::fs::write(server.path().join("d.bin"), b"ABCDE").unwrap();
+        let local = dir.path().join("d.bin");
+        std::fs::write(&local, b"0123456789").unwrap();
+        queue.run(vec![upload(&local, "/d.bin")]);
+        queue.wait("the question", |q, _| !q.asked.is_empty());
+        let id = queue.only().id;
+        queue.answer(id, choice);
+        queue.settle();
+        let expected_state = if choice == ConflictPolicy::Skip {
+            ItemState::Skipped
+        } else {
+            ItemState::Done
+        };
+        assert_eq!(
+            queue.only().state,
+            expected_state,
+            "{choice:?}\n{}",
+            queue.log_text()
+        );
+        assert_eq!(
+            std::fs::read(server.path().join("d.bin")).unwrap(),
+            expect_server,
+            "{choice:?}: the server's d.bin\n{}",
+            queue.log_text()
+        );
+        assert_eq!(std::fs::read(&local).unwrap(), b"0123456789");
+        if choice == ConflictPolicy::Rename {
+            assert_eq!(
+                std::fs::read(server.path().join("d (1).bin")).unwrap(),
+                b"0123456789"
+            );
+        }
+        assert!(
+            !queue.log_text().contains("> REST"),
+            "{choice:?} never resumes"
+        );
+    }
 }

@@ -6,9 +6,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::EventSink;
-use super::command::{Command, ConnectRequest, DirTarget};
+use super::api::command::{Command, ConnectRequest, DirTarget};
+use super::api::event::{DirListing, Event, LogKind};
 use super::error::FtpError;
-use super::event::{DirListing, Event, LogKind};
 use super::session::Session;
 use crate::protocol::path::RemotePath;
 

@@ -10,8 +10,8 @@ use tokio::net::TcpStream;
 use super::tls::{NetStream, Tls};
 
 use super::EventSink;
+use super::api::event::LogKind;
 use super::error::{FtpError, FtpResult};
-use super::event::LogKind;
 use crate::protocol::command::CommandLine;
 use crate::protocol::reply::{Reply, ReplyReader};
 

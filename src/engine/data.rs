@@ -10,10 +10,10 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::net::{TcpListener, TcpStream};
 
-use super::command::DataMode;
+use super::api::command::DataMode;
+use super::api::event::LogKind;
 use super::control::Control;
 use super::error::{FtpError, FtpResult};
-use super::event::LogKind;
 use super::tls::{NetStream, Tls};
 use crate::protocol::command::CommandLine;
 use crate::protocol::passive::{parse_epsv, parse_pasv};

@@ -3,7 +3,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use super::tls::CertificateInfo;
+use super::api::certificate::CertificateInfo;
+use super::api::event::{Failure, FailureKind};
 use crate::protocol::command::CommandError;
 use crate::protocol::reply::{Reply, ReplyError};
 
@@ -82,3 +83,28 @@ impl FtpError {
 }
 
 pub type FtpResult<T> = Result<T, FtpError>;
+
+impl From<&FtpError> for Failure {
+    fn from(error: &FtpError) -> Self {
+        let kind = match error {
+            FtpError::Resolve { .. } | FtpError::Refused { .. } | FtpError::Connect { .. } => {
+                FailureKind::Connect
+            }
+            FtpError::Timeout { .. } => FailureKind::Timeout,
+            FtpError::Reply(reply) if reply.code == 530 => FailureKind::Login,
+            FtpError::Reply(reply) if reply.code != 421 => FailureKind::Remote,
+            FtpError::Command(_) => FailureKind::Remote,
+            FtpError::Untrusted(_) => FailureKind::Certificate,
+            _ => FailureKind::Protocol,
+        };
+        Self {
+            kind,
+            message: error.to_string(),
+            code: error.reply_code(),
+            certificate: match error {
+                FtpError::Untrusted(info) => Some(info.clone()),
+                _ => None,
+            },
+        }
+    }
+}

@@ -2,21 +2,19 @@
 //! only through an [`EngineHandle`] (commands in) and an [`EventReceiver`] (events out); it knows
 //! nothing of egui or terminals.
 
+pub mod api;
 mod browser;
-pub mod command;
 mod control;
 mod data;
 pub mod error;
-pub mod event;
 mod limiter;
-pub mod local;
+mod local_disk;
 mod local_io;
 mod opener;
 pub mod queue;
 mod session;
 pub mod tls;
 mod transfer;
-mod transfers;
 mod walk;
 
 use std::path::PathBuf;
@@ -28,16 +26,18 @@ use tokio::task::JoinHandle;
 
 use crate::store::settings::TransferSettings;
 
-pub use command::{Command, ConnectRequest, DataMode, DirTarget, Login, RemoteItem, Timeouts};
-pub use error::FtpError;
-pub use event::{DirListing, Event, Failure, FailureKind, LogKind, LogLine, Security, ServerInfo};
-pub use local::{LocalCommand, LocalEntry, LocalKind, LocalListing};
-pub use queue::{
-    AfterDownload, ConflictPolicy, Direction, FileFacts, ItemState, QueueEvent, QueueItem,
-    TransferId, TransferRequest, TransferType,
+pub use api::certificate::{CertificateInfo, TlsMode, TlsOptions, TlsVersions};
+pub use api::command::{Command, ConnectRequest, DataMode, DirTarget, Login, RemoteItem, Timeouts};
+pub use api::event::{
+    DirListing, Event, Failure, FailureKind, LogKind, LogLine, Security, ServerInfo,
 };
-pub use tls::{CertificateInfo, TlsMode, TlsOptions, TlsVersions};
-pub use transfers::{QueueAction, SiteKey};
+pub use api::local::{LocalCommand, LocalEntry, LocalKind, LocalListing};
+pub use api::queue::{
+    AfterDownload, Conflict, ConflictAnswer, ConflictPolicy, Direction, FileFacts, ItemState,
+    QueueAction, QueueEvent, QueueItem, SiteKey, TransferId, TransferRequest, TransferType,
+};
+pub use error::FtpError;
+pub use queue::Restore;
 
 /// Called after the engine sends events: the GUI passes `request_repaint`.
 pub type Notify = Arc<dyn Fn() + Send + Sync>;
@@ -114,6 +114,8 @@ pub struct EngineOptions {
     pub transfers: TransferSettings,
     /// Where the queue is saved between runs; `None` keeps it in memory only.
     pub queue_file: Option<PathBuf>,
+    /// How items restored from `queue_file` come back: paused (the window) or queued.
+    pub restore: Restore,
     /// Send the message log (commands, replies, status lines) as events.
     pub log: bool,
     /// Send big listings in parts (`Event::ListingPart`) while they arrive; the `Listing` that
@@ -126,6 +128,7 @@ impl Default for EngineOptions {
         Self {
             transfers: TransferSettings::default(),
             queue_file: None,
+            restore: Restore::Paused,
             log: true,
             stream_listings: false,
         }
@@ -183,9 +186,12 @@ struct Browser {
 impl Browser {
     /// Stops the session at once (mid-connect included) and waits until it can send nothing more,
     /// so that the `Disconnected` that follows is the last word about it.
-    async fn stop(self) {
+    ///
+    /// Returns whether it was still running: a session that ended on its own (an error) has
+    /// already sent its `Disconnected`, and a second one would be news of nothing.
+    async fn stop(self) -> bool {
         self.task.abort();
-        let _ = self.task.await;
+        self.task.await.is_err()
     }
 }
 
@@ -196,7 +202,11 @@ async fn run(
     options: EngineOptions,
 ) {
     let mut browser: Option<Browser> = None;
-    let transfers = transfers::Transfers::new(sink.clone(), options.transfers, options.queue_file);
+    let queue_file = options.queue_file.map(|path| queue::QueueFile {
+        path,
+        restore: options.restore,
+    });
+    let transfers = queue::Queue::new(sink.clone(), options.transfers, queue_file);
     // The browsing connection's site and login: what new transfers use.
     let mut login: Option<ConnectRequest> = None;
     while let Some(command) = commands.recv().await {
@@ -206,8 +216,9 @@ async fn run(
         }
         match command {
             Command::Connect(request) => {
-                if let Some(old) = browser.take() {
-                    old.stop().await;
+                if let Some(old) = browser.take()
+                    && old.stop().await
+                {
                     sink.send(Event::Disconnected { reason: None });
                 }
                 transfers.set_login(&request);
@@ -217,8 +228,9 @@ async fn run(
                 browser = Some(Browser { commands: tx, task });
             }
             Command::Disconnect => {
-                if let Some(old) = browser.take() {
-                    old.stop().await;
+                if let Some(old) = browser.take()
+                    && old.stop().await
+                {
                     sink.log(LogKind::Status, "Disconnected");
                     sink.send(Event::Disconnected { reason: None });
                 }
@@ -236,7 +248,7 @@ async fn run(
                 // Looking at the paths may wait on a slow disk: off this loop, then queued.
                 let own_commands = own_commands.clone();
                 tokio::task::spawn_blocking(move || {
-                    let requests = local::upload_requests(&paths, &into);
+                    let requests = local_disk::upload_requests(&paths, &into);
                     if let Some(commands) = own_commands.upgrade()
                         && !requests.is_empty()
                     {
@@ -248,17 +260,12 @@ async fn run(
             Command::QueueAll(action) => transfers.act_on_all(action),
             Command::MoveQueueItems { ids, before } => transfers.move_to(&ids, before),
             Command::ClearFinished => transfers.clear_finished(),
-            Command::AnswerConflict {
-                id,
-                choice,
-                for_all,
-            } => transfers.answer(id, choice, for_all),
+            Command::AnswerConflict { id, answer } => transfers.answer(id, answer),
             Command::SetTransferSettings(settings) => transfers.settings_changed(settings),
-            Command::Local(local_command) => local::run(local_command, sink.clone()),
+            Command::Local(local_command) => local_disk::run(local_command, sink.clone()),
             browsing => forward(&browser, &sink, browsing),
         }
     }
-    transfers.save_now();
     if let Some(old) = browser.take() {
         old.stop().await;
     }

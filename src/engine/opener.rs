@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use super::EventSink;
-use super::event::{Event, LogKind};
+use super::api::event::{Event, LogKind};
 use crate::protocol::path::RemotePath;
 
 /// How often an edited file is looked at.

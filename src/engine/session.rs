@@ -3,12 +3,12 @@
 use chrono::{Local, NaiveDateTime, Utc};
 
 use super::EventSink;
-use super::command::{ConnectRequest, DataMode, DirTarget, Login};
+use super::api::command::{ConnectRequest, DataMode, DirTarget, Login};
+use super::api::event::{Event, LogKind, Security, ServerInfo};
+use super::api::queue::FileFacts;
 use super::control::Control;
 use super::data::{self, DataStart, DataSupport};
 use super::error::{FtpError, FtpResult};
-use super::event::{Event, LogKind, Security, ServerInfo};
-use super::queue::FileFacts;
 use super::tls::{Tls, TlsMode, TlsOptions};
 use crate::protocol::command::CommandLine;
 use crate::protocol::features::Features;
@@ -51,6 +51,8 @@ pub(crate) struct Session {
     system: Option<String>,
     /// The TYPE last set: `Some(true)` for ASCII.
     ascii_type: Option<bool>,
+    /// The server said it does binary only: text files go unchanged.
+    binary_only: bool,
     hash_selected: bool,
     cwd: RemotePath,
 }
@@ -147,6 +149,7 @@ impl Session {
             features,
             system,
             ascii_type: None,
+            binary_only: false,
             hash_selected: false,
             cwd: RemotePath::root(),
         };
@@ -300,19 +303,44 @@ impl Session {
     }
 
     async fn ensure_binary(&mut self) -> FtpResult<()> {
-        self.set_type(false).await
+        self.set_type(false).await.map(drop)
     }
 
-    /// TYPE A or TYPE I, unless already set.
-    pub async fn set_type(&mut self, ascii: bool) -> FtpResult<()> {
-        if self.ascii_type != Some(ascii) {
-            let kind = if ascii { "A" } else { "I" };
-            self.control
-                .expect_completion(&CommandLine::with_text("TYPE", kind)?)
-                .await?;
-            self.ascii_type = Some(ascii);
+    /// TYPE A or TYPE I, unless already set. Returns whether line ends are converted: a server
+    /// that answers TYPE A saying it stays binary (libunftp: `200 Always in binary mode`), or
+    /// refuses it, stores the bytes as they come, so they must come unchanged.
+    pub async fn set_type(&mut self, ascii: bool) -> FtpResult<bool> {
+        let ascii = ascii && !self.binary_only;
+        if self.ascii_type == Some(ascii) {
+            return Ok(ascii);
         }
-        Ok(())
+        if ascii {
+            let reply = self
+                .control
+                .execute(&CommandLine::with_text("TYPE", "A")?)
+                .await?;
+            if reply.is_completion() && !type_a_means_binary(&reply.text()) {
+                self.ascii_type = Some(true);
+                return Ok(true);
+            }
+            self.control.sink().log(
+                LogKind::Status,
+                format!(
+                    "The server transfers in binary only ({}): text files go unchanged",
+                    reply.summary()
+                ),
+            );
+            self.binary_only = true;
+            if reply.is_completion() {
+                self.ascii_type = Some(false);
+                return Ok(false);
+            }
+        }
+        self.control
+            .expect_completion(&CommandLine::with_text("TYPE", "I")?)
+            .await?;
+        self.ascii_type = Some(false);
+        Ok(false)
     }
 
     pub fn sink(&self) -> &EventSink {
@@ -326,6 +354,8 @@ impl Session {
     /// The size of a remote file, or `None` when the server can't say (no SIZE, or no such file:
     /// the reply tells which, in the log).
     pub async fn size(&mut self, path: &[u8]) -> FtpResult<Option<u64>> {
+        // SIZE counts in the current TYPE, and some servers refuse it in ASCII.
+        self.ensure_binary().await?;
         let reply = self
             .control
             .execute(&CommandLine::with_arg("SIZE", path)?)
@@ -334,27 +364,60 @@ impl Session {
     }
 
     /// Whether a remote file exists, its size, and (when `with_time`) its modification time:
-    /// `Err` only for a broken connection.
+    /// `Err` only for a broken connection. SIZE answers it; a server without SIZE has its
+    /// folder listed instead, since "not there" must never be a guess (it lets a file be
+    /// overwritten).
     pub async fn remote_file(
         &mut self,
         path: &[u8],
         with_time: bool,
     ) -> FtpResult<Option<FileFacts>> {
-        if !self.features.has("SIZE") {
-            return Ok(None);
-        }
-        let Some(size) = self.size(path).await? else {
-            return Ok(None);
+        let reply = if self.features.has("SIZE") {
+            // In ASCII mode a server may answer 550 for a file that is there.
+            self.ensure_binary().await?;
+            Some(
+                self.control
+                    .execute(&CommandLine::with_arg("SIZE", path)?)
+                    .await?,
+            )
+        } else {
+            None
+        };
+        let size = match &reply {
+            Some(reply) if reply.code == 213 => parse_size_reply(reply),
+            // 550: no such file (or a folder, which a STOR would be refused for anyway).
+            Some(reply) if reply.code == 550 => return Ok(None),
+            _ => return self.file_in_listing(path).await,
         };
         let modified = if with_time {
             self.mdtm(path).await?
         } else {
             None
         };
-        Ok(Some(FileFacts {
-            size: Some(size),
-            modified,
-        }))
+        Ok(Some(FileFacts { size, modified }))
+    }
+
+    /// Finds a file in its folder's listing (for servers that can't answer SIZE).
+    async fn file_in_listing(&mut self, path: &[u8]) -> FtpResult<Option<FileFacts>> {
+        let remote = RemotePath::from_bytes(path.to_vec());
+        let (Some(parent), Some(name)) = (remote.parent(), remote.file_name()) else {
+            return Ok(None);
+        };
+        let name = name.to_vec();
+        let listing = match self.list_path(&parent).await {
+            Ok(listing) => listing,
+            Err(e) if e.is_fatal() => return Err(e),
+            // A folder that can't be listed holds nothing Ferry can see.
+            Err(_) => return Ok(None),
+        };
+        Ok(listing
+            .entries
+            .iter()
+            .find(|entry| entry.name.raw == name)
+            .map(|entry| FileFacts {
+                size: entry.size,
+                modified: entry.modified.map(|m| m.time),
+            }))
     }
 
     pub async fn mdtm(&mut self, path: &[u8]) -> FtpResult<Option<NaiveDateTime>> {
@@ -547,6 +610,12 @@ impl Session {
     pub async fn quit(self) {
         self.control.quit().await;
     }
+}
+
+/// Whether a 2xx reply to TYPE A says the server stays in binary ("Always in binary mode").
+fn type_a_means_binary(text: &str) -> bool {
+    let text = text.to_ascii_lowercase();
+    text.contains("binary") && !text.contains("ascii")
 }
 
 /// AUTH TLS when the mode asks for it. With `IfAvailable` a refusal means plain FTP, said in

@@ -8,9 +8,9 @@
 
 use std::path::Path;
 
+use super::api::event::LogKind;
+use super::api::queue::{Direction, TransferRequest};
 use super::error::FtpResult;
-use super::event::LogKind;
-use super::queue::{Direction, TransferRequest};
 use super::session::Session;
 use crate::protocol::listing::{EntryKind, TimePrecision};
 use crate::protocol::local_name::{join_inside, local_name_bytes, safe_local_name};

@@ -6,19 +6,25 @@
 #[derive(Debug, Default)]
 pub struct NetworkToLocal {
     pending_cr: bool,
+    /// CRLF pairs seen on the wire: a server that stores LF line ends has the file this many
+    /// bytes shorter than what it sent.
+    pub line_ends: u64,
 }
 
 impl NetworkToLocal {
     pub fn convert(&mut self, input: &[u8], out: &mut Vec<u8>) {
         if cfg!(windows) {
             out.extend_from_slice(input);
+            self.line_ends += count_crlf(input, &mut self.pending_cr);
             return;
         }
         out.reserve(input.len() + 1);
         for &b in input {
             if self.pending_cr {
                 self.pending_cr = false;
-                if b != b'\n' {
+                if b == b'\n' {
+                    self.line_ends += 1;
+                } else {
                     out.push(b'\r');
                 }
             }
@@ -32,7 +38,8 @@ impl NetworkToLocal {
 
     /// A CR at the very end of the file is kept.
     pub fn finish(&mut self, out: &mut Vec<u8>) {
-        if std::mem::take(&mut self.pending_cr) {
+        // On Windows the CR went out with its chunk; elsewhere it was held back.
+        if std::mem::take(&mut self.pending_cr) && !cfg!(windows) {
             out.push(b'\r');
         }
     }
@@ -42,19 +49,43 @@ impl NetworkToLocal {
 #[derive(Debug, Default)]
 pub struct LocalToNetwork {
     last_was_cr: bool,
+    /// Line ends sent (every LF goes out as CRLF).
+    pub line_ends: u64,
 }
 
 impl LocalToNetwork {
     pub fn convert(&mut self, input: &[u8], out: &mut Vec<u8>) {
         out.reserve(input.len() + input.len() / 32);
         for &b in input {
-            if b == b'\n' && !self.last_was_cr {
-                out.push(b'\r');
+            if b == b'\n' {
+                self.line_ends += 1;
+                if !self.last_was_cr {
+                    out.push(b'\r');
+                }
             }
             out.push(b);
             self.last_was_cr = b == b'\r';
         }
     }
+}
+
+/// CRLF pairs in `input`, carrying a CR at its end over to the next chunk.
+fn count_crlf(input: &[u8], pending_cr: &mut bool) -> u64 {
+    let mut pairs = 0;
+    for &b in input {
+        if *pending_cr && b == b'\n' {
+            pairs += 1;
+        }
+        *pending_cr = b == b'\r';
+    }
+    pairs
+}
+
+/// After an ASCII transfer: does the size the server has agree with the `wire` bytes that
+/// crossed, `line_ends` of them CRLF pairs? A server storing CRLF (Windows, or RFC 3659's SIZE
+/// in TYPE A) has `wire` bytes; one storing LF (Unix) has a byte less per line end.
+pub fn ascii_sizes_agree(stored: u64, wire: u64, line_ends: u64) -> bool {
+    stored == wire || stored.saturating_add(line_ends) == wire
 }
 
 #[cfg(test)]
@@ -92,6 +123,27 @@ mod tests {
     fn lf_becomes_crlf_once() {
         assert_eq!(upload(&[b"a\nb\r", b"\nc\n"]), b"a\r\nb\r\nc\r\n");
         assert_eq!(upload(&[b"already\r\nfine\r\n"]), b"already\r\nfine\r\n");
+    }
+
+    #[test]
+    fn line_ends_are_counted_both_ways() {
+        let mut up = LocalToNetwork::default();
+        let mut wire = Vec::new();
+        up.convert(b"a\nb\r", &mut wire);
+        up.convert(b"\nc\n", &mut wire);
+        assert_eq!(up.line_ends, 3);
+        let mut down = NetworkToLocal::default();
+        let mut local = Vec::new();
+        down.convert(&wire[..4], &mut local);
+        down.convert(&wire[4..], &mut local);
+        assert_eq!(down.line_ends, 3);
+        // "a\nb\r\nc\n" (7 bytes) went as 9; a Unix server keeps "a\nb\nc\n" (6), a Windows
+        // one all 9.
+        assert_eq!(wire.len(), 9);
+        assert!(ascii_sizes_agree(6, 9, 3));
+        assert!(ascii_sizes_agree(9, 9, 3));
+        assert!(!ascii_sizes_agree(7, 9, 3));
+        assert!(!ascii_sizes_agree(0, 9, 3));
     }
 
     #[cfg(not(windows))]

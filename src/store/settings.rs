@@ -67,6 +67,8 @@ pub struct TransferSettings {
     pub upload_limit_kib: u64,
     /// What to do when a target exists.
     pub conflict_policy: ConflictPolicy,
+    /// Binary, ASCII, or by extension (`ascii_extensions`); a site can choose its own.
+    pub transfer_type: TransferType,
     /// A transfer connection with nothing to do is closed after this long.
     pub idle_close_secs: u64,
 }
@@ -86,6 +88,7 @@ impl Default for TransferSettings {
             download_limit_kib: 0,
             upload_limit_kib: 0,
             conflict_policy: ConflictPolicy::Ask,
+            transfer_type: TransferType::Auto,
             idle_close_secs: 60,
         }
     }
@@ -189,6 +192,41 @@ impl ConflictPolicy {
             ConflictPolicy::Resume => "Resume",
             ConflictPolicy::Rename => "Rename",
             ConflictPolicy::Skip => "Skip",
+        }
+    }
+}
+
+/// How file bytes travel: unchanged (binary), with line endings converted (ASCII), or decided
+/// by the file's extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TransferType {
+    /// ASCII for the extensions listed in the settings (`txt`, `html`...), binary for the rest.
+    #[default]
+    Auto,
+    Binary,
+    Ascii,
+}
+
+impl TransferType {
+    pub const CHOICES: [TransferType; 3] = [
+        TransferType::Auto,
+        TransferType::Binary,
+        TransferType::Ascii,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TransferType::Auto => "Auto (ASCII for text files)",
+            TransferType::Binary => "Binary",
+            TransferType::Ascii => "ASCII",
+        }
+    }
+
+    /// The more specific of two choices: `self` unless it is `Auto`.
+    pub fn or(self, fallback: TransferType) -> TransferType {
+        match self {
+            TransferType::Auto => fallback,
+            chosen => chosen,
         }
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::atomic::write_atomically;
-use super::settings::DataMode;
+use super::settings::{DataMode, TransferType};
 use crate::protocol::listing::NameEncoding;
 
 pub const SITES_VERSION: u32 = 1;
@@ -99,6 +99,8 @@ pub struct Site {
     pub logon: Logon,
     pub user: String,
     pub transfer_mode: DataMode,
+    /// Binary, ASCII or Auto for this site; `None` uses the setting.
+    pub transfer_type: Option<TransferType>,
     #[serde(
         serialize_with = "encoding_label",
         deserialize_with = "encoding_from_label"
@@ -125,6 +127,7 @@ impl Default for Site {
             logon: Logon::Normal,
             user: String::new(),
             transfer_mode: DataMode::Auto,
+            transfer_type: None,
             encoding: NameEncoding::Auto,
             server_offset_minutes: 0,
             remote_dir: String::new(),

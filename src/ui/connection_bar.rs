@@ -3,7 +3,7 @@
 use egui::{Key, TextEdit};
 
 use super::{ConnectionState, FerryApp};
-use crate::engine::{ConnectRequest, DataMode, Login, Timeouts, TlsMode, TlsOptions};
+use crate::engine::{ConnectRequest, DataMode, Login, Timeouts, TlsMode, TlsOptions, TransferType};
 use crate::protocol::listing::NameEncoding;
 use crate::protocol::path::RemotePath;
 use crate::protocol::url::{Scheme, UrlError, looks_like_url, parse_url};
@@ -25,6 +25,8 @@ pub struct ConnectionForm {
     pub server_offset_minutes: i32,
     /// Plain FTP, TLS if available (the default), explicit or implicit TLS.
     pub tls_mode: TlsMode,
+    /// Binary, ASCII or Auto for this connection; `None` uses the setting.
+    pub transfer_type: Option<TransferType>,
     /// The folder named by a pasted URL, opened after connecting.
     pub pending_path: Option<RemotePath>,
 }
@@ -115,6 +117,7 @@ impl ConnectionForm {
             initial_path: self.pending_path.clone().or(url.path),
             list_start: true,
             timeouts: Timeouts::from_settings(settings),
+            transfer_type: self.transfer_type,
         })
     }
 }
@@ -257,7 +260,28 @@ fn options_menu(ui: &mut egui::Ui, form: &mut ConnectionForm) {
     {
         form.server_offset_minutes = (hours * 60.0).round() as i32;
     }
+    transfer_type_choice(ui, "connection_transfer_type", &mut form.transfer_type);
     ui.weak("Takes effect on the next connection.");
+}
+
+/// Binary, ASCII, Auto, or the setting's choice: for a connection or a site.
+pub fn transfer_type_choice(ui: &mut egui::Ui, id: &str, chosen: &mut Option<TransferType>) {
+    let label = ui.label("Transfer type:");
+    let text = |t: Option<TransferType>| match t {
+        None => "As in Settings".to_owned(),
+        Some(t) => t.label().to_owned(),
+    };
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(text(*chosen))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(chosen, None, text(None));
+            for choice in TransferType::CHOICES {
+                ui.selectable_value(chosen, Some(choice), text(Some(choice)));
+            }
+        })
+        .response
+        .labelled_by(label.id)
+        .on_hover_text("Binary sends every byte unchanged; ASCII converts line endings; Auto uses ASCII for the text file extensions listed in Settings");
 }
 
 /// Enter in a single-line field ends its focus; that is the moment to connect.

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod compare;
+pub mod conflict_dialog;
 mod connection_bar;
 mod dialogs;
 mod drag;
@@ -148,6 +149,7 @@ impl FerryApp {
         let engine_options = EngineOptions {
             transfers: options.settings.transfers.clone(),
             queue_file: options.dirs.as_ref().map(|d| d.data.join("queue.json")),
+            restore: crate::engine::Restore::Paused,
             log: true,
             stream_listings: false,
         };
@@ -371,7 +373,7 @@ impl eframe::App for FerryApp {
         if let Some(command) = dialogs::show(&ctx, &mut self.dialog, self.remote.encoding) {
             self.change(command);
         }
-        if let Some(answer) = queue_panel::conflict_dialog(&ctx, &mut self.queue) {
+        if let Some(answer) = conflict_dialog::show(&ctx, &mut self.queue) {
             self.engine.send(answer);
         }
         self.edit_prompt(&ctx);

@@ -1,16 +1,16 @@
-//! The transfer queue at the bottom of the window: tabs Queued / Failed / Successful, a row per
-//! item with a progress bar, rate and time left, actions in a context menu, the totals, and the
-//! question asked when a target exists.
+//! The transfer queue at the bottom of the window: tabs Queued / Failed / Skipped / Successful,
+//! a row per item with a progress bar, rate and time left, actions in a context menu, and the
+//! totals. The question asked when a target exists is in `conflict_dialog`.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use egui::{RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
+use super::conflict_dialog::Question;
 use super::{FerryApp, format};
 use crate::engine::{
-    Command, ConflictPolicy, Direction, FileFacts, ItemState, QueueAction, QueueEvent, QueueItem,
-    TransferId,
+    Command, Direction, ItemState, QueueAction, QueueEvent, QueueItem, TransferId,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -18,6 +18,8 @@ pub enum QueueTab {
     #[default]
     Queued,
     Failed,
+    /// Left alone on purpose (the person's answer or policy): not transferred, not failed.
+    Skipped,
     Successful,
 }
 
@@ -26,20 +28,10 @@ impl QueueTab {
         match self {
             QueueTab::Queued => !state.is_finished(),
             QueueTab::Failed => state == ItemState::Failed,
-            QueueTab::Successful => matches!(state, ItemState::Done | ItemState::Skipped),
+            QueueTab::Skipped => state == ItemState::Skipped,
+            QueueTab::Successful => state == ItemState::Done,
         }
     }
-}
-
-/// A conflict waiting for the person's answer.
-#[derive(Debug, Clone)]
-pub struct Question {
-    pub id: TransferId,
-    pub name: String,
-    pub source: FileFacts,
-    pub target: FileFacts,
-    pub choice: ConflictPolicy,
-    pub for_all: bool,
 }
 
 /// The window's copy of the engine's queue.
@@ -90,7 +82,7 @@ impl QueueView {
             QueueEvent::Removed(ids) => {
                 self.items.retain(|i| !ids.contains(&i.id));
                 self.selected.retain(|id| !ids.contains(id));
-                self.questions.retain(|q| !ids.contains(&q.id));
+                self.questions.retain(|q| !ids.contains(&q.conflict.id));
             }
             QueueEvent::Reordered(order) => {
                 let rank: HashMap<TransferId, usize> =
@@ -98,19 +90,9 @@ impl QueueView {
                 self.items
                     .sort_by_key(|i| rank.get(&i.id).copied().unwrap_or(usize::MAX));
             }
-            QueueEvent::AskConflict { id, source, target } => {
-                let name = self
-                    .position(id)
-                    .map(|p| self.items[p].name())
-                    .unwrap_or_default();
-                self.questions.push_back(Question {
-                    id,
-                    name,
-                    source,
-                    target,
-                    choice: ConflictPolicy::Overwrite,
-                    for_all: false,
-                });
+            QueueEvent::AskConflict(conflict) => {
+                self.questions.retain(|q| q.conflict.id != conflict.id);
+                self.questions.push_back(Question::new(*conflict));
             }
         }
     }
@@ -156,6 +138,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
         for (tab, title) in [
             (QueueTab::Queued, "Queued"),
             (QueueTab::Failed, "Failed"),
+            (QueueTab::Skipped, "Skipped"),
             (QueueTab::Successful, "Successful"),
         ] {
             let label = format!("{title} ({})", app.queue.count(tab));
@@ -195,6 +178,7 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
         ui.weak(match tab {
             QueueTab::Queued => "Nothing to transfer. Download from the file list (right-click, or double-click a file).",
             QueueTab::Failed => "No failed transfers.",
+            QueueTab::Skipped => "Nothing skipped.",
             QueueTab::Successful => "No finished transfers yet.",
         });
         return;
@@ -247,6 +231,13 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
                 }
                 response.context_menu(|ui| {
                     let ids: Vec<TransferId> = app.queue.selected.iter().copied().collect();
+                    let states: Vec<ItemState> = app
+                        .queue
+                        .items
+                        .iter()
+                        .filter(|i| ids.contains(&i.id))
+                        .map(|i| i.state)
+                        .collect();
                     for (label, action) in [
                         ("Pause", QueueAction::Pause),
                         ("Resume", QueueAction::Resume),
@@ -256,6 +247,10 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
                         ("Move down", QueueAction::MoveDown),
                         ("Remove from queue", QueueAction::Remove),
                     ] {
+                        // Only what means something for the chosen items.
+                        if !states.iter().any(|&state| action.applies_to(state)) {
+                            continue;
+                        }
                         if ui.button(label).clicked() {
                             actions.push((ids.clone(), action));
                             ui.close();
@@ -377,59 +372,6 @@ fn settings_controls(ui: &mut egui::Ui, app: &mut FerryApp) {
             .send(Command::SetTransferSettings(app.settings.transfers.clone()));
         app.save_settings();
     }
-}
-
-fn facts_text(facts: &FileFacts) -> String {
-    let size = facts.size.map_or_else(
-        || "size unknown".to_owned(),
-        |s| format!("{} bytes", format::grouped(s)),
-    );
-    let when = facts.modified.map_or_else(
-        || "date unknown".to_owned(),
-        |m| m.format("%Y-%m-%d %H:%M:%S").to_string(),
-    );
-    format!("{size}, modified {when}")
-}
-
-/// Asks about the first waiting conflict; returns the answer once given.
-pub fn conflict_dialog(ctx: &egui::Context, queue: &mut QueueView) -> Option<Command> {
-    let question = queue.questions.front_mut()?;
-    let mut answered = false;
-    egui::Modal::new(egui::Id::unique("conflict_dialog")).show(ctx, |ui| {
-        ui.set_min_width(420.0);
-        ui.heading("The target already exists");
-        ui.label(format!("“{}” is already there.", question.name));
-        egui::Grid::new("conflict_facts").show(ui, |ui| {
-            ui.label("Existing:");
-            ui.label(facts_text(&question.target));
-            ui.end_row();
-            ui.label("New:");
-            ui.label(facts_text(&question.source));
-            ui.end_row();
-        });
-        ui.separator();
-        for choice in ConflictPolicy::CHOICES {
-            ui.radio_value(&mut question.choice, choice, choice.label());
-        }
-        ui.checkbox(&mut question.for_all, "Apply to all in this queue");
-        ui.separator();
-        if ui.button("OK").clicked() {
-            answered = true;
-        }
-    });
-    if !answered {
-        return None;
-    }
-    let question = queue.questions.pop_front()?;
-    if question.for_all {
-        // The engine answers the others; drop their questions here too.
-        queue.questions.clear();
-    }
-    Some(Command::AnswerConflict {
-        id: question.id,
-        choice: question.choice,
-        for_all: question.for_all,
-    })
 }
 
 #[cfg(test)]

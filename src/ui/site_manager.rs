@@ -396,6 +396,12 @@ fn form(ui: &mut egui::Ui, app: &mut FerryApp, connect: &mut Option<Site>) {
                     }
                 });
             ui.end_row();
+            super::connection_bar::transfer_type_choice(
+                ui,
+                "site_transfer_type",
+                &mut site.transfer_type,
+            );
+            ui.end_row();
             ui.label("Encoding:");
             ComboBox::from_id_salt("site_encoding")
                 .selected_text(site.encoding.label())

@@ -112,6 +112,7 @@ pub fn request_to(port: u16, login: Login) -> ConnectRequest {
             command: Duration::from_secs(10),
             keep_alive: None,
         },
+        transfer_type: None,
     }
 }
 

@@ -20,6 +20,8 @@ pub struct Queue {
     pub items: BTreeMap<TransferId, QueueItem>,
     pub log: Vec<String>,
     pub asked: Vec<TransferId>,
+    /// Every question asked, in order.
+    pub conflicts: Vec<ferry::engine::Conflict>,
     /// What protected the browsing connection, from its `Connected` event.
     pub security: Option<ferry::engine::Security>,
 }
@@ -28,9 +30,8 @@ impl Queue {
     pub fn connect(request: ferry::engine::ConnectRequest, settings: TransferSettings) -> Self {
         let options = EngineOptions {
             transfers: settings,
-            queue_file: None,
             log: true,
-            stream_listings: false,
+            ..EngineOptions::default()
         };
         let (engine, events) = Engine::start_with(options, None).unwrap();
         engine.send(Command::Connect(request));
@@ -49,6 +50,7 @@ impl Queue {
             items: BTreeMap::new(),
             log: Vec::new(),
             asked: Vec::new(),
+            conflicts: Vec::new(),
             security: None,
         }
     }
@@ -85,7 +87,10 @@ impl Queue {
                 Event::Queue(QueueEvent::Updated(item)) => {
                     self.items.insert(item.id, item.clone());
                 }
-                Event::Queue(QueueEvent::AskConflict { id, .. }) => self.asked.push(*id),
+                Event::Queue(QueueEvent::AskConflict(conflict)) => {
+                    self.asked.push(conflict.id);
+                    self.conflicts.push((**conflict).clone());
+                }
                 Event::Disconnected { reason } => {
                     panic!("disconnected: {reason:?}\n{}", self.log.join("\n"))
                 }
@@ -95,6 +100,14 @@ impl Queue {
                 return;
             }
         }
+    }
+
+    /// Answers the question about `id`.
+    pub fn answer(&self, id: TransferId, choice: ConflictPolicy) {
+        self.engine.send(Command::AnswerConflict {
+            id,
+            answer: ferry::engine::ConflictAnswer::new(choice),
+        });
     }
 
     /// Queues and waits until every item has ended (or is waiting for an answer).

@@ -2,10 +2,9 @@
 
 use std::time::Duration;
 
+use super::certificate::{TlsMode, TlsOptions};
 use super::local::LocalCommand;
-use super::queue::{ConflictPolicy, TransferId, TransferRequest};
-use super::tls::{TlsMode, TlsOptions};
-use super::transfers::QueueAction;
+use super::queue::{ConflictAnswer, QueueAction, TransferId, TransferRequest, TransferType};
 use crate::protocol::listing::{NameEncoding, RemoteName};
 use crate::protocol::path::RemotePath;
 use crate::store::secret::Secret;
@@ -64,11 +63,11 @@ pub enum Command {
     },
     /// Remove finished and skipped items.
     ClearFinished,
-    /// The answer to `AskConflict`; `for_all` applies it to the rest of the queue.
+    /// The answer to `AskConflict`. To leave the item unanswered (paused), send
+    /// `Queue { action: Pause }` instead.
     AnswerConflict {
         id: TransferId,
-        choice: ConflictPolicy,
-        for_all: bool,
+        answer: ConflictAnswer,
     },
     /// New transfer settings (simultaneous transfers, speed limits, policy...).
     SetTransferSettings(TransferSettings),
@@ -157,6 +156,9 @@ pub struct ConnectRequest {
     /// List the start folder once logged in (a browsing window wants it; `ferry get` doesn't).
     pub list_start: bool,
     pub tls: TlsOptions,
+    /// The connection's transfer type (the site's, or the one chosen in Options); `None` leaves
+    /// it to the setting.
+    pub transfer_type: Option<TransferType>,
 }
 
 impl ConnectRequest {
@@ -196,6 +198,7 @@ impl ConnectRequest {
                 mode,
                 ..TlsOptions::default()
             },
+            transfer_type: site.transfer_type,
         }
     }
 }

@@ -2,65 +2,13 @@
 //! Every call runs on the blocking pool, so a slow disk or a folder of a million files never
 //! holds up the window; results come back as events like everything else.
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use chrono::{DateTime, Local, NaiveDateTime};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Local};
 
 use super::EventSink;
-use super::event::{Event, LogKind};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum LocalKind {
-    File,
-    Dir,
-    Link,
-    Other,
-}
-
-/// One entry of a local folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LocalEntry {
-    /// For display (a name that is not valid Unicode shows with U+FFFD).
-    pub name: String,
-    /// As stored, for paths.
-    pub os_name: OsString,
-    pub kind: LocalKind,
-    /// For a link, whether it points to a folder (it is browsed like one).
-    pub to_dir: bool,
-    pub size: u64,
-    /// Local time.
-    pub modified: Option<NaiveDateTime>,
-    pub permissions: Option<String>,
-    /// A dotfile (Unix), or marked hidden.
-    pub hidden: bool,
-}
-
-impl LocalEntry {
-    pub fn is_dir(&self) -> bool {
-        self.kind == LocalKind::Dir || (self.kind == LocalKind::Link && self.to_dir)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct LocalListing {
-    pub path: PathBuf,
-    pub entries: Vec<LocalEntry>,
-}
-
-/// What the local pane can ask of the disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LocalCommand {
-    List(PathBuf),
-    Mkdir(PathBuf),
-    Rename {
-        from: PathBuf,
-        to: PathBuf,
-    },
-    /// Moves to the OS trash (recycle bin), from where it can be restored.
-    Trash(Vec<PathBuf>),
-}
+use super::api::event::{Event, LogKind};
+use super::api::local::{LocalCommand, LocalEntry, LocalKind, LocalListing};
 
 /// Runs a local command in the background and reports through `sink`.
 pub(crate) fn run(command: LocalCommand, sink: EventSink) {
@@ -204,8 +152,8 @@ fn is_hidden_attribute(_: &std::fs::Metadata) -> bool {
 pub fn upload_requests(
     paths: &[std::path::PathBuf],
     into: &crate::protocol::path::RemotePath,
-) -> Vec<super::queue::TransferRequest> {
-    use super::queue::{Direction, TransferRequest, TransferType};
+) -> Vec<super::api::queue::TransferRequest> {
+    use super::api::queue::{Direction, TransferRequest, TransferType};
     paths
         .iter()
         .filter_map(|path| {

@@ -2,10 +2,9 @@
 
 use chrono::{DateTime, Local};
 
-use super::error::FtpError;
-use super::tls::CertificateInfo;
 use std::path::PathBuf;
 
+use super::certificate::CertificateInfo;
 use super::local::LocalListing;
 use super::queue::QueueEvent;
 use crate::protocol::features::Features;
@@ -89,31 +88,6 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
-    }
-}
-
-impl From<&FtpError> for Failure {
-    fn from(error: &FtpError) -> Self {
-        let kind = match error {
-            FtpError::Resolve { .. } | FtpError::Refused { .. } | FtpError::Connect { .. } => {
-                FailureKind::Connect
-            }
-            FtpError::Timeout { .. } => FailureKind::Timeout,
-            FtpError::Reply(reply) if reply.code == 530 => FailureKind::Login,
-            FtpError::Reply(reply) if reply.code != 421 => FailureKind::Remote,
-            FtpError::Command(_) => FailureKind::Remote,
-            FtpError::Untrusted(_) => FailureKind::Certificate,
-            _ => FailureKind::Protocol,
-        };
-        Self {
-            kind,
-            message: error.to_string(),
-            code: error.reply_code(),
-            certificate: match error {
-                FtpError::Untrusted(info) => Some(info.clone()),
-                _ => None,
-            },
-        }
     }
 }
 

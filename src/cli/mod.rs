@@ -1,0 +1,282 @@
+//! The headless face: `ferry info|ls|get|put ...`. It drives the same engine as the window, so
+//! anything the GUI can do to a server can be scripted, tested and benchmarked.
+
+mod ask;
+mod listing;
+mod transfer;
+
+use std::process::ExitCode;
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
+
+pub use listing::{info, ls};
+pub use transfer::{TransferOptions, get, put};
+
+use crate::engine::{
+    Command, ConnectRequest, DataMode, DirListing, Engine, EngineOptions, Event, EventReceiver,
+    Failure, FailureKind, LogLine, Login, ServerInfo, Timeouts, TlsOptions,
+};
+use crate::protocol::listing::NameEncoding;
+use crate::protocol::path::RemotePath;
+use crate::protocol::url::{FtpUrl, parse_url};
+use crate::store::secret::Secret;
+
+/// Exit codes, so scripts can tell failures apart.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const OTHER: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const CONNECT: u8 = 3;
+    pub const TIMEOUT: u8 = 4;
+    pub const LOGIN: u8 = 5;
+    pub const REMOTE: u8 = 6;
+    pub const CERTIFICATE: u8 = 7;
+}
+
+/// Options every CLI command shares.
+#[derive(Debug, Clone)]
+pub struct CliOptions {
+    pub timeouts: Timeouts,
+    pub data_mode: DataMode,
+    /// Print the command/reply transcript on stderr.
+    pub verbose: bool,
+    pub encoding: NameEncoding,
+    /// TLS mode and the fingerprints given with `--trust-fingerprint`.
+    pub tls: TlsOptions,
+}
+
+/// An error worth one line on stderr, and an exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: exit::USAGE,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Failure> for CliError {
+    fn from(failure: Failure) -> Self {
+        let code = match failure.kind {
+            FailureKind::Connect => exit::CONNECT,
+            FailureKind::Timeout => exit::TIMEOUT,
+            FailureKind::Login => exit::LOGIN,
+            FailureKind::Remote => exit::REMOTE,
+            FailureKind::Protocol => exit::OTHER,
+            FailureKind::Certificate => exit::CERTIFICATE,
+        };
+        let message = match &failure.certificate {
+            Some(certificate) => format!(
+                "{}{} (subject {}; issuer {}); if you know it is the server's, run again with --trust-fingerprint {}",
+                if certificate.changed {
+                    "THE CERTIFICATE CHANGED since you trusted it: "
+                } else {
+                    ""
+                },
+                failure.message,
+                certificate.subject,
+                certificate.issuer,
+                crate::engine::tls::fingerprint_text(&certificate.fingerprint)
+            ),
+            None => failure.message,
+        };
+        Self { code, message }
+    }
+}
+
+pub fn finish(result: Result<(), CliError>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(error) => {
+            eprintln!("ferry: {}", error.message);
+            ExitCode::from(error.code)
+        }
+    }
+}
+
+/// Builds the engine's connect request from a URL, or from a saved site: `@name` or
+/// `@Folder/name:/path`. The password comes from the URL, the keyring (saved sites) or, better
+/// than the URL (it stays out of `ps` and shell history), from `FERRY_PASSWORD`.
+pub fn connect_request(url_text: &str, options: &CliOptions) -> Result<ConnectRequest, CliError> {
+    if let Some(site) = url_text.strip_prefix('@') {
+        return site_request(site, options);
+    }
+    let url: FtpUrl = parse_url(url_text).map_err(|e| CliError::usage(e.to_string()))?;
+    let login = match url.user.as_deref() {
+        None | Some("anonymous") | Some("ftp") => Login::Anonymous,
+        Some(user) => {
+            let password = url
+                .password
+                .clone()
+                .or_else(|| std::env::var("FERRY_PASSWORD").ok())
+                .unwrap_or_default();
+            Login::Normal {
+                user: user.to_owned(),
+                password: Secret::new(password),
+            }
+        }
+    };
+    Ok(ConnectRequest {
+        encoding: options.encoding,
+        server_offset_minutes: 0,
+        host: url.host,
+        port: url.port,
+        login,
+        data_mode: options.data_mode,
+        initial_path: url.path,
+        list_start: true,
+        tls: TlsOptions {
+            mode: if url.scheme == crate::protocol::url::Scheme::Ftps {
+                crate::engine::TlsMode::Implicit
+            } else {
+                options.tls.mode
+            },
+            ..options.tls.clone()
+        },
+        timeouts: options.timeouts,
+        transfer_type: None,
+    })
+}
+
+/// `@name[:/path]`: a site from the Site Manager.
+fn site_request(spec: &str, options: &CliOptions) -> Result<ConnectRequest, CliError> {
+    let (name, path) = match spec.split_once(":/") {
+        Some((name, path)) => (name, Some(format!("/{path}"))),
+        None => (spec, None),
+    };
+    let dirs = crate::store::StoreDirs::locate()
+        .ok_or_else(|| CliError::usage("no configuration folder, so no saved sites"))?;
+    let loaded =
+        crate::store::sites::load(&dirs.config).map_err(|e| CliError::usage(e.to_string()))?;
+    if let Some(warning) = loaded.warning {
+        eprintln!("ferry: {warning}");
+    }
+    let site = loaded
+        .sites
+        .find(name)
+        .ok_or_else(|| CliError::usage(format!("no saved site named {name:?}")))?;
+    let mut request = ConnectRequest::for_site(site, options.timeouts);
+    // FERRY_PASSWORD, when set, is used instead of the keyring (or of asking).
+    if let Ok(password) = std::env::var("FERRY_PASSWORD")
+        && !matches!(request.login, Login::Anonymous)
+    {
+        request.login = Login::Normal {
+            user: request.login.user().to_owned(),
+            password: Secret::new(password),
+        };
+    }
+    if let Some(path) = path {
+        request.initial_path = Some(RemotePath::from_text(&path));
+    }
+    request
+        .tls
+        .trusted
+        .extend(options.tls.trusted.iter().copied());
+    Ok(request)
+}
+
+/// A connected engine for one CLI command.
+struct Connection {
+    engine: crate::engine::EngineHandle,
+    events: EventReceiver,
+    verbose: bool,
+    /// Bounds every wait: nothing the CLI does may hang, whatever the server does.
+    patience: Duration,
+}
+
+impl Connection {
+    fn open(request: ConnectRequest, verbose: bool) -> Result<Self, CliError> {
+        let options = EngineOptions {
+            log: verbose,
+            ..EngineOptions::default()
+        };
+        Self::open_with(request, verbose, options)
+    }
+
+    fn open_with(
+        request: ConnectRequest,
+        verbose: bool,
+        options: EngineOptions,
+    ) -> Result<Self, CliError> {
+        let (engine, events) = Engine::start_with(options, None).map_err(|e| CliError {
+            code: exit::OTHER,
+            message: format!("could not start the engine: {e}"),
+        })?;
+        let timeouts = request.timeouts;
+        engine.send(Command::Connect(request));
+        Ok(Self {
+            engine,
+            events,
+            verbose,
+            patience: timeouts.connect + timeouts.command * 4,
+        })
+    }
+
+    /// Waits for the next event that matters, printing the transcript when asked.
+    fn next(&self) -> Result<Event, CliError> {
+        let deadline = Instant::now() + self.patience;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.events.recv_timeout(left) {
+                Ok(Event::Log(line)) => self.show_log(&line),
+                Ok(Event::Disconnected {
+                    reason: Some(failure),
+                }) => return Err(failure.into()),
+                Ok(Event::Disconnected { reason: None }) => {
+                    return Err(CliError {
+                        code: exit::OTHER,
+                        message: "disconnected".into(),
+                    });
+                }
+                Ok(Event::CommandFailed { failure, .. }) => return Err(failure.into()),
+                Ok(event) => return Ok(event),
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(CliError {
+                        code: exit::TIMEOUT,
+                        message: format!("no answer within {} s", self.patience.as_secs()),
+                    });
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(CliError {
+                        code: exit::OTHER,
+                        message: "the engine stopped".into(),
+                    });
+                }
+            }
+        }
+    }
+
+    fn show_log(&self, line: &LogLine) {
+        if self.verbose {
+            eprintln!("{}", line.to_text());
+        }
+    }
+
+    fn wait_connected(&self) -> Result<ServerInfo, CliError> {
+        loop {
+            if let Event::Connected(info) = self.next()? {
+                return Ok(*info);
+            }
+        }
+    }
+
+    fn wait_listing(&self) -> Result<DirListing, CliError> {
+        loop {
+            if let Event::Listing(listing) = self.next()? {
+                return Ok(*listing);
+            }
+        }
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.engine.send(Command::Disconnect);
+    }
+}

@@ -1,0 +1,303 @@
+//! `ferry get` and `ferry put`: the engine's queue, driven from the command line, with a
+//! progress bar, the conflict question on the terminal, and a summary that counts what moved.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::{CliError, CliOptions, Connection, ask, connect_request, exit};
+use crate::engine::{
+    Command, ConflictPolicy, ConnectRequest, Direction, EngineOptions, Event, ItemState,
+    QueueEvent, QueueItem, Restore, TransferId, TransferRequest, TransferType,
+};
+use crate::protocol::path::RemotePath;
+use crate::store::settings::TransferSettings;
+
+/// What `get` and `put` take besides the paths.
+#[derive(Debug, Clone)]
+pub struct TransferOptions {
+    pub recursive: bool,
+    pub parallel: usize,
+    pub on_conflict: ConflictPolicy,
+    pub transfer_type: TransferType,
+    /// Show a progress bar (when stderr is a terminal).
+    pub progress: bool,
+    /// Keep the queue in this file while it runs; a run that was killed continues from it.
+    pub queue_file: Option<PathBuf>,
+    /// The settings' transfer part (retries, speed limits, text extensions...); the options
+    /// above override theirs.
+    pub settings: TransferSettings,
+}
+
+/// `ferry get [-r] URL [DEST]`: downloads a file (or, with `-r`, a folder) into DEST.
+pub fn get(
+    url: &str,
+    dest: Option<&Path>,
+    transfer: &TransferOptions,
+    options: &CliOptions,
+) -> Result<(), CliError> {
+    let mut request = connect_request(url, options)?;
+    let remote = request.initial_path.take().ok_or_else(|| {
+        CliError::usage("the URL must name a file or folder to download, e.g. ftp://host/dir/file")
+    })?;
+    let name = remote
+        .file_name()
+        .map(|n| crate::protocol::local_name::safe_local_name(&String::from_utf8_lossy(n)))
+        .transpose()
+        .map_err(|e| CliError::usage(e.to_string()))?
+        .ok_or_else(|| CliError::usage("the URL must name a file or folder, not the root"))?;
+    let dest = dest.unwrap_or(Path::new("."));
+    // Into DEST when it is a folder, else as DEST.
+    let local = if dest.is_dir() {
+        dest.join(&name)
+    } else {
+        dest.to_path_buf()
+    };
+    let wanted = TransferRequest {
+        direction: Direction::Download,
+        remote,
+        local,
+        is_dir: transfer.recursive,
+        size: None,
+        modified: None,
+        transfer_type: transfer.transfer_type,
+        conflict: None,
+        after: None,
+    };
+    run_transfers(request, wanted, transfer, options)
+}
+
+/// `ferry put [-r] LOCAL URL`: uploads a file (or, with `-r`, a folder). A URL ending in `/`
+/// names the folder to put it in; otherwise the name to give it.
+pub fn put(
+    local: &Path,
+    url: &str,
+    transfer: &TransferOptions,
+    options: &CliOptions,
+) -> Result<(), CliError> {
+    let mut request = connect_request(url, options)?;
+    let metadata = std::fs::metadata(local)
+        .map_err(|e| CliError::usage(format!("{}: {e}", local.display())))?;
+    if metadata.is_dir() && !transfer.recursive {
+        return Err(CliError::usage(format!(
+            "{} is a folder: use put -r",
+            local.display()
+        )));
+    }
+    let local_name = local
+        .file_name()
+        .map(crate::protocol::local_name::local_name_bytes)
+        .ok_or_else(|| CliError::usage(format!("{} has no file name", local.display())))?;
+    let path = request.initial_path.take();
+    let into_folder = url.trim_end().ends_with('/') || path.is_none();
+    let remote = match path {
+        Some(path) if !into_folder => path,
+        Some(folder) => folder.join(&local_name),
+        None => RemotePath::root().join(&local_name),
+    };
+    let wanted = TransferRequest {
+        direction: Direction::Upload,
+        remote,
+        local: local.to_path_buf(),
+        is_dir: metadata.is_dir(),
+        size: metadata.is_file().then_some(metadata.len()),
+        modified: None,
+        transfer_type: transfer.transfer_type,
+        conflict: None,
+        after: None,
+    };
+    run_transfers(request, wanted, transfer, options)
+}
+
+/// The same request, whatever its size or time: was it queued before (a killed run)?
+fn same_target(a: &TransferRequest, b: &TransferRequest) -> bool {
+    a.direction == b.direction && a.remote == b.remote && a.local == b.local
+}
+
+fn run_transfers(
+    request: ConnectRequest,
+    wanted: TransferRequest,
+    transfer: &TransferOptions,
+    options: &CliOptions,
+) -> Result<(), CliError> {
+    let engine_options = EngineOptions {
+        transfers: TransferSettings {
+            parallel: transfer.parallel.clamp(1, 10),
+            conflict_policy: transfer.on_conflict,
+            transfer_type: transfer.transfer_type,
+            ..transfer.settings.clone()
+        },
+        queue_file: transfer.queue_file.clone(),
+        // A run that was killed goes on where it stopped.
+        restore: Restore::Queued,
+        log: options.verbose,
+        stream_listings: false,
+    };
+    // No folder to show: the browsing connection only checks the login, while the transfer
+    // connections start at once.
+    let request = ConnectRequest {
+        list_start: false,
+        transfer_type: Some(transfer.transfer_type),
+        ..request
+    };
+    let connection = Connection::open_with(request, options.verbose, engine_options)?;
+    let started = Instant::now();
+    let mut items: BTreeMap<TransferId, QueueItem> = BTreeMap::new();
+    // What a saved queue brought back arrives before the login.
+    loop {
+        match connection.next()? {
+            Event::Queue(QueueEvent::Added { items: added, .. }) => {
+                items.extend(added.into_iter().map(|item| (item.id, item)));
+            }
+            Event::Connected(_) => break,
+            _ => {}
+        }
+    }
+    let restored = items
+        .values()
+        .any(|i| i.parent.is_none() && same_target(&i.request, &wanted));
+    if restored {
+        eprintln!(
+            "continuing the queue in {}",
+            transfer
+                .queue_file
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        );
+    } else {
+        connection.engine.send(Command::Enqueue(vec![wanted]));
+    }
+    let bar = transfer.progress.then(progress_bar);
+    let mut moved: BTreeMap<TransferId, u64> = BTreeMap::new();
+    let mut answers = std::io::stdin().lock();
+    loop {
+        match connection.next()? {
+            Event::Queue(QueueEvent::Added { items: added, .. }) => {
+                items.extend(added.into_iter().map(|item| (item.id, item)));
+            }
+            Event::Queue(QueueEvent::Updated(item)) => {
+                if item.state.is_finished()
+                    && let Some(bar) = &bar
+                    && let Some(line) = outcome_line(&item)
+                {
+                    bar.println(line);
+                }
+                items.insert(item.id, item);
+            }
+            Event::Queue(QueueEvent::Progress {
+                id, transferred, ..
+            }) => {
+                moved.insert(id, transferred);
+            }
+            Event::Queue(QueueEvent::AskConflict(conflict)) => {
+                let answer = match &bar {
+                    Some(bar) => bar.suspend(|| ask::ask(&conflict, &mut answers)),
+                    None => ask::ask(&conflict, &mut answers),
+                };
+                connection.engine.send(Command::AnswerConflict {
+                    id: conflict.id,
+                    answer,
+                });
+            }
+            _ => {}
+        }
+        if let Some(bar) = &bar {
+            let files = items.values().filter(|i| !i.request.is_dir);
+            let total: u64 = files.clone().filter_map(|i| i.total).sum();
+            bar.set_length(total.max(1));
+            bar.set_position(moved.values().sum());
+            let done = files.clone().filter(|i| i.state.is_finished()).count();
+            bar.set_message(format!("{done}/{} files", files.count()));
+        }
+        if !items.is_empty() && items.values().all(|i| i.state.is_finished()) {
+            break;
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    summarise(&items, started.elapsed())
+}
+
+/// The line printed above the progress bar as an item ends.
+fn outcome_line(item: &QueueItem) -> Option<String> {
+    let why = item.message.clone().unwrap_or_default();
+    match item.state {
+        ItemState::Done if !item.request.is_dir => Some(format!("done    {}", item.name())),
+        ItemState::Failed => Some(format!("FAILED  {}: {why}", item.name())),
+        ItemState::Skipped => Some(format!("skipped {}: {why}", item.name())),
+        _ => None,
+    }
+}
+
+fn progress_bar() -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(1);
+    let style = indicatif::ProgressStyle::with_template(
+        "{bar:30.cyan/blue} {bytes}/{total_bytes} {bytes_per_sec} eta {eta} {msg}",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
+}
+
+/// One line of totals on stderr (bytes that really moved; skipped and failed apart), a line
+/// per skipped and failed item, and an exit code that says whether all went well.
+fn summarise(items: &BTreeMap<TransferId, QueueItem>, elapsed: Duration) -> Result<(), CliError> {
+    let files: Vec<&QueueItem> = items.values().filter(|i| !i.request.is_dir).collect();
+    let count = |state: ItemState| files.iter().filter(|i| i.state == state).count();
+    let done = count(ItemState::Done);
+    let skipped = count(ItemState::Skipped);
+    let bytes: u64 = files.iter().map(|i| i.moved).sum();
+    let failed: Vec<&QueueItem> = items
+        .values()
+        .filter(|i| i.state == ItemState::Failed)
+        .collect();
+    let rate = bytes as f64 / elapsed.as_secs_f64().max(1e-3);
+    let mut line = format!(
+        "{done} of {} files transferred ({bytes} bytes in {:.1} s, {:.1} MB/s)",
+        files.len(),
+        elapsed.as_secs_f64(),
+        rate / 1e6,
+    );
+    if skipped > 0 {
+        line.push_str(&format!(", {skipped} skipped"));
+    }
+    if !failed.is_empty() {
+        line.push_str(&format!(", {} failed", failed.len()));
+    }
+    eprintln!("{line}");
+    for item in files.iter().filter(|i| i.state == ItemState::Skipped) {
+        eprintln!(
+            "skipped: {}: {}",
+            item.name(),
+            item.message.as_deref().unwrap_or("left as it is")
+        );
+    }
+    for item in &failed {
+        eprintln!(
+            "failed: {}: {}",
+            item.name(),
+            item.message.as_deref().unwrap_or("unknown error")
+        );
+    }
+    match failed.as_slice() {
+        [] => Ok(()),
+        [only] => Err(CliError {
+            code: if only.message.as_deref().is_some_and(|m| m.starts_with('5')) {
+                exit::REMOTE
+            } else {
+                exit::OTHER
+            },
+            message: format!(
+                "{}: {}",
+                only.name(),
+                only.message.as_deref().unwrap_or("failed")
+            ),
+        }),
+        many => Err(CliError {
+            code: exit::OTHER,
+            message: format!("{} transfers failed", many.len()),
+        }),
+    }
+}

@@ -1,0 +1,784 @@
+//! The queue as a state machine: no tokio, no locks, no I/O. One record per item; every change
+//! is a method that returns what it changed (`Changes`): events for the faces, records to
+//! save, running items to stop, and whether workers should look for work. Workers carry the
+//! changes out. Time comes in as an argument, so the tests can run it.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::super::api::queue::{
+    Conflict, ConflictAnswer, ConflictPolicy, ItemState, QueueAction, QueueEvent, QueueItem,
+    SiteKey, TransferId, TransferRequest,
+};
+use super::decide::Attempt;
+use crate::protocol::path::RemotePath;
+
+/// What the queue needs to know of the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// The rule for an existing target when neither the person nor the item says otherwise.
+    pub policy: ConflictPolicy,
+    /// Attempts after the first, when a connection drops.
+    pub retries: u32,
+}
+
+/// Where Ferry's own bytes of an item are, so a later attempt may continue them (and only them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Written {
+    /// An upload's STOR began on this remote file: from then on it holds Ferry's bytes.
+    Remote { path: RemotePath },
+    /// A download's `.part` was complete and checked, and is taking this name.
+    Finished { path: PathBuf },
+}
+
+/// A stop asked of a running item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    Pause,
+    Cancel,
+}
+
+/// One item and everything the queue knows of it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub item: QueueItem,
+    pub site: SiteKey,
+    /// The person's answer about an existing target: the rule for this item from now on.
+    #[serde(default)]
+    pub answer: Option<ConflictPolicy>,
+    /// With a `Rename` answer: the name the person typed.
+    #[serde(default)]
+    pub rename_to: Option<String>,
+    #[serde(default)]
+    pub written: Option<Written>,
+    /// Why the next start happens.
+    #[serde(skip, default = "first")]
+    pub attempt: Attempt,
+    /// Attempts that ended in a dropped connection since the person last acted on the item.
+    #[serde(skip)]
+    pub failures: u32,
+    /// A retry waits until then.
+    #[serde(skip)]
+    pub not_before: Option<Instant>,
+}
+
+fn first() -> Attempt {
+    Attempt::First
+}
+
+impl Record {
+    fn state(&self) -> ItemState {
+        self.item.state
+    }
+
+    fn set(&mut self, state: ItemState, message: Option<String>) {
+        self.item.state = state;
+        self.item.message = message;
+    }
+}
+
+/// A change to the saved queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SaveOp {
+    /// New records, after `after` (a folder's contents) or at the end.
+    Insert {
+        after: Option<TransferId>,
+        records: Vec<Record>,
+    },
+    Put(Box<Record>),
+    Remove(Vec<TransferId>),
+    Order(Vec<TransferId>),
+}
+
+/// What one change did.
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub events: Vec<QueueEvent>,
+    /// Saved together, before anything else happens (one line of the journal).
+    pub saves: Vec<SaveOp>,
+    pub stops: Vec<(TransferId, Stop)>,
+    /// There may be work for an idle worker.
+    pub wake: bool,
+}
+
+impl Changes {
+    fn updated(&mut self, record: &Record) {
+        self.events.push(QueueEvent::Updated(record.item.clone()));
+        self.saves.push(SaveOp::Put(Box::new(record.clone())));
+    }
+
+    fn saved_quietly(&mut self, record: &Record) {
+        self.saves.push(SaveOp::Put(Box::new(record.clone())));
+    }
+}
+
+/// An item a worker should start now.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Start {
+    pub id: TransferId,
+    pub request: TransferRequest,
+    pub site: SiteKey,
+    /// The rule for an existing target: the person's answer, the item's own, or the queue's.
+    pub rule: ConflictPolicy,
+    pub rename_to: Option<String>,
+    pub attempt: Attempt,
+    pub written: Option<Written>,
+    /// 1 for the first attempt, and `of` in all.
+    pub number: u32,
+    pub of: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Next {
+    Start(Box<Start>),
+    /// A retry waits for its back-off to end.
+    WaitUntil(Instant),
+    Idle,
+}
+
+/// How one attempt ended, as the worker reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finish {
+    Done(String),
+    /// Left alone on purpose: nothing was written.
+    Skipped(String),
+    /// A refusal that another attempt won't change (550, a local disk error, a refused target).
+    Failed(String),
+    Stopped(Stop),
+    Ask(Box<Conflict>),
+}
+
+/// How restored items come back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restore {
+    /// Held until the person resumes them (the window).
+    Paused,
+    /// Started at once (a command-line run continuing its queue file).
+    Queued,
+}
+
+/// The pause before retry `n` (1-based): 1, 2, 4, 8... seconds, at most 30.
+pub fn back_off(failures: u32) -> Duration {
+    Duration::from_secs((1u64 << failures.saturating_sub(1).min(5)).min(30))
+}
+
+#[derive(Debug)]
+pub struct QueueState {
+    records: HashMap<TransferId, Record>,
+    order: Vec<TransferId>,
+    next_id: TransferId,
+    config: Config,
+    /// Sites with a live login: only their items can run.
+    logins: HashSet<SiteKey>,
+    /// Everything before this position is neither queued nor waiting to retry (a scan hint).
+    scan_from: usize,
+}
+
+impl QueueState {
+    pub fn new(config: Config) -> Self {
+        Self {
+            records: HashMap::new(),
+            order: Vec::new(),
+            next_id: 1,
+            config,
+            logins: HashSet::new(),
+            scan_from: 0,
+        }
+    }
+
+    pub fn set_config(&mut self, config: Config) -> Changes {
+        self.config = config;
+        Changes {
+            wake: true,
+            ..Changes::default()
+        }
+    }
+
+    /// The site can run its items now.
+    pub fn set_login(&mut self, site: SiteKey) -> Changes {
+        self.logins.insert(site);
+        self.scan_from = 0;
+        Changes {
+            wake: true,
+            ..Changes::default()
+        }
+    }
+
+    pub fn get(&self, id: TransferId) -> Option<&Record> {
+        self.records.get(&id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The records in queue order (for saving them whole, and for tests).
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        self.order.iter().filter_map(|id| self.records.get(id))
+    }
+
+    fn new_record(&mut self, request: TransferRequest, site: SiteKey) -> Record {
+        let id = self.next_id;
+        self.next_id += 1;
+        Record {
+            item: QueueItem {
+                id,
+                total: request.size,
+                request,
+                state: ItemState::Queued,
+                transferred: 0,
+                moved: 0,
+                message: None,
+                parent: None,
+            },
+            site,
+            answer: None,
+            rename_to: None,
+            written: None,
+            attempt: Attempt::First,
+            failures: 0,
+            not_before: None,
+        }
+    }
+
+    /// Queues requests at the end, for `site`.
+    pub fn enqueue(&mut self, requests: Vec<TransferRequest>, site: &SiteKey) -> Changes {
+        let records: Vec<Record> = requests
+            .into_iter()
+            .map(|request| self.new_record(request, site.clone()))
+            .collect();
+        self.insert(None, records)
+    }
+
+    fn insert(&mut self, after: Option<TransferId>, records: Vec<Record>) -> Changes {
+        let mut changes = Changes {
+            wake: true,
+            ..Changes::default()
+        };
+        if records.is_empty() {
+            return changes;
+        }
+        let at = after
+            .and_then(|id| self.position(id))
+            .map_or(self.order.len(), |p| p + 1);
+        self.order.splice(at..at, records.iter().map(|r| r.item.id));
+        self.scan_from = self.scan_from.min(at);
+        for record in &records {
+            self.records.insert(record.item.id, record.clone());
+        }
+        changes.events.push(QueueEvent::Added {
+            after,
+            items: records.iter().map(|r| r.item.clone()).collect(),
+        });
+        changes.saves.push(SaveOp::Insert { after, records });
+        changes
+    }
+
+    fn position(&self, id: TransferId) -> Option<usize> {
+        self.order.iter().position(|&i| i == id)
+    }
+
+    /// The first queued item whose site is logged in and whose back-off is over, now starting.
+    /// Items of a site with no login fail, saying so.
+    pub fn take_next(&mut self, now: Instant) -> (Changes, Next) {
+        let mut changes = Changes::default();
+        let mut earliest: Option<Instant> = None;
+        let mut found = None;
+        let mut position = self.scan_from;
+        let mut settled = true;
+        while position < self.order.len() {
+            let id = self.order[position];
+            position += 1;
+            let Some(record) = self.records.get_mut(&id) else {
+                continue;
+            };
+            if record.state() != ItemState::Queued {
+                if settled {
+                    self.scan_from = position;
+                }
+                continue;
+            }
+            if let Some(at) = record.not_before.filter(|at| *at > now) {
+                earliest = Some(earliest.map_or(at, |e| e.min(at)));
+                settled = false;
+                continue;
+            }
+            if !self.logins.contains(&record.site) {
+                let why = format!("connect to {} to resume this transfer", record.site);
+                record.set(ItemState::Failed, Some(why));
+                changes.updated(record);
+                continue;
+            }
+            found = Some(id);
+            break;
+        }
+        let Some(id) = found else {
+            let next = earliest.map_or(Next::Idle, Next::WaitUntil);
+            return (changes, next);
+        };
+        let config = self.config;
+        let Some(record) = self.records.get_mut(&id) else {
+            return (changes, Next::Idle);
+        };
+        record.not_before = None;
+        record.set(ItemState::Connecting, None);
+        // The moment an item starts is not saved: a restart finds it queued either way.
+        changes
+            .events
+            .push(QueueEvent::Updated(record.item.clone()));
+        let start = Start {
+            id,
+            request: record.item.request.clone(),
+            site: record.site.clone(),
+            rule: record
+                .answer
+                .or(record.item.request.conflict)
+                .unwrap_or(config.policy),
+            rename_to: record.rename_to.clone(),
+            attempt: record.attempt,
+            written: record.written.clone(),
+            number: record.failures + 1,
+            of: config.retries + 1,
+        };
+        (changes, Next::Start(Box::new(start)))
+    }
+
+    /// Bytes are moving: `transferred` of the target is in place.
+    pub fn progress(
+        &mut self,
+        id: TransferId,
+        transferred: u64,
+        total: Option<u64>,
+        rate: f64,
+    ) -> Changes {
+        let mut changes = Changes::default();
+        if let Some(record) = self.records.get_mut(&id).filter(|r| r.state().is_active()) {
+            // The faces infer "transferring" from the progress event itself.
+            record.item.state = ItemState::Transferring;
+            record.item.transferred = transferred;
+            if total.is_some() {
+                record.item.total = total;
+            }
+            changes.events.push(QueueEvent::Progress {
+                id,
+                transferred,
+                total,
+                rate,
+            });
+        }
+        changes
+    }
+
+    /// A folder is being listed, or a retry got its connection: say it moves.
+    pub fn transferring(&mut self, id: TransferId) -> Changes {
+        let mut changes = Changes::default();
+        if let Some(record) = self.records.get_mut(&id).filter(|r| r.state().is_active()) {
+            record.set(ItemState::Transferring, None);
+            changes
+                .events
+                .push(QueueEvent::Updated(record.item.clone()));
+        }
+        changes
+    }
+
+    /// The worker is about to write Ferry's own bytes (saved before the first byte goes).
+    pub fn writing(&mut self, id: TransferId, written: Written) -> Changes {
+        let mut changes = Changes::default();
+        if let Some(record) = self.records.get_mut(&id) {
+            record.written = Some(written);
+            changes.saved_quietly(record);
+        }
+        changes
+    }
+
+    /// The item's target becomes another (a "Rename"): saved before anything is written there.
+    /// The answer that led here is spent: the new target gets the queue's rule.
+    pub fn retarget(&mut self, id: TransferId, request: TransferRequest) -> Changes {
+        let mut changes = Changes::default();
+        if let Some(record) = self.records.get_mut(&id) {
+            record.item.request = request;
+            record.answer = None;
+            record.rename_to = None;
+            record.written = None;
+            changes.updated(record);
+        }
+        changes
+    }
+
+    /// How an attempt ended, with the bytes it moved.
+    pub fn finished(&mut self, id: TransferId, finish: Finish, moved: u64) -> Changes {
+        let mut changes = Changes {
+            wake: true,
+            ..Changes::default()
+        };
+        let Some(record) = self.records.get_mut(&id) else {
+            // Removed while it ran.
+            return changes;
+        };
+        record.item.moved += moved;
+        match finish {
+            Finish::Done(message) => {
+                if let Some(total) = record.item.total {
+                    record.item.transferred = total;
+                }
+                record.set(ItemState::Done, Some(message));
+            }
+            Finish::Skipped(why) => record.set(ItemState::Skipped, Some(why)),
+            Finish::Failed(why) => record.set(ItemState::Failed, Some(why)),
+            Finish::Stopped(Stop::Pause) => {
+                record.set(ItemState::Paused, None);
+                record.attempt = Attempt::Again;
+            }
+            Finish::Stopped(Stop::Cancel) => {
+                record.set(ItemState::Failed, Some("cancelled".into()));
+                record.attempt = Attempt::Again;
+            }
+            Finish::Ask(conflict) => {
+                record.set(ItemState::Asking, Some("the target exists".into()));
+                changes.updated(record);
+                changes.events.push(QueueEvent::AskConflict(conflict));
+                return changes;
+            }
+        }
+        changes.updated(record);
+        changes
+    }
+
+    /// An attempt failed in a way another attempt may mend (a dropped connection): queued again
+    /// after a pause, or failed when the attempts are used up.
+    pub fn attempt_failed(
+        &mut self,
+        id: TransferId,
+        why: String,
+        moved: u64,
+        now: Instant,
+    ) -> Changes {
+        let mut changes = Changes {
+            wake: true,
+            ..Changes::default()
+        };
+        let retries = self.config.retries;
+        let Some(record) = self.records.get_mut(&id) else {
+            return changes;
+        };
+        record.item.moved += moved;
+        record.failures += 1;
+        record.attempt = Attempt::Again;
+        if record.failures > retries {
+            let message = format!("{why} (after {} attempts)", record.failures);
+            record.set(ItemState::Failed, Some(message));
+        } else {
+            let wait = back_off(record.failures);
+            record.not_before = Some(now + wait);
+            let message = format!(
+                "{why}; retrying in {} s (attempt {} of {})",
+                wait.as_secs(),
+                record.failures + 1,
+                retries + 1
+            );
+            record.set(ItemState::Queued, Some(message));
+            self.scan_from = 0;
+        }
+        changes.updated(record);
+        changes
+    }
+
+    /// The person's answer about an existing target. With `for_all`, every other unfinished
+    /// item of this queue going the same way gets the same answer (those waiting on a
+    /// question go on now); items queued later are asked anew.
+    pub fn answer(&mut self, id: TransferId, answer: ConflictAnswer) -> Changes {
+        let mut changes = Changes {
+            wake: true,
+            ..Changes::default()
+        };
+        let Some(direction) = self.records.get(&id).map(|r| r.item.request.direction) else {
+            return changes;
+        };
+        let ids: Vec<TransferId> = if answer.for_all {
+            self.order
+                .iter()
+                .copied()
+                .filter(|other| {
+                    self.records.get(other).is_some_and(|r| {
+                        r.item.request.direction == direction && !r.state().is_finished()
+                    })
+                })
+                .collect()
+        } else {
+            vec![id]
+        };
+        for other in ids {
+            let Some(record) = self.records.get_mut(&other) else {
+                continue;
+            };
+            record.answer = Some(answer.choice);
+            // A typed name is for the item it was typed for.
+            record.rename_to = answer.rename_to.clone().filter(|_| other == id);
+            record.failures = 0;
+            if record.state() == ItemState::Asking {
+                record.attempt = Attempt::AfterAnswer;
+                record.set(ItemState::Queued, None);
+                changes.updated(record);
+            } else {
+                changes.saved_quietly(record);
+            }
+        }
+        self.scan_from = 0;
+        changes
+    }
+
+    /// A folder item was listed: its entries are queued right after it (files first, so they
+    /// move while its subfolders wait their turn), and it is done.
+    pub fn expanded(
+        &mut self,
+        id: TransferId,
+        mut requests: Vec<TransferRequest>,
+        skipped: Vec<(TransferRequest, String)>,
+    ) -> Changes {
+        let Some(parent) = self.records.get(&id).cloned() else {
+            return Changes::default();
+        };
+        requests.sort_by_key(|r| r.is_dir);
+        let files = requests.iter().filter(|r| !r.is_dir).count();
+        let folders = requests.len() - files;
+        let mut records = Vec::with_capacity(requests.len() + skipped.len());
+        for request in requests {
+            let mut record = self.new_record(request, parent.site.clone());
+            record.item.parent = Some(id);
+            // An answer for the whole queue covers what the folder holds too.
+            record.answer = parent.answer;
+            records.push(record);
+        }
+        let skipped_count = skipped.len();
+        for (request, why) in skipped {
+            let mut record = self.new_record(request, parent.site.clone());
+            record.item.parent = Some(id);
+            record.set(ItemState::Skipped, Some(why));
+            records.push(record);
+        }
+        let mut changes = self.insert(Some(id), records);
+        let mut message = format!("{} queued", counted(files, folders));
+        if skipped_count > 0 {
+            message.push_str(&format!(", {skipped_count} skipped"));
+        }
+        if let Some(record) = self.records.get_mut(&id) {
+            record.set(ItemState::Done, Some(message));
+            changes.updated(record);
+        }
+        changes
+    }
+
+    /// The person acts on items.
+    pub fn act(&mut self, ids: &[TransferId], action: QueueAction) -> Changes {
+        let mut changes = Changes {
+            wake: true,
+            ..Changes::default()
+        };
+        match action {
+            QueueAction::MoveUp | QueueAction::MoveDown => {
+                self.nudge(ids, action == QueueAction::MoveUp);
+                changes
+                    .events
+                    .push(QueueEvent::Reordered(self.order.clone()));
+                changes.saves.push(SaveOp::Order(self.order.clone()));
+                return changes;
+            }
+            QueueAction::Remove => {
+                let removed: Vec<TransferId> = ids
+                    .iter()
+                    .copied()
+                    .filter(|id| self.records.contains_key(id))
+                    .collect();
+                for id in &removed {
+                    if let Some(record) = self.records.remove(id)
+                        && record.state().is_active()
+                    {
+                        changes.stops.push((*id, Stop::Cancel));
+                    }
+                }
+                self.order.retain(|id| !removed.contains(id));
+                self.scan_from = 0;
+                if !removed.is_empty() {
+                    changes.events.push(QueueEvent::Removed(removed.clone()));
+                    changes.saves.push(SaveOp::Remove(removed));
+                }
+                return changes;
+            }
+            _ => {}
+        }
+        for id in ids {
+            let Some(record) = self.records.get_mut(id) else {
+                continue;
+            };
+            let state = record.state();
+            if !action.applies_to(state) {
+                continue;
+            }
+            match action {
+                QueueAction::Pause if state.is_active() => {
+                    changes.stops.push((*id, Stop::Pause));
+                }
+                QueueAction::Pause => {
+                    // A question left unanswered is asked again on resume.
+                    record.not_before = None;
+                    record.set(ItemState::Paused, None);
+                    changes.updated(record);
+                }
+                QueueAction::Cancel if state.is_active() => {
+                    changes.stops.push((*id, Stop::Cancel));
+                }
+                QueueAction::Cancel => {
+                    record.set(ItemState::Failed, Some("cancelled".into()));
+                    changes.updated(record);
+                }
+                QueueAction::Resume => {
+                    record.failures = 0;
+                    record.set(ItemState::Queued, None);
+                    changes.updated(record);
+                }
+                QueueAction::Retry => {
+                    record.failures = 0;
+                    record.not_before = None;
+                    // A question is asked again; Ferry's own bytes are continued.
+                    record.answer = None;
+                    record.rename_to = None;
+                    record.attempt = if record.written.is_some() {
+                        Attempt::Again
+                    } else {
+                        Attempt::First
+                    };
+                    record.set(ItemState::Queued, None);
+                    changes.updated(record);
+                }
+                _ => {}
+            }
+        }
+        self.scan_from = 0;
+        changes
+    }
+
+    fn nudge(&mut self, ids: &[TransferId], up: bool) {
+        let chosen: HashSet<TransferId> = ids.iter().copied().collect();
+        if up {
+            for at in 1..self.order.len() {
+                if chosen.contains(&self.order[at]) && !chosen.contains(&self.order[at - 1]) {
+                    self.order.swap(at, at - 1);
+                }
+            }
+        } else {
+            for at in (0..self.order.len().saturating_sub(1)).rev() {
+                if chosen.contains(&self.order[at]) && !chosen.contains(&self.order[at + 1]) {
+                    self.order.swap(at, at + 1);
+                }
+            }
+        }
+        self.scan_from = 0;
+    }
+
+    /// Moves items to just before `before` (or to the end), keeping their order.
+    pub fn move_to(&mut self, ids: &[TransferId], before: Option<TransferId>) -> Changes {
+        let chosen: HashSet<TransferId> = ids.iter().copied().collect();
+        let moving: Vec<TransferId> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|id| chosen.contains(id))
+            .collect();
+        self.order.retain(|id| !chosen.contains(id));
+        let at = before
+            .and_then(|b| self.position(b))
+            .unwrap_or(self.order.len());
+        self.order.splice(at..at, moving);
+        self.scan_from = 0;
+        Changes {
+            events: vec![QueueEvent::Reordered(self.order.clone())],
+            saves: vec![SaveOp::Order(self.order.clone())],
+            stops: Vec::new(),
+            wake: true,
+        }
+    }
+
+    /// Removes the done and skipped items ("Clear finished").
+    pub fn clear_finished(&mut self) -> Changes {
+        let removed: Vec<TransferId> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|id| {
+                self.records
+                    .get(id)
+                    .is_some_and(|r| matches!(r.state(), ItemState::Done | ItemState::Skipped))
+            })
+            .collect();
+        self.act(&removed, QueueAction::Remove)
+    }
+
+    /// Brings back a saved queue. Done and skipped items stay in the past; the rest come back
+    /// as `how` says (failed ones stay failed), to start again on their own bytes.
+    pub fn restore(&mut self, saved: Vec<Record>, how: Restore) -> Changes {
+        let mut records = Vec::with_capacity(saved.len());
+        for mut record in saved {
+            if matches!(record.state(), ItemState::Done | ItemState::Skipped)
+                || self.records.contains_key(&record.item.id)
+            {
+                continue;
+            }
+            self.next_id = self.next_id.max(record.item.id + 1);
+            record.attempt = Attempt::Restored;
+            record.failures = 0;
+            record.not_before = None;
+            if record.state() != ItemState::Failed {
+                let state = match how {
+                    Restore::Paused => ItemState::Paused,
+                    Restore::Queued => ItemState::Queued,
+                };
+                record.set(state, Some("restored from the last run".into()));
+            }
+            records.push(record);
+        }
+        let mut changes = Changes {
+            wake: true,
+            ..Changes::default()
+        };
+        if records.is_empty() {
+            return changes;
+        }
+        let at = self.order.len();
+        self.order.extend(records.iter().map(|r| r.item.id));
+        self.scan_from = self.scan_from.min(at);
+        for record in &records {
+            self.records.insert(record.item.id, record.clone());
+        }
+        changes.events.push(QueueEvent::Added {
+            after: None,
+            items: records.iter().map(|r| r.item.clone()).collect(),
+        });
+        // What the file holds is already the truth: nothing to save.
+        changes
+    }
+}
+
+/// "3 files and 1 folder", "1 file", "no files".
+pub fn counted(files: usize, folders: usize) -> String {
+    let plural = |n: usize, one: &str, many: &str| match n {
+        0 => format!("no {many}"),
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    match (files, folders) {
+        (_, 0) => plural(files, "file", "files"),
+        (0, _) => plural(folders, "folder", "folders"),
+        _ => format!(
+            "{} and {}",
+            plural(files, "file", "files"),
+            plural(folders, "folder", "folders")
+        ),
+    }
+}
+
+#[cfg(test)]
+#[path = "state_tests.rs"]
+mod tests;

@@ -1,0 +1,508 @@
+//! The queue on tokio: a pool of logged-in sessions, apart from the browsing session, that take
+//! items as the state machine hands them out and report how each attempt went. Sessions are
+//! reused from item to item, closed when idle, and replaced when broken. Every change goes
+//! through `Shared::apply`: the state machine decides, the journal saves, then the faces hear.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Notify;
+
+use super::saved::Journal;
+use super::state::{Changes, Config, Finish, Next, QueueState, Restore, Start, Written};
+use crate::engine::EventSink;
+use crate::engine::api::command::ConnectRequest;
+use crate::engine::api::event::{Event, LogKind};
+use crate::engine::api::queue::{
+    AfterDownload, ConflictAnswer, Direction, QueueAction, SiteKey, TransferId, TransferRequest,
+};
+use crate::engine::error::FtpError;
+use crate::engine::limiter::RateLimiter;
+use crate::engine::opener;
+use crate::engine::session::{Session, resolve_login};
+use crate::engine::transfer::{self, ItemControl, Reporter, TransferContext};
+use crate::engine::walk;
+use crate::store::settings::TransferSettings;
+
+/// Where the queue is kept between runs, and how restored items come back.
+#[derive(Debug, Clone)]
+pub struct QueueFile {
+    pub path: PathBuf,
+    pub restore: Restore,
+}
+
+struct Inner {
+    state: QueueState,
+    journal: Option<Journal>,
+    /// The latest login for each site: what workers connect with.
+    logins: HashMap<SiteKey, Arc<ConnectRequest>>,
+    controls: HashMap<TransferId, Arc<ItemControl>>,
+    settings: TransferSettings,
+    workers: usize,
+}
+
+struct Shared {
+    inner: Mutex<Inner>,
+    /// Rings when there may be work: items queued, answers given, settings changed.
+    work: Notify,
+    sink: EventSink,
+    downloads: RateLimiter,
+    uploads: RateLimiter,
+}
+
+fn config(settings: &TransferSettings) -> Config {
+    Config {
+        policy: settings.conflict_policy,
+        retries: settings.retries,
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves a usable queue; carry on with it.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs one change of the state machine, saves it (before anything acts on it), stops what
+    /// it says to stop, then tells the faces and the workers.
+    fn apply<R>(&self, change: impl FnOnce(&mut QueueState) -> (Changes, R)) -> R {
+        let (changes, result) = {
+            let mut inner = self.lock();
+            let (changes, result) = change(&mut inner.state);
+            self.save(&mut inner, &changes);
+            for (id, how) in &changes.stops {
+                if let Some(control) = inner.controls.get(id) {
+                    control.stop(*how);
+                }
+            }
+            (changes, result)
+        };
+        for event in changes.events {
+            self.sink.send(Event::Queue(event));
+        }
+        if changes.wake {
+            self.work.notify_waiters();
+        }
+        result
+    }
+
+    fn change(&self, change: impl FnOnce(&mut QueueState) -> Changes) {
+        self.apply(|state| (change(state), ()));
+    }
+
+    fn save(&self, inner: &mut Inner, changes: &Changes) {
+        let Inner { journal, state, .. } = inner;
+        let Some(journal) = journal.as_mut() else {
+            return;
+        };
+        let result = journal.append(&changes.saves, state.len()).and_then(|due| {
+            if due {
+                journal.compact(state.records())
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = result {
+            // The queue goes on in memory; a restart would find it as last saved.
+            self.sink
+                .log(LogKind::Error, format!("Could not save the queue: {e}"));
+        }
+    }
+}
+
+/// The engine's handle on the queue.
+pub(crate) struct Queue {
+    shared: Arc<Shared>,
+}
+
+impl Queue {
+    pub fn new(sink: EventSink, settings: TransferSettings, file: Option<QueueFile>) -> Self {
+        let mut journal = None;
+        let mut restored = Vec::new();
+        if let Some(file) = &file {
+            match Journal::open(&file.path) {
+                Ok((opened, loaded)) => {
+                    journal = Some(opened);
+                    restored = loaded.records;
+                    if let Some(warning) = loaded.warning {
+                        sink.log(LogKind::Error, warning);
+                    }
+                }
+                Err(e) => sink.log(
+                    LogKind::Error,
+                    format!(
+                        "Could not open the saved queue {}: {e}; the queue is kept in memory only",
+                        file.path.display()
+                    ),
+                ),
+            }
+        }
+        let shared = Arc::new(Shared {
+            inner: Mutex::new(Inner {
+                state: QueueState::new(config(&settings)),
+                journal,
+                logins: HashMap::new(),
+                controls: HashMap::new(),
+                settings: settings.clone(),
+                workers: 0,
+            }),
+            work: Notify::new(),
+            sink,
+            downloads: RateLimiter::default(),
+            uploads: RateLimiter::default(),
+        });
+        shared
+            .downloads
+            .set_limit(settings.download_limit_kib * 1024);
+        shared.uploads.set_limit(settings.upload_limit_kib * 1024);
+        let queue = Self { shared };
+        if let Some(file) = file {
+            queue
+                .shared
+                .change(|state| state.restore(restored, file.restore));
+        }
+        // Idle workers hold no connection; they log in when there is work.
+        queue.start_workers();
+        queue
+    }
+
+    /// The live login for a site: items of that site can run.
+    pub fn set_login(&self, request: &ConnectRequest) {
+        let site = SiteKey::of(request);
+        self.shared
+            .lock()
+            .logins
+            .insert(site.clone(), Arc::new(request.clone()));
+        self.shared.change(|state| state.set_login(site));
+    }
+
+    /// Queues requests for the site of `login` (the browsing connection's). A request that
+    /// leaves the transfer type to the connection gets the login's.
+    pub fn enqueue(&self, mut requests: Vec<TransferRequest>, login: &ConnectRequest) {
+        self.set_login(login);
+        if let Some(chosen) = login.transfer_type {
+            for request in &mut requests {
+                request.transfer_type = request.transfer_type.or(chosen);
+            }
+        }
+        let site = SiteKey::of(login);
+        self.shared.change(|state| state.enqueue(requests, &site));
+        self.start_workers();
+    }
+
+    pub fn settings_changed(&self, settings: TransferSettings) {
+        self.shared
+            .downloads
+            .set_limit(settings.download_limit_kib * 1024);
+        self.shared
+            .uploads
+            .set_limit(settings.upload_limit_kib * 1024);
+        self.shared.lock().settings = settings.clone();
+        self.shared
+            .change(|state| state.set_config(config(&settings)));
+        self.start_workers();
+    }
+
+    /// Starts workers up to the "simultaneous transfers" setting; extra ones stop by themselves.
+    fn start_workers(&self) {
+        let mut inner = self.shared.lock();
+        let wanted = inner.settings.parallel.clamp(1, 10);
+        while inner.workers < wanted {
+            let index = inner.workers;
+            inner.workers += 1;
+            tokio::spawn(worker(self.shared.clone(), index));
+        }
+    }
+
+    pub fn act(&self, ids: &[TransferId], action: QueueAction) {
+        self.shared.change(|state| state.act(ids, action));
+    }
+
+    pub fn act_on_all(&self, action: QueueAction) {
+        self.shared.change(|state| {
+            let ids: Vec<TransferId> = state.records().map(|r| r.item.id).collect();
+            state.act(&ids, action)
+        });
+    }
+
+    pub fn move_to(&self, ids: &[TransferId], before: Option<TransferId>) {
+        self.shared.change(|state| state.move_to(ids, before));
+    }
+
+    pub fn clear_finished(&self) {
+        self.shared.change(QueueState::clear_finished);
+    }
+
+    pub fn answer(&self, id: TransferId, answer: ConflictAnswer) {
+        self.shared.change(|state| state.answer(id, answer));
+    }
+}
+
+/// Reports of one running item, into the queue.
+struct ItemReporter<'a> {
+    shared: &'a Shared,
+    id: TransferId,
+}
+
+impl Reporter for ItemReporter<'_> {
+    fn progress(&self, transferred: u64, total: Option<u64>, rate: f64) {
+        self.shared
+            .change(|state| state.progress(self.id, transferred, total, rate));
+    }
+
+    fn writing(&self, written: Written) {
+        self.shared.change(|state| state.writing(self.id, written));
+    }
+
+    fn retarget(&self, request: TransferRequest) {
+        self.shared.change(|state| state.retarget(self.id, request));
+    }
+}
+
+enum Work {
+    Job(Box<Start>, Arc<ConnectRequest>, Arc<ItemControl>),
+    Wait(Option<Instant>),
+    Retire,
+}
+
+fn take_next(shared: &Shared, index: usize) -> Work {
+    {
+        let mut inner = shared.lock();
+        if index >= inner.settings.parallel.clamp(1, 10) {
+            inner.workers -= 1;
+            return Work::Retire;
+        }
+    }
+    let next = shared.apply(|state| state.take_next(Instant::now()));
+    match next {
+        Next::Start(start) => {
+            let mut inner = shared.lock();
+            let Some(login) = inner.logins.get(&start.site).cloned() else {
+                // The state machine only hands out items of sites with a login.
+                return Work::Wait(None);
+            };
+            let control = Arc::new(ItemControl::default());
+            inner.controls.insert(start.id, control.clone());
+            Work::Job(start, login, control)
+        }
+        Next::WaitUntil(at) => Work::Wait(Some(at)),
+        Next::Idle => Work::Wait(None),
+    }
+}
+
+/// A worker's session, with the site it is logged in to.
+struct Connected {
+    site: SiteKey,
+    session: Session,
+}
+
+async fn worker(shared: Arc<Shared>, index: usize) {
+    let sink = shared.sink.tagged(format!("[{}] ", index + 1));
+    let mut connection: Option<Connected> = None;
+    loop {
+        // Listen for work before looking for it, so a notification between the two isn't lost.
+        let notified = shared.work.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        match take_next(&shared, index) {
+            Work::Job(start, login, control) => {
+                run_attempt(&shared, &sink, &mut connection, &start, &login, &control).await;
+                shared.lock().controls.remove(&start.id);
+            }
+            Work::Retire => {
+                if let Some(c) = connection.take() {
+                    c.session.quit().await;
+                }
+                return;
+            }
+            Work::Wait(until) => {
+                let idle = Duration::from_secs(shared.lock().settings.idle_close_secs.max(1));
+                let wait = until.map_or(idle, |at| {
+                    at.saturating_duration_since(Instant::now()).min(idle)
+                });
+                let woken = tokio::time::timeout(wait, notified).await.is_ok();
+                if !woken
+                    && until.is_none()
+                    && let Some(c) = connection.take()
+                {
+                    sink.log(
+                        LogKind::Status,
+                        "Closing an idle transfer connection".to_owned(),
+                    );
+                    c.session.quit().await;
+                }
+            }
+        }
+    }
+}
+
+/// One attempt at an item: a connection (reused, or new), then the folder listing or the file
+/// transfer, and its report to the queue.
+async fn run_attempt(
+    shared: &Shared,
+    sink: &EventSink,
+    connection: &mut Option<Connected>,
+    start: &Start,
+    login: &ConnectRequest,
+    control: &ItemControl,
+) {
+    let id = start.id;
+    if start.number > 1 {
+        shared.change(|state| state.transferring(id));
+    }
+    if connection.as_ref().is_none_or(|c| c.site != start.site) {
+        if let Some(old) = connection.take() {
+            old.session.quit().await;
+        }
+        let connected = match resolve_login(login).await {
+            Ok(login) => Session::connect(&login, sink.clone()).await,
+            Err(error) => Err(error),
+        };
+        match connected {
+            Ok((session, _)) => {
+                *connection = Some(Connected {
+                    site: start.site.clone(),
+                    session,
+                })
+            }
+            Err(error) => {
+                // A refused login won't change by trying again; anything else may.
+                let why = error.to_string();
+                let now = Instant::now();
+                if matches!(&error, FtpError::Reply(r) if r.code >= 500) {
+                    shared.change(|state| state.finished(id, Finish::Failed(why), 0));
+                } else {
+                    shared.change(|state| state.attempt_failed(id, why, 0, now));
+                }
+                return;
+            }
+        }
+    }
+    let Some(Connected { session, .. }) = connection.as_mut() else {
+        return;
+    };
+    if let Some(how) = control.stop_reason() {
+        shared.change(|state| state.finished(id, Finish::Stopped(how), 0));
+        return;
+    }
+    let settings = shared.lock().settings.clone();
+    let reporter = ItemReporter { shared, id };
+    let context = TransferContext {
+        start,
+        sink,
+        limiter: match start.request.direction {
+            Direction::Download => &shared.downloads,
+            Direction::Upload => &shared.uploads,
+        },
+        control,
+        report: &reporter,
+        preserve_times: settings.preserve_times,
+        ascii_extensions: &settings.ascii_extensions,
+        transfer_type: login.transfer_type.unwrap_or(settings.transfer_type),
+        encoding: login.encoding,
+        moved: AtomicU64::new(0),
+    };
+    let result = if start.request.is_dir {
+        shared.change(|state| state.transferring(id));
+        expand_folder(shared, session, start).await
+    } else {
+        sink.log(
+            LogKind::Status,
+            format!("Starting {}", transfer::describe(&start.request)),
+        );
+        match start.request.direction {
+            Direction::Download => transfer::download(session, &context).await,
+            Direction::Upload => transfer::upload(session, &context).await,
+        }
+    };
+    let moved = context.moved.load(Ordering::Relaxed);
+    match result {
+        Ok(finish) => {
+            if matches!(finish, Finish::Stopped(_)) {
+                // The data connection was cut mid-transfer: the control connection is out of
+                // step, so this session is done.
+                connection.take();
+            }
+            let what = transfer::describe(&start.request);
+            match &finish {
+                Finish::Failed(why) => sink.log(LogKind::Error, format!("{what}: {why}")),
+                Finish::Skipped(why) => sink.log(LogKind::Status, format!("Skipped {what}: {why}")),
+                Finish::Ask(_) => sink.log(
+                    LogKind::Status,
+                    format!("{what}: the target exists; waiting for an answer"),
+                ),
+                Finish::Done(_) | Finish::Stopped(_) => {}
+            }
+            if let (Finish::Done(_), Some(after)) = (&finish, start.request.after) {
+                opener::open_downloaded(
+                    start.request.local.clone(),
+                    start.request.remote.clone(),
+                    after == AfterDownload::Edit,
+                    shared.sink.clone(),
+                );
+            }
+            shared.change(|state| state.finished(id, finish, moved));
+        }
+        Err(error) => {
+            sink.log(
+                LogKind::Error,
+                format!("{}: {error}", transfer::describe(&start.request)),
+            );
+            // A refusal of the file itself (550 no such file, 553 bad name...) won't change.
+            if let FtpError::Reply(reply) = &error
+                && reply.code >= 500
+                && reply.code != 530
+            {
+                let why = error.to_string();
+                shared.change(|state| state.finished(id, Finish::Failed(why), moved));
+                return;
+            }
+            // Anything else may be the network: again on a fresh connection, on Ferry's bytes.
+            connection.take();
+            let why = error.to_string();
+            let now = Instant::now();
+            shared.change(|state| state.attempt_failed(id, why, moved, now));
+        }
+    }
+}
+
+/// Lists a folder item; its entries are queued right after it.
+async fn expand_folder(
+    shared: &Shared,
+    session: &mut Session,
+    start: &Start,
+) -> Result<Finish, FtpError> {
+    let level = match start.request.direction {
+        Direction::Download => walk::remote_level(session, &start.request).await?,
+        Direction::Upload => walk::local_level(session, &start.request).await?,
+    };
+    let level = match level {
+        Ok(level) => level,
+        Err(why) => return Ok(Finish::Failed(why)),
+    };
+    let skipped = level
+        .skipped
+        .into_iter()
+        .map(|(name, why)| {
+            // Nothing is written for a skipped name: the request only says where it was.
+            let mut request = start.request.clone();
+            request.is_dir = false;
+            request.remote = request.remote.join(name.as_bytes());
+            (request, format!("{name}: {why}"))
+        })
+        .collect();
+    shared.change(|state| state.expanded(start.id, level.items, skipped));
+    // `expanded` marked the folder done; the report that follows changes nothing more.
+    let message = shared
+        .lock()
+        .state
+        .get(start.id)
+        .and_then(|r| r.item.message.clone())
+        .unwrap_or_default();
+    Ok(Finish::Done(message))
+}

@@ -1,0 +1,456 @@
+//! A download: into `NAME.part`, checked (size, then the server's digest when offered), then
+//! renamed to `NAME`. Nothing incomplete ever stands under the target's name.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use tokio::io::AsyncReadExt;
+
+use super::super::api::queue::{Conflict, Direction, FileFacts, TransferRequest};
+use super::super::data::DataStart;
+use super::super::error::{FtpError, FtpResult};
+use super::super::local_io::{self, CHUNK, FileWriter};
+use super::super::queue::decide::{Plan, Situation, Target, decide};
+use super::super::queue::state::{Finish, Written};
+use super::super::session::Session;
+use super::{Progress, TransferContext, free_local_name, part_path};
+use crate::protocol::ascii::{NetworkToLocal, ascii_sizes_agree};
+use crate::protocol::local_name::safe_local_name;
+use crate::protocol::verify::to_hex;
+
+fn local_facts(metadata: &std::fs::Metadata) -> FileFacts {
+    FileFacts {
+        size: Some(metadata.len()),
+        modified: metadata
+            .modified()
+            .ok()
+            .map(|t| DateTime::<Utc>::from(t).naive_utc()),
+    }
+}
+
+fn io_failure(doing: &str, path: &Path, error: &std::io::Error) -> Finish {
+    Finish::Failed(format!("{doing} {}: {error}", path.display()))
+}
+
+/// What the wire carried, for the checks after an ASCII transfer.
+struct Received {
+    wire: u64,
+    line_ends: u64,
+}
+
+pub(crate) async fn download(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+) -> FtpResult<Finish> {
+    let start = context.start;
+    let request = &start.request;
+    let remote = request.remote.as_bytes();
+    let name = request
+        .local
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ascii = session.set_type(context.wants_ascii(&name)).await?;
+    // A size and time from the listing save a round trip each per file (checked again if they
+    // disagree with what arrives). SIZE counts the stored bytes, which in ASCII mode are not
+    // the bytes on the wire: the check afterwards knows.
+    let size = match request.size {
+        Some(listed) => Some(listed),
+        None => session.size(remote).await?,
+    };
+    let modified = match (context.preserve_times, request.modified) {
+        (false, _) => None,
+        (true, Some(listed)) => Some(listed),
+        (true, None) => session.mdtm(remote).await?,
+    };
+    let source = FileFacts { size, modified };
+
+    let target = request.local.clone();
+    if request.after.is_some()
+        && let Some(folder) = target.parent()
+        && let Err(e) = std::fs::create_dir_all(folder)
+    {
+        return Ok(io_failure("could not create", folder, &e));
+    }
+    let situation = match situation(context, &target, &source, ascii) {
+        Ok(situation) => situation,
+        Err(finish) => return Ok(finish),
+    };
+    let (target, offset) = match decide(&situation) {
+        Plan::FromStart => (target, 0),
+        Plan::ResumeAt(at) => (target, at),
+        Plan::ContinueTarget(at) => {
+            // The person's file becomes the partial download it is.
+            if let Err(e) = std::fs::rename(&target, part_path(&target)) {
+                return Ok(io_failure("could not resume", &target, &e));
+            }
+            (target, at)
+        }
+        Plan::Verify => {
+            return Ok(match check_size(&target, &source, None) {
+                Ok(bytes) => Finish::Done(format!("{bytes} bytes, already in place")),
+                Err(why) => Finish::Failed(why),
+            });
+        }
+        Plan::Elsewhere => match elsewhere(context, &target, &source) {
+            Ok(other) => (other, 0),
+            Err(finish) => return Ok(finish),
+        },
+        Plan::Skip(why) => return Ok(Finish::Skipped(why)),
+        Plan::Refuse(why) => return Ok(Finish::Failed(format!("{}: {why}", target.display()))),
+        Plan::Ask => return Ok(ask(context, &target, &situation.source, situation.target)),
+    };
+    fetch(session, context, &target, offset, ascii, &source).await
+}
+
+/// The facts about the local target and its `.part`.
+fn situation(
+    context: &TransferContext<'_>,
+    target: &Path,
+    source: &FileFacts,
+    ascii: bool,
+) -> Result<Situation, Finish> {
+    let start = context.start;
+    let existing = match std::fs::metadata(target) {
+        Ok(metadata) if metadata.is_dir() => {
+            return Err(Finish::Failed(format!(
+                "a folder named {} is in the way",
+                target.display()
+            )));
+        }
+        Ok(metadata) => Some(local_facts(&metadata)),
+        Err(_) => None,
+    };
+    let ours =
+        matches!(&start.written, Some(Written::Finished { path }) if path.as_path() == target);
+    let partial = std::fs::metadata(part_path(target))
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    Ok(Situation {
+        direction: Direction::Download,
+        rule: start.rule,
+        attempt: start.attempt,
+        ascii,
+        source: source.clone(),
+        target: match existing {
+            None => Target::Missing,
+            Some(facts) if ours && partial.is_none() => Target::Ours(facts),
+            Some(facts) => Target::Foreign(facts),
+        },
+        partial,
+    })
+}
+
+/// The question, with the name "Rename" would give.
+fn ask(context: &TransferContext<'_>, target: &Path, source: &FileFacts, found: Target) -> Finish {
+    let target_facts = match found {
+        Target::Foreign(facts) | Target::Ours(facts) => facts,
+        Target::Missing => FileFacts::default(),
+    };
+    let suggested = free_local_name(target)
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    Finish::Ask(Box::new(Conflict {
+        id: context.start.id,
+        direction: Direction::Download,
+        source_path: context.start.request.remote.display(),
+        target_path: target.display().to_string(),
+        source: source.clone(),
+        target: target_facts,
+        suggested_name: suggested,
+    }))
+}
+
+/// "Rename": the name the person typed, or the first free `name (n).ext`. A typed name that is
+/// taken too becomes the target, and the question is asked about it.
+fn elsewhere(
+    context: &TransferContext<'_>,
+    target: &Path,
+    source: &FileFacts,
+) -> Result<PathBuf, Finish> {
+    let chosen = match &context.start.rename_to {
+        Some(typed) => match safe_local_name(typed.trim()) {
+            Ok(name) if name == typed.trim() => target.with_file_name(name),
+            Ok(_) | Err(_) => {
+                return Err(Finish::Failed(format!(
+                    "{typed:?} can't be a file name here; retry and choose another"
+                )));
+            }
+        },
+        None => free_local_name(target)
+            .ok_or_else(|| Finish::Failed(format!("no free name beside {}", target.display())))?,
+    };
+    let mut request = context.start.request.clone();
+    request.local = chosen.clone();
+    context.report.retarget(request);
+    if let Ok(metadata) = std::fs::metadata(&chosen) {
+        let found = Target::Foreign(local_facts(&metadata));
+        return Err(ask(context, &chosen, source, found));
+    }
+    Ok(chosen)
+}
+
+/// Moves the bytes into `target`'s `.part` from `offset`, checks them, and renames.
+async fn fetch(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    target: &Path,
+    mut offset: u64,
+    ascii: bool,
+    source: &FileFacts,
+) -> FtpResult<Finish> {
+    let request = &context.start.request;
+    let remote = request.remote.as_bytes();
+    let part = part_path(target);
+    if offset > 0 {
+        context.log(format!("Resuming {} at byte {offset}", part.display()));
+    }
+    let stamp = source.modified.map(|t| SystemTime::from(t.and_utc()));
+    // At most two passes: the second only when the server turned out to ignore REST.
+    for _ in 0..2 {
+        if source.size.is_some_and(|size| offset >= size) && offset > 0 {
+            // Every byte is here already: only the checks are left.
+            return finish_download(session, context, &part, target, source, None).await;
+        }
+        // The probes above may have switched to binary.
+        session.set_type(ascii).await?;
+        if offset > 0 && !session.rest(offset).await? {
+            context.log("The server refuses REST; downloading from the start".to_owned());
+            offset = 0;
+        }
+        let mut writer = match FileWriter::open(&part, offset, source.size).await {
+            Ok(writer) => writer,
+            Err(e) => return Ok(io_failure("could not write", &part, &e)),
+        };
+        let mut stream = match session.start_transfer("RETR", remote).await? {
+            DataStart::Open(stream) => stream,
+            DataStart::Done(reply) if reply.is_completion() => {
+                // Some servers answer a zero-byte file without opening a data connection.
+                if let Err(e) = writer.finish(stamp).await {
+                    return Ok(io_failure("could not write", &part, &e));
+                }
+                let received = Received {
+                    wire: 0,
+                    line_ends: 0,
+                };
+                let checked = ascii.then_some(&received);
+                return finish_download(session, context, &part, target, source, checked).await;
+            }
+            DataStart::Done(reply) => {
+                let _ = writer.finish(None).await;
+                return Err(FtpError::reply(reply));
+            }
+        };
+        let mut progress = Progress::new(context, offset, source.size);
+        let mut transferred = offset;
+        let mut converter = ascii.then(NetworkToLocal::default);
+        let mut wire = 0u64;
+        let idle = session.reply_timeout();
+        // A small file gets a small buffer: a megabyte per file would be mapped and unmapped by
+        // the allocator for every one of them.
+        let buffer_size = source.size.map_or(CHUNK, |s| {
+            usize::try_from(s)
+                .unwrap_or(CHUNK)
+                .saturating_add(1)
+                .clamp(16 * 1024, CHUNK)
+        });
+        let mut raw = vec![0u8; buffer_size];
+        let mut disk_error = false;
+        loop {
+            if let Some(stopped) = context.stopped() {
+                drop(stream);
+                let _ = writer.finish(None).await;
+                return Ok(Finish::Stopped(stopped));
+            }
+            // Fill one buffer (or reach the end) before handing it to the disk; the speed limit
+            // and a pause act on every read, not every buffer.
+            let mut filled = 0;
+            let mut eof = false;
+            // Under a speed limit, small reads keep the pace even (a loopback read can return
+            // megabytes at once).
+            let step = if context.limiter.is_limited() {
+                64 * 1024
+            } else {
+                raw.len()
+            };
+            while filled < raw.len() {
+                let end = (filled + step).min(raw.len());
+                match tokio::time::timeout(idle, stream.read(&mut raw[filled..end])).await {
+                    Ok(Ok(0)) => {
+                        eof = true;
+                        break;
+                    }
+                    Ok(Ok(n)) => {
+                        filled += n;
+                        context.count_moved(n);
+                        context.limiter.take(n).await;
+                        progress.update(transferred + filled as u64, false);
+                    }
+                    Ok(Err(source)) => {
+                        let _ = writer.finish(None).await;
+                        return Err(FtpError::Io {
+                            doing: "receiving the file".into(),
+                            source,
+                        });
+                    }
+                    Err(_) => {
+                        let _ = writer.finish(None).await;
+                        return Err(FtpError::Timeout {
+                            doing: "waiting for the file's data".into(),
+                            after: idle,
+                        });
+                    }
+                }
+                if context.stopped().is_some() {
+                    break;
+                }
+            }
+            wire += filled as u64;
+            let mut chunk = writer.buffer(filled);
+            match &mut converter {
+                Some(converter) => {
+                    converter.convert(&raw[..filled], &mut chunk);
+                    if eof {
+                        converter.finish(&mut chunk);
+                    }
+                }
+                None => chunk.extend_from_slice(&raw[..filled]),
+            }
+            transferred += chunk.len() as u64;
+            if !chunk.is_empty() && writer.write(chunk).await.is_err() {
+                disk_error = true;
+                break;
+            }
+            progress.update(transferred, false);
+            if eof {
+                break;
+            }
+        }
+        drop(stream);
+        let written = match writer.finish(stamp).await {
+            Ok(written) => written,
+            Err(e) => {
+                // The server's reply still has to be read to keep the session in step.
+                let _ = session.end_transfer().await;
+                return Ok(io_failure("could not write", &part, &e));
+            }
+        };
+        if disk_error {
+            let _ = session.end_transfer().await;
+            return Ok(Finish::Failed(format!(
+                "could not write {}",
+                part.display()
+            )));
+        }
+        progress.update(written, true);
+        let reply = session.end_transfer().await?;
+        if !reply.is_completion() {
+            return Err(FtpError::reply(reply));
+        }
+        if let Some(expected) = source.size
+            && offset > 0
+            && !ascii
+            && written > expected
+        {
+            // The server said yes to REST but sent the file from its start: what was appended
+            // is wrong. The .part never took the target's name, so nothing is lost: start over.
+            context.log(format!(
+                "The server ignored REST ({written} bytes instead of {expected}); downloading again from the start"
+            ));
+            offset = 0;
+            continue;
+        }
+        let received = Received {
+            wire,
+            line_ends: converter.map_or(0, |c| c.line_ends),
+        };
+        let checked = ascii.then_some(&received);
+        return finish_download(session, context, &part, target, source, checked).await;
+    }
+    Ok(Finish::Failed(
+        "the server sends the wrong part of the file".into(),
+    ))
+}
+
+/// The `.part` (or an ASCII transfer's wire bytes) against the server's size.
+fn check_size(file: &Path, source: &FileFacts, ascii: Option<&Received>) -> Result<u64, String> {
+    let written = std::fs::metadata(file)
+        .map(|m| m.len())
+        .map_err(|e| format!("could not read {}: {e}", file.display()))?;
+    let Some(expected) = source.size else {
+        return Ok(written);
+    };
+    let agrees = match ascii {
+        Some(received) => ascii_sizes_agree(expected, received.wire, received.line_ends),
+        None => written == expected,
+    };
+    if agrees {
+        Ok(written)
+    } else {
+        Err(format!(
+            "size mismatch: received {written} bytes, the server has {expected}; kept {}",
+            file.display()
+        ))
+    }
+}
+
+/// Checks a finished `.part` (size, then digest) and gives it the target's name.
+async fn finish_download(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    part: &Path,
+    target: &Path,
+    source: &FileFacts,
+    ascii: Option<&Received>,
+) -> FtpResult<Finish> {
+    let request: &TransferRequest = &context.start.request;
+    let mut source = source.clone();
+    let mut checked = check_size(part, &source, ascii);
+    // The listing may be older than the file: ask the server before calling it a mismatch.
+    if checked.is_err() && request.size == source.size && ascii.is_none() {
+        source.size = session
+            .size(request.remote.as_bytes())
+            .await?
+            .or(source.size);
+        checked = check_size(part, &source, ascii);
+    }
+    let written = match checked {
+        Ok(written) => written,
+        Err(why) => return Ok(Finish::Failed(why)),
+    };
+    let mut checks = vec![format!("{written} bytes")];
+    // A digest is of the stored bytes: an ASCII download's differ.
+    if ascii.is_none()
+        && let Some((algorithm, remote_digest)) = session.digest(request.remote.as_bytes()).await?
+    {
+        let local = match local_io::digest(part.to_path_buf(), algorithm).await {
+            Ok(digest) => digest,
+            Err(e) => return Ok(io_failure("could not read", part, &e)),
+        };
+        if local != remote_digest {
+            return Ok(Finish::Failed(format!(
+                "{} mismatch: local {}, server {}; kept {}",
+                algorithm.name(),
+                to_hex(&local),
+                to_hex(&remote_digest),
+                part.display()
+            )));
+        }
+        checks.push(format!("{} verified", algorithm.name()));
+    }
+    // Saved before the rename: after a crash between the two, the file under the target's
+    // name is known to be this item's own, complete and checked.
+    context.report.writing(Written::Finished {
+        path: target.to_path_buf(),
+    });
+    if let Err(e) = std::fs::rename(part, target) {
+        return Ok(io_failure(
+            "could not rename the finished download to",
+            target,
+            &e,
+        ));
+    }
+    Ok(Finish::Done(checks.join(", ")))
+}

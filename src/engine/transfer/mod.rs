@@ -1,0 +1,178 @@
+//! Moving one file, either way, on a logged-in session. Each attempt gathers the facts about
+//! the target, asks the queue's one decision (`queue::decide`) what may be written, and
+//! carries that out: `.part` files, resume with REST, ASCII conversion, speed limits,
+//! progress, and the checks (size, then digest) that must pass before a download takes the
+//! target's name.
+
+mod download;
+mod names;
+mod upload;
+
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+pub(crate) use download::download;
+pub(crate) use names::{free_local_name, free_remote_name, part_path};
+pub(crate) use upload::upload;
+
+use super::EventSink;
+use super::api::event::LogKind;
+use super::api::queue::{Direction, TransferRequest, TransferType};
+use super::limiter::RateLimiter;
+use super::queue::state::{Start, Stop, Written};
+use crate::protocol::listing::NameEncoding;
+
+/// What the person asked of a running item.
+#[derive(Default)]
+pub(crate) struct ItemControl {
+    stop: AtomicU8,
+}
+
+const PAUSE: u8 = 1;
+const CANCEL: u8 = 2;
+
+impl ItemControl {
+    pub fn stop(&self, how: Stop) {
+        let code = match how {
+            Stop::Pause => PAUSE,
+            Stop::Cancel => CANCEL,
+        };
+        self.stop.store(code, Ordering::Relaxed);
+    }
+
+    pub fn stop_reason(&self) -> Option<Stop> {
+        match self.stop.load(Ordering::Relaxed) {
+            PAUSE => Some(Stop::Pause),
+            CANCEL => Some(Stop::Cancel),
+            _ => None,
+        }
+    }
+}
+
+/// How a transfer tells the queue what it does. `writing` and `retarget` return only once the
+/// queue has saved the change: the bytes may go after that.
+pub(crate) trait Reporter: Send + Sync {
+    fn progress(&self, transferred: u64, total: Option<u64>, rate: f64);
+    fn writing(&self, written: Written);
+    fn retarget(&self, request: TransferRequest);
+}
+
+/// What a transfer needs besides the session.
+pub(crate) struct TransferContext<'a> {
+    pub start: &'a Start,
+    pub sink: &'a EventSink,
+    pub limiter: &'a RateLimiter,
+    pub control: &'a ItemControl,
+    pub report: &'a dyn Reporter,
+    pub preserve_times: bool,
+    pub ascii_extensions: &'a [String],
+    /// The connection's choice (`Auto` defers to the extension).
+    pub transfer_type: TransferType,
+    /// How names typed by the person become the server's bytes.
+    pub encoding: NameEncoding,
+    /// Bytes that crossed the network in this attempt.
+    pub moved: AtomicU64,
+}
+
+impl TransferContext<'_> {
+    fn log(&self, text: String) {
+        self.sink.log(LogKind::Status, text);
+    }
+
+    fn stopped(&self) -> Option<Stop> {
+        self.control.stop_reason()
+    }
+
+    fn count_moved(&self, bytes: usize) {
+        self.moved.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// ASCII or binary for this file: the request's choice, the connection's, or by extension.
+    fn wants_ascii(&self, name: &str) -> bool {
+        wants_ascii(
+            self.start.request.transfer_type.or(self.transfer_type),
+            name,
+            self.ascii_extensions,
+        )
+    }
+}
+
+fn wants_ascii(transfer_type: TransferType, name: &str, ascii_extensions: &[String]) -> bool {
+    match transfer_type {
+        TransferType::Ascii => true,
+        TransferType::Binary => false,
+        TransferType::Auto => std::path::Path::new(name)
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .is_some_and(|e| ascii_extensions.iter().any(|a| a.eq_ignore_ascii_case(&e))),
+    }
+}
+
+/// Sends progress at most ten times a second, with a smoothed rate.
+struct Progress<'a> {
+    context: &'a TransferContext<'a>,
+    total: Option<u64>,
+    last_sent: Instant,
+    last_bytes: u64,
+    rate: f64,
+}
+
+impl<'a> Progress<'a> {
+    const INTERVAL: Duration = Duration::from_millis(100);
+
+    fn new(context: &'a TransferContext<'a>, start: u64, total: Option<u64>) -> Self {
+        Self {
+            context,
+            total,
+            last_sent: Instant::now(),
+            last_bytes: start,
+            rate: 0.0,
+        }
+    }
+
+    fn update(&mut self, transferred: u64, force: bool) {
+        let elapsed = self.last_sent.elapsed();
+        if !force && elapsed < Self::INTERVAL {
+            return;
+        }
+        // The item's own update says it is done; a last progress event would say nothing more.
+        if force && self.total == Some(transferred) && self.last_bytes == 0 {
+            return;
+        }
+        let instant =
+            (transferred.saturating_sub(self.last_bytes)) as f64 / elapsed.as_secs_f64().max(1e-3);
+        self.rate = if self.rate == 0.0 {
+            instant
+        } else {
+            0.7 * self.rate + 0.3 * instant
+        };
+        self.last_sent = Instant::now();
+        self.last_bytes = transferred;
+        self.context
+            .report
+            .progress(transferred, self.total, self.rate);
+    }
+}
+
+/// Which way and which file, for log lines.
+pub(crate) fn describe(request: &TransferRequest) -> String {
+    match request.direction {
+        Direction::Download => format!("{} → {}", request.remote, request.local.display()),
+        Direction::Upload => format!("{} → {}", request.local.display(), request.remote),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ascii_by_extension_unless_told() {
+        use super::{TransferType, wants_ascii};
+        let extensions = vec!["txt".to_owned()];
+        assert!(wants_ascii(TransferType::Auto, "a.TXT", &extensions));
+        assert!(!wants_ascii(TransferType::Auto, "a.bin", &extensions));
+        assert!(!wants_ascii(TransferType::Binary, "a.txt", &extensions));
+        assert!(wants_ascii(TransferType::Ascii, "a.bin", &extensions));
+    }
+}

@@ -1,0 +1,90 @@
+//! The names a transfer writes under: a download's `.part`, and the free `name (1).ext` that
+//! "Rename" gives the new file on either side.
+
+use std::path::{Path, PathBuf};
+
+use super::super::error::FtpResult;
+use super::super::session::Session;
+use crate::protocol::path::RemotePath;
+
+/// How many numbered names are tried before giving up on finding a free one.
+const MAX_NUMBER: u32 = 1000;
+
+/// `report.pdf` → `report.pdf.part`: where a download's bytes go until they are checked.
+pub(crate) fn part_path(target: &Path) -> PathBuf {
+    let mut name = target
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".part");
+    target.with_file_name(name)
+}
+
+/// `report.pdf` → `report (n).pdf`; `.bashrc` → `.bashrc (n)`; `archive` → `archive (n)`.
+pub(crate) fn numbered_name(name: &str, n: u32) -> String {
+    match name.rsplit_once('.') {
+        Some((stem, extension)) if !stem.is_empty() => format!("{stem} ({n}).{extension}"),
+        _ => format!("{name} ({n})"),
+    }
+}
+
+/// The first `name (n).ext` beside `target` that is free, with no `.part` of its own either.
+pub(crate) fn free_local_name(target: &Path) -> Option<PathBuf> {
+    let name = target.file_name()?.to_string_lossy().into_owned();
+    (1..MAX_NUMBER)
+        .map(|n| target.with_file_name(numbered_name(&name, n)))
+        .find(|candidate| !candidate.exists() && !part_path(candidate).exists())
+}
+
+/// The first `name (n).ext` on the server that isn't there. `None` when every number is taken.
+pub(crate) async fn free_remote_name(
+    session: &mut Session,
+    remote: &RemotePath,
+) -> FtpResult<Option<RemotePath>> {
+    let Some(name) = remote.file_name() else {
+        return Ok(None);
+    };
+    let name = String::from_utf8_lossy(name).into_owned();
+    let parent = remote.parent().unwrap_or_else(RemotePath::root);
+    for n in 1..MAX_NUMBER {
+        let candidate = parent.join(numbered_name(&name, n).as_bytes());
+        if session
+            .remote_file(candidate.as_bytes(), false)
+            .await?
+            .is_none()
+        {
+            return Ok(Some(candidate));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbered_names_keep_the_extension() {
+        assert_eq!(numbered_name("report.pdf", 1), "report (1).pdf");
+        assert_eq!(numbered_name("a.tar.gz", 2), "a.tar (2).gz");
+        assert_eq!(numbered_name(".bashrc", 1), ".bashrc (1)");
+        assert_eq!(numbered_name("README", 3), "README (3)");
+    }
+
+    #[test]
+    fn free_local_names_count_up_past_parts() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("report.pdf");
+        std::fs::write(&target, b"x").unwrap();
+        assert_eq!(
+            free_local_name(&target),
+            Some(dir.path().join("report (1).pdf"))
+        );
+        std::fs::write(dir.path().join("report (1).pdf.part"), b"x").unwrap();
+        assert_eq!(
+            free_local_name(&target),
+            Some(dir.path().join("report (2).pdf"))
+        );
+        assert_eq!(part_path(&target), dir.path().join("report.pdf.part"));
+    }
+}

@@ -1,0 +1,356 @@
+//! An upload: STOR (or REST + STOR, or APPE) from a local file, then the checks (the server's
+//! size, and its digest when offered). The queue notes that the target is Ferry's before the
+//! first byte goes, so a later attempt continues it, and only it.
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::super::api::queue::{Conflict, Direction, FileFacts};
+use super::super::data::DataStart;
+use super::super::error::{FtpError, FtpResult};
+use super::super::local_io::{self, CHUNK, FileReader};
+use super::super::queue::decide::{Plan, Situation, Target, decide};
+use super::super::queue::state::{Finish, Written};
+use super::super::session::Session;
+use super::{Progress, TransferContext, free_remote_name};
+use crate::engine::api::queue::ConflictPolicy;
+use crate::protocol::ascii::{LocalToNetwork, ascii_sizes_agree};
+use crate::protocol::path::RemotePath;
+use crate::protocol::verify::to_hex;
+
+fn local_failure(doing: &str, path: &std::path::Path, error: &std::io::Error) -> Finish {
+    Finish::Failed(format!("{doing} {}: {error}", path.display()))
+}
+
+pub(crate) async fn upload(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+) -> FtpResult<Finish> {
+    let start = context.start;
+    let request = &start.request;
+    let local = &request.local;
+    let metadata = match std::fs::metadata(local) {
+        Ok(m) if m.is_file() => m,
+        Ok(_) => {
+            return Ok(Finish::Failed(format!("{} is not a file", local.display())));
+        }
+        Err(e) => return Ok(local_failure("could not read", local, &e)),
+    };
+    let name = local
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ascii = session.set_type(context.wants_ascii(&name)).await?;
+    let source = FileFacts {
+        size: Some(metadata.len()),
+        modified: metadata
+            .modified()
+            .ok()
+            .map(|t| chrono::DateTime::<chrono::Utc>::from(t).naive_utc()),
+    };
+    let remote = request.remote.clone();
+    let situation = situation(session, context, &remote, &source, ascii).await?;
+    let (remote, offset) = match decide(&situation) {
+        Plan::FromStart => (remote, 0),
+        Plan::ResumeAt(at) | Plan::ContinueTarget(at) => (remote, at),
+        Plan::Elsewhere => match elsewhere(session, context, &remote, &source).await? {
+            Ok(other) => (other, 0),
+            Err(finish) => return Ok(finish),
+        },
+        // Uploads have no `.part`: a target of their own is continued, never just checked.
+        Plan::Verify => (remote, 0),
+        Plan::Skip(why) => return Ok(Finish::Skipped(why)),
+        Plan::Refuse(why) => return Ok(Finish::Failed(format!("{remote}: {why}"))),
+        Plan::Ask => {
+            return ask(
+                session,
+                context,
+                &remote,
+                &situation.source,
+                situation.target,
+            )
+            .await;
+        }
+    };
+    send(session, context, &remote, offset, ascii, &source).await
+}
+
+/// The facts about the remote target.
+async fn situation(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    remote: &RemotePath,
+    source: &FileFacts,
+    ascii: bool,
+) -> FtpResult<Situation> {
+    let start = context.start;
+    let ours = matches!(&start.written, Some(Written::Remote { path }) if path == remote);
+    // Overwriting someone's file or writing a new one come to the same: a bulk upload saves a
+    // SIZE per file. A target of Ferry's own is looked at, to continue it.
+    let target = if start.rule == ConflictPolicy::Overwrite && !ours {
+        Target::Missing
+    } else {
+        let needs_time = matches!(
+            start.rule,
+            ConflictPolicy::Ask | ConflictPolicy::OverwriteIfNewer
+        );
+        match session.remote_file(remote.as_bytes(), needs_time).await? {
+            None => Target::Missing,
+            Some(facts) if ours => Target::Ours(facts),
+            Some(facts) => Target::Foreign(facts),
+        }
+    };
+    Ok(Situation {
+        direction: Direction::Upload,
+        rule: start.rule,
+        attempt: start.attempt,
+        ascii,
+        source: source.clone(),
+        target,
+        partial: None,
+    })
+}
+
+async fn ask(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    remote: &RemotePath,
+    source: &FileFacts,
+    found: Target,
+) -> FtpResult<Finish> {
+    let target = match found {
+        Target::Foreign(facts) | Target::Ours(facts) => facts,
+        Target::Missing => FileFacts::default(),
+    };
+    let suggested = free_remote_name(session, remote)
+        .await?
+        .and_then(|p| {
+            p.file_name()
+                .map(|n| String::from_utf8_lossy(n).into_owned())
+        })
+        .unwrap_or_default();
+    Ok(Finish::Ask(Box::new(Conflict {
+        id: context.start.id,
+        direction: Direction::Upload,
+        source_path: context.start.request.local.display().to_string(),
+        target_path: remote.display(),
+        source: source.clone(),
+        target,
+        suggested_name: suggested,
+    })))
+}
+
+/// "Rename": the name the person typed, or the first free `name (n).ext`. A typed name that is
+/// taken too becomes the target, and the question is asked about it.
+async fn elsewhere(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    remote: &RemotePath,
+    source: &FileFacts,
+) -> FtpResult<Result<RemotePath, Finish>> {
+    let parent = remote.parent().unwrap_or_else(RemotePath::root);
+    let chosen = match &context.start.rename_to {
+        Some(typed) => {
+            let typed = typed.trim();
+            if typed.is_empty() || typed.contains(['/', '\r', '\n', '\0']) || typed == ".." {
+                return Ok(Err(Finish::Failed(format!(
+                    "{typed:?} can't be a file name; retry and choose another"
+                ))));
+            }
+            parent.join(&context.encoding.encode(typed))
+        }
+        None => match free_remote_name(session, remote).await? {
+            Some(free) => free,
+            None => {
+                return Ok(Err(Finish::Failed(format!("no free name beside {remote}"))));
+            }
+        },
+    };
+    let mut request = context.start.request.clone();
+    request.remote = chosen.clone();
+    context.report.retarget(request);
+    if context.start.rename_to.is_some()
+        && let Some(facts) = session.remote_file(chosen.as_bytes(), true).await?
+    {
+        let finish = ask(session, context, &chosen, source, Target::Foreign(facts)).await?;
+        return Ok(Err(finish));
+    }
+    Ok(Ok(chosen))
+}
+
+/// Sends the file from `offset` on, and checks what the server stored.
+async fn send(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    remote: &RemotePath,
+    mut offset: u64,
+    ascii: bool,
+    source: &FileFacts,
+) -> FtpResult<Finish> {
+    let local = &context.start.request.local;
+    let local_size = source.size.unwrap_or(0);
+    if ascii {
+        offset = 0;
+    }
+    // From here on the target holds Ferry's bytes: noted (and saved) before the first goes.
+    context.report.writing(Written::Remote {
+        path: remote.clone(),
+    });
+    let mut wire = 0u64;
+    let mut converter = ascii.then(LocalToNetwork::default);
+    if offset < local_size || local_size == 0 {
+        // The probes may have switched to binary.
+        session.set_type(ascii).await?;
+        let mut verb = "STOR";
+        if offset > 0 {
+            if session.rest(offset).await? {
+                context.log(format!(
+                    "Resuming the upload of {} at byte {offset}",
+                    local.display()
+                ));
+            } else {
+                context.log("The server refuses REST; appending with APPE".to_owned());
+                verb = "APPE";
+            }
+        }
+        let mut reader = match FileReader::open(local, offset).await {
+            Ok(reader) => reader,
+            Err(e) => return Ok(local_failure("could not read", local, &e)),
+        };
+        let mut stream = match session.start_transfer(verb, remote.as_bytes()).await? {
+            DataStart::Open(stream) => stream,
+            DataStart::Done(reply) => return Err(FtpError::reply(reply)),
+        };
+        let mut progress = Progress::new(context, offset, Some(local_size));
+        let mut sent = offset;
+        let mut converted = Vec::new();
+        let idle = session.reply_timeout();
+        while let Some(chunk) = reader.next().await {
+            if let Some(stopped) = context.stopped() {
+                return Ok(Finish::Stopped(stopped));
+            }
+            let chunk = match chunk {
+                Ok(chunk) => chunk,
+                Err(e) => {
+                    drop(stream);
+                    let _ = session.end_transfer().await;
+                    return Ok(local_failure("could not read", local, &e));
+                }
+            };
+            let bytes: &[u8] = match &mut converter {
+                Some(converter) => {
+                    converted.clear();
+                    converter.convert(&chunk, &mut converted);
+                    &converted
+                }
+                None => &chunk,
+            };
+            // Under a speed limit, in slices, so that the limit and a pause act within a buffer.
+            let slice_size = if context.limiter.is_limited() {
+                64 * 1024
+            } else {
+                CHUNK
+            };
+            for slice in bytes.chunks(slice_size) {
+                context.limiter.take(slice.len()).await;
+                match tokio::time::timeout(idle, stream.write_all(slice)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(source)) => {
+                        return Err(FtpError::Io {
+                            doing: "sending the file".into(),
+                            source,
+                        });
+                    }
+                    Err(_) => {
+                        return Err(FtpError::Timeout {
+                            doing: "sending the file".into(),
+                            after: idle,
+                        });
+                    }
+                }
+                context.count_moved(slice.len());
+                wire += slice.len() as u64;
+                if let Some(stopped) = context.stopped() {
+                    return Ok(Finish::Stopped(stopped));
+                }
+            }
+            sent += chunk.len() as u64;
+            reader.recycle(chunk);
+            progress.update(sent, false);
+        }
+        // Close our side and wait for the server to close: ending with unread bytes in the
+        // socket (TLS session tickets, say) would reset the connection and cut the file short.
+        let _ = stream.shutdown().await;
+        let mut drain = [0u8; 512];
+        let _ = tokio::time::timeout(idle, async {
+            while matches!(stream.read(&mut drain).await, Ok(n) if n > 0) {}
+        })
+        .await;
+        drop(stream);
+        progress.update(sent, true);
+        let reply = session.end_transfer().await?;
+        if !reply.is_completion() {
+            return Err(FtpError::reply(reply));
+        }
+    }
+    verify(session, context, remote, ascii, local_size, wire, converter).await
+}
+
+/// The server's size (and digest, for binary) against what was sent.
+async fn verify(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    remote: &RemotePath,
+    ascii: bool,
+    local_size: u64,
+    wire: u64,
+    converter: Option<LocalToNetwork>,
+) -> FtpResult<Finish> {
+    let local = &context.start.request.local;
+    let mut checks = vec![format!("{local_size} bytes")];
+    if ascii {
+        // Servers answer SIZE in binary terms (or not at all in TYPE A).
+        session.set_type(false).await?;
+    }
+    let stored = session.size(remote.as_bytes()).await?;
+    let line_ends = converter.map_or(0, |c| c.line_ends);
+    match stored {
+        Some(stored) if ascii && !ascii_sizes_agree(stored, wire, line_ends) => {
+            return Ok(Finish::Failed(format!(
+                "size mismatch: sent {wire} bytes as text, the server stored {stored}"
+            )));
+        }
+        Some(stored) if !ascii && stored != local_size => {
+            return Ok(Finish::Failed(format!(
+                "size mismatch: sent {local_size} bytes, the server stored {stored}"
+            )));
+        }
+        _ => {}
+    }
+    if !ascii && let Some((algorithm, remote_digest)) = session.digest(remote.as_bytes()).await? {
+        let local_digest = match local_io::digest(local.clone(), algorithm).await {
+            Ok(digest) => digest,
+            Err(e) => return Ok(local_failure("could not read", local, &e)),
+        };
+        if local_digest != remote_digest {
+            return Ok(Finish::Failed(format!(
+                "{} mismatch after upload: local {}, server {}",
+                algorithm.name(),
+                to_hex(&local_digest),
+                to_hex(&remote_digest)
+            )));
+        }
+        checks.push(format!("{} verified", algorithm.name()));
+    }
+    if ascii {
+        checks.push(format!("sent as text ({wire} bytes on the wire)"));
+    }
+    if context.preserve_times
+        && let Some(time) = std::fs::metadata(local)
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .map(|t| chrono::DateTime::<chrono::Utc>::from(t).naive_utc())
+    {
+        session.mfmt(remote.as_bytes(), time).await?;
+    }
+    Ok(Finish::Done(checks.join(", ")))
+}

@@ -1,0 +1,195 @@
+//! The question when a transfer's target exists: which way the file goes, both files with their
+//! full paths, sizes and dates, and what to do. "Rename" shows the name the copy would get and
+//! lets the person change it. Esc or Cancel leaves the question open: that item is paused,
+//! unanswered, and the rest of the queue goes on.
+
+use egui::{Key, RichText, TextEdit};
+
+use super::format;
+use super::queue_panel::QueueView;
+use crate::engine::{
+    Command, Conflict, ConflictAnswer, ConflictPolicy, Direction, FileFacts, QueueAction,
+};
+
+/// A conflict waiting for the person's answer, and the answer as it is being chosen.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub conflict: Conflict,
+    pub choice: ConflictPolicy,
+    /// The name for "Rename", starting as the suggested one.
+    pub rename_to: String,
+    pub for_all: bool,
+}
+
+impl Question {
+    pub fn new(conflict: Conflict) -> Self {
+        Self {
+            rename_to: conflict.suggested_name.clone(),
+            conflict,
+            choice: ConflictPolicy::Overwrite,
+            for_all: false,
+        }
+    }
+}
+
+fn facts_text(facts: &FileFacts) -> String {
+    let size = facts.size.map_or_else(
+        || "size unknown".to_owned(),
+        |s| format!("{} bytes", format::grouped(s)),
+    );
+    let when = facts.modified.map_or_else(
+        || "date unknown".to_owned(),
+        |m| m.format("%Y-%m-%d %H:%M:%S").to_string(),
+    );
+    format!("{size}, modified {when}")
+}
+
+/// Whether a typed name can be used: one name, no folders.
+fn name_problem(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    if name.is_empty() {
+        Some("Enter a name")
+    } else if name.contains(['/', '\\', '\r', '\n', '\0']) {
+        Some("A name can't contain / \\ or line breaks")
+    } else if name == "." || name == ".." {
+        Some("Choose another name")
+    } else {
+        None
+    }
+}
+
+enum Outcome {
+    Open,
+    Answered,
+    /// Esc or Cancel: pause the item, unanswered.
+    Paused,
+}
+
+/// Asks about the first waiting conflict; returns the command once the person has decided.
+pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<Command> {
+    let question = queue.questions.front_mut()?;
+    let mut outcome = Outcome::Open;
+    let (way, others, there) = match question.conflict.direction {
+        Direction::Upload => ("Upload", "uploads", "on the server"),
+        Direction::Download => ("Download", "downloads", "on this computer"),
+    };
+    let modal = egui::Modal::new(egui::Id::unique("conflict_dialog")).show(ctx, |ui| {
+        // A fixed width, rows laid out in one pass (no Grid, which sizes from the previous
+        // frame), and the name field always there: the dialog never moves under the pointer.
+        ui.set_width(560.0);
+        ui.heading("The target already exists");
+        ui.label(format!("{way}: the file is already there {there}."));
+        ui.add_space(4.0);
+        for (title, path, facts) in [
+            (
+                "Existing:",
+                &question.conflict.target_path,
+                &question.conflict.target,
+            ),
+            ("New:", &question.conflict.source_path, &question.conflict.source),
+        ] {
+            ui.horizontal_top(|ui| {
+                ui.scope(|ui| {
+                    ui.set_width(70.0);
+                    ui.label(title);
+                });
+                ui.vertical(|ui| {
+                    ui.add(egui::Label::new(RichText::new(path.as_str()).strong()).wrap());
+                    ui.label(facts_text(facts));
+                });
+            });
+        }
+        ui.separator();
+        for choice in ConflictPolicy::CHOICES {
+            ui.radio_value(&mut question.choice, choice, choice.label());
+        }
+        let renaming = question.choice == ConflictPolicy::Rename;
+        ui.horizontal(|ui| {
+            ui.add_space(24.0);
+            let label = ui.label("New name:");
+            ui.add_enabled(
+                renaming,
+                TextEdit::singleline(&mut question.rename_to).desired_width(300.0),
+            )
+            .labelled_by(label.id);
+        });
+        let problem = name_problem(&question.rename_to).filter(|_| renaming);
+        ui.horizontal(|ui| {
+            ui.add_space(24.0);
+            // Always a line here, so the dialog keeps its height.
+            match problem {
+                Some(problem) => ui.colored_label(ui.visuals().warn_fg_color, problem),
+                None => ui.weak("The name the new file gets with Rename."),
+            };
+        });
+        ui.checkbox(
+            &mut question.for_all,
+            format!("Do the same for the other {others} in this queue"),
+        );
+        ui.separator();
+        let can_answer = problem.is_none();
+        ui.horizontal(|ui| {
+            if ui.add_enabled(can_answer, egui::Button::new("OK")).clicked() {
+                outcome = Outcome::Answered;
+            }
+            if ui
+                .button("Cancel")
+                .on_hover_text("Leave this file for later: it is paused in the queue, and the other transfers go on")
+                .clicked()
+            {
+                outcome = Outcome::Paused;
+            }
+        });
+        if can_answer && ui.input(|i| i.key_pressed(Key::Enter)) {
+            outcome = Outcome::Answered;
+        }
+    });
+    if modal.should_close() {
+        outcome = Outcome::Paused;
+    }
+    let id = question.conflict.id;
+    match outcome {
+        Outcome::Open => None,
+        Outcome::Paused => {
+            queue.questions.pop_front();
+            Some(Command::Queue {
+                ids: vec![id],
+                action: QueueAction::Pause,
+            })
+        }
+        Outcome::Answered => {
+            let question = queue.questions.pop_front()?;
+            let direction = question.conflict.direction;
+            if question.for_all {
+                // The engine answers the others going the same way; drop their questions here.
+                queue
+                    .questions
+                    .retain(|q| q.conflict.direction != direction);
+            }
+            let typed = question.rename_to.trim().to_owned();
+            let rename_to = (question.choice == ConflictPolicy::Rename
+                && typed != question.conflict.suggested_name)
+                .then_some(typed);
+            Some(Command::AnswerConflict {
+                id,
+                answer: ConflictAnswer {
+                    choice: question.choice,
+                    rename_to,
+                    for_all: question.for_all,
+                },
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn names_with_folders_are_refused() {
+        use super::name_problem;
+        assert!(name_problem("report (1).pdf").is_none());
+        assert!(name_problem(" ").is_some());
+        assert!(name_problem("a/b").is_some());
+        assert!(name_problem("..").is_some());
+    }
+}
