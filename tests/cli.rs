@@ -8,6 +8,12 @@ use support::scripted::{ScriptedServer, Step};
 use support::{PASSWORD, TestServer};
 
 fn ferry(args: &[&str], password: Option<&str>) -> Output {
+    ferry_answering(args, password, "")
+}
+
+/// Runs `ferry` with `answers` piped to its standard input (what `--on-conflict ask` reads).
+fn ferry_answering(args: &[&str], password: Option<&str>, answers: &str) -> Output {
+    use std::io::Write;
     let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
     command.args(args).env_remove("FERRY_PASSWORD");
     if let Some(password) = password {
@@ -16,7 +22,16 @@ fn ferry(args: &[&str], password: Option<&str>) -> Output {
     // Settings come from a folder of the test's own, never the user's.
     let config = tempfile::tempdir().unwrap();
     command.env("FERRY_CONFIG_DIR", config.path());
-    command.output().expect("run ferry")
+    command
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().expect("run ferry");
+    if let Some(mut stdin) = child.stdin.take() {
+        // A closed pipe (ferry asked nothing and ended) is fine.
+        let _ = stdin.write_all(answers.as_bytes());
+    }
+    child.wait_with_output().expect("run ferry")
 }
 
 fn stdout(output: &Output) -> String {
@@ -323,4 +338,126 @@ fn a_saved_site_is_named_with_an_at_sign() {
         "{}",
         stderr(&output)
     );
+}
+
+/// Sets a file's modification time to a day of 2020 (`old`) or to now.
+fn set_time(path: &std::path::Path, old: bool) {
+    let when = if old {
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_580_000_000)
+    } else {
+        std::time::SystemTime::now()
+    };
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(when))
+        .unwrap();
+}
+
+/// `--on-conflict ask`, every answer, both ways, with the bytes on both sides checked. The new
+/// file is `0123456789` (newer); the one in the way is `ABCDE` (older, shorter).
+#[test]
+fn every_answer_to_the_conflict_question_both_ways() {
+    const NEW: &[u8] = b"0123456789";
+    const OLD: &[u8] = b"ABCDE";
+    // key, what the target holds afterwards, what `name (1).bin` holds, skipped?
+    let table: [(&str, &[u8], Option<&[u8]>, bool); 6] = [
+        ("o", NEW, None, false),
+        ("n", NEW, None, false),
+        ("d", NEW, None, false),
+        ("r", b"ABCDE56789", None, false),
+        ("c", OLD, Some(NEW), false),
+        ("s", OLD, None, true),
+    ];
+    for (key, target_after, copy_after, skipped) in table {
+        for upload in [true, false] {
+            let server = TestServer::start();
+            let local_dir = tempfile::tempdir().unwrap();
+            let local = local_dir.path().join("d.bin");
+            let remote = server.path().join("d.bin");
+            let (source, target) = if upload {
+                (&local, &remote)
+            } else {
+                (&remote, &local)
+            };
+            std::fs::write(source, NEW).unwrap();
+            std::fs::write(target, OLD).unwrap();
+            set_time(source, false);
+            set_time(target, true);
+            let url = format!("{}/d.bin", server.url());
+            let local_text = local.to_str().unwrap();
+            let args: Vec<&str> = if upload {
+                vec!["put", "--on-conflict", "ask", local_text, &url]
+            } else {
+                vec!["get", "--on-conflict", "ask", &url, local_text]
+            };
+            let run = ferry_answering(&args, Some(PASSWORD), &format!("{key}\n"));
+            let what = format!(
+                "answer {key:?}, {}\n{}",
+                if upload { "upload" } else { "download" },
+                stderr(&run)
+            );
+            assert!(run.status.success(), "{what}");
+            assert!(stderr(&run).contains("exists"), "the question: {what}");
+            assert_eq!(std::fs::read(target).unwrap(), target_after, "{what}");
+            assert_eq!(std::fs::read(source).unwrap(), NEW, "the source: {what}");
+            let copy = target.with_file_name("d (1).bin");
+            assert_eq!(std::fs::read(&copy).ok().as_deref(), copy_after, "{what}");
+            if skipped {
+                assert!(stderr(&run).contains("0 of 1 files transferred"), "{what}");
+                assert!(stderr(&run).contains("1 skipped"), "{what}");
+                assert!(stderr(&run).contains("(0 bytes"), "{what}");
+            } else {
+                assert!(stderr(&run).contains("1 of 1 files transferred"), "{what}");
+            }
+            assert!(!local_dir.path().join("d.bin.part").exists(), "{what}");
+        }
+    }
+}
+
+/// "Skip" with a longer file in the way: skipped, and the file as it was (it used to fail with a
+/// size mismatch after appending to it).
+#[test]
+fn skip_leaves_a_longer_target_alone_and_no_answer_leaves_it_too() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("d.bin");
+    std::fs::write(&local, b"short").unwrap();
+    let long = vec![b'x'; 20];
+    std::fs::write(server.path().join("d.bin"), &long).unwrap();
+    let url = format!("{}/d.bin", server.url());
+    let args = ["put", "--on-conflict", "ask", local.to_str().unwrap(), &url];
+    let skip = ferry_answering(&args, Some(PASSWORD), "s\n");
+    assert!(skip.status.success(), "{}", stderr(&skip));
+    assert!(stderr(&skip).contains("skipped: d.bin"), "{}", stderr(&skip));
+    assert_eq!(std::fs::read(server.path().join("d.bin")).unwrap(), long);
+    // No answer at all (the input ends): the file is left, and the run says it failed.
+    let silent = ferry_answering(&args, Some(PASSWORD), "");
+    assert!(!silent.status.success(), "{}", stderr(&silent));
+    assert!(stderr(&silent).contains("not overwritten"), "{}", stderr(&silent));
+    assert_eq!(std::fs::read(server.path().join("d.bin")).unwrap(), long);
+}
+
+/// The summary counts the bytes that crossed, not the size of what was asked for.
+#[test]
+fn the_summary_counts_the_bytes_that_moved() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = ferry::demo::pseudo_random_bytes(2 * 1024 * 1024, 3);
+    std::fs::write(server.path().join("two.bin"), &bytes).unwrap();
+    let get = ferry(
+        &[
+            "get",
+            &format!("{}/two.bin", server.url()),
+            dir.path().to_str().unwrap(),
+        ],
+        Some(PASSWORD),
+    );
+    assert!(get.status.success(), "{}", stderr(&get));
+    assert!(
+        stderr(&get).contains("1 of 1 files transferred (2097152 bytes"),
+        "{}",
+        stderr(&get)
+    );
+    assert_eq!(std::fs::read(dir.path().join("two.bin")).unwrap(), bytes);
 }

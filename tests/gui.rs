@@ -832,3 +832,125 @@ fn a_site_made_in_the_site_manager_is_saved_without_its_password_and_connects() 
             && std::fs::read_to_string(&sites_file).is_ok_and(|text| !text.contains("Demo box"))
     });
 }
+
+/// The conflict dialog, every choice, both ways, with the bytes on both sides checked after.
+/// The new file is `0123456789` (newer); the one in the way `ABCDE` (older, shorter).
+#[test]
+fn every_conflict_choice_in_both_directions() {
+    const NEW: &[u8] = b"0123456789";
+    const OLD: &[u8] = b"ABCDE";
+    // The choice clicked, a name typed for Rename, what the target holds afterwards, the copy
+    // (and its name), and the item's end state.
+    #[allow(clippy::type_complexity)]
+    let table: [(&str, Option<&str>, &[u8], Option<(&str, &[u8])>, ferry::engine::ItemState); 8] = {
+        use ferry::engine::ItemState::*;
+        [
+            ("Overwrite", None, NEW, None, Done),
+            ("Overwrite if newer", None, NEW, None, Done),
+            ("Overwrite if size differs", None, NEW, None, Done),
+            ("Resume", None, b"ABCDE56789", None, Done),
+            ("Rename", None, OLD, Some(("d (1).bin", NEW)), Done),
+            ("Rename", Some("mine.bin"), OLD, Some(("mine.bin", NEW)), Done),
+            ("Skip", None, OLD, None, Skipped),
+            // Cancel leaves the question for later: the item waits, paused.
+            ("Cancel", None, OLD, None, Paused),
+        ]
+    };
+    for (choice, typed, target_after, copy_after, end) in table {
+        for upload in [true, false] {
+            let server = TestServer::start();
+            let mut window = Window::open();
+            let local = window.downloads.path().join("d.bin");
+            let remote = server.path().join("d.bin");
+            let (source, target) = if upload {
+                (&local, &remote)
+            } else {
+                (&remote, &local)
+            };
+            std::fs::write(source, NEW).unwrap();
+            std::fs::write(target, OLD).unwrap();
+            set_time(source, false);
+            set_time(target, true);
+            window.open_local_again();
+            window.connect_to(&server);
+            let what = format!(
+                "{choice} {typed:?}, {}",
+                if upload { "upload" } else { "download" }
+            );
+            // A double-click sends the file to the other side.
+            if upload {
+                window.local_row("d.bin").click();
+                window.harness.step();
+                window.local_row("d.bin").click();
+                window.harness.step();
+            } else {
+                window.double_click("d.bin");
+            }
+            window.run_until("the conflict question", |h| {
+                h.query_by_label("The target already exists").is_some()
+            });
+            let way = if upload { "Upload:" } else { "Download:" };
+            assert!(window.has_label_containing(way), "{what}");
+            assert!(window.has_label_containing("5 bytes"), "{what}: the existing size");
+            assert!(window.has_label_containing("10 bytes"), "{what}: the new size");
+            assert!(
+                window.has_label_containing(&target.display().to_string())
+                    || window.has_label_containing("/d.bin"),
+                "{what}: the target's path"
+            );
+            if choice == "Cancel" {
+                window.harness.get_by_label("Cancel").click();
+            } else {
+                window.harness.get_by_label(choice).click();
+                window.harness.step();
+                if let Some(name) = typed {
+                    let field = window.harness.get_by_label("New name:");
+                    assert_eq!(field.value().as_deref(), Some("d (1).bin"), "{what}");
+                    field.click();
+                    window.harness.step();
+                    window
+                        .harness
+                        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+                    window.harness.step();
+                    window.harness.get_by_label("New name:").type_text(name);
+                    window.harness.step();
+                }
+                window.harness.get_by_label("OK").click();
+            }
+            window.run_until("the item's end", |h| {
+                h.state()
+                    .queue
+                    .items()
+                    .iter()
+                    .any(|i| i.state == end && !i.request.is_dir)
+            });
+            assert_eq!(std::fs::read(target).unwrap(), target_after, "{what}");
+            assert_eq!(std::fs::read(source).unwrap(), NEW, "{what}: the source");
+            if let Some((name, bytes)) = copy_after {
+                let copy = target.with_file_name(name);
+                assert_eq!(std::fs::read(copy).unwrap(), bytes, "{what}");
+            }
+            assert!(!window.downloads.path().join("d.bin.part").exists(), "{what}");
+            let tab = match end {
+                ferry::engine::ItemState::Skipped => "Skipped (1)",
+                ferry::engine::ItemState::Paused => "Queued (1)",
+                _ => "Successful (1)",
+            };
+            assert!(window.has_label(tab), "{what}: {tab}");
+        }
+    }
+}
+
+/// Sets a file's modification time to a day of 2020 (`old`) or to now.
+fn set_time(path: &std::path::Path, old: bool) {
+    let when = if old {
+        std::time::UNIX_EPOCH + Duration::from_secs(1_580_000_000)
+    } else {
+        std::time::SystemTime::now()
+    };
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(when))
+        .unwrap();
+}
