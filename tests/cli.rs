@@ -429,12 +429,20 @@ fn skip_leaves_a_longer_target_alone_and_no_answer_leaves_it_too() {
     let args = ["put", "--on-conflict", "ask", local.to_str().unwrap(), &url];
     let skip = ferry_answering(&args, Some(PASSWORD), "s\n");
     assert!(skip.status.success(), "{}", stderr(&skip));
-    assert!(stderr(&skip).contains("skipped: d.bin"), "{}", stderr(&skip));
+    assert!(
+        stderr(&skip).contains("skipped: d.bin"),
+        "{}",
+        stderr(&skip)
+    );
     assert_eq!(std::fs::read(server.path().join("d.bin")).unwrap(), long);
     // No answer at all (the input ends): the file is left, and the run says it failed.
     let silent = ferry_answering(&args, Some(PASSWORD), "");
     assert!(!silent.status.success(), "{}", stderr(&silent));
-    assert!(stderr(&silent).contains("not overwritten"), "{}", stderr(&silent));
+    assert!(
+        stderr(&silent).contains("not overwritten"),
+        "{}",
+        stderr(&silent)
+    );
     assert_eq!(std::fs::read(server.path().join("d.bin")).unwrap(), long);
 }
 

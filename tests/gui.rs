@@ -842,7 +842,13 @@ fn every_conflict_choice_in_both_directions() {
     // The choice clicked, a name typed for Rename, what the target holds afterwards, the copy
     // (and its name), and the item's end state.
     #[allow(clippy::type_complexity)]
-    let table: [(&str, Option<&str>, &[u8], Option<(&str, &[u8])>, ferry::engine::ItemState); 8] = {
+    let table: [(
+        &str,
+        Option<&str>,
+        &[u8],
+        Option<(&str, &[u8])>,
+        ferry::engine::ItemState,
+    ); 8] = {
         use ferry::engine::ItemState::*;
         [
             ("Overwrite", None, NEW, None, Done),
@@ -850,7 +856,13 @@ fn every_conflict_choice_in_both_directions() {
             ("Overwrite if size differs", None, NEW, None, Done),
             ("Resume", None, b"ABCDE56789", None, Done),
             ("Rename", None, OLD, Some(("d (1).bin", NEW)), Done),
-            ("Rename", Some("mine.bin"), OLD, Some(("mine.bin", NEW)), Done),
+            (
+                "Rename",
+                Some("mine.bin"),
+                OLD,
+                Some(("mine.bin", NEW)),
+                Done,
+            ),
             ("Skip", None, OLD, None, Skipped),
             // Cancel leaves the question for later: the item waits, paused.
             ("Cancel", None, OLD, None, Paused),
@@ -891,8 +903,14 @@ fn every_conflict_choice_in_both_directions() {
             });
             let way = if upload { "Upload:" } else { "Download:" };
             assert!(window.has_label_containing(way), "{what}");
-            assert!(window.has_label_containing("5 bytes"), "{what}: the existing size");
-            assert!(window.has_label_containing("10 bytes"), "{what}: the new size");
+            assert!(
+                window.has_label_containing("5 bytes"),
+                "{what}: the existing size"
+            );
+            assert!(
+                window.has_label_containing("10 bytes"),
+                "{what}: the new size"
+            );
             assert!(
                 window.has_label_containing(&target.display().to_string())
                     || window.has_label_containing("/d.bin"),
@@ -930,7 +948,10 @@ fn every_conflict_choice_in_both_directions() {
                 let copy = target.with_file_name(name);
                 assert_eq!(std::fs::read(copy).unwrap(), bytes, "{what}");
             }
-            assert!(!window.downloads.path().join("d.bin.part").exists(), "{what}");
+            assert!(
+                !window.downloads.path().join("d.bin.part").exists(),
+                "{what}"
+            );
             let tab = match end {
                 ferry::engine::ItemState::Skipped => "Skipped (1)",
                 ferry::engine::ItemState::Paused => "Queued (1)",

@@ -472,6 +472,18 @@ fn transfers_both_ways(server_var: &str, mode: DataMode) {
     down.transfer_type = TransferType::Ascii;
     queue.items.clear();
     queue.run(vec![up]);
+    all_done(&queue);
+    // The server keeps text its own way: LF (converted, proftpd) or as sent, CRLF (vsftpd and
+    // pure-ftpd without ascii_upload_enable). Either way the size check after the upload agreed.
+    let stored = std::fs::read(upload_dir.join(format!("{tag}.txt"))).unwrap();
+    let crlf = String::from_utf8_lossy(&text)
+        .replace('\n', "\r\n")
+        .into_bytes();
+    assert!(
+        stored == text || stored == crlf,
+        "{tag}: stored {} bytes",
+        stored.len()
+    );
     queue.run(vec![down]);
     all_done(&queue);
     assert_eq!(

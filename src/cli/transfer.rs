@@ -142,18 +142,17 @@ fn run_transfers(
     };
     let connection = Connection::open_with(request, options.verbose, engine_options)?;
     let started = Instant::now();
-    let mut items: BTreeMap<TransferId, QueueItem> = BTreeMap::new();
+    let mut run = Run::default();
     // What a saved queue brought back arrives before the login.
     loop {
         match connection.next()? {
-            Event::Queue(QueueEvent::Added { items: added, .. }) => {
-                items.extend(added.into_iter().map(|item| (item.id, item)));
-            }
             Event::Connected(_) => break,
+            Event::Queue(event) => run.on_event(event, None),
             _ => {}
         }
     }
-    let restored = items
+    let restored = run
+        .items
         .values()
         .any(|i| i.parent.is_none() && same_target(&i.request, &wanted));
     if restored {
@@ -169,27 +168,9 @@ fn run_transfers(
         connection.engine.send(Command::Enqueue(vec![wanted]));
     }
     let bar = transfer.progress.then(progress_bar);
-    let mut moved: BTreeMap<TransferId, u64> = BTreeMap::new();
     let mut answers = std::io::stdin().lock();
-    loop {
+    while !run.finished() {
         match connection.next()? {
-            Event::Queue(QueueEvent::Added { items: added, .. }) => {
-                items.extend(added.into_iter().map(|item| (item.id, item)));
-            }
-            Event::Queue(QueueEvent::Updated(item)) => {
-                if item.state.is_finished()
-                    && let Some(bar) = &bar
-                    && let Some(line) = outcome_line(&item)
-                {
-                    bar.println(line);
-                }
-                items.insert(item.id, item);
-            }
-            Event::Queue(QueueEvent::Progress {
-                id, transferred, ..
-            }) => {
-                moved.insert(id, transferred);
-            }
             Event::Queue(QueueEvent::AskConflict(conflict)) => {
                 let answer = match &bar {
                     Some(bar) => bar.suspend(|| ask::ask(&conflict, &mut answers)),
@@ -200,24 +181,70 @@ fn run_transfers(
                     answer,
                 });
             }
+            Event::Queue(event) => run.on_event(event, bar.as_ref()),
             _ => {}
         }
         if let Some(bar) = &bar {
-            let files = items.values().filter(|i| !i.request.is_dir);
-            let total: u64 = files.clone().filter_map(|i| i.total).sum();
-            bar.set_length(total.max(1));
-            bar.set_position(moved.values().sum());
-            let done = files.clone().filter(|i| i.state.is_finished()).count();
-            bar.set_message(format!("{done}/{} files", files.count()));
-        }
-        if !items.is_empty() && items.values().all(|i| i.state.is_finished()) {
-            break;
+            run.show(bar);
         }
     }
+    let items = run.items;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     summarise(&items, started.elapsed())
+}
+
+/// The CLI's copy of the queue, from the engine's events.
+#[derive(Default)]
+struct Run {
+    items: BTreeMap<TransferId, QueueItem>,
+    /// Bytes in place per item, from progress events.
+    position: BTreeMap<TransferId, u64>,
+}
+
+impl Run {
+    fn on_event(&mut self, event: QueueEvent, bar: Option<&indicatif::ProgressBar>) {
+        match event {
+            QueueEvent::Added { items, .. } => {
+                self.items
+                    .extend(items.into_iter().map(|item| (item.id, item)));
+            }
+            QueueEvent::Updated(item) => {
+                if item.state.is_finished()
+                    && let Some(bar) = bar
+                    && let Some(line) = outcome_line(&item)
+                {
+                    bar.println(line);
+                }
+                self.items.insert(item.id, item);
+            }
+            QueueEvent::Progress {
+                id, transferred, ..
+            } => {
+                self.position.insert(id, transferred);
+            }
+            QueueEvent::Removed(ids) => {
+                for id in ids {
+                    self.items.remove(&id);
+                }
+            }
+            QueueEvent::Reordered(_) | QueueEvent::AskConflict(_) => {}
+        }
+    }
+
+    fn finished(&self) -> bool {
+        !self.items.is_empty() && self.items.values().all(|i| i.state.is_finished())
+    }
+
+    fn show(&self, bar: &indicatif::ProgressBar) {
+        let files = self.items.values().filter(|i| !i.request.is_dir);
+        let total: u64 = files.clone().filter_map(|i| i.total).sum();
+        bar.set_length(total.max(1));
+        bar.set_position(self.position.values().sum());
+        let done = files.clone().filter(|i| i.state.is_finished()).count();
+        bar.set_message(format!("{done}/{} files", files.count()));
+    }
 }
 
 /// The line printed above the progress bar as an item ends.

@@ -126,7 +126,7 @@ fn by_rule(situation: &Situation, source: &FileFacts, target: &FileFacts) -> Pla
     match situation.rule {
         ConflictPolicy::Ask => Plan::Ask,
         ConflictPolicy::Refuse => Plan::Refuse(
-            "already exists; not overwritten (choose overwrite, newer, resume, rename or skip)"
+            "the target already exists; not overwritten (choose overwrite, newer, resume, rename or skip)"
                 .into(),
         ),
         ConflictPolicy::Skip => Plan::Skip("already exists".into()),

@@ -154,15 +154,25 @@ pub enum Finish {
 /// How restored items come back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Restore {
-    /// Held until the person resumes them (the window).
+    /// Unfinished items are held until the person resumes them; finished ones stay in the
+    /// past (the window).
     Paused,
-    /// Started at once (a command-line run continuing its queue file).
+    /// The whole job comes back, finished items included, and what is left starts at once (a
+    /// command-line run continuing its queue file).
     Queued,
 }
 
 /// The pause before retry `n` (1-based): 1, 2, 4, 8... seconds, at most 30.
 pub fn back_off(failures: u32) -> Duration {
     Duration::from_secs((1u64 << failures.saturating_sub(1).min(5)).min(30))
+}
+
+/// How connecting to a site has gone lately: a site that refuses connections is tried again
+/// after a pause that grows, whichever item is waiting for it, and given up after the retries.
+#[derive(Debug, Default, Clone, Copy)]
+struct SiteHealth {
+    failures: u32,
+    not_before: Option<Instant>,
 }
 
 #[derive(Debug)]
@@ -173,6 +183,7 @@ pub struct QueueState {
     config: Config,
     /// Sites with a live login: only their items can run.
     logins: HashSet<SiteKey>,
+    health: HashMap<SiteKey, SiteHealth>,
     /// Everything before this position is neither queued nor waiting to retry (a scan hint).
     scan_from: usize,
 }
@@ -185,6 +196,7 @@ impl QueueState {
             next_id: 1,
             config,
             logins: HashSet::new(),
+            health: HashMap::new(),
             scan_from: 0,
         }
     }
@@ -282,7 +294,7 @@ impl QueueState {
     }
 
     /// The first queued item whose site is logged in and whose back-off is over, now starting.
-    /// Items of a site with no login fail, saying so.
+    /// Items of a site with no login wait, saying so.
     pub fn take_next(&mut self, now: Instant) -> (Changes, Next) {
         let mut changes = Changes::default();
         let mut earliest: Option<Instant> = None;
@@ -301,15 +313,29 @@ impl QueueState {
                 }
                 continue;
             }
-            if let Some(at) = record.not_before.filter(|at| *at > now) {
+            let site_waits = self
+                .health
+                .get(&record.site)
+                .and_then(|h| h.not_before)
+                .filter(|at| *at > now);
+            if let Some(at) = record.not_before.filter(|at| *at > now).or(site_waits) {
                 earliest = Some(earliest.map_or(at, |e| e.min(at)));
                 settled = false;
                 continue;
             }
             if !self.logins.contains(&record.site) {
-                let why = format!("connect to {} to resume this transfer", record.site);
-                record.set(ItemState::Failed, Some(why));
-                changes.updated(record);
+                // Its site isn't connected: it waits, saying so, and goes once it is.
+                let why = format!(
+                    "waiting: connect to {} to resume this transfer",
+                    record.site
+                );
+                if record.item.message.as_deref() != Some(why.as_str()) {
+                    record.item.message = Some(why);
+                    changes
+                        .events
+                        .push(QueueEvent::Updated(record.item.clone()));
+                }
+                settled = false;
                 continue;
             }
             found = Some(id);
@@ -483,6 +509,75 @@ impl QueueState {
             self.scan_from = 0;
         }
         changes.updated(record);
+        changes
+    }
+
+    /// A worker logged in to `site`: the pauses between connection attempts start again small.
+    pub fn connected(&mut self, site: &SiteKey) {
+        self.health.remove(site);
+    }
+
+    /// A worker could not connect or log in for item `id`. That is the site's trouble, not the
+    /// item's: the item waits its turn again, and the site is tried after a growing pause (one
+    /// pause for all the attempts that failed together). Once the retries are used up, or at
+    /// once when the server refused the login for good (`permanent`, a 5xx), every item waiting
+    /// for the site fails, saying why, rather than each trying on its own.
+    pub fn connect_failed(
+        &mut self,
+        id: TransferId,
+        why: String,
+        permanent: bool,
+        now: Instant,
+    ) -> Changes {
+        let mut changes = Changes {
+            wake: true,
+            ..Changes::default()
+        };
+        let Some(site) = self.records.get(&id).map(|r| r.site.clone()) else {
+            return changes;
+        };
+        let retries = self.config.retries;
+        let health = self.health.entry(site.clone()).or_default();
+        if health.not_before.is_none_or(|t| now >= t) {
+            health.failures += 1;
+            health.not_before = Some(now + back_off(health.failures));
+        }
+        let failures = health.failures;
+        let wait = health.not_before.map_or(Duration::ZERO, |t| t - now);
+        if permanent || failures > retries {
+            self.health.remove(&site);
+            let message = if permanent {
+                why
+            } else {
+                format!("{why} (gave up after {failures} attempts to connect)")
+            };
+            let waiting: Vec<TransferId> = self
+                .order
+                .iter()
+                .copied()
+                .filter(|other| {
+                    self.records.get(other).is_some_and(|r| {
+                        r.site == site && (*other == id || r.state() == ItemState::Queued)
+                    })
+                })
+                .collect();
+            for other in waiting {
+                if let Some(record) = self.records.get_mut(&other) {
+                    record.set(ItemState::Failed, Some(message.clone()));
+                    changes.updated(record);
+                }
+            }
+            return changes;
+        }
+        if let Some(record) = self.records.get_mut(&id) {
+            let message = format!(
+                "could not connect ({why}); trying again in {} s",
+                wait.as_secs().max(1)
+            );
+            record.set(ItemState::Queued, Some(message));
+            changes.updated(record);
+        }
+        self.scan_from = 0;
         changes
     }
 
@@ -716,21 +811,21 @@ impl QueueState {
         self.act(&removed, QueueAction::Remove)
     }
 
-    /// Brings back a saved queue. Done and skipped items stay in the past; the rest come back
-    /// as `how` says (failed ones stay failed), to start again on their own bytes.
+    /// Brings back a saved queue, as `how` says. Unfinished items start again on their own
+    /// bytes; failed ones stay failed. Bytes moved are counted afresh.
     pub fn restore(&mut self, saved: Vec<Record>, how: Restore) -> Changes {
         let mut records = Vec::with_capacity(saved.len());
         for mut record in saved {
-            if matches!(record.state(), ItemState::Done | ItemState::Skipped)
-                || self.records.contains_key(&record.item.id)
-            {
+            let finished = matches!(record.state(), ItemState::Done | ItemState::Skipped);
+            if (finished && how == Restore::Paused) || self.records.contains_key(&record.item.id) {
                 continue;
             }
             self.next_id = self.next_id.max(record.item.id + 1);
             record.attempt = Attempt::Restored;
             record.failures = 0;
             record.not_before = None;
-            if record.state() != ItemState::Failed {
+            record.item.moved = 0;
+            if !finished && record.state() != ItemState::Failed {
                 let state = match how {
                     Restore::Paused => ItemState::Paused,
                     Restore::Queued => ItemState::Queued,

@@ -291,18 +291,23 @@ fn removing_a_running_item_stops_it_and_its_report_is_ignored() {
 }
 
 #[test]
-fn items_of_a_site_without_a_login_fail_saying_so() {
+fn items_of_a_site_without_a_login_wait_saying_so_and_go_once_it_is_connected() {
     let now = Instant::now();
     let mut state = queue(&["a"]);
     state.enqueue(vec![request(Direction::Download, "gone")], &site("gone"));
     start(&mut state, now);
-    assert_eq!(state.take_next(now).1, Next::Idle);
-    assert_eq!(item_state(&state, 2), ItemState::Failed);
+    let (changes, next) = state.take_next(now);
+    assert_eq!(next, Next::Idle);
+    assert_eq!(changes.events.len(), 1, "said once");
+    assert!(state.take_next(now).0.events.is_empty(), "not said again");
+    assert_eq!(item_state(&state, 2), ItemState::Queued);
     let message = state.get(2).and_then(|r| r.item.message.clone());
     assert_eq!(
         message.as_deref(),
-        Some("connect to u@gone:21 to resume this transfer")
+        Some("waiting: connect to u@gone:21 to resume this transfer")
     );
+    state.set_login(site("gone"));
+    assert_eq!(start(&mut state, now).id, 2);
 }
 
 #[test]
@@ -389,10 +394,13 @@ fn restored_items_come_back_paused_or_queued_and_know_their_bytes() {
         assert!(changes.saves.is_empty());
         let states: Vec<(TransferId, ItemState)> =
             after.records().map(|r| (r.item.id, r.item.state)).collect();
-        assert_eq!(
-            states,
-            vec![(2, expected), (3, ItemState::Failed), (4, expected)]
-        );
+        let mut wanted = vec![(2, expected), (3, ItemState::Failed), (4, expected)];
+        if how == Restore::Queued {
+            // A job continued knows what it already did.
+            wanted.insert(0, (1, ItemState::Done));
+        }
+        assert_eq!(states, wanted);
+        assert!(after.records().all(|r| r.item.moved == 0));
         if how == Restore::Queued {
             let running = start(&mut after, now);
             assert_eq!((running.id, running.attempt), (2, Attempt::Restored));
@@ -442,4 +450,66 @@ fn counts_read_naturally() {
     assert_eq!(counted(0, 0), "no files");
     assert_eq!(counted(0, 2), "2 folders");
     assert_eq!(counted(3, 1), "3 files and 1 folder");
+}
+
+#[test]
+fn a_site_that_refuses_connections_is_tried_after_growing_pauses_then_given_up() {
+    let t0 = Instant::now();
+    let mut state = queue(&["a", "b", "c"]);
+    let a = start(&mut state, t0);
+    let b = start(&mut state, t0);
+    // Two workers fail together: one pause, and the items keep their own retries.
+    state.connect_failed(a.id, "refused".into(), false, t0);
+    state.connect_failed(b.id, "refused".into(), false, t0);
+    assert_eq!(item_state(&state, a.id), ItemState::Queued);
+    assert_eq!(state.get(a.id).map(|r| r.failures), Some(0));
+    // Nobody tries the site during its pause, not even the item that never failed.
+    assert_eq!(
+        state.take_next(t0).1,
+        Next::WaitUntil(t0 + Duration::from_secs(1))
+    );
+    let mut now = t0 + Duration::from_secs(1);
+    let s = start(&mut state, now);
+    state.connect_failed(s.id, "refused".into(), false, now);
+    assert_eq!(state.take_next(now).1, Next::WaitUntil(now + back_off(2)));
+    now += back_off(2);
+    // A login in between starts the pauses small again.
+    state.connected(&site("a"));
+    let s = start(&mut state, now);
+    state.connect_failed(s.id, "refused".into(), false, now);
+    assert_eq!(
+        state.take_next(now).1,
+        Next::WaitUntil(now + Duration::from_secs(1))
+    );
+    // Retries used up (2): every item waiting for the site fails, at once.
+    for _ in 0..2 {
+        now += Duration::from_secs(30);
+        let s = start(&mut state, now);
+        state.connect_failed(s.id, "refused".into(), false, now);
+    }
+    for id in [1, 2, 3] {
+        assert_eq!(item_state(&state, id), ItemState::Failed);
+    }
+    let message = state.get(1).and_then(|r| r.item.message.clone());
+    assert_eq!(
+        message.as_deref(),
+        Some("refused (gave up after 3 attempts to connect)")
+    );
+}
+
+#[test]
+fn a_refused_login_fails_every_item_of_the_site_at_once() {
+    let now = Instant::now();
+    let mut state = queue(&["a", "b"]);
+    state.enqueue(vec![request(Direction::Download, "other")], &site("b"));
+    state.set_login(site("b"));
+    let a = start(&mut state, now);
+    state.connect_failed(a.id, "530 Login incorrect.".into(), true, now);
+    assert_eq!(item_state(&state, 1), ItemState::Failed);
+    assert_eq!(item_state(&state, 2), ItemState::Failed);
+    assert_eq!(
+        item_state(&state, 3),
+        ItemState::Queued,
+        "another site's item goes on"
+    );
 }

@@ -365,6 +365,7 @@ async fn run_attempt(
         };
         match connected {
             Ok((session, _)) => {
+                shared.lock().state.connected(&start.site);
                 *connection = Some(Connected {
                     site: start.site.clone(),
                     session,
@@ -372,13 +373,10 @@ async fn run_attempt(
             }
             Err(error) => {
                 // A refused login won't change by trying again; anything else may.
+                let permanent = matches!(&error, FtpError::Reply(r) if r.code >= 500);
                 let why = error.to_string();
                 let now = Instant::now();
-                if matches!(&error, FtpError::Reply(r) if r.code >= 500) {
-                    shared.change(|state| state.finished(id, Finish::Failed(why), 0));
-                } else {
-                    shared.change(|state| state.attempt_failed(id, why, 0, now));
-                }
+                shared.change(|state| state.connect_failed(id, why, permanent, now));
                 return;
             }
         }

@@ -98,7 +98,7 @@ pub(crate) async fn download(
             Err(finish) => return Ok(finish),
         },
         Plan::Skip(why) => return Ok(Finish::Skipped(why)),
-        Plan::Refuse(why) => return Ok(Finish::Failed(format!("{}: {why}", target.display()))),
+        Plan::Refuse(why) => return Ok(Finish::Failed(why)),
         Plan::Ask => return Ok(ask(context, &target, &situation.source, situation.target)),
     };
     fetch(session, context, &target, offset, ascii, &source).await
@@ -418,7 +418,19 @@ async fn finish_download(
     }
     let written = match checked {
         Ok(written) => written,
-        Err(why) => return Ok(Finish::Failed(why)),
+        Err(why) => {
+            // Fewer bytes than the file has: the data connection was cut, whatever the server
+            // said after it. Another attempt continues the `.part`.
+            if let (None, Some(expected), Ok(have)) =
+                (ascii, source.size, std::fs::metadata(part).map(|m| m.len()))
+                && have < expected
+            {
+                return Err(FtpError::Closed {
+                    doing: format!("after {have} of {expected} bytes of the file"),
+                });
+            }
+            return Ok(Finish::Failed(why));
+        }
     };
     let mut checks = vec![format!("{written} bytes")];
     // A digest is of the stored bytes: an ASCII download's differ.

@@ -59,7 +59,7 @@ pub(crate) async fn upload(
         // Uploads have no `.part`: a target of their own is continued, never just checked.
         Plan::Verify => (remote, 0),
         Plan::Skip(why) => return Ok(Finish::Skipped(why)),
-        Plan::Refuse(why) => return Ok(Finish::Failed(format!("{remote}: {why}"))),
+        Plan::Refuse(why) => return Ok(Finish::Failed(why)),
         Plan::Ask => {
             return ask(
                 session,
@@ -318,6 +318,13 @@ async fn verify(
             return Ok(Finish::Failed(format!(
                 "size mismatch: sent {wire} bytes as text, the server stored {stored}"
             )));
+        }
+        // Fewer bytes stored than sent: the data connection was cut on the way; another
+        // attempt continues the target, which is Ferry's own.
+        Some(stored) if !ascii && stored < local_size => {
+            return Err(FtpError::Closed {
+                doing: format!("after {stored} of {local_size} bytes were stored"),
+            });
         }
         Some(stored) if !ascii && stored != local_size => {
             return Ok(Finish::Failed(format!(

@@ -1,0 +1,277 @@
+//! Killed, cut off and started again: `ferry get -r` / `ferry put -r` with a queue file, SIGKILLed at
+//! moments chosen by a seeded generator (counted in lines of its transcript, so each kill lands
+//! at a point of the conversation: mid-listing, mid-file, between files, mid-rename), several
+//! times, then run to the end on what the queue file says. Afterwards every file is
+//! byte-identical, none is missing, none is there twice (`name (1).ext`), and no `.part` or
+//! other incomplete file is left.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use support::fault_proxy::{FaultProxy, ProxyOptions};
+use support::{PASSWORD, TestServer};
+
+/// A small, seeded generator: the same kills on every run of the test.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+/// A tree of files of mixed sizes: many small, some of a few hundred KiB, a few of megabytes.
+fn make_tree(root: &Path, rng: &mut Rng) {
+    for folder in 0..4 {
+        let dir = root.join(format!("folder {folder}")).join("inner");
+        std::fs::create_dir_all(&dir).unwrap();
+        for n in 0..25 {
+            let size = match rng.below(10) {
+                0 => 2 * 1024 * 1024 + rng.below(3 * 1024 * 1024),
+                1..=3 => 100 * 1024 + rng.below(400 * 1024),
+                _ => rng.below(10 * 1024) + 1,
+            };
+            let bytes = ferry::demo::pseudo_random_bytes(size as usize, rng.next());
+            let parent = if n % 3 == 0 {
+                &dir
+            } else {
+                dir.parent().unwrap()
+            };
+            std::fs::write(parent.join(format!("file {n}.bin")), bytes).unwrap();
+        }
+    }
+}
+
+/// Every file under `root`, by relative path, with its bytes.
+fn files(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_path_buf();
+                found.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    found
+}
+
+/// Runs ferry with its transcript on stderr; kills it (SIGKILL) once it has written `kill_after`
+/// lines. Returns `None` when it was killed, else its exit code and what it said.
+fn run(args: &[&str], config: &Path, kill_after: Option<usize>) -> Option<(i32, String)> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(args)
+        .env("FERRY_PASSWORD", PASSWORD)
+        .env("FERRY_CONFIG_DIR", config)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ferry");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut said = String::new();
+    // Bounded: the pipe ends when ferry does, and ferry bounds every wait.
+    for (n, line) in BufReader::new(stderr).lines().enumerate() {
+        let Ok(line) = line else { break };
+        said.push_str(&line);
+        said.push('\n');
+        if kill_after.is_some_and(|k| n + 1 >= k) {
+            child.kill().expect("SIGKILL");
+            child.wait().expect("reaped");
+            return None;
+        }
+    }
+    let status = child.wait().expect("reaped");
+    Some((status.code().unwrap_or(-1), said))
+}
+
+/// Kills a run `kills` times at seeded moments, then lets it finish; returns its last words.
+fn killed_and_finished(args: &[&str], config: &Path, rng: &mut Rng, kills: usize) -> String {
+    let mut killed = 0;
+    for _ in 0..kills {
+        // Early in a run: every restart has something left to continue.
+        let at = 10 + rng.below(400) as usize;
+        match run(args, config, Some(at)) {
+            None => killed += 1,
+            // It finished before the moment came: nothing left to kill.
+            Some((0, said)) => return said,
+            Some((code, said)) => panic!("exit {code} before the kill:\n{said}"),
+        }
+    }
+    assert!(killed > 0, "never killed: the test proves nothing");
+    let (code, said) = run(args, config, None).expect("not killed");
+    assert_eq!(code, 0, "the run after {killed} kills failed:\n{said}");
+    said
+}
+
+fn assert_same_files(what: &str, expected: &Path, got: &Path) {
+    let expected = files(expected);
+    let got = files(got);
+    let extra: Vec<&PathBuf> = got.keys().filter(|k| !expected.contains_key(*k)).collect();
+    let missing: Vec<&PathBuf> = expected.keys().filter(|k| !got.contains_key(*k)).collect();
+    assert!(
+        extra.is_empty() && missing.is_empty(),
+        "{what}: extra {extra:?} (copies or .part files), missing {missing:?}"
+    );
+    for (path, bytes) in &expected {
+        assert!(
+            got.get(path) == Some(bytes),
+            "{what}: {} differs ({} bytes, expected {})",
+            path.display(),
+            got.get(path).map_or(0, Vec::len),
+            bytes.len()
+        );
+    }
+}
+
+#[test]
+fn a_download_killed_again_and_again_finishes_byte_identical() {
+    let server = TestServer::start();
+    let mut rng = Rng(0x5eed_0001);
+    let source = server.path().join("Tree");
+    make_tree(&source, &mut rng);
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("config");
+    let dest = work.path().join("dest");
+    std::fs::create_dir_all(&dest).unwrap();
+    let queue = work.path().join("queue.jsonl");
+    let url = format!("{}/Tree", server.url());
+    let args = [
+        "get",
+        "-r",
+        "--parallel",
+        "4",
+        "-v",
+        "--queue-file",
+        queue.to_str().unwrap(),
+        &url,
+        dest.to_str().unwrap(),
+    ];
+    let said = killed_and_finished(&args, &config, &mut rng, 6);
+    assert!(said.contains("continuing the queue"), "{said}");
+    assert_same_files("download", &source, &dest.join("Tree"));
+}
+
+#[test]
+fn an_upload_killed_again_and_again_finishes_byte_identical() {
+    let server = TestServer::start();
+    let mut rng = Rng(0x5eed_0002);
+    let work = tempfile::tempdir().unwrap();
+    let source = work.path().join("Tree");
+    make_tree(&source, &mut rng);
+    let config = work.path().join("config");
+    let queue = work.path().join("queue.jsonl");
+    let url = format!("{}/Uploaded", server.url());
+    let args = [
+        "put",
+        "-r",
+        "--parallel",
+        "4",
+        "-v",
+        "--queue-file",
+        queue.to_str().unwrap(),
+        source.to_str().unwrap(),
+        &url,
+    ];
+    let said = killed_and_finished(&args, &config, &mut rng, 6);
+    assert!(said.contains("continuing the queue"), "{said}");
+    assert_same_files("upload", &source, &server.path().join("Uploaded"));
+}
+
+/// Runs ferry to its end; `restart_at` lines into its transcript, the proxy "restarts".
+fn run_through(args: &[&str], config: &Path, proxy: &FaultProxy, restart_at: usize) -> String {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(args)
+        .env("FERRY_PASSWORD", PASSWORD)
+        .env("FERRY_CONFIG_DIR", config)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run ferry");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut said = String::new();
+    for (n, line) in BufReader::new(stderr).lines().enumerate() {
+        let Ok(line) = line else { break };
+        said.push_str(&line);
+        said.push('\n');
+        if n + 1 == restart_at {
+            proxy.restart(std::time::Duration::from_millis(1500));
+        }
+    }
+    let status = child.wait().expect("reaped");
+    assert!(status.success(), "{said}");
+    said
+}
+
+/// Data connections cut with FIN and with RST (one in eight), and the server gone for a moment
+/// once, both ways: every file arrives whole, nothing is left over.
+#[test]
+fn cut_data_connections_and_a_server_restart_lose_nothing() {
+    use std::sync::atomic::Ordering;
+    let server = TestServer::start();
+    let proxy = FaultProxy::start(ProxyOptions {
+        upstream: server.server.addr(),
+        drop_per_mille: 125,
+        seed: 7,
+    });
+    let mut rng = Rng(0x5eed_0003);
+    let source = server.path().join("Tree");
+    make_tree(&source, &mut rng);
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("config");
+    let dest = work.path().join("dest");
+    std::fs::create_dir_all(&dest).unwrap();
+    let base = format!("ftp://{}@127.0.0.1:{}", support::USER, proxy.port);
+    let url = format!("{base}/Tree");
+    let down = [
+        "get",
+        "-r",
+        "--parallel",
+        "4",
+        "-v",
+        &url,
+        dest.to_str().unwrap(),
+    ];
+    run_through(&down, &config, &proxy, 200);
+    assert_same_files("download", &source, &dest.join("Tree"));
+    let up_url = format!("{base}/Back");
+    let local = dest.join("Tree");
+    let up = [
+        "put",
+        "-r",
+        "--parallel",
+        "4",
+        "-v",
+        local.to_str().unwrap(),
+        &up_url,
+    ];
+    run_through(&up, &config, &proxy, 200);
+    assert_same_files("upload", &source, &server.path().join("Back"));
+    let stats = proxy.stats();
+    assert_eq!(stats.restarts.load(Ordering::Relaxed), 2);
+    assert!(
+        stats.dropped_with_fin.load(Ordering::Relaxed) > 0,
+        "{stats:?}"
+    );
+    assert!(
+        stats.dropped_with_rst.load(Ordering::Relaxed) > 0,
+        "{stats:?}"
+    );
+}
