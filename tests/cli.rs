@@ -361,7 +361,8 @@ fn every_answer_to_the_conflict_question_both_ways() {
     const NEW: &[u8] = b"0123456789";
     const OLD: &[u8] = b"ABCDE";
     // key, what the target holds afterwards, what `name (1).bin` holds, skipped?
-    let table: [(&str, &[u8], Option<&[u8]>, bool); 6] = [
+    type Row = (&'static str, &'static [u8], Option<&'static [u8]>, bool);
+    let table: [Row; 6] = [
         ("o", NEW, None, false),
         ("n", NEW, None, false),
         ("d", NEW, None, false),
