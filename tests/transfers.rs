@@ -655,3 +655,29 @@ fn every_answer_to_an_upload_question_is_honoured() {
         );
     }
 }
+
+/// A listing cut short (its last line without a line end) but answered with 226: listed again,
+/// so a recursive download misses nothing.
+#[test]
+fn a_listing_cut_short_is_taken_again_and_no_file_is_missed() {
+    let server = FaultyServer::start();
+    server.add_folder("/dir");
+    for n in 0..5 {
+        server.add_file(&format!("/dir/f{n}.bin"), vec![n; 100]);
+    }
+    server.set_faults(Faults {
+        cut_listing_once: true,
+        ..Faults::default()
+    });
+    let mut queue = faulty_queue(&server);
+    let dir = tempfile::tempdir().unwrap();
+    queue.run(vec![folder(download("/dir", &dir.path().join("dir")))]);
+    let files: Vec<&QueueItem> = queue.items.values().filter(|i| !i.request.is_dir).collect();
+    assert_eq!(files.len(), 5, "{}", queue.log_text());
+    assert!(files.iter().all(|i| i.state == ItemState::Done));
+    assert!(queue.log_text().contains("listing again to be sure"));
+    for n in 0..5u8 {
+        let got = std::fs::read(dir.path().join(format!("dir/f{n}.bin"))).unwrap();
+        assert_eq!(got, vec![n; 100]);
+    }
+}

@@ -37,6 +37,16 @@ const LISTING_PART: usize = 2000;
 /// How many unreadable listing lines are copied into the message log.
 const UNPARSED_LINES_LOGGED: usize = 20;
 
+/// One listing as it was read.
+struct ReadListing {
+    listing: Listing,
+    /// Entries already sent as `ListingPart`s.
+    streamed: usize,
+    bytes: usize,
+    /// Empty, or its last byte a line end.
+    ended_cleanly: bool,
+}
+
 pub(crate) struct Session {
     control: Control,
     /// The TLS set-up shared by the control and data connections, when TLS is on.
@@ -220,7 +230,38 @@ impl Session {
     }
 
     /// Lists the current folder with MLSD when the server offers it, otherwise LIST.
+    ///
+    /// A listing has no length: one cut short by a dropped data connection can end with a
+    /// success reply, and would silently lose entries (a recursive download would miss files).
+    /// Its tell is a last line with no line end; such a listing is taken again, and kept only
+    /// when the second one ends the same way (a server that just omits the last line end).
     pub async fn list_current(&mut self) -> FtpResult<Listing> {
+        let first = self.list_once().await?;
+        if first.ended_cleanly || self.control.sink().stream_listings {
+            return Ok(self.finish_listing(first));
+        }
+        self.control.sink().log(
+            LogKind::Status,
+            "The listing ended in the middle of a line; listing again to be sure".to_owned(),
+        );
+        let second = self.list_once().await?;
+        if second.ended_cleanly || second.bytes == first.bytes {
+            return Ok(self.finish_listing(second));
+        }
+        Err(FtpError::Closed {
+            doing: format!(
+                "in the middle of the listing of {} (twice, at different places)",
+                self.cwd.display()
+            ),
+        })
+    }
+
+    fn finish_listing(&self, read: ReadListing) -> Listing {
+        self.log_listing_summary(&read.listing, read.streamed + read.listing.entries.len());
+        read.listing
+    }
+
+    async fn list_once(&mut self) -> FtpResult<ReadListing> {
         self.ensure_binary().await?;
         let (command, format) = if self.features.mlsd() {
             (CommandLine::bare("MLSD"), ListingFormat::Mlsd)
@@ -249,6 +290,8 @@ impl Session {
         // Parsed as it arrives: a big folder is read by the time its last bytes are.
         let mut parser = ListingParser::new(context);
         let mut streamed = 0;
+        let mut bytes = 0;
+        let mut last_byte = None;
         match start {
             DataStart::Done(reply) if reply.is_completion() => {}
             DataStart::Done(reply) => return Err(FtpError::reply(reply)),
@@ -256,6 +299,8 @@ impl Session {
                 let idle = self.control.reply_timeout();
                 let sink = self.control.sink().clone();
                 let read = data::read_chunks(&mut stream, idle, MAX_LISTING_BYTES, |chunk| {
+                    bytes += chunk.len();
+                    last_byte = chunk.last().copied().or(last_byte);
                     parser.feed(chunk);
                     if sink.stream_listings && parser.parsed() >= LISTING_PART {
                         streamed += parser.parsed();
@@ -271,9 +316,12 @@ impl Session {
                 }
             }
         }
-        let listing = parser.finish();
-        self.log_listing_summary(&listing, streamed + listing.entries.len());
-        Ok(listing)
+        Ok(ReadListing {
+            listing: parser.finish(),
+            streamed,
+            bytes,
+            ended_cleanly: last_byte.is_none_or(|b| b == b'\n'),
+        })
     }
 
     fn log_listing_summary(&self, listing: &Listing, entries: usize) {

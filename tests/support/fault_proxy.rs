@@ -254,16 +254,17 @@ fn relay_one(relay: TcpListener, target: SocketAddr, shared: &Arc<Shared>) -> st
         .data_connections
         .fetch_add(1, Ordering::Relaxed);
     let fault = (shared.random() % 1000 < shared.options.drop_per_mille).then(|| {
-        let mode = if shared.random().is_multiple_of(2) {
+        if shared.random().is_multiple_of(2) {
             Fault::Fin
         } else {
             Fault::Rst
-        };
-        // Somewhere in the first 32 KiB: most small files are cut too, big ones early.
-        (mode, shared.random() % (32 * 1024))
+        }
     });
-    let passed = Arc::new(AtomicU64::new(0));
-    let pump = |mut from: TcpStream, mut to: TcpStream, passed: Arc<AtomicU64>| {
+    // Where in the first chunk that moves the cut comes, as a fraction: small files (one
+    // chunk) are cut as surely as big ones (early).
+    let cut_at = shared.random() % 1000;
+    let cut_done = Arc::new(AtomicBool::new(false));
+    let pump = |mut from: TcpStream, mut to: TcpStream, cut_done: Arc<AtomicBool>| {
         move || -> std::io::Result<()> {
             let mut buffer = vec![0u8; 64 * 1024];
             loop {
@@ -272,10 +273,11 @@ fn relay_one(relay: TcpListener, target: SocketAddr, shared: &Arc<Shared>) -> st
                     let _ = to.shutdown(Shutdown::Write);
                     return Ok(());
                 }
-                let total = passed.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-                if let Some((mode, at)) = fault
-                    && total > at
+                if let Some(mode) = fault
+                    && !cut_done.swap(true, Ordering::Relaxed)
                 {
+                    let keep = (n as u64 * cut_at / 1000) as usize;
+                    let _ = to.write_all(&buffer[..keep]);
                     return Err(cut(&from, &to, mode));
                 }
                 to.write_all(&buffer[..n])?;
@@ -285,12 +287,13 @@ fn relay_one(relay: TcpListener, target: SocketAddr, shared: &Arc<Shared>) -> st
     let upload = std::thread::spawn(pump(
         client.try_clone()?,
         server.try_clone()?,
-        passed.clone(),
+        cut_done.clone(),
     ));
-    let download = pump(server, client, passed)();
-    let upload = upload.join().unwrap_or(Ok(()));
-    if let Some((mode, _)) = fault
-        && (download.is_err() || upload.is_err())
+    // Ends when the data does (or the cut); the upload pump ends with its socket.
+    let _ = pump(server, client, cut_done.clone())();
+    let _ = upload.join();
+    if let Some(mode) = fault
+        && cut_done.load(Ordering::Relaxed)
     {
         let counter = match mode {
             Fault::Fin => &shared.stats.dropped_with_fin,

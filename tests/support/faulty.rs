@@ -32,6 +32,9 @@ pub struct Faults {
     pub hang_up_on: Option<&'static str>,
     /// Keep `hang_up_on` after it fired: a server that cannot keep a session.
     pub keep_hanging_up: bool,
+    /// Send the next listing cut off in the middle of a line, and still say 226 (what a data
+    /// connection dropped with a FIN looks like, after the server wrote everything).
+    pub cut_listing_once: bool,
 }
 
 #[derive(Default)]
@@ -239,7 +242,10 @@ fn serve(
                     out.write_all(b"425 use EPSV first\r\n")?;
                     continue;
                 };
-                let text = listing(&disk.lock().unwrap(), &cwd);
+                let mut text = listing(&disk.lock().unwrap(), &cwd);
+                if std::mem::take(&mut faults.lock().unwrap().cut_listing_once) {
+                    text.truncate(text.len().saturating_sub(7));
+                }
                 out.write_all(b"150 here it comes\r\n")?;
                 let mut data = accept(&listener)?;
                 data.write_all(text.as_bytes())?;
