@@ -8,8 +8,8 @@ use tokio::sync::mpsc;
 use super::EventSink;
 use super::api::command::{Command, ConnectRequest, DirTarget};
 use super::api::event::{DirListing, Event, LogKind};
+use super::connection::Session;
 use super::error::FtpError;
-use super::session::Session;
 use crate::protocol::path::RemotePath;
 
 /// What the user asked for, in words, for the log and for errors.
@@ -58,7 +58,7 @@ pub(crate) async fn run(
         host: request.host.clone(),
         port: request.port,
     });
-    let request = match super::session::resolve_login(&request).await {
+    let request = match super::connection::resolve_login(&request).await {
         Ok(resolved) => resolved,
         Err(error) => return fail(&sink, &error),
     };

@@ -6,7 +6,7 @@ use std::time::Duration;
 use super::api::certificate::CertificateInfo;
 use super::api::event::{Failure, FailureKind};
 use crate::protocol::command::CommandError;
-use crate::protocol::reply::{Reply, ReplyError};
+use crate::protocol::reply::Reply;
 
 #[derive(Debug, thiserror::Error)]
 pub enum FtpError {
@@ -29,8 +29,10 @@ pub enum FtpError {
     /// e.g. `530 Login incorrect.`
     #[error("{0}")]
     Reply(Box<Reply>),
-    #[error(transparent)]
-    Garbled(#[from] ReplyError),
+    /// A line that is not a reply (no code, a code out of range): that command fails, and the
+    /// session goes on.
+    #[error("the server's answer to {doing} is not an FTP reply")]
+    BadReply { doing: String },
     #[error("{0}")]
     Protocol(String),
     #[error("{doing}: {source}")]
@@ -62,7 +64,7 @@ impl FtpError {
     pub fn is_fatal(&self) -> bool {
         match self {
             Self::Reply(reply) => reply.code == 421,
-            Self::Command(_) | Self::DataConnect { .. } => false,
+            Self::Command(_) | Self::DataConnect { .. } | Self::BadReply { .. } => false,
             _ => true,
         }
     }

@@ -4,16 +4,20 @@
 
 pub mod api;
 mod browser;
-mod control;
-mod data;
+mod connection;
 pub mod error;
 mod limiter;
 mod local_disk;
 mod local_io;
 mod opener;
 pub mod queue;
-mod session;
-pub mod tls;
+/// The TLS vocabulary where it has always been found (`ferry::engine::tls::fingerprint`...).
+pub mod tls {
+    pub use super::api::certificate::{
+        CertificateInfo, Fingerprint, TlsMode, TlsOptions, TlsVersions, fingerprint,
+        fingerprint_text, parse_fingerprint,
+    };
+}
 mod transfer;
 mod walk;
 

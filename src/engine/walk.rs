@@ -10,8 +10,8 @@ use std::path::Path;
 
 use super::api::event::LogKind;
 use super::api::queue::{Direction, TransferRequest};
+use super::connection::Session;
 use super::error::FtpResult;
-use super::session::Session;
 use crate::protocol::listing::{EntryKind, TimePrecision};
 use crate::protocol::local_name::{join_inside, local_name_bytes, safe_local_name};
 

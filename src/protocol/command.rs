@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-/// One command, ready to send: the bytes for the wire and the text for the message log, in which
-/// secrets are masked.
+/// One command, ready to send: its bytes (without the line end; suppaftp adds CRLF and doubles
+/// Telnet's IAC bytes) and the text for the message log, in which secrets are masked.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CommandLine {
     wire: Vec<u8>,
@@ -23,7 +23,7 @@ impl CommandLine {
     /// A command with no argument.
     pub fn bare(verb: &str) -> Self {
         Self {
-            wire: format!("{verb}\r\n").into_bytes(),
+            wire: verb.as_bytes().to_vec(),
             shown: verb.to_owned(),
         }
     }
@@ -35,17 +35,10 @@ impl CommandLine {
         if arg.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0)) {
             return Err(CommandError::ForbiddenByte);
         }
-        let mut wire = Vec::with_capacity(verb.len() + arg.len() + 3);
+        let mut wire = Vec::with_capacity(verb.len() + arg.len() + 1);
         wire.extend_from_slice(verb.as_bytes());
         wire.push(b' ');
-        for &b in arg {
-            // Telnet: a literal 0xFF byte is sent doubled.
-            if b == 0xFF {
-                wire.push(0xFF);
-            }
-            wire.push(b);
-        }
-        wire.extend_from_slice(b"\r\n");
+        wire.extend_from_slice(arg);
         let shown = if SECRET_VERBS.iter().any(|s| s.eq_ignore_ascii_case(verb)) {
             format!("{verb} ****")
         } else {
@@ -58,8 +51,15 @@ impl CommandLine {
         Self::with_arg(verb, arg.as_bytes())
     }
 
+    /// The command's bytes, without the line end.
     pub fn wire(&self) -> &[u8] {
         &self.wire
+    }
+
+    /// The bytes as a string of one char per byte (Latin-1), which the byte-for-byte `Encoding`
+    /// the sessions give suppaftp turns back into exactly these bytes.
+    pub fn as_latin1(&self) -> String {
+        self.wire.iter().map(|&b| char::from(b)).collect()
     }
 
     /// The line for the message log (`PASS ****` for passwords).
@@ -82,15 +82,17 @@ mod tests {
     #[test]
     fn password_is_masked_in_log_and_debug() {
         let cmd = CommandLine::with_text("PASS", "hunter2").unwrap();
-        assert_eq!(cmd.wire(), b"PASS hunter2\r\n");
+        assert_eq!(cmd.wire(), b"PASS hunter2");
         assert_eq!(cmd.shown(), "PASS ****");
         assert!(!format!("{cmd:?}").contains("hunter2"));
     }
 
     #[test]
-    fn raw_bytes_and_iac_are_sent_as_is() {
+    fn raw_bytes_are_kept_and_travel_as_latin1() {
         let cmd = CommandLine::with_arg("CWD", b"caf\xe9\xff").unwrap();
-        assert_eq!(cmd.wire(), b"CWD caf\xe9\xff\xff\r\n");
+        assert_eq!(cmd.wire(), b"CWD caf\xe9\xff");
+        let latin1: Vec<u8> = cmd.as_latin1().chars().map(|c| c as u8).collect();
+        assert_eq!(latin1, cmd.wire());
     }
 
     #[test]

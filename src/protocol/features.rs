@@ -42,6 +42,12 @@ impl Features {
     pub fn utf8(&self) -> bool {
         self.has("UTF8")
     }
+
+    /// `AUTH TLS` (or `AUTH TLS;SSL`, `AUTH SSL TLS`...): explicit FTPS is on offer.
+    pub fn auth_tls(&self) -> bool {
+        self.get("AUTH")
+            .is_some_and(|methods| methods.to_ascii_uppercase().contains("TLS"))
+    }
 }
 
 #[cfg(test)]

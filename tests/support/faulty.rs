@@ -35,6 +35,8 @@ pub struct Faults {
     /// Send the next listing cut off in the middle of a line, and still say 226 (what a data
     /// connection dropped with a FIN looks like, after the server wrote everything).
     pub cut_listing_once: bool,
+    /// Answer every command with this verb with these raw bytes (garbage, odd codes) instead.
+    pub odd_replies: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Default)]
@@ -182,6 +184,17 @@ fn serve(
                 out.write_all(b"421 Timeout, closing control connection.\r\n")?;
                 return Ok(());
             }
+        }
+        let odd = faults
+            .lock()
+            .unwrap()
+            .odd_replies
+            .iter()
+            .find(|(odd_verb, _)| *odd_verb == verb)
+            .map(|(_, raw)| *raw);
+        if let Some(raw) = odd {
+            out.write_all(raw.as_bytes())?;
+            continue;
         }
         let reply: String = match verb.as_str() {
             "USER" => "331 password please".into(),

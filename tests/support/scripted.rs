@@ -56,11 +56,20 @@ pub struct ScriptedServer {
 
 impl ScriptedServer {
     pub fn start(script: Vec<Step>) -> Self {
+        Self::start_each(vec![script])
+    }
+
+    /// One script per connection, in the order the connections come.
+    pub fn start_each(scripts: Vec<Vec<Step>>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let thread = std::thread::spawn(move || {
-            let (stream, _) = listener.accept().map_err(|e| e.to_string())?;
-            run(stream, script)
+            let mut commands = Vec::new();
+            for script in scripts {
+                let (stream, _) = listener.accept().map_err(|e| e.to_string())?;
+                commands.extend(run(stream, script)?);
+            }
+            Ok(commands)
         });
         Self {
             port,

@@ -19,10 +19,10 @@ use crate::engine::api::event::{Event, LogKind};
 use crate::engine::api::queue::{
     AfterDownload, ConflictAnswer, Direction, QueueAction, SiteKey, TransferId, TransferRequest,
 };
+use crate::engine::connection::{Session, resolve_login};
 use crate::engine::error::FtpError;
 use crate::engine::limiter::RateLimiter;
 use crate::engine::opener;
-use crate::engine::session::{Session, resolve_login};
 use crate::engine::transfer::{self, ItemControl, Reporter, TransferContext};
 use crate::engine::walk;
 use crate::store::settings::TransferSettings;

@@ -8,12 +8,12 @@ use chrono::{DateTime, Utc};
 use tokio::io::AsyncReadExt;
 
 use super::super::api::queue::{Conflict, Direction, FileFacts, TransferRequest};
-use super::super::data::DataStart;
+use super::super::connection::DataStart;
+use super::super::connection::Session;
 use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK, FileWriter};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
 use super::super::queue::state::{Finish, Written};
-use super::super::session::Session;
 use super::{Progress, TransferContext, free_local_name, part_path};
 use crate::protocol::ascii::{NetworkToLocal, ascii_sizes_agree};
 use crate::protocol::local_name::safe_local_name;
@@ -260,6 +260,7 @@ async fn fetch(
         let mut disk_error = false;
         loop {
             if let Some(stopped) = context.stopped() {
+                // Its closing reply is left unread: the worker drops this session.
                 drop(stream);
                 let _ = writer.finish(None).await;
                 return Ok(Finish::Stopped(stopped));
@@ -328,27 +329,20 @@ async fn fetch(
                 break;
             }
         }
-        drop(stream);
+        // The closing reply; read even after a disk error, to keep the session in step.
+        let finished = session.finish_transfer(stream).await;
         let written = match writer.finish(stamp).await {
             Ok(written) => written,
-            Err(e) => {
-                // The server's reply still has to be read to keep the session in step.
-                let _ = session.end_transfer().await;
-                return Ok(io_failure("could not write", &part, &e));
-            }
+            Err(e) => return Ok(io_failure("could not write", &part, &e)),
         };
         if disk_error {
-            let _ = session.end_transfer().await;
             return Ok(Finish::Failed(format!(
                 "could not write {}",
                 part.display()
             )));
         }
         progress.update(written, true);
-        let reply = session.end_transfer().await?;
-        if !reply.is_completion() {
-            return Err(FtpError::reply(reply));
-        }
+        finished?;
         if let Some(expected) = source.size
             && offset > 0
             && !ascii

@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
+use super::super::connection::Session;
 use super::super::error::FtpResult;
-use super::super::session::Session;
 use crate::protocol::path::RemotePath;
 
 /// How many numbered names are tried before giving up on finding a free one.

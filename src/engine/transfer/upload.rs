@@ -5,12 +5,12 @@
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::super::api::queue::{Conflict, Direction, FileFacts};
-use super::super::data::DataStart;
+use super::super::connection::DataStart;
+use super::super::connection::Session;
 use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK, FileReader};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
 use super::super::queue::state::{Finish, Written};
-use super::super::session::Session;
 use super::{Progress, TransferContext, free_remote_name};
 use crate::engine::api::queue::ConflictPolicy;
 use crate::protocol::ascii::{LocalToNetwork, ascii_sizes_agree};
@@ -231,8 +231,7 @@ async fn send(
             let chunk = match chunk {
                 Ok(chunk) => chunk,
                 Err(e) => {
-                    drop(stream);
-                    let _ = session.end_transfer().await;
+                    let _ = session.finish_transfer(stream).await;
                     return Ok(local_failure("could not read", local, &e));
                 }
             };
@@ -285,12 +284,8 @@ async fn send(
             while matches!(stream.read(&mut drain).await, Ok(n) if n > 0) {}
         })
         .await;
-        drop(stream);
         progress.update(sent, true);
-        let reply = session.end_transfer().await?;
-        if !reply.is_completion() {
-            return Err(FtpError::reply(reply));
-        }
+        session.finish_transfer(stream).await?;
     }
     verify(session, context, remote, ascii, local_size, wire, converter).await
 }

@@ -1,0 +1,628 @@
+//! The control connection, on suppaftp. suppaftp reads the replies (any `ddd ` line ends one, as
+//! servers such as glFTPd need), opens the data connections (EPSV, PASV to the control
+//! connection's address, PORT/EPRT accepting only the server) and wraps them in TLS; Ferry adds
+//! what makes it Ferry on top: a time limit around every call (after one, the session is
+//! dropped), the message log (what is sent, with passwords masked, and each reply's raw text),
+//! raw name bytes (a byte-for-byte `Encoding`: Ferry decodes names itself, per site), and plain
+//! words for what went wrong.
+
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use suppaftp::tokio::{ImplAsyncFtpStream, TransferStream};
+use suppaftp::{Mode, Status};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+
+use super::tls::{FerryTlsStream, Tls};
+use crate::engine::EventSink;
+use crate::engine::api::command::DataMode;
+use crate::engine::api::event::LogKind;
+use crate::engine::error::{FtpError, FtpResult};
+use crate::protocol::command::CommandLine;
+use crate::protocol::reply::Reply;
+
+type Ftp = ImplAsyncFtpStream<FerryTlsStream>;
+
+/// Names travel as the bytes they are: one char per byte on Ferry's side (see
+/// `CommandLine::as_latin1`), one byte per char on the wire.
+#[derive(Debug)]
+struct Bytes;
+
+impl suppaftp::Encoding for Bytes {
+    fn decode(&self, bytes: &[u8]) -> String {
+        bytes.iter().map(|&b| char::from(b)).collect()
+    }
+
+    fn encode(&self, text: &str) -> std::io::Result<Vec<u8>> {
+        text.chars()
+            .map(|c| {
+                u8::try_from(u32::from(c)).map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a byte")
+                })
+            })
+            .collect()
+    }
+}
+
+/// What the session learned about the server's data connections.
+#[derive(Debug, Default, Clone, Copy)]
+struct DataSupport {
+    /// EPSV worked once: a refusal now is the command's, not EPSV's.
+    epsv_works: bool,
+    epsv_refused: bool,
+    /// In `Auto` mode, passive failed once: active from now on.
+    passive_failed: bool,
+}
+
+pub(crate) struct Control {
+    /// `None` only while TLS is being set up (suppaftp takes the stream and gives a new one).
+    ftp: Option<Ftp>,
+    sink: EventSink,
+    reply_timeout: Duration,
+    tls: Option<Tls>,
+    data_mode: DataMode,
+    data: DataSupport,
+    /// The way data connections were opened last, as told in the log.
+    announced: Option<Mode>,
+}
+
+/// What came of a data command.
+pub(crate) enum DataStart {
+    /// The data connection is open; `Transfer::finish` reads the closing reply.
+    Open(Transfer),
+    /// The server answered at once with a completion (no data, e.g. an empty file) or a
+    /// refusal.
+    Done(Reply),
+}
+
+impl Control {
+    /// Connects to the first address of `host` that answers and reads the greeting (over TLS
+    /// from the first byte when `implicit` is given).
+    pub async fn connect(
+        host: &str,
+        port: u16,
+        connect_timeout: Duration,
+        reply_timeout: Duration,
+        implicit: Option<&Tls>,
+        data_mode: DataMode,
+        sink: EventSink,
+    ) -> FtpResult<(Self, Reply)> {
+        let addresses = resolve(host, port, connect_timeout).await?;
+        let mut last_error = None;
+        for addr in addresses {
+            sink.log(LogKind::Status, format!("Connecting to {addr}..."));
+            let connected = match implicit {
+                None => connect_plain(addr, connect_timeout).await,
+                Some(tls) => connect_implicit(addr, tls, connect_timeout).await,
+            };
+            match connected {
+                Ok(ftp) => {
+                    let mut control = Self {
+                        ftp: Some(ftp),
+                        sink,
+                        reply_timeout,
+                        tls: implicit.cloned(),
+                        data_mode,
+                        data: DataSupport::default(),
+                        announced: None,
+                    };
+                    let greeting = control.greeting().await;
+                    return Ok((control, greeting));
+                }
+                Err(error @ FtpError::Reply(_)) | Err(error @ FtpError::Untrusted(_)) => {
+                    return Err(error);
+                }
+                Err(error) => last_error = Some(error),
+            }
+        }
+        Err(last_error.unwrap_or_else(|| FtpError::Resolve {
+            host: host.to_owned(),
+            reason: "no addresses".into(),
+        }))
+    }
+
+    /// The 220 greeting, raw, logged.
+    async fn greeting(&mut self) -> Reply {
+        let ftp = self.ftp.as_mut();
+        let raw: Vec<u8> = match ftp {
+            Some(ftp) => {
+                ftp.set_encoding(Bytes).await;
+                // Decoded with `Bytes`: one char per byte, so the bytes come back whole.
+                ftp.get_welcome_msg()
+                    .map(|text| text.chars().map(|c| c as u8).collect())
+                    .unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
+        let reply = Reply::from_raw(220, &raw);
+        self.log_reply(&reply);
+        self.configure_data();
+        reply
+    }
+
+    fn configure_data(&mut self) {
+        let Some(ftp) = self.ftp.as_mut() else {
+            return;
+        };
+        // PASV names an address; a server behind NAT names a private one, a hostile one a third
+        // party. The data connection always goes to the server's own address.
+        ftp.set_passive_nat_workaround(true);
+        ftp.set_active_peer_check(suppaftp::ActivePeerCheck::ControlPeer);
+        let mode = match self.data_mode {
+            DataMode::Active => Mode::Active,
+            _ if self.data.passive_failed => Mode::Active,
+            _ if self.data.epsv_refused => Mode::Passive,
+            _ => Mode::ExtendedPassive,
+        };
+        ftp.set_mode(mode);
+    }
+
+    pub fn sink(&self) -> &EventSink {
+        &self.sink
+    }
+
+    pub fn reply_timeout(&self) -> Duration {
+        self.reply_timeout
+    }
+
+    pub fn is_protected(&self) -> bool {
+        self.tls.is_some()
+    }
+
+    /// The TLS version and cipher suite, once TLS is on.
+    pub fn tls_description(&self) -> Option<String> {
+        self.tls.as_ref()?.description()
+    }
+
+    fn ftp(&mut self) -> FtpResult<&mut Ftp> {
+        self.ftp.as_mut().ok_or_else(|| {
+            FtpError::Protocol("the connection was lost while setting up TLS".into())
+        })
+    }
+
+    /// AUTH TLS, the handshake, then PBSZ 0 and PROT P (data connections protected too).
+    pub async fn secure(&mut self, tls: &Tls) -> FtpResult<()> {
+        let ftp = self
+            .ftp
+            .take()
+            .ok_or_else(|| FtpError::Protocol("no connection to secure".into()))?;
+        self.sink.log(LogKind::Command, "AUTH TLS");
+        let secured = tokio::time::timeout(
+            self.reply_timeout * 2,
+            ftp.into_secure(tls.clone(), &tls.domain()),
+        )
+        .await;
+        match secured {
+            Ok(Ok(ftp)) => {
+                self.ftp = Some(ftp);
+                self.tls = Some(tls.clone());
+                self.sink.log(
+                    LogKind::Status,
+                    "TLS connection established (PBSZ 0, PROT P: data connections encrypted too)",
+                );
+                self.configure_data();
+                Ok(())
+            }
+            Ok(Err(error)) => Err(self.explain(error, "setting up TLS", Some(tls))),
+            Err(_) => Err(FtpError::Timeout {
+                doing: "setting up TLS".into(),
+                after: self.reply_timeout * 2,
+            }),
+        }
+    }
+
+    /// Sends a command and reads its reply, whatever the code. A 421 (service closing) is an
+    /// error at once: nothing more will come on this connection.
+    pub async fn execute(&mut self, command: &CommandLine) -> FtpResult<Reply> {
+        self.sink.log(LogKind::Command, command.shown());
+        let doing = verb_of(command).to_owned();
+        let timeout = self.reply_timeout;
+        let text = command.as_latin1();
+        let ftp = self.ftp()?;
+        // No expected code: every reply comes back as "unexpected", raw, for Ferry to read.
+        let result = tokio::time::timeout(timeout, ftp.custom_command(text, &[])).await;
+        let reply = match result {
+            Ok(Err(suppaftp::FtpError::UnexpectedResponse(response))) => reply_of(&response),
+            Ok(Ok(response)) => reply_of(&response),
+            Ok(Err(error)) => return Err(self.explain(error, &doing, self.tls.clone().as_ref())),
+            Err(_) => {
+                return Err(FtpError::Timeout {
+                    doing: format!("waiting for the reply to {doing}"),
+                    after: timeout,
+                });
+            }
+        };
+        self.log_reply(&reply);
+        if reply.code == 421 {
+            return Err(FtpError::reply(reply));
+        }
+        Ok(reply)
+    }
+
+    /// Sends a command and expects a 2xx reply; anything else is an error carrying the reply.
+    pub async fn expect_completion(&mut self, command: &CommandLine) -> FtpResult<Reply> {
+        let reply = self.execute(command).await?;
+        if reply.is_completion() {
+            Ok(reply)
+        } else {
+            Err(FtpError::reply(reply))
+        }
+    }
+
+    /// Opens a data connection for `command` (RETR, STOR, APPE, LIST, MLSD...) and sends it.
+    /// Passive mode tries EPSV, then PASV; `Auto` falls back to active once passive fails.
+    pub async fn data_command(&mut self, command: &CommandLine) -> FtpResult<DataStart> {
+        // Bounded: EPSV → PASV → active, each at most once.
+        for _ in 0..3 {
+            let mode = self.current_mode();
+            if self.announced != Some(mode) {
+                self.announced = Some(mode);
+                let how = match mode {
+                    Mode::ExtendedPassive => "passive (EPSV)",
+                    Mode::Passive => {
+                        "passive (PASV, to the server's own address whatever it names)"
+                    }
+                    Mode::Active => "active (PORT/EPRT, accepted only from the server)",
+                };
+                self.sink
+                    .log(LogKind::Status, format!("Data connections: {how}"));
+            }
+            self.sink.log(LogKind::Command, command.shown());
+            let doing = verb_of(command).to_owned();
+            let timeout = self.reply_timeout * 2;
+            let text = command.as_latin1();
+            let ftp = self.ftp()?;
+            let opened = tokio::time::timeout(
+                timeout,
+                ftp.custom_data_command(text, &[Status::AboutToSend, Status::AlreadyOpen]),
+            )
+            .await;
+            let error = match opened {
+                Ok(Ok((opening, stream))) => {
+                    self.log_reply(&reply_of(&opening));
+                    if mode == Mode::ExtendedPassive {
+                        self.data.epsv_works = true;
+                    }
+                    return Ok(DataStart::Open(Transfer { stream }));
+                }
+                Ok(Err(suppaftp::FtpError::UnexpectedResponse(response))) => {
+                    let reply = reply_of(&response);
+                    self.log_reply(&reply);
+                    // EPSV or PASV refused (the command was never sent): try the next way.
+                    let mode_refused = matches!(reply.code, 500 | 501 | 502 | 504 | 522)
+                        && !(mode == Mode::ExtendedPassive && self.data.epsv_works);
+                    if mode_refused && mode == Mode::ExtendedPassive {
+                        self.sink.log(
+                            LogKind::Status,
+                            format!("EPSV refused ({}); trying PASV", reply.summary()),
+                        );
+                        self.data.epsv_refused = true;
+                        self.configure_data();
+                        continue;
+                    }
+                    if reply.code == 421 || !reply.is_completion() {
+                        return Err(FtpError::reply(reply));
+                    }
+                    return Ok(DataStart::Done(reply));
+                }
+                Ok(Err(suppaftp::FtpError::ConnectionError(source)))
+                    if mode != Mode::Active && self.data_mode == DataMode::Auto =>
+                {
+                    // The data connection could not be opened: no command went out, the
+                    // control connection is in step, and active mode may work.
+                    self.sink.log(
+                        LogKind::Status,
+                        format!("Passive mode failed ({source}); trying active mode"),
+                    );
+                    self.data.passive_failed = true;
+                    self.configure_data();
+                    continue;
+                }
+                Ok(Err(error)) => self.explain(error, &doing, self.tls.clone().as_ref()),
+                Err(_) => FtpError::Timeout {
+                    doing: format!("opening the data connection for {doing}"),
+                    after: timeout,
+                },
+            };
+            return Err(error);
+        }
+        Err(FtpError::Protocol(
+            "no way to open a data connection worked (EPSV, PASV, active)".into(),
+        ))
+    }
+
+    fn current_mode(&self) -> Mode {
+        match self.data_mode {
+            DataMode::Active => Mode::Active,
+            _ if self.data.passive_failed => Mode::Active,
+            _ if self.data.epsv_refused => Mode::Passive,
+            _ => Mode::ExtendedPassive,
+        }
+    }
+
+    /// The closing reply of a transfer, once its data connection is done (or to be abandoned).
+    pub async fn finish(&mut self, transfer: Transfer) -> FtpResult<()> {
+        let timeout = self.reply_timeout;
+        match tokio::time::timeout(timeout, transfer.stream.finish()).await {
+            Ok(Ok(())) => {
+                self.sink.log(
+                    LogKind::Status,
+                    "The server confirmed the end of the transfer",
+                );
+                Ok(())
+            }
+            Ok(Err(suppaftp::FtpError::UnexpectedResponse(response))) => {
+                let reply = reply_of(&response);
+                self.log_reply(&reply);
+                Err(FtpError::reply(reply))
+            }
+            Ok(Err(error)) => Err(self.explain(error, "the end of the transfer", None)),
+            Err(_) => Err(FtpError::Timeout {
+                doing: "waiting for the end of the transfer".into(),
+                after: timeout,
+            }),
+        }
+    }
+
+    fn log_reply(&self, reply: &Reply) {
+        for line in &reply.lines {
+            self.sink.log(LogKind::Reply, String::from_utf8_lossy(line));
+        }
+    }
+
+    /// suppaftp's error, in Ferry's words. A TLS stream that could not be read may hide a
+    /// server's error written in the clear (vsftpd's `500 OOPS: ...`): that text is what the
+    /// person needs.
+    fn explain(&self, error: suppaftp::FtpError, doing: &str, tls: Option<&Tls>) -> FtpError {
+        if let Some(tls) = tls {
+            if let Some(info) = tls.refused_certificate() {
+                return FtpError::Untrusted(Box::new(info));
+            }
+            if let Some(reply) = clear_text_reply(&tls.tail()) {
+                self.log_reply(&reply);
+                return FtpError::reply(reply);
+            }
+        }
+        match error {
+            suppaftp::FtpError::UnexpectedResponse(response) => {
+                let reply = reply_of(&response);
+                self.log_reply(&reply);
+                FtpError::reply(reply)
+            }
+            suppaftp::FtpError::BadResponse => FtpError::BadReply {
+                doing: doing.to_owned(),
+            },
+            suppaftp::FtpError::ConnectionError(source) => match source.kind() {
+                std::io::ErrorKind::UnexpectedEof
+                | std::io::ErrorKind::ConnectionReset
+                | std::io::ErrorKind::ConnectionAborted
+                | std::io::ErrorKind::BrokenPipe => FtpError::Closed {
+                    doing: format!("during {doing}"),
+                },
+                std::io::ErrorKind::InvalidData if source.to_string().contains("large") => {
+                    FtpError::Protocol(format!("the server's answer to {doing} is far too long"))
+                }
+                _ => FtpError::Io {
+                    doing: doing.to_owned(),
+                    source,
+                },
+            },
+            suppaftp::FtpError::SecureError(text) => FtpError::Protocol(format!("TLS: {text}")),
+            other => FtpError::Protocol(format!("{doing}: {other}")),
+        }
+    }
+
+    /// QUIT, politely, without waiting long: the connection is dropped either way.
+    pub async fn quit(mut self) {
+        if let Some(ftp) = self.ftp.as_mut() {
+            let _ = tokio::time::timeout(Duration::from_secs(2), ftp.quit()).await;
+        }
+    }
+}
+
+/// A data connection in use: bytes in or out, then `Control::finish`. Dropped unfinished, its
+/// closing reply is read (by suppaftp) before the next command.
+pub(crate) struct Transfer {
+    stream: TransferStream<FerryTlsStream>,
+}
+
+impl AsyncRead for Transfer {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Transfer {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
+}
+
+fn reply_of(response: &suppaftp::types::Response) -> Reply {
+    // The code as written on the line that ended the reply (suppaftp's `Status` knows only the
+    // codes of the RFCs, and calls the others `Unknown`).
+    let written = response
+        .body
+        .split(|&b| b == b'\n')
+        .filter(|line| line.len() >= 4 && line[3] == b' ')
+        .rev()
+        .find_map(|line| std::str::from_utf8(&line[..3]).ok()?.parse::<u16>().ok());
+    let code = written.unwrap_or(response.status.code() as u16);
+    Reply::from_raw(code, &response.body)
+}
+
+/// A reply a server wrote in the clear where TLS was expected, if the last bytes read end with
+/// one (after whatever TLS records came before it on the same line).
+fn clear_text_reply(tail: &[u8]) -> Option<Reply> {
+    let last = tail
+        .split(|&b| b == b'\n')
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+        .rfind(|line| !line.is_empty())?;
+    let printable = |b: &u8| *b == b'\t' || (b' '..0x7f).contains(b);
+    let start = last
+        .iter()
+        .rposition(|b| !printable(b))
+        .map_or(0, |p| p + 1);
+    let text = &last[start..];
+    let at = (0..text.len().saturating_sub(3)).find(|&i| {
+        text[i..i + 3].iter().all(u8::is_ascii_digit)
+            && matches!(text[i + 3], b' ' | b'-')
+            && (i == 0 || !text[i - 1].is_ascii_digit())
+    })?;
+    let line = &text[at..];
+    let code = std::str::from_utf8(&line[..3]).ok()?.parse().ok()?;
+    Some(Reply::from_raw(code, line))
+}
+
+fn verb_of(command: &CommandLine) -> &str {
+    command.shown().split(' ').next().unwrap_or("the command")
+}
+
+async fn connect_tcp(addr: SocketAddr, timeout: Duration) -> FtpResult<TcpStream> {
+    match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+        Ok(Ok(stream)) => {
+            let _ = stream.set_nodelay(true);
+            Ok(stream)
+        }
+        Ok(Err(source)) if source.kind() == std::io::ErrorKind::ConnectionRefused => {
+            Err(FtpError::Refused { addr })
+        }
+        Ok(Err(source)) => Err(FtpError::Connect { addr, source }),
+        Err(_) => Err(FtpError::Timeout {
+            doing: format!("connecting to {addr}"),
+            after: timeout,
+        }),
+    }
+}
+
+async fn connect_plain(addr: SocketAddr, timeout: Duration) -> FtpResult<Ftp> {
+    let tcp = connect_tcp(addr, timeout).await?;
+    match tokio::time::timeout(timeout, Ftp::connect_with_stream(tcp)).await {
+        Ok(Ok(ftp)) => Ok(ftp),
+        Ok(Err(error)) => Err(greeting_error(error)),
+        Err(_) => Err(FtpError::Timeout {
+            doing: "waiting for the server's greeting".into(),
+            after: timeout,
+        }),
+    }
+}
+
+/// Implicit TLS (port 990): the handshake first, then the greeting. suppaftp has it behind its
+/// `deprecated` feature, since RFC 4217 prefers AUTH TLS; servers still run it.
+async fn connect_implicit(addr: SocketAddr, tls: &Tls, timeout: Duration) -> FtpResult<Ftp> {
+    let domain = tls.domain();
+    let connect = Ftp::connect_secure_implicit(addr, tls.clone(), &domain);
+    match tokio::time::timeout(timeout, connect).await {
+        Ok(Ok(ftp)) => Ok(ftp),
+        Ok(Err(error)) => {
+            if let Some(info) = tls.refused_certificate() {
+                return Err(FtpError::Untrusted(Box::new(info)));
+            }
+            match error {
+                suppaftp::FtpError::ConnectionError(source)
+                    if source.kind() == std::io::ErrorKind::ConnectionRefused =>
+                {
+                    Err(FtpError::Refused { addr })
+                }
+                other => Err(greeting_error(other)),
+            }
+        }
+        Err(_) => Err(FtpError::Timeout {
+            doing: format!("connecting to {addr} with TLS"),
+            after: timeout,
+        }),
+    }
+}
+
+fn greeting_error(error: suppaftp::FtpError) -> FtpError {
+    match error {
+        suppaftp::FtpError::UnexpectedResponse(response) => {
+            let reply = reply_of(&response);
+            match reply.code {
+                // 421 (too many users...) and other refusals say why in their own words.
+                400.. => FtpError::reply(reply),
+                _ => FtpError::Protocol(format!(
+                    "the server's greeting ended with a line of another code ({}), not 220; not logging in",
+                    String::from_utf8_lossy(reply.lines.last().map_or(&[][..], |l| l.as_slice()))
+                )),
+            }
+        }
+        suppaftp::FtpError::BadResponse => FtpError::BadReply {
+            doing: "the connection (its greeting)".into(),
+        },
+        suppaftp::FtpError::ConnectionError(source) => FtpError::Closed {
+            doing: format!("before its greeting ({source})"),
+        },
+        suppaftp::FtpError::SecureError(text) => FtpError::Protocol(format!("TLS: {text}")),
+        other => FtpError::Protocol(other.to_string()),
+    }
+}
+
+async fn resolve(host: &str, port: u16, timeout: Duration) -> FtpResult<Vec<SocketAddr>> {
+    if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+        return Ok(vec![SocketAddr::new(ip, port)]);
+    }
+    let lookup = tokio::net::lookup_host((host.to_owned(), port));
+    match tokio::time::timeout(timeout, lookup).await {
+        Ok(Ok(addresses)) => {
+            let addresses: Vec<SocketAddr> = addresses.collect();
+            if addresses.is_empty() {
+                Err(FtpError::Resolve {
+                    host: host.to_owned(),
+                    reason: "the name has no addresses".into(),
+                })
+            } else {
+                Ok(addresses)
+            }
+        }
+        Ok(Err(e)) => Err(FtpError::Resolve {
+            host: host.to_owned(),
+            reason: e.to_string(),
+        }),
+        Err(_) => Err(FtpError::Timeout {
+            doing: format!("looking up {host}"),
+            after: timeout,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_reply_hidden_behind_tls_is_found() {
+        let tail = b"\x17\x03\x03\x00\x20\x8f\x01500 OOPS: cannot change directory:/home/x\r\n";
+        let reply = clear_text_reply(tail).expect("the reply");
+        assert_eq!(reply.summary(), "500 OOPS: cannot change directory:/home/x");
+        assert!(clear_text_reply(b"\x16\x03\x01\x02\x00\x01").is_none());
+    }
+
+    #[test]
+    fn names_go_through_the_encoding_byte_for_byte() {
+        use suppaftp::Encoding as _;
+        let raw: Vec<u8> = (0..=255).collect();
+        let text = Bytes.decode(&raw);
+        assert_eq!(Bytes.encode(&text).unwrap(), raw);
+        assert!(Bytes.encode("€").is_err());
+    }
+}

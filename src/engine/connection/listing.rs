@@ -1,0 +1,195 @@
+//! Listings: MLSD when the server offers it, else LIST, parsed as the bytes arrive.
+
+use chrono::{Local, Utc};
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+use super::Session;
+use super::control::DataStart;
+use crate::engine::api::event::{Event, LogKind};
+use crate::engine::error::{FtpError, FtpResult};
+use crate::protocol::command::CommandLine;
+use crate::protocol::listing::{Listing, ListingContext, ListingFormat, ListingParser};
+use crate::protocol::path::RemotePath;
+
+/// A listing bigger than this is refused rather than held in memory.
+const MAX_LISTING_BYTES: usize = 512 * 1024 * 1024;
+
+/// Entries per `ListingPart` event when listings are streamed.
+const LISTING_PART: usize = 2000;
+
+/// How many unreadable listing lines are copied into the message log.
+const UNPARSED_LINES_LOGGED: usize = 20;
+
+/// One listing as it was read.
+struct ReadListing {
+    listing: Listing,
+    /// Entries already sent as `ListingPart`s.
+    streamed: usize,
+    bytes: usize,
+    /// Empty, or its last byte a line end.
+    ended_cleanly: bool,
+}
+
+impl Session {
+    /// Lists the current folder with MLSD when the server offers it, otherwise LIST.
+    ///
+    /// A listing has no length: one cut short by a dropped data connection can end with a
+    /// success reply, and would silently lose entries (a recursive download would miss files).
+    /// Its tell is a last line with no line end; such a listing is taken again, and kept only
+    /// when the second one ends the same way (a server that just omits the last line end).
+    pub async fn list_current(&mut self) -> FtpResult<Listing> {
+        let first = self.list_once().await?;
+        if first.ended_cleanly || self.control.sink().stream_listings {
+            return Ok(self.finish_listing(first));
+        }
+        self.control.sink().log(
+            LogKind::Status,
+            "The listing ended in the middle of a line; listing again to be sure".to_owned(),
+        );
+        let second = self.list_once().await?;
+        if second.ended_cleanly || second.bytes == first.bytes {
+            return Ok(self.finish_listing(second));
+        }
+        Err(FtpError::Closed {
+            doing: format!(
+                "in the middle of the listing of {} (twice, at different places)",
+                self.cwd.display()
+            ),
+        })
+    }
+
+    fn finish_listing(&self, read: ReadListing) -> Listing {
+        self.log_listing_summary(&read.listing, read.streamed + read.listing.entries.len());
+        read.listing
+    }
+
+    async fn list_once(&mut self) -> FtpResult<ReadListing> {
+        self.ensure_binary().await?;
+        let (command, format) = if self.features.mlsd() {
+            (CommandLine::bare("MLSD"), ListingFormat::Mlsd)
+        } else {
+            (CommandLine::bare("LIST"), ListingFormat::List)
+        };
+        let start = self.control.data_command(&command).await?;
+        // Without an offset, "now" is taken to be the server's local time, as the client's.
+        let now = if self.server_offset_minutes == 0 {
+            Local::now().naive_local()
+        } else {
+            Utc::now().naive_utc()
+        };
+        let mut context = ListingContext::new(format, now)
+            .with_encoding(self.encoding)
+            .with_server_offset_minutes(self.server_offset_minutes);
+        context.system = self.system.clone();
+        // Parsed as it arrives: a big folder is read by the time its last bytes are.
+        let mut parser = ListingParser::new(context);
+        let mut streamed = 0;
+        let mut bytes = 0;
+        let mut last_byte = None;
+        match start {
+            DataStart::Done(_) => {}
+            DataStart::Open(mut transfer) => {
+                let idle = self.control.reply_timeout();
+                let sink = self.control.sink().clone();
+                let read = read_chunks(&mut transfer, idle, MAX_LISTING_BYTES, |chunk| {
+                    bytes += chunk.len();
+                    last_byte = chunk.last().copied().or(last_byte);
+                    parser.feed(chunk);
+                    if sink.stream_listings && parser.parsed() >= LISTING_PART {
+                        streamed += parser.parsed();
+                        sink.send(Event::ListingPart(parser.take_entries()));
+                    }
+                })
+                .await;
+                let finished = self.control.finish(transfer).await;
+                read?;
+                finished?;
+            }
+        }
+        Ok(ReadListing {
+            listing: parser.finish(),
+            streamed,
+            bytes,
+            ended_cleanly: last_byte.is_none_or(|b| b == b'\n'),
+        })
+    }
+
+    fn log_listing_summary(&self, listing: &Listing, entries: usize) {
+        let sink = self.control.sink();
+        sink.log(
+            LogKind::Status,
+            format!("Listed {}: {entries} entries", self.cwd.display()),
+        );
+        for line in listing.unparsed.iter().take(UNPARSED_LINES_LOGGED) {
+            sink.log(
+                LogKind::Error,
+                format!(
+                    "Could not read listing line: {}",
+                    String::from_utf8_lossy(line)
+                ),
+            );
+        }
+        if listing.unparsed.len() > UNPARSED_LINES_LOGGED {
+            sink.log(
+                LogKind::Error,
+                format!(
+                    "... and {} more unreadable lines",
+                    listing.unparsed.len() - UNPARSED_LINES_LOGGED
+                ),
+            );
+        }
+    }
+
+    /// Lists a folder by path (for recursive transfers); the session stays in it. The path is
+    /// one the server gave (or built from its names), so PWD isn't asked again: a walk through
+    /// many folders saves a round trip per folder.
+    pub async fn list_path(&mut self, path: &RemotePath) -> FtpResult<Listing> {
+        if self.cwd != *path {
+            self.control
+                .expect_completion(&CommandLine::with_arg("CWD", path.as_bytes())?)
+                .await?;
+            self.cwd = path.clone();
+        }
+        self.list_current().await
+    }
+}
+
+/// Reads a data connection to its end, handing each chunk to `take` as it arrives. Each read
+/// may wait `idle` at most; more than `limit` bytes is an error, so an endless listing can't run
+/// forever.
+pub(crate) async fn read_chunks(
+    stream: &mut (impl AsyncRead + Unpin),
+    idle: std::time::Duration,
+    limit: usize,
+    mut take: impl FnMut(&[u8]),
+) -> FtpResult<()> {
+    let mut chunk = vec![0u8; 256 * 1024];
+    let mut total = 0usize;
+    loop {
+        match tokio::time::timeout(idle, stream.read(&mut chunk)).await {
+            Ok(Ok(0)) => return Ok(()),
+            Ok(Ok(n)) => {
+                total += n;
+                if total > limit {
+                    return Err(FtpError::Protocol(format!(
+                        "the listing is larger than {} MiB; stopped reading",
+                        limit / (1024 * 1024)
+                    )));
+                }
+                take(&chunk[..n]);
+            }
+            Ok(Err(source)) => {
+                return Err(FtpError::Io {
+                    doing: "reading the data connection".into(),
+                    source,
+                });
+            }
+            Err(_) => {
+                return Err(FtpError::Timeout {
+                    doing: "waiting for data on the data connection".into(),
+                    after: idle,
+                });
+            }
+        }
+    }
+}
