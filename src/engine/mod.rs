@@ -241,13 +241,14 @@ async fn run(
             }
             Command::Enqueue(requests) => match &login {
                 Some(login) => {
-                    transfers.enqueue(requests, login);
+                    transfers.enqueue(requests, login, false);
                 }
                 None => sink.send(Event::CommandFailed {
                     what: "queue transfers".into(),
                     failure: Failure::new(FailureKind::Protocol, "connect to a server first"),
                 }),
             },
+            Command::EnqueueFor { login, requests } => transfers.enqueue(requests, &login, true),
             Command::UploadPaths { paths, into } => {
                 // Looking at the paths may wait on a slow disk: off this loop, then queued.
                 let own_commands = own_commands.clone();

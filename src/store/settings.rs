@@ -56,6 +56,8 @@ pub struct TransferSettings {
     pub parallel: usize,
     /// Attempts after the first when a connection drops, with growing pauses between.
     pub retries: u32,
+    /// The first pause before trying again (milliseconds); it doubles each time, up to 30 s.
+    pub retry_delay_ms: u64,
     /// Give downloaded files the server's modification time (and uploads the local one, with
     /// MFMT).
     pub preserve_times: bool,
@@ -73,11 +75,18 @@ pub struct TransferSettings {
     pub idle_close_secs: u64,
 }
 
+impl TransferSettings {
+    pub fn retry_delay(&self) -> Duration {
+        Duration::from_millis(self.retry_delay_ms.clamp(10, 30_000))
+    }
+}
+
 impl Default for TransferSettings {
     fn default() -> Self {
         Self {
             parallel: 2,
             retries: 5,
+            retry_delay_ms: 1000,
             preserve_times: true,
             ascii_extensions: [
                 "txt", "htm", "html", "css", "js", "php", "sh", "pl", "py", "c", "h", "cpp", "xml",
@@ -119,6 +128,11 @@ impl Settings {
 
     pub fn command_timeout(&self) -> Duration {
         Duration::from_secs(self.command_timeout_secs.max(1))
+    }
+
+    /// The first pause before trying a dropped connection again.
+    pub fn retry_delay(&self) -> Duration {
+        self.transfers.retry_delay()
     }
 
     /// The range keep-alive intervals are drawn from, or `None` when keep-alive is off.

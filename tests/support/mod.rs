@@ -112,6 +112,8 @@ pub fn request_to(port: u16, login: Login) -> ConnectRequest {
             connect: Duration::from_secs(10),
             command: Duration::from_secs(10),
             keep_alive: None,
+            // Short pauses before logging in again: the faults in these tests are on purpose.
+            retry_delay: Duration::from_millis(50),
         },
         transfer_type: None,
     }

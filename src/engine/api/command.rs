@@ -43,6 +43,13 @@ pub enum Command {
     },
     /// Queue transfers with the browsing connection's site and login.
     Enqueue(Vec<TransferRequest>),
+    /// Queue transfers for a login of their own, with no browsing session (the CLI): the queue's
+    /// sessions log in as they need. Requests the queue already has (a run continued from its
+    /// queue file) are not queued twice.
+    EnqueueFor {
+        login: Box<ConnectRequest>,
+        requests: Vec<TransferRequest>,
+    },
     /// Upload local files and folders (picked or dropped) into a remote folder: the engine looks
     /// at each path (file or folder, size) itself, so the window never touches the disk.
     UploadPaths {
@@ -122,6 +129,8 @@ pub struct Timeouts {
     pub command: Duration,
     /// NOOP on the idle browsing connection after a random wait in this range.
     pub keep_alive: Option<(Duration, Duration)>,
+    /// The first pause before logging in again after a dropped connection (it doubles).
+    pub retry_delay: Duration,
 }
 
 impl Timeouts {
@@ -130,6 +139,7 @@ impl Timeouts {
             connect: settings.connect_timeout(),
             command: settings.command_timeout(),
             keep_alive: settings.keep_alive(),
+            retry_delay: settings.retry_delay(),
         }
     }
 }

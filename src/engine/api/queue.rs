@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use super::command::ConnectRequest;
+use super::event::Failure;
 use crate::protocol::path::RemotePath;
 pub use crate::store::settings::{ConflictPolicy, TransferType};
 
@@ -138,7 +139,14 @@ pub struct QueueItem {
     pub message: Option<String>,
     /// The folder item this file came from, for recursive transfers.
     pub parent: Option<TransferId>,
+    /// What went wrong, when the engine failed it (a connection or a server's refusal): its kind
+    /// says how a script should hear of it. Not kept between runs.
+    #[serde(skip)]
+    pub failure: Option<Failure>,
 }
+
+/// The message of an item brought back from the saved queue.
+pub const RESTORED: &str = "restored from the last run";
 
 impl QueueItem {
     /// The name shown for the item: the last part of the source path.

@@ -261,6 +261,7 @@ mod tests {
                 moved: 0,
                 message: None,
                 parent: None,
+                failure: None,
             },
             site: SiteKey {
                 host: "h".into(),

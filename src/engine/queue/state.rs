@@ -9,9 +9,10 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use super::super::api::event::Failure;
 use super::super::api::queue::{
     Conflict, ConflictAnswer, ConflictPolicy, ItemState, QueueAction, QueueEvent, QueueItem,
-    SiteKey, TransferId, TransferRequest,
+    RESTORED, SiteKey, TransferId, TransferRequest,
 };
 use super::decide::Attempt;
 use crate::protocol::path::RemotePath;
@@ -23,6 +24,8 @@ pub struct Config {
     pub policy: ConflictPolicy,
     /// Attempts after the first, when a connection drops.
     pub retries: u32,
+    /// The first pause before an attempt again; it doubles each time, up to 30 s.
+    pub retry_delay: Duration,
 }
 
 /// Where Ferry's own bytes of an item are, so a later attempt may continue them (and only them).
@@ -145,8 +148,11 @@ pub enum Finish {
     Done(String),
     /// Left alone on purpose: nothing was written.
     Skipped(String),
-    /// A refusal that another attempt won't change (550, a local disk error, a refused target).
+    /// What another attempt won't change: a local disk error, a target that must not be
+    /// written...
     Failed(String),
+    /// ... or the server's refusal (550, 553...).
+    Refused(Failure),
     Stopped(Stop),
     Ask(Box<Conflict>),
 }
@@ -162,9 +168,9 @@ pub enum Restore {
     Queued,
 }
 
-/// The pause before retry `n` (1-based): 1, 2, 4, 8... seconds, at most 30.
-pub fn back_off(failures: u32) -> Duration {
-    Duration::from_secs((1u64 << failures.saturating_sub(1).min(5)).min(30))
+/// The pause before retry `n` (1-based): `first`, then twice as long each time, at most 30 s.
+pub fn back_off(first: Duration, failures: u32) -> Duration {
+    (first * (1u32 << failures.saturating_sub(1).min(10))).min(Duration::from_secs(30))
 }
 
 /// How connecting to a site has gone lately: a site that refuses connections is tried again
@@ -245,6 +251,7 @@ impl QueueState {
                 moved: 0,
                 message: None,
                 parent: None,
+                failure: None,
             },
             site,
             answer: None,
@@ -263,6 +270,24 @@ impl QueueState {
             .map(|request| self.new_record(request, site.clone()))
             .collect();
         self.insert(None, records)
+    }
+
+    /// Queues what is not queued already: a request whose target an item of the queue (at its
+    /// top) already has, for the same site, is taken to be that item (a run continued).
+    pub fn enqueue_new(&mut self, requests: Vec<TransferRequest>, site: &SiteKey) -> Changes {
+        let new: Vec<TransferRequest> = requests
+            .into_iter()
+            .filter(|wanted| {
+                !self.records.values().any(|r| {
+                    r.item.parent.is_none()
+                        && r.site == *site
+                        && r.item.request.direction == wanted.direction
+                        && r.item.request.remote == wanted.remote
+                        && r.item.request.local == wanted.local
+                })
+            })
+            .collect();
+        self.enqueue(new, site)
     }
 
     fn insert(&mut self, after: Option<TransferId>, records: Vec<Record>) -> Changes {
@@ -454,6 +479,10 @@ impl QueueState {
             }
             Finish::Skipped(why) => record.set(ItemState::Skipped, Some(why)),
             Finish::Failed(why) => record.set(ItemState::Failed, Some(why)),
+            Finish::Refused(failure) => {
+                record.set(ItemState::Failed, Some(failure.message.clone()));
+                record.item.failure = Some(failure);
+            }
             Finish::Stopped(Stop::Pause) => {
                 record.set(ItemState::Paused, None);
                 record.attempt = Attempt::Again;
@@ -478,7 +507,7 @@ impl QueueState {
     pub fn attempt_failed(
         &mut self,
         id: TransferId,
-        why: String,
+        failure: Failure,
         moved: u64,
         now: Instant,
     ) -> Changes {
@@ -487,17 +516,20 @@ impl QueueState {
             ..Changes::default()
         };
         let retries = self.config.retries;
+        let first = self.config.retry_delay;
         let Some(record) = self.records.get_mut(&id) else {
             return changes;
         };
         record.item.moved += moved;
         record.failures += 1;
         record.attempt = Attempt::Again;
+        let why = failure.message.clone();
         if record.failures > retries {
             let message = format!("{why} (after {} attempts)", record.failures);
             record.set(ItemState::Failed, Some(message));
+            record.item.failure = Some(failure);
         } else {
-            let wait = back_off(record.failures);
+            let wait = back_off(first, record.failures);
             record.not_before = Some(now + wait);
             let message = format!(
                 "{why}; retrying in {} s (attempt {} of {})",
@@ -525,10 +557,11 @@ impl QueueState {
     pub fn connect_failed(
         &mut self,
         id: TransferId,
-        why: String,
+        failure: Failure,
         permanent: bool,
         now: Instant,
     ) -> Changes {
+        let why = failure.message.clone();
         let mut changes = Changes {
             wake: true,
             ..Changes::default()
@@ -536,11 +569,11 @@ impl QueueState {
         let Some(site) = self.records.get(&id).map(|r| r.site.clone()) else {
             return changes;
         };
-        let retries = self.config.retries;
+        let (retries, retry_delay) = (self.config.retries, self.config.retry_delay);
         let health = self.health.entry(site.clone()).or_default();
         if health.not_before.is_none_or(|t| now >= t) {
             health.failures += 1;
-            health.not_before = Some(now + back_off(health.failures));
+            health.not_before = Some(now + back_off(retry_delay, health.failures));
         }
         let failures = health.failures;
         let wait = health.not_before.map_or(Duration::ZERO, |t| t - now);
@@ -564,6 +597,7 @@ impl QueueState {
             for other in waiting {
                 if let Some(record) = self.records.get_mut(&other) {
                     record.set(ItemState::Failed, Some(message.clone()));
+                    record.item.failure = Some(failure.clone());
                     changes.updated(record);
                 }
             }
@@ -735,6 +769,7 @@ impl QueueState {
                     changes.updated(record);
                 }
                 QueueAction::Retry => {
+                    record.item.failure = None;
                     record.failures = 0;
                     record.not_before = None;
                     // A question is asked again; Ferry's own bytes are continued.
@@ -830,7 +865,7 @@ impl QueueState {
                     Restore::Paused => ItemState::Paused,
                     Restore::Queued => ItemState::Queued,
                 };
-                record.set(state, Some("restored from the last run".into()));
+                record.set(state, Some(RESTORED.into()));
             }
             records.push(record);
         }

@@ -31,6 +31,7 @@ fn request(direction: Direction, name: &str) -> TransferRequest {
 const CONFIG: Config = Config {
     policy: ConflictPolicy::Ask,
     retries: 2,
+    retry_delay: Duration::from_secs(1),
 };
 
 fn queue(names: &[&str]) -> QueueState {
@@ -49,6 +50,10 @@ fn start(state: &mut QueueState, now: Instant) -> Start {
         Next::Start(start) => *start,
         other => panic!("nothing to start: {other:?}"),
     }
+}
+
+fn lost(why: &str) -> Failure {
+    Failure::new(crate::engine::api::event::FailureKind::Connect, why)
 }
 
 fn item_state(state: &QueueState, id: TransferId) -> ItemState {
@@ -175,7 +180,7 @@ fn a_dropped_connection_retries_after_a_pause_then_fails() {
             path: RemotePath::from_text("/a"),
         },
     );
-    state.attempt_failed(1, "connection reset".into(), 4, t0);
+    state.attempt_failed(1, lost("connection reset"), 4, t0);
     assert_eq!(item_state(&state, 1), ItemState::Queued);
     assert_eq!(
         state.take_next(t0).1,
@@ -187,10 +192,10 @@ fn a_dropped_connection_retries_after_a_pause_then_fails() {
         second.written.is_some(),
         "the bytes written are known to be ours"
     );
-    state.attempt_failed(1, "connection reset".into(), 0, t0);
+    state.attempt_failed(1, lost("connection reset"), 0, t0);
     let third = start(&mut state, t0 + Duration::from_secs(10));
     assert_eq!(third.number, 3);
-    state.attempt_failed(1, "connection reset".into(), 0, t0);
+    state.attempt_failed(1, lost("connection reset"), 0, t0);
     assert_eq!(item_state(&state, 1), ItemState::Failed);
     let message = state.get(1).and_then(|r| r.item.message.clone());
     assert_eq!(
@@ -205,7 +210,7 @@ fn a_retry_waiting_does_not_hold_up_the_next_item() {
     let t0 = Instant::now();
     let mut state = queue(&["a", "b"]);
     start(&mut state, t0);
-    state.attempt_failed(1, "reset".into(), 0, t0);
+    state.attempt_failed(1, lost("reset"), 0, t0);
     assert_eq!(start(&mut state, t0).id, 2);
 }
 
@@ -459,8 +464,8 @@ fn a_site_that_refuses_connections_is_tried_after_growing_pauses_then_given_up()
     let a = start(&mut state, t0);
     let b = start(&mut state, t0);
     // Two workers fail together: one pause, and the items keep their own retries.
-    state.connect_failed(a.id, "refused".into(), false, t0);
-    state.connect_failed(b.id, "refused".into(), false, t0);
+    state.connect_failed(a.id, lost("refused"), false, t0);
+    state.connect_failed(b.id, lost("refused"), false, t0);
     assert_eq!(item_state(&state, a.id), ItemState::Queued);
     assert_eq!(state.get(a.id).map(|r| r.failures), Some(0));
     // Nobody tries the site during its pause, not even the item that never failed.
@@ -470,13 +475,16 @@ fn a_site_that_refuses_connections_is_tried_after_growing_pauses_then_given_up()
     );
     let mut now = t0 + Duration::from_secs(1);
     let s = start(&mut state, now);
-    state.connect_failed(s.id, "refused".into(), false, now);
-    assert_eq!(state.take_next(now).1, Next::WaitUntil(now + back_off(2)));
-    now += back_off(2);
+    state.connect_failed(s.id, lost("refused"), false, now);
+    assert_eq!(
+        state.take_next(now).1,
+        Next::WaitUntil(now + back_off(Duration::from_secs(1), 2))
+    );
+    now += back_off(Duration::from_secs(1), 2);
     // A login in between starts the pauses small again.
     state.connected(&site("a"));
     let s = start(&mut state, now);
-    state.connect_failed(s.id, "refused".into(), false, now);
+    state.connect_failed(s.id, lost("refused"), false, now);
     assert_eq!(
         state.take_next(now).1,
         Next::WaitUntil(now + Duration::from_secs(1))
@@ -485,7 +493,7 @@ fn a_site_that_refuses_connections_is_tried_after_growing_pauses_then_given_up()
     for _ in 0..2 {
         now += Duration::from_secs(30);
         let s = start(&mut state, now);
-        state.connect_failed(s.id, "refused".into(), false, now);
+        state.connect_failed(s.id, lost("refused"), false, now);
     }
     for id in [1, 2, 3] {
         assert_eq!(item_state(&state, id), ItemState::Failed);
@@ -504,7 +512,7 @@ fn a_refused_login_fails_every_item_of_the_site_at_once() {
     state.enqueue(vec![request(Direction::Download, "other")], &site("b"));
     state.set_login(site("b"));
     let a = start(&mut state, now);
-    state.connect_failed(a.id, "530 Login incorrect.".into(), true, now);
+    state.connect_failed(a.id, lost("530 Login incorrect."), true, now);
     assert_eq!(item_state(&state, 1), ItemState::Failed);
     assert_eq!(item_state(&state, 2), ItemState::Failed);
     assert_eq!(

@@ -15,7 +15,7 @@ use super::saved::Journal;
 use super::state::{Changes, Config, Finish, Next, QueueState, Restore, Start, Written};
 use crate::engine::EventSink;
 use crate::engine::api::command::ConnectRequest;
-use crate::engine::api::event::{Event, LogKind};
+use crate::engine::api::event::{Event, Failure, LogKind};
 use crate::engine::api::queue::{
     AfterDownload, ConflictAnswer, Direction, QueueAction, SiteKey, TransferId, TransferRequest,
 };
@@ -57,6 +57,7 @@ fn config(settings: &TransferSettings) -> Config {
     Config {
         policy: settings.conflict_policy,
         retries: settings.retries,
+        retry_delay: settings.retry_delay(),
     }
 }
 
@@ -182,8 +183,14 @@ impl Queue {
     }
 
     /// Queues requests for the site of `login` (the browsing connection's). A request that
-    /// leaves the transfer type to the connection gets the login's.
-    pub fn enqueue(&self, mut requests: Vec<TransferRequest>, login: &ConnectRequest) {
+    /// leaves the transfer type to the connection gets the login's. With `only_new`, requests the
+    /// queue already has (a run continued from its queue file) are not queued twice.
+    pub fn enqueue(
+        &self,
+        mut requests: Vec<TransferRequest>,
+        login: &ConnectRequest,
+        only_new: bool,
+    ) {
         self.set_login(login);
         if let Some(chosen) = login.transfer_type {
             for request in &mut requests {
@@ -191,7 +198,13 @@ impl Queue {
             }
         }
         let site = SiteKey::of(login);
-        self.shared.change(|state| state.enqueue(requests, &site));
+        self.shared.change(|state| {
+            if only_new {
+                state.enqueue_new(requests, &site)
+            } else {
+                state.enqueue(requests, &site)
+            }
+        });
         self.start_workers();
     }
 
@@ -372,11 +385,12 @@ async fn run_attempt(
                 })
             }
             Err(error) => {
-                // A refused login won't change by trying again; anything else may.
-                let permanent = matches!(&error, FtpError::Reply(r) if r.code >= 500);
-                let why = error.to_string();
+                // A refused login or certificate won't change by trying again; anything else may.
+                let permanent = matches!(&error, FtpError::Reply(r) if r.code >= 500)
+                    || matches!(error, FtpError::Untrusted(_));
+                let failure = Failure::from(&error);
                 let now = Instant::now();
-                shared.change(|state| state.connect_failed(id, why, permanent, now));
+                shared.change(|state| state.connect_failed(id, failure, permanent, now));
                 return;
             }
         }
@@ -429,6 +443,7 @@ async fn run_attempt(
             let what = transfer::describe(&start.request);
             match &finish {
                 Finish::Failed(why) => sink.log(LogKind::Error, format!("{what}: {why}")),
+                Finish::Refused(failure) => sink.log(LogKind::Error, format!("{what}: {failure}")),
                 Finish::Skipped(why) => sink.log(LogKind::Status, format!("Skipped {what}: {why}")),
                 Finish::Ask(_) => sink.log(
                     LogKind::Status,
@@ -456,15 +471,15 @@ async fn run_attempt(
                 && reply.code >= 500
                 && reply.code != 530
             {
-                let why = error.to_string();
-                shared.change(|state| state.finished(id, Finish::Failed(why), moved));
+                let failure = Failure::from(&error);
+                shared.change(|state| state.finished(id, Finish::Refused(failure), moved));
                 return;
             }
             // Anything else may be the network: again on a fresh connection, on Ferry's bytes.
             connection.take();
-            let why = error.to_string();
+            let failure = Failure::from(&error);
             let now = Instant::now();
-            shared.change(|state| state.attempt_failed(id, why, moved, now));
+            shared.change(|state| state.attempt_failed(id, failure, moved, now));
         }
     }
 }
