@@ -1,0 +1,233 @@
+//! The test window: the real `FerryApp` in egui_kittest, and what a person does to it.
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::{self, PASSWORD, TestServer, USER};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use ferry::ui::{AppOptions, FerryApp, Side};
+
+/// The test window's width: the local pane is the left half, the remote pane the right.
+pub const WIDTH: f32 = 1400.0;
+
+/// Counts engine notifications, so a test can sleep until the engine has said something new
+/// instead of guessing with a timer.
+#[derive(Default)]
+pub struct EngineSignal {
+    count: Mutex<u64>,
+    changed: Condvar,
+}
+
+impl EngineSignal {
+    pub fn bump(&self) {
+        if let Ok(mut count) = self.count.lock() {
+            *count += 1;
+            self.changed.notify_all();
+        }
+    }
+
+    pub fn count(&self) -> u64 {
+        self.count.lock().map(|c| *c).unwrap_or(0)
+    }
+
+    /// Waits until the count moves past `seen`, at most `limit`.
+    pub fn wait_past(&self, seen: u64, limit: Duration) {
+        if let Ok(count) = self.count.lock() {
+            let _ = self
+                .changed
+                .wait_timeout_while(count, limit, |c| *c <= seen);
+        }
+    }
+}
+
+pub struct Window {
+    pub harness: Harness<'static, FerryApp>,
+    pub signal: Arc<EngineSignal>,
+    /// Where downloads go.
+    pub downloads: tempfile::TempDir,
+}
+
+impl Window {
+    pub fn open() -> Self {
+        Self::open_with(None)
+    }
+
+    /// With settings, sites and trusted certificates kept in `dirs` (`None`: in memory only).
+    pub fn open_with(dirs: Option<ferry::store::StoreDirs>) -> Self {
+        // Never the person's own keyring: saved passwords go to one in memory.
+        ferry::store::secrets::use_memory_keyring();
+        let downloads = tempfile::tempdir().unwrap();
+        let local_folder = downloads.path().to_path_buf();
+        let signal = Arc::new(EngineSignal::default());
+        let hook = signal.clone();
+        let harness = Harness::builder()
+            .with_size(egui::vec2(WIDTH, 1200.0))
+            // Frames a twentieth of a second apart, so two clicks a frame apart are a double-click.
+            .with_step_dt(0.05)
+            .build_eframe(move |cc| {
+                FerryApp::new(
+                    cc,
+                    AppOptions {
+                        on_engine_event: Some(Arc::new(move || hook.bump())),
+                        local_folder: Some(local_folder),
+                        dirs: dirs.clone(),
+                        ..AppOptions::default()
+                    },
+                )
+            });
+        Self {
+            harness,
+            signal,
+            downloads,
+        }
+    }
+
+    /// Lists the local folder again (after the test changed it on disk).
+    pub fn open_local_again(&mut self) {
+        let folder = self.downloads.path().to_path_buf();
+        self.harness.state_mut().open_local(folder);
+        self.harness.step();
+    }
+
+    pub fn connect_to(&mut self, server: &TestServer) {
+        self.fill_connection_bar(server, PASSWORD);
+        self.harness.get_by_label("Connect").click();
+        wait_for_row(self, "welcome.txt", true);
+    }
+
+    /// Runs frames until `done` holds, waiting on the engine between frames. Bounded in frames
+    /// and in time; panics with the app's state when it never happens.
+    pub fn run_until(&mut self, what: &str, done: impl Fn(&Harness<'static, FerryApp>) -> bool) {
+        let deadline = Instant::now() + support::PATIENCE;
+        for _ in 0..5_000 {
+            let seen = self.signal.count();
+            self.harness.step();
+            if done(&self.harness) {
+                // One more frame so that what the state says is also what is drawn.
+                self.harness.step();
+                return;
+            }
+            if Instant::now() > deadline {
+                break;
+            }
+            self.signal.wait_past(seen, Duration::from_millis(200));
+        }
+        let app = self.harness.state();
+        panic!(
+            "never saw {what}; connection: {:?}, notice: {:?}, log:\n{}",
+            app.connection,
+            app.notice,
+            app.log.to_text()
+        );
+    }
+
+    pub fn type_into(&mut self, label: &str, text: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.step();
+        self.harness.get_by_label(label).type_text(text);
+        self.harness.step();
+    }
+
+    pub fn fill_connection_bar(&mut self, server: &TestServer, password: &str) {
+        self.type_into("Host:", "127.0.0.1");
+        self.type_into("Port:", &server.port().to_string());
+        self.type_into("User:", USER);
+        self.type_into("Password:", password);
+    }
+
+    /// A row of the remote file table: the right half of the window (the tree shows folder
+    /// names too, as tree items, and the local pane on the left may have the same names).
+    pub fn row<'a>(&'a self, name: &'a str) -> egui_kittest::Node<'a> {
+        self.pane_rows(name, Side::Remote)
+            .next()
+            .unwrap_or_else(|| panic!("no remote row {name:?}"))
+    }
+
+    pub fn local_row<'a>(&'a self, name: &'a str) -> egui_kittest::Node<'a> {
+        self.pane_rows(name, Side::Local)
+            .next()
+            .unwrap_or_else(|| panic!("no local row {name:?}"))
+    }
+
+    pub fn pane_rows<'a>(
+        &'a self,
+        name: &'a str,
+        side: Side,
+    ) -> impl Iterator<Item = egui_kittest::Node<'a>> {
+        let middle = WIDTH / 2.0;
+        self.harness
+            .query_all_by_role_and_label(Role::Label, name)
+            .filter(move |n| (n.rect().center().x > middle) == (side == Side::Remote))
+    }
+
+    pub fn has_row(&self, name: &str) -> bool {
+        self.pane_rows(name, Side::Remote).next().is_some()
+    }
+
+    /// Two clicks a frame apart, as a person's double-click arrives.
+    pub fn double_click(&mut self, name: &str) {
+        self.row(name).click();
+        self.harness.step();
+        self.row(name).click();
+        self.harness.step();
+    }
+
+    pub fn row_top(&self, name: &str) -> f32 {
+        self.row(name).rect().min.y
+    }
+
+    pub fn has_label(&self, text: &str) -> bool {
+        self.harness.query_all_by_label(text).next().is_some()
+    }
+
+    pub fn has_label_containing(&self, text: &str) -> bool {
+        self.harness
+            .query_all_by_label_contains(text)
+            .next()
+            .is_some()
+    }
+}
+
+impl Window {
+    /// A person's drag: press on `from`, move in steps, let go on `to`.
+    pub fn drag(&mut self, from: egui::Pos2, to: egui::Pos2) {
+        self.harness.hover_at(from);
+        self.harness.step();
+        self.harness.drag_at(from);
+        self.harness.step();
+        for i in 1..=4 {
+            let t = i as f32 / 4.0;
+            self.harness.hover_at(from + (to - from) * t);
+            self.harness.step();
+        }
+        self.harness.drop_at(to);
+        self.harness.step();
+    }
+
+    /// A point in the empty part of a pane's file table, under its header.
+    pub fn table_space(&self, pane: &str) -> egui::Pos2 {
+        let header = self
+            .harness
+            .get_by_label(&format!("{pane} files: sort by Name"))
+            .rect();
+        header.center() + egui::vec2(0.0, 200.0)
+    }
+}
+
+/// Waits for the table to show `name` (or, with `present` false, to stop showing it).
+pub fn wait_for_row(window: &mut Window, name: &'static str, present: bool) {
+    window.run_until(name, move |h| {
+        h.query_all_by_role_and_label(Role::Label, name)
+            .any(|n| n.rect().center().x > WIDTH / 2.0)
+            == present
+    });
+}
+
+pub fn config_dirs(dir: &std::path::Path) -> ferry::store::StoreDirs {
+    ferry::store::StoreDirs {
+        config: dir.to_path_buf(),
+        data: dir.to_path_buf(),
+    }
+}
