@@ -358,19 +358,21 @@ fn settings_controls(ui: &mut egui::Ui, app: &mut FerryApp) {
     ui.label("Simultaneous:");
     ui.add(egui::DragValue::new(&mut transfers.parallel).range(1..=10))
         .on_hover_text("How many transfers run at once");
-    ui.label("Limit ⬇");
+    let label = ui.label("Download limit:");
     ui.add(
         egui::DragValue::new(&mut transfers.download_limit_kib)
             .range(0..=10_000_000)
             .suffix(" KiB/s"),
     )
+    .labelled_by(label.id)
     .on_hover_text("0 = no limit");
-    ui.label("⬆");
+    let label = ui.label("Upload limit:");
     ui.add(
         egui::DragValue::new(&mut transfers.upload_limit_kib)
             .range(0..=10_000_000)
             .suffix(" KiB/s"),
     )
+    .labelled_by(label.id)
     .on_hover_text("0 = no limit");
     if app.settings.transfers != before {
         app.engine

@@ -6,5 +6,10 @@ mod support;
 mod window;
 
 mod browse;
+mod connection;
+mod keys;
+mod layout;
+mod message_log;
+mod panes;
 mod sites_and_trust;
 mod transfers;

@@ -47,6 +47,8 @@ pub struct Window {
     pub signal: Arc<EngineSignal>,
     /// Where downloads go.
     pub downloads: tempfile::TempDir,
+    /// The window's size in points.
+    pub size: egui::Vec2,
 }
 
 impl Window {
@@ -56,6 +58,11 @@ impl Window {
 
     /// With settings, sites and trusted certificates kept in `dirs` (`None`: in memory only).
     pub fn open_with(dirs: Option<ferry::store::StoreDirs>) -> Self {
+        Self::open_sized(dirs, egui::vec2(WIDTH, 1200.0))
+    }
+
+    /// A window of `size` points.
+    pub fn open_sized(dirs: Option<ferry::store::StoreDirs>, size: egui::Vec2) -> Self {
         // Never the person's own keyring: saved passwords go to one in memory.
         ferry::store::secrets::use_memory_keyring();
         let downloads = tempfile::tempdir().unwrap();
@@ -63,7 +70,7 @@ impl Window {
         let signal = Arc::new(EngineSignal::default());
         let hook = signal.clone();
         let harness = Harness::builder()
-            .with_size(egui::vec2(WIDTH, 1200.0))
+            .with_size(size)
             // Frames a twentieth of a second apart, so two clicks a frame apart are a double-click.
             .with_step_dt(0.05)
             .build_eframe(move |cc| {
@@ -81,7 +88,74 @@ impl Window {
             harness,
             signal,
             downloads,
+            size,
         }
+    }
+
+    /// Puts files into the local folder and lists it again, as a person's file manager would
+    /// have made them before.
+    pub fn add_local_files(&mut self, files: &[(&str, &[u8])]) {
+        for (name, bytes) in files {
+            let path = self.downloads.path().join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).unwrap();
+            }
+            std::fs::write(path, bytes).unwrap();
+        }
+        self.open_local_again();
+        let first = files[0].0.split('/').next().unwrap_or_default().to_owned();
+        self.run_until("the new local files", move |h| {
+            h.query_all_by_role_and_label(Role::Label, &first)
+                .next()
+                .is_some()
+        });
+    }
+
+    /// Types `text` one character a frame, as fingers do (a paste arrives in one piece).
+    pub fn type_slowly(&mut self, label: &str, text: &str) {
+        self.harness.get_by_label(label).click();
+        self.harness.step();
+        for c in text.chars() {
+            self.harness.event(egui::Event::Text(c.to_string()));
+            self.harness.step();
+        }
+    }
+
+    /// Turns the mouse wheel over `at`: positive `lines` scroll towards the end.
+    pub fn wheel(&mut self, at: egui::Pos2, lines: f32) {
+        self.harness.hover_at(at);
+        self.harness.event(egui::Event::MouseWheel {
+            unit: egui::MouseWheelUnit::Line,
+            delta: egui::vec2(0.0, -lines),
+            phase: egui::TouchPhase::Move,
+            modifiers: egui::Modifiers::NONE,
+            source: egui::MouseWheelSource::Wheel,
+        });
+        self.harness.step();
+    }
+
+    /// A tap on a touchpad: press and release in the same frame. (kittest's `click` spreads a
+    /// click over three frames, as a slow mouse click.)
+    pub fn tap(&mut self, at: egui::Pos2) {
+        let events = &mut self.harness.input_mut().events;
+        events.push(egui::Event::PointerMoved(at));
+        for pressed in [true, false] {
+            events.push(egui::Event::PointerButton {
+                pos: at,
+                button: egui::PointerButton::Primary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        self.harness.step();
+        self.harness.step();
+    }
+
+    /// Presses a key and lets the window react (and open what it opens) before the next step.
+    pub fn press(&mut self, key: egui::Key) {
+        self.harness.key_press(key);
+        self.harness.step();
+        self.harness.step();
     }
 
     /// Lists the local folder again (after the test changed it on disk).
@@ -92,9 +166,14 @@ impl Window {
     }
 
     pub fn connect_to(&mut self, server: &TestServer) {
+        self.connect_and_wait_for(server, "welcome.txt");
+    }
+
+    /// Connects, and waits for `row` in the server's list (the first rows show in any window).
+    pub fn connect_and_wait_for(&mut self, server: &TestServer, row: &'static str) {
         self.fill_connection_bar(server, PASSWORD);
         self.harness.get_by_label("Connect").click();
-        wait_for_row(self, "welcome.txt", true);
+        wait_for_row(self, row, true);
     }
 
     /// Runs frames until `done` holds, waiting on the engine between frames. Bounded in frames
@@ -156,10 +235,24 @@ impl Window {
         name: &'a str,
         side: Side,
     ) -> impl Iterator<Item = egui_kittest::Node<'a>> {
-        let middle = WIDTH / 2.0;
+        let middle = self.size.x / 2.0;
         self.harness
             .query_all_by_role_and_label(Role::Label, name)
             .filter(move |n| (n.rect().center().x > middle) == (side == Side::Remote))
+    }
+
+    /// A widget of one pane, by its accessible name: the panes have the same toolbar.
+    pub fn pane_widget<'a>(&'a self, label: &'a str, side: Side) -> egui_kittest::Node<'a> {
+        let middle = self.size.x / 2.0;
+        self.harness
+            .query_all_by_label(label)
+            .find(|n| (n.rect().center().x > middle) == (side == Side::Remote))
+            .unwrap_or_else(|| panic!("no {label:?} in the {side:?} pane"))
+    }
+
+    /// How often `text` occurs in the message log.
+    pub fn log_count(&self, text: &str) -> usize {
+        self.harness.state().log.to_text().matches(text).count()
     }
 
     pub fn has_row(&self, name: &str) -> bool {
@@ -218,9 +311,10 @@ impl Window {
 
 /// Waits for the table to show `name` (or, with `present` false, to stop showing it).
 pub fn wait_for_row(window: &mut Window, name: &'static str, present: bool) {
+    let middle = window.size.x / 2.0;
     window.run_until(name, move |h| {
         h.query_all_by_role_and_label(Role::Label, name)
-            .any(|n| n.rect().center().x > WIDTH / 2.0)
+            .any(|n| n.rect().center().x > middle)
             == present
     });
 }

@@ -1,0 +1,80 @@
+//! The two panes: alike in what they offer, and kept up to date.
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+use ferry::ui::Side;
+
+use crate::support::TestServer;
+use crate::window::*;
+
+/// Issue 12, item 5: a file uploaded into the folder the remote pane shows appears there, as a
+/// download appears in the local pane.
+#[test]
+#[ignore = "issue 12 item 5: fails until it is fixed"]
+fn an_upload_shows_in_the_remote_list() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("fresh.txt", b"new on the server")]);
+    window.connect_to(&server);
+    window.local_row("fresh.txt").click();
+    window.harness.step();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    window.run_until("the upload", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(server.path().join("fresh.txt")).unwrap(),
+        b"new on the server"
+    );
+    wait_for_row(&mut window, "fresh.txt", true);
+}
+
+/// Issue 12, item 9: both panes have the same toolbar (buttons with words, a path bar, a filter,
+/// a Hidden switch), switches that look like switches, and a tree open at the current folder.
+#[test]
+#[ignore = "issue 12 item 9: fails until it is fixed"]
+fn both_panes_offer_the_same_things() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    for side in [Side::Local, Side::Remote] {
+        for label in [
+            "⬆ Up",
+            "🔄 Refresh",
+            "🗀 New folder",
+            "Hidden files",
+            "Filter:",
+        ] {
+            window.pane_widget(label, side);
+        }
+    }
+    for label in ["Hidden files", "Synchronized browsing", "Compare folders"] {
+        for switch in window.harness.query_all_by_label_contains(label) {
+            let role = switch.accesskit_node().role();
+            assert!(
+                matches!(role, Role::Switch | Role::CheckBox),
+                "{label} is a {role:?}, which looks like a label until switched on"
+            );
+        }
+    }
+    // The local tree shows the folder the pane is in, selected.
+    let folder = window
+        .downloads
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let node = window
+        .harness
+        .query_by_role_and_label(Role::TreeItem, &folder)
+        .unwrap_or_else(|| panic!("the local tree does not show {folder}"));
+    assert_eq!(node.accesskit_node().is_selected(), Some(true));
+    let rect = node.rect();
+    assert!(
+        rect.min.y >= 0.0 && rect.max.y <= window.size.y,
+        "{folder} is out of view at {rect:?}"
+    );
+}
