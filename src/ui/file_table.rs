@@ -1,7 +1,8 @@
-//! The file table shared by the remote (and, later, local) pane: icon, name, size, modified,
-//! permissions, owner; sort by any column (folders first), filter, multi-select with Ctrl and
-//! Shift, keyboard navigation and type-to-find. Only the rows in view are built, so 100,000
-//! entries scroll as smoothly as ten.
+//! The file table of both panes: icon, name, size, modified, permissions, owner; sort by any
+//! column (folders first), filter, multi-select with Ctrl and Shift, keyboard navigation and
+//! type-to-find, a context menu on rows and on the empty space below them. Only the rows in view
+//! are built, so 100,000 entries scroll as smoothly as ten. A narrow table drops the columns
+//! that matter least (owner, then permissions, then the date) rather than cutting the name.
 
 use std::cmp::Ordering;
 
@@ -96,6 +97,17 @@ impl SortColumn {
         SortColumn::Owner,
     ];
 
+    /// The width a column starts with, and the least it may be dragged to.
+    fn widths(self) -> (f32, f32) {
+        match self {
+            SortColumn::Name => (200.0, 120.0),
+            SortColumn::Size => (80.0, 50.0),
+            SortColumn::Modified => (140.0, 80.0),
+            SortColumn::Permissions => (90.0, 60.0),
+            SortColumn::Owner => (90.0, 50.0),
+        }
+    }
+
     fn title(self) -> &'static str {
         match self {
             SortColumn::Name => "Name",
@@ -152,6 +164,8 @@ pub struct TableState {
     needs_order: bool,
     /// Whether position 0 is the `..` row.
     parent_row: bool,
+    /// Rows that fit in the table's height (last frame): how far PgUp and PgDn go.
+    page: usize,
 }
 
 impl Default for TableState {
@@ -171,6 +185,7 @@ impl Default for TableState {
             scroll_to: None,
             needs_order: true,
             parent_row: false,
+            page: 20,
         }
     }
 }
@@ -228,7 +243,7 @@ impl TableState {
         }
     }
 
-    fn clear_selection(&mut self) {
+    pub fn clear_selection(&mut self) {
         self.selected.iter_mut().for_each(|s| *s = false);
     }
 
@@ -371,7 +386,7 @@ impl TableState {
         }
     }
 
-    /// Keys for the table, when it has the keyboard (no text field has focus).
+    /// Keys for the table, when its pane has the keyboard (and no field or dialog has it).
     fn keyboard(&mut self, ui: &egui::Ui) -> Option<TableAction> {
         let (events, modifiers, now) = ui.input(|i| (i.events.clone(), i.modifiers, i.time));
         let mut action = None;
@@ -387,10 +402,13 @@ impl TableState {
                         Key::ArrowUp => {
                             self.move_cursor(cursor.map_or(0, |c| c.saturating_sub(1)), modifiers)
                         }
-                        Key::PageDown => self.move_cursor(cursor.map_or(0, |c| c + 20), modifiers),
-                        Key::PageUp => {
-                            self.move_cursor(cursor.map_or(0, |c| c.saturating_sub(20)), modifiers)
+                        Key::PageDown => {
+                            self.move_cursor(cursor.map_or(0, |c| c + self.page), modifiers)
                         }
+                        Key::PageUp => self.move_cursor(
+                            cursor.map_or(0, |c| c.saturating_sub(self.page)),
+                            modifiers,
+                        ),
                         Key::Home => self.move_cursor(0, modifiers),
                         Key::End => self.move_cursor(last, modifiers),
                         Key::Enter if modifiers.command => {
@@ -437,8 +455,8 @@ pub struct TableConfig<'a> {
     pub name: &'a str,
     /// A `..` row first (there is a folder above).
     pub parent_row: bool,
-    /// The table has the keys (arrows, Enter, F2, Del...): its pane is the active one and no
-    /// text field has focus.
+    /// The table has the keys (arrows, Enter, F2, Del...): its pane is the focused one and no
+    /// field or dialog has them.
     pub has_keyboard: bool,
     /// A background colour for an item's row (folder comparison).
     pub tint: Option<&'a dyn Fn(usize) -> Option<egui::Color32>>,
@@ -449,7 +467,7 @@ pub struct TableConfig<'a> {
 /// What `show` returns.
 pub struct TableOutput<A> {
     pub action: Option<TableAction>,
-    /// What a row's context menu chose.
+    /// What a context menu chose (a row's, or the empty space's).
     pub menu: Option<A>,
     /// A drag started on a row this frame; the selection now holds what is dragged.
     pub drag_started: bool,
@@ -457,13 +475,27 @@ pub struct TableOutput<A> {
     pub pointer_row: Option<Row>,
 }
 
-/// Draws the table for `items`. `menu` fills a row's context menu, given the selection.
+/// The columns that fit in `width`, most important first: a narrow pane keeps the name whole.
+fn columns_for(width: f32) -> &'static [SortColumn] {
+    const ALL: &[SortColumn] = &SortColumn::ALL;
+    // Room for a readable name, and the others at their usual width.
+    let fits = |n: usize| {
+        let others: f32 = ALL[1..n].iter().map(|c| c.widths().0 + 8.0).sum();
+        160.0 + others <= width
+    };
+    let n = (1..=ALL.len()).rev().find(|&n| fits(n)).unwrap_or(1);
+    &ALL[..n]
+}
+
+/// Draws the table for `items`. `row_menu` fills a row's context menu, given the selection;
+/// `space_menu` the one on the empty space below the rows.
 pub fn show<T: TableItem, A>(
     ui: &mut egui::Ui,
     items: &[T],
     state: &mut TableState,
     config: &TableConfig<'_>,
-    mut menu: impl FnMut(&mut egui::Ui, &[usize]) -> Option<A>,
+    mut row_menu: impl FnMut(&mut egui::Ui, &[usize]) -> Option<A>,
+    mut space_menu: impl FnMut(&mut egui::Ui) -> Option<A>,
 ) -> TableOutput<A> {
     if state.parent_row != config.parent_row {
         state.parent_row = config.parent_row;
@@ -480,26 +512,45 @@ pub fn show<T: TableItem, A>(
     let mut pointer_row = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let highlight = ui.visuals().selection.stroke;
+    let area = ui.available_rect_before_wrap();
+
+    let columns = columns_for(area.width());
+    let fixed: f32 = columns[1..]
+        .iter()
+        .map(|c| c.widths().0 + ui.spacing().item_spacing.x)
+        .sum();
     // The name takes what the other columns leave, so a table never widens its pane.
-    let name_width = (ui.available_width() - (85.0 + 140.0 + 95.0 + 60.0 + 40.0)).max(120.0);
+    let name_width = (area.width() - fixed - 30.0).max(SortColumn::Name.widths().1);
+    let pitch = row_height + ui.spacing().item_spacing.y;
+    state.page = ((area.height() - row_height) / pitch).floor().max(1.0) as usize;
     let mut builder = TableBuilder::new(ui)
-        .id_salt(config.id)
+        // Another set of columns is another table: egui keeps column widths per table.
+        .id_salt((config.id, columns.len()))
         .striped(true)
         .resizable(true)
-        .sense(Sense::click_and_drag())
+        // Rows take clicks and drags but not the keyboard's focus: the table handles its keys
+        // itself, and a focused row would be invisible.
+        .sense(Sense::click_and_drag().difference(Sense::FOCUSABLE))
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(name_width).at_least(120.0).clip(true))
-        .column(Column::initial(85.0).at_least(50.0))
-        .column(Column::initial(140.0).at_least(80.0))
-        .column(Column::initial(95.0).at_least(60.0))
-        .column(Column::remainder().at_least(60.0).clip(true))
+        .min_scrolled_height(0.0)
+        .max_scroll_height(f32::INFINITY)
         .auto_shrink(false);
+    for (i, column) in columns.iter().enumerate() {
+        let (initial, least) = column.widths();
+        builder = builder.column(if i == 0 {
+            Column::initial(name_width).at_least(least).clip(true)
+        } else if i == columns.len() - 1 {
+            Column::remainder().at_least(least).clip(true)
+        } else {
+            Column::initial(initial).at_least(least).clip(true)
+        });
+    }
     if let Some(position) = state.scroll_to.take() {
         builder = builder.scroll_to_row(position, None);
     }
-    builder
+    let body = builder
         .header(row_height, |mut header| {
-            for column in SortColumn::ALL {
+            for &column in columns {
                 header.col(|ui| {
                     let title =
                         egui::Button::new(RichText::new(column.title()).strong()).frame(false);
@@ -536,22 +587,30 @@ pub fn show<T: TableItem, A>(
                     Row::Item(item) => state.is_selected(item),
                 };
                 row.set_selected(selected);
+                let spoken = match which {
+                    Row::Parent => "..",
+                    Row::Item(item) => items[item].name(),
+                };
                 match which {
                     Row::Parent => {
                         row.col(|ui| {
                             ui.add(egui::Label::new("🗀").selectable(false));
                             ui.add(egui::Label::new("..").selectable(false));
                         });
-                        for _ in 1..SortColumn::ALL.len() {
+                        for _ in 1..columns.len() {
                             row.col(|_| {});
                         }
                     }
                     Row::Item(item) => {
                         let tint = config.tint.and_then(|tint| tint(item));
-                        item_cells(&mut row, &items[item], tint);
+                        item_cells(&mut row, columns, &items[item], tint);
                     }
                 }
                 let response = row.response();
+                response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Row, true, spoken));
+                response
+                    .ctx
+                    .accesskit_node_builder(response.id, |node| node.set_selected(selected));
                 if response.contains_pointer() {
                     pointer_row = Some(which);
                     let is_folder = match which {
@@ -595,13 +654,51 @@ pub fn show<T: TableItem, A>(
                 }
                 response.context_menu(|ui| {
                     let selection = state.selected_items();
-                    if let Some(choice) = menu(ui, &selection) {
+                    if let Some(choice) = row_menu(ui, &selection) {
                         chosen = Some(choice);
                         ui.close();
                     }
                 });
             });
         });
+    // The empty space under the rows: a click there clears the selection, a right-click offers
+    // what makes sense without one (new folder, refresh...).
+    let rows_end = body.inner_rect.top() + body.content_size.y - body.state.clamped_offset().y;
+    let space = egui::Rect::from_min_max(
+        egui::pos2(area.left(), rows_end.max(body.inner_rect.top())),
+        area.max,
+    );
+    if space.height() > 1.0 {
+        let space = ui.interact(
+            space,
+            ui.scope_id().with((config.id, "space")),
+            Sense::click(),
+        );
+        if space.clicked() {
+            state.clear_selection();
+        }
+        space.context_menu(|ui| {
+            if let Some(choice) = space_menu(ui) {
+                chosen = Some(choice);
+                ui.close();
+            }
+        });
+    }
+    // Said in the empty space, so an empty folder does not look like one still loading.
+    let note = if !items.is_empty() && state.visible_count() == 0 {
+        Some("No names match the filter")
+    } else if items.is_empty() {
+        Some("This folder is empty")
+    } else {
+        None
+    };
+    if let Some(note) = note {
+        let rows = state.row_count() as f32 + 1.0;
+        let at = egui::pos2(area.center().x, area.top() + rows * pitch + 24.0);
+        let label = egui::Label::new(RichText::new(note).weak().italics()).selectable(false);
+        let size = egui::vec2(area.width(), row_height);
+        ui.put(egui::Rect::from_center_size(at, size), label);
+    }
     TableOutput {
         action,
         menu: chosen,
@@ -612,14 +709,17 @@ pub fn show<T: TableItem, A>(
 
 fn item_cells<T: TableItem>(
     row: &mut egui_extras::TableRow<'_, '_>,
+    columns: &[SortColumn],
     item: &T,
     tint: Option<egui::Color32>,
 ) {
-    // The tint is painted under each cell before its content.
+    // The tint is painted under each cell before its content, over the gaps between cells too,
+    // so the whole row reads as one coloured line.
     let paint = |ui: &egui::Ui| {
         if let Some(colour) = tint {
+            let gap = ui.spacing().item_spacing * 0.5;
             ui.painter()
-                .rect_filled(ui.max_rect().expand2(egui::vec2(4.0, 2.0)), 0.0, colour);
+                .rect_filled(ui.max_rect().expand2(gap), 0.0, colour);
         }
     };
     let icon = match item.kind() {
@@ -628,39 +728,44 @@ fn item_cells<T: TableItem>(
         ItemKind::File => "🗋",
         ItemKind::Other => "⚙",
     };
-    row.col(|ui| {
-        paint(ui);
-        ui.add(egui::Label::new(icon).selectable(false));
-        let name = ui.add(egui::Label::new(item.name()).selectable(false).truncate());
-        if let Some(note) = item.note() {
-            name.on_hover_text(note);
-        }
-    });
-    row.col(|ui| {
-        paint(ui);
-        if let Some(size) = item.size().filter(|_| item.kind() != ItemKind::Folder) {
-            ui.add(egui::Label::new(format::human_size(size)).selectable(false))
-                .on_hover_text(format!("{} bytes", format::grouped(size)));
-        }
-    });
-    row.col(|ui| {
-        paint(ui);
-        if let Some(modified) = item.modified() {
-            ui.add(egui::Label::new(format::modified(&modified)).selectable(false));
-        }
-    });
-    row.col(|ui| {
-        paint(ui);
-        if let Some(permissions) = item.permissions() {
-            ui.add(egui::Label::new(RichText::new(permissions).monospace()).selectable(false));
-        }
-    });
-    row.col(|ui| {
-        paint(ui);
-        if let Some(owner) = item.owner() {
-            ui.add(egui::Label::new(owner).selectable(false));
-        }
-    });
+    for column in columns {
+        row.col(|ui| {
+            paint(ui);
+            match column {
+                SortColumn::Name => {
+                    ui.add(egui::Label::new(icon).selectable(false));
+                    let name = ui.add(egui::Label::new(item.name()).selectable(false).truncate());
+                    if let Some(note) = item.note() {
+                        name.on_hover_text(note);
+                    }
+                }
+                SortColumn::Size => {
+                    if let Some(size) = item.size().filter(|_| item.kind() != ItemKind::Folder) {
+                        ui.add(egui::Label::new(format::human_size(size)).selectable(false))
+                            .on_hover_text(format!("{} bytes", format::grouped(size)));
+                    }
+                }
+                SortColumn::Modified => {
+                    if let Some(modified) = item.modified() {
+                        ui.add(egui::Label::new(format::modified(&modified)).selectable(false));
+                    }
+                }
+                SortColumn::Permissions => {
+                    if let Some(permissions) = item.permissions() {
+                        ui.add(
+                            egui::Label::new(RichText::new(permissions).monospace())
+                                .selectable(false),
+                        );
+                    }
+                }
+                SortColumn::Owner => {
+                    if let Some(owner) = item.owner() {
+                        ui.add(egui::Label::new(owner).selectable(false).truncate());
+                    }
+                }
+            }
+        });
+    }
 }
 
 #[cfg(test)]
@@ -765,6 +870,14 @@ mod tests {
         assert_eq!(state.selected_items(), [3], "'ga' still gamma");
         state.find("b", 12.0);
         assert_eq!(state.selected_items(), [0], "a new search after the pause");
+    }
+
+    #[test]
+    fn a_narrow_table_drops_the_least_needed_columns_first() {
+        assert_eq!(columns_for(2000.0), &SortColumn::ALL);
+        assert_eq!(columns_for(300.0), &[SortColumn::Name, SortColumn::Size]);
+        assert_eq!(columns_for(420.0).last(), Some(&SortColumn::Modified));
+        assert_eq!(columns_for(10.0), &[SortColumn::Name]);
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! The message log: every command and reply with its time, coloured by direction.
+//! The message log: every command and reply with its time, coloured by direction. It follows new
+//! lines while it is scrolled to the end; scrolled up, it stays where the person put it, and
+//! scrolled back to the end it follows again.
 
 use std::collections::VecDeque;
 
@@ -9,9 +11,19 @@ use crate::engine::{LogKind, LogLine};
 /// The log keeps the newest lines; a day-long session can't grow it without bound.
 const MAX_LINES: usize = 20_000;
 
-#[derive(Default)]
 pub struct MessageLog {
     lines: VecDeque<LogLine>,
+    /// Keep the newest line in view (the view is at the end).
+    follow: bool,
+}
+
+impl Default for MessageLog {
+    fn default() -> Self {
+        Self {
+            lines: VecDeque::new(),
+            follow: true,
+        }
+    }
 }
 
 impl MessageLog {
@@ -22,16 +34,12 @@ impl MessageLog {
         self.lines.push_back(line);
     }
 
-    pub fn lines(&self) -> impl Iterator<Item = &LogLine> {
-        self.lines.iter()
+    pub fn last(&self) -> Option<&LogLine> {
+        self.lines.back()
     }
 
     pub fn len(&self) -> usize {
         self.lines.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
     }
 
     pub fn to_text(&self) -> String {
@@ -70,43 +78,52 @@ fn prefix(kind: LogKind) -> &'static str {
     }
 }
 
+/// Copy and Clear, for the area's title line.
+pub fn buttons(ui: &mut egui::Ui, log: &mut MessageLog) {
+    if ui
+        .small_button("Copy log")
+        .on_hover_text("Copy the whole log to the clipboard")
+        .clicked()
+    {
+        ui.ctx().copy_text(log.to_text());
+    }
+    if ui.small_button("Clear log").clicked() {
+        log.clear();
+    }
+}
+
 pub fn show(ui: &mut egui::Ui, log: &mut MessageLog) {
-    ui.horizontal(|ui| {
-        if ui
-            .button("Copy log")
-            .on_hover_text("Copy the whole log to the clipboard")
-            .clicked()
-        {
-            ui.ctx().copy_text(log.to_text());
-        }
-        if ui.button("Clear log").clicked() {
-            log.clear();
-        }
-        ui.label(format!("{} lines", log.len()));
-    });
     let dark = ui.visuals().dark_mode;
     let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
-    egui::ScrollArea::both()
+    let mut area = egui::ScrollArea::both()
         .id_salt("message_log")
-        .auto_shrink(false)
-        .stick_to_bottom(true)
-        .show_rows(ui, row_height, log.len(), |ui, rows| {
-            for line in log.lines.range(rows) {
-                ui.horizontal(|ui| {
-                    ui.spacing_mut().item_spacing.x = 6.0;
-                    ui.label(
-                        RichText::new(line.time.format("%H:%M:%S").to_string())
-                            .monospace()
-                            .weak(),
-                    );
-                    let color = colour(line.kind, dark);
-                    ui.label(RichText::new(prefix(line.kind)).monospace().color(color));
-                    ui.add(
-                        egui::Label::new(RichText::new(&line.text).monospace().color(color))
-                            .extend()
-                            .selectable(true),
-                    );
-                });
-            }
-        });
+        .auto_shrink(false);
+    if log.follow {
+        // The whole height of the lines: the scroll area stops where the last one shows.
+        let pitch = row_height + ui.spacing().item_spacing.y;
+        area = area.vertical_scroll_offset(pitch * log.len() as f32);
+    }
+    let output = area.show_rows(ui, row_height, log.len(), |ui, rows| {
+        for line in log.lines.range(rows) {
+            ui.horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = 6.0;
+                ui.label(
+                    RichText::new(line.time.format("%H:%M:%S").to_string())
+                        .monospace()
+                        .weak(),
+                );
+                let color = colour(line.kind, dark);
+                ui.label(RichText::new(prefix(line.kind)).monospace().color(color));
+                ui.add(
+                    egui::Label::new(RichText::new(&line.text).monospace().color(color))
+                        .extend()
+                        .selectable(true),
+                );
+            });
+        }
+    });
+    // Where the view is now, after any wheel or scroll bar this frame: at the end (within half
+    // a line) it follows; anywhere else it stays.
+    let end = (output.content_size.y - output.inner_rect.height()).max(0.0);
+    log.follow = output.state.clamped_offset().y >= end - row_height / 2.0;
 }

@@ -8,7 +8,6 @@ use crate::window::*;
 /// Issue 12, item 6: an address typed a key at a time (not pasted) is read once it is complete:
 /// the scheme is not eaten, the port is the one typed, and an old password is not kept.
 #[test]
-#[ignore = "issue 12 item 6: fails until it is fixed"]
 fn a_typed_url_fills_the_form_once_complete() {
     let server = TestServer::start();
     let mut window = Window::open();

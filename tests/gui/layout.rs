@@ -9,7 +9,6 @@ use crate::window::*;
 /// Issue 12, item 4: the queue keeps its height whatever its tab holds; a full Successful tab
 /// does not squeeze the file lists.
 #[test]
-#[ignore = "issue 12 item 4: fails until it is fixed"]
 fn switching_queue_tabs_never_resizes_the_panes() {
     let server = TestServer::start();
     let mut window = Window::open_sized(None, egui::vec2(1200.0, 800.0));

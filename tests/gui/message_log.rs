@@ -8,7 +8,6 @@ use crate::window::*;
 /// Issue 12, item 10: scrolled up, the log stays where the person put it; scrolled back to the
 /// end, it follows new lines again.
 #[test]
-#[ignore = "issue 12 item 10: fails until it is fixed"]
 fn the_log_follows_new_lines_again_once_scrolled_to_the_end() {
     let server = TestServer::start();
     let mut window = Window::open();

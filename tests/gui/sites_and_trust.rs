@@ -34,7 +34,7 @@ fn a_self_signed_certificate_asks_and_always_trust_connects_and_is_remembered() 
         window.has_label("Connection encrypted"),
         "the status line shows an encrypted session"
     );
-    let log = window.harness.state().log.to_text();
+    let log = window.harness.state().log_text();
     assert!(log.contains("PROT P"), "{log}");
     assert!(!log.contains(PASSWORD));
 
@@ -75,7 +75,7 @@ fn a_changed_certificate_is_a_loud_warning_and_cancel_does_not_connect() {
     });
     assert!(!window.has_row("welcome.txt"));
     assert!(matches!(
-        window.harness.state().connection,
+        window.harness.state().connection(),
         ferry::ui::ConnectionState::Disconnected { .. }
     ));
 }
@@ -85,7 +85,7 @@ fn a_site_made_in_the_site_manager_is_saved_without_its_password_and_connects() 
     let server = TestServer::start();
     let config = tempfile::tempdir().unwrap();
     let mut window = Window::open_with(Some(config_dirs(config.path())));
-    window.harness.get_by_label("📇 Sites").click();
+    window.harness.get_by_label("Sites").click();
     window.run_until("the Site Manager", |h| {
         h.query_by_label("New site").is_some()
     });
@@ -140,10 +140,10 @@ fn a_site_made_in_the_site_manager_is_saved_without_its_password_and_connects() 
     window.harness.get_by_label("🖧 Demo box").click();
     window.harness.step();
     wait_for_row(&mut window, "welcome.txt", true);
-    assert!(!window.harness.state().log.to_text().contains(PASSWORD));
+    assert!(!window.harness.state().log_text().contains(PASSWORD));
 
     // Deleting asks first; "Keep" keeps it, "Yes, delete" removes it from the file too.
-    window.harness.get_by_label("📇 Sites").click();
+    window.harness.get_by_label("Sites").click();
     window.run_until("the Site Manager", |h| {
         h.query_by_label("🖧 Demo box").is_some()
     });

@@ -9,8 +9,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use ferry::ui::{AppOptions, FerryApp, Side};
 
-/// The test window's width: the local pane is the left half, the remote pane the right.
+/// The test window's usual size: tall, so the lists show every row of the sample folders.
 pub const WIDTH: f32 = 1400.0;
+pub const HEIGHT: f32 = 1200.0;
 
 /// Counts engine notifications, so a test can sleep until the engine has said something new
 /// instead of guessing with a timer.
@@ -58,7 +59,7 @@ impl Window {
 
     /// With settings, sites and trusted certificates kept in `dirs` (`None`: in memory only).
     pub fn open_with(dirs: Option<ferry::store::StoreDirs>) -> Self {
-        Self::open_sized(dirs, egui::vec2(WIDTH, 1200.0))
+        Self::open_sized(dirs, egui::vec2(WIDTH, HEIGHT))
     }
 
     /// A window of `size` points.
@@ -158,10 +159,9 @@ impl Window {
         self.harness.step();
     }
 
-    /// Lists the local folder again (after the test changed it on disk).
+    /// Lists the local folder again (after the test changed it on disk), with its Refresh.
     pub fn open_local_again(&mut self) {
-        let folder = self.downloads.path().to_path_buf();
-        self.harness.state_mut().open_local(folder);
+        self.pane_widget("Refresh", Side::Local).click();
         self.harness.step();
     }
 
@@ -196,9 +196,9 @@ impl Window {
         let app = self.harness.state();
         panic!(
             "never saw {what}; connection: {:?}, notice: {:?}, log:\n{}",
-            app.connection,
-            app.notice,
-            app.log.to_text()
+            app.connection(),
+            app.notice(),
+            app.log_text()
         );
     }
 
@@ -216,8 +216,15 @@ impl Window {
         self.type_into("Password:", password);
     }
 
-    /// A row of the remote file table: the right half of the window (the tree shows folder
-    /// names too, as tree items, and the local pane on the left may have the same names).
+    /// A pane, found by its name in the accessibility tree (as a screen reader finds it).
+    pub fn pane(&self, side: Side) -> egui_kittest::Node<'_> {
+        self.harness.get_by_label(match side {
+            Side::Local => "Local pane",
+            Side::Remote => "Remote pane",
+        })
+    }
+
+    /// A row of the remote file table.
     pub fn row<'a>(&'a self, name: &'a str) -> egui_kittest::Node<'a> {
         self.pane_rows(name, Side::Remote)
             .next()
@@ -230,29 +237,29 @@ impl Window {
             .unwrap_or_else(|| panic!("no local row {name:?}"))
     }
 
+    /// The names of a pane's rows called `name` (what a person clicks: the name; tree items
+    /// are not labels).
     pub fn pane_rows<'a>(
         &'a self,
         name: &'a str,
         side: Side,
     ) -> impl Iterator<Item = egui_kittest::Node<'a>> {
-        let middle = self.size.x / 2.0;
-        self.harness
+        self.pane(side)
             .query_all_by_role_and_label(Role::Label, name)
-            .filter(move |n| (n.rect().center().x > middle) == (side == Side::Remote))
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 
     /// A widget of one pane, by its accessible name: the panes have the same toolbar.
     pub fn pane_widget<'a>(&'a self, label: &'a str, side: Side) -> egui_kittest::Node<'a> {
-        let middle = self.size.x / 2.0;
-        self.harness
-            .query_all_by_label(label)
-            .find(|n| (n.rect().center().x > middle) == (side == Side::Remote))
+        self.pane(side)
+            .query_by_label(label)
             .unwrap_or_else(|| panic!("no {label:?} in the {side:?} pane"))
     }
 
     /// How often `text` occurs in the message log.
     pub fn log_count(&self, text: &str) -> usize {
-        self.harness.state().log.to_text().matches(text).count()
+        self.harness.state().log_text().matches(text).count()
     }
 
     pub fn has_row(&self, name: &str) -> bool {
@@ -311,10 +318,11 @@ impl Window {
 
 /// Waits for the table to show `name` (or, with `present` false, to stop showing it).
 pub fn wait_for_row(window: &mut Window, name: &'static str, present: bool) {
-    let middle = window.size.x / 2.0;
     window.run_until(name, move |h| {
-        h.query_all_by_role_and_label(Role::Label, name)
-            .any(|n| n.rect().center().x > middle)
+        let pane = h.get_by_label("Remote pane");
+        pane.query_all_by_role_and_label(Role::Row, name)
+            .next()
+            .is_some()
             == present
     });
 }
