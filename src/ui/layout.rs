@@ -14,8 +14,13 @@ use super::{Side, connection_bar, local, queue_panel, remote, server_panel, stat
 
 /// The log area's title line, which stays when it is folded.
 pub const LOG_TITLE: f32 = 26.0;
-/// The most of the window's height the log area and the queue may each take.
-const MOST: f32 = 0.3;
+/// The most of the central area's height the log area and the queue may each take: a fifth in a
+/// small window, rising to a third in a tall one, so the lists get most of the room at any size.
+fn largest(height: f32) -> f32 {
+    let t = ((height - 500.0) / 400.0).clamp(0.0, 1.0);
+    let share = 0.2 + 0.13 * t * t * (3.0 - 2.0 * t);
+    height * share
+}
 const QUEUE_LEAST: f32 = 90.0;
 const LOG_LEAST: f32 = LOG_TITLE + 50.0;
 /// The narrowest a pane gets, dragging the divider between them.
@@ -50,7 +55,7 @@ fn resized(drag: DividerDrag, size: &mut f32, to_size: impl Fn(f32) -> f32, acti
 
 fn areas(ui: &mut Ui, state: &mut AppState, actions: &mut Actions) -> Placed {
     let area = ui.max_rect();
-    let most = (area.height() * MOST).max(LOG_LEAST);
+    let most = largest(area.height()).max(LOG_LEAST);
     let window = &mut state.settings.window;
 
     // The welcome and message log.
@@ -72,7 +77,7 @@ fn areas(ui: &mut Ui, state: &mut AppState, actions: &mut Actions) -> Placed {
     };
 
     // The queue, at the bottom.
-    let queue_most = (area.height() * MOST).max(QUEUE_LEAST);
+    let queue_most = largest(area.height()).max(QUEUE_LEAST);
     let above = rest.height() - window.queue_height;
     let range = egui::Rangef::new(rest.height() - queue_most, rest.height() - QUEUE_LEAST);
     let (middle, queue_rect, drag) = widgets::divider(

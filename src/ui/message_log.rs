@@ -4,7 +4,7 @@
 
 use std::collections::VecDeque;
 
-use egui::{Color32, RichText};
+use egui::Color32;
 
 use crate::engine::{LogKind, LogLine};
 
@@ -15,6 +15,8 @@ pub struct MessageLog {
     lines: VecDeque<LogLine>,
     /// Keep the newest line in view (the view is at the end).
     follow: bool,
+    /// Where the end of the lines was last frame (the largest scroll offset then).
+    end: f32,
 }
 
 impl Default for MessageLog {
@@ -22,6 +24,7 @@ impl Default for MessageLog {
         Self {
             lines: VecDeque::new(),
             follow: true,
+            end: 0.0,
         }
     }
 }
@@ -94,36 +97,38 @@ pub fn buttons(ui: &mut egui::Ui, log: &mut MessageLog) {
 
 pub fn show(ui: &mut egui::Ui, log: &mut MessageLog) {
     let dark = ui.visuals().dark_mode;
+    // One label per line (time, kind and text in one galley), exactly one text line high: the
+    // height `show_rows` counts with, so the view's end is where the last line is.
     let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
     let mut area = egui::ScrollArea::both()
         .id_salt("message_log")
         .auto_shrink(false);
     if log.follow {
-        // The whole height of the lines: the scroll area stops where the last one shows.
-        let pitch = row_height + ui.spacing().item_spacing.y;
-        area = area.vertical_scroll_offset(pitch * log.len() as f32);
+        // Back to the end as it was last frame (an offset past it would make the scroll area
+        // spring back), and stuck there: egui then keeps the newest line in view as lines come.
+        area = area.vertical_scroll_offset(log.end).stick_to_bottom(true);
     }
     let output = area.show_rows(ui, row_height, log.len(), |ui, rows| {
+        let font = egui::TextStyle::Monospace.resolve(ui.style());
+        let weak = ui.visuals().weak_text_color();
         for line in log.lines.range(rows) {
-            ui.horizontal(|ui| {
-                ui.spacing_mut().item_spacing.x = 6.0;
-                ui.label(
-                    RichText::new(line.time.format("%H:%M:%S").to_string())
-                        .monospace()
-                        .weak(),
-                );
-                let color = colour(line.kind, dark);
-                ui.label(RichText::new(prefix(line.kind)).monospace().color(color));
-                ui.add(
-                    egui::Label::new(RichText::new(&line.text).monospace().color(color))
-                        .extend()
-                        .selectable(true),
-                );
-            });
+            let color = colour(line.kind, dark);
+            let mut job = egui::text::LayoutJob::default();
+            let format = |color| egui::TextFormat::simple(font.clone(), color);
+            job.append(
+                &line.time.format("%H:%M:%S ").to_string(),
+                0.0,
+                format(weak),
+            );
+            job.append(prefix(line.kind), 0.0, format(color));
+            job.append(" ", 0.0, format(color));
+            job.append(&line.text, 0.0, format(color));
+            ui.add(egui::Label::new(job).extend().selectable(true));
         }
     });
-    // Where the view is now, after any wheel or scroll bar this frame: at the end (within half
-    // a line) it follows; anywhere else it stays.
+    // Where the view is now, after any wheel or scroll bar this frame: at the end (within a
+    // line) it follows; anywhere else it stays.
     let end = (output.content_size.y - output.inner_rect.height()).max(0.0);
-    log.follow = output.state.clamped_offset().y >= end - row_height / 2.0;
+    log.end = end;
+    log.follow = output.state.clamped_offset().y >= end - row_height;
 }

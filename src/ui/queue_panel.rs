@@ -378,26 +378,41 @@ fn eta_text(seconds: f64) -> String {
 /// Simultaneous transfers and speed limits: a change is applied and saved at once.
 fn settings_controls(ui: &mut egui::Ui, transfers: &TransferSettings, actions: &mut Actions) {
     let mut changed = transfers.clone();
-    let label = ui.label("Simultaneous:");
+    // A name and its field go onto the next line together when the toolbar wraps.
+    let keep_together = |ui: &mut egui::Ui, name: &str| {
+        let font = egui::TextStyle::Body.resolve(ui.style());
+        let text = ui.fonts_mut(|f| f.layout_no_wrap(name.to_owned(), font, egui::Color32::WHITE));
+        let wanted = text.size().x + 90.0 + ui.spacing().item_spacing.x * 2.0;
+        if ui.available_width() < wanted {
+            ui.end_row();
+        }
+        ui.add(egui::Label::new(name).wrap_mode(egui::TextWrapMode::Extend))
+    };
+    let label = keep_together(ui, "Simultaneous:");
     ui.add(egui::DragValue::new(&mut changed.parallel).range(1..=10))
         .labelled_by(label.id)
         .on_hover_text("How many transfers run at once");
-    let label = ui.label("Download limit:");
-    ui.add(
-        egui::DragValue::new(&mut changed.download_limit_kib)
-            .range(0..=10_000_000)
-            .suffix(" KiB/s"),
-    )
-    .labelled_by(label.id)
-    .on_hover_text("0 = no limit");
-    let label = ui.label("Upload limit:");
-    ui.add(
-        egui::DragValue::new(&mut changed.upload_limit_kib)
-            .range(0..=10_000_000)
-            .suffix(" KiB/s"),
-    )
-    .labelled_by(label.id)
-    .on_hover_text("0 = no limit");
+    for (name, value, hint) in [
+        (
+            "Download limit:",
+            &mut changed.download_limit_kib,
+            "For all downloads together; 0 = no limit",
+        ),
+        (
+            "Upload limit:",
+            &mut changed.upload_limit_kib,
+            "For all uploads together; 0 = no limit",
+        ),
+    ] {
+        let label = keep_together(ui, name);
+        ui.add(
+            egui::DragValue::new(value)
+                .range(0..=10_000_000)
+                .suffix(" KiB/s"),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(hint);
+    }
     if changed != *transfers {
         actions.push(Action::SetTransfers(Box::new(changed)));
     }

@@ -41,18 +41,18 @@ fn connect_read_the_welcome_and_browse() {
     );
     // Scroll up to the login.
     for _ in 0..100 {
-        if window.has_label("PASS ****") {
+        if window.has_label_containing("Command: PASS ****") {
             break;
         }
         window
             .harness
-            .get_all_by_label("Response:")
+            .get_all_by_label_contains("Response:")
             .next()
             .unwrap()
             .scroll_up();
         window.harness.step();
     }
-    assert!(window.has_label("PASS ****"));
+    assert!(window.has_label_containing("Command: PASS ****"));
     assert!(!window.has_label_containing(PASSWORD));
     assert!(!window.harness.state().log_text().contains(PASSWORD));
 }
