@@ -1,0 +1,496 @@
+//! A table's own state: sorting, filtering, selection, the cursor, and what the keys do to
+//! them. Kept apart from the drawing so it can be tested without a window.
+
+use std::cmp::Ordering;
+
+use egui::{Key, Modifiers};
+
+use super::{ItemKind, TableItem};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Name,
+    Size,
+    Modified,
+    Permissions,
+    Owner,
+}
+
+impl SortColumn {
+    pub(super) const ALL: [SortColumn; 5] = [
+        SortColumn::Name,
+        SortColumn::Size,
+        SortColumn::Modified,
+        SortColumn::Permissions,
+        SortColumn::Owner,
+    ];
+
+    /// The width a column starts with, and the least it may be dragged to.
+    pub(super) fn widths(self) -> (f32, f32) {
+        match self {
+            SortColumn::Name => (200.0, 120.0),
+            SortColumn::Size => (80.0, 50.0),
+            SortColumn::Modified => (140.0, 80.0),
+            SortColumn::Permissions => (90.0, 60.0),
+            SortColumn::Owner => (90.0, 50.0),
+        }
+    }
+
+    pub(super) fn title(self) -> &'static str {
+        match self {
+            SortColumn::Name => "Name",
+            SortColumn::Size => "Size",
+            SortColumn::Modified => "Modified",
+            SortColumn::Permissions => "Permissions",
+            SortColumn::Owner => "Owner",
+        }
+    }
+}
+
+/// A row of the table: the `..` row (when there is a folder above) or an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Parent,
+    Item(usize),
+}
+
+/// What the person did to the table this frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableAction {
+    /// Double-click or Enter on an item.
+    Open(usize),
+    /// Double-click or Enter on `..`, or Backspace.
+    OpenParent,
+    /// F2 on the item under the cursor.
+    Rename(usize),
+    /// Del with items selected.
+    Delete(Vec<usize>),
+    /// F5.
+    Refresh,
+    /// Ctrl+Enter: send the selection to the other pane (download or upload).
+    Transfer(Vec<usize>),
+}
+
+/// Sorting, filtering, selection and cursor of one table. Indices are into the items slice the
+/// table is shown with; `set_items` must be called whenever that slice changes.
+pub struct TableState {
+    pub sort: SortColumn,
+    pub ascending: bool,
+    pub filter: String,
+    pub(super) applied_filter: String,
+    /// Item indices in the order shown, after the filter.
+    pub(super) visible: Vec<usize>,
+    /// Lower-case names, for sorting, filtering and type-to-find.
+    pub(super) keys: Vec<String>,
+    pub(super) selected: Vec<bool>,
+    /// Display positions (the `..` row, when shown, is position 0).
+    pub(super) anchor: Option<usize>,
+    pub(super) cursor: Option<usize>,
+    pub(super) find: String,
+    pub(super) find_time: f64,
+    pub(super) scroll_to: Option<usize>,
+    pub(super) needs_order: bool,
+    /// Whether position 0 is the `..` row.
+    pub(super) parent_row: bool,
+    /// Rows that fit in the table's height (last frame): how far PgUp and PgDn go.
+    pub(super) page: usize,
+}
+
+impl Default for TableState {
+    fn default() -> Self {
+        Self {
+            sort: SortColumn::Name,
+            ascending: true,
+            filter: String::new(),
+            applied_filter: String::new(),
+            visible: Vec::new(),
+            keys: Vec::new(),
+            selected: Vec::new(),
+            anchor: None,
+            cursor: None,
+            find: String::new(),
+            find_time: 0.0,
+            scroll_to: None,
+            needs_order: true,
+            parent_row: false,
+            page: 20,
+        }
+    }
+}
+
+/// Type-to-find forgets what was typed after this pause (seconds).
+const FIND_PAUSE: f64 = 1.0;
+
+impl TableState {
+    /// A new set of items (a new listing): selection and cursor start over.
+    pub fn set_items<T: TableItem>(&mut self, items: &[T]) {
+        self.keys = items.iter().map(|i| i.name().to_lowercase()).collect();
+        self.selected = vec![false; items.len()];
+        self.anchor = None;
+        self.cursor = None;
+        self.needs_order = true;
+    }
+
+    /// The same items again (a refresh of the same folder): keeps the selection of names that
+    /// are still there.
+    pub fn refresh_items<T: TableItem>(&mut self, old: &[T], new: &[T]) {
+        let kept: std::collections::HashSet<&str> = self
+            .selected_items()
+            .into_iter()
+            .filter_map(|i| old.get(i).map(TableItem::name))
+            .collect();
+        self.set_items(new);
+        for (i, item) in new.iter().enumerate() {
+            if kept.contains(item.name()) {
+                self.selected[i] = true;
+            }
+        }
+    }
+
+    /// Selected item indices, in the order shown.
+    pub fn selected_items(&self) -> Vec<usize> {
+        self.visible
+            .iter()
+            .copied()
+            .filter(|&i| self.selected.get(i).copied().unwrap_or(false))
+            .collect()
+    }
+
+    pub fn visible_count(&self) -> usize {
+        self.visible.len()
+    }
+
+    pub fn is_selected(&self, item: usize) -> bool {
+        self.selected.get(item).copied().unwrap_or(false)
+    }
+
+    pub fn select_only(&mut self, item: usize) {
+        self.selected.iter_mut().for_each(|s| *s = false);
+        if let Some(s) = self.selected.get_mut(item) {
+            *s = true;
+        }
+    }
+
+    pub fn clear_selection(&mut self) {
+        self.selected.iter_mut().for_each(|s| *s = false);
+    }
+
+    pub(super) fn select_all(&mut self) {
+        for &i in &self.visible {
+            self.selected[i] = true;
+        }
+    }
+
+    /// Sorts and filters again if anything that decides the order changed.
+    pub(super) fn order<T: TableItem>(&mut self, items: &[T]) {
+        if self.keys.len() != items.len() {
+            self.set_items(items);
+        }
+        if !self.needs_order && self.applied_filter == self.filter {
+            return;
+        }
+        let needle = self.filter.to_lowercase();
+        let mut visible: Vec<usize> = (0..items.len())
+            .filter(|&i| needle.is_empty() || self.keys[i].contains(&needle))
+            .collect();
+        let (sort, ascending, keys) = (self.sort, self.ascending, &self.keys);
+        visible.sort_unstable_by(|&a, &b| {
+            let (x, y) = (&items[a], &items[b]);
+            // Folders first whichever way the column is sorted, as every file manager does.
+            let folders = (x.kind() != ItemKind::Folder).cmp(&(y.kind() != ItemKind::Folder));
+            let by_column = match sort {
+                SortColumn::Name => Ordering::Equal,
+                SortColumn::Size => x.size().cmp(&y.size()),
+                SortColumn::Modified => x
+                    .modified()
+                    .map(|m| m.time)
+                    .cmp(&y.modified().map(|m| m.time)),
+                SortColumn::Permissions => x.permissions().cmp(&y.permissions()),
+                SortColumn::Owner => x.owner().cmp(&y.owner()),
+            };
+            let by_column = by_column
+                .then_with(|| keys[a].cmp(&keys[b]))
+                .then_with(|| x.name().cmp(y.name()));
+            folders.then(if ascending {
+                by_column
+            } else {
+                by_column.reverse()
+            })
+        });
+        self.visible = visible;
+        self.applied_filter = self.filter.clone();
+        self.needs_order = false;
+        self.cursor = None;
+        self.anchor = None;
+    }
+
+    /// How many rows the table shows, the `..` row included.
+    pub(super) fn row_count(&self) -> usize {
+        self.visible.len() + usize::from(self.parent_row)
+    }
+
+    pub(super) fn row_at(&self, position: usize) -> Option<Row> {
+        if self.parent_row {
+            match position {
+                0 => Some(Row::Parent),
+                p => self.visible.get(p - 1).map(|&i| Row::Item(i)),
+            }
+        } else {
+            self.visible.get(position).map(|&i| Row::Item(i))
+        }
+    }
+
+    pub(super) fn click(&mut self, position: usize, modifiers: Modifiers) {
+        match self.row_at(position) {
+            Some(Row::Item(_)) if modifiers.shift => self.extend_to(position, modifiers.command),
+            Some(Row::Item(item)) if modifiers.command => {
+                self.selected[item] = !self.selected[item];
+                self.anchor = Some(position);
+            }
+            Some(Row::Item(item)) => {
+                self.select_only(item);
+                self.anchor = Some(position);
+            }
+            Some(Row::Parent) | None => {
+                self.clear_selection();
+                self.anchor = Some(position);
+            }
+        }
+        self.cursor = Some(position);
+    }
+
+    /// Shift: select from the anchor to `position` (adding to the selection with Ctrl).
+    pub(super) fn extend_to(&mut self, position: usize, keep: bool) {
+        let anchor = self.anchor.unwrap_or(position);
+        if !keep {
+            self.clear_selection();
+        }
+        for p in anchor.min(position)..=anchor.max(position) {
+            if let Some(Row::Item(item)) = self.row_at(p) {
+                self.selected[item] = true;
+            }
+        }
+        self.anchor = Some(anchor);
+    }
+
+    /// Moves the cursor (arrows, Home/End); Shift extends the selection.
+    pub(super) fn move_cursor(&mut self, position: usize, modifiers: Modifiers) {
+        let last = self.row_count().saturating_sub(1);
+        let position = position.min(last);
+        if modifiers.shift {
+            self.extend_to(position, false);
+        } else {
+            match self.row_at(position) {
+                Some(Row::Item(item)) => self.select_only(item),
+                _ => self.clear_selection(),
+            }
+            self.anchor = Some(position);
+        }
+        self.cursor = Some(position);
+        self.scroll_to = Some(position);
+    }
+
+    /// Type-to-find: jumps to the first row whose name starts with what was typed lately.
+    pub(super) fn find(&mut self, typed: &str, now: f64) {
+        if now - self.find_time > FIND_PAUSE {
+            self.find.clear();
+        }
+        self.find_time = now;
+        self.find.push_str(&typed.to_lowercase());
+        let found = self
+            .visible
+            .iter()
+            .position(|&i| self.keys[i].starts_with(&self.find));
+        if let Some(p) = found {
+            let position = p + usize::from(self.parent_row);
+            self.move_cursor(position, Modifiers::NONE);
+        }
+    }
+
+    pub(super) fn cursor_action(&self) -> Option<TableAction> {
+        match self.row_at(self.cursor?)? {
+            Row::Parent => Some(TableAction::OpenParent),
+            Row::Item(item) => Some(TableAction::Open(item)),
+        }
+    }
+
+    /// Keys for the table, when its pane has the keyboard (and no field or dialog has it).
+    pub(super) fn keyboard(&mut self, ui: &egui::Ui) -> Option<TableAction> {
+        let (events, modifiers, now) = ui.input(|i| (i.events.clone(), i.modifiers, i.time));
+        let mut action = None;
+        for event in events {
+            match event {
+                egui::Event::Key {
+                    key, pressed: true, ..
+                } => {
+                    let last = self.row_count().saturating_sub(1);
+                    let cursor = self.cursor;
+                    match key {
+                        Key::ArrowDown => self.move_cursor(cursor.map_or(0, |c| c + 1), modifiers),
+                        Key::ArrowUp => {
+                            self.move_cursor(cursor.map_or(0, |c| c.saturating_sub(1)), modifiers)
+                        }
+                        Key::PageDown => {
+                            self.move_cursor(cursor.map_or(0, |c| c + self.page), modifiers)
+                        }
+                        Key::PageUp => self.move_cursor(
+                            cursor.map_or(0, |c| c.saturating_sub(self.page)),
+                            modifiers,
+                        ),
+                        Key::Home => self.move_cursor(0, modifiers),
+                        Key::End => self.move_cursor(last, modifiers),
+                        Key::Enter if modifiers.command => {
+                            let selected = self.selected_items();
+                            if !selected.is_empty() {
+                                action = Some(TableAction::Transfer(selected));
+                            }
+                        }
+                        Key::Enter => action = self.cursor_action(),
+                        Key::Backspace => action = Some(TableAction::OpenParent),
+                        Key::F2 => {
+                            if let Some(Row::Item(item)) = self.cursor.and_then(|c| self.row_at(c))
+                            {
+                                action = Some(TableAction::Rename(item));
+                            } else if let [item] = self.selected_items()[..] {
+                                action = Some(TableAction::Rename(item));
+                            }
+                        }
+                        Key::Delete => {
+                            let selected = self.selected_items();
+                            if !selected.is_empty() {
+                                action = Some(TableAction::Delete(selected));
+                            }
+                        }
+                        Key::F5 => action = Some(TableAction::Refresh),
+                        Key::A if modifiers.command => self.select_all(),
+                        _ => {}
+                    }
+                }
+                egui::Event::Text(text) if !modifiers.command && !text.trim().is_empty() => {
+                    self.find(&text, now);
+                }
+                _ => {}
+            }
+        }
+        action
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::listing::{Entry, EntryKind};
+
+    fn entry(name: &str, kind: EntryKind, size: u64) -> Entry {
+        Entry::sample(name, kind, size)
+    }
+
+    fn items() -> Vec<Entry> {
+        vec![
+            entry("beta.txt", EntryKind::File, 300),
+            entry("Alpha.txt", EntryKind::File, 100),
+            entry("zeta", EntryKind::Dir, 0),
+            entry("gamma.bin", EntryKind::File, 200),
+        ]
+    }
+
+    fn shown(state: &TableState, items: &[Entry]) -> Vec<String> {
+        state
+            .visible
+            .iter()
+            .map(|&i| items[i].name.text.clone())
+            .collect()
+    }
+
+    #[test]
+    fn folders_first_then_by_column_either_way() {
+        let items = items();
+        let mut state = TableState::default();
+        state.set_items(&items);
+        state.order(&items);
+        assert_eq!(
+            shown(&state, &items),
+            ["zeta", "Alpha.txt", "beta.txt", "gamma.bin"]
+        );
+        state.sort = SortColumn::Size;
+        state.needs_order = true;
+        state.order(&items);
+        assert_eq!(
+            shown(&state, &items),
+            ["zeta", "Alpha.txt", "gamma.bin", "beta.txt"]
+        );
+        state.ascending = false;
+        state.needs_order = true;
+        state.order(&items);
+        assert_eq!(
+            shown(&state, &items),
+            ["zeta", "beta.txt", "gamma.bin", "Alpha.txt"]
+        );
+    }
+
+    #[test]
+    fn filter_is_case_insensitive() {
+        let items = items();
+        let mut state = TableState::default();
+        state.set_items(&items);
+        state.filter = "ALP".into();
+        state.order(&items);
+        assert_eq!(shown(&state, &items), ["Alpha.txt"]);
+    }
+
+    #[test]
+    fn shift_and_ctrl_clicks_select_ranges_and_toggle() {
+        let items = items();
+        let mut state = TableState {
+            parent_row: true,
+            ..TableState::default()
+        };
+        state.set_items(&items);
+        state.order(&items);
+        // Positions: 0 = "..", 1 = zeta, 2 = Alpha, 3 = beta, 4 = gamma.
+        state.click(2, Modifiers::NONE);
+        state.click(4, Modifiers::SHIFT);
+        let names = |s: &TableState| -> Vec<String> {
+            s.selected_items()
+                .iter()
+                .map(|&i| items[i].name.text.clone())
+                .collect()
+        };
+        assert_eq!(names(&state), ["Alpha.txt", "beta.txt", "gamma.bin"]);
+        state.click(3, Modifiers::COMMAND);
+        assert_eq!(names(&state), ["Alpha.txt", "gamma.bin"]);
+        state.click(1, Modifiers::NONE);
+        assert_eq!(names(&state), ["zeta"]);
+        state.move_cursor(usize::MAX, Modifiers::NONE);
+        assert_eq!(names(&state), ["gamma.bin"], "End goes to the last row");
+        assert_eq!(state.cursor_action(), Some(TableAction::Open(3)));
+    }
+
+    #[test]
+    fn typing_finds_by_prefix_and_forgets_after_a_pause() {
+        let items = items();
+        let mut state = TableState::default();
+        state.set_items(&items);
+        state.order(&items);
+        state.find("g", 10.0);
+        assert_eq!(state.selected_items(), [3]);
+        state.find("a", 10.2);
+        assert_eq!(state.selected_items(), [3], "'ga' still gamma");
+        state.find("b", 12.0);
+        assert_eq!(state.selected_items(), [0], "a new search after the pause");
+    }
+
+    #[test]
+    fn a_refresh_keeps_the_selection_by_name() {
+        let old = items();
+        let mut state = TableState::default();
+        state.set_items(&old);
+        state.order(&old);
+        state.select_only(0);
+        let mut new = items();
+        new.insert(0, entry("new.txt", EntryKind::File, 1));
+        state.refresh_items(&old, &new);
+        state.order(&new);
+        assert_eq!(state.selected_items(), [1]);
+    }
+}
