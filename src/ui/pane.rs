@@ -333,9 +333,11 @@ fn body<S: FolderSource>(
             ui.label(RichText::new(source.waiting()).weak());
             return;
         };
+        let visuals = ui.visuals_mut();
+        // Names read like the tree's (egui draws plain labels a step dimmer).
+        visuals.override_text_color = Some(visuals.widgets.inactive.text_color());
         // The other pane's selection is drawn paler: only one pane has the keyboard.
         if !context.focused {
-            let visuals = ui.visuals_mut();
             visuals.selection.bg_fill = visuals.selection.bg_fill.gamma_multiply(0.45);
         }
         let table_id = format!("{id}_files");

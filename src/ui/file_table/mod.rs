@@ -241,9 +241,17 @@ pub fn show<T: TableItem, A>(
                 }
                 let response = row.response();
                 response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Row, true, spoken));
-                response
-                    .ctx
-                    .accesskit_node_builder(response.id, |node| node.set_selected(selected));
+                // Where the row shows: its last cell reaches past the table's edge, hidden.
+                let shown = response.rect.intersect(area);
+                response.ctx.accesskit_node_builder(response.id, |node| {
+                    node.set_selected(selected);
+                    node.set_bounds(egui::accesskit::Rect {
+                        x0: shown.min.x.into(),
+                        y0: shown.min.y.into(),
+                        x1: shown.max.x.into(),
+                        y1: shown.max.y.into(),
+                    });
+                });
                 if response.contains_pointer() {
                     pointer_row = Some(which);
                     let is_folder = match which {
