@@ -55,14 +55,18 @@ pub fn show(ctx: &egui::Context, window: &mut SettingsWindow, actions: &mut Acti
         .default_width(520.0)
         .max_height(ctx.content_rect().height() - 80.0)
         .show(ctx, |ui| {
-            egui::ScrollArea::vertical()
-                .max_height(ctx.content_rect().height() - 160.0)
-                .show(ui, |ui| {
-                    connection(ui, draft);
-                    transfers(ui, draft, &mut window.extensions);
-                    panes(ui, draft);
-                    appearance(ui, draft);
-                });
+            // A name for the window's contents, for screen readers (and tests) to find them.
+            let contents = egui::UiBuilder::new().accessibility_label("Settings window");
+            ui.scope_builder(contents, |ui| {
+                egui::ScrollArea::vertical()
+                    .max_height(ctx.content_rect().height() - 160.0)
+                    .show(ui, |ui| {
+                        connection(ui, draft);
+                        transfers(ui, draft, &mut window.extensions);
+                        panes(ui, draft);
+                        appearance(ui, draft);
+                    });
+            });
             ui.separator();
             ui.horizontal(|ui| {
                 if ui.button("OK").clicked() {

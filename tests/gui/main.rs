@@ -11,5 +11,6 @@ mod keys;
 mod layout;
 mod message_log;
 mod panes;
+mod settings;
 mod sites_and_trust;
 mod transfers;

@@ -52,6 +52,27 @@ pub struct Window {
     pub size: egui::Vec2,
 }
 
+/// How a test window starts.
+pub struct Setup {
+    pub dirs: Option<ferry::store::StoreDirs>,
+    pub size: egui::Vec2,
+    pub pixels_per_point: f32,
+    pub system_theme: Option<egui::Theme>,
+    pub settings: ferry::store::settings::Settings,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            dirs: None,
+            size: egui::vec2(WIDTH, HEIGHT),
+            pixels_per_point: 1.0,
+            system_theme: None,
+            settings: Default::default(),
+        }
+    }
+}
+
 impl Window {
     pub fn open() -> Self {
         Self::open_with(None)
@@ -64,14 +85,41 @@ impl Window {
 
     /// A window of `size` points.
     pub fn open_sized(dirs: Option<ferry::store::StoreDirs>, size: egui::Vec2) -> Self {
+        Self::open_setup(Setup {
+            dirs,
+            size,
+            ..Setup::default()
+        })
+    }
+
+    /// A window whose OS is light or dark, with the theme setting `wanted`.
+    pub fn open_themed(system: egui::Theme, wanted: ferry::store::settings::Theme) -> Self {
+        let mut settings = ferry::store::settings::Settings::default();
+        settings.window.theme = wanted;
+        Self::open_setup(Setup {
+            settings,
+            system_theme: Some(system),
+            ..Setup::default()
+        })
+    }
+
+    pub fn open_setup(setup: Setup) -> Self {
         // Never the person's own keyring: saved passwords go to one in memory.
         ferry::store::secrets::use_memory_keyring();
         let downloads = tempfile::tempdir().unwrap();
         let local_folder = downloads.path().to_path_buf();
         let signal = Arc::new(EngineSignal::default());
         let hook = signal.clone();
-        let harness = Harness::builder()
+        let Setup {
+            dirs,
+            size,
+            pixels_per_point,
+            system_theme,
+            settings,
+        } = setup;
+        let mut harness = Harness::builder()
             .with_size(size)
+            .with_pixels_per_point(pixels_per_point)
             // Frames a twentieth of a second apart, so two clicks a frame apart are a double-click.
             .with_step_dt(0.05)
             .build_eframe(move |cc| {
@@ -81,10 +129,13 @@ impl Window {
                         on_engine_event: Some(Arc::new(move || hook.bump())),
                         local_folder: Some(local_folder),
                         dirs: dirs.clone(),
+                        settings: settings.clone(),
                         ..AppOptions::default()
                     },
                 )
             });
+        // What the OS says it uses, as eframe passes it on.
+        harness.input_mut().system_theme = system_theme;
         Self {
             harness,
             signal,

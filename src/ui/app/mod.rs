@@ -372,6 +372,8 @@ impl eframe::App for FerryApp {
             self.state.last_pointer = Some(pointer);
         }
         self.quit_request(&ctx);
+        // The setting decides the theme (whoever else set one); checked each frame, it is cheap.
+        apply_theme(&ctx, self.state.settings.window.theme);
         self.keyboard(&ctx, &mut actions);
 
         let placed = layout::show(ui, &mut self.state, &mut actions);
@@ -402,11 +404,14 @@ impl eframe::App for FerryApp {
 
 /// Light, dark, or as the OS is (and follows it when it changes).
 pub(crate) fn apply_theme(ctx: &egui::Context, theme: Theme) {
-    ctx.set_theme(match theme {
+    let wanted = match theme {
         Theme::System => egui::ThemePreference::System,
         Theme::Light => egui::ThemePreference::Light,
         Theme::Dark => egui::ThemePreference::Dark,
-    });
+    };
+    if ctx.options(|o| o.theme_preference) != wanted {
+        ctx.set_theme(wanted);
+    }
 }
 
 /// The native window: its size, icon, and where eframe keeps its own state (window position,
