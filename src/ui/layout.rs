@@ -245,20 +245,27 @@ pub fn problems(ctx: &egui::Context, notices: &mut Notices, at: Pos2) {
         .pivot(egui::Align2::RIGHT_BOTTOM)
         .fixed_pos(at)
         .show(ctx, |ui| {
-            ui.set_max_width(420.0);
-            for (i, problem) in problems.iter().enumerate() {
-                egui::Frame::popup(ui.style())
-                    .stroke(egui::Stroke::new(1.5, ui.visuals().error_fg_color))
-                    .show(ui, |ui| {
-                        ui.horizontal(|ui| {
-                            ui.colored_label(ui.visuals().error_fg_color, "⚠");
-                            ui.add(egui::Label::new(problem.as_str()).wrap());
-                            if ui.small_button("✖").on_hover_text("Dismiss").clicked() {
-                                dismiss = Some(i);
-                            }
+            let named = egui::UiBuilder::new().accessibility_label("Problems");
+            ui.scope_builder(named, |ui| {
+                ui.set_max_width(420.0);
+                for (i, problem) in problems.iter().enumerate() {
+                    egui::Frame::popup(ui.style())
+                        .stroke(egui::Stroke::new(1.5, ui.visuals().error_fg_color))
+                        .show(ui, |ui| {
+                            ui.horizontal(|ui| {
+                                ui.colored_label(ui.visuals().error_fg_color, "⚠");
+                                ui.add(egui::Label::new(problem.as_str()).wrap());
+                                let close = ui.small_button("✖").on_hover_text("Dismiss");
+                                close.widget_info(|| {
+                                    egui::WidgetInfo::labeled(egui::Role::Button, true, "Dismiss")
+                                });
+                                if close.clicked() {
+                                    dismiss = Some(i);
+                                }
+                            });
                         });
-                    });
-            }
+                }
+            });
         });
     if let Some(i) = dismiss {
         notices.dismiss(i);

@@ -38,7 +38,7 @@ fn settle_times(dir: &std::path::Path) {
 
 /// A server with the demo tree and a folder of fifty files, and a window of `size` connected
 /// to it, with twenty files in the local folder.
-fn window_at(size: (f32, f32)) -> (TestServer, Window) {
+fn window_at(size: (f32, f32), pixels_per_point: f32) -> (TestServer, Window) {
     let server = TestServer::start();
     for i in 0..50 {
         let path = server.path().join(format!("Fifty/file {i:02}.txt"));
@@ -46,7 +46,11 @@ fn window_at(size: (f32, f32)) -> (TestServer, Window) {
         std::fs::write(path, b"x").unwrap();
     }
     settle_times(server.path());
-    let mut window = Window::open_sized(None, egui::vec2(size.0, size.1));
+    let mut window = Window::open_setup(Setup {
+        size: egui::vec2(size.0, size.1),
+        pixels_per_point,
+        ..Setup::default()
+    });
     let files: Vec<(String, Vec<u8>)> = (0..20)
         .map(|i| (format!("local {i:02}.txt"), vec![b'y'; 100 * i]))
         .collect();
@@ -119,8 +123,8 @@ fn region(window: &Window, node: egui_kittest::Node<'_>) -> egui::Rect {
 }
 
 /// Everything the issue asks of one size.
-fn check_size(size: (f32, f32), snapshot: &str) {
-    let (server, mut window) = window_at(size);
+fn check_size(size: (f32, f32), pixels_per_point: f32, snapshot: Option<&str>) {
+    let (server, mut window) = window_at(size, pixels_per_point);
 
     // Both lists show, with rows to work with.
     let (local, remote) = (
@@ -134,7 +138,9 @@ fn check_size(size: (f32, f32), snapshot: &str) {
     let cut = outside(&window);
     assert!(cut.is_empty(), "outside the window at {size:?}: {cut:#?}");
 
-    snapshot_of(&mut window, snapshot);
+    if let Some(name) = snapshot {
+        snapshot_of(&mut window, name);
+    }
 
     // Enter in a speed limit field starts nothing, with a local file selected.
     window.local_row("local 03.txt").click();
@@ -233,17 +239,25 @@ fn snapshot_of(window: &mut Window, name: &str) {
 
 #[test]
 fn at_800_by_600_the_lists_get_the_room() {
-    check_size(SIZES[0], "window_800x600");
+    check_size(SIZES[0], 1.0, Some("window_800x600"));
 }
 
 #[test]
 fn at_1200_by_800_the_lists_get_the_room() {
-    check_size(SIZES[1], "window_1200x800");
+    check_size(SIZES[1], 1.0, Some("window_1200x800"));
 }
 
 #[test]
 fn at_1920_by_1080_the_lists_get_the_room() {
-    check_size(SIZES[2], "window_1920x1080");
+    check_size(SIZES[2], 1.0, Some("window_1920x1080"));
+}
+
+/// On a HiDPI screen (1.5 and 2 pixels a point) the same window in points holds the same.
+#[test]
+fn at_1200_by_800_on_hidpi_screens_the_lists_get_the_room() {
+    for scale in [1.5, 2.0] {
+        check_size(SIZES[1], scale, None);
+    }
 }
 
 /// Issue 12, item 4: the queue keeps its height whatever its tab holds; a full Successful tab

@@ -7,6 +7,7 @@ mod window;
 
 mod browse;
 mod connection;
+mod details;
 mod keys;
 mod layout;
 mod message_log;

@@ -126,6 +126,9 @@ fn a_site_made_in_the_site_manager_is_saved_without_its_password_and_connects() 
     window.run_until("sites.toml", |_| {
         std::fs::read_to_string(&sites_file).is_ok_and(|text| text.contains("Demo box"))
     });
+    // Save says so once the file is written; the time zone is in hours, as in Options.
+    window.run_until("the Saved note", |h| h.query_by_label("✔ Saved").is_some());
+    assert!(window.has_label("Server time zone (hours from UTC):"));
     let text = std::fs::read_to_string(&sites_file).unwrap();
     assert!(text.contains(&format!("port = {port}")), "{text}");
     assert!(!text.contains(PASSWORD), "the password is in sites.toml");

@@ -35,6 +35,8 @@ pub enum Dialog {
         /// `None` until known: the listing showed none and nothing was chosen yet.
         mode: Option<u32>,
         octal: String,
+        /// The listing showed the first item's permissions.
+        listed: bool,
     },
     LocalNewFolder {
         dir: PathBuf,
@@ -58,6 +60,7 @@ impl Dialog {
             names,
             mode,
             octal: mode.map(|m| format!("{m:03o}")).unwrap_or_default(),
+            listed: mode.is_some(),
         }
     }
 }
@@ -92,8 +95,12 @@ pub fn show(
             }
             Dialog::Delete { dir, items } => delete_body(ui, dir, items),
             Dialog::Permissions {
-                names, mode, octal, ..
-            } => permissions::body(ui, names, mode, octal),
+                names,
+                mode,
+                octal,
+                listed,
+                ..
+            } => permissions::body(ui, names, mode, octal, *listed),
             Dialog::LocalNewFolder { dir, name } => {
                 ui.heading("Create folder");
                 ui.label(format!("In {}", dir.display()));

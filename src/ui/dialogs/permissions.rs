@@ -13,13 +13,16 @@ pub(super) fn body(
     names: &[RemoteName],
     mode: &mut Option<u32>,
     octal: &mut String,
+    listed: bool,
 ) -> Outcome {
     ui.heading("Change permissions");
     match names {
         [one] => ui.label(format!("Permissions of “{}”:", one.text)),
         many => ui.label(format!("Permissions of {} items:", many.len())),
     };
-    if mode.is_none() {
+    // Said for as long as the dialog is open (not only until a box is ticked), so nothing
+    // below it moves under the pointer.
+    if !listed {
         ui.colored_label(
             ui.visuals().warn_fg_color,
             "The server's listing does not show the current permissions: choose them below.",
@@ -28,7 +31,10 @@ pub(super) fn body(
     let before = *mode;
     let mut bits = mode.unwrap_or(0);
     let mut ticked = false;
+    // Columns wider than their words, so the grid is the same from its first frame on and a
+    // click lands on the box it was aimed at.
     egui::Grid::new("permission_bits")
+        .min_col_width(64.0)
         .striped(true)
         .show(ui, |ui| {
             ui.label("");
