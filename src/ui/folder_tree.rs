@@ -32,8 +32,11 @@ pub struct TreeState<P> {
     pub expanded: HashSet<P>,
     /// Nodes already asked for, so an open node is loaded once, not every frame.
     requested: HashSet<P>,
-    /// The current folder changed: scroll it into view on the next frame.
-    scroll_to_current: bool,
+    /// The current folder changed: keep it in view while the folders above it are still being
+    /// listed (each listing moves it down), until the person scrolls the tree.
+    follow_current: bool,
+    /// The row the tree last scrolled to for the current folder.
+    scrolled_to: Option<usize>,
 }
 
 impl<P> Default for TreeState<P> {
@@ -41,7 +44,8 @@ impl<P> Default for TreeState<P> {
         Self {
             expanded: HashSet::new(),
             requested: HashSet::new(),
-            scroll_to_current: false,
+            follow_current: false,
+            scrolled_to: None,
         }
     }
 }
@@ -51,7 +55,8 @@ impl<P: Clone + Eq + Hash> TreeState<P> {
     /// The tree then scrolls to show it.
     pub fn reveal(&mut self, chain: &[P]) {
         self.expanded.extend(chain.iter().cloned());
-        self.scroll_to_current = true;
+        self.follow_current = true;
+        self.scrolled_to = None;
     }
 }
 
@@ -89,19 +94,26 @@ pub fn show<P: Clone + Eq + Hash>(
     flatten(state, source, root, root_name, 0, &mut lines, &mut actions);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
     let mut area = egui::ScrollArea::both().id_salt(id).auto_shrink(false);
-    if state.scroll_to_current
+    // The person scrolling the tree takes it over.
+    let scrolled = ui.rect_contains_pointer(ui.available_rect_before_wrap())
+        && ui.input(|i| i.smooth_scroll_delta.y != 0.0 || i.pointer.primary_down());
+    if scrolled {
+        state.follow_current = false;
+    }
+    if state.follow_current
         && let Some(at) = lines.iter().position(|l| source.is_current(&l.path))
+        && state.scrolled_to != Some(at)
     {
         // A third of the way down, so the folders around it show too.
         let pitch = row_height + ui.spacing().item_spacing.y;
         let offset = at as f32 * pitch - ui.available_height() / 3.0;
         area = area.vertical_scroll_offset(offset.max(0.0));
-        state.scroll_to_current = false;
+        state.scrolled_to = Some(at);
     }
     area.show_rows(ui, row_height, lines.len(), |ui, range| {
         for line in &lines[range] {
             ui.horizontal(|ui| {
-                ui.add_space(line.depth as f32 * 14.0);
+                ui.add_space(line.depth as f32 * 12.0);
                 if line.expandable {
                     let (arrow, verb) = if line.expanded {
                         ("⏷", "Collapse")

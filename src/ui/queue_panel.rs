@@ -182,12 +182,13 @@ pub fn show(
         let rate = queue.total_rate();
         if queue.active() > 0 {
             let eta = (rate > 1.0).then(|| eta_text(left as f64 / rate));
-            ui.label(format!(
+            let totals = format!(
                 "{} left · {}/s{}",
                 format::human_size(left),
                 format::human_size(rate as u64),
                 eta.map(|e| format!(" · {e}")).unwrap_or_default()
-            ));
+            );
+            whole_label(ui, &totals, 0.0);
         }
     });
     let tab = queue.tab;
@@ -375,20 +376,23 @@ fn eta_text(seconds: f64) -> String {
     }
 }
 
+/// A label on the wrapping toolbar that is never broken across lines: it starts the next line
+/// when it (and the `then` points that follow it, such as its field) would not fit.
+fn whole_label(ui: &mut egui::Ui, text: &str, then: f32) -> egui::Response {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let galley = ui.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE));
+    let wanted = galley.size().x + then + ui.spacing().item_spacing.x * 2.0;
+    if ui.available_width() < wanted {
+        ui.end_row();
+    }
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
+}
+
 /// Simultaneous transfers and speed limits: a change is applied and saved at once.
 fn settings_controls(ui: &mut egui::Ui, transfers: &TransferSettings, actions: &mut Actions) {
     let mut changed = transfers.clone();
     // A name and its field go onto the next line together when the toolbar wraps.
-    let keep_together = |ui: &mut egui::Ui, name: &str| {
-        let font = egui::TextStyle::Body.resolve(ui.style());
-        let text = ui.fonts_mut(|f| f.layout_no_wrap(name.to_owned(), font, egui::Color32::WHITE));
-        let wanted = text.size().x + 90.0 + ui.spacing().item_spacing.x * 2.0;
-        if ui.available_width() < wanted {
-            ui.end_row();
-        }
-        ui.add(egui::Label::new(name).wrap_mode(egui::TextWrapMode::Extend))
-    };
-    let label = keep_together(ui, "Simultaneous:");
+    let label = whole_label(ui, "Simultaneous:", 90.0);
     ui.add(egui::DragValue::new(&mut changed.parallel).range(1..=10))
         .labelled_by(label.id)
         .on_hover_text("How many transfers run at once");
@@ -404,7 +408,7 @@ fn settings_controls(ui: &mut egui::Ui, transfers: &TransferSettings, actions: &
             "For all uploads together; 0 = no limit",
         ),
     ] {
-        let label = keep_together(ui, name);
+        let label = whole_label(ui, name, 90.0);
         ui.add(
             egui::DragValue::new(value)
                 .range(0..=10_000_000)

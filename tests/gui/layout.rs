@@ -209,10 +209,14 @@ fn snapshot_of(window: &mut Window, name: &str) {
         window.harness.get_by_label("Port:").rect(),
         log_band,
         window.pane_widget("Local site:", Side::Local).rect(),
-        // The local tree: the way down to the temporary folder.
+        // The local tree: the way down to the temporary folder (from under the path bar).
         egui::Rect::from_x_y_ranges(
             local.left()..=local_table.left() - 2.0,
-            local_table.top()..=queue_top,
+            window
+                .pane_widget("Local site:", Side::Local)
+                .rect()
+                .bottom()
+                + 1.0..=queue_top,
         ),
         window
             .harness
