@@ -2,7 +2,7 @@
 
 use egui::Key;
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 use ferry::ui::Side;
 
@@ -153,4 +153,28 @@ fn end_and_home_scroll_the_selected_row_into_view() {
     );
     window.press(Key::Home);
     assert!(window.has_row("file 00.txt"), "Home did not scroll back up");
+
+    // PgDn goes a page down, twice; PgUp one back: the selected row is in view each time.
+    let queue_top = window.harness.get_by_label("Queued (0)").rect().top();
+    let mut seen = Vec::new();
+    for key in [Key::PageDown, Key::PageDown, Key::PageUp] {
+        window.press(key);
+        // The table scrolls to a row it has not drawn yet over the next frames.
+        window.harness.run_steps(1);
+        let selected: Vec<(String, egui::Rect)> = window
+            .pane(Side::Remote)
+            .query_all_by_role(Role::Row)
+            .filter(|row| row.accesskit_node().is_selected() == Some(true))
+            .map(|row| (row.accesskit_node().label().unwrap_or_default(), row.rect()))
+            .collect();
+        let [(name, rect)] = &selected[..] else {
+            panic!("after {key:?}, selected: {selected:?}");
+        };
+        assert!(
+            rect.min.y >= 0.0 && rect.max.y <= queue_top,
+            "{name} selected by {key:?} is out of view at {rect:?}"
+        );
+        seen.push(name.clone());
+    }
+    assert!(seen[1] > seen[0] && seen[2] < seen[1], "pages: {seen:?}");
 }

@@ -302,3 +302,85 @@ fn switching_queue_tabs_never_resizes_the_panes() {
     assert_eq!(header_before, header_after, "the remote table moved");
     assert!(rows_in_view(&window, Side::Remote) >= 5);
 }
+
+/// The log area, the queue and the tree keep the sizes they were dragged to, and the log area
+/// stays folded, in the next window on the same settings.
+#[test]
+fn dragged_sizes_and_a_folded_log_are_remembered() {
+    let config = tempfile::tempdir().unwrap();
+    // As the program starts: the settings read from the folder they are saved in.
+    let start = || {
+        Window::open_setup(Setup {
+            dirs: Some(config_dirs(config.path())),
+            size: egui::vec2(1200.0, 800.0),
+            settings: ferry::store::settings::Settings::load(config.path()).unwrap(),
+            ..Setup::default()
+        })
+    };
+    let mut window = start();
+    window.harness.run_steps(2);
+    let top = |w: &Window, label: &str| w.harness.get_by_label(label).rect().top();
+    let (links, queue) = (
+        top(&window, "Synchronized browsing"),
+        top(&window, "Queued (0)"),
+    );
+    // The log's divider 40 points down, the queue's 30 points up.
+    let divider = window
+        .harness
+        .get_by_label("Resize the message log")
+        .rect()
+        .center();
+    window.drag(divider, divider + egui::vec2(0.0, 40.0));
+    let divider = window
+        .harness
+        .get_by_label("Resize the transfer queue")
+        .rect()
+        .center();
+    window.drag(divider, divider - egui::vec2(0.0, 30.0));
+    window.harness.run_steps(2);
+    let moved = (
+        top(&window, "Synchronized browsing"),
+        top(&window, "Queued (0)"),
+    );
+    assert!(
+        (moved.0 - links - 40.0).abs() < 2.0,
+        "log: {links} -> {}",
+        moved.0
+    );
+    assert!(
+        (queue - moved.1 - 30.0).abs() < 2.0,
+        "queue: {queue} -> {}",
+        moved.1
+    );
+    let file = config
+        .path()
+        .join(ferry::store::settings::Settings::FILE_NAME);
+    window.run_until("the sizes in settings.toml", |_| {
+        ferry::store::settings::Settings::load(file.parent().unwrap())
+            .is_ok_and(|s| s.window.queue_height > 170.0)
+    });
+    drop(window);
+
+    let mut again = start();
+    again.harness.run_steps(2);
+    assert_eq!(top(&again, "Synchronized browsing"), moved.0);
+    assert_eq!(top(&again, "Queued (0)"), moved.1);
+
+    // Folded, the log area is its title line; so it starts next time.
+    again
+        .harness
+        .get_by_label("Fold the welcome and message log")
+        .click();
+    again.harness.run_steps(2);
+    let folded = top(&again, "Synchronized browsing");
+    assert!(folded < links - 50.0, "not folded: {folded}");
+    again.run_until("the fold in settings.toml", |_| {
+        ferry::store::settings::Settings::load(file.parent().unwrap())
+            .is_ok_and(|s| s.window.log_collapsed)
+    });
+    drop(again);
+    let mut third = start();
+    third.harness.run_steps(2);
+    assert_eq!(top(&third, "Synchronized browsing"), folded);
+    assert!(third.has_label("Show the welcome and message log"));
+}
