@@ -265,11 +265,11 @@ fn field(
     add: impl FnOnce(&mut egui::Ui) -> egui::Response,
 ) -> egui::Response {
     if compact {
-        let response = add(ui);
-        let hint = name.trim_end_matches(':');
+        let words = name.trim_end_matches(':');
+        let response = add(ui).on_hover_text(words);
         ui.ctx().accesskit_node_builder(response.id, |node| {
             node.set_label(name);
-            node.set_placeholder(hint);
+            node.set_placeholder(words);
         });
         response
     } else {
