@@ -15,7 +15,7 @@ FERRY=${1:-target/release/ferry}
 OUT=assets
 DISPLAY_NUMBER=${DISPLAY_NUMBER:-93}
 
-work=$(mktemp -d /tmp/ferry-demo.XXXX)
+work=$(mktemp -d /tmp/ferry-screens.XXXX)
 cleanup() {
   [ -n "${APP:-}" ] && kill "$APP" 2>/dev/null || true
   [ -n "${XVFB:-}" ] && kill "$XVFB" 2>/dev/null || true
