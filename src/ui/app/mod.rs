@@ -191,16 +191,19 @@ impl FerryApp {
     /// Enter has let go of the keyboard by the time the panes are drawn, and the same Enter
     /// must not also open or transfer the selected row.
     fn keyboard(&mut self, ctx: &egui::Context, actions: &mut Actions) {
-        // A button or row reached with Tab from a field would hold the keys invisibly: the
-        // keyboard goes back to the panes instead (their frame shows which).
-        if let Some(id) = ctx.memory(|m| m.focused())
+        let state = &mut self.state;
+        let elsewhere = state.dialog_open() || egui::Popup::is_any_open(ctx);
+        // In the main window, a button or row reached with Tab from a field would hold the keys
+        // invisibly: the keyboard goes back to the panes instead (their frame shows which).
+        // Dialogs and menus keep theirs, to be gone through with the keyboard.
+        if !elsewhere
+            && let Some(id) = ctx.memory(|m| m.focused())
             && !ctx.text_edit_focused()
         {
             ctx.memory_mut(|m| m.surrender_focus(id));
         }
         let field = ctx.memory(|m| m.focused()).is_some();
-        let state = &mut self.state;
-        state.keys_free = !field && !state.dialog_open() && !egui::Popup::is_any_open(ctx);
+        state.keys_free = !field && !elsewhere;
         if !state.keys_free {
             return;
         }
