@@ -236,7 +236,7 @@ pub fn show<T: TableItem, A>(
                     }
                     Row::Item(item) => {
                         let tint = config.tint.and_then(|tint| tint(item));
-                        item_cells(&mut row, columns, &items[item], tint);
+                        item_cells(&mut row, columns, &items[item], tint, area);
                     }
                 }
                 let response = row.response();
@@ -353,14 +353,23 @@ fn item_cells<T: TableItem>(
     columns: &[SortColumn],
     item: &T,
     tint: Option<egui::Color32>,
+    table: egui::Rect,
 ) {
-    // The tint is painted under each cell before its content, over the gaps between cells too,
-    // so the whole row reads as one coloured line.
+    // The tint is painted under each cell before its content, and over the gap to the next
+    // cell and half the gaps to the rows around: the whole row reads as one coloured band.
+    // A cell clips its drawing to itself, so the band is painted with the table's clip.
     let paint = |ui: &egui::Ui| {
         if let Some(colour) = tint {
-            let gap = ui.spacing().item_spacing * 0.5;
-            ui.painter()
-                .rect_filled(ui.max_rect().expand2(gap), 0.0, colour);
+            let cell = ui.max_rect();
+            let gap = ui.spacing().item_spacing;
+            let band = egui::Rect::from_x_y_ranges(
+                cell.left()..=cell.right() + gap.x,
+                cell.top() - gap.y / 2.0..=cell.bottom() + gap.y / 2.0,
+            );
+            let clip = ui.clip_rect();
+            let clip = egui::Rect::from_x_y_ranges(table.x_range(), clip.y_range());
+            let painter = ui.ctx().layer_painter(ui.layer_id()).with_clip_rect(clip);
+            painter.rect_filled(band, 0.0, colour);
         }
     };
     let icon = match item.kind() {
