@@ -77,3 +77,35 @@ fn both_panes_offer_the_same_things() {
         "{folder} is out of view at {rect:?}"
     );
 }
+
+/// Issue 12, item 12: comparing folders tints a differing row from end to end, not cell by
+/// cell with gaps between.
+#[test]
+fn compare_folders_tints_whole_rows() {
+    let server = TestServer::start();
+    let mut window = Window::open_sized(None, egui::vec2(1200.0, 800.0));
+    window.add_local_files(&[("welcome.txt", b"not the same size")]);
+    window.connect_and_wait_for(&server, "Documents");
+    window.harness.get_by_label("Compare folders").click();
+    window.harness.run_steps(4);
+    let row = window
+        .pane(Side::Remote)
+        .get_by_role_and_label(Role::Row, "welcome.txt")
+        .rect();
+    let image = window.harness.render().unwrap();
+    // Just under the row's top edge, above the text: the tint (red for a size that differs)
+    // over the dark background, or a column's 1-point divider line.
+    let y = (row.top() + 2.0) as u32;
+    let tinted: Vec<bool> = (row.left() as u32 + 2..row.right() as u32 - 2)
+        .map(|x| {
+            let [r, g, _, _] = image.get_pixel(x, y).0;
+            i32::from(r) - i32::from(g) > 15
+        })
+        .collect();
+    // The column dividers are a point wide; anything wider untinted is a gap in the band.
+    let widest_gap = tinted.split(|t| *t).map(<[bool]>::len).max().unwrap_or(0);
+    assert!(
+        widest_gap <= 2,
+        "a gap of {widest_gap} points in the tint across the row"
+    );
+}
