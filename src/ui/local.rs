@@ -350,8 +350,19 @@ impl FolderSource for LocalFolders {
         path.display().to_string()
     }
 
+    /// `~` is the home folder; a relative path is taken from the folder shown.
     fn parse(&self, typed: &str) -> Option<PathBuf> {
-        Some(PathBuf::from(typed))
+        let home = self.places.home.as_ref();
+        let path = match typed.strip_prefix('~') {
+            Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                home?.join(rest.trim_start_matches('/'))
+            }
+            _ => PathBuf::from(typed),
+        };
+        Some(match &self.current {
+            Some(current) if path.is_relative() => current.join(path),
+            _ => path,
+        })
     }
 
     fn places(&self) -> Vec<(String, PathBuf)> {

@@ -345,9 +345,16 @@ impl FolderSource for RemoteFolders {
         self.encoding.decode(path.as_bytes())
     }
 
+    /// An absolute path as typed; a relative one from the folder shown.
     fn parse(&self, typed: &str) -> Option<RemotePath> {
-        self.connected
-            .then(|| RemotePath::from_bytes(self.encoding.encode(typed)))
+        if !self.connected {
+            return None;
+        }
+        let bytes = self.encoding.encode(typed);
+        Some(match &self.current {
+            Some(current) if !typed.starts_with('/') => current.join(&bytes),
+            _ => RemotePath::from_bytes(bytes),
+        })
     }
 
     fn places(&self) -> Vec<(String, RemotePath)> {

@@ -286,3 +286,42 @@ fn the_history_keeps_only_servers_that_took_the_login() {
         std::fs::read_to_string(&history).is_ok_and(|t| t.contains(&port))
     });
 }
+
+/// A path typed without a leading slash opens from the folder shown, on both sides.
+#[test]
+fn a_relative_path_opens_from_the_folder_shown() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("inner/deep.txt", b"x")]);
+    window.connect_to(&server);
+    for (side, typed) in [(Side::Remote, "Documents/Reports"), (Side::Local, "inner")] {
+        window.pane_widget(side_title(side), side).click();
+        window.harness.step();
+        window
+            .harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        window.pane_widget(side_title(side), side).type_text(typed);
+        window.harness.step();
+        window.press(egui::Key::Enter);
+    }
+    wait_for_row(&mut window, "annual report 2025.pdf", true);
+    window.run_until("the local subfolder", |h| {
+        h.get_by_label("Local pane")
+            .query_by_role_and_label(Role::Row, "deep.txt")
+            .is_some()
+    });
+    assert_eq!(
+        window
+            .pane_widget("Remote site:", Side::Remote)
+            .value()
+            .as_deref(),
+        Some("/Documents/Reports")
+    );
+}
+
+fn side_title(side: Side) -> &'static str {
+    match side {
+        Side::Local => "Local site:",
+        Side::Remote => "Remote site:",
+    }
+}

@@ -29,9 +29,13 @@ impl FerryApp {
                 state.connection = ConnectionState::Connected {
                     target: format!("{}:{}", info.host, info.port),
                 };
-                state
-                    .remote
-                    .connected(state.form.encoding, info.cwd.clone());
+                // The names' encoding is the connection's (a saved site has its own).
+                let encoding = state
+                    .accounts
+                    .last_request
+                    .as_ref()
+                    .map_or(state.form.encoding, |r| r.encoding);
+                state.remote.connected(encoding, info.cwd.clone());
                 state.server = Some(*info);
                 self.remember_server();
             }
