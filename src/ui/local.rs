@@ -2,7 +2,6 @@
 //! slow disk or a huge folder never holds up the window), and the local menus. Everything it
 //! draws is `pane.rs`'s, the same as the server's side.
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use super::dialogs::Dialog;
 use super::drag::{self, DragPayload};
 use super::file_table::{ItemKind, Row, TableAction, TableItem};
 use super::folder_tree::{Children, TreeSource};
+use super::folders::{FolderEntry, FolderPath, Folders};
 use super::pane::{self, FolderSource, PaneContext, PaneState};
 use super::widgets::DividerDrag;
 use crate::engine::{LocalEntry, LocalKind, LocalListing};
@@ -91,17 +91,27 @@ impl Places {
     }
 }
 
+impl FolderEntry for LocalEntry {
+    type Path = PathBuf;
+
+    fn is_folder(&self) -> bool {
+        self.is_dir()
+    }
+
+    fn is_hidden(&self) -> bool {
+        self.hidden
+    }
+
+    fn path_in(&self, dir: &PathBuf) -> PathBuf {
+        dir.join(&self.os_name)
+    }
+}
+
 /// What the local pane knows of the disk.
 pub struct LocalFolders {
-    current: Option<PathBuf>,
-    cache: HashMap<PathBuf, Arc<Vec<LocalEntry>>>,
-    /// The current folder's entries as shown (hidden ones left out unless asked for).
-    shown: Option<Arc<Vec<LocalEntry>>>,
-    /// Folders asked for and not listed yet.
-    listing: HashSet<PathBuf>,
+    list: Folders<LocalEntry>,
     /// The folder to show once its listing arrives.
     entering: Option<PathBuf>,
-    show_hidden: bool,
     places: Places,
 }
 
@@ -115,37 +125,32 @@ impl LocalView {
         Self {
             pane: PaneState::default(),
             folders: LocalFolders {
-                current: None,
-                cache: HashMap::new(),
-                shown: None,
-                listing: HashSet::new(),
+                list: Folders::new(show_hidden),
                 entering: None,
-                show_hidden,
                 places,
             },
         }
     }
 
     pub fn current(&self) -> Option<&PathBuf> {
-        self.folders.current.as_ref()
+        self.folders.list.current()
     }
 
     /// The folder downloads go to when none is chosen: the one shown, or where the pane starts.
     pub fn folder(&self) -> PathBuf {
-        self.folders
-            .current
-            .clone()
+        self.current()
+            .cloned()
             .unwrap_or_else(|| self.folders.places.start())
     }
 
     pub fn entries(&self) -> Option<&Arc<Vec<LocalEntry>>> {
-        self.folders.shown.as_ref()
+        self.folders.list.shown()
     }
 
     /// Shows `path` at once when it was listed before, else once its listing arrives.
     pub fn open(&mut self, path: PathBuf) {
-        if self.folders.cache.contains_key(&path) {
-            self.show(path);
+        if self.folders.list.cached(&path) {
+            self.folders.list.show(path, &mut self.pane);
         } else {
             self.folders.entering = Some(path);
         }
@@ -153,95 +158,49 @@ impl LocalView {
 
     /// Marks `path` as being listed; false when it already is (no second request).
     pub fn listing_requested(&mut self, path: PathBuf) -> bool {
-        self.folders.listing.insert(path)
+        self.folders.list.listing_requested(path)
     }
 
     pub fn on_listing(&mut self, listing: LocalListing) {
         let LocalListing { path, entries } = listing;
         let folders = &mut self.folders;
-        folders.listing.remove(&path);
-        folders.cache.insert(path.clone(), Arc::new(entries));
+        folders
+            .list
+            .listed(path.clone(), entries, &mut self.pane.table);
         if folders.entering.as_ref() == Some(&path) {
             folders.entering = None;
-            self.show(path);
-        } else if folders.current.as_ref() == Some(&path) {
-            self.refilter();
+            folders.list.show(path, &mut self.pane);
         }
     }
 
     pub fn on_failure(&mut self, path: &Path) {
-        self.folders.listing.remove(path);
-        if self.folders.entering.as_deref() == Some(path) {
+        let path = path.to_path_buf();
+        self.folders.list.failed(&path);
+        if self.folders.entering.as_ref() == Some(&path) {
             self.folders.entering = None;
         }
     }
 
     pub fn set_show_hidden(&mut self, show: bool) {
-        if self.folders.show_hidden != show {
-            self.folders.show_hidden = show;
-            self.refilter();
-        }
+        self.folders
+            .list
+            .set_show_hidden(show, &mut self.pane.table);
     }
 
     /// The folder shown, when `path` is in it or below it (a download landed there).
     pub fn shows_ancestor_of(&mut self, path: &Path) -> Option<PathBuf> {
-        // A folder seen before but not shown now is listed afresh when next opened.
-        if let Some(parent) = path.parent()
-            && self.folders.current.as_deref() != Some(parent)
-        {
-            self.folders.cache.remove(parent);
-        }
-        self.folders
-            .current
-            .clone()
-            .filter(|current| path.starts_with(current))
-    }
-
-    fn show(&mut self, path: PathBuf) {
-        self.pane.tree.reveal(&ancestors(&path));
-        self.folders.current = Some(path);
-        self.folders.shown = None;
-        self.refilter();
-    }
-
-    /// The current folder's entries again (a new listing, or the hidden switch), keeping the
-    /// selection of names still there.
-    fn refilter(&mut self) {
-        let folders = &mut self.folders;
-        let Some(all) = folders.current.as_ref().and_then(|c| folders.cache.get(c)) else {
-            return;
-        };
-        let shown = if folders.show_hidden {
-            all.clone()
-        } else {
-            Arc::new(all.iter().filter(|e| !e.hidden).cloned().collect())
-        };
-        match folders.shown.replace(shown.clone()) {
-            Some(old) => self.pane.table.refresh_items(&old, &shown),
-            None => self.pane.table.set_items(&shown),
-        }
+        self.folders.list.shows_ancestor_of(&path.to_path_buf())
     }
 
     /// The files and folders selected, as paths, with their entries.
     pub fn selected(&self) -> (Vec<PathBuf>, Vec<LocalEntry>) {
-        let (Some(current), Some(shown)) = (&self.folders.current, &self.folders.shown) else {
+        let Some(current) = self.current() else {
             return (Vec::new(), Vec::new());
         };
-        self.pane
-            .table
-            .selected_items()
-            .into_iter()
-            .filter_map(|i| shown.get(i))
-            .map(|e| (current.join(&e.os_name), e.clone()))
-            .unzip()
+        let entries = self.folders.list.selected(&self.pane.table);
+        let paths = entries.iter().map(|e| e.path_in(current)).collect();
+        (paths, entries)
     }
-}
-
-/// `/`, `/home`, `/home/me`: the way down to `path`.
-fn ancestors(path: &Path) -> Vec<PathBuf> {
-    let mut chain: Vec<PathBuf> = path.ancestors().map(Path::to_path_buf).collect();
-    chain.reverse();
-    chain
 }
 
 /// What the local context menus can ask for.
@@ -260,8 +219,8 @@ pub enum LocalMenu {
 impl TreeSource<PathBuf> for LocalFolders {
     fn root(&self) -> (PathBuf, String) {
         let root = self
-            .current
-            .as_ref()
+            .list
+            .current()
             .and_then(|c| c.ancestors().last().map(Path::to_path_buf))
             .unwrap_or_else(|| PathBuf::from("/"));
         let name = root.display().to_string();
@@ -269,43 +228,13 @@ impl TreeSource<PathBuf> for LocalFolders {
     }
 
     fn children(&self, path: &PathBuf) -> Children<PathBuf> {
-        if let Some(entries) = self.cache.get(path) {
-            // Hidden folders stay out unless asked for, except the one the pane is in (or on
-            // the way to it): the tree always shows where the pane is.
-            let on_the_way = |p: &Path| self.current.as_ref().is_some_and(|c| c.starts_with(p));
-            let mut folders: Vec<(PathBuf, String)> = entries
-                .iter()
-                .filter(|e| e.is_dir())
-                .map(|e| (path.join(&e.os_name), e))
-                .filter(|(p, e)| self.show_hidden || !e.hidden || on_the_way(p))
-                .map(|(p, e)| (p, e.name.clone()))
-                .collect();
-            folders.sort_by_cached_key(|(_, name)| name.to_lowercase());
-            return Children::Listed(folders);
-        }
-        // The way down to the current folder is known even where nothing was listed.
-        let known = self
-            .current
-            .as_ref()
-            .and_then(|current| {
-                let chain = ancestors(current);
-                let at = chain.iter().position(|p| p == path)?;
-                let next = chain.get(at + 1)?;
-                Some(vec![(
-                    next.clone(),
-                    next.file_name()?.to_string_lossy().into_owned(),
-                )])
-            })
-            .unwrap_or_default();
-        if self.listing.contains(path) {
-            Children::Loading { known }
-        } else {
-            Children::Unlisted { known }
-        }
+        self.list.subfolders(path, |p| {
+            Some(p.file_name()?.to_string_lossy().into_owned())
+        })
     }
 
     fn is_current(&self, path: &PathBuf) -> bool {
-        self.current.as_ref() == Some(path)
+        self.list.current() == Some(path)
     }
 }
 
@@ -319,11 +248,11 @@ impl FolderSource for LocalFolders {
     }
 
     fn current(&self) -> Option<&PathBuf> {
-        self.current.as_ref()
+        self.list.current()
     }
 
     fn items(&self) -> Option<&Arc<Vec<LocalEntry>>> {
-        self.shown.as_ref()
+        self.list.shown()
     }
 
     fn waiting(&self) -> &'static str {
@@ -339,11 +268,11 @@ impl FolderSource for LocalFolders {
     }
 
     fn show_hidden(&self) -> bool {
-        self.show_hidden
+        self.list.show_hidden()
     }
 
     fn parent(&self) -> Option<PathBuf> {
-        self.current.as_ref()?.parent().map(Path::to_path_buf)
+        self.list.current()?.parent_folder()
     }
 
     fn display(&self, path: &PathBuf) -> String {
@@ -359,7 +288,7 @@ impl FolderSource for LocalFolders {
             }
             _ => PathBuf::from(typed),
         };
-        Some(match &self.current {
+        Some(match self.list.current() {
             Some(current) if path.is_relative() => current.join(path),
             _ => path,
         })

@@ -12,6 +12,7 @@ mod dialogs;
 mod drag;
 mod file_table;
 mod folder_tree;
+mod folders;
 mod format;
 mod jobs;
 mod layout;

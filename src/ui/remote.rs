@@ -2,7 +2,6 @@
 //! seen shows it at once; F5, or a change made through Ferry, lists it again), and the remote
 //! menus. Everything it draws is `pane.rs`'s, the same as the local side.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use egui::Ui;
@@ -13,6 +12,7 @@ use super::dialogs::Dialog;
 use super::drag::{self, DragPayload};
 use super::file_table::{Row, TableAction};
 use super::folder_tree::{Children, TreeSource};
+use super::folders::{FolderEntry, Folders};
 use super::jobs::{Pick, PickPurpose};
 use super::pane::{self, FolderSource, PaneContext, PaneState};
 use super::widgets::DividerDrag;
@@ -21,21 +21,30 @@ use crate::protocol::listing::{Entry, EntryKind, NameEncoding};
 use crate::protocol::path::RemotePath;
 use crate::protocol::permissions::parse_mode;
 
+impl FolderEntry for Entry {
+    type Path = RemotePath;
+
+    fn is_folder(&self) -> bool {
+        self.is_dir()
+    }
+
+    /// Dotfiles, as on Unix servers.
+    fn is_hidden(&self) -> bool {
+        self.name.text.starts_with('.')
+    }
+
+    fn path_in(&self, dir: &RemotePath) -> RemotePath {
+        dir.join_name(&self.name)
+    }
+}
+
 /// What the remote pane knows of the server.
-#[derive(Default)]
 pub struct RemoteFolders {
-    /// The folder shown; `None` before the first listing.
-    current: Option<RemotePath>,
-    cache: HashMap<RemotePath, Arc<Vec<Entry>>>,
-    /// The current folder's entries as shown (dotfiles left out unless asked for).
-    shown: Option<Arc<Vec<Entry>>>,
-    /// Folders asked for with `List` and not answered yet.
-    listing: HashSet<RemotePath>,
+    list: Folders<Entry>,
     /// A `ChangeDir` (or the first listing after login) is on its way.
     entering: bool,
     connected: bool,
     encoding: NameEncoding,
-    show_hidden: bool,
     /// The folder the server put us in at login.
     home: Option<RemotePath>,
 }
@@ -50,16 +59,18 @@ impl RemoteView {
         Self {
             pane: PaneState::default(),
             folders: RemoteFolders {
-                show_hidden,
-                ..RemoteFolders::default()
+                list: Folders::new(show_hidden),
+                entering: false,
+                connected: false,
+                encoding: NameEncoding::default(),
+                home: None,
             },
         }
     }
 
     /// A new connection is starting: nothing of the old server is kept.
     pub fn reset(&mut self, encoding: NameEncoding) {
-        let show_hidden = self.folders.show_hidden;
-        *self = Self::new(show_hidden);
+        *self = Self::new(self.folders.list.show_hidden());
         self.folders.encoding = encoding;
         self.folders.entering = true;
     }
@@ -73,8 +84,8 @@ impl RemoteView {
 
     /// The session ended: what was listed is no longer what the server holds.
     pub fn disconnected(&mut self) {
-        let (encoding, show_hidden) = (self.folders.encoding, self.folders.show_hidden);
-        *self = Self::new(show_hidden);
+        let encoding = self.folders.encoding;
+        *self = Self::new(self.folders.list.show_hidden());
         self.folders.encoding = encoding;
     }
 
@@ -83,16 +94,16 @@ impl RemoteView {
     }
 
     pub fn current(&self) -> Option<&RemotePath> {
-        self.folders.current.as_ref()
+        self.folders.list.current()
     }
 
     /// The entries shown.
     pub fn entries(&self) -> Option<&Arc<Vec<Entry>>> {
-        self.folders.shown.as_ref()
+        self.folders.list.shown()
     }
 
     pub fn cached(&self, path: &RemotePath) -> bool {
-        self.folders.cache.contains_key(path)
+        self.folders.list.cached(path)
     }
 
     pub fn is_loading(&self) -> bool {
@@ -105,12 +116,12 @@ impl RemoteView {
 
     /// Marks `path` as being listed; false when it already is (no second request).
     pub fn listing_requested(&mut self, path: RemotePath) -> bool {
-        self.folders.listing.insert(path)
+        self.folders.list.listing_requested(path)
     }
 
     /// Files (and links and others) and folders shown.
     pub fn counts(&self) -> Option<(usize, usize)> {
-        let shown = self.folders.shown.as_ref()?;
+        let shown = self.entries()?;
         let folders = shown.iter().filter(|e| e.is_dir()).count();
         Some((shown.len() - folders, folders))
     }
@@ -122,18 +133,15 @@ impl RemoteView {
             listing,
             entered,
         } = listing;
+        let unparsed = listing.unparsed.len();
         let folders = &mut self.folders;
-        folders.listing.remove(&path);
         folders
-            .cache
-            .insert(path.clone(), Arc::new(listing.entries));
+            .list
+            .listed(path.clone(), listing.entries, &mut self.pane.table);
         if entered {
             folders.entering = false;
-            self.show(path);
-        } else if folders.current.as_ref() == Some(&path) {
-            self.refilter();
+            folders.list.show(path, &mut self.pane);
         }
-        let unparsed = listing.unparsed.len();
         (unparsed > 0).then_some(unparsed)
     }
 
@@ -144,64 +152,22 @@ impl RemoteView {
 
     /// Shows a folder whose listing is in the cache.
     pub fn show(&mut self, path: RemotePath) {
-        self.pane.tree.reveal(&path.ancestors_and_self());
-        self.folders.current = Some(path);
-        self.folders.shown = None;
-        self.refilter();
+        self.folders.list.show(path, &mut self.pane);
     }
 
     pub fn set_show_hidden(&mut self, show: bool) {
-        if self.folders.show_hidden != show {
-            self.folders.show_hidden = show;
-            self.refilter();
-        }
+        self.folders
+            .list
+            .set_show_hidden(show, &mut self.pane.table);
     }
 
     /// The folder shown, when `path` is in it or below it (an upload landed there).
     pub fn shows_ancestor_of(&mut self, path: &RemotePath) -> Option<RemotePath> {
-        // A folder seen before but not shown now is listed afresh when next opened.
-        if let Some(parent) = path.parent()
-            && self.folders.current.as_ref() != Some(&parent)
-        {
-            self.folders.cache.remove(&parent);
-        }
-        let current = self.folders.current.clone()?;
-        path.ancestors_and_self()
-            .contains(&current)
-            .then_some(current)
-    }
-
-    fn refilter(&mut self) {
-        let folders = &mut self.folders;
-        let Some(all) = folders.current.as_ref().and_then(|c| folders.cache.get(c)) else {
-            return;
-        };
-        let shown = if folders.show_hidden {
-            all.clone()
-        } else {
-            Arc::new(
-                all.iter()
-                    .filter(|e| !e.name.text.starts_with('.'))
-                    .cloned()
-                    .collect(),
-            )
-        };
-        match folders.shown.replace(shown.clone()) {
-            Some(old) => self.pane.table.refresh_items(&old, &shown),
-            None => self.pane.table.set_items(&shown),
-        }
+        self.folders.list.shows_ancestor_of(path)
     }
 
     fn selected(&self) -> Vec<Entry> {
-        let Some(shown) = &self.folders.shown else {
-            return Vec::new();
-        };
-        self.pane
-            .table
-            .selected_items()
-            .into_iter()
-            .filter_map(|i| shown.get(i).cloned())
-            .collect()
+        self.folders.list.selected(&self.pane.table)
     }
 
     /// The folder things dropped here go to: the tree node or folder row under the pointer,
@@ -248,51 +214,13 @@ impl TreeSource<RemotePath> for RemoteFolders {
         (RemotePath::root(), "/".to_owned())
     }
 
-    /// A folder's subfolders are the folders (and links, which may be folders) of its listing.
     fn children(&self, path: &RemotePath) -> Children<RemotePath> {
-        if let Some(entries) = self.cache.get(path) {
-            // Dotfolders stay out unless asked for, except the one the pane is in (or on the
-            // way to it).
-            let way: Vec<RemotePath> = self
-                .current
-                .as_ref()
-                .map(RemotePath::ancestors_and_self)
-                .unwrap_or_default();
-            let mut folders: Vec<(RemotePath, String)> = entries
-                .iter()
-                .filter(|e| e.is_dir())
-                .map(|e| (path.join_name(&e.name), e))
-                .filter(|(p, e)| {
-                    self.show_hidden || !e.name.text.starts_with('.') || way.contains(p)
-                })
-                .map(|(p, e)| (p, e.name.text.clone()))
-                .collect();
-            folders.sort_by_cached_key(|(_, name)| name.to_lowercase());
-            return Children::Listed(folders);
-        }
-        // The way down to the current folder is known even where nothing was listed.
-        let known = self
-            .current
-            .as_ref()
-            .map(|current| current.ancestors_and_self())
-            .and_then(|chain| {
-                let at = chain.iter().position(|p| p == path)?;
-                let next = chain.get(at + 1)?;
-                let name = self
-                    .encoding
-                    .decode(RemotePath::from_bytes(next.file_name()?).as_bytes());
-                Some(vec![(next.clone(), name)])
-            })
-            .unwrap_or_default();
-        if self.listing.contains(path) {
-            Children::Loading { known }
-        } else {
-            Children::Unlisted { known }
-        }
+        self.list
+            .subfolders(path, |p| Some(self.encoding.decode(p.file_name()?)))
     }
 
     fn is_current(&self, path: &RemotePath) -> bool {
-        self.current.as_ref() == Some(path)
+        self.list.current() == Some(path)
     }
 }
 
@@ -306,11 +234,11 @@ impl FolderSource for RemoteFolders {
     }
 
     fn current(&self) -> Option<&RemotePath> {
-        self.current.as_ref()
+        self.list.current()
     }
 
     fn items(&self) -> Option<&Arc<Vec<Entry>>> {
-        self.shown.as_ref()
+        self.list.shown()
     }
 
     fn waiting(&self) -> &'static str {
@@ -322,11 +250,7 @@ impl FolderSource for RemoteFolders {
     }
 
     fn is_loading(&self) -> bool {
-        self.entering
-            || self
-                .current
-                .as_ref()
-                .is_some_and(|c| self.listing.contains(c))
+        self.entering || self.list.current().is_some_and(|c| self.list.is_listing(c))
     }
 
     fn can_change(&self) -> bool {
@@ -334,11 +258,11 @@ impl FolderSource for RemoteFolders {
     }
 
     fn show_hidden(&self) -> bool {
-        self.show_hidden
+        self.list.show_hidden()
     }
 
     fn parent(&self) -> Option<RemotePath> {
-        self.current.as_ref()?.parent()
+        self.list.current()?.parent()
     }
 
     fn display(&self, path: &RemotePath) -> String {
@@ -351,7 +275,7 @@ impl FolderSource for RemoteFolders {
             return None;
         }
         let bytes = self.encoding.encode(typed);
-        Some(match &self.current {
+        Some(match self.list.current() {
             Some(current) if !typed.starts_with('/') => current.join(&bytes),
             _ => RemotePath::from_bytes(bytes),
         })
