@@ -44,22 +44,7 @@ fn the_empty_space_of_a_list_has_a_menu() {
     let mut window = Window::open();
     window.connect_to(&server);
     let below = window.row("welcome.txt").rect().center() + egui::vec2(0.0, 120.0);
-    window.harness.hover_at(below);
-    window.harness.step();
-    window.harness.event(egui::Event::PointerButton {
-        pos: below,
-        button: egui::PointerButton::Secondary,
-        pressed: true,
-        modifiers: egui::Modifiers::NONE,
-    });
-    window.harness.event(egui::Event::PointerButton {
-        pos: below,
-        button: egui::PointerButton::Secondary,
-        pressed: false,
-        modifiers: egui::Modifiers::NONE,
-    });
-    window.harness.step();
-    window.harness.step();
+    window.right_click_at(below);
     assert!(window.has_label("Refresh (F5)"));
     window.harness.get_by_label("Create folder…").click();
     // The click's three frames, then the dialog's first (laid out unseen) and its second.
@@ -234,22 +219,7 @@ fn a_finished_transfer_offers_only_what_applies() {
         .map(|n| n.rect().center())
         .next()
         .unwrap();
-    window.harness.hover_at(item);
-    window.harness.step();
-    window.harness.event(egui::Event::PointerButton {
-        pos: item,
-        button: egui::PointerButton::Secondary,
-        pressed: true,
-        modifiers: egui::Modifiers::NONE,
-    });
-    window.harness.event(egui::Event::PointerButton {
-        pos: item,
-        button: egui::PointerButton::Secondary,
-        pressed: false,
-        modifiers: egui::Modifiers::NONE,
-    });
-    window.harness.step();
-    window.harness.step();
+    window.right_click_at(item);
     let enabled =
         |w: &Window, label: &str| !w.harness.get_by_label(label).accesskit_node().is_disabled();
     assert!(!enabled(&window, "Pause"));

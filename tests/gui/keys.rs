@@ -57,42 +57,45 @@ fn tab_moves_the_keyboard_between_the_panes() {
     window.row("welcome.txt").click();
     window.harness.step();
 
-    // The local pane gets the keys: Home and Del act there.
+    // The local pane gets the keys: End and Del act there.
     window.press(Key::Tab);
     window.press(Key::End);
-    window.press(Key::Delete);
-    assert!(
-        window.has_label("Move to the trash?"),
-        "Del after Tab did not reach the local pane"
-    );
-    assert!(window.has_label("🗋 local.txt"));
-    window.harness.get_by_label("Cancel").click();
-    window.harness.step();
-    window.harness.step();
+    del_asks(&mut window, "Move to the trash?", "local.txt", "after Tab");
 
     // Tab again: back to the server's pane.
     window.press(Key::Tab);
     window.press(Key::End);
-    window.press(Key::Delete);
-    assert!(
-        window.has_label("Delete from the server?"),
-        "Del after the second Tab did not reach the remote pane"
+    del_asks(
+        &mut window,
+        "Delete from the server?",
+        "welcome.txt",
+        "after a second Tab",
     );
-    assert!(window.has_label("🗋 welcome.txt"));
-    window.harness.get_by_label("Cancel").click();
-    window.harness.step();
-    window.harness.step();
 
     // Shift+Tab goes the other way.
     window
         .harness
         .key_press_modifiers(egui::Modifiers::SHIFT, Key::Tab);
     window.harness.step();
-    window.press(Key::Delete);
-    assert!(
-        window.has_label("Move to the trash?"),
-        "Shift+Tab did not move the keyboard"
+    del_asks(
+        &mut window,
+        "Move to the trash?",
+        "local.txt",
+        "after Shift+Tab",
     );
+}
+
+/// Presses Del, expects the question about `file` (so the pane that has the keyboard is the one
+/// it belongs to), and cancels.
+fn del_asks(window: &mut Window, question: &str, file: &str, when: &str) {
+    window.press(Key::Delete);
+    assert!(window.has_label(question), "Del {when}: no {question:?}");
+    assert!(
+        window.has_label(&format!("🗋 {file}")),
+        "Del {when}: not about {file}"
+    );
+    window.harness.get_by_label("Cancel").click();
+    window.harness.run_steps(2);
 }
 
 /// Issue 12, item 8: a tap (press and release in one frame, as touchpads send it) on a row gives
@@ -108,21 +111,21 @@ fn a_tap_on_a_row_gives_its_pane_the_keyboard() {
 
     let at = window.local_row("local.txt").rect().center();
     window.tap(at);
-    window.press(Key::Delete);
-    assert!(
-        !window.has_label("Delete from the server?"),
-        "Del went to the server's pane after a tap on a local row"
+    del_asks(
+        &mut window,
+        "Move to the trash?",
+        "local.txt",
+        "after a tap on a local row",
     );
-    assert!(window.has_label("🗋 local.txt"));
-    window.harness.get_by_label("Cancel").click();
-    window.harness.step();
-    window.harness.step();
 
     let at = window.row("welcome.txt").rect().center();
     window.tap(at);
-    window.press(Key::Delete);
-    assert!(window.has_label("Delete from the server?"));
-    assert!(window.has_label("🗋 welcome.txt"));
+    del_asks(
+        &mut window,
+        "Delete from the server?",
+        "welcome.txt",
+        "after a tap on a remote row",
+    );
 }
 
 /// Issue 12, item 1: End selects the last row and scrolls it into view; Home goes back up.

@@ -203,6 +203,21 @@ impl Window {
         self.harness.step();
     }
 
+    /// A right-click at `at` (where there is no widget with a name to click).
+    pub fn right_click_at(&mut self, at: egui::Pos2) {
+        self.harness.hover_at(at);
+        self.harness.step();
+        for pressed in [true, false] {
+            self.harness.event(egui::Event::PointerButton {
+                pos: at,
+                button: egui::PointerButton::Secondary,
+                pressed,
+                modifiers: egui::Modifiers::NONE,
+            });
+        }
+        self.harness.run_steps(2);
+    }
+
     /// Presses a key and lets the window react (and open what it opens) before the next step.
     pub fn press(&mut self, key: egui::Key) {
         self.harness.key_press(key);
