@@ -38,14 +38,61 @@ impl Default for Settings {
     }
 }
 
-/// How the window behaves.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// How the window behaves and looks. The sizes are what the person last dragged the dividers
+/// to; the window fits them into whatever size it has (the file lists always keep most of it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WindowSettings {
     /// The local pane on the right and the remote one on the left (FileZilla has local left).
     pub local_on_right: bool,
     /// Upload a file opened with Edit as soon as it is saved, without asking.
     pub upload_edits_without_asking: bool,
+    /// Light or dark, or whatever the OS uses.
+    pub theme: Theme,
+    /// Dotfiles (and files marked hidden) in the local pane.
+    pub show_hidden_local: bool,
+    /// Dotfiles in the server's pane (`.htaccess` and the like are often what one came for).
+    pub show_hidden_remote: bool,
+    /// Height of the welcome and message log area, in points, when it is open.
+    pub log_height: f32,
+    /// The welcome and message log area folded to its title line.
+    pub log_collapsed: bool,
+    /// The welcome view's share of that area's width (the log has the rest).
+    pub welcome_share: f32,
+    /// Height of the transfer queue, in points.
+    pub queue_height: f32,
+    /// The left pane's share of the width the two panes have.
+    pub pane_share: f32,
+    /// The folder tree's share of its pane's width (the same on both sides).
+    pub tree_share: f32,
+}
+
+impl Default for WindowSettings {
+    fn default() -> Self {
+        Self {
+            local_on_right: false,
+            upload_edits_without_asking: false,
+            theme: Theme::System,
+            show_hidden_local: false,
+            show_hidden_remote: true,
+            log_height: 140.0,
+            log_collapsed: false,
+            welcome_share: 0.4,
+            queue_height: 150.0,
+            pane_share: 0.5,
+            tree_share: 0.3,
+        }
+    }
+}
+
+/// The window's colours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Theme {
+    /// Light or dark as the OS is, following it when it changes.
+    #[default]
+    System,
+    Light,
+    Dark,
 }
 
 /// How the queue moves files.
@@ -271,6 +318,20 @@ mod tests {
         };
         settings.save(dir.path()).unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap(), settings);
+    }
+
+    #[test]
+    fn an_old_file_without_the_window_sizes_still_loads() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(Settings::FILE_NAME),
+            "[window]\nlocal_on_right = true\n",
+        )
+        .unwrap();
+        let settings = Settings::load(dir.path()).unwrap();
+        assert!(settings.window.local_on_right);
+        assert_eq!(settings.window.queue_height, 150.0);
+        assert_eq!(settings.window.theme, Theme::System);
     }
 
     #[test]

@@ -1,12 +1,15 @@
-//! The connection bar: host, port, user, password, anonymous, passive/active, Connect/Disconnect.
+//! The connection bar: Sites, host, port, user, password, anonymous, Connect or Disconnect, the
+//! recent servers, the connection's options and the Settings window.
 
 use egui::{Key, TextEdit};
 
-use super::{ConnectionState, FerryApp};
+use super::ConnectionState;
+use super::app::{Action, Actions, AppState};
 use crate::engine::{ConnectRequest, DataMode, Login, Timeouts, TlsMode, TlsOptions, TransferType};
 use crate::protocol::listing::NameEncoding;
 use crate::protocol::path::RemotePath;
 use crate::protocol::url::{Scheme, UrlError, looks_like_url, parse_url};
+use crate::store::history::Recent;
 use crate::store::secret::Secret;
 use crate::store::settings::Settings;
 
@@ -54,6 +57,8 @@ impl ConnectionForm {
     }
 
     /// Fills every field a URL names; `ftp://user@host:port/path` pasted into the host field.
+    /// A URL naming a user without a password clears the password field: the one typed before
+    /// was for someone else.
     pub fn fill_from_url(&mut self, text: &str) -> Result<(), UrlError> {
         let url = parse_url(text)?;
         self.host = url.host;
@@ -69,6 +74,25 @@ impl ConnectionForm {
         }
         self.pending_path = url.path;
         Ok(())
+    }
+
+    /// An address in the host field spreads into the other fields (port, user, password,
+    /// folder); anything else is left as typed.
+    pub fn settle(&mut self) -> Result<(), String> {
+        if looks_like_url(self.host.trim()) {
+            let text = self.host.trim().to_owned();
+            self.fill_from_url(&text).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// A server from the history: its host, port and user (its password was never kept).
+    pub fn use_recent(&mut self, recent: &Recent) {
+        self.host = recent.host.clone();
+        self.port = recent.port.to_string();
+        self.anonymous = recent.user.is_empty();
+        self.user = recent.user.clone();
+        self.password.clear();
     }
 
     pub fn to_request(&self, settings: &Settings) -> Result<ConnectRequest, String> {
@@ -122,112 +146,152 @@ impl ConnectionForm {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
-    let mut enter_pressed = false;
-    ui.horizontal_wrapped(|ui| {
-        let label = ui.label("Host:");
-        let host = ui
-            .add(
-                TextEdit::singleline(&mut app.form.host)
-                    .hint_text("ftp.example.com or ftp://…")
-                    .desired_width(180.0),
-            )
-            .labelled_by(label.id);
-        if host.changed() && looks_like_url(&app.form.host) {
-            let pasted = app.form.host.clone();
-            if let Err(e) = app.form.fill_from_url(&pasted) {
-                app.notice = Some(e.to_string());
-            }
-        }
-        enter_pressed |= submitted(ui, &host);
-
-        let label = ui.label("Port:");
-        let port = ui
-            .add(
-                TextEdit::singleline(&mut app.form.port)
-                    .hint_text("21")
-                    .desired_width(50.0),
-            )
-            .labelled_by(label.id);
-        enter_pressed |= submitted(ui, &port);
-
-        ui.add_enabled_ui(!app.form.anonymous, |ui| {
-            let label = ui.label("User:");
-            let user = ui
-                .add(TextEdit::singleline(&mut app.form.user).desired_width(100.0))
-                .labelled_by(label.id);
-            enter_pressed |= submitted(ui, &user);
-            let label = ui.label("Password:");
-            let password = ui
-                .add(
-                    TextEdit::singleline(&mut app.form.password)
-                        .password(true)
-                        .desired_width(100.0),
-                )
-                .labelled_by(label.id);
-            enter_pressed |= submitted(ui, &password);
-        });
-        ui.checkbox(&mut app.form.anonymous, "Anonymous");
-        ui.separator();
-        ui.radio_value(&mut app.form.data_mode, DataMode::Auto, "Default")
-            .on_hover_text("Passive, and active when a passive connection can't be opened");
-        ui.radio_value(&mut app.form.data_mode, DataMode::Passive, "Passive")
-            .on_hover_text("Ferry opens the data connections (works behind NAT and firewalls)");
-        ui.radio_value(&mut app.form.data_mode, DataMode::Active, "Active")
-            .on_hover_text("The server connects back to Ferry for data");
-        ui.menu_button("⚙ Options", |ui| {
-            options_menu(ui, &mut app.form);
-            let keep_alive = &mut app.settings.keep_alive;
-            if ui
-                .checkbox(keep_alive, "Keep idle connections alive (NOOP)")
-                .on_hover_text("Sends NOOP every 30-60 s while nothing else happens, so servers and routers don't drop the connection")
-                .changed()
-            {
-                app.save_settings();
-            }
-        });
-        if ui
-            .button("📇 Sites")
-            .on_hover_text("Site Manager")
-            .clicked()
-        {
-            app.site_manager.open = true;
-        }
-        let recent = app.accounts_recent();
-        ui.add_enabled_ui(!recent.is_empty(), |ui| {
-            ui.menu_button("🕘", |ui| {
-                for entry in recent {
-                    if ui.button(entry.label()).clicked() {
-                        app.form.host = entry.host.clone();
-                        app.form.port = entry.port.to_string();
-                        app.form.anonymous = entry.user.is_empty();
-                        app.form.user = entry.user.clone();
-                        app.form.password.clear();
-                        ui.close();
-                    }
-                }
-            })
-            .response
-            .on_hover_text("Recent servers (passwords are not kept)");
-        });
-        ui.separator();
-        if ui.button("Connect").clicked() {
-            enter_pressed = true;
-        }
-        let can_disconnect = !matches!(app.connection, ConnectionState::Disconnected { .. });
-        if ui
-            .add_enabled(can_disconnect, egui::Button::new("Disconnect"))
-            .clicked()
-        {
-            app.disconnect();
-        }
-    });
-    if enter_pressed {
-        app.connect();
+/// The words for a data connection mode, the same here and in the Site Manager.
+pub fn data_mode_label(mode: DataMode) -> &'static str {
+    match mode {
+        DataMode::Auto => "Default (passive, else active)",
+        DataMode::Passive => "Passive",
+        DataMode::Active => "Active",
     }
 }
 
-/// The per-connection settings that rarely change: name encoding and server time zone.
+/// The bar, in one row at any width from 800 points: the fields share what the buttons leave,
+/// and below about 1000 points their names move into the fields (as hints) to make room.
+pub fn show(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
+    let connected = !matches!(state.connection, ConnectionState::Disconnected { .. });
+    let recent = state.accounts.history.recent.clone();
+    let form = &mut state.form;
+    ui.horizontal(|ui| {
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let compact = ui.available_width() < 1000.0;
+            let settings = ui
+                .button(if compact { "⚙" } else { "⚙ Settings" })
+                .on_hover_text("Settings: timeouts, transfers, panes, theme");
+            named(ui, &settings, "Settings");
+            if settings.clicked() {
+                actions.push(Action::OpenSettings);
+            }
+            ui.menu_button("Options ⏷", |ui| options_menu(ui, form))
+                .response
+                .on_hover_text(
+                    "Encryption, data connection, file names and time zone for this connection",
+                );
+            ui.add_enabled_ui(!recent.is_empty(), |ui| {
+                let menu = ui.menu_button("🕘 ⏷", |ui| {
+                    for entry in &recent {
+                        if ui.button(entry.label()).clicked() {
+                            form.use_recent(entry);
+                            ui.close();
+                        }
+                    }
+                });
+                named(ui, &menu.response, "Recent servers");
+                menu.response
+                    .on_hover_text("Recent servers (passwords are not kept)");
+            });
+            // One button: Connect when there is no connection, Disconnect while there is one.
+            if connected {
+                if ui.button("Disconnect").clicked() {
+                    actions.push(Action::Disconnect);
+                }
+            } else if ui.button("Connect").clicked() {
+                actions.push(Action::Connect);
+            }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                if fields(ui, form, compact, actions) {
+                    actions.push(Action::Connect);
+                }
+            });
+        });
+    });
+}
+
+/// Sites, host, port, user, password, anonymous; true when Enter was pressed in one of them.
+fn fields(
+    ui: &mut egui::Ui,
+    form: &mut ConnectionForm,
+    compact: bool,
+    actions: &mut Actions,
+) -> bool {
+    let mut enter = false;
+    let sites = ui
+        .button(if compact { "📇" } else { "📇 Sites" })
+        .on_hover_text("Site Manager");
+    named(ui, &sites, "Sites");
+    if sites.clicked() {
+        actions.push(Action::OpenSiteManager);
+    }
+    let spacing = ui.spacing().item_spacing.x;
+    let labels = if compact { 0.0 } else { 190.0 };
+    let fixed = 55.0 + 100.0 + labels + 6.0 * spacing;
+    let flexible = (ui.available_width() - fixed).max(180.0);
+    let pasted = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))));
+
+    let host = field(ui, "Host:", "ftp.example.com or ftp://…", compact, |ui| {
+        ui.add(TextEdit::singleline(&mut form.host).desired_width(flexible * 0.42))
+    });
+    // A pasted address fills the other fields at once; a typed one once it is complete (the
+    // field left, or Enter): read while half typed, `ftp://de` would already be a host.
+    if (host.changed() && pasted) || host.lost_focus() {
+        actions.extend(form.settle().err().map(Action::Notice));
+    }
+    enter |= submitted(ui, &host);
+    let port = field(ui, "Port:", "21", compact, |ui| {
+        ui.add(TextEdit::singleline(&mut form.port).desired_width(55.0))
+    });
+    enter |= submitted(ui, &port);
+    ui.add_enabled_ui(!form.anonymous, |ui| {
+        let user = field(ui, "User:", "name", compact, |ui| {
+            ui.add(TextEdit::singleline(&mut form.user).desired_width(flexible * 0.29))
+        });
+        enter |= submitted(ui, &user);
+        let password = field(ui, "Password:", "••••", compact, |ui| {
+            ui.add(
+                TextEdit::singleline(&mut form.password)
+                    .password(true)
+                    .desired_width(flexible * 0.29),
+            )
+        });
+        enter |= submitted(ui, &password);
+    });
+    ui.checkbox(&mut form.anonymous, "Anonymous");
+    enter
+}
+
+/// A field with its name: a label beside it, or (compact) a hint inside it; screen readers get
+/// the name either way.
+fn field(
+    ui: &mut egui::Ui,
+    name: &str,
+    hint: &str,
+    compact: bool,
+    add: impl FnOnce(&mut egui::Ui) -> egui::Response,
+) -> egui::Response {
+    if compact {
+        let words = name.trim_end_matches(':');
+        let response = add(ui).on_hover_text(words);
+        ui.ctx().accesskit_node_builder(response.id, |node| {
+            node.set_label(name);
+            node.set_placeholder(words);
+        });
+        response
+    } else {
+        let label = ui.label(name);
+        let response = add(ui).labelled_by(label.id);
+        ui.ctx()
+            .accesskit_node_builder(response.id, |node| node.set_placeholder(hint));
+        response
+    }
+}
+
+/// Gives a widget shown as an icon the name a screen reader reads.
+fn named(ui: &egui::Ui, response: &egui::Response, name: &str) {
+    let enabled = ui.is_enabled();
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, name));
+}
+
+/// The per-connection settings that rarely change: encryption, data connection, name encoding
+/// and the server's time zone. They take effect on the next connection.
 fn options_menu(ui: &mut egui::Ui, form: &mut ConnectionForm) {
     ui.label("Encryption:");
     for (mode, label) in [
@@ -239,29 +303,61 @@ fn options_menu(ui: &mut egui::Ui, form: &mut ConnectionForm) {
         ui.radio_value(&mut form.tls_mode, mode, label);
     }
     ui.separator();
-    ui.label("File name encoding:");
+    ui.label("Data connection:");
+    for (mode, hint) in [
+        (
+            DataMode::Auto,
+            "Passive, and active when a passive connection can't be opened",
+        ),
+        (
+            DataMode::Passive,
+            "Ferry opens the data connections (works behind NAT and firewalls)",
+        ),
+        (
+            DataMode::Active,
+            "The server connects back to Ferry for data",
+        ),
+    ] {
+        ui.radio_value(&mut form.data_mode, mode, data_mode_label(mode))
+            .on_hover_text(hint);
+    }
+    ui.separator();
+    let label = ui.label("File name encoding:");
     egui::ComboBox::from_id_salt("encoding")
         .selected_text(form.encoding.label())
         .show_ui(ui, |ui| {
             for &encoding in NameEncoding::ALL {
                 ui.selectable_value(&mut form.encoding, encoding, encoding.label());
             }
-        });
-    ui.label("Server time zone (hours from UTC, for LIST times):");
-    let mut hours = form.server_offset_minutes as f32 / 60.0;
-    if ui
-        .add(
-            egui::DragValue::new(&mut hours)
-                .range(-14.0..=14.0)
-                .speed(0.25)
-                .suffix(" h"),
-        )
-        .changed()
-    {
-        form.server_offset_minutes = (hours * 60.0).round() as i32;
-    }
+        })
+        .response
+        .labelled_by(label.id);
+    let label = ui.label("Server time zone (hours from UTC, for LIST times):");
+    time_zone(ui, &mut form.server_offset_minutes).labelled_by(label.id);
     transfer_type_choice(ui, "connection_transfer_type", &mut form.transfer_type);
     ui.weak("Takes effect on the next connection.");
+}
+
+/// A time zone in hours (quarter hours allowed), kept in minutes: the same here and in the
+/// Site Manager.
+pub fn time_zone(ui: &mut egui::Ui, minutes: &mut i32) -> egui::Response {
+    let mut hours = *minutes as f32 / 60.0;
+    let response = ui.add(
+        egui::DragValue::new(&mut hours)
+            .range(-14.0..=14.0)
+            .speed(0.25)
+            .fixed_decimals(2)
+            .suffix(" h"),
+    );
+    if response.changed() {
+        *minutes = (hours * 4.0).round() as i32 * 15;
+    }
+    response
+}
+
+/// Enter in a single-line field ends its focus; that is the moment to connect.
+fn submitted(ui: &egui::Ui, response: &egui::Response) -> bool {
+    response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
 }
 
 /// Binary, ASCII, Auto, or the setting's choice: for a connection or a site.
@@ -284,11 +380,6 @@ pub fn transfer_type_choice(ui: &mut egui::Ui, id: &str, chosen: &mut Option<Tra
         .on_hover_text("Binary sends every byte unchanged; ASCII converts line endings; Auto uses ASCII for the text file extensions listed in Settings");
 }
 
-/// Enter in a single-line field ends its focus; that is the moment to connect.
-fn submitted(ui: &egui::Ui, response: &egui::Response) -> bool {
-    response.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +397,22 @@ mod tests {
         let request = form.to_request(&Settings::default()).unwrap();
         assert_eq!(request.initial_path.unwrap().as_bytes(), b"/pub/x");
         assert!(!format!("{form:?}").contains("\"pw\""));
+    }
+
+    #[test]
+    fn a_url_without_a_password_forgets_the_one_typed_before() {
+        let mut form = ConnectionForm {
+            password: "someone else's".into(),
+            ..ConnectionForm::default()
+        };
+        form.host = "ftp://bob@10.0.0.5:2121".into();
+        form.settle().unwrap();
+        assert_eq!(
+            (form.host.as_str(), form.port.as_str()),
+            ("10.0.0.5", "2121")
+        );
+        assert_eq!(form.user, "bob");
+        assert_eq!(form.password, "");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! A folder tree, loaded lazily: a node's children come from whatever listing the pane has for
 //! it; opening a node that has none asks the pane to load it, and shows a spinner meanwhile.
-//! Shared by the remote (and, later, local) pane; `P` is the pane's path type.
+//! Shared by both panes; `P` is the pane's path type.
 
 use std::collections::HashSet;
 use std::hash::Hash;
@@ -32,6 +32,11 @@ pub struct TreeState<P> {
     pub expanded: HashSet<P>,
     /// Nodes already asked for, so an open node is loaded once, not every frame.
     requested: HashSet<P>,
+    /// The current folder changed: keep it in view while the folders above it are still being
+    /// listed (each listing moves it down), until the person scrolls the tree.
+    follow_current: bool,
+    /// The row the tree last scrolled to for the current folder.
+    scrolled_to: Option<usize>,
 }
 
 impl<P> Default for TreeState<P> {
@@ -39,23 +44,19 @@ impl<P> Default for TreeState<P> {
         Self {
             expanded: HashSet::new(),
             requested: HashSet::new(),
+            follow_current: false,
+            scrolled_to: None,
         }
     }
 }
 
 impl<P: Clone + Eq + Hash> TreeState<P> {
     /// Opens every node on the way to `chain`'s last path (the current folder), and that one.
+    /// The tree then scrolls to show it.
     pub fn reveal(&mut self, chain: &[P]) {
         self.expanded.extend(chain.iter().cloned());
-    }
-
-    /// Forget what was asked for (a new connection, or a refresh that dropped the listings).
-    pub fn forget_requests(&mut self) {
-        self.requested.clear();
-    }
-
-    pub fn forget_request(&mut self, path: &P) {
-        self.requested.remove(path);
+        self.follow_current = true;
+        self.scrolled_to = None;
     }
 }
 
@@ -92,60 +93,71 @@ pub fn show<P: Clone + Eq + Hash>(
     let (root, root_name) = source.root();
     flatten(state, source, root, root_name, 0, &mut lines, &mut actions);
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
-    egui::ScrollArea::both()
-        .id_salt(id)
-        .auto_shrink(false)
-        .show_rows(ui, row_height, lines.len(), |ui, range| {
-            for line in &lines[range] {
-                ui.horizontal(|ui| {
-                    ui.add_space(line.depth as f32 * 14.0);
-                    if line.expandable {
-                        let (arrow, verb) = if line.expanded {
-                            ("⏷", "Collapse")
-                        } else {
-                            ("⏵", "Expand")
-                        };
-                        let toggle = ui.add(egui::Button::new(arrow).frame(false).small());
-                        let name = format!("{verb} {}", line.name);
-                        toggle.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::Button, true, &name)
-                        });
-                        if toggle.clicked() {
-                            if line.expanded {
-                                state.expanded.remove(&line.path);
-                            } else {
-                                state.expanded.insert(line.path.clone());
-                            }
-                        }
+    let mut area = egui::ScrollArea::both().id_salt(id).auto_shrink(false);
+    // The person scrolling the tree takes it over.
+    let scrolled = ui.rect_contains_pointer(ui.available_rect_before_wrap())
+        && ui.input(|i| i.smooth_scroll_delta.y != 0.0 || i.pointer.primary_down());
+    if scrolled {
+        state.follow_current = false;
+    }
+    if state.follow_current
+        && let Some(at) = lines.iter().position(|l| source.is_current(&l.path))
+        && state.scrolled_to != Some(at)
+    {
+        // A third of the way down, so the folders around it show too.
+        let pitch = row_height + ui.spacing().item_spacing.y;
+        let offset = at as f32 * pitch - ui.available_height() / 3.0;
+        area = area.vertical_scroll_offset(offset.max(0.0));
+        state.scrolled_to = Some(at);
+    }
+    area.show_rows(ui, row_height, lines.len(), |ui, range| {
+        for line in &lines[range] {
+            ui.horizontal(|ui| {
+                ui.add_space(line.depth as f32 * 12.0);
+                if line.expandable {
+                    let (arrow, verb) = if line.expanded {
+                        ("⏷", "Collapse")
                     } else {
-                        ui.add_space(ui.spacing().interact_size.y);
-                    }
-                    let current = source.is_current(&line.path);
-                    let label = ui.selectable_label(current, format!("🗀 {}", line.name));
-                    label.widget_info(|| {
-                        egui::WidgetInfo::selected(egui::Role::TreeItem, true, current, &line.name)
-                    });
-                    if label.clicked() {
-                        actions.push(TreeAction::Open(line.path.clone()));
-                    }
-                    if label.contains_pointer() {
-                        pointer_node = Some(line.path.clone());
-                        if drop_highlight {
-                            let stroke = ui.visuals().selection.stroke;
-                            ui.painter().rect_stroke(
-                                label.rect,
-                                2.0,
-                                stroke,
-                                egui::StrokeKind::Inside,
-                            );
+                        ("⏵", "Expand")
+                    };
+                    let toggle = ui.add(egui::Button::new(arrow).frame(false).small());
+                    let name = format!("{verb} {}", line.name);
+                    toggle
+                        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+                    if toggle.clicked() {
+                        if line.expanded {
+                            state.expanded.remove(&line.path);
+                        } else {
+                            state.expanded.insert(line.path.clone());
                         }
                     }
-                    if line.loading {
-                        ui.add(egui::Spinner::new().size(row_height * 0.7));
-                    }
+                } else {
+                    ui.add_space(ui.spacing().interact_size.y);
+                }
+                let current = source.is_current(&line.path);
+                let label = ui.selectable_label(current, format!("🗀 {}", line.name));
+                label.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::TreeItem, true, &line.name)
                 });
-            }
-        });
+                ui.ctx()
+                    .accesskit_node_builder(label.id, |node| node.set_selected(current));
+                if label.clicked() {
+                    actions.push(TreeAction::Open(line.path.clone()));
+                }
+                if label.contains_pointer() {
+                    pointer_node = Some(line.path.clone());
+                    if drop_highlight {
+                        let stroke = ui.visuals().selection.stroke;
+                        ui.painter()
+                            .rect_stroke(label.rect, 2.0, stroke, egui::StrokeKind::Inside);
+                    }
+                }
+                if line.loading {
+                    ui.add(egui::Spinner::new().size(row_height * 0.7));
+                }
+            });
+        }
+    });
     TreeOutput {
         actions,
         pointer_node,

@@ -40,9 +40,33 @@ pub fn modified(modified: &Modified) -> String {
     modified.time.format(format).to_string()
 }
 
+/// `3 files and 1 folder`, `1 file`: counts read as a person says them.
+pub fn counted(files: usize, folders: usize) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    match (files, folders) {
+        (f, 0) => plural(f, "file", "files"),
+        (0, d) => plural(d, "folder", "folders"),
+        (f, d) => format!(
+            "{} and {}",
+            plural(f, "file", "files"),
+            plural(d, "folder", "folders")
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(counted(1, 0), "1 file");
+        assert_eq!(counted(0, 1), "1 folder");
+        assert_eq!(counted(0, 2), "2 folders");
+        assert_eq!(counted(3, 1), "3 files and 1 folder");
+        assert_eq!(counted(0, 0), "0 files");
+    }
 
     #[test]
     fn sizes() {

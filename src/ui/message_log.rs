@@ -1,17 +1,32 @@
-//! The message log: every command and reply with its time, coloured by direction.
+//! The message log: every command and reply with its time, coloured by direction. It follows new
+//! lines while it is scrolled to the end; scrolled up, it stays where the person put it, and
+//! scrolled back to the end it follows again.
 
 use std::collections::VecDeque;
 
-use egui::{Color32, RichText};
+use egui::Color32;
 
 use crate::engine::{LogKind, LogLine};
 
 /// The log keeps the newest lines; a day-long session can't grow it without bound.
 const MAX_LINES: usize = 20_000;
 
-#[derive(Default)]
 pub struct MessageLog {
     lines: VecDeque<LogLine>,
+    /// Keep the newest line in view (the view is at the end).
+    follow: bool,
+    /// Where the end of the lines was last frame (the largest scroll offset then).
+    end: f32,
+}
+
+impl Default for MessageLog {
+    fn default() -> Self {
+        Self {
+            lines: VecDeque::new(),
+            follow: true,
+            end: 0.0,
+        }
+    }
 }
 
 impl MessageLog {
@@ -22,16 +37,12 @@ impl MessageLog {
         self.lines.push_back(line);
     }
 
-    pub fn lines(&self) -> impl Iterator<Item = &LogLine> {
-        self.lines.iter()
+    pub fn last(&self) -> Option<&LogLine> {
+        self.lines.back()
     }
 
     pub fn len(&self) -> usize {
         self.lines.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lines.is_empty()
     }
 
     pub fn to_text(&self) -> String {
@@ -70,43 +81,54 @@ fn prefix(kind: LogKind) -> &'static str {
     }
 }
 
+/// Copy and Clear, for the area's title line.
+pub fn buttons(ui: &mut egui::Ui, log: &mut MessageLog) {
+    if ui
+        .small_button("Copy log")
+        .on_hover_text("Copy the whole log to the clipboard")
+        .clicked()
+    {
+        ui.ctx().copy_text(log.to_text());
+    }
+    if ui.small_button("Clear log").clicked() {
+        log.clear();
+    }
+}
+
 pub fn show(ui: &mut egui::Ui, log: &mut MessageLog) {
-    ui.horizontal(|ui| {
-        if ui
-            .button("Copy log")
-            .on_hover_text("Copy the whole log to the clipboard")
-            .clicked()
-        {
-            ui.ctx().copy_text(log.to_text());
-        }
-        if ui.button("Clear log").clicked() {
-            log.clear();
-        }
-        ui.label(format!("{} lines", log.len()));
-    });
     let dark = ui.visuals().dark_mode;
+    // One label per line (time, kind and text in one galley), exactly one text line high: the
+    // height `show_rows` counts with, so the view's end is where the last line is.
     let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
-    egui::ScrollArea::both()
+    let mut area = egui::ScrollArea::both()
         .id_salt("message_log")
-        .auto_shrink(false)
-        .stick_to_bottom(true)
-        .show_rows(ui, row_height, log.len(), |ui, rows| {
-            for line in log.lines.range(rows) {
-                ui.horizontal(|ui| {
-                    ui.spacing_mut().item_spacing.x = 6.0;
-                    ui.label(
-                        RichText::new(line.time.format("%H:%M:%S").to_string())
-                            .monospace()
-                            .weak(),
-                    );
-                    let color = colour(line.kind, dark);
-                    ui.label(RichText::new(prefix(line.kind)).monospace().color(color));
-                    ui.add(
-                        egui::Label::new(RichText::new(&line.text).monospace().color(color))
-                            .extend()
-                            .selectable(true),
-                    );
-                });
-            }
-        });
+        .auto_shrink(false);
+    if log.follow {
+        // Back to the end as it was last frame (an offset past it would make the scroll area
+        // spring back), and stuck there: egui then keeps the newest line in view as lines come.
+        area = area.vertical_scroll_offset(log.end).stick_to_bottom(true);
+    }
+    let output = area.show_rows(ui, row_height, log.len(), |ui, rows| {
+        let font = egui::TextStyle::Monospace.resolve(ui.style());
+        let weak = ui.visuals().weak_text_color();
+        for line in log.lines.range(rows) {
+            let color = colour(line.kind, dark);
+            let mut job = egui::text::LayoutJob::default();
+            let format = |color| egui::TextFormat::simple(font.clone(), color);
+            job.append(
+                &line.time.format("%H:%M:%S ").to_string(),
+                0.0,
+                format(weak),
+            );
+            job.append(prefix(line.kind), 0.0, format(color));
+            job.append(" ", 0.0, format(color));
+            job.append(&line.text, 0.0, format(color));
+            ui.add(egui::Label::new(job).extend().selectable(true));
+        }
+    });
+    // Where the view is now, after any wheel or scroll bar this frame: at the end (within a
+    // line) it follows; anywhere else it stays.
+    let end = (output.content_size.y - output.inner_rect.height()).max(0.0);
+    log.end = end;
+    log.follow = output.state.clamped_offset().y >= end - row_height;
 }

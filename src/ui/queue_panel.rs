@@ -1,17 +1,17 @@
 //! The transfer queue at the bottom of the window: tabs Queued / Failed / Skipped / Successful,
 //! a row per item with a progress bar, rate and time left, actions in a context menu, and the
-//! totals. The question asked when a target exists is in `conflict_dialog`.
+//! totals. The question asked when a target exists is `conflict_dialog`.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
 use egui::{RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
+use super::app::{Action, Actions};
 use super::conflict_dialog::Question;
-use super::{FerryApp, format};
-use crate::engine::{
-    Command, Direction, ItemState, QueueAction, QueueEvent, QueueItem, TransferId,
-};
+use super::format;
+use crate::engine::{Direction, ItemState, QueueAction, QueueEvent, QueueItem, TransferId};
+use crate::store::settings::TransferSettings;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum QueueTab {
@@ -101,10 +101,6 @@ impl QueueView {
         self.items.iter().position(|i| i.id == id)
     }
 
-    pub fn items(&self) -> &[QueueItem] {
-        &self.items
-    }
-
     pub fn count(&self, tab: QueueTab) -> usize {
         self.items
             .iter()
@@ -133,63 +129,67 @@ impl QueueView {
     }
 }
 
-pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
-    ui.horizontal(|ui| {
+/// The queue fills the area the window gives it, whatever its tab holds: a long list scrolls
+/// inside, and the file lists above never move.
+pub fn show(
+    ui: &mut egui::Ui,
+    queue: &mut QueueView,
+    transfers: &TransferSettings,
+    actions: &mut Actions,
+) {
+    ui.horizontal_wrapped(|ui| {
         for (tab, title) in [
             (QueueTab::Queued, "Queued"),
             (QueueTab::Failed, "Failed"),
             (QueueTab::Skipped, "Skipped"),
             (QueueTab::Successful, "Successful"),
         ] {
-            let label = format!("{title} ({})", app.queue.count(tab));
-            ui.selectable_value(&mut app.queue.tab, tab, label);
+            let label = format!("{title} ({})", queue.count(tab));
+            ui.selectable_value(&mut queue.tab, tab, label);
         }
         ui.separator();
         if ui.button("⏸ Pause all").clicked() {
-            app.engine.send(Command::QueueAll(QueueAction::Pause));
+            actions.push(Action::QueueAll(QueueAction::Pause));
         }
         if ui.button("▶ Resume all").clicked() {
-            app.engine.send(Command::QueueAll(QueueAction::Resume));
+            actions.push(Action::QueueAll(QueueAction::Resume));
         }
         if ui.button("Clear finished").clicked() {
-            app.engine.send(Command::ClearFinished);
+            actions.push(Action::ClearFinished);
         }
         ui.separator();
-        settings_controls(ui, app);
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let left = app.queue.bytes_left();
-            let rate = app.queue.total_rate();
-            if app.queue.active() > 0 {
-                let eta = (rate > 1.0).then(|| eta_text(left as f64 / rate));
-                ui.label(format!(
-                    "{} left · {}/s{}",
-                    format::human_size(left),
-                    format::human_size(rate as u64),
-                    eta.map(|e| format!(" · {e}")).unwrap_or_default()
-                ));
-            }
-        });
+        settings_controls(ui, transfers, actions);
+        let left = queue.bytes_left();
+        let rate = queue.total_rate();
+        if queue.active() > 0 {
+            let eta = (rate > 1.0).then(|| eta_text(left as f64 / rate));
+            let totals = format!(
+                "{} left · {}/s{}",
+                format::human_size(left),
+                format::human_size(rate as u64),
+                eta.map(|e| format!(" · {e}")).unwrap_or_default()
+            );
+            whole_label(ui, &totals, 0.0);
+        }
     });
-    let tab = app.queue.tab;
-    let rows: Vec<usize> = (0..app.queue.items.len())
-        .filter(|&i| tab.holds(app.queue.items[i].state))
+    let tab = queue.tab;
+    let rows: Vec<usize> = (0..queue.items.len())
+        .filter(|&i| tab.holds(queue.items[i].state))
         .collect();
     if rows.is_empty() {
         ui.weak(match tab {
-            QueueTab::Queued => "Nothing to transfer. Download from the file list (right-click, or double-click a file).",
+            QueueTab::Queued => {
+                "Nothing to transfer. Drag files between the panes, or double-click a file."
+            }
             QueueTab::Failed => "No failed transfers.",
             QueueTab::Skipped => "Nothing skipped.",
             QueueTab::Successful => "No finished transfers yet.",
         });
         return;
     }
-    let mut actions: Vec<(Vec<TransferId>, QueueAction)> = Vec::new();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    // Scroll within the panel's height: a table allowed to grow would push the panes away.
-    let height = ui.available_height().max(row_height * 2.0);
     TableBuilder::new(ui)
         .id_salt("queue_table")
-        .max_scroll_height(height.min(240.0))
         .striped(true)
         .resizable(true)
         .sense(Sense::click())
@@ -200,8 +200,9 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
         .column(Column::initial(80.0))
         .column(Column::initial(60.0))
         .column(Column::remainder().at_least(100.0).clip(true))
-        // As tall as its rows (up to the limit above), so a short queue leaves room for the panes.
-        .auto_shrink([false, true])
+        .min_scrolled_height(0.0)
+        .max_scroll_height(f32::INFINITY)
+        .auto_shrink(false)
         .header(row_height, |mut header| {
             for title in ["Name", "Size", "Progress", "Rate", "ETA", "State"] {
                 header.col(|ui| {
@@ -211,57 +212,68 @@ pub fn show(ui: &mut egui::Ui, app: &mut FerryApp) {
         })
         .body(|body| {
             body.rows(row_height, rows.len(), |mut row| {
-                let item = &app.queue.items[rows[row.index()]];
+                let item = &queue.items[rows[row.index()]];
                 let id = item.id;
-                row.set_selected(app.queue.selected.contains(&id));
-                item_cells(&mut row, item, app.queue.rates.get(&id).copied());
+                row.set_selected(queue.selected.contains(&id));
+                item_cells(&mut row, item, queue.rates.get(&id).copied());
                 let response = row.response();
                 if response.clicked() {
                     let add = response.ctx.input(|i| i.modifiers.command);
                     if !add {
-                        app.queue.selected.clear();
+                        queue.selected.clear();
                     }
-                    if !app.queue.selected.insert(id) {
-                        app.queue.selected.remove(&id);
+                    if !queue.selected.insert(id) {
+                        queue.selected.remove(&id);
                     }
                 }
-                if response.secondary_clicked() && !app.queue.selected.contains(&id) {
-                    app.queue.selected.clear();
-                    app.queue.selected.insert(id);
+                if response.secondary_clicked() && !queue.selected.contains(&id) {
+                    queue.selected.clear();
+                    queue.selected.insert(id);
                 }
                 response.context_menu(|ui| {
-                    let ids: Vec<TransferId> = app.queue.selected.iter().copied().collect();
-                    let states: Vec<ItemState> = app
-                        .queue
+                    let chosen: Vec<&QueueItem> = queue
                         .items
                         .iter()
-                        .filter(|i| ids.contains(&i.id))
-                        .map(|i| i.state)
+                        .filter(|i| queue.selected.contains(&i.id))
                         .collect();
-                    for (label, action) in [
-                        ("Pause", QueueAction::Pause),
-                        ("Resume", QueueAction::Resume),
-                        ("Cancel", QueueAction::Cancel),
-                        ("Retry", QueueAction::Retry),
-                        ("Move up", QueueAction::MoveUp),
-                        ("Move down", QueueAction::MoveDown),
-                        ("Remove from queue", QueueAction::Remove),
-                    ] {
-                        // Only what means something for the chosen items.
-                        if !states.iter().any(|&state| action.applies_to(state)) {
-                            continue;
-                        }
-                        if ui.button(label).clicked() {
-                            actions.push((ids.clone(), action));
-                            ui.close();
-                        }
+                    if let Some(action) = item_menu(ui, &chosen) {
+                        let ids = chosen.iter().map(|i| i.id).collect();
+                        actions.push(Action::Queue { ids, action });
+                        ui.close();
                     }
                 });
             });
         });
-    for (ids, action) in actions {
-        app.engine.send(Command::Queue { ids, action });
+}
+
+/// A queue row's menu: only what can be done to the chosen items in the state they are in
+/// (nothing to pause in a finished transfer).
+fn item_menu(ui: &mut egui::Ui, chosen: &[&QueueItem]) -> Option<QueueAction> {
+    let any = |test: fn(ItemState) -> bool| chosen.iter().any(|i| test(i.state));
+    let waiting = |s: ItemState| {
+        matches!(
+            s,
+            ItemState::Queued | ItemState::Connecting | ItemState::Transferring
+        )
+    };
+    let paused = |s: ItemState| s == ItemState::Paused;
+    let stoppable = |s: ItemState| !s.is_finished();
+    let retryable = |s: ItemState| matches!(s, ItemState::Failed | ItemState::Skipped);
+    let mut picked = None;
+    for (label, action, enabled) in [
+        ("Pause", QueueAction::Pause, any(waiting)),
+        ("Resume", QueueAction::Resume, any(paused)),
+        ("Cancel", QueueAction::Cancel, any(stoppable)),
+        ("Retry", QueueAction::Retry, any(retryable)),
+        ("Move up", QueueAction::MoveUp, any(stoppable)),
+        ("Move down", QueueAction::MoveDown, any(stoppable)),
+        ("Remove from queue", QueueAction::Remove, !chosen.is_empty()),
+    ] {
+        if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
+            picked = Some(action);
+        }
     }
+    picked
 }
 
 fn item_cells(row: &mut egui_extras::TableRow<'_, '_>, item: &QueueItem, rate: Option<f64>) {
@@ -346,31 +358,49 @@ fn eta_text(seconds: f64) -> String {
     }
 }
 
-/// Simultaneous transfers and speed limits, changed in place and saved.
-fn settings_controls(ui: &mut egui::Ui, app: &mut FerryApp) {
-    let before = app.settings.transfers.clone();
-    let transfers = &mut app.settings.transfers;
-    ui.label("Simultaneous:");
-    ui.add(egui::DragValue::new(&mut transfers.parallel).range(1..=10))
+/// A label on the wrapping toolbar that is never broken across lines: it starts the next line
+/// when it (and the `then` points that follow it, such as its field) would not fit.
+fn whole_label(ui: &mut egui::Ui, text: &str, then: f32) -> egui::Response {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let galley = ui.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE));
+    let wanted = galley.size().x + then + ui.spacing().item_spacing.x * 2.0;
+    if ui.available_width() < wanted {
+        ui.end_row();
+    }
+    ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))
+}
+
+/// Simultaneous transfers and speed limits: a change is applied and saved at once.
+fn settings_controls(ui: &mut egui::Ui, transfers: &TransferSettings, actions: &mut Actions) {
+    let mut changed = transfers.clone();
+    // A name and its field go onto the next line together when the toolbar wraps.
+    let label = whole_label(ui, "Simultaneous:", 90.0);
+    ui.add(egui::DragValue::new(&mut changed.parallel).range(1..=10))
+        .labelled_by(label.id)
         .on_hover_text("How many transfers run at once");
-    ui.label("Limit ⬇");
-    ui.add(
-        egui::DragValue::new(&mut transfers.download_limit_kib)
-            .range(0..=10_000_000)
-            .suffix(" KiB/s"),
-    )
-    .on_hover_text("0 = no limit");
-    ui.label("⬆");
-    ui.add(
-        egui::DragValue::new(&mut transfers.upload_limit_kib)
-            .range(0..=10_000_000)
-            .suffix(" KiB/s"),
-    )
-    .on_hover_text("0 = no limit");
-    if app.settings.transfers != before {
-        app.engine
-            .send(Command::SetTransferSettings(app.settings.transfers.clone()));
-        app.save_settings();
+    for (name, value, hint) in [
+        (
+            "Download limit:",
+            &mut changed.download_limit_kib,
+            "For all downloads together; 0 = no limit",
+        ),
+        (
+            "Upload limit:",
+            &mut changed.upload_limit_kib,
+            "For all uploads together; 0 = no limit",
+        ),
+    ] {
+        let label = whole_label(ui, name, 90.0);
+        ui.add(
+            egui::DragValue::new(value)
+                .range(0..=10_000_000)
+                .suffix(" KiB/s"),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(hint);
+    }
+    if changed != *transfers {
+        actions.push(Action::SetTransfers(Box::new(changed)));
     }
 }
 

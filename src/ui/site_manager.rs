@@ -3,12 +3,16 @@
 
 use egui::{ComboBox, TextEdit};
 
-use super::FerryApp;
-use super::native_dialog::{PendingPick, Pick};
-use crate::engine::{ConnectRequest, DataMode, Login, Timeouts};
+use super::app::{Action, Actions, AppState};
+use super::connection_bar::{data_mode_label, time_zone};
+use super::jobs::{Pick, PickPurpose};
+use crate::engine::DataMode;
 use crate::protocol::listing::NameEncoding;
 use crate::store::secret::Secret;
 use crate::store::sites::{Logon, Protocol, Site, SiteFolder};
+
+/// How long "Saved" shows after a save (seconds).
+const SAVED_FOR: f64 = 3.0;
 
 /// Where in the tree: the folder path (indices from the root), and a site in it if one is
 /// selected.
@@ -28,13 +32,10 @@ pub struct SiteManager {
     pub password_changed: bool,
     /// Delete was clicked for this selection: asked once more before anything goes.
     confirm_delete: Option<Selection>,
-    /// A FileZilla file being picked for import, or a folder for export.
-    picking: Option<PendingPick<Transfer>>,
-}
-
-enum Transfer {
-    Import,
-    Export,
+    /// A field changed since the last save.
+    pub dirty: bool,
+    /// When the sites file was last written (the Save button says so for a moment).
+    pub saved_at: Option<f64>,
 }
 
 fn folder_at_mut<'a>(root: &'a mut SiteFolder, path: &[usize]) -> Option<&'a mut SiteFolder> {
@@ -42,42 +43,11 @@ fn folder_at_mut<'a>(root: &'a mut SiteFolder, path: &[usize]) -> Option<&'a mut
         .try_fold(root, |folder, &i| folder.folders.get_mut(i))
 }
 
-impl FerryApp {
-    /// Connects to a saved site (asking for its password first when its logon says so).
-    pub fn connect_site(&mut self, site: &Site) {
-        let request = ConnectRequest::for_site(site, Timeouts::from_settings(&self.settings));
-        if site.logon == Logon::AskPassword
-            || (site.logon == Logon::Normal && self.keyring_missing())
-        {
-            let request = ConnectRequest {
-                login: Login::Normal {
-                    user: site.user.clone(),
-                    password: Secret::default(),
-                },
-                ..request
-            };
-            self.password_prompt = Some((request, String::new()));
-        } else {
-            self.connect_with(request);
-        }
-        if !site.local_dir.trim().is_empty() {
-            self.open_local(std::path::PathBuf::from(site.local_dir.trim()));
-        }
-        if site.parallel > 0 {
-            self.settings.transfers.parallel = site.parallel.min(10);
-            self.engine
-                .send(crate::engine::Command::SetTransferSettings(
-                    self.settings.transfers.clone(),
-                ));
-        }
-    }
-}
-
-pub fn show(ctx: &egui::Context, app: &mut FerryApp) {
+pub fn show(ctx: &egui::Context, app: &mut AppState, actions: &mut Actions) {
     if !app.site_manager.open {
         return;
     }
-    poll_pick(app);
+    let now = ctx.input(|i| i.time);
     let mut open = true;
     let mut connect: Option<Site> = None;
     egui::Window::new("Site Manager")
@@ -95,10 +65,10 @@ pub fn show(ctx: &egui::Context, app: &mut FerryApp) {
                         tree(ui, &root, &mut Vec::new(), app, &mut connect);
                     });
                     ui.separator();
-                    tree_buttons(ui, app);
+                    tree_buttons(ui, app, actions);
                 });
             egui::CentralPanel::default().show(ui, |ui| {
-                form(ui, app, &mut connect);
+                form(ui, app, now, &mut connect, actions);
             });
         });
     if !open {
@@ -106,7 +76,7 @@ pub fn show(ctx: &egui::Context, app: &mut FerryApp) {
     }
     if let Some(site) = connect {
         app.site_manager.open = false;
-        app.connect_site(&site);
+        actions.push(Action::ConnectSite(Box::new(site)));
     }
 }
 
@@ -114,7 +84,7 @@ fn tree(
     ui: &mut egui::Ui,
     folder: &SiteFolder,
     path: &mut Vec<usize>,
-    app: &mut FerryApp,
+    app: &mut AppState,
     connect: &mut Option<Site>,
 ) {
     for (i, sub) in folder.folders.iter().enumerate() {
@@ -154,8 +124,9 @@ fn tree(
     }
 }
 
-fn tree_buttons(ui: &mut egui::Ui, app: &mut FerryApp) {
-    ui.horizontal_wrapped(|ui| {
+/// Two rows of buttons, the same at any width: making and removing sites, then FileZilla's file.
+fn tree_buttons(ui: &mut egui::Ui, app: &mut AppState, actions: &mut Actions) {
+    ui.horizontal(|ui| {
         if ui.button("New site").clicked() {
             let site = Site::default();
             let id = site.id.clone();
@@ -163,7 +134,7 @@ fn tree_buttons(ui: &mut egui::Ui, app: &mut FerryApp) {
             if let Some(target) = folder_at_mut(&mut app.sites, &folder) {
                 target.sites.push(site);
                 app.site_manager.selection.site = Some(id);
-                app.save_sites();
+                actions.push(Action::SaveSites);
             }
         }
         if ui.button("New folder").clicked() {
@@ -179,7 +150,7 @@ fn tree_buttons(ui: &mut egui::Ui, app: &mut FerryApp) {
                     folder: path,
                     site: None,
                 };
-                app.save_sites();
+                actions.push(Action::SaveSites);
             }
         }
         let site_id = app.site_manager.selection.site.clone();
@@ -199,9 +170,12 @@ fn tree_buttons(ui: &mut egui::Ui, app: &mut FerryApp) {
             if let Some(target) = folder_at_mut(&mut app.sites, &folder) {
                 target.sites.push(copy);
                 app.site_manager.selection.site = Some(new_id);
-                app.save_sites();
+                actions.push(Action::SaveSites);
             }
         }
+    });
+    ui.horizontal(|ui| {
+        let site_id = app.site_manager.selection.site.clone();
         let can_delete = site_id.is_some() || !app.site_manager.selection.folder.is_empty();
         if ui
             .add_enabled(can_delete, egui::Button::new("Delete"))
@@ -209,10 +183,33 @@ fn tree_buttons(ui: &mut egui::Ui, app: &mut FerryApp) {
         {
             app.site_manager.confirm_delete = Some(app.site_manager.selection.clone());
         }
-        if can_delete
-            && app.site_manager.confirm_delete.as_ref() == Some(&app.site_manager.selection)
+        if ui
+            .button("Import FileZilla…")
+            .on_hover_text("sitemanager.xml")
+            .clicked()
         {
-            ui.end_row();
+            actions.push(Action::Pick {
+                pick: Pick::Files,
+                title: "FileZilla sitemanager.xml",
+                purpose: PickPurpose::ImportSites,
+            });
+        }
+        if ui
+            .button("Export…")
+            .on_hover_text("As FileZilla's sitemanager.xml, without passwords")
+            .clicked()
+        {
+            actions.push(Action::Pick {
+                pick: Pick::Folder,
+                title: "Export the sites to",
+                purpose: PickPurpose::ExportSites,
+            });
+        }
+    });
+    let site_id = app.site_manager.selection.site.clone();
+    let can_delete = site_id.is_some() || !app.site_manager.selection.folder.is_empty();
+    if can_delete && app.site_manager.confirm_delete.as_ref() == Some(&app.site_manager.selection) {
+        ui.horizontal_wrapped(|ui| {
             let what = match &site_id {
                 Some(id) => app
                     .sites
@@ -231,49 +228,22 @@ fn tree_buttons(ui: &mut egui::Ui, app: &mut FerryApp) {
             };
             ui.colored_label(ui.visuals().warn_fg_color, format!("Delete {what}?"));
             if ui.button("Yes, delete").clicked() {
-                delete_selection(app, site_id.as_deref());
+                delete_selection(app, site_id.as_deref(), actions);
                 app.site_manager.confirm_delete = None;
             }
             if ui.button("Keep").clicked() {
                 app.site_manager.confirm_delete = None;
             }
-        }
-        ui.separator();
-        if ui
-            .button("Import FileZilla…")
-            .on_hover_text("sitemanager.xml")
-            .clicked()
-            && app.site_manager.picking.is_none()
-        {
-            app.site_manager.picking = Some(PendingPick::open(
-                ui.ctx(),
-                Pick::Files,
-                "FileZilla sitemanager.xml",
-                Transfer::Import,
-            ));
-        }
-        if ui
-            .button("Export…")
-            .on_hover_text("As FileZilla's sitemanager.xml, without passwords")
-            .clicked()
-            && app.site_manager.picking.is_none()
-        {
-            app.site_manager.picking = Some(PendingPick::open(
-                ui.ctx(),
-                Pick::Folder,
-                "Export the sites to",
-                Transfer::Export,
-            ));
-        }
-    });
+        });
+    }
 }
 
 /// Deletes the selected site (or folder, with every site in it) and their saved passwords.
-fn delete_selection(app: &mut FerryApp, site_id: Option<&str>) {
+fn delete_selection(app: &mut AppState, site_id: Option<&str>, actions: &mut Actions) {
     match site_id {
         Some(id) => {
             app.sites.remove_site(id);
-            app.forget_password(id.to_owned());
+            actions.push(Action::ForgetPassword(id.to_owned()));
         }
         None => {
             let mut path = app.site_manager.selection.folder.clone();
@@ -284,16 +254,22 @@ fn delete_selection(app: &mut FerryApp, site_id: Option<&str>) {
                 let removed = parent.folders.remove(last);
                 // Their passwords go too: nothing should outlive its site in the keyring.
                 for (_, site) in removed.all_sites() {
-                    app.forget_password(site.id.clone());
+                    actions.push(Action::ForgetPassword(site.id.clone()));
                 }
             }
         }
     }
     app.site_manager.selection = Selection::default();
-    app.save_sites();
+    actions.push(Action::SaveSites);
 }
 
-fn form(ui: &mut egui::Ui, app: &mut FerryApp, connect: &mut Option<Site>) {
+fn form(
+    ui: &mut egui::Ui,
+    app: &mut AppState,
+    now: f64,
+    connect: &mut Option<Site>,
+    actions: &mut Actions,
+) {
     let Some(id) = app.site_manager.selection.site.clone() else {
         // A folder: its name can be changed here.
         let path = app.site_manager.selection.folder.clone();
@@ -305,7 +281,7 @@ fn form(ui: &mut egui::Ui, app: &mut FerryApp, connect: &mut Option<Site>) {
                     .labelled_by(label.id)
                     .lost_focus()
                 {
-                    app.save_sites();
+                    actions.push(Action::SaveSites);
                 }
             }
             None => {
@@ -314,7 +290,7 @@ fn form(ui: &mut egui::Ui, app: &mut FerryApp, connect: &mut Option<Site>) {
         }
         return;
     };
-    let keyring_missing = app.keyring_missing();
+    let keyring_missing = app.accounts.keyring_missing();
     let Some(site) = app.sites.find_mut(&id) else {
         return;
     };
@@ -383,16 +359,13 @@ fn form(ui: &mut egui::Ui, app: &mut FerryApp, connect: &mut Option<Site>) {
                 }
                 ui.end_row();
             }
-            ui.label("Transfer mode:");
+            // The same words as the connection bar's Options.
+            ui.label("Data connection:");
             ComboBox::from_id_salt("transfer_mode")
-                .selected_text(format!("{:?}", site.transfer_mode))
+                .selected_text(data_mode_label(site.transfer_mode))
                 .show_ui(ui, |ui| {
-                    for (mode, label) in [
-                        (DataMode::Auto, "Default"),
-                        (DataMode::Passive, "Passive"),
-                        (DataMode::Active, "Active"),
-                    ] {
-                        ui.selectable_value(&mut site.transfer_mode, mode, label);
+                    for mode in [DataMode::Auto, DataMode::Passive, DataMode::Active] {
+                        ui.selectable_value(&mut site.transfer_mode, mode, data_mode_label(mode));
                     }
                 });
             ui.end_row();
@@ -411,13 +384,9 @@ fn form(ui: &mut egui::Ui, app: &mut FerryApp, connect: &mut Option<Site>) {
                     }
                 });
             ui.end_row();
-            let label = ui.label("Server time zone (minutes from UTC):");
-            ui.add(
-                egui::DragValue::new(&mut site.server_offset_minutes)
-                    .range(-840..=840)
-                    .speed(15),
-            )
-            .labelled_by(label.id);
+            // Hours, as in the connection bar's Options.
+            let label = ui.label("Server time zone (hours from UTC):");
+            time_zone(ui, &mut site.server_offset_minutes).labelled_by(label.id);
             ui.end_row();
             text_row(ui, "Remote folder:", &mut site.remote_dir);
             text_row(ui, "Local folder:", &mut site.local_dir);
@@ -438,17 +407,40 @@ fn form(ui: &mut egui::Ui, app: &mut FerryApp, connect: &mut Option<Site>) {
             *connect = Some(current.clone());
         }
         if ui.button("Save").clicked() {
-            app.save_site_password(&current);
-            app.save_sites();
+            save_password(app, &current, actions);
+            actions.push(Action::SaveSites);
+        }
+        // Said once the file is written, not when the button is pressed.
+        if app
+            .site_manager
+            .saved_at
+            .is_some_and(|at| now - at < SAVED_FOR)
+        {
+            ui.colored_label(ui.visuals().selection.bg_fill, "✔ Saved");
+            ui.ctx().request_repaint_after_secs(SAVED_FOR as f32);
         }
     });
     if changed {
-        app.sites_dirty = true;
+        app.site_manager.dirty = true;
     }
     // Saved once the person has stopped typing in a field, not at every key.
-    if app.sites_dirty && ui.ctx().memory(|m| m.focused().is_none()) {
-        app.save_sites();
+    if app.site_manager.dirty && ui.ctx().memory(|m| m.focused().is_none()) {
+        app.site_manager.dirty = false;
+        actions.push(Action::SaveSites);
     }
+}
+
+/// The password typed for a site goes to the keyring, when it changed.
+fn save_password(app: &mut AppState, site: &Site, actions: &mut Actions) {
+    let manager = &mut app.site_manager;
+    if !manager.password_changed || site.logon != Logon::Normal {
+        return;
+    }
+    manager.password_changed = false;
+    actions.push(Action::SaveSitePassword {
+        key: site.id.clone(),
+        password: Secret::new(std::mem::take(&mut manager.password)),
+    });
 }
 
 fn text_row(ui: &mut egui::Ui, label: &str, value: &mut String) {
@@ -456,21 +448,4 @@ fn text_row(ui: &mut egui::Ui, label: &str, value: &mut String) {
     ui.add(TextEdit::singleline(value).desired_width(320.0))
         .labelled_by(label.id);
     ui.end_row();
-}
-
-/// Import or export, once a file or folder was picked.
-fn poll_pick(app: &mut FerryApp) {
-    let Some(paths) = app.site_manager.picking.as_ref().and_then(|p| p.poll()) else {
-        return;
-    };
-    let Some(picked) = app.site_manager.picking.take() else {
-        return;
-    };
-    let Some(path) = paths.into_iter().next() else {
-        return;
-    };
-    match picked.purpose {
-        Transfer::Import => app.import_filezilla(path),
-        Transfer::Export => app.export_filezilla(path.join("sitemanager.xml")),
-    }
 }

@@ -1,49 +1,66 @@
-//! The status line: connection state (with a spinner while connecting) and what is listed.
+//! The status line: connection state (with a spinner while connecting), a lock for TLS, the
+//! latest note, and how much the remote folder holds.
 
-use super::{ConnectionState, FerryApp};
+use super::ConnectionState;
+use super::app::AppState;
+use super::format::counted;
 
-pub fn show(ui: &mut egui::Ui, app: &FerryApp) {
+pub fn show(ui: &mut egui::Ui, state: &AppState) {
     ui.horizontal(|ui| {
-        match &app.connection {
-            ConnectionState::Connecting { target } => {
-                ui.add(egui::Spinner::new());
-                ui.label(format!("Connecting to {target}…"));
-            }
-            ConnectionState::Connected { target } => {
-                if app.remote.is_loading() {
-                    ui.add(egui::Spinner::new());
-                }
-                lock(ui, app);
-                ui.label(format!("Connected to {target}"));
-            }
-            ConnectionState::Disconnected {
-                reason: Some(reason),
-            } => {
-                ui.colored_label(
-                    ui.visuals().error_fg_color,
-                    format!("Disconnected: {reason}"),
-                );
-            }
-            ConnectionState::Disconnected { reason: None } => {
-                ui.label("Not connected");
-            }
-        }
-        if let Some(notice) = &app.notice {
-            ui.separator();
-            ui.colored_label(ui.visuals().warn_fg_color, notice);
-        }
+        // The counts first, from the right, so a long note is what gets cut short.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if app.remote.current.is_some() {
-                let (files, folders) = app.remote.counts();
-                ui.label(format!("{files} files and {folders} folders"));
+            if let Some((files, folders)) = state.remote.counts() {
+                ui.label(format!("Server: {}", counted(files, folders)));
             }
+            ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                connection(ui, state);
+                if let Some(notice) = state.notices.current() {
+                    ui.separator();
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(notice).color(ui.visuals().warn_fg_color),
+                        )
+                        .truncate(),
+                    );
+                }
+            });
         });
     });
 }
 
+fn connection(ui: &mut egui::Ui, state: &AppState) {
+    match &state.connection {
+        ConnectionState::Connecting { target } => {
+            ui.add(egui::Spinner::new());
+            ui.label(format!("Connecting to {target}…"));
+        }
+        ConnectionState::Connected { target } => {
+            if state.remote.is_loading() {
+                ui.add(egui::Spinner::new());
+            }
+            lock(ui, state);
+            ui.label(format!("Connected to {target}"));
+        }
+        ConnectionState::Disconnected {
+            reason: Some(reason),
+        } => {
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(format!("Disconnected: {reason}"))
+                        .color(ui.visuals().error_fg_color),
+                )
+                .truncate(),
+            );
+        }
+        ConnectionState::Disconnected { reason: None } => {
+            ui.label("Not connected");
+        }
+    }
+}
+
 /// 🔒 when commands and data are encrypted, 🔓 otherwise, with the details on hover.
-fn lock(ui: &mut egui::Ui, app: &FerryApp) {
-    let Some(security) = app.server.as_ref().map(|s| &s.security) else {
+fn lock(ui: &mut egui::Ui, state: &AppState) {
+    let Some(security) = state.server.as_ref().map(|s| &s.security) else {
         return;
     };
     let (icon, text) = match (security.control, security.data) {

@@ -1,82 +1,11 @@
-//! The file table shared by the remote (and, later, local) pane: icon, name, size, modified,
-//! permissions, owner; sort by any column (folders first), filter, multi-select with Ctrl and
-//! Shift, keyboard navigation and type-to-find. Only the rows in view are built, so 100,000
-//! entries scroll as smoothly as ten.
+//! A table's own state: sorting, filtering, selection, the cursor, and what the keys do to
+//! them. Kept apart from the drawing so it can be tested without a window.
 
 use std::cmp::Ordering;
 
-use egui::{Key, Modifiers, RichText, Sense};
-use egui_extras::{Column, TableBuilder};
+use egui::{Key, Modifiers};
 
-use super::format;
-use crate::protocol::listing::{Entry, EntryKind, Modified};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ItemKind {
-    Folder,
-    File,
-    Link,
-    Other,
-}
-
-/// What the table needs to know about a row.
-pub trait TableItem {
-    fn name(&self) -> &str;
-    fn kind(&self) -> ItemKind;
-    fn size(&self) -> Option<u64>;
-    fn modified(&self) -> Option<Modified>;
-    fn permissions(&self) -> Option<&str>;
-    fn owner(&self) -> Option<String>;
-    /// Extra words for the name's tooltip (a link's target).
-    fn note(&self) -> Option<String> {
-        None
-    }
-}
-
-impl TableItem for Entry {
-    fn name(&self) -> &str {
-        &self.name.text
-    }
-
-    fn kind(&self) -> ItemKind {
-        match self.kind {
-            EntryKind::Dir => ItemKind::Folder,
-            EntryKind::File => ItemKind::File,
-            EntryKind::Link { .. } => ItemKind::Link,
-            EntryKind::Other => ItemKind::Other,
-        }
-    }
-
-    fn size(&self) -> Option<u64> {
-        self.size
-    }
-
-    fn modified(&self) -> Option<Modified> {
-        self.modified
-    }
-
-    fn permissions(&self) -> Option<&str> {
-        self.permissions.as_deref()
-    }
-
-    fn owner(&self) -> Option<String> {
-        match (&self.owner, &self.group) {
-            (Some(owner), Some(group)) => Some(format!("{owner} {group}")),
-            (Some(owner), None) => Some(owner.clone()),
-            (None, Some(group)) => Some(group.clone()),
-            (None, None) => None,
-        }
-    }
-
-    fn note(&self) -> Option<String> {
-        match &self.kind {
-            EntryKind::Link {
-                target: Some(target),
-            } => Some(format!("Link to {target}")),
-            _ => None,
-        }
-    }
-}
+use super::{ItemKind, TableItem};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortColumn {
@@ -88,7 +17,7 @@ pub enum SortColumn {
 }
 
 impl SortColumn {
-    const ALL: [SortColumn; 5] = [
+    pub(super) const ALL: [SortColumn; 5] = [
         SortColumn::Name,
         SortColumn::Size,
         SortColumn::Modified,
@@ -96,7 +25,18 @@ impl SortColumn {
         SortColumn::Owner,
     ];
 
-    fn title(self) -> &'static str {
+    /// The width a column starts with, and the least it may be dragged to.
+    pub(super) fn widths(self) -> (f32, f32) {
+        match self {
+            SortColumn::Name => (200.0, 120.0),
+            SortColumn::Size => (80.0, 50.0),
+            SortColumn::Modified => (140.0, 80.0),
+            SortColumn::Permissions => (90.0, 60.0),
+            SortColumn::Owner => (90.0, 50.0),
+        }
+    }
+
+    pub(super) fn title(self) -> &'static str {
         match self {
             SortColumn::Name => "Name",
             SortColumn::Size => "Size",
@@ -137,21 +77,23 @@ pub struct TableState {
     pub sort: SortColumn,
     pub ascending: bool,
     pub filter: String,
-    applied_filter: String,
+    pub(super) applied_filter: String,
     /// Item indices in the order shown, after the filter.
-    visible: Vec<usize>,
+    pub(super) visible: Vec<usize>,
     /// Lower-case names, for sorting, filtering and type-to-find.
-    keys: Vec<String>,
-    selected: Vec<bool>,
+    pub(super) keys: Vec<String>,
+    pub(super) selected: Vec<bool>,
     /// Display positions (the `..` row, when shown, is position 0).
-    anchor: Option<usize>,
-    cursor: Option<usize>,
-    find: String,
-    find_time: f64,
-    scroll_to: Option<usize>,
-    needs_order: bool,
+    pub(super) anchor: Option<usize>,
+    pub(super) cursor: Option<usize>,
+    pub(super) find: String,
+    pub(super) find_time: f64,
+    pub(super) scroll_to: Option<usize>,
+    pub(super) needs_order: bool,
     /// Whether position 0 is the `..` row.
-    parent_row: bool,
+    pub(super) parent_row: bool,
+    /// Rows that fit in the table's height (last frame): how far PgUp and PgDn go.
+    pub(super) page: usize,
 }
 
 impl Default for TableState {
@@ -171,6 +113,7 @@ impl Default for TableState {
             scroll_to: None,
             needs_order: true,
             parent_row: false,
+            page: 20,
         }
     }
 }
@@ -228,18 +171,18 @@ impl TableState {
         }
     }
 
-    fn clear_selection(&mut self) {
+    pub fn clear_selection(&mut self) {
         self.selected.iter_mut().for_each(|s| *s = false);
     }
 
-    fn select_all(&mut self) {
+    pub(super) fn select_all(&mut self) {
         for &i in &self.visible {
             self.selected[i] = true;
         }
     }
 
     /// Sorts and filters again if anything that decides the order changed.
-    fn order<T: TableItem>(&mut self, items: &[T]) {
+    pub(super) fn order<T: TableItem>(&mut self, items: &[T]) {
         if self.keys.len() != items.len() {
             self.set_items(items);
         }
@@ -282,11 +225,11 @@ impl TableState {
     }
 
     /// How many rows the table shows, the `..` row included.
-    fn row_count(&self) -> usize {
+    pub(super) fn row_count(&self) -> usize {
         self.visible.len() + usize::from(self.parent_row)
     }
 
-    fn row_at(&self, position: usize) -> Option<Row> {
+    pub(super) fn row_at(&self, position: usize) -> Option<Row> {
         if self.parent_row {
             match position {
                 0 => Some(Row::Parent),
@@ -297,7 +240,7 @@ impl TableState {
         }
     }
 
-    fn click(&mut self, position: usize, modifiers: Modifiers) {
+    pub(super) fn click(&mut self, position: usize, modifiers: Modifiers) {
         match self.row_at(position) {
             Some(Row::Item(_)) if modifiers.shift => self.extend_to(position, modifiers.command),
             Some(Row::Item(item)) if modifiers.command => {
@@ -317,7 +260,7 @@ impl TableState {
     }
 
     /// Shift: select from the anchor to `position` (adding to the selection with Ctrl).
-    fn extend_to(&mut self, position: usize, keep: bool) {
+    pub(super) fn extend_to(&mut self, position: usize, keep: bool) {
         let anchor = self.anchor.unwrap_or(position);
         if !keep {
             self.clear_selection();
@@ -331,7 +274,7 @@ impl TableState {
     }
 
     /// Moves the cursor (arrows, Home/End); Shift extends the selection.
-    fn move_cursor(&mut self, position: usize, modifiers: Modifiers) {
+    pub(super) fn move_cursor(&mut self, position: usize, modifiers: Modifiers) {
         let last = self.row_count().saturating_sub(1);
         let position = position.min(last);
         if modifiers.shift {
@@ -348,7 +291,7 @@ impl TableState {
     }
 
     /// Type-to-find: jumps to the first row whose name starts with what was typed lately.
-    fn find(&mut self, typed: &str, now: f64) {
+    pub(super) fn find(&mut self, typed: &str, now: f64) {
         if now - self.find_time > FIND_PAUSE {
             self.find.clear();
         }
@@ -364,15 +307,15 @@ impl TableState {
         }
     }
 
-    fn cursor_action(&self) -> Option<TableAction> {
+    pub(super) fn cursor_action(&self) -> Option<TableAction> {
         match self.row_at(self.cursor?)? {
             Row::Parent => Some(TableAction::OpenParent),
             Row::Item(item) => Some(TableAction::Open(item)),
         }
     }
 
-    /// Keys for the table, when it has the keyboard (no text field has focus).
-    fn keyboard(&mut self, ui: &egui::Ui) -> Option<TableAction> {
+    /// Keys for the table, when its pane has the keyboard (and no field or dialog has it).
+    pub(super) fn keyboard(&mut self, ui: &egui::Ui) -> Option<TableAction> {
         let (events, modifiers, now) = ui.input(|i| (i.events.clone(), i.modifiers, i.time));
         let mut action = None;
         for event in events {
@@ -387,10 +330,13 @@ impl TableState {
                         Key::ArrowUp => {
                             self.move_cursor(cursor.map_or(0, |c| c.saturating_sub(1)), modifiers)
                         }
-                        Key::PageDown => self.move_cursor(cursor.map_or(0, |c| c + 20), modifiers),
-                        Key::PageUp => {
-                            self.move_cursor(cursor.map_or(0, |c| c.saturating_sub(20)), modifiers)
+                        Key::PageDown => {
+                            self.move_cursor(cursor.map_or(0, |c| c + self.page), modifiers)
                         }
+                        Key::PageUp => self.move_cursor(
+                            cursor.map_or(0, |c| c.saturating_sub(self.page)),
+                            modifiers,
+                        ),
                         Key::Home => self.move_cursor(0, modifiers),
                         Key::End => self.move_cursor(last, modifiers),
                         Key::Enter if modifiers.command => {
@@ -430,243 +376,10 @@ impl TableState {
     }
 }
 
-/// How a pane shows its table.
-pub struct TableConfig<'a> {
-    pub id: &'a str,
-    /// What the table shows, for screen readers: "Remote files", "Local files".
-    pub name: &'a str,
-    /// A `..` row first (there is a folder above).
-    pub parent_row: bool,
-    /// The table has the keys (arrows, Enter, F2, Del...): its pane is the active one and no
-    /// text field has focus.
-    pub has_keyboard: bool,
-    /// A background colour for an item's row (folder comparison).
-    pub tint: Option<&'a dyn Fn(usize) -> Option<egui::Color32>>,
-    /// Highlight the folder row under the pointer: something is being dragged over the table.
-    pub drop_highlight: bool,
-}
-
-/// What `show` returns.
-pub struct TableOutput<A> {
-    pub action: Option<TableAction>,
-    /// What a row's context menu chose.
-    pub menu: Option<A>,
-    /// A drag started on a row this frame; the selection now holds what is dragged.
-    pub drag_started: bool,
-    /// The row under the pointer, if any.
-    pub pointer_row: Option<Row>,
-}
-
-/// Draws the table for `items`. `menu` fills a row's context menu, given the selection.
-pub fn show<T: TableItem, A>(
-    ui: &mut egui::Ui,
-    items: &[T],
-    state: &mut TableState,
-    config: &TableConfig<'_>,
-    mut menu: impl FnMut(&mut egui::Ui, &[usize]) -> Option<A>,
-) -> TableOutput<A> {
-    if state.parent_row != config.parent_row {
-        state.parent_row = config.parent_row;
-        state.needs_order = true;
-    }
-    state.order(items);
-    let mut action = if config.has_keyboard {
-        state.keyboard(ui)
-    } else {
-        None
-    };
-    let mut chosen = None;
-    let mut drag_started = false;
-    let mut pointer_row = None;
-    let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    let highlight = ui.visuals().selection.stroke;
-    // The name takes what the other columns leave, so a table never widens its pane.
-    let name_width = (ui.available_width() - (85.0 + 140.0 + 95.0 + 60.0 + 40.0)).max(120.0);
-    let mut builder = TableBuilder::new(ui)
-        .id_salt(config.id)
-        .striped(true)
-        .resizable(true)
-        .sense(Sense::click_and_drag())
-        .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(name_width).at_least(120.0).clip(true))
-        .column(Column::initial(85.0).at_least(50.0))
-        .column(Column::initial(140.0).at_least(80.0))
-        .column(Column::initial(95.0).at_least(60.0))
-        .column(Column::remainder().at_least(60.0).clip(true))
-        .auto_shrink(false);
-    if let Some(position) = state.scroll_to.take() {
-        builder = builder.scroll_to_row(position, None);
-    }
-    builder
-        .header(row_height, |mut header| {
-            for column in SortColumn::ALL {
-                header.col(|ui| {
-                    let title =
-                        egui::Button::new(RichText::new(column.title()).strong()).frame(false);
-                    let button = ui.add(title).on_hover_text("Sort by this column");
-                    let spoken = format!("{}: sort by {}", config.name, column.title());
-                    button.widget_info(|| {
-                        egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken)
-                    });
-                    if button.clicked() {
-                        if state.sort == column {
-                            state.ascending = !state.ascending;
-                        } else {
-                            state.sort = column;
-                            state.ascending = true;
-                        }
-                        state.needs_order = true;
-                    }
-                    if state.sort == column {
-                        ui.label(if state.ascending { "⏶" } else { "⏷" });
-                    }
-                });
-            }
-        })
-        .body(|body| {
-            // A header click this frame re-sorts before the rows are drawn.
-            state.order(items);
-            body.rows(row_height, state.row_count(), |mut row| {
-                let position = row.index();
-                let Some(which) = state.row_at(position) else {
-                    return;
-                };
-                let selected = match which {
-                    Row::Parent => state.cursor == Some(0),
-                    Row::Item(item) => state.is_selected(item),
-                };
-                row.set_selected(selected);
-                match which {
-                    Row::Parent => {
-                        row.col(|ui| {
-                            ui.add(egui::Label::new("🗀").selectable(false));
-                            ui.add(egui::Label::new("..").selectable(false));
-                        });
-                        for _ in 1..SortColumn::ALL.len() {
-                            row.col(|_| {});
-                        }
-                    }
-                    Row::Item(item) => {
-                        let tint = config.tint.and_then(|tint| tint(item));
-                        item_cells(&mut row, &items[item], tint);
-                    }
-                }
-                let response = row.response();
-                if response.contains_pointer() {
-                    pointer_row = Some(which);
-                    let is_folder = match which {
-                        Row::Parent => true,
-                        Row::Item(item) => items[item].kind() == ItemKind::Folder,
-                    };
-                    if config.drop_highlight && is_folder {
-                        response.ctx.layer_painter(response.layer_id).rect_stroke(
-                            response.rect,
-                            2.0,
-                            highlight,
-                            egui::StrokeKind::Inside,
-                        );
-                    }
-                }
-                if response.clicked() {
-                    let modifiers = response.ctx.input(|i| i.modifiers);
-                    state.click(position, modifiers);
-                }
-                if response.drag_started()
-                    && let Row::Item(item) = which
-                {
-                    if !state.is_selected(item) {
-                        state.select_only(item);
-                        state.cursor = Some(position);
-                    }
-                    drag_started = true;
-                }
-                if response.double_clicked() {
-                    action = Some(match which {
-                        Row::Parent => TableAction::OpenParent,
-                        Row::Item(item) => TableAction::Open(item),
-                    });
-                }
-                if response.secondary_clicked()
-                    && let Row::Item(item) = which
-                    && !state.is_selected(item)
-                {
-                    state.select_only(item);
-                    state.cursor = Some(position);
-                }
-                response.context_menu(|ui| {
-                    let selection = state.selected_items();
-                    if let Some(choice) = menu(ui, &selection) {
-                        chosen = Some(choice);
-                        ui.close();
-                    }
-                });
-            });
-        });
-    TableOutput {
-        action,
-        menu: chosen,
-        drag_started,
-        pointer_row,
-    }
-}
-
-fn item_cells<T: TableItem>(
-    row: &mut egui_extras::TableRow<'_, '_>,
-    item: &T,
-    tint: Option<egui::Color32>,
-) {
-    // The tint is painted under each cell before its content.
-    let paint = |ui: &egui::Ui| {
-        if let Some(colour) = tint {
-            ui.painter()
-                .rect_filled(ui.max_rect().expand2(egui::vec2(4.0, 2.0)), 0.0, colour);
-        }
-    };
-    let icon = match item.kind() {
-        ItemKind::Folder => "🗀",
-        ItemKind::Link => "🔗",
-        ItemKind::File => "🗋",
-        ItemKind::Other => "⚙",
-    };
-    row.col(|ui| {
-        paint(ui);
-        ui.add(egui::Label::new(icon).selectable(false));
-        let name = ui.add(egui::Label::new(item.name()).selectable(false).truncate());
-        if let Some(note) = item.note() {
-            name.on_hover_text(note);
-        }
-    });
-    row.col(|ui| {
-        paint(ui);
-        if let Some(size) = item.size().filter(|_| item.kind() != ItemKind::Folder) {
-            ui.add(egui::Label::new(format::human_size(size)).selectable(false))
-                .on_hover_text(format!("{} bytes", format::grouped(size)));
-        }
-    });
-    row.col(|ui| {
-        paint(ui);
-        if let Some(modified) = item.modified() {
-            ui.add(egui::Label::new(format::modified(&modified)).selectable(false));
-        }
-    });
-    row.col(|ui| {
-        paint(ui);
-        if let Some(permissions) = item.permissions() {
-            ui.add(egui::Label::new(RichText::new(permissions).monospace()).selectable(false));
-        }
-    });
-    row.col(|ui| {
-        paint(ui);
-        if let Some(owner) = item.owner() {
-            ui.add(egui::Label::new(owner).selectable(false));
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::listing::Entry;
+    use crate::protocol::listing::{Entry, EntryKind};
 
     fn entry(name: &str, kind: EntryKind, size: u64) -> Entry {
         Entry::sample(name, kind, size)

@@ -1,14 +1,19 @@
 //! The small windows that ask before a change: new folder, rename, delete, permissions. Each
-//! returns the engine command to send once the person confirms.
+//! returns the action to take once the person confirms. `prompts.rs` has the questions the
+//! window asks by itself (a certificate, a password, an edited file, quitting).
+
+mod permissions;
+pub mod prompts;
 
 use egui::{Key, TextEdit};
 
 use std::path::PathBuf;
 
+use super::app::Action;
+use super::format::counted;
 use crate::engine::{Command, LocalCommand, RemoteItem};
 use crate::protocol::listing::{NameEncoding, RemoteName};
 use crate::protocol::path::RemotePath;
-use crate::protocol::permissions::mode_to_text;
 
 pub enum Dialog {
     NewFolder {
@@ -27,8 +32,11 @@ pub enum Dialog {
     Permissions {
         dir: RemotePath,
         names: Vec<RemoteName>,
-        mode: u32,
+        /// `None` until known: the listing showed none and nothing was chosen yet.
+        mode: Option<u32>,
         octal: String,
+        /// The listing showed the first item's permissions.
+        listed: bool,
     },
     LocalNewFolder {
         dir: PathBuf,
@@ -45,29 +53,31 @@ pub enum Dialog {
 }
 
 impl Dialog {
-    pub fn permissions(dir: RemotePath, names: Vec<RemoteName>, mode: u32) -> Self {
+    /// `mode` as the listing shows it for the first item, when it does.
+    pub fn permissions(dir: RemotePath, names: Vec<RemoteName>, mode: Option<u32>) -> Self {
         Dialog::Permissions {
             dir,
             names,
             mode,
-            octal: format!("{mode:03o}"),
+            octal: mode.map(|m| format!("{m:03o}")).unwrap_or_default(),
+            listed: mode.is_some(),
         }
     }
 }
 
-enum Outcome {
+pub(super) enum Outcome {
     Open,
     Cancel,
     Confirm,
 }
 
-/// Shows the dialog, if there is one; returns the command to send when confirmed, and clears the
-/// dialog when it is confirmed or cancelled.
+/// Shows the dialog, if there is one; returns what to do when confirmed, and clears the dialog
+/// when it is confirmed or cancelled.
 pub fn show(
     ctx: &egui::Context,
     dialog: &mut Option<Dialog>,
     encoding: NameEncoding,
-) -> Option<Command> {
+) -> Option<Action> {
     let current = dialog.as_mut()?;
     let mut outcome = Outcome::Open;
     let modal = egui::Modal::new(egui::Id::unique("ferry_dialog")).show(ctx, |ui| {
@@ -85,8 +95,12 @@ pub fn show(
             }
             Dialog::Delete { dir, items } => delete_body(ui, dir, items),
             Dialog::Permissions {
-                names, mode, octal, ..
-            } => permissions_body(ui, names, mode, octal),
+                names,
+                mode,
+                octal,
+                listed,
+                ..
+            } => permissions::body(ui, names, mode, octal, *listed),
             Dialog::LocalNewFolder { dir, name } => {
                 ui.heading("Create folder");
                 ui.label(format!("In {}", dir.display()));
@@ -114,34 +128,35 @@ pub fn show(
             *dialog = None;
             None
         }
-        Outcome::Confirm => {
-            let command = match dialog.take()? {
-                Dialog::NewFolder { dir, name } => Command::Mkdir {
-                    dir,
-                    name: encoding.encode(name.trim()),
-                },
-                Dialog::Rename { dir, from, name } => Command::Rename {
-                    dir,
-                    from,
-                    to: encoding.encode(name.trim()),
-                },
-                Dialog::Delete { dir, items } => Command::Delete { dir, items },
-                Dialog::Permissions {
-                    dir, names, mode, ..
-                } => Command::Chmod { dir, names, mode },
-                Dialog::LocalNewFolder { dir, name } => {
-                    Command::Local(LocalCommand::Mkdir(dir.join(name.trim())))
-                }
-                Dialog::LocalRename { from, name } => {
-                    let to = from.with_file_name(name.trim());
-                    Command::Local(LocalCommand::Rename { from, to })
-                }
-                Dialog::LocalTrash { items } => Command::Local(LocalCommand::Trash(
-                    items.into_iter().map(|(p, _)| p).collect(),
-                )),
-            };
-            Some(command)
-        }
+        Outcome::Confirm => Some(match dialog.take()? {
+            Dialog::NewFolder { dir, name } => Action::RemoteChange(Command::Mkdir {
+                dir,
+                name: encoding.encode(name.trim()),
+            }),
+            Dialog::Rename { dir, from, name } => Action::RemoteChange(Command::Rename {
+                dir,
+                from,
+                to: encoding.encode(name.trim()),
+            }),
+            Dialog::Delete { dir, items } => Action::RemoteChange(Command::Delete { dir, items }),
+            Dialog::Permissions {
+                dir, names, mode, ..
+            } => Action::RemoteChange(Command::Chmod {
+                dir,
+                names,
+                mode: mode?,
+            }),
+            Dialog::LocalNewFolder { dir, name } => {
+                Action::LocalChange(LocalCommand::Mkdir(dir.join(name.trim())))
+            }
+            Dialog::LocalRename { from, name } => {
+                let to = from.with_file_name(name.trim());
+                Action::LocalChange(LocalCommand::Rename { from, to })
+            }
+            Dialog::LocalTrash { items } => Action::LocalChange(LocalCommand::Trash(
+                items.into_iter().map(|(p, _)| p).collect(),
+            )),
+        }),
     }
 }
 
@@ -174,7 +189,12 @@ fn name_field(ui: &mut egui::Ui, label: &str, name: &mut String) -> Outcome {
     buttons(ui, "OK", problem.is_none(), entered)
 }
 
-fn buttons(ui: &mut egui::Ui, confirm: &str, can_confirm: bool, entered: bool) -> Outcome {
+pub(super) fn buttons(
+    ui: &mut egui::Ui,
+    confirm: &str,
+    can_confirm: bool,
+    entered: bool,
+) -> Outcome {
     let mut outcome = Outcome::Open;
     ui.separator();
     ui.horizontal(|ui| {
@@ -241,93 +261,4 @@ fn trash_body(ui: &mut egui::Ui, items: &[(PathBuf, bool)]) -> Outcome {
         ui.label(format!("… and {} more", items.len() - SHOWN));
     }
     buttons(ui, "Move to trash", true, false)
-}
-
-fn counted(files: usize, folders: usize) -> String {
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    match (files, folders) {
-        (f, 0) => plural(f, "file", "files"),
-        (0, d) => plural(d, "folder", "folders"),
-        (f, d) => format!(
-            "{} and {}",
-            plural(f, "file", "files"),
-            plural(d, "folder", "folders")
-        ),
-    }
-}
-
-fn permissions_body(
-    ui: &mut egui::Ui,
-    names: &[RemoteName],
-    mode: &mut u32,
-    octal: &mut String,
-) -> Outcome {
-    ui.heading("Change permissions");
-    match names {
-        [one] => ui.label(format!("Permissions of “{}”:", one.text)),
-        many => ui.label(format!("Permissions of {} items:", many.len())),
-    };
-    let before = *mode;
-    egui::Grid::new("permission_bits")
-        .striped(true)
-        .show(ui, |ui| {
-            ui.label("");
-            for what in ["Read", "Write", "Execute"] {
-                ui.label(what);
-            }
-            ui.end_row();
-            for (who, shift) in [("Owner", 6), ("Group", 3), ("Others", 0)] {
-                ui.label(who);
-                for (what, bit) in [("read", 4), ("write", 2), ("execute", 1)] {
-                    let mask = bit << shift;
-                    let mut on = *mode & mask != 0;
-                    let response = ui.checkbox(&mut on, "");
-                    let name = format!("{who} {what}");
-                    response.widget_info(|| {
-                        egui::WidgetInfo::selected(egui::Role::CheckBox, true, on, &name)
-                    });
-                    if on {
-                        *mode |= mask;
-                    } else {
-                        *mode &= !mask;
-                    }
-                }
-                ui.end_row();
-            }
-        });
-    if *mode != before {
-        *octal = format!("{:03o}", *mode & 0o7777);
-    }
-    let label = ui.label("Numeric value:");
-    let field = ui
-        .add(TextEdit::singleline(octal).desired_width(60.0))
-        .labelled_by(label.id);
-    let valid = u32::from_str_radix(octal.trim(), 8)
-        .ok()
-        .filter(|m| *m <= 0o7777 && !octal.trim().is_empty());
-    if field.changed()
-        && let Some(parsed) = valid
-    {
-        *mode = parsed;
-    }
-    ui.label(format!("= {}", mode_to_text(*mode)));
-    if valid.is_none() {
-        ui.colored_label(
-            ui.visuals().warn_fg_color,
-            "Enter an octal number such as 644",
-        );
-    }
-    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
-    buttons(ui, "Apply", valid.is_some(), entered)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn counts_read_naturally() {
-        assert_eq!(super::counted(1, 0), "1 file");
-        assert_eq!(super::counted(0, 2), "2 folders");
-        assert_eq!(super::counted(3, 1), "3 files and 1 folder");
-    }
 }

@@ -1,0 +1,510 @@
+//! `FerryApp`: the window as eframe runs it. It never waits: at the top of each frame it takes
+//! the engine's events and the helper jobs' results, decides who has the keyboard, draws the
+//! panels (each returns actions), then carries the actions out (`actions.rs`, the only place
+//! that talks to the engine).
+
+mod actions;
+mod events;
+mod state;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+pub(crate) use actions::{Action, Actions};
+pub(crate) use state::{AppState, Notices, QuitPrompt};
+
+use super::accounts::Accounts;
+use super::connection_bar::ConnectionForm;
+use super::jobs::Jobs;
+use super::local::{LocalView, Places};
+use super::message_log::MessageLog;
+use super::queue_panel::QueueView;
+use super::remote::RemoteView;
+use super::{ConnectionState, Side, dialogs, layout, settings, site_manager};
+use crate::demo::DemoSession;
+use crate::engine::{
+    DataMode, DirTarget, Engine, EngineHandle, EngineOptions, Event, EventReceiver, Notify,
+};
+use crate::protocol::path::RemotePath;
+use crate::store::StoreDirs;
+use crate::store::settings::{Settings, Theme};
+
+/// How the binary asks for the window.
+pub struct Launch {
+    pub demo: bool,
+    pub url: Option<String>,
+    pub settings: Settings,
+    pub data_mode: DataMode,
+    pub dirs: Option<StoreDirs>,
+}
+
+/// What the window starts with; tests build it directly.
+#[derive(Default)]
+pub struct AppOptions {
+    pub settings: Settings,
+    /// Filled into the connection bar; connects at once when `connect_now` is set.
+    pub form: Option<ConnectionForm>,
+    pub connect_now: bool,
+    /// Called (besides repainting) whenever the engine has sent events or a helper job ended:
+    /// tests wait on it.
+    pub on_engine_event: Option<Notify>,
+    /// Keeps the demo server alive as long as the window.
+    pub demo: Option<DemoSession>,
+    /// Where settings are saved and the queue is kept between runs; `None` keeps both in
+    /// memory (tests).
+    pub dirs: Option<StoreDirs>,
+    /// The local pane's first folder; the user's Downloads folder when `None`.
+    pub local_folder: Option<PathBuf>,
+}
+
+pub struct FerryApp {
+    /// The window's egui context (repaints, the theme, closing).
+    ctx: egui::Context,
+    engine: EngineHandle,
+    events: EventReceiver,
+    jobs: Jobs,
+    state: AppState,
+    /// Keeps the demo server alive as long as the window.
+    _demo: Option<DemoSession>,
+}
+
+impl FerryApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, options: AppOptions) -> Self {
+        let ctx = cc.egui_ctx.clone();
+        let extra = options.on_engine_event;
+        let notify: Notify = Arc::new(move || {
+            ctx.request_repaint();
+            if let Some(extra) = &extra {
+                extra();
+            }
+        });
+        let engine_options = EngineOptions {
+            transfers: options.settings.transfers.clone(),
+            queue_file: options.dirs.as_ref().map(|d| d.data.join("queue.json")),
+            restore: crate::engine::Restore::Paused,
+            log: true,
+            stream_listings: false,
+        };
+        let (engine, events) = match Engine::start_with(engine_options, Some(notify.clone())) {
+            Ok(started) => started,
+            // Without its engine thread the app can do nothing; this only fails when the OS
+            // refuses a thread, at start-up.
+            Err(e) => panic!("could not start the network engine: {e}"),
+        };
+        apply_theme(&cc.egui_ctx, options.settings.window.theme);
+        let places = Places::locate();
+        let local_folder = options.local_folder.unwrap_or_else(|| places.start());
+        let window = &options.settings.window;
+        let mut state = AppState {
+            local: LocalView::new(places, window.show_hidden_local),
+            remote: RemoteView::new(window.show_hidden_remote),
+            settings: options.settings.clone(),
+            form: options.form.unwrap_or_default(),
+            connection: ConnectionState::Disconnected { reason: None },
+            server: None,
+            log: MessageLog::default(),
+            queue: QueueView::default(),
+            focus: Side::Remote,
+            keys_free: false,
+            compare: false,
+            comparisons: None,
+            sync: None,
+            sync_seen: (None, None),
+            notices: Notices::default(),
+            dialog: None,
+            edited: Default::default(),
+            sites: Default::default(),
+            site_manager: Default::default(),
+            password_prompt: None,
+            accounts: Accounts::new(options.dirs.as_ref().map(|d| d.config.as_path())),
+            settings_window: Default::default(),
+            quit: QuitPrompt::default(),
+            last_pointer: None,
+            remote_pointer_folder: None,
+            dirs: options.dirs,
+        };
+        if let Some(dirs) = &state.dirs {
+            match crate::store::sites::load(&dirs.config) {
+                Ok(loaded) => {
+                    state.sites = loaded.sites;
+                    if let Some(warning) = loaded.warning {
+                        state.notices.problem(warning, 0.0);
+                    }
+                }
+                Err(e) => state.notices.problem(e.to_string(), 0.0),
+            }
+        }
+        let mut app = Self {
+            ctx: cc.egui_ctx.clone(),
+            engine,
+            events,
+            jobs: Jobs::new(notify),
+            state,
+            _demo: options.demo,
+        };
+        app.jobs
+            .run(|| Some(super::jobs::Done::Keyring(crate::store::secrets::init())));
+        let mut actions = Actions::default();
+        actions.push(Action::OpenLocal(local_folder));
+        if options.connect_now {
+            actions.push(Action::Connect);
+        }
+        app.apply_all(&mut actions);
+        app
+    }
+
+    /// The connection's state, as the status line shows it.
+    pub fn connection(&self) -> &ConnectionState {
+        &self.state.connection
+    }
+
+    /// The note in the status line, if any.
+    pub fn notice(&self) -> Option<&str> {
+        self.state.notices.current()
+    }
+
+    /// The message log as text, as "Copy log" gives it.
+    pub fn log_text(&self) -> String {
+        self.state.log.to_text()
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.state.settings
+    }
+
+    /// The pane with the keyboard.
+    pub fn focused_pane(&self) -> Side {
+        self.state.focus
+    }
+
+    /// Updates the window from one engine event, as the frame loop does for each (benchmarks
+    /// feed listings this way).
+    pub fn handle_event(&mut self, event: Event) {
+        let mut actions = Actions::default();
+        let now = self.ctx.input(|i| i.time);
+        self.on_event(event, now, &mut actions);
+        self.apply_all(&mut actions);
+    }
+
+    /// Decides, before anything is drawn, whether the panes get the keys this frame: not while a
+    /// field, a menu or a dialog has them. Deciding first matters: a field that ends its edit on
+    /// Enter has let go of the keyboard by the time the panes are drawn, and the same Enter
+    /// must not also open or transfer the selected row.
+    fn keyboard(&mut self, ctx: &egui::Context, actions: &mut Actions) {
+        let state = &mut self.state;
+        let elsewhere = state.dialog_open() || egui::Popup::is_any_open(ctx);
+        // In the main window, a button or row reached with Tab from a field would hold the keys
+        // invisibly: the keyboard goes back to the panes instead (their frame shows which).
+        // Dialogs and menus keep theirs, to be gone through with the keyboard.
+        if !elsewhere
+            && let Some(id) = ctx.memory(|m| m.focused())
+            && !ctx.text_edit_focused()
+        {
+            ctx.memory_mut(|m| m.surrender_focus(id));
+        }
+        let field = ctx.memory(|m| m.focused()).is_some();
+        state.keys_free = !field && !elsewhere;
+        if !state.keys_free {
+            return;
+        }
+        // Tab and Shift+Tab move between the panes (there are two, so both go to the other),
+        // instead of egui's walk through every widget.
+        let tab = ctx.input_mut(|i| {
+            i.consume_key(egui::Modifiers::NONE, egui::Key::Tab)
+                | i.consume_key(egui::Modifiers::SHIFT, egui::Key::Tab)
+        });
+        if tab {
+            ctx.memory_mut(|m| m.move_focus(egui::FocusDirection::None));
+            actions.push(Action::Focus(state.focus.other()));
+        }
+    }
+
+    /// A press anywhere in a pane (a tap too, which presses and releases in one frame) gives
+    /// that pane the keyboard; not a press on a dialog or menu that lies over it.
+    fn focus_on_press(
+        &self,
+        ctx: &egui::Context,
+        panes: &[(Side, egui::Rect)],
+        actions: &mut Actions,
+    ) {
+        let presses: Vec<egui::Pos2> = ctx.input(|i| {
+            i.events
+                .iter()
+                .filter_map(|e| match e {
+                    egui::Event::PointerButton {
+                        pos, pressed: true, ..
+                    } => Some(*pos),
+                    _ => None,
+                })
+                .collect()
+        });
+        for at in presses {
+            let on_window = ctx
+                .layer_id_at(at)
+                .is_none_or(|layer| layer.order == egui::Order::Background);
+            if !on_window {
+                continue;
+            }
+            if let Some((side, _)) = panes.iter().find(|(_, rect)| rect.contains(at)) {
+                actions.push(Action::Focus(*side));
+            }
+        }
+    }
+
+    /// Synchronised browsing: when one side has moved to another folder, move the other side to
+    /// the folder at the same place relative to where both started.
+    fn sync_step(&mut self, now: f64, actions: &mut Actions) {
+        let state = &mut self.state;
+        let Some(base) = state.sync.clone() else {
+            return;
+        };
+        let now_seen = (
+            state.local.current().cloned(),
+            state.remote.current().cloned(),
+        );
+        if now_seen == state.sync_seen {
+            return;
+        }
+        let (seen_local, seen_remote) = std::mem::replace(&mut state.sync_seen, now_seen.clone());
+        if now_seen.0 != seen_local
+            && let Some(local) = &now_seen.0
+        {
+            match local.strip_prefix(&base.local) {
+                Ok(relative) => {
+                    let mut remote = base.remote.clone();
+                    for part in relative.components() {
+                        remote = remote.join(&crate::protocol::local_name::local_name_bytes(
+                            part.as_os_str(),
+                        ));
+                    }
+                    if Some(&remote) != now_seen.1.as_ref() {
+                        state.sync_seen.1 = Some(remote.clone());
+                        actions.push(Action::OpenRemote(DirTarget::Path(remote)));
+                    }
+                }
+                Err(_) => state.notices.note("Left the synchronized folders", now),
+            }
+        } else if now_seen.1 != seen_remote
+            && let Some(remote) = &now_seen.1
+        {
+            match sync_local_for(&base, remote) {
+                Some(Some(local)) => {
+                    if Some(&local) != now_seen.0.as_ref() {
+                        state.sync_seen.0 = Some(local.clone());
+                        actions.push(Action::OpenLocal(local));
+                    }
+                }
+                Some(None) => {}
+                None => state.notices.note("Left the synchronized folders", now),
+            }
+        }
+    }
+
+    /// Files dropped on the window from a file manager upload into the remote folder under the
+    /// pointer, or the one shown.
+    fn os_drops(&self, ctx: &egui::Context, actions: &mut Actions) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| p.is_absolute())
+                .collect()
+        });
+        if dropped.is_empty() {
+            return;
+        }
+        match self
+            .state
+            .remote_pointer_folder
+            .clone()
+            .or_else(|| self.state.remote.current().cloned())
+        {
+            Some(into) => actions.push(Action::Upload {
+                paths: dropped,
+                into: Some(into),
+            }),
+            None => actions.push(Action::Notice(
+                "Connect to a server to upload dropped files".into(),
+            )),
+        }
+    }
+
+    /// Closing the window while transfers run asks first; they resume on the next start.
+    fn quit_request(&mut self, ctx: &egui::Context) {
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.state.quit.confirmed
+            && self.state.queue.active() > 0
+        {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.state.quit.asking = true;
+        }
+    }
+}
+
+/// The local folder at the same place under `base` as `remote`: `None` when `remote` is not
+/// under the base, `Some(None)` when a name there can't be a local one.
+fn sync_local_for(base: &state::SyncBase, remote: &RemotePath) -> Option<Option<PathBuf>> {
+    let base_bytes = base.remote.as_bytes();
+    let bytes = remote.as_bytes();
+    let rest = bytes
+        .strip_prefix(base_bytes)
+        .filter(|rest| rest.is_empty() || rest.starts_with(b"/") || base_bytes.ends_with(b"/"))?;
+    let mut local = base.local.clone();
+    for part in rest.split(|b| *b == b'/').filter(|p| !p.is_empty()) {
+        match crate::protocol::local_name::safe_local_name(&String::from_utf8_lossy(part)) {
+            Ok(name) => local.push(name),
+            Err(_) => return Some(None),
+        }
+    }
+    Some(Some(local))
+}
+
+impl eframe::App for FerryApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let now = ctx.input(|i| i.time);
+        let mut actions = Actions::default();
+        self.drain_events(now, &mut actions);
+        self.finished_jobs(now, &mut actions);
+        self.state.notices.expire(now);
+        if let Some(at) = self.state.notices.next_expiry() {
+            ctx.request_repaint_after_secs((at - now).max(0.0) as f32 + 0.1);
+        }
+        if let Some(pointer) = ctx.pointer_latest_pos() {
+            self.state.last_pointer = Some(pointer);
+        }
+        self.quit_request(&ctx);
+        // The setting decides the theme (whoever else set one); checked each frame, it is cheap.
+        apply_theme(&ctx, self.state.settings.window.theme);
+        self.keyboard(&ctx, &mut actions);
+
+        let placed = layout::show(ui, &mut self.state, &mut actions);
+        self.focus_on_press(&ctx, &placed.panes, &mut actions);
+        super::drag::show_summary(&ctx);
+        self.os_drops(&ctx, &mut actions);
+        self.sync_step(now, &mut actions);
+
+        let state = &mut self.state;
+        let encoding = state.remote.encoding();
+        if let Some(action) = dialogs::show(&ctx, &mut state.dialog, encoding) {
+            actions.push(action);
+        }
+        if let Some(answer) = super::conflict_dialog::show(&ctx, &mut state.queue) {
+            actions.push(Action::AnswerConflict(answer));
+        }
+        dialogs::prompts::edit_prompt(&ctx, &mut state.edited, &mut actions);
+        site_manager::show(&ctx, state, &mut actions);
+        settings::show(&ctx, &mut state.settings_window, &mut actions);
+        dialogs::prompts::trust_dialog(&ctx, &mut state.accounts, &mut actions);
+        dialogs::prompts::password_dialog(&ctx, &mut state.password_prompt, &mut actions);
+        dialogs::prompts::quit_prompt(&ctx, &mut state.quit, state.queue.active(), &mut actions);
+        layout::problems(&ctx, &mut state.notices, placed.problems_at);
+
+        self.apply_all(&mut actions);
+    }
+}
+
+/// Light, dark, or as the OS is (and follows it when it changes).
+pub(crate) fn apply_theme(ctx: &egui::Context, theme: Theme) {
+    let wanted = match theme {
+        Theme::System => egui::ThemePreference::System,
+        Theme::Light => egui::ThemePreference::Light,
+        Theme::Dark => egui::ThemePreference::Dark,
+    };
+    if ctx.options(|o| o.theme_preference) != wanted {
+        ctx.set_theme(wanted);
+    }
+}
+
+/// The native window: its size, icon, and where eframe keeps its own state (window position,
+/// column widths): beside Ferry's other files, so `FERRY_CONFIG_DIR` keeps it there too.
+pub fn native_options(dirs: Option<&StoreDirs>) -> eframe::NativeOptions {
+    eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Ferry")
+            .with_app_id("ferry")
+            .with_inner_size([1200.0, 800.0])
+            .with_min_inner_size([800.0, 600.0])
+            .with_icon(
+                eframe::icon_data::from_png_bytes(include_bytes!(
+                    "../../../assets/icons/hicolor/256x256/apps/ferry.png"
+                ))
+                .unwrap_or_default(),
+            ),
+        persist_window: true,
+        // eframe takes this as the file itself, not its folder.
+        persistence_path: dirs.map(|d| d.data.join("app.ron")),
+        ..Default::default()
+    }
+}
+
+/// Opens the window; returns when it is closed.
+pub fn run_app(launch: Launch) -> ExitCode {
+    let mut options = AppOptions {
+        settings: launch.settings,
+        dirs: launch.dirs,
+        ..AppOptions::default()
+    };
+    if launch.demo {
+        match DemoSession::start() {
+            Ok(demo) => {
+                options.form = Some(ConnectionForm {
+                    host: "127.0.0.1".into(),
+                    port: demo.server.port().to_string(),
+                    user: demo.user.into(),
+                    password: demo.password.into(),
+                    anonymous: false,
+                    data_mode: launch.data_mode,
+                    ..ConnectionForm::default()
+                });
+                options.connect_now = true;
+                options.demo = Some(demo);
+            }
+            Err(e) => {
+                eprintln!("ferry: could not start the demo server: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else if let Some(url) = &launch.url {
+        match ConnectionForm::from_url(url, launch.data_mode) {
+            Ok(form) => {
+                options.form = Some(form);
+                options.connect_now = true;
+            }
+            Err(e) => {
+                eprintln!("ferry: {e}");
+                return ExitCode::from(crate::cli::exit::USAGE);
+            }
+        }
+    }
+    let native = native_options(options.dirs.as_ref());
+    let result = eframe::run_native(
+        "Ferry",
+        native,
+        Box::new(move |cc| Ok(Box::new(FerryApp::new(cc, options)))),
+    );
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ferry: could not open the window: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eframe_keeps_its_state_beside_ferrys_files() {
+        let dirs = StoreDirs::in_folder("/somewhere/ferry");
+        let options = native_options(Some(&dirs));
+        assert_eq!(
+            options.persistence_path,
+            Some(PathBuf::from("/somewhere/ferry/app.ron"))
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! What a pane knows of its side's folders, the same for the disk and the server: listings by
+//! folder (going back to one already seen shows it at once), the folder shown and its entries
+//! as shown (hidden ones left out unless wanted), which folders are being listed, and the
+//! subfolders the tree shows. `local.rs` and `remote.rs` add only what their side has of its
+//! own.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::file_table::{TableItem, TableState};
+use super::folder_tree::Children;
+use super::pane::PaneState;
+use crate::protocol::path::RemotePath;
+
+/// A folder's path, on either side.
+pub trait FolderPath: Clone + Eq + Hash {
+    fn parent_folder(&self) -> Option<Self>;
+    /// From the root down to this folder, itself included.
+    fn chain(&self) -> Vec<Self>;
+}
+
+impl FolderPath for PathBuf {
+    fn parent_folder(&self) -> Option<Self> {
+        self.parent().map(Path::to_path_buf)
+    }
+
+    fn chain(&self) -> Vec<Self> {
+        let mut chain: Vec<PathBuf> = self.ancestors().map(Path::to_path_buf).collect();
+        chain.reverse();
+        chain
+    }
+}
+
+impl FolderPath for RemotePath {
+    fn parent_folder(&self) -> Option<Self> {
+        self.parent()
+    }
+
+    fn chain(&self) -> Vec<Self> {
+        self.ancestors_and_self()
+    }
+}
+
+/// An entry of a folder, on either side.
+pub trait FolderEntry: TableItem + Clone {
+    type Path: FolderPath;
+    /// Opens as a folder (a link to one too).
+    fn is_folder(&self) -> bool;
+    /// Left out unless hidden files are wanted.
+    fn is_hidden(&self) -> bool;
+    /// Its path, in the folder `dir`.
+    fn path_in(&self, dir: &Self::Path) -> Self::Path;
+}
+
+pub struct Folders<T: FolderEntry> {
+    current: Option<T::Path>,
+    cache: HashMap<T::Path, Arc<Vec<T>>>,
+    /// The current folder's entries as shown.
+    shown: Option<Arc<Vec<T>>>,
+    /// Folders asked for and not listed yet.
+    listing: HashSet<T::Path>,
+    show_hidden: bool,
+}
+
+impl<T: FolderEntry> Folders<T> {
+    pub fn new(show_hidden: bool) -> Self {
+        Self {
+            current: None,
+            cache: HashMap::new(),
+            shown: None,
+            listing: HashSet::new(),
+            show_hidden,
+        }
+    }
+
+    pub fn current(&self) -> Option<&T::Path> {
+        self.current.as_ref()
+    }
+
+    pub fn shown(&self) -> Option<&Arc<Vec<T>>> {
+        self.shown.as_ref()
+    }
+
+    pub fn show_hidden(&self) -> bool {
+        self.show_hidden
+    }
+
+    pub fn cached(&self, path: &T::Path) -> bool {
+        self.cache.contains_key(path)
+    }
+
+    pub fn is_listing(&self, path: &T::Path) -> bool {
+        self.listing.contains(path)
+    }
+
+    /// Marks `path` as being listed; false when it already is (no second request).
+    pub fn listing_requested(&mut self, path: T::Path) -> bool {
+        self.listing.insert(path)
+    }
+
+    /// A listing could not be made.
+    pub fn failed(&mut self, path: &T::Path) {
+        self.listing.remove(path);
+    }
+
+    /// A listing arrived: kept, and shown again when it is the folder shown (the selection of
+    /// names still there is kept).
+    pub fn listed(&mut self, path: T::Path, entries: Vec<T>, table: &mut TableState) {
+        self.listing.remove(&path);
+        self.cache.insert(path.clone(), Arc::new(entries));
+        if self.current.as_ref() == Some(&path) {
+            self.refilter(table);
+        }
+    }
+
+    /// Shows a folder whose listing is kept; the tree opens to it.
+    pub fn show(&mut self, path: T::Path, pane: &mut PaneState<T::Path>) {
+        pane.tree.reveal(&path.chain());
+        self.current = Some(path);
+        self.shown = None;
+        self.refilter(&mut pane.table);
+    }
+
+    pub fn set_show_hidden(&mut self, show: bool, table: &mut TableState) {
+        if self.show_hidden != show {
+            self.show_hidden = show;
+            self.refilter(table);
+        }
+    }
+
+    /// The folder shown, when `path` is in it or below it (a transfer landed there). A folder
+    /// seen before but not shown now is listed afresh when next opened.
+    pub fn shows_ancestor_of(&mut self, path: &T::Path) -> Option<T::Path> {
+        if let Some(parent) = path.parent_folder()
+            && self.current.as_ref() != Some(&parent)
+        {
+            self.cache.remove(&parent);
+        }
+        let current = self.current.clone()?;
+        path.chain().contains(&current).then_some(current)
+    }
+
+    /// The entries selected in `table`, in the order shown.
+    pub fn selected(&self, table: &TableState) -> Vec<T> {
+        let Some(shown) = &self.shown else {
+            return Vec::new();
+        };
+        table
+            .selected_items()
+            .into_iter()
+            .filter_map(|i| shown.get(i).cloned())
+            .collect()
+    }
+
+    /// The current folder's entries again, keeping the selection of names still there.
+    fn refilter(&mut self, table: &mut TableState) {
+        let Some(all) = self.current.as_ref().and_then(|c| self.cache.get(c)) else {
+            return;
+        };
+        let shown = if self.show_hidden {
+            all.clone()
+        } else {
+            Arc::new(all.iter().filter(|e| !e.is_hidden()).cloned().collect())
+        };
+        match self.shown.replace(shown.clone()) {
+            Some(old) => table.refresh_items(&old, &shown),
+            None => table.set_items(&shown),
+        }
+    }
+
+    /// A folder's subfolders for the tree, by name. Hidden ones stay out unless wanted, except
+    /// the one shown or on the way to it: the tree always shows where the pane is. Where
+    /// nothing was listed, the way down to the folder shown is known anyway; `name` names it.
+    pub fn subfolders(
+        &self,
+        path: &T::Path,
+        name: impl Fn(&T::Path) -> Option<String>,
+    ) -> Children<T::Path> {
+        let way = self.current.as_ref().map(|c| c.chain()).unwrap_or_default();
+        if let Some(entries) = self.cache.get(path) {
+            let mut folders: Vec<(T::Path, String)> = entries
+                .iter()
+                .filter(|e| e.is_folder())
+                .map(|e| (e.path_in(path), e))
+                .filter(|(p, e)| self.show_hidden || !e.is_hidden() || way.contains(p))
+                .map(|(p, e)| (p, e.name().to_owned()))
+                .collect();
+            folders.sort_by_cached_key(|(_, name)| name.to_lowercase());
+            return Children::Listed(folders);
+        }
+        let known = way
+            .iter()
+            .position(|p| p == path)
+            .and_then(|at| way.get(at + 1))
+            .and_then(|next| Some(vec![(next.clone(), name(next)?)]))
+            .unwrap_or_default();
+        if self.listing.contains(path) {
+            Children::Loading { known }
+        } else {
+            Children::Unlisted { known }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! Small widgets the window uses in several places: an on/off switch that looks like one, and
+//! the divider between two areas that the pointer drags.
+
+use egui::{Id, Rect, Response, Sense, Ui, WidgetInfo, accesskit::Role, pos2, vec2};
+
+/// An on/off switch with its words beside it. A toggle button looks like a label until it is on;
+/// a switch shows both states, as in the OS's own settings.
+pub fn switch(ui: &mut Ui, on: &mut bool, text: &str) -> Response {
+    let height = ui.spacing().interact_size.y * 0.8;
+    let track = vec2(height * 1.8, height);
+    let galley = ui.painter().layout_no_wrap(
+        text.to_owned(),
+        egui::TextStyle::Button.resolve(ui.style()),
+        ui.visuals().text_color(),
+    );
+    let gap = ui.spacing().item_spacing.x;
+    let size = vec2(
+        track.x + gap + galley.size().x,
+        ui.spacing().interact_size.y,
+    );
+    let (rect, mut response) = ui.allocate_exact_size(size, Sense::click());
+    if response.clicked() {
+        *on = !*on;
+        response.mark_changed();
+    }
+    let (enabled, state) = (ui.is_enabled(), *on);
+    response.widget_info(|| WidgetInfo::selected(Role::Switch, enabled, state, text));
+    if ui.is_rect_visible(rect) {
+        let how_on = ui.ctx().animate_bool_responsive(response.id, *on);
+        let visuals = ui.style().interact_selectable(&response, *on);
+        let track_rect =
+            Rect::from_min_size(pos2(rect.left(), rect.center().y - track.y / 2.0), track);
+        let radius = 0.5 * track.y;
+        let fill = if *on {
+            ui.visuals().selection.bg_fill
+        } else {
+            visuals.bg_fill
+        };
+        ui.painter().rect(
+            track_rect,
+            radius,
+            fill,
+            visuals.bg_stroke,
+            egui::StrokeKind::Inside,
+        );
+        let knob_x = egui::lerp(
+            (track_rect.left() + radius)..=(track_rect.right() - radius),
+            how_on,
+        );
+        let knob = pos2(knob_x, track_rect.center().y);
+        ui.painter().circle(
+            knob,
+            0.75 * radius,
+            visuals.fg_stroke.color,
+            visuals.fg_stroke,
+        );
+        let text_pos = pos2(
+            track_rect.right() + gap,
+            rect.center().y - galley.size().y / 2.0,
+        );
+        ui.painter()
+            .galley(text_pos, galley, ui.visuals().text_color());
+    }
+    response
+}
+
+/// Which way a divider lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Divide {
+    /// Side by side: the divider is a vertical line, dragged left and right.
+    Columns,
+    /// One above the other: the divider is a horizontal line, dragged up and down.
+    Rows,
+}
+
+/// What the person did to a divider this frame.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DividerDrag {
+    None,
+    /// Dragged: the first area's size is now this.
+    Moved(f32),
+    /// Let go: time to remember the size.
+    Released,
+}
+
+/// Splits `rect` in two with a divider `first` points from its start (clamped to `range`), and
+/// lets the pointer drag it. Returns the two areas and what happened to the divider. `name`
+/// says what it resizes, for screen readers.
+pub fn divider(
+    ui: &mut Ui,
+    id: Id,
+    rect: Rect,
+    divide: Divide,
+    first: f32,
+    range: egui::Rangef,
+    name: &str,
+) -> (Rect, Rect, DividerDrag) {
+    const GAP: f32 = 6.0;
+    let span = match divide {
+        Divide::Columns => rect.width(),
+        Divide::Rows => rect.height(),
+    };
+    let max = range.max.min(span - GAP).max(0.0);
+    let min = range.min.min(max);
+    // Whole points, so both sides stay on the pixel grid at any scale.
+    let first = first.clamp(min, max).round();
+    let (a, handle, b) = match divide {
+        Divide::Columns => {
+            let x = rect.left() + first;
+            (
+                Rect::from_min_max(rect.min, pos2(x, rect.bottom())),
+                Rect::from_min_max(pos2(x, rect.top()), pos2(x + GAP, rect.bottom())),
+                Rect::from_min_max(pos2(x + GAP, rect.top()), rect.max),
+            )
+        }
+        Divide::Rows => {
+            let y = rect.top() + first;
+            (
+                Rect::from_min_max(rect.min, pos2(rect.right(), y)),
+                Rect::from_min_max(pos2(rect.left(), y), pos2(rect.right(), y + GAP)),
+                Rect::from_min_max(pos2(rect.left(), y + GAP), rect.max),
+            )
+        }
+    };
+    let response = ui.interact(handle, id, Sense::drag());
+    response.widget_info(|| WidgetInfo::labeled(Role::Splitter, true, name));
+    let active = response.hovered() || response.dragged();
+    if active {
+        ui.ctx().set_cursor_icon(match divide {
+            Divide::Columns => egui::CursorIcon::ResizeHorizontal,
+            Divide::Rows => egui::CursorIcon::ResizeVertical,
+        });
+    }
+    let stroke = if active {
+        ui.visuals().widgets.active.fg_stroke
+    } else {
+        ui.visuals().widgets.noninteractive.bg_stroke
+    };
+    match divide {
+        Divide::Columns => ui
+            .painter()
+            .vline(handle.center().x, handle.y_range(), stroke),
+        Divide::Rows => ui
+            .painter()
+            .hline(handle.x_range(), handle.center().y, stroke),
+    };
+    let drag = if response.drag_stopped() {
+        DividerDrag::Released
+    } else if response.dragged()
+        && let Some(at) = response.interact_pointer_pos()
+    {
+        let moved = match divide {
+            Divide::Columns => at.x - rect.left() - GAP / 2.0,
+            Divide::Rows => at.y - rect.top() - GAP / 2.0,
+        };
+        DividerDrag::Moved(moved.clamp(min, max))
+    } else {
+        DividerDrag::None
+    };
+    (a, b, drag)
+}
+
+/// Builds `add` in `rect`, with its own id and an accessible name.
+pub fn area<R>(
+    ui: &mut Ui,
+    rect: Rect,
+    id_salt: &str,
+    name: &str,
+    add: impl FnOnce(&mut Ui) -> R,
+) -> R {
+    ui.scope_builder(
+        egui::UiBuilder::new()
+            .id_salt(id_salt)
+            .max_rect(rect)
+            .layout(egui::Layout::top_down(egui::Align::Min))
+            .accessibility_label(name),
+        |ui| {
+            ui.set_clip_rect(rect.intersect(ui.clip_rect()));
+            add(ui)
+        },
+    )
+    .inner
+}

@@ -1,0 +1,155 @@
+//! The conflict dialog: every choice, both ways, with the bytes on both sides checked after.
+
+use std::time::Duration;
+
+use egui_kittest::kittest::Queryable;
+
+use crate::support::TestServer;
+use crate::window::Window;
+
+/// Sets a file's modification time to a day of 2020 (`old`) or to now.
+fn set_time(path: &std::path::Path, old: bool) {
+    let when = if old {
+        std::time::UNIX_EPOCH + Duration::from_secs(1_580_000_000)
+    } else {
+        std::time::SystemTime::now()
+    };
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(when))
+        .unwrap();
+}
+
+/// The new file is `0123456789` (newer); the one in the way `ABCDE` (older, shorter).
+#[test]
+fn every_conflict_choice_in_both_directions() {
+    const NEW: &[u8] = b"0123456789";
+    const OLD: &[u8] = b"ABCDE";
+    // The choice clicked, a name typed for Rename, what the target holds afterwards, the copy
+    // (its name and bytes), and the queue tab the item ends in.
+    type Copy = Option<(&'static str, &'static [u8])>;
+    type Row = (
+        &'static str,
+        Option<&'static str>,
+        &'static [u8],
+        Copy,
+        &'static str,
+    );
+    let table: [Row; 8] = [
+        ("Overwrite", None, NEW, None, "Successful (1)"),
+        ("Overwrite if newer", None, NEW, None, "Successful (1)"),
+        (
+            "Overwrite if size differs",
+            None,
+            NEW,
+            None,
+            "Successful (1)",
+        ),
+        ("Resume", None, b"ABCDE56789", None, "Successful (1)"),
+        (
+            "Rename",
+            None,
+            OLD,
+            Some(("d (1).bin", NEW)),
+            "Successful (1)",
+        ),
+        (
+            "Rename",
+            Some("mine.bin"),
+            OLD,
+            Some(("mine.bin", NEW)),
+            "Successful (1)",
+        ),
+        ("Skip", None, OLD, None, "Skipped (1)"),
+        // Cancel leaves the question for later: the item waits in the queue, paused.
+        ("Cancel", None, OLD, None, "Queued (1)"),
+    ];
+    for (choice, typed, target_after, copy_after, tab) in table {
+        for upload in [true, false] {
+            let server = TestServer::start();
+            let mut window = Window::open();
+            let local = window.downloads.path().join("d.bin");
+            let remote = server.path().join("d.bin");
+            let (source, target) = if upload {
+                (&local, &remote)
+            } else {
+                (&remote, &local)
+            };
+            std::fs::write(source, NEW).unwrap();
+            std::fs::write(target, OLD).unwrap();
+            set_time(source, false);
+            set_time(target, true);
+            window.open_local_again();
+            window.connect_to(&server);
+            let what = format!(
+                "{choice} {typed:?}, {}",
+                if upload { "upload" } else { "download" }
+            );
+            // A double-click sends the file to the other side.
+            if upload {
+                window.local_row("d.bin").click();
+                window.harness.step();
+                window.local_row("d.bin").click();
+                window.harness.step();
+            } else {
+                window.double_click("d.bin");
+            }
+            window.run_until("the conflict question", |h| {
+                h.query_by_label("The target already exists").is_some()
+            });
+            let way = if upload { "Upload:" } else { "Download:" };
+            assert!(window.has_label_containing(way), "{what}");
+            assert!(
+                window.has_label_containing("5 bytes"),
+                "{what}: the existing size"
+            );
+            assert!(
+                window.has_label_containing("10 bytes"),
+                "{what}: the new size"
+            );
+            assert!(
+                window.has_label(&target.display().to_string()) || window.has_label("/d.bin"),
+                "{what}: the target's full path"
+            );
+            if choice == "Cancel" {
+                window.harness.get_by_label("Cancel").click();
+            } else {
+                window.harness.get_by_label(choice).click();
+                window.harness.step();
+                if let Some(name) = typed {
+                    let field = window.harness.get_by_label("New name:");
+                    assert_eq!(field.value().as_deref(), Some("d (1).bin"), "{what}");
+                    field.click();
+                    window.harness.step();
+                    window
+                        .harness
+                        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+                    window.harness.step();
+                    window.harness.get_by_label("New name:").type_text(name);
+                    window.harness.step();
+                }
+                window.harness.get_by_label("OK").click();
+            }
+            window.run_until(tab, |h| {
+                h.query_by_label(tab).is_some()
+                    && h.query_by_label("The target already exists").is_none()
+            });
+            if choice == "Cancel" {
+                window.run_until("the paused item", |h| {
+                    h.query_all_by_label_contains("Paused").next().is_some()
+                });
+            }
+            assert_eq!(std::fs::read(target).unwrap(), target_after, "{what}");
+            assert_eq!(std::fs::read(source).unwrap(), NEW, "{what}: the source");
+            if let Some((name, bytes)) = copy_after {
+                let copy = target.with_file_name(name);
+                assert_eq!(std::fs::read(copy).unwrap(), bytes, "{what}");
+            }
+            assert!(
+                !window.downloads.path().join("d.bin.part").exists(),
+                "{what}"
+            );
+        }
+    }
+}

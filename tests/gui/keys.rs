@@ -1,0 +1,183 @@
+//! The keyboard: which pane has it, Tab between the panes, and keys in fields staying in them.
+
+use egui::Key;
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+use ferry::ui::Side;
+
+use crate::support::TestServer;
+use crate::window::*;
+
+/// Issue 12, item 3: Enter ends the edit of a speed limit; it must not also reach the file list
+/// and upload the selected local file.
+#[test]
+fn enter_in_a_speed_limit_field_starts_nothing() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("local.txt", b"stays here")]);
+    window.connect_to(&server);
+    window.local_row("local.txt").click();
+    window.harness.step();
+    for field in ["Download limit:", "Upload limit:"] {
+        window.harness.get_by_label(field).click();
+        window.harness.step();
+        window
+            .harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, Key::A);
+        window.harness.get_by_label(field).type_text("100");
+        window.harness.step();
+        window.press(Key::Enter);
+    }
+    // Whatever Enter sent went to the engine before this refresh, and came back before it ends.
+    let listed = window.log_count("Listed /:");
+    window.pane_widget("Refresh", Side::Remote).click();
+    window.run_until("the refreshed listing", move |h| {
+        h.state().log_text().matches("Listed /:").count() > listed
+    });
+    assert!(window.has_label("Queued (0)"), "a transfer was queued");
+    assert!(window.has_label("Successful (0)"), "a transfer ran");
+    assert!(!server.path().join("local.txt").exists(), "uploaded");
+    let settings = &window.harness.state().settings().transfers;
+    assert_eq!(
+        (settings.download_limit_kib, settings.upload_limit_kib),
+        (100, 100),
+        "the limits were typed in"
+    );
+}
+
+/// Issue 12, item 7: Tab and Shift+Tab move the keyboard between the panes, and the arrows and
+/// Del then work in the pane that has it.
+#[test]
+fn tab_moves_the_keyboard_between_the_panes() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("local.txt", b"here")]);
+    window.connect_to(&server);
+    window.row("welcome.txt").click();
+    window.harness.step();
+
+    // The local pane gets the keys: End and Del act there.
+    window.press(Key::Tab);
+    window.press(Key::End);
+    del_asks(&mut window, "Move to the trash?", "local.txt", "after Tab");
+
+    // Tab again: back to the server's pane.
+    window.press(Key::Tab);
+    window.press(Key::End);
+    del_asks(
+        &mut window,
+        "Delete from the server?",
+        "welcome.txt",
+        "after a second Tab",
+    );
+
+    // Shift+Tab goes the other way.
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::SHIFT, Key::Tab);
+    window.harness.step();
+    del_asks(
+        &mut window,
+        "Move to the trash?",
+        "local.txt",
+        "after Shift+Tab",
+    );
+}
+
+/// Presses Del, expects the question about `file` (so the pane that has the keyboard is the one
+/// it belongs to), and cancels.
+fn del_asks(window: &mut Window, question: &str, file: &str, when: &str) {
+    window.press(Key::Delete);
+    assert!(window.has_label(question), "Del {when}: no {question:?}");
+    assert!(
+        window.has_label(&format!("🗋 {file}")),
+        "Del {when}: not about {file}"
+    );
+    window.harness.get_by_label("Cancel").click();
+    window.harness.run_steps(2);
+}
+
+/// Issue 12, item 8: a tap (press and release in one frame, as touchpads send it) on a row gives
+/// that row's pane the keyboard, so Del asks about that row and not one in the other pane.
+#[test]
+fn a_tap_on_a_row_gives_its_pane_the_keyboard() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("local.txt", b"here")]);
+    window.connect_to(&server);
+    window.row("welcome.txt").click();
+    window.harness.step();
+
+    let at = window.local_row("local.txt").rect().center();
+    window.tap(at);
+    del_asks(
+        &mut window,
+        "Move to the trash?",
+        "local.txt",
+        "after a tap on a local row",
+    );
+
+    let at = window.row("welcome.txt").rect().center();
+    window.tap(at);
+    del_asks(
+        &mut window,
+        "Delete from the server?",
+        "welcome.txt",
+        "after a tap on a remote row",
+    );
+}
+
+/// Issue 12, item 1: End selects the last row and scrolls it into view; Home goes back up.
+#[test]
+fn end_and_home_scroll_the_selected_row_into_view() {
+    let server = TestServer::start();
+    for i in 0..50 {
+        let path = server.path().join(format!("Fifty/file {i:02}.txt"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, b"x").unwrap();
+    }
+    let mut window = Window::open_sized(None, egui::vec2(1200.0, 800.0));
+    window.connect_and_wait_for(&server, "Documents");
+    window.double_click("Fifty");
+    wait_for_row(&mut window, "file 00.txt", true);
+    window.press(Key::End);
+    let last = window.row("file 49.txt").rect();
+    assert!(
+        last.max.y <= window.size.y && last.min.y >= 0.0,
+        "the last row is at {last:?}, outside the window"
+    );
+    assert!(
+        window
+            .harness
+            .query_all_by_role_and_label(Role::Label, "Queued (0)")
+            .all(|tab| tab.rect().min.y > last.max.y),
+        "the last row is under the queue"
+    );
+    window.press(Key::Home);
+    assert!(window.has_row("file 00.txt"), "Home did not scroll back up");
+
+    // PgDn goes a page down, twice; PgUp one back: the selected row is in view each time.
+    let queue_top = window.harness.get_by_label("Queued (0)").rect().top();
+    let mut seen = Vec::new();
+    for key in [Key::PageDown, Key::PageDown, Key::PageUp] {
+        window.press(key);
+        // The table scrolls to a row it has not drawn yet over the next frames.
+        window.harness.run_steps(1);
+        let selected: Vec<(String, egui::Rect)> = window
+            .pane(Side::Remote)
+            .query_all_by_role(Role::Row)
+            .filter(|row| row.accesskit_node().is_selected() == Some(true))
+            .map(|row| (row.accesskit_node().label().unwrap_or_default(), row.rect()))
+            .collect();
+        let [(name, rect)] = &selected[..] else {
+            panic!("after {key:?}, selected: {selected:?}");
+        };
+        assert!(
+            rect.min.y >= 0.0 && rect.max.y <= queue_top,
+            "{name} selected by {key:?} is out of view at {rect:?}"
+        );
+        seen.push(name.clone());
+    }
+    assert!(seen[1] > seen[0] && seen[2] < seen[1], "pages: {seen:?}");
+}

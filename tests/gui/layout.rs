@@ -1,0 +1,386 @@
+//! The layout: the file lists get the room at every window size, nothing ends outside the
+//! window, and each size looks as its committed snapshot does.
+//!
+//! Snapshots are rendered by kittest's wgpu renderer without a display: on Linux that is
+//! Mesa's lavapipe (Vulkan, package `mesa-vulkan-drivers`), or llvmpipe through wgpu's GL
+//! backend when there is no Vulkan; `.ci/run` installs lavapipe. They live in
+//! `tests/snapshots/`; after a deliberate change of the look, `UPDATE_SNAPSHOTS=1 cargo test
+//! --test gui layout` writes them anew (look at them before committing).
+
+use std::time::{Duration, SystemTime};
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+use ferry::ui::Side;
+
+use crate::support::TestServer;
+use crate::window::*;
+
+/// The sizes the window is checked at: the smallest it allows, the default, a full HD screen.
+const SIZES: [(f32, f32); 3] = [(800.0, 600.0), (1200.0, 800.0), (1920.0, 1080.0)];
+
+/// A fixed moment for every file's time, so that snapshots don't change with the day.
+fn fixed_time() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600) // 2026-01-01 00:00 UTC
+}
+
+/// Gives every file and folder under `dir` the fixed time.
+fn settle_times(dir: &std::path::Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            settle_times(&path);
+        }
+        let file = std::fs::File::open(&path).unwrap();
+        file.set_modified(fixed_time()).unwrap();
+    }
+}
+
+/// A server with the demo tree and a folder of fifty files, and a window of `size` connected
+/// to it, with twenty files in the local folder.
+fn window_at(size: (f32, f32), pixels_per_point: f32) -> (TestServer, Window) {
+    let server = TestServer::start();
+    for i in 0..50 {
+        let path = server.path().join(format!("Fifty/file {i:02}.txt"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, b"x").unwrap();
+    }
+    settle_times(server.path());
+    let mut window = Window::open_setup(Setup {
+        size: egui::vec2(size.0, size.1),
+        pixels_per_point,
+        ..Setup::default()
+    });
+    let files: Vec<(String, Vec<u8>)> = (0..20)
+        .map(|i| (format!("local {i:02}.txt"), vec![b'y'; 100 * i]))
+        .collect();
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    window.add_local_files(&borrowed);
+    settle_times(window.downloads.path());
+    window.open_local_again();
+    window.connect_and_wait_for(&server, "Documents");
+    (server, window)
+}
+
+/// Rows of a pane's table that are wholly in view: inside the window and above the queue.
+fn rows_in_view(window: &Window, side: Side) -> usize {
+    let queue_top = window.harness.get_by_label("Queued (0)").rect().top();
+    window
+        .pane(side)
+        .query_all_by_role(Role::Row)
+        .filter(|row| {
+            let r = row.rect();
+            r.min.y >= 0.0 && r.max.y <= queue_top && r.max.y <= window.size.y
+        })
+        .count()
+}
+
+/// Widgets with a name that end past the window's right or bottom edge. The message log's
+/// lines are left out: they are as long as the server made them and scroll sideways.
+fn outside(window: &Window) -> Vec<String> {
+    let log: std::collections::HashSet<_> = window
+        .harness
+        .get_by_label("Message log")
+        .query_all_by(|_| true)
+        .map(|n| n.accesskit_node().id())
+        .collect();
+    let (width, height) = (window.size.x + 0.5, window.size.y + 0.5);
+    window
+        .harness
+        .query_all_by(|node| {
+            // Text runs (the pieces of a label) have no place of their own.
+            node.bounding_box().is_some()
+                && (node.label().is_some_and(|l| !l.trim().is_empty())
+                    || node.value().is_some_and(|v| !v.trim().is_empty()))
+        })
+        .filter(|node| {
+            let r = node.rect();
+            !log.contains(&node.accesskit_node().id()) && (r.max.x > width || r.max.y > height)
+        })
+        .map(|node| {
+            let n = node.accesskit_node();
+            format!(
+                "{:?} {:?} at {:?}",
+                n.role(),
+                n.label().or(n.value()).unwrap_or_default(),
+                node.rect()
+            )
+        })
+        .collect()
+}
+
+/// Where an area (a group in the accessibility tree, which has no place of its own) is drawn:
+/// around everything in it, within the window.
+fn region(window: &Window, node: egui_kittest::Node<'_>) -> egui::Rect {
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, window.size);
+    node.query_all_by(|n| n.bounding_box().is_some())
+        .map(|n| n.rect())
+        .fold(egui::Rect::NOTHING, |a, b| a.union(b))
+        .intersect(screen)
+}
+
+/// Everything the issue asks of one size.
+fn check_size(size: (f32, f32), pixels_per_point: f32, snapshot: Option<&str>) {
+    let (server, mut window) = window_at(size, pixels_per_point);
+
+    // Both lists show, with rows to work with.
+    let (local, remote) = (
+        rows_in_view(&window, Side::Local),
+        rows_in_view(&window, Side::Remote),
+    );
+    assert!(local >= 5, "{local} local rows in view at {size:?}");
+    assert!(remote >= 5, "{remote} remote rows in view at {size:?}");
+
+    // Nothing is cut off by the window's edges.
+    let cut = outside(&window);
+    assert!(cut.is_empty(), "outside the window at {size:?}: {cut:#?}");
+
+    if let Some(name) = snapshot {
+        snapshot_of(&mut window, name);
+    }
+
+    // Enter in a speed limit field starts nothing, with a local file selected.
+    window.local_row("local 03.txt").click();
+    window.harness.step();
+    window.harness.get_by_label("Download limit:").click();
+    window.harness.step();
+    window
+        .harness
+        .get_by_label("Download limit:")
+        .type_text("5");
+    window.harness.step();
+    window.press(egui::Key::Enter);
+    let listed = window.log_count("Listed /:");
+    window.pane_widget("Refresh", Side::Remote).click();
+    window.run_until("the refreshed listing", move |h| {
+        h.state().log_text().matches("Listed /:").count() > listed
+    });
+    assert!(
+        window.has_label("Queued (0)"),
+        "Enter queued a transfer at {size:?}"
+    );
+    assert!(!server.path().join("local 03.txt").exists());
+
+    // End in a folder of fifty: its last row comes into view.
+    window.double_click("Fifty");
+    wait_for_row(&mut window, "file 00.txt", true);
+    window.row("file 00.txt").click();
+    window.harness.step();
+    window.press(egui::Key::End);
+    let last = window.row("file 49.txt").rect();
+    let queue_top = window.harness.get_by_label("Queued (0)").rect().top();
+    assert!(
+        last.min.y >= 0.0 && last.max.y <= queue_top,
+        "the last row is at {last:?} at {size:?}, the queue starts at {queue_top}"
+    );
+}
+
+/// The window as it first looks, compared with the committed picture. What changes from run to
+/// run (the server's port, the temporary folder's name, times shown in local time, the log's
+/// clock) is masked.
+fn snapshot_of(window: &mut Window, name: &str) {
+    window.harness.remove_cursor();
+    window.harness.run_steps(4);
+    // The areas that show the port, the log's clock and the temporary folder, each cut to
+    // where it is drawn (what scrolls out of them is still in the accessibility tree).
+    let screen = egui::Rect::from_min_size(egui::Pos2::ZERO, window.size);
+    let log_band = egui::Rect::from_x_y_ranges(
+        0.0..=window.size.x,
+        window
+            .harness
+            .get_by_label_contains("Welcome · Message log")
+            .rect()
+            .bottom()
+            ..=window
+                .harness
+                .get_by_label("Synchronized browsing")
+                .rect()
+                .top(),
+    );
+    let queue_top = window.harness.get_by_label("Queued (0)").rect().top();
+    let local = region(window, window.pane(Side::Local));
+    let local_table = window
+        .pane_widget("Local files: sort by Name", Side::Local)
+        .rect();
+    let mut masks = vec![
+        window.harness.get_by_label("Port:").rect(),
+        log_band,
+        window.pane_widget("Local site:", Side::Local).rect(),
+        // The local tree: the way down to the temporary folder (from under the path bar).
+        egui::Rect::from_x_y_ranges(
+            local.left()..=local_table.left() - 2.0,
+            window
+                .pane_widget("Local site:", Side::Local)
+                .rect()
+                .bottom()
+                + 1.0..=queue_top,
+        ),
+        window
+            .harness
+            .get_by_label_contains("Connected to 127.0.0.1:")
+            .rect(),
+    ];
+    // The local Modified column shows local time, which depends on the machine's time zone.
+    if let Some(header) = window
+        .pane(Side::Local)
+        .query_by_label("Local files: sort by Modified")
+    {
+        let column = header.rect();
+        masks.push(egui::Rect::from_x_y_ranges(
+            column.left()..=local.right(),
+            column.bottom()..=queue_top,
+        ));
+    }
+    let masks: Vec<egui::Rect> = masks.into_iter().map(|m| m.intersect(screen)).collect();
+    for mask in masks {
+        window.harness.mask(mask);
+    }
+    window.harness.snapshot(name);
+}
+
+#[test]
+fn at_800_by_600_the_lists_get_the_room() {
+    check_size(SIZES[0], 1.0, Some("window_800x600"));
+}
+
+#[test]
+fn at_1200_by_800_the_lists_get_the_room() {
+    check_size(SIZES[1], 1.0, Some("window_1200x800"));
+}
+
+#[test]
+fn at_1920_by_1080_the_lists_get_the_room() {
+    check_size(SIZES[2], 1.0, Some("window_1920x1080"));
+}
+
+/// On a HiDPI screen (1.5 and 2 pixels a point) the same window in points holds the same.
+#[test]
+fn at_1200_by_800_on_hidpi_screens_the_lists_get_the_room() {
+    for scale in [1.5, 2.0] {
+        check_size(SIZES[1], scale, None);
+    }
+}
+
+/// Issue 12, item 4: the queue keeps its height whatever its tab holds; a full Successful tab
+/// does not squeeze the file lists.
+#[test]
+fn switching_queue_tabs_never_resizes_the_panes() {
+    let server = TestServer::start();
+    let mut window = Window::open_sized(None, egui::vec2(1200.0, 800.0));
+    let files: Vec<(String, Vec<u8>)> = (0..16)
+        .map(|i| (format!("batch/file {i:02}.txt"), vec![b'x'; 10]))
+        .collect();
+    let borrowed: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    window.add_local_files(&borrowed);
+    window.connect_and_wait_for(&server, "Documents");
+    let tabs_before = window.harness.get_by_label("Queued (0)").rect();
+    let header_before = window
+        .pane_widget("Remote files: sort by Name", Side::Remote)
+        .rect();
+    window.local_row("batch").click();
+    window.harness.step();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    window.run_until("sixteen uploads", |h| {
+        h.query_by_label("Successful (16)").is_some()
+    });
+    window.harness.get_by_label("Successful (16)").click();
+    window.harness.step();
+    window.harness.step();
+    let tabs_after = window.harness.get_by_label("Successful (16)").rect();
+    assert_eq!(tabs_before.min.y, tabs_after.min.y, "the queue grew");
+    let header_after = window
+        .pane_widget("Remote files: sort by Name", Side::Remote)
+        .rect();
+    assert_eq!(header_before, header_after, "the remote table moved");
+    assert!(rows_in_view(&window, Side::Remote) >= 5);
+}
+
+/// The log area, the queue and the tree keep the sizes they were dragged to, and the log area
+/// stays folded, in the next window on the same settings.
+#[test]
+fn dragged_sizes_and_a_folded_log_are_remembered() {
+    let config = tempfile::tempdir().unwrap();
+    // As the program starts: the settings read from the folder they are saved in.
+    let start = || {
+        Window::open_setup(Setup {
+            dirs: Some(config_dirs(config.path())),
+            size: egui::vec2(1200.0, 800.0),
+            settings: ferry::store::settings::Settings::load(config.path()).unwrap(),
+            ..Setup::default()
+        })
+    };
+    let mut window = start();
+    window.harness.run_steps(2);
+    let top = |w: &Window, label: &str| w.harness.get_by_label(label).rect().top();
+    let (links, queue) = (
+        top(&window, "Synchronized browsing"),
+        top(&window, "Queued (0)"),
+    );
+    // The log's divider 40 points down, the queue's 30 points up.
+    let divider = window
+        .harness
+        .get_by_label("Resize the message log")
+        .rect()
+        .center();
+    window.drag(divider, divider + egui::vec2(0.0, 40.0));
+    let divider = window
+        .harness
+        .get_by_label("Resize the transfer queue")
+        .rect()
+        .center();
+    window.drag(divider, divider - egui::vec2(0.0, 30.0));
+    window.harness.run_steps(2);
+    let moved = (
+        top(&window, "Synchronized browsing"),
+        top(&window, "Queued (0)"),
+    );
+    assert!(
+        (moved.0 - links - 40.0).abs() < 2.0,
+        "log: {links} -> {}",
+        moved.0
+    );
+    assert!(
+        (queue - moved.1 - 30.0).abs() < 2.0,
+        "queue: {queue} -> {}",
+        moved.1
+    );
+    let file = config
+        .path()
+        .join(ferry::store::settings::Settings::FILE_NAME);
+    window.run_until("the sizes in settings.toml", |_| {
+        ferry::store::settings::Settings::load(file.parent().unwrap())
+            .is_ok_and(|s| s.window.queue_height > 170.0)
+    });
+    drop(window);
+
+    let mut again = start();
+    again.harness.run_steps(2);
+    assert_eq!(top(&again, "Synchronized browsing"), moved.0);
+    assert_eq!(top(&again, "Queued (0)"), moved.1);
+
+    // Folded, the log area is its title line; so it starts next time.
+    again
+        .harness
+        .get_by_label("Fold the welcome and message log")
+        .click();
+    again.harness.run_steps(2);
+    let folded = top(&again, "Synchronized browsing");
+    assert!(folded < links - 50.0, "not folded: {folded}");
+    again.run_until("the fold in settings.toml", |_| {
+        ferry::store::settings::Settings::load(file.parent().unwrap())
+            .is_ok_and(|s| s.window.log_collapsed)
+    });
+    drop(again);
+    let mut third = start();
+    third.harness.run_steps(2);
+    assert_eq!(top(&third, "Synchronized browsing"), folded);
+    assert!(third.has_label("Show the welcome and message log"));
+}

@@ -1,0 +1,111 @@
+//! The two panes: alike in what they offer, and kept up to date.
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+use ferry::ui::Side;
+
+use crate::support::TestServer;
+use crate::window::*;
+
+/// Issue 12, item 5: a file uploaded into the folder the remote pane shows appears there, as a
+/// download appears in the local pane.
+#[test]
+fn an_upload_shows_in_the_remote_list() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("fresh.txt", b"new on the server")]);
+    window.connect_to(&server);
+    window.local_row("fresh.txt").click();
+    window.harness.step();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    window.run_until("the upload", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(server.path().join("fresh.txt")).unwrap(),
+        b"new on the server"
+    );
+    wait_for_row(&mut window, "fresh.txt", true);
+}
+
+/// Issue 12, item 9: both panes have the same toolbar (buttons with words, a path bar, a filter,
+/// a Hidden switch), switches that look like switches, and a tree open at the current folder.
+#[test]
+fn both_panes_offer_the_same_things() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    for side in [Side::Local, Side::Remote] {
+        for label in [
+            "Up",
+            "Refresh",
+            "New folder",
+            "Places",
+            "Hidden files",
+            "Filter:",
+        ] {
+            window.pane_widget(label, side);
+        }
+    }
+    for label in ["Hidden files", "Synchronized browsing", "Compare folders"] {
+        for switch in window.harness.query_all_by_label_contains(label) {
+            let role = switch.accesskit_node().role();
+            assert!(
+                matches!(role, Role::Switch | Role::CheckBox),
+                "{label} is a {role:?}, which looks like a label until switched on"
+            );
+        }
+    }
+    // The local tree shows the folder the pane is in, selected.
+    let folder = window
+        .downloads
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let node = window
+        .harness
+        .query_by_role_and_label(Role::TreeItem, &folder)
+        .unwrap_or_else(|| panic!("the local tree does not show {folder}"));
+    assert_eq!(node.accesskit_node().is_selected(), Some(true));
+    let rect = node.rect();
+    assert!(
+        rect.min.y >= 0.0 && rect.max.y <= window.size.y,
+        "{folder} is out of view at {rect:?}"
+    );
+}
+
+/// Issue 12, item 12: comparing folders tints a differing row from end to end, not cell by
+/// cell with gaps between.
+#[test]
+fn compare_folders_tints_whole_rows() {
+    let server = TestServer::start();
+    let mut window = Window::open_sized(None, egui::vec2(1200.0, 800.0));
+    window.add_local_files(&[("welcome.txt", b"not the same size")]);
+    window.connect_and_wait_for(&server, "Documents");
+    window.harness.get_by_label("Compare folders").click();
+    window.harness.run_steps(4);
+    let row = window
+        .pane(Side::Remote)
+        .get_by_role_and_label(Role::Row, "welcome.txt")
+        .rect();
+    let image = window.harness.render().unwrap();
+    // Just under the row's top edge, above the text: the tint (red for a size that differs)
+    // over the dark background, or a column's 1-point divider line.
+    let y = (row.top() + 2.0) as u32;
+    let tinted: Vec<bool> = (row.left() as u32 + 2..row.right() as u32 - 2)
+        .map(|x| {
+            let [r, g, _, _] = image.get_pixel(x, y).0;
+            i32::from(r) - i32::from(g) > 15
+        })
+        .collect();
+    // The column dividers are a point wide; anything wider untinted is a gap in the band.
+    let widest_gap = tinted.split(|t| *t).map(<[bool]>::len).max().unwrap_or(0);
+    assert!(
+        widest_gap <= 2,
+        "a gap of {widest_gap} points in the tint across the row"
+    );
+}

@@ -1,0 +1,162 @@
+//! The Settings window and the theme.
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+use ferry::store::settings::{Settings, Theme};
+use ferry::ui::Side;
+
+use crate::support::TestServer;
+use crate::window::*;
+
+fn open_settings(window: &mut Window) {
+    window.harness.get_by_label("Settings").click();
+    window.run_until("the Settings window", |h| h.query_by_label("OK").is_some());
+}
+
+/// Every setting in settings.toml has its field; OK applies them and writes the file; Enter
+/// in a number field there starts nothing either.
+#[test]
+fn the_settings_window_holds_every_setting_and_ok_saves_them() {
+    let server = TestServer::start();
+    let config = tempfile::tempdir().unwrap();
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.add_local_files(&[("local.txt", b"stays")]);
+    window.connect_to(&server);
+    window.local_row("local.txt").click();
+    window.harness.step();
+    open_settings(&mut window);
+    for label in [
+        "Connect timeout:",
+        "Reply timeout:",
+        "Keep idle connections alive (NOOP)",
+        "from",
+        "to",
+        "Simultaneous transfers:",
+        "Retries:",
+        "Download limit:",
+        "Upload limit:",
+        "When a file exists:",
+        "ASCII for:",
+        "Keep modification times",
+        "Close idle connections after:",
+        "Local files on the right",
+        "Show hidden local files",
+        "Show hidden files on the server",
+        "Upload edited files when saved, without asking",
+        "Like the system",
+        "Light",
+        "Dark",
+    ] {
+        assert!(
+            window.harness.query_all_by_label(label).next().is_some(),
+            "no {label:?} in the Settings window"
+        );
+    }
+    // The Settings window's own limit, typed and ended with Enter.
+    let field = window
+        .harness
+        .get_by_label("Settings window")
+        .get_by_label("Upload limit:")
+        .rect()
+        .center();
+    window.tap(field);
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    window.harness.event(egui::Event::Text("250".into()));
+    window.harness.step();
+    window.press(egui::Key::Enter);
+    window.harness.get_by_label("Dark").click();
+    window
+        .harness
+        .get_by_label("Local files on the right")
+        .click();
+    window.harness.step();
+    window.harness.get_by_label("OK").click();
+    window.harness.step();
+    window.harness.step();
+
+    let settings = window.harness.state().settings().clone();
+    assert_eq!(settings.transfers.upload_limit_kib, 250);
+    assert_eq!(settings.window.theme, Theme::Dark);
+    assert!(settings.window.local_on_right);
+    assert!(
+        window.has_label("Queued (0)"),
+        "Enter in Settings queued a transfer"
+    );
+    assert!(!server.path().join("local.txt").exists());
+    // Swapped: the server's pane is now on the left.
+    assert!(
+        window
+            .pane(Side::Remote)
+            .query_by_label("Up")
+            .unwrap()
+            .rect()
+            .left()
+            < 100.0
+    );
+    let file = config.path().join(Settings::FILE_NAME);
+    window.run_until("settings.toml", |_| {
+        Settings::load(file.parent().unwrap())
+            .is_ok_and(|s| s.transfers.upload_limit_kib == 250 && s.window.local_on_right)
+    });
+}
+
+/// Cancel leaves everything as it was.
+#[test]
+fn cancel_forgets_the_changes() {
+    let mut window = Window::open();
+    open_settings(&mut window);
+    window.harness.get_by_label("Light").click();
+    window
+        .harness
+        .get_by_label("Show hidden local files")
+        .click();
+    window.harness.step();
+    window.harness.get_by_label("Cancel").click();
+    window.harness.step();
+    window.harness.step();
+    let settings = window.harness.state().settings();
+    assert_eq!(settings.window.theme, Theme::System);
+    assert!(!settings.window.show_hidden_local);
+    assert!(window.harness.query_by_label("OK").is_none(), "still open");
+}
+
+/// The window follows the OS's light or dark unless told otherwise.
+#[test]
+fn the_theme_follows_the_system_unless_forced() {
+    for (system, wanted, dark) in [
+        (egui::Theme::Light, Theme::System, false),
+        (egui::Theme::Dark, Theme::System, true),
+        (egui::Theme::Light, Theme::Dark, true),
+        (egui::Theme::Dark, Theme::Light, false),
+    ] {
+        let mut window = Window::open_themed(system, wanted);
+        window.harness.step();
+        let ctx = &window.harness.ctx;
+        assert_eq!(
+            (
+                ctx.theme() == egui::Theme::Dark,
+                ctx.global_style().visuals.dark_mode
+            ),
+            (dark, dark),
+            "system {system:?}, setting {wanted:?}"
+        );
+    }
+}
+
+/// The Hidden files switch of each pane: the server's dotfiles go, and come back.
+#[test]
+fn the_hidden_files_switch_hides_dotfiles() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    assert!(window.has_row(".hidden-settings"));
+    let switch = window.pane_widget("Hidden files", Side::Remote);
+    assert_eq!(switch.accesskit_node().role(), Role::Switch);
+    switch.click();
+    wait_for_row(&mut window, ".hidden-settings", false);
+    assert!(!window.harness.state().settings().window.show_hidden_remote);
+    window.pane_widget("Hidden files", Side::Remote).click();
+    wait_for_row(&mut window, ".hidden-settings", true);
+}

@@ -1,0 +1,171 @@
+//! Certificates the OS does not trust, and the Site Manager.
+
+use egui_kittest::kittest::Queryable;
+
+use crate::support::{PASSWORD, TestServer, USER};
+use crate::window::*;
+
+#[test]
+fn a_self_signed_certificate_asks_and_always_trust_connects_and_is_remembered() {
+    use ferry::engine::tls::fingerprint_text;
+    let server = TestServer::start_tls();
+    let config = tempfile::tempdir().unwrap();
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.fill_connection_bar(&server, PASSWORD);
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the trust dialog", |h| {
+        h.query_by_label("Always trust this certificate").is_some()
+    });
+    assert!(window.has_label("Unknown certificate"));
+    assert!(window.has_label(&fingerprint_text(&server.fingerprint())));
+    assert!(window.has_label_containing("self-signed"));
+    assert!(window.has_label("CN=rcgen self signed cert"));
+    assert!(
+        !window.has_row("welcome.txt"),
+        "connected before the answer"
+    );
+
+    window
+        .harness
+        .get_by_label("Always trust this certificate")
+        .click();
+    wait_for_row(&mut window, "welcome.txt", true);
+    assert!(
+        window.has_label("Connection encrypted"),
+        "the status line shows an encrypted session"
+    );
+    let log = window.harness.state().log_text();
+    assert!(log.contains("PROT P"), "{log}");
+    assert!(!log.contains(PASSWORD));
+
+    // Remembered: a new window on the same config connects without asking.
+    let path = config.path().join(ferry::store::trust::FILE_NAME);
+    window.run_until("the trusted certificate on disk", |_| {
+        std::fs::read_to_string(&path)
+            .is_ok_and(|text| text.contains(&fingerprint_text(&server.fingerprint())))
+    });
+    drop(window);
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.fill_connection_bar(&server, PASSWORD);
+    window.harness.get_by_label("Connect").click();
+    wait_for_row(&mut window, "welcome.txt", true);
+    assert!(!window.has_label("Unknown certificate"));
+}
+
+#[test]
+fn a_changed_certificate_is_a_loud_warning_and_cancel_does_not_connect() {
+    let server = TestServer::start_tls();
+    let config = tempfile::tempdir().unwrap();
+    let mut trusted = ferry::store::trust::TrustedCertificates::default();
+    trusted.add(
+        "127.0.0.1",
+        server.port(),
+        ferry::engine::tls::fingerprint_text(&[7; 32]),
+    );
+    trusted.save(config.path()).unwrap();
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.fill_connection_bar(&server, PASSWORD);
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the warning", |h| {
+        h.query_by_label_contains("CHANGED").is_some()
+    });
+    window.harness.get_by_label("Cancel").click();
+    window.run_until("the warning to close", |h| {
+        h.query_by_label_contains("CHANGED").is_none()
+    });
+    assert!(!window.has_row("welcome.txt"));
+    assert!(matches!(
+        window.harness.state().connection(),
+        ferry::ui::ConnectionState::Disconnected { .. }
+    ));
+}
+
+#[test]
+fn a_site_made_in_the_site_manager_is_saved_without_its_password_and_connects() {
+    let server = TestServer::start();
+    let config = tempfile::tempdir().unwrap();
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.harness.get_by_label("Sites").click();
+    window.run_until("the Site Manager", |h| {
+        h.query_by_label("New site").is_some()
+    });
+    window.harness.get_by_label("New site").click();
+    window.run_until("the new site's form", |h| {
+        h.query_all_by_label("Host:").count() == 2
+    });
+    // The Site Manager's fields share their labels with the connection bar above it: take the
+    // lowest on screen.
+    fn lowest<'a>(window: &'a Window, label: &'a str) -> egui_kittest::Node<'a> {
+        window
+            .harness
+            .get_all_by_label(label)
+            .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+            .unwrap_or_else(|| panic!("no {label}"))
+    }
+    let port = server.port().to_string();
+    for (label, text) in [
+        ("Name:", "Demo box"),
+        ("Host:", "127.0.0.1"),
+        ("Port:", port.as_str()),
+        ("User:", USER),
+        ("Password:", PASSWORD),
+    ] {
+        lowest(&window, label).click();
+        window.harness.step();
+        if label == "Name:" || label == "Port:" {
+            window
+                .harness
+                .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+            window.harness.step();
+        }
+        lowest(&window, label).type_text(text);
+        window.harness.step();
+    }
+    window.harness.get_by_label("Save").click();
+    let sites_file = config.path().join(ferry::store::sites::FILE_NAME);
+    window.run_until("sites.toml", |_| {
+        std::fs::read_to_string(&sites_file).is_ok_and(|text| text.contains("Demo box"))
+    });
+    // Save says so once the file is written; the time zone is in hours, as in Options.
+    window.run_until("the Saved note", |h| h.query_by_label("✔ Saved").is_some());
+    assert!(window.has_label("Server time zone (hours from UTC):"));
+    let text = std::fs::read_to_string(&sites_file).unwrap();
+    assert!(text.contains(&format!("port = {port}")), "{text}");
+    assert!(!text.contains(PASSWORD), "the password is in sites.toml");
+
+    // Let egui's double-click window (0.3 s) pass since the click on Save, or the next two
+    // clicks would count as a triple-click.
+    for _ in 0..8 {
+        window.harness.step();
+    }
+    window.harness.get_by_label("🖧 Demo box").click();
+    window.harness.step();
+    window.harness.get_by_label("🖧 Demo box").click();
+    window.harness.step();
+    wait_for_row(&mut window, "welcome.txt", true);
+    assert!(!window.harness.state().log_text().contains(PASSWORD));
+
+    // Deleting asks first; "Keep" keeps it, "Yes, delete" removes it from the file too.
+    window.harness.get_by_label("Sites").click();
+    window.run_until("the Site Manager", |h| {
+        h.query_by_label("🖧 Demo box").is_some()
+    });
+    window.harness.get_by_label("🖧 Demo box").click();
+    window.harness.step();
+    window.harness.get_by_label("Delete").click();
+    window.run_until("the question", |h| {
+        h.query_by_label("Delete the site \"Demo box\"?").is_some()
+    });
+    window.harness.get_by_label("Keep").click();
+    window.harness.step();
+    assert!(window.has_label("🖧 Demo box"));
+    window.harness.get_by_label("Delete").click();
+    window.run_until("the question", |h| {
+        h.query_by_label("Yes, delete").is_some()
+    });
+    window.harness.get_by_label("Yes, delete").click();
+    window.run_until("the site gone from sites.toml", |h| {
+        h.query_by_label("🖧 Demo box").is_none()
+            && std::fs::read_to_string(&sites_file).is_ok_and(|text| !text.contains("Demo box"))
+    });
+}

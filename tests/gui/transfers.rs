@@ -1,0 +1,192 @@
+//! Transfers from the window: context menu, double-click, drags both ways, files dropped from the OS.
+
+use std::sync::Arc;
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+
+use crate::support::TestServer;
+use crate::window::*;
+
+#[test]
+fn a_folder_download_reaches_successful() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    window.row("Documents").click_secondary();
+    window.harness.step();
+    window.harness.step();
+    window.harness.get_by_label("⬇ Download").click();
+    window.run_until("four files in Successful", |h| {
+        h.query_by_label("Successful (4)").is_some()
+    });
+    assert!(window.has_label("Queued (0)"));
+    assert!(window.has_label("Failed (0)"));
+    window.harness.get_by_label("Successful (4)").click();
+    window.harness.step();
+    window.harness.step();
+    // The queue keeps its height: the list scrolls inside it.
+    let queue = window.harness.get_by_label("Queued (0)").rect().center() + egui::vec2(0.0, 60.0);
+    for _ in 0..10 {
+        if window.has_label("summary.csv") {
+            break;
+        }
+        window.wheel(queue, 3.0);
+    }
+    assert!(
+        window.has_label("summary.csv"),
+        "the queue lists the files it moved"
+    );
+    for file in [
+        "readme.txt",
+        "notes.md",
+        "Reports/annual report 2025.pdf",
+        "Reports/2025/summary.csv",
+    ] {
+        assert_eq!(
+            std::fs::read(window.downloads.path().join("Documents").join(file)).unwrap(),
+            std::fs::read(server.path().join("Documents").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_conflict_is_answered_in_the_dialog() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    let target = window.downloads.path().join("welcome.txt");
+    std::fs::write(&target, b"an older copy").unwrap();
+    window.connect_to(&server);
+    // Double-clicking a file downloads it into the local folder, where it already is.
+    window.double_click("welcome.txt");
+    window.run_until("the conflict question", |h| {
+        h.query_by_label("The target already exists").is_some()
+    });
+    assert!(
+        window.has_label_containing("13 bytes"),
+        "the existing file's size is shown"
+    );
+    window.harness.get_by_label("Rename").click();
+    window.harness.step();
+    window.harness.get_by_label("OK").click();
+    window.run_until("the renamed download", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        b"an older copy",
+        "the existing file is kept"
+    );
+    assert_eq!(
+        std::fs::read(window.downloads.path().join("welcome (1).txt")).unwrap(),
+        std::fs::read(server.path().join("welcome.txt")).unwrap()
+    );
+}
+
+#[test]
+fn dragging_a_remote_file_onto_the_local_pane_downloads_it() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    let from = window.row("welcome.txt").rect().center();
+    let to = window.table_space("Local");
+    window.drag(from, to);
+    window.run_until("the download", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(window.downloads.path().join("welcome.txt")).unwrap(),
+        std::fs::read(server.path().join("welcome.txt")).unwrap()
+    );
+    // The local pane lists the new file by itself.
+    window.run_until("the file in the local pane", |h| {
+        let pane = h.get_by_label("Local pane");
+        pane.query_by_role_and_label(Role::Row, "welcome.txt")
+            .is_some()
+    });
+}
+
+#[test]
+fn dragging_a_local_folder_onto_the_remote_pane_uploads_it() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    let folder = window.downloads.path().join("to-upload");
+    std::fs::create_dir_all(folder.join("inner")).unwrap();
+    std::fs::write(folder.join("a.txt"), b"alpha").unwrap();
+    std::fs::write(
+        folder.join("inner/b.bin"),
+        ferry::demo::pseudo_random_bytes(300_000, 5),
+    )
+    .unwrap();
+    window.open_local_again();
+    window.connect_to(&server);
+    window.run_until("the local folder", |h| {
+        let pane = h.get_by_label("Local pane");
+        pane.query_by_role_and_label(Role::Row, "to-upload")
+            .is_some()
+    });
+    let from = window.local_row("to-upload").rect().center();
+    let to = window.table_space("Remote");
+    window.drag(from, to);
+    window.run_until("the upload", |h| {
+        h.query_by_label("Successful (2)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(server.path().join("to-upload/a.txt")).unwrap(),
+        b"alpha"
+    );
+    assert_eq!(
+        std::fs::read(server.path().join("to-upload/inner/b.bin")).unwrap(),
+        std::fs::read(folder.join("inner/b.bin")).unwrap()
+    );
+}
+
+/// A file dropped on the window from a file manager.
+#[derive(Debug)]
+struct DroppedFromOs(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedFromOs {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn files_dropped_from_the_os_are_uploaded() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    let outside = tempfile::tempdir().unwrap();
+    let first = outside.path().join("dropped one.txt");
+    let second = outside.path().join("dropped-two.bin");
+    std::fs::write(&first, b"from the file manager").unwrap();
+    std::fs::write(&second, ferry::demo::pseudo_random_bytes(50_000, 3)).unwrap();
+    // Over the Music folder row: they go into Music.
+    let over = window.row("Music").rect().center();
+    window.harness.hover_at(over);
+    window.harness.step();
+    for path in [&first, &second] {
+        window
+            .harness
+            .input_mut()
+            .dropped_files
+            .push(Arc::new(DroppedFromOs(path.clone())));
+    }
+    window.harness.step();
+    window.run_until("the uploads", |h| {
+        h.query_by_label("Successful (2)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(server.path().join("Music/dropped one.txt")).unwrap(),
+        b"from the file manager"
+    );
+    assert_eq!(
+        std::fs::read(server.path().join("Music/dropped-two.bin")).unwrap(),
+        std::fs::read(&second).unwrap()
+    );
+}
