@@ -1,13 +1,13 @@
-//! Listings captured from real servers (`../shared/corpus/`, see its README.md): vsftpd,
-//! pure-ftpd, proftpd, pyftpdlib and unftp, all listing the same tree on 2026-11-23 19:05 UTC.
-//! A missing corpus makes these tests fail, never skip.
+//! Listings captured from real servers (`tests/fixtures/listings/`, see its README.md):
+//! vsftpd, pure-ftpd, proftpd, pyftpdlib and unftp, all listing the same tree on 2026-11-23
+//! 19:05 UTC. The captures are part of the repository; a missing one fails a test, never skips.
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::common::make_datetime;
-use super::*;
+use super::super::common::make_datetime;
+use super::super::*;
 
-const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/");
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/listings/");
 
 fn read(server: &str, file: &str) -> Vec<u8> {
     let path = format!("{CORPUS}{server}/{file}");
@@ -910,7 +910,7 @@ fn server_offset_applies_to_list_times_only() {
 
 #[test]
 fn syst_hints() {
-    use super::SystemHint as H;
+    use super::super::SystemHint as H;
     for (syst, hint) in [
         ("215 UNIX Type: L8", H::Unix),
         ("UNIX Type: L8 Version: BSD-199506", H::Unix),
