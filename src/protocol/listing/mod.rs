@@ -5,8 +5,10 @@
 //! input and do a bounded amount of work per line (no regexes, no per-line allocation beyond the
 //! entry's own fields, except one buffer to join a two-line VMS entry).
 //!
-//! Formats: MLSD/MLST (RFC 3659), Unix `ls -l` and its many variants (NetWare too), DOS/IIS,
-//! EPLF, VMS (including entries split over two lines), OS/2, AS/400 (OS/400), MVS and VxWorks.
+//! Formats: MLSD/MLST (RFC 3659), Unix `ls -l` and its many variants (NetWare, NetPresenz,
+//! Connect:Enterprise, all-numeric), DOS/IIS, EPLF, VMS (including entries split over two
+//! lines), OS/2, AS/400 (OS/400), MVS, z/VM, VxWorks, Nortel wfFtp, OS-9 and HP NonStop:
+//! every layout FileZilla's own parser test covers.
 //! For LIST the format is detected per line, guided by the server's SYST reply when known.
 
 use chrono::{Duration, NaiveDateTime};
@@ -17,6 +19,8 @@ mod encoding;
 mod eplf;
 mod ibm;
 pub mod mlsd;
+mod nonstop;
+mod os9;
 mod other;
 pub mod unix;
 mod vms;
@@ -453,6 +457,7 @@ type Parser = fn(&[u8], &ListingContext, SystemHint) -> Option<LineResult>;
 
 const PARSERS: &[Parser] = &[
     |l, c, _| unix::parse_line_opt(l, c),
+    |l, c, _| unix::parse_numeric_line(l, c),
     |l, c, _| dos::parse_line(l, c),
     |l, c, _| eplf::parse_line(l, c),
     |l, c, _| vms::parse_line(l, c),
@@ -460,6 +465,10 @@ const PARSERS: &[Parser] = &[
     ibm::parse_mvs_line,
     |l, c, _| other::parse_os2_line(l, c),
     |l, c, _| other::parse_vxworks_line(l, c),
+    |l, c, _| other::parse_wfftp_line(l, c),
+    |l, c, _| os9::parse_line(l, c),
+    |l, c, _| nonstop::parse_line(l, c),
+    |l, c, _| ibm::parse_zvm_line(l, c),
     // Some servers answer LIST in MLSD format.
     |l, c, _| mlsd::parse_opt(l, c),
 ];

@@ -2,3 +2,8 @@
 //! parser test covers, and hostile input. (Each format's own unit tests sit in its file.)
 
 mod corpus;
+mod detection;
+mod format_case;
+mod hostile;
+mod other_formats;
+mod unix_formats;
