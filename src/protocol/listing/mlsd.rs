@@ -40,7 +40,9 @@ fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
         match rest.iter().position(|&b| b == b' ') {
             Some(sp) if rest[..sp].contains(&b'=') => body = rest,
             _ => {
-                if rest.is_empty() {
+                // Only from MLSD/MLST itself: in a LIST, any junk line that starts with a
+                // blank would otherwise become an entry.
+                if rest.is_empty() || ctx.format != ListingFormat::Mlsd {
                     return None;
                 }
                 return Some(LineResult::Entry(Entry {

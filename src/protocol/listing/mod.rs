@@ -2,8 +2,10 @@
 //! could not be read (which are reported, never dropped and never turned into junk entries).
 //!
 //! The parsers are pure functions of the bytes and a [`ListingContext`]; they never panic on any
-//! input and do a bounded amount of work per line (no regexes, no per-line allocation beyond the
-//! entry's own fields, except one buffer to join a two-line VMS entry).
+//! input (CRLF or bare LF line ends, NULs, blank lines, 100 kB lines, no final line end: every
+//! readable line is listed, every other one counted) and do a bounded amount of work per line
+//! (no regexes, no per-line allocation beyond the entry's own fields, except one buffer to join
+//! a two-line VMS entry).
 //!
 //! Formats: MLSD/MLST (RFC 3659), Unix `ls -l` and its many variants (NetWare, NetPresenz,
 //! Connect:Enterprise, all-numeric), DOS/IIS, EPLF, VMS (including entries split over two
@@ -276,7 +278,9 @@ impl SystemHint {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Listing {
     pub entries: Vec<Entry>,
-    /// Lines that no parser could read, as sent.
+    /// Lines that no parser could read, as sent (without the line end; of a line longer than
+    /// any parser reads, its first 64 KiB and one byte). Lines with a NUL inside are among
+    /// them; blank lines and NUL padding are not.
     pub unparsed: Vec<Vec<u8>>,
 }
 
@@ -373,32 +377,61 @@ impl ListingParser {
             self.line(&line);
         }
         if let Some(line) = self.waiting.take() {
-            self.listing.unparsed.push(line);
+            self.unparsed(line);
         }
         self.listing
     }
 
-    fn line(&mut self, line: &[u8]) {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+    /// Reports a line no parser read: at most [`MAX_LINE`] + 1 bytes of it, which is all a
+    /// parser looks at and as much as the streaming parser keeps of a line still arriving.
+    fn unparsed(&mut self, mut line: Vec<u8>) {
+        line.truncate(MAX_LINE + 1);
+        self.listing.unparsed.push(line);
+    }
+
+    fn line(&mut self, sent: &[u8]) {
+        let sent = sent.strip_suffix(b"\r").unwrap_or(sent);
+        let line = without_padding(sent);
         // Lines of blanks carry nothing; they are skipped like empty ones.
-        if line.iter().all(|&b| b == b' ' || b == b'\t') {
+        if line.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\r')) {
+            return;
+        }
+        // A NUL inside a line: no file name holds one, and the part before it would name
+        // another file. The line is reported, and never joined with the next.
+        if common::find_byte(line, 0).is_some() {
+            if let Some(previous) = self.waiting.take() {
+                self.unparsed(previous);
+            }
+            self.unparsed(sent.to_vec());
             return;
         }
         if let Some(previous) = self.waiting.take() {
-            if let Some(result) = parse_joined(&previous, line, &self.context) {
+            if let Some(result) = parse_joined(without_padding(&previous), line, &self.context) {
                 if let LineResult::Entry(entry) = result {
                     self.listing.entries.push(entry);
                 }
                 return;
             }
-            self.listing.unparsed.push(previous);
+            self.unparsed(previous);
         }
         match parse_line_hinted(line, &self.context, self.hint) {
             LineResult::Entry(entry) => self.listing.entries.push(entry),
             LineResult::Skip => {}
-            LineResult::Unparsed => self.waiting = Some(line.to_vec()),
+            // Kept as sent, for the report; tried joined with the next line first.
+            LineResult::Unparsed => self.waiting = Some(sent.to_vec()),
         }
     }
+}
+
+/// A line without its line end and without the NULs some servers pad lines or the whole
+/// listing with (at either end; a NUL inside stays, and makes the line unreadable).
+fn without_padding(line: &[u8]) -> &[u8] {
+    let start = line.iter().position(|&b| b != 0).unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|&b| b != 0 && b != b'\r')
+        .map_or(start, |last| last + 1);
+    &line[start..end.max(start)]
 }
 
 /// Parses one line of a listing in the context's format (multi-line entries need
