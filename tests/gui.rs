@@ -975,3 +975,45 @@ fn set_time(path: &std::path::Path, old: bool) {
         .and_then(|f| f.set_modified(when))
         .unwrap();
 }
+
+/// The scheme of a pasted address sets the TLS mode (the host field keeps only the host);
+/// `sftp://` is answered at once in the connection bar's notice, and Connect does not try.
+#[test]
+fn pasted_schemes_set_tls_and_sftp_is_refused_in_the_notice() {
+    use ferry::engine::TlsMode;
+    for (url, mode, port) in [
+        ("ftpes://alice@files.example.com", TlsMode::Explicit, "21"),
+        ("ftps://alice@files.example.com", TlsMode::Implicit, "990"),
+    ] {
+        let mut window = Window::open();
+        window.type_into("Host:", url);
+        let form = &window.harness.state().form;
+        assert_eq!(form.host, "files.example.com", "{url}");
+        assert_eq!((form.tls_mode, form.port.as_str()), (mode, port), "{url}");
+    }
+
+    let mut window = Window::open();
+    window.type_into("Host:", "sftp://alice@files.example.com");
+    let notice = window.harness.state().notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with("SFTP is not supported by Ferry"),
+        "{notice:?}"
+    );
+    window.harness.get_by_label("Connect").click();
+    window.harness.step();
+    assert!(window.has_label_containing("SFTP is not supported by Ferry"));
+    let app = window.harness.state();
+    let notice = app.notice.clone().unwrap_or_default();
+    assert!(
+        notice.starts_with("SFTP is not supported by Ferry"),
+        "{notice:?}"
+    );
+    assert!(
+        matches!(
+            app.connection,
+            ferry::ui::ConnectionState::Disconnected { .. }
+        ),
+        "{:?}",
+        app.connection
+    );
+}
