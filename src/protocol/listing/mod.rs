@@ -397,16 +397,14 @@ impl ListingParser {
             return;
         }
         // A NUL inside a line: no file name holds one, and the part before it would name
-        // another file. The line is reported, and never joined with the next.
-        if common::find_byte(line, 0).is_some() {
-            if let Some(previous) = self.waiting.take() {
-                self.unparsed(previous);
-            }
-            self.unparsed(sent.to_vec());
-            return;
-        }
+        // another file. Such a line is reported, and never half of a two-line entry. (Only
+        // names and unread lines are searched for a NUL: scanning every line costs speed.)
         if let Some(previous) = self.waiting.take() {
-            if let Some(result) = parse_joined(without_padding(&previous), line, &self.context) {
+            let previous_line = without_padding(&previous);
+            if !previous_line.contains(&0)
+                && !line.contains(&0)
+                && let Some(result) = parse_joined(previous_line, line, &self.context)
+            {
                 if let LineResult::Entry(entry) = result {
                     self.listing.entries.push(entry);
                 }
@@ -415,8 +413,10 @@ impl ListingParser {
             self.unparsed(previous);
         }
         match parse_line_hinted(line, &self.context, self.hint) {
+            LineResult::Entry(entry) if entry.name.raw.contains(&0) => self.unparsed(sent.to_vec()),
             LineResult::Entry(entry) => self.listing.entries.push(entry),
             LineResult::Skip => {}
+            LineResult::Unparsed if line.contains(&0) => self.unparsed(sent.to_vec()),
             // Kept as sent, for the report; tried joined with the next line first.
             LineResult::Unparsed => self.waiting = Some(sent.to_vec()),
         }

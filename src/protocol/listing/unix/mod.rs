@@ -25,7 +25,7 @@
 use chrono::NaiveDateTime;
 
 use super::common::{
-    Tokens, all_digits, find, month_from_name, parse_numeric_date, parse_size_with_unit,
+    Tokens, all_digits, find, is_blank, month_from_name, parse_numeric_date, parse_size_with_unit,
     parse_time, parse_u64,
 };
 use super::{Entry, EntryKind, LineResult, ListingContext, ListingFormat, TimePrecision};
@@ -175,19 +175,23 @@ pub(crate) fn parse_line_opt(line: &[u8], ctx: &ListingContext) -> Option<LineRe
         modified: Some(columns.modified),
         permissions: Some(ctx.text(permissions)),
         owner: owner.map(|o| ctx.text(o)),
-        group: group.map(|g| one_blank_between_words(ctx.text(g))),
+        group: group.map(|g| one_blank_between_words(g, ctx)),
         raw_line: line.to_vec(),
     }))
 }
 
 /// A group of several words (`domain user`, Connect:Enterprise's `BCC3I1       7670`) as
 /// words with one blank between them: the column alignment is no part of the group.
-fn one_blank_between_words(group: String) -> String {
-    if !group.contains("  ") && !group.contains('\t') {
-        return group;
+fn one_blank_between_words(group: &[u8], ctx: &ListingContext) -> String {
+    // The common one-word group is decoded as it is (this runs for every line).
+    if !group.iter().any(|&b| is_blank(b)) {
+        return ctx.text(group);
     }
-    let words: Vec<&str> = group.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
-    words.join(" ")
+    let words: Vec<&[u8]> = group
+        .split(|&b| is_blank(b))
+        .filter(|w| !w.is_empty())
+        .collect();
+    ctx.text(&words.join(&b' '))
 }
 
 /// Finds the date: the first token position `k` (after at least a size column) where a date
