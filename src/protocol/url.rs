@@ -121,12 +121,28 @@ pub fn parse_url(input: &str) -> Result<FtpUrl, UrlError> {
         _ => return Err(UrlError::NoHost),
     };
     let port = url.port().unwrap_or(scheme.default_port());
+    if port == 0 {
+        return Err(UrlError::Invalid(format!("{input} (port 0)")));
+    }
     let decode = |s: &str| percent_decode_str(s).decode_utf8_lossy().into_owned();
     let user = (!url.username().is_empty()).then(|| decode(url.username()));
     let password = url.password().map(decode);
+    // FTP has no query or fragment (RFC 1738): a `?` or `#` in the address is part of a name.
+    let mut raw_path = url.path().to_owned();
+    if let Some(query) = url.query() {
+        raw_path.push('?');
+        raw_path.push_str(query);
+    }
+    if let Some(fragment) = url.fragment() {
+        raw_path.push('#');
+        raw_path.push_str(fragment);
+    }
+    // `ftps://h?x` has an empty path before its `?` (ftp:// would have `/`): the same name.
+    if !raw_path.is_empty() && !raw_path.starts_with('/') {
+        raw_path.insert(0, '/');
+    }
     // `;type=i` (RFC 1738) is a transfer hint, not part of the name.
-    let raw_path = url.path();
-    let raw_path = raw_path.split(";type=").next().unwrap_or(raw_path);
+    let raw_path = raw_path.split(";type=").next().unwrap_or(&raw_path);
     let path_bytes: Vec<u8> = percent_decode_str(raw_path).collect();
     let path =
         (!path_bytes.is_empty() && path_bytes != b"/").then(|| RemotePath::from_bytes(path_bytes));
@@ -175,6 +191,35 @@ mod tests {
         assert_eq!(url.host, "::1");
         assert_eq!(url.port, 990);
         assert_eq!(url.path.unwrap().as_bytes(), b"/x");
+    }
+
+    /// FTP addresses have no query or fragment (RFC 1738): `?` and `#` are part of a name.
+    #[test]
+    fn question_marks_and_hashes_belong_to_the_name() {
+        for (text, path) in [
+            ("ftp://h/pub/file#1.txt", "/pub/file#1.txt"),
+            ("ftp://h/what?.txt", "/what?.txt"),
+            ("ftps://h/a?b#c", "/a?b#c"),
+            ("ftp://h/a%3Fb", "/a?b"),
+            ("ftps://h?x", "/?x"),
+            ("ftp://h?x", "/?x"),
+        ] {
+            let url = parse_url(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                url.path.map(|p| p.display()).as_deref(),
+                Some(path),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn port_zero_is_no_port() {
+        assert!(matches!(parse_url("ftp://h:0"), Err(UrlError::Invalid(_))));
+        assert!(matches!(
+            parse_url("ftps://h:0/x"),
+            Err(UrlError::Invalid(_))
+        ));
     }
 
     #[test]
