@@ -23,9 +23,8 @@
 //! PROFILE  EXEC    F        80       12        1 2019-01-02 03:04:05 ADMIN1
 //! ```
 
-use super::common::{
-    Tokens, all_digits, local_modified, parse_numeric_date, parse_time, parse_u64,
-};
+use super::common::{Tokens, all_digits, parse_u64};
+use super::dates::{local_modified, parse_numeric_date, parse_time};
 use super::{Entry, EntryKind, LineResult, ListingContext, SystemHint};
 
 fn entry(
@@ -245,7 +244,7 @@ fn is_hex6(s: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::common::make_datetime;
+    use super::super::dates::make_datetime;
     use super::super::{ListingFormat, TimePrecision, parse_listing};
     use super::*;
     use chrono::NaiveDate;

@@ -6,7 +6,8 @@
 
 use chrono::NaiveDateTime;
 
-use super::common::{find_byte, make_datetime, parse_u64};
+use super::common::{find_byte, parse_u64};
+use super::dates::make_datetime;
 use super::{Entry, EntryKind, LineResult, ListingContext, ListingFormat, Modified, TimePrecision};
 
 /// Parses one MLSD line (or an MLST reply line, which starts with a space), names decoded as

@@ -16,6 +16,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 mod common;
+mod dates;
 mod dos;
 mod encoding;
 mod eplf;

@@ -7,9 +7,8 @@
 //! EDITFILE 101 528 6-Apr-07 14:21:18 255,255 "nunu"
 //! ```
 
-use super::common::{
-    Tokens, all_digits, local_modified, parse_month_name_date, parse_time, parse_u64,
-};
+use super::common::{Tokens, all_digits, parse_u64};
+use super::dates::{local_modified, parse_month_name_date, parse_time};
 use super::{Entry, EntryKind, LineResult, ListingContext};
 
 pub(crate) fn parse_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
@@ -57,7 +56,7 @@ fn is_owner(s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::ListingFormat;
-    use super::super::common::make_datetime;
+    use super::super::dates::make_datetime;
     use super::*;
 
     fn ctx() -> ListingContext {

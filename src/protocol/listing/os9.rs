@@ -11,7 +11,8 @@
 
 use chrono::NaiveDate;
 
-use super::common::{Tokens, all_digits, expand_year, local_modified, parse_u32, parse_u64};
+use super::common::{Tokens, all_digits, parse_u32, parse_u64};
+use super::dates::{expand_year, local_modified};
 use super::{Entry, EntryKind, LineResult, ListingContext};
 
 pub(crate) fn parse_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
@@ -96,7 +97,7 @@ fn is_attributes(tok: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::ListingFormat;
-    use super::super::common::make_datetime;
+    use super::super::dates::make_datetime;
     use super::*;
 
     fn ctx() -> ListingContext {

@@ -11,9 +11,9 @@
 
 use chrono::NaiveDate;
 
-use super::common::{
-    Tokens, all_digits, expand_year, local_modified, month_from_name, parse_day,
-    parse_month_name_date, parse_time, parse_u32, parse_u64, trim_end_blanks,
+use super::common::{Tokens, all_digits, parse_u32, parse_u64, trim_end_blanks};
+use super::dates::{
+    expand_year, local_modified, month_from_name, parse_day, parse_month_name_date, parse_time,
 };
 use super::{Entry, EntryKind, LineResult, ListingContext, Modified};
 
@@ -189,7 +189,7 @@ fn is_weekday_abbreviation(s: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::common::make_datetime;
+    use super::super::dates::make_datetime;
     use super::super::{ListingFormat, TimePrecision};
     use super::*;
 

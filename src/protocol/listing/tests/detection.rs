@@ -1,7 +1,7 @@
 //! Format detection across families: each family found with and without its SYST hint, junk
 //! reported rather than dropped, MLSD answered in LIST form, name encodings, time zones.
 
-use super::super::common::make_datetime;
+use super::super::dates::make_datetime;
 use super::super::*;
 use super::format_case::now as capture_now;
 

@@ -7,7 +7,7 @@
 
 use chrono::NaiveDateTime;
 
-use super::super::common::make_datetime;
+use super::super::dates::make_datetime;
 use super::super::*;
 
 /// "Now" for every case: 2026-11-23 19:05 in the server's zone.

@@ -5,9 +5,10 @@
 
 use chrono::NaiveDate;
 
-use super::super::common::{
-    Tokens, all_digits, cjk_number, local_modified, month_day_time, month_from_name, parse_day,
-    parse_month_name_date, parse_numeric_date, parse_time, parse_u32, parse_u64,
+use super::super::common::{Tokens, all_digits, parse_u32, parse_u64};
+use super::super::dates::{
+    cjk_number, local_modified, month_day_time, month_from_name, parse_day, parse_month_name_date,
+    parse_numeric_date, parse_time,
 };
 use super::super::{ListingContext, Modified};
 

@@ -24,10 +24,8 @@
 
 use chrono::NaiveDateTime;
 
-use super::common::{
-    Tokens, all_digits, find, is_blank, month_from_name, parse_numeric_date, parse_size_with_unit,
-    parse_time, parse_u64,
-};
+use super::common::{Tokens, all_digits, find, is_blank, parse_size_with_unit, parse_u64};
+use super::dates::{month_from_name, parse_numeric_date, parse_time};
 use super::{Entry, EntryKind, LineResult, ListingContext, ListingFormat, TimePrecision};
 
 mod date;

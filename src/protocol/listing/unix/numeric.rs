@@ -70,7 +70,7 @@ pub(crate) fn parse_numeric_line(line: &[u8], ctx: &ListingContext) -> Option<Li
 #[cfg(test)]
 mod tests {
     use super::super::super::ListingFormat;
-    use super::super::super::common::make_datetime;
+    use super::super::super::dates::make_datetime;
     use super::*;
 
     fn ctx() -> ListingContext {

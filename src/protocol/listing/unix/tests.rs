@@ -1,7 +1,7 @@
 //! Unix-style lines, one layout at a time.
 
 use super::super::TimePrecision;
-use super::super::common::make_datetime;
+use super::super::dates::make_datetime;
 use super::*;
 
 fn now() -> NaiveDateTime {
