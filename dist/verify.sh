@@ -3,7 +3,7 @@
 #
 #   .deb     dpkg -i (runtime dependencies from apt when missing) → `ferry --version` from PATH
 #            names the version and this commit → desktop-file-validate and appstreamcli validate
-#            accept the installed metadata → ftp:// and ftps:// are registered to ferry.desktop →
+#            accept the installed metadata → ftp://, ftpes:// and ftps:// are registered to ferry.desktop →
 #            the installed binary opens its window under Xvfb (screenshot, window icon set) →
 #            dpkg -r removes every file it installed.
 #   .tar.gz  unpacks → bin/ferry --version → its window under Xvfb (screenshot).
@@ -168,11 +168,11 @@ appstreamcli validate --no-net /usr/share/metainfo/io.github.ferryftp.Ferry.meta
   fail "appstreamcli validate"
 grep -qx 'Exec=ferry %u' /usr/share/applications/ferry.desktop || fail "Exec line is not 'ferry %u'"
 # desktop-file-utils' dpkg trigger ran update-desktop-database for the new .desktop file.
-for scheme in ftp ftps; do
+for scheme in ftp ftpes ftps; do
   grep -q "^x-scheme-handler/$scheme=.*ferry.desktop" /usr/share/applications/mimeinfo.cache ||
     fail "x-scheme-handler/$scheme is not registered to ferry.desktop"
 done
-say "x-scheme-handler/ftp and ftps → ferry.desktop (mimeinfo.cache)"
+say "x-scheme-handler/ftp, ftpes and ftps → ferry.desktop (mimeinfo.cache)"
 for n in 16 32 48 64 128 256 512; do
   [ -f "/usr/share/icons/hicolor/${n}x${n}/apps/ferry.png" ] || fail "no ${n}x${n} icon installed"
 done

@@ -470,3 +470,51 @@ fn the_summary_counts_the_bytes_that_moved() {
     );
     assert_eq!(std::fs::read(dir.path().join("two.bin")).unwrap(), bytes);
 }
+
+/// `ftpes://` is FTP with explicit TLS (FileZilla's and WinSCP's scheme): AUTH TLS on the FTP
+/// port, or no connection at all — never a quiet fall back to plain FTP. `sftp://` is refused
+/// before any connection, with a plain reason and the usage exit code.
+#[test]
+fn ftpes_means_explicit_tls_and_sftp_is_refused_at_once() {
+    // An address that can't resolve: any attempt to connect would fail differently.
+    let started = std::time::Instant::now();
+    let sftp = ferry(&["ls", "sftp://alice@no-such-host.invalid/pub"], None);
+    assert_eq!(sftp.status.code(), Some(2), "{}", stderr(&sftp));
+    assert!(
+        stderr(&sftp).starts_with("ferry: SFTP is not supported by Ferry"),
+        "{}",
+        stderr(&sftp)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+
+    let server = TestServer::start_tls();
+    let fingerprint = ferry::engine::tls::fingerprint_text(&server.fingerprint());
+    let url = format!("ftpes://{}@127.0.0.1:{}/", support::USER, server.port());
+    let output = ferry(
+        &["ls", "-v", "--trust-fingerprint", &fingerprint, &url],
+        Some(PASSWORD),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("welcome.txt"),
+        "{}",
+        stdout(&output)
+    );
+    let transcript = stderr(&output);
+    let auth = transcript
+        .find("> AUTH TLS")
+        .unwrap_or_else(|| panic!("{transcript}"));
+    let user = transcript
+        .find("> USER")
+        .unwrap_or_else(|| panic!("{transcript}"));
+    assert!(auth < user, "{transcript}");
+
+    // A server with no TLS: ftp:// falls back to plain FTP, ftpes:// refuses to log in.
+    let plain = TestServer::start();
+    let url = |scheme: &str| format!("{scheme}://{}@127.0.0.1:{}/", support::USER, plain.port());
+    let output = ferry(&["ls", &url("ftp")], Some(PASSWORD));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = ferry(&["ls", "-v", &url("ftpes")], Some(PASSWORD));
+    assert!(!output.status.success(), "{}", stdout(&output));
+    assert!(!stderr(&output).contains("> PASS"), "{}", stderr(&output));
+}

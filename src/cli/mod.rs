@@ -18,7 +18,7 @@ use crate::engine::{
 };
 use crate::protocol::listing::NameEncoding;
 use crate::protocol::path::RemotePath;
-use crate::protocol::url::{FtpUrl, parse_url};
+use crate::protocol::url::{FtpUrl, Scheme, parse_url};
 use crate::store::secret::Secret;
 
 /// Exit codes, so scripts can tell failures apart.
@@ -132,10 +132,10 @@ pub fn connect_request(url_text: &str, options: &CliOptions) -> Result<ConnectRe
         initial_path: url.path,
         list_start: true,
         tls: TlsOptions {
-            mode: if url.scheme == crate::protocol::url::Scheme::Ftps {
-                crate::engine::TlsMode::Implicit
-            } else {
-                options.tls.mode
+            mode: match url.scheme {
+                Scheme::Ftps => crate::engine::TlsMode::Implicit,
+                Scheme::Ftpes => crate::engine::TlsMode::Explicit,
+                Scheme::Ftp => options.tls.mode,
             },
             ..options.tls.clone()
         },

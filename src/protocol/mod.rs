@@ -4,6 +4,10 @@
 pub mod ascii;
 pub mod command;
 pub mod features;
+/// The fuzz targets' checks (see `fuzz/`): built for tests and fuzzing only.
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzz_checks;
 pub mod listing;
 pub mod local_name;
 pub mod passive;

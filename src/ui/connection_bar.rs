@@ -63,6 +63,12 @@ impl ConnectionForm {
         let url = parse_url(text)?;
         self.host = url.host;
         self.port = url.port.to_string();
+        // The host field keeps only the host, so the scheme's TLS goes into the mode now.
+        match url.scheme {
+            Scheme::Ftps => self.tls_mode = TlsMode::Implicit,
+            Scheme::Ftpes => self.tls_mode = TlsMode::Explicit,
+            Scheme::Ftp => {}
+        }
         match url.user {
             Some(user) if user != "anonymous" && user != "ftp" => {
                 self.user = user;
@@ -125,10 +131,10 @@ impl ConnectionForm {
         };
         Ok(ConnectRequest {
             tls: TlsOptions {
-                mode: if url.scheme == Scheme::Ftps {
-                    TlsMode::Implicit
-                } else {
-                    self.tls_mode
+                mode: match url.scheme {
+                    Scheme::Ftps => TlsMode::Implicit,
+                    Scheme::Ftpes => TlsMode::Explicit,
+                    Scheme::Ftp => self.tls_mode,
                 },
                 ..TlsOptions::default()
             },

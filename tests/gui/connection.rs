@@ -1,6 +1,6 @@
 //! The connection bar.
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::support::{PASSWORD, TestServer, USER};
 use crate::window::*;
@@ -21,4 +21,63 @@ fn a_typed_url_fills_the_form_once_complete() {
     assert_eq!(port.as_deref(), Some(server.port().to_string().as_str()));
     let host = window.harness.get_by_label("Host:").value();
     assert_eq!(host.as_deref(), Some("127.0.0.1"));
+}
+
+/// The scheme of an address sets the TLS mode (the host field keeps only the host); `sftp://`
+/// is answered at once in the notice, and Connect does not try.
+#[test]
+fn schemes_set_tls_and_sftp_is_refused_in_the_notice() {
+    for (url, mode, port) in [
+        (
+            "ftpes://alice@files.example.com",
+            "Require explicit TLS (AUTH TLS)",
+            "21",
+        ),
+        (
+            "ftps://alice@files.example.com",
+            "Implicit TLS (port 990)",
+            "990",
+        ),
+    ] {
+        let mut window = Window::open();
+        window.type_into("Host:", url);
+        // Leaving the field (Tab, as a keyboard user does) reads what was typed.
+        window.press(egui::Key::Tab);
+        window.harness.run();
+        let value = |label: &str| window.harness.get_by_label(label).value();
+        assert_eq!(
+            value("Host:").as_deref(),
+            Some("files.example.com"),
+            "{url}"
+        );
+        assert_eq!(value("Port:").as_deref(), Some(port), "{url}");
+        window.harness.get_by_label("Options ⏷").click();
+        window.harness.run();
+        let chosen = window.harness.get_by_label(mode).accesskit_node().toggled();
+        assert_eq!(
+            chosen,
+            Some(egui::accesskit::Toggled::True),
+            "{url}: {mode}"
+        );
+    }
+
+    let mut window = Window::open();
+    window.type_into("Host:", "sftp://alice@files.example.com");
+    window.harness.get_by_label("Connect").click();
+    window.harness.run();
+    assert!(window.has_label_containing("SFTP is not supported by Ferry"));
+    let app = window.harness.state();
+    let notice = app.notice().unwrap_or_default();
+    assert!(
+        notice.starts_with("SFTP is not supported by Ferry"),
+        "{notice:?}"
+    );
+    assert!(
+        matches!(
+            app.connection(),
+            ferry::ui::ConnectionState::Disconnected { .. }
+        ),
+        "{:?}",
+        app.connection()
+    );
 }

@@ -11,9 +11,8 @@
 //! times are 12-hour with AM/PM (glued or separate) or 24-hour. Sizes may have thousands
 //! separators. The name is the rest of the line after the blanks that follow the size column.
 
-use super::common::{
-    Tokens, local_modified, parse_grouped_u64, parse_numeric_date, parse_time_ampm,
-};
+use super::common::{Tokens, parse_grouped_u64};
+use super::dates::{local_modified, parse_numeric_date, parse_time_ampm};
 use super::{Entry, EntryKind, LineResult, ListingContext};
 
 pub(crate) fn parse_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
@@ -109,7 +108,7 @@ fn is_dir_summary(t: &Tokens) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::common::make_datetime;
+    use super::super::dates::make_datetime;
     use super::super::{ListingFormat, TimePrecision};
     use super::*;
     use chrono::NaiveDateTime;

@@ -76,7 +76,7 @@ pub(crate) fn parse_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult
 #[cfg(test)]
 mod tests {
     use super::super::ListingFormat;
-    use super::super::common::make_datetime;
+    use super::super::dates::make_datetime;
     use super::*;
 
     fn ctx() -> ListingContext {

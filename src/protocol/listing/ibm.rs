@@ -13,10 +13,18 @@
 //! Init Mod Id`); load-module members (hexadecimal size); migrated and tape datasets. MVS sizes
 //! are tracks or records, not bytes, so they are left unknown — except load modules, whose
 //! size is in bytes.
+//!
+//! z/VM (CMS) files: `NAME TYPE format lrecl records blocks date time owner`, named
+//! `NAME.TYPE` as z/VM's FTP server expects them back. With fixed-length records (`F`) the
+//! size is records × length; with variable ones (`V`) the length is only the longest record,
+//! so the size is unknown.
+//!
+//! ```text
+//! PROFILE  EXEC    F        80       12        1 2019-01-02 03:04:05 ADMIN1
+//! ```
 
-use super::common::{
-    Tokens, all_digits, local_modified, parse_numeric_date, parse_time, parse_u64,
-};
+use super::common::{Tokens, all_digits, parse_u64};
+use super::dates::{local_modified, parse_numeric_date, parse_time};
 use super::{Entry, EntryKind, LineResult, ListingContext, SystemHint};
 
 fn entry(
@@ -178,6 +186,46 @@ pub(crate) fn parse_mvs_line(
     None
 }
 
+pub(crate) fn parse_zvm_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
+    let t = Tokens::new(line);
+    if t.len != 9 {
+        return None;
+    }
+    let record_format = t.get(2);
+    if record_format != b"F" && record_format != b"V" {
+        return None;
+    }
+    let record_length = parse_u64(t.get(3))?;
+    let records = parse_u64(t.get(4))?;
+    parse_u64(t.get(5))?;
+    let date = t.get(6);
+    if date.len() != 10 || date[4] != b'-' {
+        return None;
+    }
+    let date = parse_numeric_date(date)?;
+    let time = parse_time(t.get(7))?;
+    let size = if record_format == b"F" {
+        record_length.checked_mul(records)
+    } else {
+        None
+    };
+    let (file_name, file_type) = (t.get(0), t.get(1));
+    let mut name = Vec::with_capacity(file_name.len() + 1 + file_type.len());
+    name.extend_from_slice(file_name);
+    name.push(b'.');
+    name.extend_from_slice(file_type);
+    let modified = local_modified(ctx, date, Some(time))?;
+    entry(
+        ctx,
+        line,
+        &name,
+        EntryKind::File,
+        size,
+        Some(modified),
+        Some(t.get(8)),
+    )
+}
+
 /// A volume serial: 1–6 upper-case letters, digits, `#`, `$`, `@`.
 fn is_volume(s: &[u8]) -> bool {
     (1..=6).contains(&s.len())
@@ -196,7 +244,7 @@ fn is_hex6(s: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::common::make_datetime;
+    use super::super::dates::make_datetime;
     use super::super::{ListingFormat, TimePrecision, parse_listing};
     use super::*;
     use chrono::NaiveDate;
@@ -321,6 +369,24 @@ mod tests {
         assert_eq!(e.name.text, "BAREMEM");
         // Without the MVS hint, a bare word is not an entry.
         assert!(parse_mvs_line(b"BAREMEM", &ctx(), SystemHint::Unknown).is_none());
+    }
+
+    #[test]
+    fn zvm_needs_every_column() {
+        for l in [
+            "PROFILE  EXEC    X        80       12        1 2019-01-02 03:04:05 ADMIN1",
+            "PROFILE  EXEC    F        80       12        1 01/02/2019 03:04:05 ADMIN1",
+            "PROFILE  EXEC    F        80       ab        1 2019-01-02 03:04:05 ADMIN1",
+            "PROFILE  EXEC    F        80       12        1 2019-01-02 03:04:05",
+        ] {
+            assert!(parse_zvm_line(l.as_bytes(), &ctx()).is_none(), "{l:?}");
+        }
+        // A record count times a length that overflows gives no size, not a wrong one.
+        let l = b"BIG  FILE  F  9999999999999999999  2  1 2019-01-02 03:04:05 ADMIN1";
+        let Some(LineResult::Entry(e)) = parse_zvm_line(l, &ctx()) else {
+            panic!()
+        };
+        assert_eq!(e.size, None);
     }
 
     #[test]

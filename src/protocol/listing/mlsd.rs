@@ -6,7 +6,8 @@
 
 use chrono::NaiveDateTime;
 
-use super::common::{find_byte, make_datetime, parse_u64};
+use super::common::{find_byte, parse_u64};
+use super::dates::make_datetime;
 use super::{Entry, EntryKind, LineResult, ListingContext, ListingFormat, Modified, TimePrecision};
 
 /// Parses one MLSD line (or an MLST reply line, which starts with a space), names decoded as
@@ -40,7 +41,9 @@ fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
         match rest.iter().position(|&b| b == b' ') {
             Some(sp) if rest[..sp].contains(&b'=') => body = rest,
             _ => {
-                if rest.is_empty() {
+                // Only from MLSD/MLST itself: in a LIST, any junk line that starts with a
+                // blank would otherwise become an entry.
+                if rest.is_empty() || ctx.format != ListingFormat::Mlsd {
                     return None;
                 }
                 return Some(LineResult::Entry(Entry {

@@ -2,21 +2,28 @@
 //! could not be read (which are reported, never dropped and never turned into junk entries).
 //!
 //! The parsers are pure functions of the bytes and a [`ListingContext`]; they never panic on any
-//! input and do a bounded amount of work per line (no regexes, no per-line allocation beyond the
-//! entry's own fields, except one buffer to join a two-line VMS entry).
+//! input (CRLF or bare LF line ends, NULs, blank lines, 100 kB lines, no final line end: every
+//! readable line is listed, every other one counted) and do a bounded amount of work per line
+//! (no regexes, no per-line allocation beyond the entry's own fields, except one buffer to join
+//! a two-line VMS entry).
 //!
-//! Formats: MLSD/MLST (RFC 3659), Unix `ls -l` and its many variants (NetWare too), DOS/IIS,
-//! EPLF, VMS (including entries split over two lines), OS/2, AS/400 (OS/400), MVS and VxWorks.
+//! Formats: MLSD/MLST (RFC 3659), Unix `ls -l` and its many variants (NetWare, NetPresenz,
+//! Connect:Enterprise, all-numeric), DOS/IIS, EPLF, VMS (including entries split over two
+//! lines), OS/2, AS/400 (OS/400), MVS, z/VM, VxWorks, Nortel wfFtp, OS-9 and HP NonStop:
+//! every layout FileZilla's own parser test covers.
 //! For LIST the format is detected per line, guided by the server's SYST reply when known.
 
 use chrono::{Duration, NaiveDateTime};
 
 mod common;
+mod dates;
 mod dos;
 mod encoding;
 mod eplf;
 mod ibm;
 pub mod mlsd;
+mod nonstop;
+mod os9;
 mod other;
 pub mod unix;
 mod vms;
@@ -272,7 +279,9 @@ impl SystemHint {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Listing {
     pub entries: Vec<Entry>,
-    /// Lines that no parser could read, as sent.
+    /// Lines that no parser could read, as sent (without the line end; of a line longer than
+    /// any parser reads, its first 64 KiB and one byte). Lines with a NUL inside are among
+    /// them; blank lines and NUL padding are not.
     pub unparsed: Vec<Vec<u8>>,
 }
 
@@ -369,32 +378,61 @@ impl ListingParser {
             self.line(&line);
         }
         if let Some(line) = self.waiting.take() {
-            self.listing.unparsed.push(line);
+            self.unparsed(line);
         }
         self.listing
     }
 
-    fn line(&mut self, line: &[u8]) {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
+    /// Reports a line no parser read: at most [`MAX_LINE`] + 1 bytes of it, which is all a
+    /// parser looks at and as much as the streaming parser keeps of a line still arriving.
+    fn unparsed(&mut self, mut line: Vec<u8>) {
+        line.truncate(MAX_LINE + 1);
+        self.listing.unparsed.push(line);
+    }
+
+    fn line(&mut self, sent: &[u8]) {
+        let sent = sent.strip_suffix(b"\r").unwrap_or(sent);
+        let line = without_padding(sent);
         // Lines of blanks carry nothing; they are skipped like empty ones.
-        if line.iter().all(|&b| b == b' ' || b == b'\t') {
+        if line.iter().all(|&b| matches!(b, b' ' | b'\t' | b'\r')) {
             return;
         }
+        // A NUL inside a line: no file name holds one, and the part before it would name
+        // another file. Such a line is reported, and never half of a two-line entry. (Only
+        // names and unread lines are searched for a NUL: scanning every line costs speed.)
         if let Some(previous) = self.waiting.take() {
-            if let Some(result) = parse_joined(&previous, line, &self.context) {
+            let previous_line = without_padding(&previous);
+            if !previous_line.contains(&0)
+                && !line.contains(&0)
+                && let Some(result) = parse_joined(previous_line, line, &self.context)
+            {
                 if let LineResult::Entry(entry) = result {
                     self.listing.entries.push(entry);
                 }
                 return;
             }
-            self.listing.unparsed.push(previous);
+            self.unparsed(previous);
         }
         match parse_line_hinted(line, &self.context, self.hint) {
+            LineResult::Entry(entry) if entry.name.raw.contains(&0) => self.unparsed(sent.to_vec()),
             LineResult::Entry(entry) => self.listing.entries.push(entry),
             LineResult::Skip => {}
-            LineResult::Unparsed => self.waiting = Some(line.to_vec()),
+            LineResult::Unparsed if line.contains(&0) => self.unparsed(sent.to_vec()),
+            // Kept as sent, for the report; tried joined with the next line first.
+            LineResult::Unparsed => self.waiting = Some(sent.to_vec()),
         }
     }
+}
+
+/// A line without its line end and without the NULs some servers pad lines or the whole
+/// listing with (at either end; a NUL inside stays, and makes the line unreadable).
+fn without_padding(line: &[u8]) -> &[u8] {
+    let start = line.iter().position(|&b| b != 0).unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|&b| b != 0 && b != b'\r')
+        .map_or(start, |last| last + 1);
+    &line[start..end.max(start)]
 }
 
 /// Parses one line of a listing in the context's format (multi-line entries need
@@ -453,6 +491,7 @@ type Parser = fn(&[u8], &ListingContext, SystemHint) -> Option<LineResult>;
 
 const PARSERS: &[Parser] = &[
     |l, c, _| unix::parse_line_opt(l, c),
+    |l, c, _| unix::parse_numeric_line(l, c),
     |l, c, _| dos::parse_line(l, c),
     |l, c, _| eplf::parse_line(l, c),
     |l, c, _| vms::parse_line(l, c),
@@ -460,6 +499,10 @@ const PARSERS: &[Parser] = &[
     ibm::parse_mvs_line,
     |l, c, _| other::parse_os2_line(l, c),
     |l, c, _| other::parse_vxworks_line(l, c),
+    |l, c, _| other::parse_wfftp_line(l, c),
+    |l, c, _| os9::parse_line(l, c),
+    |l, c, _| nonstop::parse_line(l, c),
+    |l, c, _| ibm::parse_zvm_line(l, c),
     // Some servers answer LIST in MLSD format.
     |l, c, _| mlsd::parse_opt(l, c),
 ];

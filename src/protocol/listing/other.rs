@@ -1,4 +1,4 @@
-//! The smaller families: OS/2, VxWorks and VShell.
+//! The smaller families: OS/2, VxWorks, VShell, and Nortel's wfFtp.
 //!
 //! ```text
 //!      0 DIR       05-12-97  16:44  PSFONTS                       (OS/2)
@@ -6,13 +6,14 @@
 //!     5024    JUN-01-2004  17:25:10   vxWorks.st                  (VxWorks)
 //!      512    JAN-01-1980  00:00:00   DIR1          <DIR>
 //! 206876  Apr 04, 2000 21:06 name                                 (VShell)
+//! config.cfg       1014196  06/03/04  Thur.   10:20:03            (Nortel wfFtp)
 //! ```
 
 use chrono::NaiveDate;
 
-use super::common::{
-    Tokens, all_digits, expand_year, local_modified, month_from_name, parse_day,
-    parse_month_name_date, parse_time, parse_u32, parse_u64, trim_end_blanks,
+use super::common::{Tokens, all_digits, parse_u32, parse_u64, trim_end_blanks};
+use super::dates::{
+    expand_year, local_modified, month_from_name, parse_day, parse_month_name_date, parse_time,
 };
 use super::{Entry, EntryKind, LineResult, ListingContext, Modified};
 
@@ -148,9 +149,47 @@ fn parse_vshell_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
     entry(ctx, line, name, kind, Some(size), modified)
 }
 
+/// Nortel's wfFtp (routers): `name size MM/DD/YY weekday. HH:MM:SS`, nothing else. The
+/// weekday (`Thur.`, `Fri.`) says nothing the date does not.
+pub(crate) fn parse_wfftp_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
+    let t = Tokens::new(line);
+    if t.len != 5 {
+        return None;
+    }
+    let size = parse_u64(t.get(1))?;
+    let date = us_short_date(t.get(2))?;
+    if !is_weekday_abbreviation(t.get(3)) {
+        return None;
+    }
+    let time = parse_time(t.get(4))?;
+    let modified = local_modified(ctx, date, Some(time))?;
+    entry(ctx, line, t.get(0), EntryKind::File, Some(size), modified)
+}
+
+/// `MM/DD/YY`.
+fn us_short_date(s: &[u8]) -> Option<NaiveDate> {
+    if s.len() != 8 || s[2] != b'/' || s[5] != b'/' {
+        return None;
+    }
+    let (m, d, y) = (&s[..2], &s[3..5], &s[6..]);
+    if !all_digits(m) || !all_digits(d) || !all_digits(y) {
+        return None;
+    }
+    let year = expand_year(parse_u32(y)? as i32);
+    NaiveDate::from_ymd_opt(year, parse_u32(m)?, parse_u32(d)?)
+}
+
+/// `Mon.`, `Tues.`, `Thur.`: two to four letters and a dot.
+fn is_weekday_abbreviation(s: &[u8]) -> bool {
+    match s.strip_suffix(b".") {
+        Some(word) => (2..=4).contains(&word.len()) && word.iter().all(u8::is_ascii_alphabetic),
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::common::make_datetime;
+    use super::super::dates::make_datetime;
     use super::super::{ListingFormat, TimePrecision};
     use super::*;
 
@@ -241,6 +280,19 @@ mod tests {
         let e = vx("0  Dec 12, 2002 02:13 vshell dir/");
         assert_eq!(e.name.text, "vshell dir");
         assert!(e.is_dir());
+    }
+
+    #[test]
+    fn wfftp_needs_every_column() {
+        for l in [
+            "name 1014196 06/03/04 Thur. 10:20:03 extra",
+            "name 1014196 06/03/04 Thursday 10:20:03",
+            "name 1014196 06-03-04 Thur. 10:20:03",
+            "name 1014196 13/03/04 Thur. 10:20:03",
+            "name size 06/03/04 Thur. 10:20:03",
+        ] {
+            assert!(parse_wfftp_line(l.as_bytes(), &ctx()).is_none(), "{l:?}");
+        }
     }
 
     #[test]

@@ -15,10 +15,8 @@
 //! with the rest on the next ([`parse_joined`]). The `Directory …` header and the
 //! `Total of …` footers are skipped.
 
-use super::common::{
-    Tokens, all_digits, local_modified, parse_month_name_date, parse_size_with_unit, parse_time,
-    parse_u64,
-};
+use super::common::{Tokens, all_digits, parse_size_with_unit, parse_u64};
+use super::dates::{local_modified, parse_month_name_date, parse_time};
 use super::{Entry, EntryKind, LineResult, ListingContext};
 
 const BLOCK: u64 = 512;
@@ -180,7 +178,7 @@ fn noise(t: &Tokens) -> Option<LineResult> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::common::make_datetime;
+    use super::super::dates::make_datetime;
     use super::super::{ListingFormat, TimePrecision, parse_listing};
     use super::*;
 
