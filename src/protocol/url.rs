@@ -143,7 +143,7 @@ pub fn parse_url(input: &str) -> Result<FtpUrl, UrlError> {
     }
     // `;type=i` (RFC 1738) is a transfer hint, not part of the name.
     let raw_path = raw_path.split(";type=").next().unwrap_or(&raw_path);
-    let path_bytes: Vec<u8> = percent_decode_str(raw_path).collect();
+    let path_bytes = without_dot_segments(&percent_decode_str(raw_path).collect::<Vec<u8>>());
     let path =
         (!path_bytes.is_empty() && path_bytes != b"/").then(|| RemotePath::from_bytes(path_bytes));
     Ok(FtpUrl {
@@ -156,9 +156,54 @@ pub fn parse_url(input: &str) -> Result<FtpUrl, UrlError> {
     })
 }
 
+/// `.` and `..` are never names on an FTP server: they are folded away as a URL parser folds them
+/// (RFC 3986, 5.2.4), also where the parser left them (after a `?` or `#`, which are part of a
+/// name here, or written as `%2e`), so an address means one path however it is written.
+fn without_dot_segments(path: &[u8]) -> Vec<u8> {
+    let mut kept: Vec<&[u8]> = Vec::new();
+    let segments: Vec<&[u8]> = path.split(|&b| b == b'/').collect();
+    let last = segments.len() - 1;
+    for (index, segment) in segments.iter().enumerate() {
+        match *segment {
+            b"." | b".." => {
+                if *segment == b".." && kept.len() > 1 {
+                    kept.pop();
+                }
+                // `/a/.` is the folder `/a/`: the trailing slash stays.
+                if index == last {
+                    kept.push(b"");
+                }
+            }
+            other => kept.push(other),
+        }
+    }
+    kept.join(&b'/')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dot_segments_fold_away() {
+        for (path, expected) in [
+            ("/a/b", "/a/b"),
+            ("/a/./b", "/a/b"),
+            ("/a/.", "/a/"),
+            ("/a/b/..", "/a/"),
+            ("/a/../b", "/b"),
+            ("/../a", "/a"),
+            ("/..", "/"),
+            ("/#x:/.", "/#x:/"),
+            ("/a/.b/..c", "/a/.b/..c"),
+            ("", ""),
+        ] {
+            let got = without_dot_segments(path.as_bytes());
+            assert_eq!(String::from_utf8_lossy(&got), expected, "{path}");
+        }
+        let url = parse_url("ftp://h/pub/%2e%2e/x#y/../z").unwrap();
+        assert_eq!(url.path.unwrap().as_bytes(), b"/z");
+    }
 
     #[test]
     fn full_url() {
