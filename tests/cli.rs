@@ -5,7 +5,7 @@ mod support;
 use std::process::{Command, Output};
 
 use support::scripted::{ScriptedServer, Step};
-use support::{PASSWORD, TestServer};
+use support::{PASSWORD, TestServer, USER};
 
 fn ferry(args: &[&str], password: Option<&str>) -> Output {
     ferry_answering(args, password, "")
@@ -95,6 +95,96 @@ fn ls_plain_lists_names() {
         "{text}"
     );
     assert!(text.lines().any(|l| l.ends_with(" welcome.txt")), "{text}");
+}
+
+/// Issue 14: a transfer's exit code says why it failed, as `ls` and `info` do, both ways, and a
+/// failed run leaves nothing under the final name.
+#[test]
+fn transfer_exit_codes_tell_failures_apart() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("up.txt");
+    std::fs::write(&local, b"bytes").unwrap();
+    let target = dir.path().to_str().unwrap();
+    let refused_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let nowhere = format!("ftp://{USER}@127.0.0.1:{refused_port}");
+    for (what, args, password, code) in [
+        (
+            "get, wrong password",
+            vec![
+                "get".to_owned(),
+                format!("{}/welcome.txt", server.url()),
+                target.into(),
+            ],
+            "wrong",
+            5,
+        ),
+        (
+            "put, wrong password",
+            vec![
+                "put".into(),
+                local.display().to_string(),
+                format!("{}/up.txt", server.url()),
+            ],
+            "wrong",
+            5,
+        ),
+        (
+            "get, no such file",
+            vec![
+                "get".into(),
+                format!("{}/no-such.txt", server.url()),
+                target.into(),
+            ],
+            PASSWORD,
+            6,
+        ),
+        (
+            "put, no such folder",
+            vec![
+                "put".into(),
+                local.display().to_string(),
+                format!("{}/no/such/up.txt", server.url()),
+            ],
+            PASSWORD,
+            6,
+        ),
+        (
+            "get, nobody there",
+            vec![
+                "get".into(),
+                format!("{nowhere}/welcome.txt"),
+                target.into(),
+            ],
+            PASSWORD,
+            3,
+        ),
+        (
+            "put, nobody there",
+            vec![
+                "put".into(),
+                local.display().to_string(),
+                format!("{nowhere}/up.txt"),
+            ],
+            PASSWORD,
+            3,
+        ),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = ferry(&args, Some(password));
+        assert_eq!(run.status.code(), Some(code), "{what}: {}", stderr(&run));
+        let said = stderr(&run);
+        let last = said.lines().last().unwrap_or_default();
+        assert!(last.starts_with("ferry: "), "{what}: {said}");
+        assert!(!stderr(&run).contains(PASSWORD), "{what}");
+    }
+    assert!(!dir.path().join("welcome.txt").exists());
+    assert!(!dir.path().join("no-such.txt").exists());
+    assert_eq!(std::fs::read(&local).unwrap(), b"bytes");
 }
 
 #[test]

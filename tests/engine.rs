@@ -230,18 +230,21 @@ fn disconnect_cancels_a_connect_in_progress() {
 
 #[test]
 fn a_server_closing_mid_login_is_reported() {
-    let server = ScriptedServer::start(vec![
+    // The same on every attempt: Ferry tries again twice (a dropped login may be a busy
+    // server), then says what happened.
+    let script = vec![
         send("220 hello\r\n"),
         Step::Expect("USER"),
         send("331 Password please\r\n"),
         Step::Expect("PASS"),
         Step::Close,
-    ]);
+    ];
+    let server = ScriptedServer::start_each(vec![script.clone(), script.clone(), script]);
     let (engine, events) = Engine::start(None).unwrap();
     engine.send(Command::Connect(request_to(server.port, Login::Anonymous)));
-    let failure = disconnect_reason(&collect_until(&events, |e| {
-        matches!(e, Event::Disconnected { .. })
-    }));
+    let seen = collect_until(&events, |e| matches!(e, Event::Disconnected { .. }));
+    assert_eq!(log_text(&seen).matches("trying again").count(), 2);
+    let failure = disconnect_reason(&seen);
     assert_eq!(failure.kind, FailureKind::Protocol);
     assert!(
         failure.message.contains("closed the connection"),
@@ -253,10 +256,8 @@ fn a_server_closing_mid_login_is_reported() {
 
 #[test]
 fn a_421_greeting_is_reported() {
-    let server = ScriptedServer::start(vec![
-        send("421 Too many connections, try later\r\n"),
-        Step::Close,
-    ]);
+    let busy = vec![send("421 Too many connections, try later\r\n"), Step::Close];
+    let server = ScriptedServer::start_each(vec![busy.clone(), busy.clone(), busy]);
     let (engine, events) = Engine::start(None).unwrap();
     engine.send(Command::Connect(request_to(server.port, Login::Anonymous)));
     let failure = disconnect_reason(&collect_until(&events, |e| {
@@ -266,21 +267,29 @@ fn a_421_greeting_is_reported() {
 }
 
 #[test]
-fn a_421_before_the_first_listing_ends_the_session() {
-    let mut script = vec![send("220 hi\r\n")];
-    script.extend(login_steps(b"257 \"/\"\r\n"));
-    script.extend([
-        Step::Expect("TYPE"),
-        send("421 Shutting down\r\n"),
-        Step::Close,
-    ]);
-    let server = ScriptedServer::start(script);
+fn a_421_before_the_first_listing_logs_in_again_and_lists() {
+    use support::faulty::{FailAt, FailHow, FailPoint, Faults, FaultyServer};
+    let server = FaultyServer::start();
+    server.add_file("/first.txt", b"1".to_vec());
+    // The first connection is told 421 at its TYPE, just before the first listing.
+    server.set_faults(Faults {
+        fail_at: vec![FailAt {
+            connection: 0,
+            at: FailPoint::Verb("TYPE"),
+            how: FailHow::Reply421,
+        }],
+        ..Faults::default()
+    });
     let (engine, events) = Engine::start(None).unwrap();
     engine.send(Command::Connect(request_to(server.port, Login::Anonymous)));
-    let failure = disconnect_reason(&collect_until(&events, |e| {
-        matches!(e, Event::Disconnected { .. })
-    }));
-    assert_eq!(failure.message, "421 Shutting down");
+    let seen = collect_until(&events, |e| {
+        is_listing(e) || matches!(e, Event::Disconnected { .. })
+    });
+    let log = log_text(&seen);
+    assert!(is_listing(seen.last().unwrap()), "{log}");
+    assert_eq!(listing_names(seen.last().unwrap()), ["first.txt"], "{log}");
+    assert!(log.contains("421 Service not available"), "{log}");
+    assert_eq!(server.count("USER"), 2, "{log}");
 }
 
 /// Connects to a scripted server that logs in normally after `greeting`, and returns what the

@@ -204,12 +204,23 @@ impl Connection {
         verbose: bool,
         options: EngineOptions,
     ) -> Result<Self, CliError> {
+        let connection = Self::start(&request, verbose, options)?;
+        connection.engine.send(Command::Connect(request));
+        Ok(connection)
+    }
+
+    /// The engine alone, with no browsing session: for transfers, which the queue's own
+    /// sessions carry out (as many as there is work for).
+    fn start(
+        request: &ConnectRequest,
+        verbose: bool,
+        options: EngineOptions,
+    ) -> Result<Self, CliError> {
         let (engine, events) = Engine::start_with(options, None).map_err(|e| CliError {
             code: exit::OTHER,
             message: format!("could not start the engine: {e}"),
         })?;
         let timeouts = request.timeouts;
-        engine.send(Command::Connect(request));
         Ok(Self {
             engine,
             events,

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use super::{CliError, CliOptions, Connection, ask, connect_request, exit};
 use crate::engine::{
-    Command, ConflictPolicy, ConnectRequest, Direction, EngineOptions, Event, ItemState,
-    QueueEvent, QueueItem, Restore, TransferId, TransferRequest, TransferType,
+    Command, ConflictPolicy, ConnectRequest, Direction, EngineOptions, Event, FailureKind,
+    ItemState, QueueEvent, QueueItem, RESTORED, Restore, TransferId, TransferRequest, TransferType,
 };
 use crate::protocol::path::RemotePath;
 use crate::store::settings::TransferSettings;
@@ -109,11 +109,6 @@ pub fn put(
     run_transfers(request, wanted, transfer, options)
 }
 
-/// The same request, whatever its size or time: was it queued before (a killed run)?
-fn same_target(a: &TransferRequest, b: &TransferRequest) -> bool {
-    a.direction == b.direction && a.remote == b.remote && a.local == b.local
-}
-
 fn run_transfers(
     request: ConnectRequest,
     wanted: TransferRequest,
@@ -133,44 +128,38 @@ fn run_transfers(
         log: options.verbose,
         stream_listings: false,
     };
-    // No folder to show: the browsing connection only checks the login, while the transfer
-    // connections start at once.
     let request = ConnectRequest {
-        list_start: false,
         transfer_type: Some(transfer.transfer_type),
         ..request
     };
-    let connection = Connection::open_with(request, options.verbose, engine_options)?;
+    // No browsing session: the queue's sessions log in as they need (one for one file), and
+    // each of them recovers on its own from a dropped connection.
+    let connection = Connection::start(&request, options.verbose, engine_options)?;
+    connection.engine.send(Command::EnqueueFor {
+        login: Box::new(request),
+        requests: vec![wanted],
+    });
     let started = Instant::now();
     let mut run = Run::default();
-    // What a saved queue brought back arrives before the login.
-    loop {
-        match connection.next()? {
-            Event::Connected(_) => break,
-            Event::Queue(event) => run.on_event(event, None),
-            _ => {}
-        }
-    }
-    let restored = run
-        .items
-        .values()
-        .any(|i| i.parent.is_none() && same_target(&i.request, &wanted));
-    if restored {
-        eprintln!(
-            "continuing the queue in {}",
-            transfer
-                .queue_file
-                .as_deref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default()
-        );
-    } else {
-        connection.engine.send(Command::Enqueue(vec![wanted]));
-    }
     let bar = transfer.progress.then(progress_bar);
     let mut answers = std::io::stdin().lock();
     while !run.finished() {
         match connection.next()? {
+            Event::Queue(QueueEvent::Added { items, .. })
+                if !run.continuing
+                    && items.iter().any(|i| i.message.as_deref() == Some(RESTORED)) =>
+            {
+                run.continuing = true;
+                eprintln!(
+                    "continuing the queue in {}",
+                    transfer
+                        .queue_file
+                        .as_deref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                );
+                run.on_event(QueueEvent::Added { after: None, items }, bar.as_ref());
+            }
             Event::Queue(QueueEvent::AskConflict(conflict)) => {
                 let answer = match &bar {
                     Some(bar) => bar.suspend(|| ask::ask(&conflict, &mut answers)),
@@ -201,6 +190,8 @@ struct Run {
     items: BTreeMap<TransferId, QueueItem>,
     /// Bytes in place per item, from progress events.
     position: BTreeMap<TransferId, u64>,
+    /// Items came back from the queue file: a killed run goes on.
+    continuing: bool,
 }
 
 impl Run {
@@ -308,23 +299,31 @@ fn summarise(items: &BTreeMap<TransferId, QueueItem>, elapsed: Duration) -> Resu
             item.message.as_deref().unwrap_or("unknown error")
         );
     }
-    match failed.as_slice() {
-        [] => Ok(()),
-        [only] => Err(CliError {
-            code: if only.message.as_deref().is_some_and(|m| m.starts_with('5')) {
-                exit::REMOTE
-            } else {
-                exit::OTHER
-            },
-            message: format!(
-                "{}: {}",
-                only.name(),
-                only.message.as_deref().unwrap_or("failed")
-            ),
-        }),
-        many => Err(CliError {
-            code: exit::OTHER,
-            message: format!("{} transfers failed", many.len()),
-        }),
-    }
+    let Some(first) = failed.first() else {
+        return Ok(());
+    };
+    // One failure, or many for one reason (a refused login fails every item of the run): the
+    // exit code says which kind; a mix is a plain failure.
+    let kinds: Vec<Option<FailureKind>> = failed
+        .iter()
+        .map(|i| i.failure.as_ref().map(|f| f.kind))
+        .collect();
+    let one_reason = kinds.iter().all(|k| *k == kinds[0]);
+    let code = match (one_reason, &first.failure) {
+        (true, Some(failure)) => CliError::from(failure.clone()).code,
+        _ => exit::OTHER,
+    };
+    let reason = match (&first.failure, one_reason) {
+        // The certificate's question needs its own words (and the fingerprint to trust).
+        (Some(failure), true) if failure.kind == FailureKind::Certificate => {
+            CliError::from(failure.clone()).message
+        }
+        _ => first.message.clone().unwrap_or_else(|| "failed".into()),
+    };
+    let message = match failed.len() {
+        1 => format!("{}: {reason}", first.name()),
+        n if one_reason => format!("{n} transfers failed: {reason}"),
+        n => format!("{n} transfers failed"),
+    };
+    Err(CliError { code, message })
 }

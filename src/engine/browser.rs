@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 
 use super::EventSink;
 use super::api::command::{Command, ConnectRequest, DirTarget};
-use super::api::event::{DirListing, Event, LogKind};
+use super::api::event::{DirListing, Event, LogKind, ServerInfo};
 use super::connection::Session;
 use super::error::FtpError;
 use crate::protocol::path::RemotePath;
@@ -62,7 +62,7 @@ pub(crate) async fn run(
         Ok(resolved) => resolved,
         Err(error) => return fail(&sink, &error),
     };
-    let (mut session, info) = match Session::connect(&request, sink.clone()).await {
+    let (session, info) = match connect_retrying(&request, &sink).await {
         Ok(connected) => connected,
         Err(error) => return fail(&sink, &error),
     };
@@ -73,32 +73,51 @@ pub(crate) async fn run(
     let login_folder = info.cwd.clone();
     sink.send(Event::Connected(Box::new(info)));
 
-    // Show the start folder: the one the address named, else the login folder as it is.
-    let opened = match request.initial_path.clone().filter(|_| request.list_start) {
-        Some(path) => {
-            let first = Command::ChangeDir {
-                from: login_folder,
-                target: DirTarget::Path(path),
-            };
-            handle(&mut session, first, &sink).await
-        }
-        None if request.list_start => send_listing(&mut session, &sink, true).await,
-        None => Ok(()),
-    };
-    if let Err(error) = opened {
-        if error.is_fatal() {
-            return fail(&sink, &error);
-        }
-        // The start folder could not be opened: show the login folder instead.
-        if let Err(error) = send_listing(&mut session, &sink, true).await {
+    // Where to return after logging in again.
+    let mut folder = login_folder.clone();
+    // `None` between a lost connection and the next action.
+    let mut session = Some(session);
+    // Show the start folder: the one the address named, else the login folder. Like every
+    // action, it logs in again when the connection is lost on the way.
+    if request.list_start {
+        let start = request
+            .initial_path
+            .clone()
+            .unwrap_or_else(|| login_folder.clone());
+        let open = |target: RemotePath| Command::ChangeDir {
+            from: login_folder.clone(),
+            target: DirTarget::Path(target),
+        };
+        let opened = run_reconnecting(
+            &mut session,
+            &mut folder,
+            &request,
+            open(start.clone()),
+            &sink,
+        )
+        .await;
+        let fallback = match opened {
+            Err(error) => return fail(&sink, &error),
+            // The start folder could not be opened (that was said): the login folder instead.
+            Ok(Err(_)) if start != login_folder => {
+                run_reconnecting(
+                    &mut session,
+                    &mut folder,
+                    &request,
+                    open(login_folder.clone()),
+                    &sink,
+                )
+                .await
+            }
+            Ok(_) => Ok(Ok(())),
+        };
+        if let Err(error) = fallback {
             return fail(&sink, &error);
         }
     }
-
-    // Where to return after logging in again.
-    let mut folder = session.cwd().clone();
-    // `None` between a lost connection and the next action.
-    let mut session = Some(session);
+    if let Some(live) = &session {
+        folder = live.cwd().clone();
+    }
     loop {
         let command = match session.as_mut() {
             Some(live) => match wait_keeping_alive(live, &mut commands, &request).await {
@@ -127,6 +146,37 @@ pub(crate) async fn run(
     }
     if let Some(live) = session {
         live.quit().await;
+    }
+}
+
+/// Logs in, again after a short pause when the connection was lost on the way (a 421 while
+/// the server is busy, a reset): bounded by `RECONNECT_ATTEMPTS`. A refusal (wrong password,
+/// no server there, an untrusted certificate) is said at once.
+async fn connect_retrying(
+    request: &ConnectRequest,
+    sink: &EventSink,
+) -> Result<(Session, ServerInfo), FtpError> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match Session::connect(request, sink.clone()).await {
+            Err(error)
+                if error.is_connection_lost()
+                    && !error.is_timeout()
+                    && attempt < RECONNECT_ATTEMPTS =>
+            {
+                let pause = request.timeouts.retry_delay * attempt;
+                sink.log(
+                    LogKind::Error,
+                    format!(
+                        "Could not log in ({error}); trying again in {:.1} s",
+                        pause.as_secs_f64()
+                    ),
+                );
+                tokio::time::sleep(pause).await;
+            }
+            result => return result,
+        }
     }
 }
 
@@ -175,14 +225,15 @@ fn random_between(low: Duration, high: Duration) -> Duration {
 }
 
 /// Runs one command; when the connection turns out to be gone, logs in again, returns to the
-/// folder and runs it again, a bounded number of times. An error here ends the session.
+/// folder and runs it again, a bounded number of times. The outer error ends the session; the
+/// inner one is the command's own (already told as `CommandFailed`).
 async fn run_reconnecting(
     session: &mut Option<Session>,
     folder: &mut RemotePath,
     request: &ConnectRequest,
     command: Command,
     sink: &EventSink,
-) -> Result<(), FtpError> {
+) -> Result<Result<(), FtpError>, FtpError> {
     let mut attempts = 0;
     loop {
         let live = match session {
@@ -202,7 +253,7 @@ async fn run_reconnecting(
                     {
                         sink.log(LogKind::Error, format!("Could not log in again: {error}"));
                         // Give a restarting server a moment; bounded by RECONNECT_ATTEMPTS.
-                        tokio::time::sleep(Duration::from_secs(u64::from(attempts))).await;
+                        tokio::time::sleep(request.timeouts.retry_delay * attempts).await;
                         continue;
                     }
                     Err(error) => return Err(error),
@@ -219,7 +270,7 @@ async fn run_reconnecting(
                 *session = None;
             }
             Err(error) if error.is_fatal() => return Err(error),
-            _ => return Ok(()),
+            done => return Ok(done),
         }
     }
 }
@@ -268,10 +319,17 @@ async fn run_command(
 ) -> Result<(), FtpError> {
     match command {
         Command::ChangeDir { from, target } => {
-            if !matches!(target, DirTarget::Path(_)) {
-                session.ensure_at(&from).await?;
+            match &target {
+                // Already there (the login folder, shown first): a listing is all it takes.
+                DirTarget::Path(path) if path == session.cwd() => {}
+                DirTarget::Path(_) => {
+                    session.change_dir(&target).await?;
+                }
+                _ => {
+                    session.ensure_at(&from).await?;
+                    session.change_dir(&target).await?;
+                }
             }
-            session.change_dir(&target).await?;
             send_listing(session, sink, true).await
         }
         Command::List(path) => {

@@ -38,7 +38,8 @@ pub use api::event::{
 pub use api::local::{LocalCommand, LocalEntry, LocalKind, LocalListing};
 pub use api::queue::{
     AfterDownload, Conflict, ConflictAnswer, ConflictPolicy, Direction, FileFacts, ItemState,
-    QueueAction, QueueEvent, QueueItem, SiteKey, TransferId, TransferRequest, TransferType,
+    QueueAction, QueueEvent, QueueItem, RESTORED, SiteKey, TransferId, TransferRequest,
+    TransferType,
 };
 pub use error::FtpError;
 pub use queue::Restore;

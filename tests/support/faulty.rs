@@ -37,6 +37,59 @@ pub struct Faults {
     pub cut_listing_once: bool,
     /// Answer every command with this verb with these raw bytes (garbage, odd codes) instead.
     pub odd_replies: Vec<(&'static str, &'static str)>,
+    /// Connections that fail at a chosen point.
+    pub fail_at: Vec<FailAt>,
+    /// How many of `fail_at` came to pass (a test checks its faults were not all missed).
+    pub fired: usize,
+}
+
+/// A connection failing at a chosen point: at a command of the `connection`-th control
+/// connection (0-based, in the order they came). On a data command (LIST, RETR, STOR) the
+/// failure comes in the middle of the data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailAt {
+    pub connection: usize,
+    pub at: FailPoint,
+    pub how: FailHow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailPoint {
+    /// The n-th command of the connection (1-based).
+    Command(usize),
+    /// The first command with this verb.
+    Verb(&'static str),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailHow {
+    /// `421 ... closing control connection`, then the connection closes.
+    Reply421,
+    /// The connection is reset (RST), without a word.
+    Reset,
+}
+
+/// Fails the connection as `how` says (the data connection too, when there is one); the caller
+/// then returns, closing them.
+fn fail(
+    out: &mut TcpStream,
+    data: Option<&TcpStream>,
+    how: FailHow,
+    faults: &Mutex<Faults>,
+) -> std::io::Result<()> {
+    faults.lock().unwrap().fired += 1;
+    match how {
+        FailHow::Reply421 => {
+            out.write_all(b"421 Service not available, closing control connection.\r\n")?;
+        }
+        FailHow::Reset => {
+            // SO_LINGER 0: the close that follows sends RST instead of FIN.
+            for stream in std::iter::once(&*out).chain(data) {
+                let _ = socket2::SockRef::from(stream).set_linger(Some(Duration::ZERO));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(Default)]
@@ -66,10 +119,10 @@ impl FaultyServer {
         let (d, f, c) = (disk.clone(), faults.clone(), commands.clone());
         std::thread::spawn(move || {
             // Bounded: a test makes a handful of connections.
-            for stream in listener.incoming().take(200).flatten() {
+            for (index, stream) in listener.incoming().take(200).flatten().enumerate() {
                 let (d, f, c) = (d.clone(), f.clone(), c.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(stream, d, f, c);
+                    let _ = serve(stream, index, d, f, c);
                 });
             }
         });
@@ -111,6 +164,17 @@ impl FaultyServer {
 
     pub fn set_faults(&self, faults: Faults) {
         *self.faults.lock().unwrap() = faults;
+    }
+
+    /// How many of the chosen failures happened.
+    pub fn fired(&self) -> usize {
+        self.faults.lock().unwrap().fired
+    }
+
+    /// Every command received, in order, over all connections.
+    #[allow(dead_code)]
+    pub fn commands(&self) -> Vec<String> {
+        self.commands.lock().unwrap().clone()
     }
 
     pub fn count(&self, verb: &str) -> usize {
@@ -155,6 +219,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 
 fn serve(
     stream: TcpStream,
+    index: usize,
     disk: Arc<Mutex<Disk>>,
     faults: Arc<Mutex<Faults>>,
     log: Arc<Mutex<Vec<String>>>,
@@ -165,6 +230,7 @@ fn serve(
     let mut cwd = "/".to_owned();
     let mut rest = 0usize;
     let mut passive: Option<TcpListener> = None;
+    let mut count = 0;
     out.write_all(b"220 faulty test server\r\n")?;
     loop {
         let mut line = String::new();
@@ -175,6 +241,26 @@ fn serve(
         log.lock().unwrap().push(line.clone());
         let (verb, arg) = line.split_once(' ').unwrap_or((line.as_str(), ""));
         let verb = verb.to_ascii_uppercase();
+        count += 1;
+        let fail_now = faults
+            .lock()
+            .unwrap()
+            .fail_at
+            .iter()
+            .find(|f| {
+                f.connection == index
+                    && match f.at {
+                        FailPoint::Command(n) => n == count,
+                        FailPoint::Verb(wanted) => wanted == verb,
+                    }
+            })
+            .map(|f| f.how);
+        let data_command = matches!(verb.as_str(), "LIST" | "NLST" | "RETR" | "STOR" | "APPE");
+        // A data command fails in the middle of its data (below); any other at once.
+        let fail_mid_data = fail_now.filter(|_| data_command && passive.is_some());
+        if let Some(how) = fail_now.filter(|_| fail_mid_data.is_none()) {
+            return fail(&mut out, None, how, &faults);
+        }
         {
             let mut faults = faults.lock().unwrap();
             if faults.hang_up_on == Some(verb.as_str()) {
@@ -261,6 +347,10 @@ fn serve(
                 }
                 out.write_all(b"150 here it comes\r\n")?;
                 let mut data = accept(&listener)?;
+                if let Some(how) = fail_mid_data {
+                    let _ = data.write_all(&text.as_bytes()[..text.len() / 2]);
+                    return fail(&mut out, Some(&data), how, &faults);
+                }
                 data.write_all(text.as_bytes())?;
                 drop(data);
                 "226 done".into()
@@ -293,6 +383,10 @@ fn serve(
                 out.write_all(b"150 sending\r\n")?;
                 let mut data = accept(&listener)?;
                 let body = &bytes[start..];
+                if let Some(how) = fail_mid_data {
+                    let _ = data.write_all(&body[..body.len() / 2]);
+                    return fail(&mut out, Some(&data), how, &faults);
+                }
                 if let Some(limit) = drop_control {
                     let _ = data.write_all(&body[..limit.min(body.len())]);
                     // Hang up everything at once, as a crashed server would.
@@ -320,6 +414,17 @@ fn serve(
                 out.write_all(b"150 send it\r\n")?;
                 let mut data = accept(&listener)?;
                 let mut received = Vec::new();
+                if let Some(how) = fail_mid_data {
+                    // Part of the file arrives and is stored, as a real server keeps it.
+                    let mut some = vec![0u8; 4096];
+                    let n = data.read(&mut some).unwrap_or(0);
+                    let mut disk = disk.lock().unwrap();
+                    let file = disk.files.entry(path).or_default();
+                    file.truncate(rest);
+                    file.extend_from_slice(&some[..n]);
+                    drop(disk);
+                    return fail(&mut out, Some(&data), how, &faults);
+                }
                 data.read_to_end(&mut received)?;
                 let mut disk = disk.lock().unwrap();
                 let file = disk.files.entry(path).or_default();

@@ -59,6 +59,8 @@ impl Queue {
         TransferSettings {
             conflict_policy: policy,
             retries: 3,
+            // Faults in these tests are on purpose: no need to wait long before a retry.
+            retry_delay_ms: 20,
             ..TransferSettings::default()
         }
     }

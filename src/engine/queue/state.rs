@@ -181,6 +181,19 @@ struct SiteHealth {
     not_before: Option<Instant>,
 }
 
+/// Why a connection attempt failed, as far as trying again is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectTrouble {
+    /// The server said no for good: a 5xx to the login, a certificate not trusted.
+    Refused,
+    /// Nobody answered at the address (no such host, connection refused). Before any login
+    /// of this run, that is a wrong address, said at once (as curl does, not after a minute of
+    /// pauses); after one, a server restarting, tried again like a lost connection.
+    Unreachable,
+    /// Anything else (a 421, a reset, a timeout): it may pass.
+    Passing,
+}
+
 #[derive(Debug)]
 pub struct QueueState {
     records: HashMap<TransferId, Record>,
@@ -190,6 +203,8 @@ pub struct QueueState {
     /// Sites with a live login: only their items can run.
     logins: HashSet<SiteKey>,
     health: HashMap<SiteKey, SiteHealth>,
+    /// Sites a worker has logged in to during this run.
+    reached: HashSet<SiteKey>,
     /// Everything before this position is neither queued nor waiting to retry (a scan hint).
     scan_from: usize,
 }
@@ -203,6 +218,7 @@ impl QueueState {
             config,
             logins: HashSet::new(),
             health: HashMap::new(),
+            reached: HashSet::new(),
             scan_from: 0,
         }
     }
@@ -547,21 +563,31 @@ impl QueueState {
     /// A worker logged in to `site`: the pauses between connection attempts start again small.
     pub fn connected(&mut self, site: &SiteKey) {
         self.health.remove(site);
+        self.reached.insert(site.clone());
     }
 
     /// A worker could not connect or log in for item `id`. That is the site's trouble, not the
     /// item's: the item waits its turn again, and the site is tried after a growing pause (one
     /// pause for all the attempts that failed together). Once the retries are used up, or at
-    /// once when the server refused the login for good (`permanent`, a 5xx), every item waiting
-    /// for the site fails, saying why, rather than each trying on its own.
+    /// once when trying again can't help (see `ConnectTrouble`), every item waiting for the
+    /// site fails, saying why, rather than each trying on its own.
     pub fn connect_failed(
         &mut self,
         id: TransferId,
         failure: Failure,
-        permanent: bool,
+        trouble: ConnectTrouble,
         now: Instant,
     ) -> Changes {
         let why = failure.message.clone();
+        let reached = self
+            .records
+            .get(&id)
+            .is_some_and(|r| self.reached.contains(&r.site));
+        let permanent = match trouble {
+            ConnectTrouble::Refused => true,
+            ConnectTrouble::Unreachable => !reached,
+            ConnectTrouble::Passing => false,
+        };
         let mut changes = Changes {
             wake: true,
             ..Changes::default()

@@ -464,8 +464,8 @@ fn a_site_that_refuses_connections_is_tried_after_growing_pauses_then_given_up()
     let a = start(&mut state, t0);
     let b = start(&mut state, t0);
     // Two workers fail together: one pause, and the items keep their own retries.
-    state.connect_failed(a.id, lost("refused"), false, t0);
-    state.connect_failed(b.id, lost("refused"), false, t0);
+    state.connect_failed(a.id, lost("refused"), ConnectTrouble::Passing, t0);
+    state.connect_failed(b.id, lost("refused"), ConnectTrouble::Passing, t0);
     assert_eq!(item_state(&state, a.id), ItemState::Queued);
     assert_eq!(state.get(a.id).map(|r| r.failures), Some(0));
     // Nobody tries the site during its pause, not even the item that never failed.
@@ -475,7 +475,7 @@ fn a_site_that_refuses_connections_is_tried_after_growing_pauses_then_given_up()
     );
     let mut now = t0 + Duration::from_secs(1);
     let s = start(&mut state, now);
-    state.connect_failed(s.id, lost("refused"), false, now);
+    state.connect_failed(s.id, lost("refused"), ConnectTrouble::Passing, now);
     assert_eq!(
         state.take_next(now).1,
         Next::WaitUntil(now + back_off(Duration::from_secs(1), 2))
@@ -484,7 +484,7 @@ fn a_site_that_refuses_connections_is_tried_after_growing_pauses_then_given_up()
     // A login in between starts the pauses small again.
     state.connected(&site("a"));
     let s = start(&mut state, now);
-    state.connect_failed(s.id, lost("refused"), false, now);
+    state.connect_failed(s.id, lost("refused"), ConnectTrouble::Passing, now);
     assert_eq!(
         state.take_next(now).1,
         Next::WaitUntil(now + Duration::from_secs(1))
@@ -493,7 +493,7 @@ fn a_site_that_refuses_connections_is_tried_after_growing_pauses_then_given_up()
     for _ in 0..2 {
         now += Duration::from_secs(30);
         let s = start(&mut state, now);
-        state.connect_failed(s.id, lost("refused"), false, now);
+        state.connect_failed(s.id, lost("refused"), ConnectTrouble::Passing, now);
     }
     for id in [1, 2, 3] {
         assert_eq!(item_state(&state, id), ItemState::Failed);
@@ -505,6 +505,35 @@ fn a_site_that_refuses_connections_is_tried_after_growing_pauses_then_given_up()
     );
 }
 
+/// Nobody at the address: at once before any login of the run (a wrong address), retried after
+/// one (a server restarting).
+#[test]
+fn an_unreachable_site_fails_at_once_only_if_never_reached() {
+    let now = Instant::now();
+    let mut state = queue(&["a", "b"]);
+    let a = start(&mut state, now);
+    state.connect_failed(
+        a.id,
+        lost("refused the connection"),
+        ConnectTrouble::Unreachable,
+        now,
+    );
+    assert_eq!(item_state(&state, 1), ItemState::Failed);
+    assert_eq!(item_state(&state, 2), ItemState::Failed);
+
+    let mut state = queue(&["a", "b"]);
+    state.connected(&site("a"));
+    let a = start(&mut state, now);
+    state.connect_failed(
+        a.id,
+        lost("refused the connection"),
+        ConnectTrouble::Unreachable,
+        now,
+    );
+    assert_eq!(item_state(&state, 1), ItemState::Queued);
+    assert_eq!(item_state(&state, 2), ItemState::Queued);
+}
+
 #[test]
 fn a_refused_login_fails_every_item_of_the_site_at_once() {
     let now = Instant::now();
@@ -512,7 +541,12 @@ fn a_refused_login_fails_every_item_of_the_site_at_once() {
     state.enqueue(vec![request(Direction::Download, "other")], &site("b"));
     state.set_login(site("b"));
     let a = start(&mut state, now);
-    state.connect_failed(a.id, lost("530 Login incorrect."), true, now);
+    state.connect_failed(
+        a.id,
+        lost("530 Login incorrect."),
+        ConnectTrouble::Refused,
+        now,
+    );
     assert_eq!(item_state(&state, 1), ItemState::Failed);
     assert_eq!(item_state(&state, 2), ItemState::Failed);
     assert_eq!(

@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 use super::saved::Journal;
-use super::state::{Changes, Config, Finish, Next, QueueState, Restore, Start, Written};
+use super::state::{
+    Changes, Config, ConnectTrouble, Finish, Next, QueueState, Restore, Start, Written,
+};
 use crate::engine::EventSink;
 use crate::engine::api::command::ConnectRequest;
 use crate::engine::api::event::{Event, Failure, LogKind};
@@ -385,12 +387,17 @@ async fn run_attempt(
                 })
             }
             Err(error) => {
-                // A refused login or certificate won't change by trying again; anything else may.
-                let permanent = matches!(&error, FtpError::Reply(r) if r.code >= 500)
-                    || matches!(error, FtpError::Untrusted(_));
+                let trouble = match &error {
+                    FtpError::Reply(r) if r.code >= 500 => ConnectTrouble::Refused,
+                    FtpError::Untrusted(_) => ConnectTrouble::Refused,
+                    FtpError::Resolve { .. } | FtpError::Refused { .. } => {
+                        ConnectTrouble::Unreachable
+                    }
+                    _ => ConnectTrouble::Passing,
+                };
                 let failure = Failure::from(&error);
                 let now = Instant::now();
-                shared.change(|state| state.connect_failed(id, failure, permanent, now));
+                shared.change(|state| state.connect_failed(id, failure, trouble, now));
                 return;
             }
         }

@@ -1,0 +1,347 @@
+//! Every connection of a run recovers on its own: a 421 or a reset, at any point of any of the
+//! run's connections (during its login, a listing, between transfers, in the middle of one),
+//! downloads and uploads, from the CLI and from the engine. The points are chosen by a seeded
+//! generator; each run ends byte-exact with success. A server that keeps refusing ends the run
+//! with a clear failure after the bounded retries, and nothing incomplete under a final name.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use ferry::engine::{ConflictPolicy, ItemState};
+use support::faulty::{FailAt, FailHow, FailPoint, Faults, FaultyServer};
+use support::queue::{Queue, download, folder, upload};
+use support::{PASSWORD, request_to};
+
+/// Seeded rounds per face and direction, after the named points.
+const ROUNDS: usize = 4;
+
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        // xorshift64*
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n.max(1)
+    }
+
+    /// A point of one of the first two connections: the login is commands 1-6, a listing
+    /// and the first transfers follow.
+    fn fault(&mut self) -> FailAt {
+        FailAt {
+            connection: self.below(2) as usize,
+            at: FailPoint::Command(1 + self.below(12) as usize),
+            how: if self.below(2) == 0 {
+                FailHow::Reply421
+            } else {
+                FailHow::Reset
+            },
+        }
+    }
+}
+
+/// What the tree holds, by path under its root.
+fn tree() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("a.bin", ferry::demo::pseudo_random_bytes(200_000, 1)),
+        ("b.bin", b"just a few bytes".to_vec()),
+        ("sub/c.bin", ferry::demo::pseudo_random_bytes(50_000, 2)),
+    ]
+}
+
+/// The places of a run, by the command that meets the failure, on the first two connections at
+/// once: each login (USER, PASS), what follows it (PWD), a listing (LIST, failing in the middle of
+/// its data) or the making of a folder (MKD), a transfer (in the middle of its data), and between
+/// transfers (MDTM before a download, SIZE before and after an upload); each as a 421 and as a
+/// reset. Then seeded random points.
+/// Each case says whether it must meet its failure (the named ones must).
+fn cases(upload: bool, seed: u64) -> Vec<(Vec<FailAt>, bool)> {
+    let verbs = if upload {
+        ["USER", "PASS", "PWD", "MKD", "STOR", "SIZE"]
+    } else {
+        ["USER", "PASS", "PWD", "LIST", "RETR", "MDTM"]
+    };
+    let mut cases = Vec::new();
+    for verb in verbs {
+        for how in [FailHow::Reply421, FailHow::Reset] {
+            let on = |connection| FailAt {
+                connection,
+                at: FailPoint::Verb(verb),
+                how,
+            };
+            cases.push((vec![on(0), on(1)], true));
+        }
+    }
+    let mut rng = Rng(seed);
+    cases.extend((0..ROUNDS).map(|_| (vec![rng.fault()], false)));
+    cases
+}
+
+fn server_with_tree(faults: Vec<FailAt>) -> FaultyServer {
+    let server = FaultyServer::start();
+    server.add_folder("/dir");
+    server.add_folder("/dir/sub");
+    server.add_folder("/up");
+    for (path, bytes) in tree() {
+        server.add_file(&format!("/dir/{path}"), bytes);
+    }
+    server.set_faults(Faults {
+        fail_at: faults,
+        ..Faults::default()
+    });
+    server
+}
+
+/// Most chosen failures must have happened, or the test tests nothing.
+fn assert_most_fired(fired: usize, runs: usize) {
+    assert!(
+        fired * 4 >= runs * 3,
+        "only {fired} of {runs} runs met a failure"
+    );
+}
+
+fn local_tree(root: &Path) {
+    for (path, bytes) in tree() {
+        let file = root.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, bytes).unwrap();
+    }
+}
+
+fn assert_local_tree(root: &Path, what: &str) {
+    for (path, bytes) in tree() {
+        let got = std::fs::read(root.join(path)).unwrap_or_default();
+        assert!(got == bytes, "{what}: {path} differs ({} bytes)", got.len());
+        let part = root.join(format!("{path}.part"));
+        assert!(!part.exists(), "{what}: {} left", part.display());
+    }
+}
+
+fn assert_server_tree(server: &FaultyServer, root: &str, what: &str) {
+    for (path, bytes) in tree() {
+        let got = server.file(&format!("{root}/{path}")).unwrap_or_default();
+        assert!(
+            got == bytes,
+            "{what}: {path} differs on the server ({} bytes)",
+            got.len()
+        );
+    }
+}
+
+/// `ferry` with short pauses between retries (the settings in its own config folder).
+fn ferry(args: &[&str]) -> Output {
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(
+        config.path().join("settings.toml"),
+        "[transfers]\nretry_delay_ms = 20\nretries = 5\n",
+    )
+    .unwrap();
+    Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(args)
+        .env("FERRY_PASSWORD", PASSWORD)
+        .env("FERRY_CONFIG_DIR", config.path())
+        .output()
+        .expect("run ferry")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn the_cli_recovers_from_a_421_or_a_reset_anywhere_both_ways() {
+    let (mut runs, mut fired) = (0, 0);
+    for upload in [false, true] {
+        for (faults, must_fire) in cases(upload, 0x0014_0001) {
+            let what = format!("{faults:?}, upload {upload}");
+            let server = server_with_tree(faults);
+            let dir = tempfile::tempdir().unwrap();
+            let base = format!("ftp://u@127.0.0.1:{}", server.port);
+            let run = if upload {
+                local_tree(&dir.path().join("dir"));
+                let local = dir.path().join("dir");
+                ferry(&[
+                    "put",
+                    "-r",
+                    "-v",
+                    local.to_str().unwrap(),
+                    &format!("{base}/up/dir"),
+                ])
+            } else {
+                ferry(&[
+                    "get",
+                    "-r",
+                    "-v",
+                    &format!("{base}/dir"),
+                    dir.path().to_str().unwrap(),
+                ])
+            };
+            assert!(run.status.success(), "{what}\n{}", text(&run.stderr));
+            if upload {
+                assert_server_tree(&server, "/up/dir", &what);
+            } else {
+                assert_local_tree(&dir.path().join("dir"), &what);
+            }
+            assert!(
+                server.fired() > 0 || !must_fire,
+                "{what}: never met its failure"
+            );
+            runs += 1;
+            fired += usize::from(server.fired() > 0);
+        }
+    }
+    assert_most_fired(fired, runs);
+}
+
+#[test]
+fn the_engine_recovers_from_a_421_or_a_reset_anywhere_both_ways() {
+    let (mut runs, mut fired) = (0, 0);
+    for upload in [false, true] {
+        for (faults, must_fire) in cases(upload, 0x0014_0002) {
+            let what = format!("{faults:?}, upload {upload}");
+            let server = server_with_tree(faults);
+            let dir = tempfile::tempdir().unwrap();
+            // The browsing connection comes first: it is one of the connections that fail.
+            let mut queue = Queue::connect(
+                request_to(server.port, ferry::engine::Login::Anonymous),
+                Queue::settings(ConflictPolicy::Refuse),
+            );
+            let request = if upload {
+                local_tree(&dir.path().join("dir"));
+                folder(upload_request(&dir.path().join("dir"), "/up/dir"))
+            } else {
+                folder(download("/dir", &dir.path().join("dir")))
+            };
+            queue.run(vec![request]);
+            assert!(
+                queue.items.values().all(|i| i.state == ItemState::Done),
+                "{what}\n{:#?}\n{}",
+                queue.items,
+                queue.log_text()
+            );
+            if upload {
+                assert_server_tree(&server, "/up/dir", &what);
+            } else {
+                assert_local_tree(&dir.path().join("dir"), &what);
+            }
+            assert!(
+                server.fired() > 0 || !must_fire,
+                "{what}: never met its failure"
+            );
+            runs += 1;
+            fired += usize::from(server.fired() > 0);
+        }
+    }
+    assert_most_fired(fired, runs);
+}
+
+fn upload_request(local: &Path, remote: &str) -> ferry::engine::TransferRequest {
+    upload(local, remote)
+}
+
+/// A server that fails every connection: the run ends, saying why, after the bounded retries;
+/// nothing incomplete stands under a final name.
+#[test]
+fn a_server_that_keeps_failing_ends_the_run_clearly() {
+    let server = FaultyServer::start();
+    server.add_folder("/dir");
+    server.add_file("/dir/a.bin", ferry::demo::pseudo_random_bytes(200_000, 3));
+    // Every connection is cut (421) in the middle of its download.
+    let faults: Vec<FailAt> = (0..100)
+        .map(|connection| FailAt {
+            connection,
+            at: FailPoint::Verb("RETR"),
+            how: FailHow::Reply421,
+        })
+        .collect();
+    server.set_faults(Faults {
+        fail_at: faults,
+        ..Faults::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let run = ferry(&[
+        "get",
+        "--tls",
+        "off",
+        &format!("ftp://u@127.0.0.1:{}/dir/a.bin", server.port),
+        dir.path().to_str().unwrap(),
+    ]);
+    let said = text(&run.stderr);
+    assert!(!run.status.success(), "{said}");
+    assert!(said.contains("after 6 attempts"), "{said}");
+    assert!(
+        !dir.path().join("a.bin").exists(),
+        "nothing under the final name"
+    );
+    let part = dir.path().join("a.bin.part");
+    let kept = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
+    assert!(
+        kept > 0,
+        "the bytes that came are kept in {}",
+        part.display()
+    );
+
+    // The server is well again: the next run resumes from the kept bytes.
+    server.set_faults(Faults::default());
+    let again = ferry(&[
+        "get",
+        "--tls",
+        "off",
+        &format!("ftp://u@127.0.0.1:{}/dir/a.bin", server.port),
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    let got = std::fs::read(dir.path().join("a.bin")).unwrap();
+    assert!(
+        got == server.file("/dir/a.bin").unwrap(),
+        "byte-exact after resuming"
+    );
+    assert!(!part.exists(), "no .part after success");
+    assert!(
+        server.commands().contains(&format!("REST {kept}")),
+        "resumed from the kept {kept} bytes: {:?}",
+        server.commands()
+    );
+}
+
+/// One file: one login, not the pool's default two sessions.
+#[test]
+fn one_file_takes_one_login() {
+    for upload in [false, true] {
+        let server = FaultyServer::start();
+        server.add_folder("/dir");
+        server.add_file("/dir/a.bin", b"one file".to_vec());
+        let dir = tempfile::tempdir().unwrap();
+        let local = dir.path().join("a.bin");
+        let remote = format!("ftp://u@127.0.0.1:{}/dir/a.bin", server.port);
+        let run = if upload {
+            std::fs::write(&local, b"the new bytes").unwrap();
+            ferry(&[
+                "put",
+                "--on-conflict",
+                "overwrite",
+                local.to_str().unwrap(),
+                &remote,
+            ])
+        } else {
+            ferry(&["get", &remote, dir.path().to_str().unwrap()])
+        };
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        assert_eq!(
+            server.count("USER"),
+            1,
+            "upload {upload}: {:?}",
+            server.commands()
+        );
+        let expected: &[u8] = if upload {
+            b"the new bytes"
+        } else {
+            b"one file"
+        };
+        assert_eq!(std::fs::read(&local).unwrap(), expected);
+        assert_eq!(server.file("/dir/a.bin").unwrap(), expected);
+    }
+}
