@@ -345,3 +345,59 @@ fn one_file_takes_one_login() {
         assert_eq!(server.file("/dir/a.bin").unwrap(), expected);
     }
 }
+
+/// The window's case: a 421 on the browsing connection while the queue runs. The browser logs
+/// in again and opens the folder asked for; the queue goes on to the end, byte-exact.
+#[test]
+fn a_421_on_the_browsing_connection_never_stalls_the_queue() {
+    for how in [FailHow::Reply421, FailHow::Reset] {
+        let server = server_with_tree(Vec::new());
+        server.add_file("/docs/inner/a.txt", b"a".to_vec());
+        let mut queue = Queue::connect(
+            request_to(server.port, ferry::engine::Login::Anonymous),
+            Queue::settings(ConflictPolicy::Refuse),
+        );
+        // The browsing connection came first; its next CWD meets the failure.
+        server.set_faults(Faults {
+            fail_at: vec![FailAt {
+                connection: 0,
+                at: FailPoint::Verb("CWD"),
+                how,
+            }],
+            ..Faults::default()
+        });
+        let dir = tempfile::tempdir().unwrap();
+        queue
+            .engine
+            .send(ferry::engine::Command::Enqueue(vec![folder(download(
+                "/dir",
+                &dir.path().join("dir"),
+            ))]));
+        queue.engine.send(ferry::engine::Command::ChangeDir {
+            from: ferry::protocol::path::RemotePath::from_text("/"),
+            target: ferry::engine::DirTarget::Path(ferry::protocol::path::RemotePath::from_text(
+                "/docs/inner",
+            )),
+        });
+        let mut listed = false;
+        queue.wait("the folder and the end of the queue", |queue, event| {
+            if let ferry::engine::Event::Listing(listing) = event {
+                listed |= listing.path.as_bytes() == b"/docs/inner";
+            }
+            listed && !queue.items.is_empty() && queue.items.values().all(|i| i.state.is_finished())
+        });
+        let log = queue.log_text();
+        assert_eq!(
+            server.fired(),
+            1,
+            "{how:?}: the browser met its failure\n{log}"
+        );
+        assert!(log.contains("Logged in again"), "{how:?}\n{log}");
+        assert!(
+            queue.items.values().all(|i| i.state == ItemState::Done),
+            "{how:?}: {:#?}",
+            queue.items
+        );
+        assert_local_tree(&dir.path().join("dir"), &format!("{how:?}"));
+    }
+}
