@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds Ferry's Linux installers, in one command:
 #
-#   dist/build-linux.sh            → target/dist/ferry_<version>_<arch>.deb
-#                                    target/dist/ferry-<version>-<machine>-linux.tar.gz
+#   dist/build-linux.sh            → target/packages/ferry_<version>_<arch>.deb
+#                                    target/packages/ferry-<version>-<machine>-linux.tar.gz
 #
 # Options (environment):
-#   FERRY_DIST_PROFILE=NAME   cargo profile to build (default: release). CI's check uses dev,
+#   FERRY_DIST_PROFILE=NAME   cargo profile to build (default: dist, release with thin LTO and one
+#                             codegen unit: slower to build, for packages). CI's check uses dev,
 #                             whose build `cargo test` has just made (the binary is stripped
 #                             when packed either way).
-#   FERRY_DIST_OUT=DIR        where the packages go (default: target/dist in the repo).
+#   FERRY_DIST_OUT=DIR        where the packages go (default: target/packages in the repo).
 #   CARGO_TARGET_DIR          honoured as usual.
 #
 # Installs cargo-deb (pinned below) with `cargo install` when it is missing or another version,
@@ -20,8 +21,8 @@ CARGO_DEB_VERSION=3.8.0
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO=$PWD
-PROFILE=${FERRY_DIST_PROFILE:-release}
-OUT=${FERRY_DIST_OUT:-$REPO/target/dist}
+PROFILE=${FERRY_DIST_PROFILE:-dist}
+OUT=${FERRY_DIST_OUT:-$REPO/target/packages}
 TARGET_DIR=${CARGO_TARGET_DIR:-$REPO/target}
 case "$TARGET_DIR" in /*) ;; *) TARGET_DIR=$REPO/$TARGET_DIR ;; esac
 # cargo puts the dev profile in target/debug, every other profile in target/<name>.

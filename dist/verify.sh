@@ -9,14 +9,14 @@
 #   .tar.gz  unpacks → bin/ferry --version → its window under Xvfb (screenshot).
 #
 # Usage: dist/verify.sh              builds the packages first (dist/build-linux.sh)
-#        FERRY_VERIFY_NO_BUILD=1 dist/verify.sh     takes the ones already in target/dist
+#        FERRY_VERIFY_NO_BUILD=1 dist/verify.sh     takes the ones already in target/packages
 # FERRY_DIST_PROFILE and FERRY_DIST_OUT are passed on to build-linux.sh.
-# Screenshots: target/dist/installed-screenshot.png, target/dist/tarball-screenshot.png.
+# Screenshots: target/packages/installed-screenshot.png, target/packages/tarball-screenshot.png.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO=$PWD
-OUT=${FERRY_DIST_OUT:-$REPO/target/dist}
+OUT=${FERRY_DIST_OUT:-$REPO/target/packages}
 VERSION=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -1)
 COMMIT=$(git rev-parse --short=7 HEAD 2>/dev/null || echo unknown)
 DEB="$OUT/ferry_${VERSION}_$(dpkg --print-architecture).deb"
