@@ -332,6 +332,48 @@ fn get_and_put_files_and_folders() {
     );
 }
 
+/// An upload says whether the server kept the file's modification time (a new user saw the
+/// upload's time on the server and nothing saying why); when it says kept, it was.
+#[test]
+fn an_upload_says_whether_its_time_was_kept() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("dated.txt");
+    std::fs::write(&local, b"dated").unwrap();
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+    std::fs::File::options()
+        .write(true)
+        .open(&local)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+    let put = ferry(
+        &[
+            "put",
+            "-v",
+            local.to_str().unwrap(),
+            &format!("{}/dated.txt", server.url()),
+        ],
+        Some(PASSWORD),
+    );
+    let said = stderr(&put);
+    assert!(put.status.success(), "{said}");
+    let done = said
+        .lines()
+        .find(|l| l.contains("Done ") && l.contains("dated.txt"))
+        .unwrap_or_else(|| panic!("no Done line: {said}"));
+    assert!(done.contains("modification time"), "{done}");
+    let remote = std::fs::metadata(server.path().join("dated.txt"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    if done.contains("modification time kept") {
+        assert_eq!(remote, old, "{done}");
+    } else {
+        assert_ne!(remote, old, "{done}");
+    }
+}
+
 #[test]
 fn get_refuses_to_overwrite_unless_told() {
     let server = TestServer::start();

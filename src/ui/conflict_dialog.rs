@@ -65,8 +65,9 @@ enum Outcome {
     Paused,
 }
 
-/// Asks about the first waiting conflict; returns the command once the person has decided.
-pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<Command> {
+/// Asks about the first waiting conflict; returns the command once the person has decided, and
+/// what to tell them when the question was closed unanswered (the item waits, paused).
+pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Option<String>)> {
     let question = queue.questions.front_mut()?;
     let mut outcome = Outcome::Open;
     let (way, others, there) = match question.conflict.direction {
@@ -151,11 +152,18 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<Command> {
     match outcome {
         Outcome::Open => None,
         Outcome::Paused => {
-            queue.questions.pop_front();
-            Some(Command::Queue {
-                ids: vec![id],
-                action: QueueAction::Pause,
-            })
+            let question = queue.questions.pop_front()?;
+            let note = format!(
+                "Paused {}: not answered. Resume it in the queue to be asked again.",
+                question.conflict.source_path
+            );
+            Some((
+                Command::Queue {
+                    ids: vec![id],
+                    action: QueueAction::Pause,
+                },
+                Some(note),
+            ))
         }
         Outcome::Answered => {
             let question = queue.questions.pop_front()?;
@@ -170,14 +178,17 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<Command> {
             let rename_to = (question.choice == ConflictPolicy::Rename
                 && typed != question.conflict.suggested_name)
                 .then_some(typed);
-            Some(Command::AnswerConflict {
-                id,
-                answer: ConflictAnswer {
-                    choice: question.choice,
-                    rename_to,
-                    for_all: question.for_all,
+            Some((
+                Command::AnswerConflict {
+                    id,
+                    answer: ConflictAnswer {
+                        choice: question.choice,
+                        rename_to,
+                        for_all: question.for_all,
+                    },
                 },
-            })
+                None,
+            ))
         }
     }
 }

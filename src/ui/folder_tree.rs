@@ -180,8 +180,17 @@ fn flatten<P: Clone + Eq + Hash>(
     let children = source.children(&path);
     let (kids, expandable, loading) = match children {
         Children::Listed(kids) => {
+            // Listed: when the listing is dropped later (a transfer into the folder changed
+            // it), the open node asks again instead of waiting for an answer to a question
+            // already answered.
+            state.requested.remove(&path);
             let expandable = !kids.is_empty();
             (kids, expandable, false)
+        }
+        // Closing a node forgets the request (a listing that failed is asked again on opening).
+        Children::Unlisted { known } if !expanded => {
+            state.requested.remove(&path);
+            (known, true, false)
         }
         Children::Unlisted { known } => {
             if expanded && state.requested.insert(path.clone()) {
@@ -203,5 +212,77 @@ fn flatten<P: Clone + Eq + Hash>(
         for (child, child_name) in kids {
             flatten(state, source, child, child_name, depth + 1, lines, actions);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A tree of one folder under the root, whose listing the test sets.
+    struct Source(Children<&'static str>);
+
+    impl TreeSource<&'static str> for Source {
+        fn root(&self) -> (&'static str, String) {
+            ("/", "/".into())
+        }
+        fn children(&self, path: &&'static str) -> Children<&'static str> {
+            match (*path, &self.0) {
+                ("/", _) => Children::Listed(vec![("/dl", "dl".into())]),
+                (_, Children::Listed(kids)) => Children::Listed(kids.clone()),
+                (_, Children::Unlisted { .. }) => Children::Unlisted { known: vec![] },
+                (_, Children::Loading { .. }) => Children::Loading { known: vec![] },
+            }
+        }
+        fn is_current(&self, _: &&'static str) -> bool {
+            false
+        }
+    }
+
+    fn loads(state: &mut TreeState<&'static str>, children: Children<&'static str>) -> usize {
+        let (mut lines, mut actions) = (Vec::new(), Vec::new());
+        flatten(
+            state,
+            &Source(children),
+            "/",
+            "/".into(),
+            0,
+            &mut lines,
+            &mut actions,
+        );
+        actions
+            .iter()
+            .filter(|a| matches!(a, TreeAction::Load(p) if *p == "/dl"))
+            .count()
+    }
+
+    /// What the walk found: an open folder whose listing was dropped after a download into it
+    /// spun for ever. Each step: what the pane knows of `/dl`, and how many loads are asked.
+    #[test]
+    fn an_open_node_asks_once_per_missing_listing() {
+        let unlisted = || Children::Unlisted { known: vec![] };
+        let listed = || Children::Listed(vec![("/dl/Documents", "Documents".into())]);
+        let loading = || Children::Loading { known: vec![] };
+        let mut state = TreeState::default();
+        state.expanded.insert("/");
+        state.expanded.insert("/dl");
+        for (step, (children, expected)) in [
+            (unlisted(), 1), // opened: asked
+            (unlisted(), 0), // not again every frame
+            (loading(), 0),
+            (listed(), 0),
+            (unlisted(), 1), // the listing was dropped: asked again
+            (unlisted(), 0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert_eq!(loads(&mut state, children), expected, "step {step}");
+        }
+        // A listing that never came: closing and opening the node asks again.
+        state.expanded.remove("/dl");
+        assert_eq!(loads(&mut state, unlisted()), 0);
+        state.expanded.insert("/dl");
+        assert_eq!(loads(&mut state, unlisted()), 1);
     }
 }

@@ -95,8 +95,9 @@ pub fn show(ctx: &egui::Context, window: &mut SettingsWindow, actions: &mut Acti
                 }
             });
         });
-    if !open {
-        done = Some(false);
+    // Esc is Cancel, as in every options dialog (unless a question above it takes the key).
+    if !open || super::widgets::escape_for_window(ctx) {
+        done = done.or(Some(false));
     }
     let Some(keep) = done else { return };
     let Some(mut settings) = window.draft.take() else {

@@ -71,7 +71,7 @@ pub fn show(ctx: &egui::Context, app: &mut AppState, actions: &mut Actions) {
                 form(ui, app, now, &mut connect, actions);
             });
         });
-    if !open {
+    if !open || super::widgets::escape_for_window(ctx) {
         app.site_manager.open = false;
     }
     if let Some(site) = connect {

@@ -181,3 +181,9 @@ pub fn area<R>(
     )
     .inner
 }
+
+/// Esc closes a window (Settings, Site Manager) unless a modal question is open above it,
+/// which takes the key for itself.
+pub fn escape_for_window(ctx: &egui::Context) -> bool {
+    ctx.input(|i| i.key_pressed(egui::Key::Escape)) && ctx.memory(|m| m.top_modal_layer().is_none())
+}

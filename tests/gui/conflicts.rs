@@ -139,6 +139,16 @@ fn every_conflict_choice_in_both_directions() {
                 window.run_until("the paused item", |h| {
                     h.query_all_by_label_contains("Paused").next().is_some()
                 });
+                // Said, not hidden: the status line and the log tell what happened to it.
+                let notice = window
+                    .harness
+                    .state()
+                    .notice()
+                    .unwrap_or_default()
+                    .to_owned();
+                assert!(notice.contains("not answered"), "{what}: {notice:?}");
+                let log = window.harness.state().log_text();
+                assert!(log.contains("Resume it in the queue"), "{what}: {log}");
             }
             assert_eq!(std::fs::read(target).unwrap(), target_after, "{what}");
             assert_eq!(std::fs::read(source).unwrap(), NEW, "{what}: the source");

@@ -181,3 +181,43 @@ fn end_and_home_scroll_the_selected_row_into_view() {
     }
     assert!(seen[1] > seen[0] && seen[2] < seen[1], "pages: {seen:?}");
 }
+
+/// A new user's walk: Enter answers the delete question with its default button, as in
+/// FileZilla and WinSCP; Tab to Cancel first, and Enter cancels instead.
+#[test]
+fn enter_confirms_the_delete_question_and_tab_enter_cancels() {
+    let server = TestServer::start();
+    std::fs::write(server.path().join("keep.txt"), b"keep").unwrap();
+    std::fs::write(server.path().join("gone.txt"), b"gone").unwrap();
+    let mut window = Window::open();
+    window.connect_to(&server);
+
+    window.row("keep.txt").click();
+    window.harness.step();
+    window.press(Key::Delete);
+    assert!(window.has_label("Delete from the server?"));
+    window.press(Key::Tab);
+    window.press(Key::Tab);
+    window.press(Key::Enter);
+    window.harness.run_steps(3);
+    assert!(
+        !window.has_label("Delete from the server?"),
+        "Enter on Cancel closes it"
+    );
+    assert!(
+        server.path().join("keep.txt").exists(),
+        "Cancel keeps the file"
+    );
+
+    window.row("gone.txt").click();
+    window.harness.step();
+    window.press(Key::Delete);
+    assert!(window.has_label("🗋 gone.txt"));
+    window.press(Key::Enter);
+    wait_for_row(&mut window, "gone.txt", false);
+    assert!(!server.path().join("gone.txt").exists());
+    assert!(
+        server.path().join("keep.txt").exists(),
+        "only the chosen file went"
+    );
+}

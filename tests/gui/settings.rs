@@ -122,6 +122,22 @@ fn cancel_forgets_the_changes() {
     assert!(window.harness.query_by_label("OK").is_none(), "still open");
 }
 
+/// Esc is Cancel in the Settings window, as in every options dialog.
+#[test]
+fn escape_closes_settings_and_forgets_the_changes() {
+    let mut window = Window::open();
+    open_settings(&mut window);
+    window.harness.get_by_label("Light").click();
+    window.harness.step();
+    window.press(egui::Key::Escape);
+    window.harness.run_steps(2);
+    assert_eq!(
+        window.harness.state().settings().window.theme,
+        Theme::System
+    );
+    assert!(window.harness.query_by_label("OK").is_none(), "still open");
+}
+
 /// The window follows the OS's light or dark unless told otherwise.
 #[test]
 fn the_theme_follows_the_system_unless_forced() {

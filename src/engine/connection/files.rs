@@ -101,9 +101,9 @@ impl Session {
     }
 
     /// Sets the remote modification time, when the server has MFMT.
-    pub async fn mfmt(&mut self, path: &[u8], time: NaiveDateTime) -> FtpResult<bool> {
+    pub async fn mfmt(&mut self, path: &[u8], time: NaiveDateTime) -> FtpResult<TimeKept> {
         if !self.features.has("MFMT") {
-            return Ok(false);
+            return Ok(TimeKept::NotOffered);
         }
         let mut arg = format!("{} ", mfmt_time(time)).into_bytes();
         arg.extend_from_slice(path);
@@ -111,7 +111,11 @@ impl Session {
             .control
             .execute(&CommandLine::with_arg("MFMT", &arg)?)
             .await?;
-        Ok(reply.is_completion())
+        Ok(if reply.is_completion() {
+            TimeKept::Kept
+        } else {
+            TimeKept::Refused(reply.summary())
+        })
     }
 
     /// REST: true when the server will start the next transfer at `offset`.
@@ -235,4 +239,14 @@ impl Session {
         arg.extend_from_slice(name);
         self.on_name("SITE", &arg).await.map(drop)
     }
+}
+
+/// Whether an uploaded file kept its modification time (MFMT).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TimeKept {
+    Kept,
+    /// The server has no MFMT: its file has the time of the upload.
+    NotOffered,
+    /// The server answered MFMT with this (an error).
+    Refused(String),
 }

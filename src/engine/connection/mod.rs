@@ -21,6 +21,7 @@ use crate::protocol::reply::Reply;
 
 use control::Control;
 pub(crate) use control::{DataStart, Transfer};
+pub(crate) use files::TimeKept;
 use tls::Tls;
 
 /// The password sent for anonymous logins, as FileZilla and most browsers do.

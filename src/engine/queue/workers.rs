@@ -456,7 +456,22 @@ async fn run_attempt(
                     LogKind::Status,
                     format!("{what}: the target exists; waiting for an answer"),
                 ),
-                Finish::Done(_) | Finish::Stopped(_) => {}
+                Finish::Done(checks) => {
+                    // The item's target as it is now: a "Rename" answer gave it a new name
+                    // after the start was logged.
+                    let request = shared
+                        .lock()
+                        .state
+                        .get(id)
+                        .map(|r| r.item.request.clone())
+                        .unwrap_or_else(|| start.request.clone());
+                    let what = transfer::describe(&request);
+                    match checks.as_str() {
+                        "" => sink.log(LogKind::Status, format!("Done {what}")),
+                        _ => sink.log(LogKind::Status, format!("Done {what}: {checks}")),
+                    }
+                }
+                Finish::Stopped(_) => {}
             }
             if let (Finish::Done(_), Some(after)) = (&finish, start.request.after) {
                 opener::open_downloaded(

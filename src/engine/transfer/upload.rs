@@ -6,7 +6,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::super::api::queue::{Conflict, Direction, FileFacts};
 use super::super::connection::DataStart;
-use super::super::connection::Session;
+use super::super::connection::{Session, TimeKept};
 use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK, FileReader};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
@@ -352,7 +352,16 @@ async fn verify(
             .and_then(|m| m.modified().ok())
             .map(|t| chrono::DateTime::<chrono::Utc>::from(t).naive_utc())
     {
-        session.mfmt(remote.as_bytes(), time).await?;
+        // Said, not failed: the bytes are there; only the time is the upload's.
+        match session.mfmt(remote.as_bytes(), time).await? {
+            TimeKept::Kept => checks.push("modification time kept".into()),
+            TimeKept::NotOffered => {
+                checks.push("modification time not kept (the server cannot set it: no MFMT)".into())
+            }
+            TimeKept::Refused(reply) => {
+                checks.push(format!("modification time not kept (MFMT: {reply})"))
+            }
+        }
     }
     Ok(Finish::Done(checks.join(", ")))
 }

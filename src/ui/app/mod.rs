@@ -391,8 +391,15 @@ impl eframe::App for FerryApp {
         if let Some(action) = dialogs::show(&ctx, &mut state.dialog, encoding) {
             actions.push(action);
         }
-        if let Some(answer) = super::conflict_dialog::show(&ctx, &mut state.queue) {
+        if let Some((answer, note)) = super::conflict_dialog::show(&ctx, &mut state.queue) {
             actions.push(Action::AnswerConflict(answer));
+            if let Some(note) = note {
+                state.log.push(crate::engine::LogLine::now(
+                    crate::engine::LogKind::Status,
+                    note.clone(),
+                ));
+                actions.push(Action::Notice(note));
+            }
         }
         dialogs::prompts::edit_prompt(&ctx, &mut state.edited, &mut actions);
         site_manager::show(&ctx, state, &mut actions);

@@ -212,6 +212,12 @@ pub(super) fn buttons(
     outcome
 }
 
+/// Enter answers a question with its default button, as in FileZilla and WinSCP, unless the
+/// keyboard is on another button (Tab to Cancel, then Enter, cancels).
+fn enter_confirms(ui: &egui::Ui) -> bool {
+    ui.input(|i| i.key_pressed(Key::Enter)) && ui.memory(|m| m.focused().is_none())
+}
+
 /// Names what goes, so nobody deletes a folder thinking it was a file.
 fn delete_body(ui: &mut egui::Ui, dir: &RemotePath, items: &[RemoteItem]) -> Outcome {
     const SHOWN: usize = 12;
@@ -235,7 +241,7 @@ fn delete_body(ui: &mut egui::Ui, dir: &RemotePath, items: &[RemoteItem]) -> Out
     if items.len() > SHOWN {
         ui.label(format!("… and {} more", items.len() - SHOWN));
     }
-    buttons(ui, "Delete", true, false)
+    buttons(ui, "Delete", true, enter_confirms(ui))
 }
 
 fn trash_body(ui: &mut egui::Ui, items: &[(PathBuf, bool)]) -> Outcome {
@@ -260,5 +266,5 @@ fn trash_body(ui: &mut egui::Ui, items: &[(PathBuf, bool)]) -> Outcome {
     if items.len() > SHOWN {
         ui.label(format!("… and {} more", items.len() - SHOWN));
     }
-    buttons(ui, "Move to trash", true, false)
+    buttons(ui, "Move to trash", true, enter_confirms(ui))
 }
