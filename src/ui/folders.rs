@@ -118,6 +118,16 @@ impl<T: FolderEntry> Folders<T> {
     /// Shows a folder whose listing is kept; the tree opens to it.
     pub fn show(&mut self, path: T::Path, pane: &mut PaneState<T::Path>) {
         pane.tree.reveal(&path.chain());
+        // Up one level: the cursor lands on the folder just left, as in every file manager.
+        let left = self
+            .current
+            .as_ref()
+            .filter(|old| old.parent_folder().as_ref() == Some(&path));
+        if let (Some(old), Some(entries)) = (left, self.cache.get(&path))
+            && let Some(entry) = entries.iter().find(|e| e.path_in(&path) == *old)
+        {
+            pane.table.put_cursor_on(entry.name().to_owned());
+        }
         self.current = Some(path);
         self.shown = None;
         self.refilter(&mut pane.table);

@@ -1,7 +1,7 @@
 //! Connecting, reading the welcome, browsing the server: tree, sort, filter, rename, delete.
 
 use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use ferry::ui::Side;
 
 use crate::support::{self, PASSWORD, TestServer, USER};
@@ -30,9 +30,21 @@ fn connect_read_the_welcome_and_browse() {
     assert!(window.has_row("Reports"));
     assert!(!window.has_row("welcome.txt"));
 
-    // Backspace goes back up.
+    // Backspace goes back up, and the folder just left has the cursor (as in every file
+    // manager): Enter goes straight back in.
     window.harness.key_press(egui::Key::Backspace);
     wait_for_row(&mut window, "welcome.txt", true);
+    window.harness.run_steps(2);
+    let selected: Vec<String> = window
+        .pane(ferry::ui::Side::Remote)
+        .query_all_by_role(egui::accesskit::Role::Row)
+        .filter(|row| row.accesskit_node().is_selected() == Some(true))
+        .map(|row| row.accesskit_node().label().unwrap_or_default())
+        .collect();
+    assert!(
+        matches!(&selected[..], [only] if only.contains("Documents")),
+        "{selected:?}"
+    );
 
     // The message log shows the transcript, with the password masked.
     assert!(

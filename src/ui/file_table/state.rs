@@ -94,6 +94,9 @@ pub struct TableState {
     pub(super) parent_row: bool,
     /// Rows that fit in the table's height (last frame): how far PgUp and PgDn go.
     pub(super) page: usize,
+    /// The name to put the cursor on once the new items are in order (the folder the person
+    /// came up from, as in every file manager).
+    pub(super) cursor_to: Option<String>,
 }
 
 impl Default for TableState {
@@ -114,6 +117,7 @@ impl Default for TableState {
             needs_order: true,
             parent_row: false,
             page: 20,
+            cursor_to: None,
         }
     }
 }
@@ -222,6 +226,17 @@ impl TableState {
         self.needs_order = false;
         self.cursor = None;
         self.anchor = None;
+        if let Some(name) = self.cursor_to.take() {
+            let offset = usize::from(self.parent_row);
+            if let Some(at) = self.visible.iter().position(|&i| items[i].name() == name) {
+                self.move_cursor(at + offset, Modifiers::NONE);
+            }
+        }
+    }
+
+    /// Once the items set next are in order, the cursor goes to the one named `name`.
+    pub fn put_cursor_on(&mut self, name: String) {
+        self.cursor_to = Some(name);
     }
 
     /// How many rows the table shows, the `..` row included.
