@@ -13,7 +13,7 @@ use super::api::local::{LocalCommand, LocalEntry, LocalKind, LocalListing};
 /// Runs a local command in the background and reports through `sink`.
 pub(crate) fn run(command: LocalCommand, sink: EventSink) {
     tokio::task::spawn_blocking(move || {
-        let (what, result, relist) = match &command {
+        let ((what, done), result, relist) = match &command {
             LocalCommand::List(path) => {
                 let event = match list(path) {
                     Ok(entries) => Event::LocalListing(Box::new(LocalListing {
@@ -29,23 +29,38 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
                 return;
             }
             LocalCommand::Mkdir(path) => (
-                format!("create {}", path.display()),
+                (
+                    format!("create {}", path.display()),
+                    format!("created {}", path.display()),
+                ),
                 std::fs::create_dir(path).map_err(|e| e.to_string()),
                 path.parent(),
             ),
             LocalCommand::Rename { from, to } => (
-                format!("rename {} to {}", from.display(), to.display()),
+                (
+                    format!("rename {} to {}", from.display(), to.display()),
+                    format!("renamed {} to {}", from.display(), to.display()),
+                ),
                 rename_without_overwrite(from, to),
                 from.parent(),
             ),
             LocalCommand::Trash(paths) => (
-                format!("move {} items to the trash", paths.len()),
+                {
+                    let items = match paths.as_slice() {
+                        [one] => one.display().to_string(),
+                        many => format!("{} items", many.len()),
+                    };
+                    (
+                        format!("move {items} to the trash"),
+                        format!("moved {items} to the trash"),
+                    )
+                },
                 trash::delete_all(paths).map_err(|e| e.to_string()),
                 paths.first().and_then(|p| p.parent()),
             ),
         };
         match &result {
-            Ok(()) => sink.log(LogKind::Status, format!("Local: did {what}")),
+            Ok(()) => sink.log(LogKind::Status, format!("Local: {done}")),
             Err(e) => {
                 sink.log(LogKind::Error, format!("Local: could not {what}: {e}"));
                 sink.send(Event::LocalFailed {
