@@ -139,7 +139,8 @@ fn pane_links(ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         let mut compare = state.compare;
         if switch(ui, &mut compare, "Compare folders")
             .on_hover_text(
-                "Tint files that exist on one side only (green), differ in size (red) or are newer (yellow)",
+                "Tint files that exist on one side only (green), differ in size (red) or are newer by more \
+                 than a minute (yellow: many servers list times to the minute only)",
             )
             .changed()
         {
