@@ -108,16 +108,13 @@ fn is_dir_summary(t: &Tokens) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::TimePrecision;
     use super::super::dates::make_datetime;
-    use super::super::{ListingFormat, TimePrecision};
     use super::*;
     use chrono::NaiveDateTime;
 
     fn ctx() -> ListingContext {
-        ListingContext::new(
-            ListingFormat::List,
-            make_datetime(2026, 11, 23, 19, 5, 0).unwrap(),
-        )
+        ListingContext::for_tests()
     }
 
     fn entry(line: &str) -> Entry {

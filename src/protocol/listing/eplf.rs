@@ -75,17 +75,13 @@ pub(crate) fn parse_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult
 
 #[cfg(test)]
 mod tests {
-    use super::super::ListingFormat;
+
     use super::super::dates::make_datetime;
     use super::*;
 
     fn ctx() -> ListingContext {
         // A server offset must not move EPLF's UTC times.
-        ListingContext::new(
-            ListingFormat::List,
-            make_datetime(2026, 11, 23, 19, 5, 0).unwrap(),
-        )
-        .with_server_offset_minutes(120)
+        ListingContext::for_tests().with_server_offset_minutes(120)
     }
 
     fn entry(line: &str) -> Entry {

@@ -245,15 +245,12 @@ fn is_hex6(s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::dates::make_datetime;
-    use super::super::{ListingFormat, TimePrecision, parse_listing};
+    use super::super::{TimePrecision, parse_listing};
     use super::*;
     use chrono::NaiveDate;
 
     fn ctx() -> ListingContext {
-        ListingContext::new(
-            ListingFormat::List,
-            make_datetime(2026, 11, 23, 19, 5, 0).unwrap(),
-        )
+        ListingContext::for_tests()
     }
 
     fn as400(line: &str) -> Entry {

@@ -520,3 +520,15 @@ pub enum LineResult {
     Skip,
     Unparsed,
 }
+
+#[cfg(test)]
+impl ListingContext {
+    /// LIST read on 2026-11-23 at 19:05 (the day of the real servers' captures): the context
+    /// of the format modules' own tests.
+    pub(crate) fn for_tests() -> Self {
+        Self::new(
+            ListingFormat::List,
+            dates::make_datetime(2026, 11, 23, 19, 5, 0).expect("a real date"),
+        )
+    }
+}

@@ -96,15 +96,11 @@ fn is_attributes(tok: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::ListingFormat;
-    use super::super::dates::make_datetime;
+
     use super::*;
 
     fn ctx() -> ListingContext {
-        ListingContext::new(
-            ListingFormat::List,
-            make_datetime(2026, 11, 23, 19, 5, 0).unwrap(),
-        )
+        ListingContext::for_tests()
     }
 
     #[test]

@@ -189,15 +189,12 @@ fn is_weekday_abbreviation(s: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::TimePrecision;
     use super::super::dates::make_datetime;
-    use super::super::{ListingFormat, TimePrecision};
     use super::*;
 
     fn ctx() -> ListingContext {
-        ListingContext::new(
-            ListingFormat::List,
-            make_datetime(2026, 11, 23, 19, 5, 0).unwrap(),
-        )
+        ListingContext::for_tests()
     }
 
     fn os2(line: &str) -> Entry {

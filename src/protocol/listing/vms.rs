@@ -179,14 +179,11 @@ fn noise(t: &Tokens) -> Option<LineResult> {
 #[cfg(test)]
 mod tests {
     use super::super::dates::make_datetime;
-    use super::super::{ListingFormat, TimePrecision, parse_listing};
+    use super::super::{TimePrecision, parse_listing};
     use super::*;
 
     fn ctx() -> ListingContext {
-        ListingContext::new(
-            ListingFormat::List,
-            make_datetime(2026, 11, 23, 19, 5, 0).unwrap(),
-        )
+        ListingContext::for_tests()
     }
 
     fn entry(line: &str) -> Entry {

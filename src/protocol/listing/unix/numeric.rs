@@ -69,15 +69,11 @@ pub(crate) fn parse_numeric_line(line: &[u8], ctx: &ListingContext) -> Option<Li
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::ListingFormat;
-    use super::super::super::dates::make_datetime;
+
     use super::*;
 
     fn ctx() -> ListingContext {
-        ListingContext::new(
-            ListingFormat::List,
-            make_datetime(2026, 11, 23, 19, 5, 0).unwrap(),
-        )
+        ListingContext::for_tests()
     }
 
     #[test]
