@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 
 use ferry::engine::{ConflictPolicy, ItemState};
 use support::faulty::{FailAt, FailHow, FailPoint, Faults, FaultyServer};
-use support::queue::{Queue, download, folder, upload};
+use support::queue::{self, Queue, download, folder};
 use support::{PASSWORD, request_to};
 
 /// Seeded rounds per face and direction, after the named points.
@@ -95,12 +95,45 @@ fn server_with_tree(faults: Vec<FailAt>) -> FaultyServer {
     server
 }
 
-/// Most chosen failures must have happened, or the test tests nothing.
-fn assert_most_fired(fired: usize, runs: usize) {
-    assert!(
-        fired * 4 >= runs * 3,
-        "only {fired} of {runs} runs met a failure"
-    );
+/// The runs of a test so far, and how many met their failure.
+#[derive(Default)]
+struct Tally {
+    runs: usize,
+    fired: usize,
+}
+
+impl Tally {
+    /// A run ended well: every byte on the side it went to, and (for the named cases) the
+    /// failure happened on the way.
+    fn check(
+        &mut self,
+        server: &FaultyServer,
+        dir: &Path,
+        upload: bool,
+        must_fire: bool,
+        what: &str,
+    ) {
+        if upload {
+            assert_server_tree(server, "/up/dir", what);
+        } else {
+            assert_local_tree(&dir.join("dir"), what);
+        }
+        assert!(
+            server.fired() > 0 || !must_fire,
+            "{what}: never met its failure"
+        );
+        self.runs += 1;
+        self.fired += usize::from(server.fired() > 0);
+    }
+
+    /// Most chosen failures must have happened, or the test tests nothing.
+    fn assert_most_fired(&self) {
+        let Self { runs, fired } = self;
+        assert!(
+            fired * 4 >= runs * 3,
+            "only {fired} of {runs} runs met a failure"
+        );
+    }
 }
 
 fn local_tree(root: &Path) {
@@ -153,7 +186,7 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn the_cli_recovers_from_a_421_or_a_reset_anywhere_both_ways() {
-    let (mut runs, mut fired) = (0, 0);
+    let mut tally = Tally::default();
     for upload in [false, true] {
         for (faults, must_fire) in cases(upload, 0x0014_0001) {
             let what = format!("{faults:?}, upload {upload}");
@@ -180,25 +213,15 @@ fn the_cli_recovers_from_a_421_or_a_reset_anywhere_both_ways() {
                 ])
             };
             assert!(run.status.success(), "{what}\n{}", text(&run.stderr));
-            if upload {
-                assert_server_tree(&server, "/up/dir", &what);
-            } else {
-                assert_local_tree(&dir.path().join("dir"), &what);
-            }
-            assert!(
-                server.fired() > 0 || !must_fire,
-                "{what}: never met its failure"
-            );
-            runs += 1;
-            fired += usize::from(server.fired() > 0);
+            tally.check(&server, dir.path(), upload, must_fire, &what);
         }
     }
-    assert_most_fired(fired, runs);
+    tally.assert_most_fired();
 }
 
 #[test]
 fn the_engine_recovers_from_a_421_or_a_reset_anywhere_both_ways() {
-    let (mut runs, mut fired) = (0, 0);
+    let mut tally = Tally::default();
     for upload in [false, true] {
         for (faults, must_fire) in cases(upload, 0x0014_0002) {
             let what = format!("{faults:?}, upload {upload}");
@@ -211,7 +234,7 @@ fn the_engine_recovers_from_a_421_or_a_reset_anywhere_both_ways() {
             );
             let request = if upload {
                 local_tree(&dir.path().join("dir"));
-                folder(upload_request(&dir.path().join("dir"), "/up/dir"))
+                folder(queue::upload(&dir.path().join("dir"), "/up/dir"))
             } else {
                 folder(download("/dir", &dir.path().join("dir")))
             };
@@ -222,24 +245,10 @@ fn the_engine_recovers_from_a_421_or_a_reset_anywhere_both_ways() {
                 queue.items,
                 queue.log_text()
             );
-            if upload {
-                assert_server_tree(&server, "/up/dir", &what);
-            } else {
-                assert_local_tree(&dir.path().join("dir"), &what);
-            }
-            assert!(
-                server.fired() > 0 || !must_fire,
-                "{what}: never met its failure"
-            );
-            runs += 1;
-            fired += usize::from(server.fired() > 0);
+            tally.check(&server, dir.path(), upload, must_fire, &what);
         }
     }
-    assert_most_fired(fired, runs);
-}
-
-fn upload_request(local: &Path, remote: &str) -> ferry::engine::TransferRequest {
-    upload(local, remote)
+    tally.assert_most_fired();
 }
 
 /// A server that fails every connection: the run ends, saying why, after the bounded retries;
