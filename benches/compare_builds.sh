@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Two builds of Ferry side by side (interleaved by hyperfine) with curl and lftp, on the interop
+# Two builds of Ferry side by side, interleaved round by round, with curl and lftp, on the interop
 # vsftpd: 1 GiB down and up, 1 GiB down over FTPS, 2,000 files of 4 KiB with 4 connections, and
 # a 100,000-entry listing. For "no case slower" checks when the engine changes.
-#   benches/compare_builds.sh BEFORE_BINARY AFTER_BINARY [RUNS]
-# Needs root (the interop servers); prints each case's medians and the after/before ratio.
+#   benches/compare_builds.sh BEFORE_BINARY AFTER_BINARY [ROUNDS]
+#   FERRY_COMPARE_ONLY=FTPS benches/compare_builds.sh ...   (only the cases named so)
+# Needs root (the interop servers); prints each case's medians, min/max, CPU, and after/before.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 before=$(realpath "$1")
@@ -41,56 +42,68 @@ out=$(mktemp -d /tmp/ferry-compare.XXXXXX)
 json=$(mktemp -d /tmp/ferry-compare-json.XXXXXX)
 trap 'rm -rf "$out" "$json" "$FERRY_CONFIG_DIR"' EXIT
 
-report() { # json file: medians of wall time, and mean CPU time (user + system, steadier here)
-  python3 - "$1" <<'PY'
-import json, sys
-results = json.load(open(sys.argv[1]))["results"]
-wall = {x["command"]: x["median"] for x in results}
-# hyperfine keeps CPU time as a mean per command (not per run).
-cpu = {x["command"]: x["user"] + x["system"] for x in results if "user" in x}
-line = ", ".join(f"{k} {v:.3f} s" for k, v in wall.items())
-print(f"  wall medians: {line}; after/before = {wall['after'] / wall['before']:.3f}")
-if "before" in cpu and "after" in cpu:
-    print(f"  CPU means: before {cpu['before']:.3f} s, after {cpu['after']:.3f} s; "
-          f"after/before = {cpu['after'] / cpu['before']:.3f}")
+# One case: `case NAME PREPARE  LABEL COMMAND  LABEL COMMAND ...`. hyperfine alone runs every
+# round of one command before the next command's, so whatever the machine does during that
+# block (page-cache writeback after the previous 1 GiB, another job) lands on one command only.
+# Here each round runs every command once, in an order that turns each round, and hyperfine
+# times each single run (after its PREPARE, untimed).
+case_() {
+  local name=$1 prepare=$2; shift 2
+  local labels=() commands=()
+  while [ $# -gt 0 ]; do labels+=("$1"); commands+=("$2"); shift 2; done
+  local n=${#labels[@]}
+  # FERRY_COMPARE_ONLY=TEXT runs only the cases whose name contains TEXT.
+  case "$name" in *"${FERRY_COMPARE_ONLY:-}"*) ;; *) return 0 ;; esac
+  echo "== $name"
+  for round in $(seq 1 "$runs"); do
+    for k in $(seq 0 $((n - 1))); do
+      local i=$(( (k + round) % n ))
+      hyperfine --runs 1 --style none --prepare "$prepare" -n "${labels[$i]}" \
+        --export-json "$json/$name.$round.${labels[$i]}.json" "${commands[$i]}" >/dev/null
+    done
+  done
+  python3 - "$json" "$name" <<'PY'
+import glob, json, statistics, sys
+folder, name = sys.argv[1], sys.argv[2]
+wall, cpu = {}, {}
+for path in sorted(glob.glob(f"{folder}/{glob.escape(name)}.*.json")):
+    for r in json.load(open(path))["results"]:
+        wall.setdefault(r["command"], []).append(r["times"][0])
+        cpu.setdefault(r["command"], []).append(r["user"] + r["system"])
+med = {k: statistics.median(v) for k, v in wall.items()}
+for k, v in wall.items():
+    print(f"  {k:7} wall median {med[k]:.3f} s (min {min(v):.3f}, max {max(v):.3f}), "
+          f"CPU median {statistics.median(cpu[k]):.3f} s, {len(v)} rounds")
+if "before" in med and "after" in med:
+    c = {k: statistics.median(cpu[k]) for k in ("before", "after")}
+    print(f"  after/before: wall {med['after'] / med['before']:.3f}, "
+          f"CPU {c['after'] / c['before']:.3f}")
 PY
 }
 
-hf() { hyperfine --runs "$runs" --warmup 1 --style basic "$@"; }
+case_ "1 GiB download" "rm -f $out/1G.bin $out/1G.bin.part" \
+  curl "curl -s -o $out/1G.bin ftp://$user:$pass@$host/bench/1G.bin" \
+  before "$before get --tls off ftp://$user@$host/bench/1G.bin $out/1G.bin" \
+  after "$after get --tls off ftp://$user@$host/bench/1G.bin $out/1G.bin"
 
-echo "== 1 GiB download"
-hf --export-json "$json/down.json" --prepare "rm -f $out/1G.bin $out/1G.bin.part" \
-  -n curl "curl -s -o $out/1G.bin ftp://$user:$pass@$host/bench/1G.bin" \
-  -n before "$before get --tls off ftp://$user@$host/bench/1G.bin $out/1G.bin" \
-  -n after "$after get --tls off ftp://$user@$host/bench/1G.bin $out/1G.bin"
-report "$json/down.json"
+case_ "1 GiB download over FTPS (explicit TLS)" "rm -f $out/1G.bin $out/1G.bin.part" \
+  curl "curl -s --ssl-reqd -k -o $out/1G.bin ftp://$user:$pass@$host/bench/1G.bin" \
+  before "$before get --tls explicit --trust-fingerprint $fp ftp://$user@$host/bench/1G.bin $out/1G.bin" \
+  after "$after get --tls explicit --trust-fingerprint $fp ftp://$user@$host/bench/1G.bin $out/1G.bin"
 
-echo "== 1 GiB download over FTPS (explicit TLS)"
-hf --export-json "$json/tls.json" --prepare "rm -f $out/1G.bin $out/1G.bin.part" \
-  -n curl "curl -s --ssl-reqd -k -o $out/1G.bin ftp://$user:$pass@$host/bench/1G.bin" \
-  -n before "$before get --tls explicit --trust-fingerprint $fp ftp://$user@$host/bench/1G.bin $out/1G.bin" \
-  -n after "$after get --tls explicit --trust-fingerprint $fp ftp://$user@$host/bench/1G.bin $out/1G.bin"
-report "$json/tls.json"
-
-echo "== 1 GiB upload"
 head -c 1073741824 /dev/urandom > "$out/up.bin"
-hf --export-json "$json/up.json" --prepare "rm -f $FERRY_INTEROP_ROOT/upload/up.bin" \
-  -n curl "curl -s -T $out/up.bin ftp://$user:$pass@$host/upload/up.bin" \
-  -n before "$before put --tls off --on-conflict overwrite $out/up.bin ftp://$user@$host/upload/up.bin" \
-  -n after "$after put --tls off --on-conflict overwrite $out/up.bin ftp://$user@$host/upload/up.bin"
-report "$json/up.json"
+case_ "1 GiB upload" "rm -f $FERRY_INTEROP_ROOT/upload/up.bin" \
+  curl "curl -s -T $out/up.bin ftp://$user:$pass@$host/upload/up.bin" \
+  before "$before put --tls off --on-conflict overwrite $out/up.bin ftp://$user@$host/upload/up.bin" \
+  after "$after put --tls off --on-conflict overwrite $out/up.bin ftp://$user@$host/upload/up.bin"
 rm -f "$out/up.bin" "$FERRY_INTEROP_ROOT/upload/up.bin"
 
-echo "== 2,000 files of 4 KiB, 4 connections"
-hf --export-json "$json/small.json" --prepare "rm -rf $out/small" \
-  -n lftp "lftp -u $user,$pass -e 'set cmd:fail-exit yes; set ftp:ssl-allow no; mirror --parallel=4 /bench/small $out/small; quit' ftp://$host" \
-  -n before "$before get --tls off -r --parallel 4 ftp://$user@$host/bench/small $out" \
-  -n after "$after get --tls off -r --parallel 4 ftp://$user@$host/bench/small $out"
-report "$json/small.json"
+case_ "2,000 files of 4 KiB, 4 connections" "rm -rf $out/small" \
+  lftp "lftp -u $user,$pass -e 'set cmd:fail-exit yes; set ftp:ssl-allow no; mirror --parallel=4 /bench/small $out/small; quit' ftp://$host" \
+  before "$before get --tls off -r --parallel 4 ftp://$user@$host/bench/small $out" \
+  after "$after get --tls off -r --parallel 4 ftp://$user@$host/bench/small $out"
 
-echo "== 100,000-entry listing"
-hf --export-json "$json/ls.json" \
-  -n curl "curl -s ftp://$user:$pass@$host/many100k/ > /dev/null" \
-  -n before "$before ls --tls off --json ftp://$user@$host/many100k > /dev/null" \
-  -n after "$after ls --tls off --json ftp://$user@$host/many100k > /dev/null"
-report "$json/ls.json"
+case_ "100,000-entry listing" "true" \
+  curl "curl -s ftp://$user:$pass@$host/many100k/ > /dev/null" \
+  before "$before ls --tls off --json ftp://$user@$host/many100k > /dev/null" \
+  after "$after ls --tls off --json ftp://$user@$host/many100k > /dev/null"
