@@ -374,6 +374,37 @@ fn an_upload_says_whether_its_time_was_kept() {
     }
 }
 
+/// After a Rename answer, the log names the file that was written, not the one asked for.
+#[test]
+fn the_log_names_the_renamed_target() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("welcome.txt"), b"mine").unwrap();
+    let get = ferry(
+        &[
+            "get",
+            "-v",
+            "--on-conflict",
+            "rename",
+            &format!("{}/welcome.txt", server.url()),
+            dir.path().to_str().unwrap(),
+        ],
+        Some(PASSWORD),
+    );
+    let said = stderr(&get);
+    assert!(get.status.success(), "{said}");
+    let done = said
+        .lines()
+        .find(|l| l.contains("Done /welcome.txt"))
+        .unwrap_or_else(|| panic!("no Done line: {said}"));
+    assert!(done.contains("welcome (1).txt"), "{done}");
+    assert_eq!(
+        std::fs::read(dir.path().join("welcome.txt")).unwrap(),
+        b"mine"
+    );
+    assert!(dir.path().join("welcome (1).txt").is_file());
+}
+
 #[test]
 fn get_refuses_to_overwrite_unless_told() {
     let server = TestServer::start();

@@ -138,6 +138,22 @@ fn escape_closes_settings_and_forgets_the_changes() {
     assert!(window.harness.query_by_label("OK").is_none(), "still open");
 }
 
+/// Esc closes the Site Manager too.
+#[test]
+fn escape_closes_the_site_manager() {
+    let mut window = Window::open();
+    window.harness.get_by_label("Sites").click();
+    window.run_until("the Site Manager", |h| {
+        h.query_by_label("New site").is_some()
+    });
+    window.press(egui::Key::Escape);
+    window.harness.run_steps(2);
+    assert!(
+        window.harness.query_by_label("New site").is_none(),
+        "still open"
+    );
+}
+
 /// The window follows the OS's light or dark unless told otherwise.
 #[test]
 fn the_theme_follows_the_system_unless_forced() {
