@@ -160,11 +160,7 @@ async fn connect_retrying(
     loop {
         attempt += 1;
         match Session::connect(request, sink.clone()).await {
-            Err(error)
-                if error.is_connection_lost()
-                    && !error.is_timeout()
-                    && attempt < RECONNECT_ATTEMPTS =>
-            {
+            Err(error) if worth_another_login(&error, false) && attempt < RECONNECT_ATTEMPTS => {
                 let pause = request.timeouts.retry_delay * attempt;
                 sink.log(
                     LogKind::Error,
@@ -177,6 +173,19 @@ async fn connect_retrying(
             }
             result => return result,
         }
+    }
+}
+
+/// Whether a login that failed is worth another try (the callers bound how many). A lost
+/// connection (a 421, a reset) may pass. Once the server was reached, so may a refused
+/// connection or a timeout (a server restarting); before that, those mean a wrong address or a
+/// server that is not there, said at once.
+fn worth_another_login(error: &FtpError, reached: bool) -> bool {
+    if reached {
+        error.is_connection_lost()
+            || matches!(error, FtpError::Refused { .. } | FtpError::Connect { .. })
+    } else {
+        error.is_connection_lost() && !error.is_timeout()
     }
 }
 
@@ -244,12 +253,7 @@ async fn run_reconnecting(
                     Ok(live) => session.insert(live),
                     // A restarting server refuses connections for a moment: worth another try.
                     Err(error)
-                        if (error.is_connection_lost()
-                            || matches!(
-                                error,
-                                FtpError::Refused { .. } | FtpError::Connect { .. }
-                            ))
-                            && attempts < RECONNECT_ATTEMPTS =>
+                        if worth_another_login(&error, true) && attempts < RECONNECT_ATTEMPTS =>
                     {
                         sink.log(LogKind::Error, format!("Could not log in again: {error}"));
                         // Give a restarting server a moment; bounded by RECONNECT_ATTEMPTS.

@@ -579,21 +579,17 @@ impl QueueState {
         now: Instant,
     ) -> Changes {
         let why = failure.message.clone();
-        let reached = self
-            .records
-            .get(&id)
-            .is_some_and(|r| self.reached.contains(&r.site));
-        let permanent = match trouble {
-            ConnectTrouble::Refused => true,
-            ConnectTrouble::Unreachable => !reached,
-            ConnectTrouble::Passing => false,
-        };
         let mut changes = Changes {
             wake: true,
             ..Changes::default()
         };
         let Some(site) = self.records.get(&id).map(|r| r.site.clone()) else {
             return changes;
+        };
+        let permanent = match trouble {
+            ConnectTrouble::Refused => true,
+            ConnectTrouble::Unreachable => !self.reached.contains(&site),
+            ConnectTrouble::Passing => false,
         };
         let (retries, retry_delay) = (self.config.retries, self.config.retry_delay);
         let health = self.health.entry(site.clone()).or_default();
