@@ -4,6 +4,11 @@
 # a 100,000-entry listing. For "no case slower" checks when the engine changes.
 #   benches/compare_builds.sh BEFORE_BINARY AFTER_BINARY [ROUNDS]
 #   FERRY_COMPARE_ONLY=FTPS benches/compare_builds.sh ...   (only the cases named so)
+#   FERRY_COMPARE_PIN=1 benches/compare_builds.sh ...        (server on CPU 0, clients on CPU 1)
+# Pinning: on a 2-core machine the server, the client's network thread and its disk thread are
+# three busy threads on two cores, and where the scheduler happens to put them moves a 1 GiB
+# FTPS download between 1.6 s and 3.0 s for the same binary. With the server on one core and the
+# client on the other, the spread is a few percent, and a difference between builds is theirs.
 # Needs root (the interop servers); prints each case's medians, min/max, CPU, and after/before.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -32,6 +37,14 @@ if [ "$(find "$many" -maxdepth 1 -type f 2>/dev/null | wc -l)" != 100000 ]; then
   (cd "$many" && seq -f 'entry_%06g.txt' 1 100000 | xargs touch)
 fi
 chown -R "$FERRY_INTEROP_USER:" "$bench" "$many"
+pin=""
+vsftpd_pid=$(pgrep -f 'vsftpd .*/vsftpd.conf' | head -1 || true)
+if [ "${FERRY_COMPARE_PIN:-0}" = 1 ] && [ -n "$vsftpd_pid" ]; then
+  # Sessions are forked from this process and inherit its CPU.
+  taskset -p -c 0 "$vsftpd_pid" >/dev/null
+  pin="taskset -c 1 "
+  echo "(pinned: vsftpd on CPU 0, clients on CPU 1)"
+fi
 host=${FERRY_VSFTPD#ftp://}
 user=$FERRY_INTEROP_USER
 pass=$FERRY_INTEROP_PASS
@@ -40,7 +53,8 @@ export FERRY_CONFIG_DIR=$(mktemp -d /tmp/ferry-compare-config.XXXXXX)
 fp=$(openssl x509 -in "$FERRY_INTEROP_CERT" -noout -fingerprint -sha256 | cut -d= -f2)
 out=$(mktemp -d /tmp/ferry-compare.XXXXXX)
 json=$(mktemp -d /tmp/ferry-compare-json.XXXXXX)
-trap 'rm -rf "$out" "$json" "$FERRY_CONFIG_DIR"' EXIT
+unpin() { if [ -n "$pin" ]; then taskset -p -c "0-$(($(nproc) - 1))" "$vsftpd_pid" >/dev/null; fi; }
+trap 'unpin; rm -rf "$out" "$json" "$FERRY_CONFIG_DIR"' EXIT
 
 # One case: `case NAME PREPARE  LABEL COMMAND  LABEL COMMAND ...`. hyperfine alone runs every
 # round of one command before the next command's, so whatever the machine does during that
@@ -59,7 +73,7 @@ case_() {
     for k in $(seq 0 $((n - 1))); do
       local i=$(( (k + round) % n ))
       hyperfine --runs 1 --style none --prepare "$prepare" -n "${labels[$i]}" \
-        --export-json "$json/$name.$round.${labels[$i]}.json" "${commands[$i]}" >/dev/null
+        --export-json "$json/$name.$round.${labels[$i]}.json" "$pin${commands[$i]}" >/dev/null
     done
   done
   python3 - "$json" "$name" <<'PY'

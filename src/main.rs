@@ -10,7 +10,7 @@ use ferry::cli::{self, CliOptions, TransferOptions};
 use ferry::engine::{ConflictPolicy, DataMode, Timeouts, TlsMode, TlsOptions, TransferType};
 use ferry::protocol::listing::NameEncoding;
 use ferry::store::StoreDirs;
-use ferry::store::settings::Settings;
+use ferry::store::settings::{Settings, TransferSettings};
 
 /// Ferry: a fast, safe FTP client. With no command it opens the window.
 #[derive(Parser, Debug)]
@@ -115,6 +115,11 @@ struct TransferArgs {
     /// same FILE continues it, on the bytes already transferred.
     #[arg(long, value_name = "FILE")]
     queue_file: Option<std::path::PathBuf>,
+    /// Download each large file over N connections at once, each fetching its own part
+    /// (1 = off). The default and the size from which files are split come from the settings
+    /// (4 connections, 64 MiB). Needs a server that offers REST STREAM.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=10))]
+    segments: Option<u16>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -179,7 +184,12 @@ impl TransferArgs {
             transfer_type,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             queue_file: self.queue_file.clone(),
-            settings: settings.transfers.clone(),
+            settings: TransferSettings {
+                segments: self
+                    .segments
+                    .map_or(settings.transfers.segments, usize::from),
+                ..settings.transfers.clone()
+            },
         }
     }
 }

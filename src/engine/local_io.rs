@@ -279,3 +279,28 @@ impl Hasher {
         }
     }
 }
+
+/// Writes all of `bytes` at `offset` without moving a shared cursor, so several connections
+/// can write their ranges of one file at once.
+pub(crate) fn write_at(file: &File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+    }
+    #[cfg(windows)]
+    {
+        let mut written = 0;
+        while written < bytes.len() {
+            let n = std::os::windows::fs::FileExt::seek_write(
+                file,
+                &bytes[written..],
+                offset + written as u64,
+            )?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            written += n;
+        }
+        Ok(())
+    }
+}

@@ -120,6 +120,11 @@ pub struct TransferSettings {
     pub transfer_type: TransferType,
     /// A transfer connection with nothing to do is closed after this long.
     pub idle_close_secs: u64,
+    /// Connections for one large download (its byte ranges fetched side by side); 1 = never
+    /// split. Servers that limit each connection's speed give this many times the speed.
+    pub segments: usize,
+    /// Downloads at least this big (MiB) are split, when the server offers `REST STREAM`.
+    pub segment_threshold_mib: u64,
 }
 
 impl TransferSettings {
@@ -146,6 +151,8 @@ impl Default for TransferSettings {
             conflict_policy: ConflictPolicy::Ask,
             transfer_type: TransferType::Auto,
             idle_close_secs: 60,
+            segments: 4,
+            segment_threshold_mib: 64,
         }
     }
 }

@@ -45,6 +45,10 @@ pub struct QueueView {
 }
 
 impl QueueView {
+    pub fn items(&self) -> &[QueueItem] {
+        &self.items
+    }
+
     pub fn on_event(&mut self, event: QueueEvent) {
         match event {
             QueueEvent::Added { after, items } => {
@@ -273,7 +277,69 @@ fn item_menu(ui: &mut egui::Ui, chosen: &[&QueueItem]) -> Option<QueueAction> {
             picked = Some(action);
         }
     }
+    // Splitting applies to files still to download, from their next start.
+    let splittable: Vec<&&QueueItem> = chosen
+        .iter()
+        .filter(|i| {
+            i.request.direction == Direction::Download
+                && !i.request.is_dir
+                && !i.state.is_finished()
+        })
+        .collect();
+    if !splittable.is_empty() {
+        ui.separator();
+        let mut on = splittable.iter().all(|i| i.segmented != Some(false));
+        if ui
+            .checkbox(&mut on, "Segmented download")
+            .on_hover_text(
+                "Fetch a large file in parts over several connections at once (Settings ▸ Transfers says how many, and from what size). A running download keeps its way until its next start.",
+            )
+            .clicked()
+        {
+            picked = Some(QueueAction::Segmented(on));
+        }
+    }
     picked
+}
+
+/// A segmented download's ranges, drawn along the bottom of its progress bar: each range's
+/// part of the file, filled as far as it has come.
+fn paint_segments(ui: &egui::Ui, bar: egui::Rect, item: &QueueItem) {
+    let Some(total) = item.total.filter(|t| *t > 0) else {
+        return;
+    };
+    let painter = ui.painter_at(bar);
+    let height = (bar.height() * 0.3).max(3.0);
+    let strip = egui::Rect::from_min_max(egui::pos2(bar.left(), bar.bottom() - height), bar.max);
+    let x = |offset: u64| strip.left() + strip.width() * (offset as f32 / total as f32);
+    let visuals = ui.visuals();
+    for range in &item.segments {
+        let whole = egui::Rect::from_x_y_ranges(x(range.start)..=x(range.end), strip.y_range());
+        painter.rect_filled(whole, 0.0, visuals.extreme_bg_color);
+        let done = egui::Rect::from_x_y_ranges(
+            x(range.start)..=x(range.start + range.done.min(range.end - range.start)),
+            strip.y_range(),
+        );
+        painter.rect_filled(done, 0.0, visuals.selection.stroke.color);
+        painter.vline(x(range.start), strip.y_range(), visuals.window_stroke);
+    }
+}
+
+/// "3 parts: 40%, 100%, 12%" for the bar's tooltip.
+fn segments_text(item: &QueueItem) -> String {
+    let parts: Vec<String> = item
+        .segments
+        .iter()
+        .map(|r| {
+            let length = (r.end - r.start).max(1);
+            format!("{:.0}%", r.done as f64 * 100.0 / length as f64)
+        })
+        .collect();
+    format!(
+        "Downloading in {} parts at once: {}",
+        parts.len(),
+        parts.join(", ")
+    )
 }
 
 fn item_cells(row: &mut egui_extras::TableRow<'_, '_>, item: &QueueItem, rate: Option<f64>) {
@@ -310,11 +376,15 @@ fn item_cells(row: &mut egui_extras::TableRow<'_, '_>, item: &QueueItem, rate: O
             (_, Some(total)) if total > 0 => item.transferred as f32 / total as f32,
             _ => 0.0,
         };
-        ui.add(
+        let bar = ui.add(
             egui::ProgressBar::new(fraction.clamp(0.0, 1.0))
                 .text(format!("{:.0}%", fraction * 100.0))
                 .desired_width(150.0),
         );
+        if item.segments.len() > 1 && item.state.is_active() {
+            paint_segments(ui, bar.rect, item);
+            bar.on_hover_text(segments_text(item));
+        }
     });
     row.col(|ui| {
         if let Some(rate) = rate.filter(|_| item.state.is_active()) {

@@ -263,6 +263,22 @@ fn transfers(ui: &mut Ui, settings: &mut Settings, extensions: &mut String) {
                 " s",
                 "A transfer connection with nothing to do is closed after this long",
             );
+            number(
+                ui,
+                "Connections per large download:",
+                &mut transfers.segments,
+                1..=10,
+                "",
+                "A large download is fetched in parts over this many connections at once, when the server allows it (REST STREAM); 1 = off. Faster on servers that limit each connection's speed.",
+            );
+            number(
+                ui,
+                "Split downloads from:",
+                &mut transfers.segment_threshold_mib,
+                1..=1_000_000,
+                " MiB",
+                "Files at least this big are split over several connections",
+            );
         });
     ui.add_space(8.0);
 }

@@ -295,3 +295,39 @@ fn side_title(side: Side) -> &'static str {
         Side::Remote => "Remote site:",
     }
 }
+
+/// The queue menu's "Segmented download" turns splitting off for a download that waits, and on
+/// again: the engine's item keeps the choice.
+#[test]
+fn the_queue_menu_turns_segmented_download_off_and_on_for_an_item() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    std::fs::write(window.downloads.path().join("welcome.txt"), b"older").unwrap();
+    window.connect_to(&server);
+    window.double_click("welcome.txt");
+    window.run_until("the conflict question", |h| {
+        h.query_by_label("The target already exists").is_some()
+    });
+    window.harness.get_by_label("Cancel").click();
+    window.run_until("the paused item", |h| {
+        h.query_all_by_label_contains("Paused").next().is_some()
+    });
+    for wanted in [false, true] {
+        let tab = window.harness.get_by_label("Queued (1)").rect().top();
+        let item = window
+            .harness
+            .query_all_by_label("welcome.txt")
+            .filter(|n| n.rect().top() > tab)
+            .map(|n| n.rect().center())
+            .next()
+            .expect("the queue's row");
+        window.right_click_at(item);
+        window.harness.get_by_label("Segmented download").click();
+        window.run_until("the item's choice", |h| {
+            h.state()
+                .queue_items()
+                .iter()
+                .any(|i| i.segmented == Some(wanted))
+        });
+    }
+}

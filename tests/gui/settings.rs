@@ -39,6 +39,8 @@ fn the_settings_window_holds_every_setting_and_ok_saves_them() {
         "ASCII for:",
         "Keep modification times",
         "Close idle connections after:",
+        "Connections per large download:",
+        "Split downloads from:",
         "Local files on the right",
         "Show hidden local files",
         "Show hidden files on the server",
@@ -66,6 +68,19 @@ fn the_settings_window_holds_every_setting_and_ok_saves_them() {
     window.harness.event(egui::Event::Text("250".into()));
     window.harness.step();
     window.press(egui::Key::Enter);
+    let field = window
+        .harness
+        .get_by_label("Settings window")
+        .get_by_label("Connections per large download:")
+        .rect()
+        .center();
+    window.tap(field);
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    window.harness.event(egui::Event::Text("6".into()));
+    window.harness.step();
+    window.press(egui::Key::Tab);
     window.harness.get_by_label("Dark").click();
     window
         .harness
@@ -78,6 +93,7 @@ fn the_settings_window_holds_every_setting_and_ok_saves_them() {
 
     let settings = window.harness.state().settings().clone();
     assert_eq!(settings.transfers.upload_limit_kib, 250);
+    assert_eq!(settings.transfers.segments, 6);
     assert_eq!(settings.window.theme, Theme::Dark);
     assert!(settings.window.local_on_right);
     assert!(
@@ -97,8 +113,11 @@ fn the_settings_window_holds_every_setting_and_ok_saves_them() {
     );
     let file = config.path().join(Settings::FILE_NAME);
     window.run_until("settings.toml", |_| {
-        Settings::load(file.parent().unwrap())
-            .is_ok_and(|s| s.transfers.upload_limit_kib == 250 && s.window.local_on_right)
+        Settings::load(file.parent().unwrap()).is_ok_and(|s| {
+            s.transfers.upload_limit_kib == 250
+                && s.transfers.segments == 6
+                && s.window.local_on_right
+        })
     });
 }
 

@@ -143,6 +143,21 @@ pub struct QueueItem {
     /// says how a script should hear of it. Not kept between runs.
     #[serde(skip)]
     pub failure: Option<Failure>,
+    /// The person's choice for this download: split it over several connections or not
+    /// (`None`: the setting decides).
+    #[serde(default)]
+    pub segmented: Option<bool>,
+    /// A segmented download's ranges and how far each is, by offset.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<SegmentProgress>,
+}
+
+/// One range of a segmented download: `[start, end)`, with `done` bytes in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SegmentProgress {
+    pub start: u64,
+    pub end: u64,
+    pub done: u64,
 }
 
 /// The message of an item brought back from the saved queue.
@@ -249,6 +264,8 @@ pub enum QueueAction {
     Remove,
     MoveUp,
     MoveDown,
+    /// Split this download over several connections (or not), over the setting.
+    Segmented(bool),
 }
 
 impl QueueAction {
@@ -260,6 +277,7 @@ impl QueueAction {
             QueueAction::Cancel => !state.is_finished(),
             QueueAction::Retry => matches!(state, ItemState::Failed | ItemState::Skipped),
             QueueAction::Remove | QueueAction::MoveUp | QueueAction::MoveDown => true,
+            QueueAction::Segmented(_) => !state.is_finished(),
         }
     }
 }

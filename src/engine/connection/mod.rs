@@ -153,6 +153,13 @@ impl Session {
         self.control.reply_timeout()
     }
 
+    /// `REST STREAM` in FEAT: the server starts a RETR at any offset (segmented downloads).
+    pub fn restarts_anywhere(&self) -> bool {
+        self.features
+            .get("REST")
+            .is_some_and(|how| how.eq_ignore_ascii_case("STREAM"))
+    }
+
     async fn pwd(&mut self) -> FtpResult<RemotePath> {
         let reply = self
             .control

@@ -262,6 +262,8 @@ mod tests {
                 message: None,
                 parent: None,
                 failure: None,
+                segmented: None,
+                segments: Vec::new(),
             },
             site: SiteKey {
                 host: "h".into(),

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::super::api::event::Failure;
 use super::super::api::queue::{
-    Conflict, ConflictAnswer, ConflictPolicy, ItemState, QueueAction, QueueEvent, QueueItem,
-    RESTORED, SiteKey, TransferId, TransferRequest,
+    Conflict, ConflictAnswer, ConflictPolicy, Direction, ItemState, QueueAction, QueueEvent,
+    QueueItem, RESTORED, SegmentProgress, SiteKey, TransferId, TransferRequest,
 };
 use super::decide::Attempt;
 use crate::protocol::path::RemotePath;
@@ -132,6 +132,8 @@ pub struct Start {
     /// 1 for the first attempt, and `of` in all.
     pub number: u32,
     pub of: u32,
+    /// The person's choice about splitting this download (`None`: the setting's).
+    pub segmented: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -268,6 +270,8 @@ impl QueueState {
                 message: None,
                 parent: None,
                 failure: None,
+                segmented: None,
+                segments: Vec::new(),
             },
             site,
             answer: None,
@@ -409,6 +413,7 @@ impl QueueState {
             written: record.written.clone(),
             number: record.failures + 1,
             of: config.retries + 1,
+            segmented: record.item.segmented,
         };
         (changes, Next::Start(Box::new(start)))
     }
@@ -435,6 +440,28 @@ impl QueueState {
                 total,
                 rate,
             });
+        }
+        changes
+    }
+
+    /// A segmented download's ranges moved on; `save` at its checkpoints (the map beside the
+    /// `.part` is what a resume reads; the queue's copy is for the faces).
+    pub fn segments(
+        &mut self,
+        id: TransferId,
+        segments: Vec<SegmentProgress>,
+        save: bool,
+    ) -> Changes {
+        let mut changes = Changes::default();
+        if let Some(record) = self.records.get_mut(&id).filter(|r| r.state().is_active()) {
+            record.item.segments = segments;
+            if save {
+                changes.updated(record);
+            } else {
+                changes
+                    .events
+                    .push(QueueEvent::Updated(record.item.clone()));
+            }
         }
         changes
     }
@@ -803,6 +830,13 @@ impl QueueState {
                         Attempt::First
                     };
                     record.set(ItemState::Queued, None);
+                    changes.updated(record);
+                }
+                // For the next attempt: a running one goes on as it started.
+                QueueAction::Segmented(on)
+                    if record.item.request.direction == Direction::Download =>
+                {
+                    record.item.segmented = Some(on);
                     changes.updated(record);
                 }
                 _ => {}

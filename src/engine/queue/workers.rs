@@ -19,13 +19,16 @@ use crate::engine::EventSink;
 use crate::engine::api::command::ConnectRequest;
 use crate::engine::api::event::{Event, Failure, LogKind};
 use crate::engine::api::queue::{
-    AfterDownload, ConflictAnswer, Direction, QueueAction, SiteKey, TransferId, TransferRequest,
+    AfterDownload, ConflictAnswer, Direction, QueueAction, SegmentProgress, SiteKey, TransferId,
+    TransferRequest,
 };
 use crate::engine::connection::{Session, resolve_login};
 use crate::engine::error::FtpError;
 use crate::engine::limiter::RateLimiter;
 use crate::engine::opener;
-use crate::engine::transfer::{self, ItemControl, Reporter, TransferContext};
+use crate::engine::transfer::{
+    self, ItemControl, MoreSessions, Reporter, SegmentSettings, TransferContext,
+};
 use crate::engine::walk;
 use crate::store::settings::TransferSettings;
 
@@ -44,6 +47,8 @@ struct Inner {
     controls: HashMap<TransferId, Arc<ItemControl>>,
     settings: TransferSettings,
     workers: usize,
+    /// Connections of the pool lent to segmented downloads (beyond their items' own).
+    lent: usize,
 }
 
 struct Shared {
@@ -153,6 +158,7 @@ impl Queue {
                 controls: HashMap::new(),
                 settings: settings.clone(),
                 workers: 0,
+                lent: 0,
             }),
             work: Notify::new(),
             sink,
@@ -277,6 +283,52 @@ impl Reporter for ItemReporter<'_> {
     fn retarget(&self, request: TransferRequest) {
         self.shared.change(|state| state.retarget(self.id, request));
     }
+
+    fn segments(&self, segments: Vec<SegmentProgress>, save: bool) {
+        self.shared
+            .change(|state| state.segments(self.id, segments, save));
+    }
+}
+
+/// Connections to a site at once: one per simultaneous transfer, or as many as one segmented
+/// download may use, whichever is more.
+fn connection_budget(settings: &TransferSettings) -> usize {
+    settings.parallel.max(settings.segments).clamp(1, 10)
+}
+
+/// The pool's spare connections, lent to one segmented download.
+struct PoolSessions<'a> {
+    shared: &'a Shared,
+    login: &'a ConnectRequest,
+    sink: EventSink,
+}
+
+#[async_trait::async_trait]
+impl MoreSessions for PoolSessions<'_> {
+    fn reserve(&self, wanted: usize) -> usize {
+        let mut inner = self.shared.lock();
+        let pool = connection_budget(&inner.settings);
+        // Each running item holds one connection; the rest are free.
+        let busy = inner.controls.len() + inner.lent;
+        let granted = wanted.min(pool.saturating_sub(busy));
+        inner.lent += granted;
+        granted
+    }
+
+    fn give_back(&self, count: usize) {
+        {
+            let mut inner = self.shared.lock();
+            inner.lent = inner.lent.saturating_sub(count);
+        }
+        self.shared.work.notify_waiters();
+    }
+
+    async fn open(&self) -> Result<Session, FtpError> {
+        let login = resolve_login(self.login).await?;
+        Session::connect(&login, self.sink.clone())
+            .await
+            .map(|(session, _)| session)
+    }
 }
 
 enum Work {
@@ -291,6 +343,11 @@ fn take_next(shared: &Shared, index: usize) -> Work {
         if index >= inner.settings.parallel.clamp(1, 10) {
             inner.workers -= 1;
             return Work::Retire;
+        }
+        // A segmented download has this worker's connection on loan.
+        if inner.lent > 0 && inner.controls.len() + inner.lent >= connection_budget(&inner.settings)
+        {
+            return Work::Wait(None);
         }
     }
     let next = shared.apply(|state| state.take_next(Instant::now()));
@@ -411,6 +468,11 @@ async fn run_attempt(
     }
     let settings = shared.lock().settings.clone();
     let reporter = ItemReporter { shared, id };
+    let more_sessions = PoolSessions {
+        shared,
+        login,
+        sink: sink.tagged("[+] ".to_owned()),
+    };
     let context = TransferContext {
         start,
         sink,
@@ -425,6 +487,11 @@ async fn run_attempt(
         transfer_type: login.transfer_type.unwrap_or(settings.transfer_type),
         encoding: login.encoding,
         moved: AtomicU64::new(0),
+        segments: SegmentSettings {
+            connections: settings.segments,
+            threshold: settings.segment_threshold_mib.saturating_mul(1024 * 1024),
+        },
+        more_sessions: &more_sessions,
     };
     let result = if start.request.is_dir {
         shared.change(|state| state.transferring(id));

@@ -14,6 +14,8 @@ use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK, FileWriter};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
 use super::super::queue::state::{Finish, Written};
+use super::segmented;
+use super::segments::{SegmentMap, SplitFacts, connections_for};
 use super::{Progress, TransferContext, free_local_name, part_path};
 use crate::protocol::ascii::{NetworkToLocal, ascii_sizes_agree};
 use crate::protocol::local_name::safe_local_name;
@@ -81,7 +83,8 @@ pub(crate) async fn download(
         Plan::FromStart => (target, 0),
         Plan::ResumeAt(at) => (target, at),
         Plan::ContinueTarget(at) => {
-            // The person's file becomes the partial download it is.
+            // The person's file becomes the partial download it is (a plain one: no ranges).
+            segmented::forget_map(&part_path(&target));
             if let Err(e) = std::fs::rename(&target, part_path(&target)) {
                 return Ok(io_failure("could not resume", &target, &e));
             }
@@ -124,10 +127,17 @@ fn situation(
     };
     let ours =
         matches!(&start.written, Some(Written::Finished { path }) if path.as_path() == target);
-    let partial = std::fs::metadata(part_path(target))
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
+    let part = part_path(target);
+    // A segmented `.part` has its full length from the start: what is in place is what its
+    // map says. One whose map doesn't fit the file any more is worth nothing.
+    let partial = match segmented::saved_map(&part, source) {
+        Ok(Some(map)) => Some(map.done()),
+        Ok(None) => std::fs::metadata(&part)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len()),
+        Err(()) => None,
+    };
     Ok(Situation {
         direction: Direction::Download,
         rule: start.rule,
@@ -206,6 +216,11 @@ async fn fetch(
     let part = part_path(target);
     if offset > 0 {
         context.log(format!("Resuming {} at byte {offset}", part.display()));
+    }
+    if let Some(finish) =
+        fetch_segmented(session, context, &part, target, offset, ascii, source).await?
+    {
+        return Ok(finish);
     }
     let stamp = source.modified.map(|t| SystemTime::from(t.and_utc()));
     // At most two passes: the second only when the server turned out to ignore REST.
@@ -366,6 +381,52 @@ async fn fetch(
     Ok(Finish::Failed(
         "the server sends the wrong part of the file".into(),
     ))
+}
+
+/// A download over several connections, when the file and the server are for it, or when its
+/// `.part` is a segmented one already. `None`: the plain download goes ahead (a start from
+/// scratch has removed any map).
+async fn fetch_segmented(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    part: &Path,
+    target: &Path,
+    offset: u64,
+    ascii: bool,
+    source: &FileFacts,
+) -> FtpResult<Option<Finish>> {
+    let saved = if offset > 0 {
+        segmented::saved_map(part, source).ok().flatten()
+    } else {
+        // From the start: an old map would describe bytes about to be cut.
+        segmented::forget_map(part);
+        None
+    };
+    let connections = connections_for(&SplitFacts {
+        size: source.size,
+        setting: context.segments.connections,
+        threshold: context.segments.threshold,
+        per_item: context.start.segmented,
+        rest_stream: session.restarts_anywhere(),
+        ascii,
+        // The pool lends what it can when the ranges start.
+        spare_connections: usize::MAX,
+    });
+    let map = match (saved, source.size) {
+        (Some(map), _) => map,
+        (None, Some(size)) if connections > 1 => {
+            SegmentMap::continuing(size, segmented::time_key(source), offset, connections)
+        }
+        _ => return Ok(None),
+    };
+    // Continuing a segmented `.part` needs ranges even when splitting is now off for it.
+    let connections = connections.max(1);
+    match segmented::fetch_ranges(session, context, part, source, map, connections).await? {
+        Some(finish) => Ok(Some(finish)),
+        None => finish_download(session, context, part, target, source, None)
+            .await
+            .map(Some),
+    }
 }
 
 /// The `.part` (or an ASCII transfer's wire bytes) against the server's size.

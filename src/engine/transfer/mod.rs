@@ -6,6 +6,8 @@
 
 mod download;
 mod names;
+mod segmented;
+pub(crate) mod segments;
 mod upload;
 
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
@@ -19,7 +21,7 @@ pub(crate) use upload::upload;
 
 use super::EventSink;
 use super::api::event::LogKind;
-use super::api::queue::{Direction, TransferRequest, TransferType};
+use super::api::queue::{Direction, SegmentProgress, TransferRequest, TransferType};
 use super::limiter::RateLimiter;
 use super::queue::state::{Start, Stop, Written};
 use crate::protocol::listing::NameEncoding;
@@ -55,8 +57,29 @@ impl ItemControl {
 /// queue has saved the change: the bytes may go after that.
 pub(crate) trait Reporter: Send + Sync {
     fn progress(&self, transferred: u64, total: Option<u64>, rate: f64);
+    /// A segmented download's ranges; `save` at checkpoints.
+    fn segments(&self, segments: Vec<SegmentProgress>, save: bool);
     fn writing(&self, written: Written);
     fn retarget(&self, request: TransferRequest);
+}
+
+/// More logged-in sessions to the item's server, for a segmented download's other ranges.
+#[async_trait::async_trait]
+pub(crate) trait MoreSessions: Send + Sync {
+    /// Up to `wanted` connections of the pool, beside the item's own, for as long as the
+    /// download runs: the pool starts no other item on them until `give_back`.
+    fn reserve(&self, wanted: usize) -> usize;
+    fn give_back(&self, count: usize);
+    async fn open(&self) -> super::error::FtpResult<super::connection::Session>;
+}
+
+/// The settings of segmented downloads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SegmentSettings {
+    /// Connections per file (1 = off).
+    pub connections: usize,
+    /// Files at least this big (bytes) are split.
+    pub threshold: u64,
 }
 
 /// What a transfer needs besides the session.
@@ -74,6 +97,9 @@ pub(crate) struct TransferContext<'a> {
     pub encoding: NameEncoding,
     /// Bytes that crossed the network in this attempt.
     pub moved: AtomicU64,
+    pub segments: SegmentSettings,
+    /// Where a segmented download gets its other connections.
+    pub more_sessions: &'a dyn MoreSessions,
 }
 
 impl TransferContext<'_> {

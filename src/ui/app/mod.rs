@@ -173,6 +173,11 @@ impl FerryApp {
         &self.state.settings
     }
 
+    /// The queue's items as the window knows them.
+    pub fn queue_items(&self) -> &[crate::engine::QueueItem] {
+        self.state.queue.items()
+    }
+
     /// The pane with the keyboard.
     pub fn focused_pane(&self) -> Side {
         self.state.focus

@@ -1,0 +1,543 @@
+//! A segmented download: one file over several connections, each fetching its own byte range
+//! (`REST offset` + `RETR`) into one `.part` that has the file's full size from the start, with
+//! positioned writes. The map of ranges (`segments::SegmentMap`) is saved beside the `.part`
+//! (`NAME.part.segments`) as it fills, so a crash or a dropped connection continues each range
+//! from its own offset; the queue keeps a copy to show.
+//!
+//! A connection never reads past the end of its range: its last read is cut to the range's end,
+//! and then it closes the data connection (the server answers 426, which is expected) unless
+//! the range ends the file. A range whose bytes are all in place counts as done whatever the
+//! server says after it.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::SystemTime;
+
+use tokio::io::AsyncReadExt;
+
+use super::super::api::event::LogKind;
+use super::super::api::queue::{FileFacts, SegmentProgress};
+use super::super::connection::{DataStart, Session};
+use super::super::error::{FtpError, FtpResult};
+use super::super::local_io::{self, CHUNK};
+use super::super::queue::state::Finish;
+use super::segments::{CHECKPOINT_BYTES, SegmentMap};
+use super::{Progress, TransferContext};
+
+/// Where the map of a `.part` is kept.
+pub(crate) fn map_path(part: &Path) -> PathBuf {
+    let mut name = part.as_os_str().to_owned();
+    name.push(".segments");
+    PathBuf::from(name)
+}
+
+/// The saved map of `part`, when there is one that fits the file as the server has it now.
+/// `Err` when there is a map but it doesn't fit (the `.part` can't be trusted).
+pub(crate) fn saved_map(part: &Path, source: &FileFacts) -> Result<Option<SegmentMap>, ()> {
+    let Ok(text) = std::fs::read(map_path(part)) else {
+        return Ok(None);
+    };
+    let Some(size) = source.size else {
+        return Err(());
+    };
+    let modified = time_key(source);
+    match serde_json::from_slice::<SegmentMap>(&text) {
+        Ok(map) if map.fits(size, modified.as_deref()) => Ok(Some(map)),
+        _ => Err(()),
+    }
+}
+
+/// The map's record of the server's file time.
+pub(crate) fn time_key(source: &FileFacts) -> Option<String> {
+    source
+        .modified
+        .map(|t| t.format("%Y%m%d%H%M%S").to_string())
+}
+
+/// Writes the map next to the `.part`, whole or not at all (a temporary file renamed).
+fn save_map(part: &Path, map: &SegmentMap) -> std::io::Result<()> {
+    let path = map_path(part);
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".new");
+    let temporary = PathBuf::from(temporary);
+    let text = serde_json::to_vec(map).map_err(std::io::Error::other)?;
+    std::fs::write(&temporary, text)?;
+    std::fs::rename(&temporary, &path)
+}
+
+/// Removes a `.part`'s map (a start from scratch, or every range in place).
+pub(crate) fn forget_map(part: &Path) {
+    let _ = std::fs::remove_file(map_path(part));
+}
+
+/// What the connections share.
+struct Shared<'a> {
+    map: Mutex<SegmentMap>,
+    part: &'a Path,
+    file: Arc<std::fs::File>,
+    /// Bytes in place when the map was last saved.
+    saved_at: Mutex<u64>,
+    /// When the faces last heard of the ranges.
+    shown_at: Mutex<std::time::Instant>,
+    /// The first disk error: it ends every connection.
+    disk_error: Mutex<Option<std::io::Error>>,
+    /// The server sent the wrong bytes for a range (it ignores REST): the `.part` is worthless.
+    wrong_bytes: Mutex<Option<String>>,
+}
+
+impl Shared<'_> {
+    fn map(&self) -> MutexGuard<'_, SegmentMap> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Saves the map when enough is new, or when told to.
+    fn checkpoint(&self, context: &TransferContext<'_>, always: bool) {
+        let map = self.map().clone();
+        let done = map.done();
+        {
+            let mut saved_at = self.saved_at.lock().unwrap_or_else(|p| p.into_inner());
+            if !always && done < *saved_at + CHECKPOINT_BYTES {
+                return;
+            }
+            *saved_at = done;
+        }
+        if let Err(e) = save_map(self.part, &map) {
+            // The bytes are fine; only a later resume would start these ranges again.
+            context.sink.log(
+                LogKind::Error,
+                format!(
+                    "Could not save the segment map of {}: {e}",
+                    self.part.display()
+                ),
+            );
+        }
+        context.report.segments(progress_of(&map), true);
+    }
+
+    /// Tells the faces how far each range is, a few times a second (not saved).
+    fn show(&self, context: &TransferContext<'_>) {
+        {
+            let mut shown_at = self.shown_at.lock().unwrap_or_else(|p| p.into_inner());
+            if shown_at.elapsed() < std::time::Duration::from_millis(250) {
+                return;
+            }
+            *shown_at = std::time::Instant::now();
+        }
+        let ranges = progress_of(&self.map());
+        context.report.segments(ranges, false);
+    }
+
+    fn gone_wrong(&self) -> bool {
+        self.wrong_bytes.lock().map(|w| w.is_some()).unwrap_or(true)
+    }
+
+    fn disk_failed(&self) -> bool {
+        self.disk_error.lock().map(|e| e.is_some()).unwrap_or(true)
+    }
+}
+
+fn progress_of(map: &SegmentMap) -> Vec<SegmentProgress> {
+    let mut ranges: Vec<SegmentProgress> = map
+        .ranges
+        .iter()
+        .map(|r| SegmentProgress {
+            start: r.start,
+            end: r.end,
+            done: r.done,
+        })
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    ranges
+}
+
+/// One connection of the download: the item's own session, or one opened for it.
+enum Connection<'s> {
+    Own(&'s mut Session),
+    Extra(Option<Box<Session>>),
+}
+
+/// A buffer on its way to the disk: back with the offset its end reached.
+type PendingWrite = tokio::task::JoinHandle<std::io::Result<(Vec<u8>, u64)>>;
+
+/// Fetches every range of `map` over `own` plus up to `connections - 1` more sessions that the
+/// pool can lend, into `part` (`target`'s `.part`). Returns `None` once every range is in place
+/// (the map is then removed: the `.part` is an ordinary complete one), or what stopped it.
+pub(crate) async fn fetch_ranges(
+    own: &mut Session,
+    context: &TransferContext<'_>,
+    part: &Path,
+    source: &FileFacts,
+    map: SegmentMap,
+    connections: usize,
+) -> FtpResult<Option<Finish>> {
+    let lent = context.more_sessions.reserve(connections.saturating_sub(1));
+    let result = fetch_with(own, context, part, source, map, 1 + lent).await;
+    context.more_sessions.give_back(lent);
+    result
+}
+
+async fn fetch_with(
+    own: &mut Session,
+    context: &TransferContext<'_>,
+    part: &Path,
+    source: &FileFacts,
+    mut map: SegmentMap,
+    connections: usize,
+) -> FtpResult<Option<Finish>> {
+    let size = map.size;
+    for range in &mut map.ranges {
+        range.taken = false;
+    }
+    // The map is on disk before the first byte: from then on the `.part`'s length means
+    // nothing, and no attempt may take it for a plain partial download.
+    if let Err(e) = save_map(part, &map) {
+        return Ok(Some(Finish::Failed(format!(
+            "could not write {}: {e}",
+            map_path(part).display()
+        ))));
+    }
+    let file = match open_full_size(part, size).await {
+        Ok(file) => Arc::new(file),
+        Err(e) => {
+            return Ok(Some(Finish::Failed(format!(
+                "could not write {}: {e}",
+                part.display()
+            ))));
+        }
+    };
+    context.log(format!(
+        "Downloading {} over {connections} connections ({} of {size} bytes in place)",
+        part.display(),
+        map.done()
+    ));
+    let shared = Shared {
+        saved_at: Mutex::new(map.done()),
+        shown_at: Mutex::new(std::time::Instant::now()),
+        map: Mutex::new(map),
+        part,
+        file,
+        disk_error: Mutex::new(None),
+        wrong_bytes: Mutex::new(None),
+    };
+    let progress = Mutex::new(Progress::new(context, shared.map().done(), Some(size)));
+    let mut lanes = vec![Connection::Own(own)];
+    lanes.extend((1..connections).map(|_| Connection::Extra(None)));
+    let results = futures_util::future::join_all(
+        lanes
+            .into_iter()
+            .enumerate()
+            .map(|(lane, connection)| run_lane(lane, connection, context, &shared, &progress)),
+    )
+    .await;
+    if let Some(why) = shared.wrong_bytes.lock().ok().and_then(|mut w| w.take()) {
+        forget_map(part);
+        let _ = std::fs::remove_file(part);
+        return Ok(Some(Finish::Failed(why)));
+    }
+    shared.checkpoint(context, true);
+    if let Some(e) = shared.disk_error.lock().ok().and_then(|mut e| e.take()) {
+        return Ok(Some(Finish::Failed(format!(
+            "could not write {}: {e}",
+            part.display()
+        ))));
+    }
+    if let Some(stopped) = context.stopped() {
+        return Ok(Some(Finish::Stopped(stopped)));
+    }
+    let complete = shared.map().is_complete();
+    if !complete {
+        // Every connection gave up: the queue tries again later, from the saved map.
+        let error = results.into_iter().find_map(Result::err);
+        return Err(error.unwrap_or_else(|| FtpError::Closed {
+            doing: "fetching the file's ranges".into(),
+        }));
+    }
+    let stamp = source.modified.map(|t| SystemTime::from(t.and_utc()));
+    let file = shared.file.clone();
+    let finished = tokio::task::spawn_blocking(move || match stamp {
+        Some(time) => file.set_modified(time),
+        None => Ok(()),
+    })
+    .await
+    .map_err(std::io::Error::other)
+    .and_then(|r| r);
+    if let Err(e) = finished {
+        context.log(format!("Could not set the time of {}: {e}", part.display()));
+    }
+    // Every byte is in place: the `.part` is now an ordinary complete one, which the checks
+    // and the rename take (or a later attempt, if this one stops before them).
+    forget_map(part);
+    if let Ok(mut progress) = progress.lock() {
+        progress.update(size, true);
+    }
+    Ok(None)
+}
+
+async fn open_full_size(part: &Path, size: u64) -> std::io::Result<std::fs::File> {
+    let part = part.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&part)?;
+        // The full size at once: ranges land anywhere in it (sparse until written).
+        if file.metadata()?.len() != size {
+            file.set_len(size)?;
+        }
+        Ok(file)
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}
+
+/// One connection: takes ranges until none is left, or the item stops, or it fails.
+async fn run_lane(
+    lane: usize,
+    mut connection: Connection<'_>,
+    context: &TransferContext<'_>,
+    shared: &Shared<'_>,
+    progress: &Mutex<Progress<'_>>,
+) -> FtpResult<()> {
+    loop {
+        if context.stopped().is_some() || shared.disk_failed() || shared.gone_wrong() {
+            return Ok(());
+        }
+        // Taken before connecting: a lane with nothing to do opens no connection.
+        let Some(index) = shared.map().take(2 * CHUNK as u64) else {
+            break;
+        };
+        let session = match &mut connection {
+            Connection::Own(session) => &mut **session,
+            Connection::Extra(slot) => {
+                if slot.is_none() {
+                    match context.more_sessions.open().await {
+                        Ok(session) => *slot = Some(Box::new(session)),
+                        Err(error) => {
+                            // The server may allow fewer connections: the others go on.
+                            shared.map().release(index);
+                            context.log(format!(
+                                "Segment connection {} could not log in ({error}); the others go on",
+                                lane + 1
+                            ));
+                            return Err(error);
+                        }
+                    }
+                }
+                match slot.as_deref_mut() {
+                    Some(session) => session,
+                    None => return Ok(()),
+                }
+            }
+        };
+        match fetch_range(session, index, context, shared, progress).await {
+            Ok(()) => {
+                shared.map().release(index);
+                shared.checkpoint(context, true);
+            }
+            Err(error) => {
+                shared.map().release(index);
+                shared.checkpoint(context, true);
+                if let Connection::Extra(slot) = &mut connection {
+                    slot.take();
+                }
+                context.log(format!(
+                    "Segment connection {} failed ({error}); its range is left to the others",
+                    lane + 1
+                ));
+                return Err(error);
+            }
+        }
+    }
+    if let Connection::Extra(Some(session)) = connection {
+        session.quit().await;
+    }
+    Ok(())
+}
+
+/// Fetches the rest of range `index` on `session`.
+async fn fetch_range(
+    session: &mut Session,
+    index: usize,
+    context: &TransferContext<'_>,
+    shared: &Shared<'_>,
+    progress: &Mutex<Progress<'_>>,
+) -> FtpResult<()> {
+    let remote = context.start.request.remote.as_bytes();
+    let (mut offset, size) = {
+        let map = shared.map();
+        (map.ranges[index].next_offset(), map.size)
+    };
+    if offset >= shared.map().end_of(index) {
+        return Ok(());
+    }
+    session.set_type(false).await?;
+    if offset > 0 && !session.rest(offset).await? {
+        return Err(FtpError::Protocol(
+            "the server refused REST, which its FEAT offers".into(),
+        ));
+    }
+    let mut stream = match session.start_transfer("RETR", remote).await? {
+        DataStart::Open(stream) => stream,
+        DataStart::Done(reply) => return Err(FtpError::reply(reply)),
+    };
+    let idle = session.reply_timeout();
+    let mut buffer = vec![0u8; CHUNK];
+    let mut spare: Option<Vec<u8>> = None;
+    let mut pending: Option<PendingWrite> = None;
+    let mut failure = None;
+    loop {
+        if context.stopped().is_some() || shared.disk_failed() || shared.gone_wrong() {
+            break;
+        }
+        // The end as it is now: another connection may have taken the second half.
+        let end = shared.map().end_of(index);
+        if offset >= end {
+            break;
+        }
+        let wanted = usize::try_from(end - offset)
+            .unwrap_or(usize::MAX)
+            .min(buffer.len());
+        let mut filled = 0;
+        let mut ended = false;
+        while filled < wanted {
+            match tokio::time::timeout(idle, stream.read(&mut buffer[filled..wanted])).await {
+                Ok(Ok(0)) => {
+                    ended = true;
+                    break;
+                }
+                Ok(Ok(n)) => {
+                    filled += n;
+                    context.count_moved(n);
+                    context.limiter.take(n).await;
+                }
+                Ok(Err(source)) => {
+                    failure = Some(FtpError::Io {
+                        doing: "receiving a range of the file".into(),
+                        source,
+                    });
+                    break;
+                }
+                Err(_) => {
+                    failure = Some(FtpError::Timeout {
+                        doing: "waiting for a range of the file".into(),
+                        after: idle,
+                    });
+                    break;
+                }
+            }
+            if context.stopped().is_some() {
+                break;
+            }
+        }
+        // The previous buffer's write, then this one's: the network reads while the disk
+        // writes.
+        if let Some(write) = pending.take() {
+            finish_write(write, index, shared, &mut spare).await;
+        }
+        if filled > 0 {
+            let mut chunk = std::mem::replace(
+                &mut buffer,
+                spare.take().unwrap_or_else(|| vec![0u8; CHUNK]),
+            );
+            chunk.truncate(filled);
+            let file = shared.file.clone();
+            let at = offset;
+            pending = Some(tokio::task::spawn_blocking(move || {
+                local_io::write_at(&file, &chunk, at)?;
+                Ok((chunk, at + filled as u64))
+            }));
+            offset += filled as u64;
+            if let Ok(mut progress) = progress.lock() {
+                let done = shared.map().done();
+                progress.update(done + filled as u64, false);
+            }
+            shared.show(context);
+        }
+        if failure.is_some() {
+            break;
+        }
+        if ended {
+            if offset < shared.map().end_of(index) {
+                failure = Some(FtpError::Closed {
+                    doing: format!(
+                        "at byte {offset} of a range that ends at {}",
+                        shared.map().end_of(index)
+                    ),
+                });
+            }
+            break;
+        }
+        if buffer.len() < CHUNK {
+            buffer.resize(CHUNK, 0);
+        }
+    }
+    if let Some(write) = pending.take() {
+        finish_write(write, index, shared, &mut spare).await;
+    }
+    shared.checkpoint(context, false);
+    if let Some(error) = failure {
+        drop(stream);
+        return Err(error);
+    }
+    let complete = shared.map().ranges[index].is_complete();
+    if !complete {
+        // Stopped, or the disk failed: the control connection is out of step.
+        drop(stream);
+        return Err(FtpError::Closed {
+            doing: "stopping a range".into(),
+        });
+    }
+    let last = shared.map().end_of(index) >= size;
+    if last {
+        // The file's end must be the stream's end. More bytes mean the server sent the file
+        // from its start whatever REST said: every range it sent is wrong.
+        let mut probe = [0u8; 1];
+        if let Ok(Ok(n)) = tokio::time::timeout(idle, stream.read(&mut probe)).await
+            && n > 0
+        {
+            if let Ok(mut wrong) = shared.wrong_bytes.lock() {
+                *wrong = Some(format!(
+                    "the server sent more than the file's {size} bytes after REST {}: it ignores REST, so this file can't be split; set its Segmented download off",
+                    shared.map().ranges[index].start
+                ));
+            }
+            drop(stream);
+            return Err(FtpError::Protocol("the server ignores REST".into()));
+        }
+    }
+    match session.finish_transfer(stream).await {
+        Ok(()) => Ok(()),
+        // The session is gone (the range is in place all the same: a new one takes over).
+        Err(error) if error.is_fatal() => Err(error),
+        // A range that ends before the file: the server complains of the closed data
+        // connection (426, or 451) and the session goes on. After the last range, an odd
+        // reply is left to the checks of size and digest that follow.
+        Err(_) => {
+            if last {
+                context.log("The server's reply after the last range was not a completion; the checks decide".into());
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn finish_write(
+    write: PendingWrite,
+    index: usize,
+    shared: &Shared<'_>,
+    spare: &mut Option<Vec<u8>>,
+) {
+    match write.await.map_err(std::io::Error::other).and_then(|r| r) {
+        Ok((mut chunk, written_to)) => {
+            shared.map().written_to(index, written_to);
+            chunk.resize(CHUNK, 0);
+            *spare = Some(chunk);
+        }
+        Err(e) => {
+            if let Ok(mut slot) = shared.disk_error.lock() {
+                slot.get_or_insert(e);
+            }
+        }
+    }
+}

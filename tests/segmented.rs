@@ -1,0 +1,288 @@
+//! Segmented downloads against the embedded server (libunftp) and the faulty server: one file
+//! over several connections, each range from its own offset, byte for byte; a pause, a cut data
+//! connection and a server that ignores REST.
+
+mod support;
+
+use std::path::Path;
+
+use ferry::engine::{Command, ConflictPolicy, Event, ItemState, Login, QueueAction, QueueEvent};
+use ferry::store::settings::TransferSettings;
+use sha2::Digest;
+use support::faulty::{Faults, FaultyServer};
+use support::queue::{Queue, download};
+use support::{PASSWORD, TestServer, request_to};
+
+const MIB: usize = 1024 * 1024;
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+/// Files of 1 MiB and more are split over `connections`.
+fn split_over(connections: usize) -> TransferSettings {
+    TransferSettings {
+        segments: connections,
+        segment_threshold_mib: 1,
+        ..Queue::settings(ConflictPolicy::Ask)
+    }
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The saved map beside a `.part`: each range's (start, end, done).
+fn saved_ranges(part: &Path) -> Vec<(u64, u64, u64)> {
+    let mut map_path = part.as_os_str().to_owned();
+    map_path.push(".segments");
+    let text = std::fs::read(&map_path).expect("the map beside the .part");
+    let map: serde_json::Value = serde_json::from_slice(&text).expect("JSON");
+    let mut ranges: Vec<(u64, u64, u64)> = map["ranges"]
+        .as_array()
+        .expect("ranges")
+        .iter()
+        .map(|r| {
+            let field = |name: &str| r[name].as_u64().expect("a number");
+            (field("start"), field("end"), field("done"))
+        })
+        .collect();
+    ranges.sort();
+    ranges
+}
+
+#[test]
+fn a_large_file_comes_over_four_connections_byte_for_byte() {
+    let server = TestServer::start();
+    let size = 24 * MIB + 5;
+    let bytes = ferry::demo::pseudo_random_bytes(size, 11);
+    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
+    let mut queue = Queue::connect(server.request(PASSWORD), split_over(4));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.run(vec![download("/big.bin", &target)]);
+    let log = queue.log_text();
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Done, "{log}");
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    assert!(log.contains("over 4 connections"), "{log}");
+    // Each range began at its own offset, on its own connection.
+    let step = size / 4;
+    for k in 1..4 {
+        assert!(
+            log.contains(&format!("REST {}", k * step)),
+            "range {k}: {log}"
+        );
+    }
+    assert!(
+        log.matches("RETR /big.bin").count() >= 4,
+        "four data connections at least: {log}"
+    );
+    // No range read past its end: exactly the file crossed the network.
+    assert_eq!(item.moved, size as u64, "{log}");
+    // Nothing but the file is left: no .part, no map.
+    assert_eq!(names_in(dir.path()), ["big.bin"]);
+}
+
+#[test]
+fn segments_off_for_one_item_downloads_it_on_one_connection() {
+    let server = TestServer::start();
+    let size = 13 * MIB;
+    let bytes = ferry::demo::pseudo_random_bytes(size, 12);
+    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
+    std::fs::write(server.path().join("first.bin"), vec![7u8; 2 * MIB]).unwrap();
+    // One transfer at a time, and a slow first file: the choice about the second lands while
+    // it waits.
+    let one_at_a_time = TransferSettings {
+        parallel: 1,
+        ..split_over(4)
+    };
+    let slow = TransferSettings {
+        download_limit_kib: 1024,
+        ..one_at_a_time.clone()
+    };
+    let mut queue = Queue::connect(server.request(PASSWORD), slow);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.engine.send(Command::Enqueue(vec![
+        download("/first.bin", &dir.path().join("first.bin")),
+        download("/big.bin", &target),
+    ]));
+    let mut id = None;
+    queue.wait("the items", |_, event| match event {
+        Event::Queue(QueueEvent::Added { items, .. }) => {
+            id = items.get(1).map(|i| i.id);
+            true
+        }
+        _ => false,
+    });
+    let id = id.expect("the second item");
+    queue.engine.send(Command::Queue {
+        ids: vec![id],
+        action: QueueAction::Segmented(false),
+    });
+    queue
+        .engine
+        .send(Command::SetTransferSettings(one_at_a_time));
+    queue.settle();
+    let log = queue.log_text();
+    let item = &queue.items[&id];
+    assert_eq!(item.state, ItemState::Done, "{log}");
+    assert_eq!(item.segmented, Some(false));
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    assert!(!log.contains("connections ("), "{log}");
+    assert_eq!(log.matches("RETR /big.bin").count(), 1, "{log}");
+}
+
+#[test]
+fn a_paused_segmented_download_resumes_each_range_from_its_own_offset() {
+    let server = TestServer::start();
+    let size = 16 * MIB + 7;
+    let bytes = ferry::demo::pseudo_random_bytes(size, 13);
+    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
+    let slow = TransferSettings {
+        // About four seconds for the whole file: the pause lands in the middle.
+        download_limit_kib: 4096,
+        ..split_over(4)
+    };
+    let mut queue = Queue::connect(server.request(PASSWORD), slow);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue
+        .engine
+        .send(Command::Enqueue(vec![download("/big.bin", &target)]));
+    let mut id = 0;
+    queue.wait("a quarter of the file", |_, event| match event {
+        Event::Queue(QueueEvent::Progress {
+            id: i, transferred, ..
+        }) if *transferred > (size / 4) as u64 => {
+            id = *i;
+            true
+        }
+        _ => false,
+    });
+    queue.engine.send(Command::Queue {
+        ids: vec![id],
+        action: QueueAction::Pause,
+    });
+    queue.settle();
+    assert_eq!(
+        queue.only().state,
+        ItemState::Paused,
+        "{}",
+        queue.log_text()
+    );
+    let part = dir.path().join("big.bin.part");
+    let ranges = saved_ranges(&part);
+    let started: Vec<_> = ranges
+        .iter()
+        .filter(|(start, end, done)| *done > 0 && start + done < *end)
+        .copied()
+        .collect();
+    assert!(started.len() >= 2, "ranges under way: {ranges:?}");
+    // The queue keeps the same picture (it is saved with the item).
+    let shown: Vec<(u64, u64, u64)> = queue
+        .only()
+        .segments
+        .iter()
+        .map(|s| (s.start, s.end, s.done))
+        .collect();
+    assert_eq!(shown, ranges);
+
+    queue
+        .engine
+        .send(Command::SetTransferSettings(split_over(4)));
+    queue.engine.send(Command::Queue {
+        ids: vec![id],
+        action: QueueAction::Resume,
+    });
+    queue.settle();
+    let log = queue.log_text();
+    assert_eq!(queue.only().state, ItemState::Done, "{log}");
+    for (start, _, done) in &started {
+        assert!(
+            log.contains(&format!("REST {}", start + done)),
+            "range at {start} goes on from {}: {log}",
+            start + done
+        );
+    }
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    assert_eq!(names_in(dir.path()), ["big.bin"]);
+}
+
+fn faulty_queue(server: &FaultyServer, settings: TransferSettings) -> Queue {
+    let request = request_to(
+        server.port,
+        Login::Normal {
+            user: "u".into(),
+            password: ferry::store::secret::Secret::new("p"),
+        },
+    );
+    Queue::connect(request, settings)
+}
+
+#[test]
+fn a_cut_range_is_continued_from_its_offset_and_nothing_is_fetched_twice() {
+    let server = FaultyServer::start();
+    let size = 13 * MIB + 3;
+    let bytes = ferry::demo::pseudo_random_bytes(size, 14);
+    server.add_file("/big.bin", bytes.clone());
+    server.set_faults(Faults {
+        cut_data_once: Some(1_000_000),
+        ..Faults::default()
+    });
+    let mut queue = faulty_queue(&server, split_over(3));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.run(vec![download("/big.bin", &target)]);
+    let log = queue.log_text();
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Done, "{log}");
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    // Whichever range was cut went on from where its bytes ended.
+    let step = size / 3;
+    assert!(
+        (0..3).any(|k| log.contains(&format!("REST {}", k * step + 1_000_000))),
+        "{log}"
+    );
+    assert_eq!(item.moved, size as u64, "{log}");
+}
+
+#[test]
+fn a_server_that_ignores_rest_fails_the_split_download_and_keeps_nothing_wrong() {
+    let server = FaultyServer::start();
+    // Three ranges of at least 4 MiB (`MIN_RANGE`).
+    let size = 13 * MIB;
+    let bytes = ferry::demo::pseudo_random_bytes(size, 15);
+    server.add_file("/big.bin", bytes);
+    server.set_faults(Faults {
+        ignore_rest: true,
+        ..Faults::default()
+    });
+    let mut queue = faulty_queue(&server, split_over(3));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.run(vec![download("/big.bin", &target)]);
+    let log = queue.log_text();
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Failed, "{log}");
+    assert!(
+        item.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("ignores REST"),
+        "{:?}",
+        item.message
+    );
+    // Wrong bytes never take the target's name, nor stay as a .part to continue.
+    assert!(
+        names_in(dir.path()).is_empty(),
+        "{:?}",
+        names_in(dir.path())
+    );
+}
