@@ -275,3 +275,99 @@ fn cut_data_connections_and_a_server_restart_lose_nothing() {
         "{stats:?}"
     );
 }
+
+/// A segmented download killed in the middle: the next run continues every range from the
+/// offset its saved map says, and the file is byte for byte the server's.
+#[test]
+fn a_segmented_download_killed_in_the_middle_continues_each_range() {
+    let server = TestServer::start();
+    let size = 24 * 1024 * 1024 + 11;
+    let bytes = ferry::demo::pseudo_random_bytes(size, 21);
+    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let config = work.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    // Slow, so the kill lands in the middle; files from 1 MiB are split.
+    std::fs::write(
+        config.join(ferry::store::settings::Settings::FILE_NAME),
+        "[transfers]\nsegment_threshold_mib = 1\ndownload_limit_kib = 4096\n",
+    )
+    .unwrap();
+    let dest = work.path().join("dest");
+    std::fs::create_dir_all(&dest).unwrap();
+    let url = format!("{}/big.bin", server.url());
+    let args = ["get", "--segments", "4", "-v", &url, dest.to_str().unwrap()];
+    let map = dest.join("big.bin.part.segments");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
+        .args(args)
+        .env("FERRY_PASSWORD", PASSWORD)
+        .env("FERRY_CONFIG_DIR", &config)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run ferry");
+    // Until the saved map shows two ranges under way (bounded: the whole file takes 6 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let under_way = |ranges: &[(u64, u64, u64)]| {
+        ranges
+            .iter()
+            .filter(|(s, e, d)| *d > 0 && s + d < *e)
+            .count()
+    };
+    let ranges = loop {
+        assert!(std::time::Instant::now() < deadline, "no progress saved");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before the kill"
+        );
+        if let Some(ranges) = saved_ranges(&map)
+            && under_way(&ranges) >= 2
+        {
+            break ranges;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    // The map may have moved on between the read and the kill: read it again.
+    let ranges = saved_ranges(&map).unwrap_or(ranges);
+    std::fs::write(
+        config.join(ferry::store::settings::Settings::FILE_NAME),
+        "[transfers]\nsegment_threshold_mib = 1\n",
+    )
+    .unwrap();
+    let (code, said) = run(&args, &config, None).expect("not killed");
+    assert_eq!(code, 0, "{said}");
+    for (start, end, done) in &ranges {
+        if *done > 0 && start + done < *end {
+            assert!(
+                said.contains(&format!("REST {}", start + done)),
+                "range at {start} goes on from {}:\n{said}",
+                start + done
+            );
+        }
+    }
+    assert_eq!(std::fs::read(dest.join("big.bin")).unwrap(), bytes);
+    let names: Vec<_> = std::fs::read_dir(&dest).unwrap().collect();
+    assert_eq!(names.len(), 1, "only the file is left");
+}
+
+/// A saved segment map's ranges: (start, end, done), by start.
+fn saved_ranges(map: &Path) -> Option<Vec<(u64, u64, u64)>> {
+    let text = std::fs::read(map).ok()?;
+    let value: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    let mut ranges: Vec<(u64, u64, u64)> = value["ranges"]
+        .as_array()?
+        .iter()
+        .filter_map(|r| {
+            Some((
+                r["start"].as_u64()?,
+                r["end"].as_u64()?,
+                r["done"].as_u64()?,
+            ))
+        })
+        .collect();
+    ranges.sort();
+    Some(ranges)
+}

@@ -53,6 +53,9 @@ pub fn show(ctx: &egui::Context, window: &mut SettingsWindow, actions: &mut Acti
         .collapsible(false)
         .resizable(true)
         .default_width(520.0)
+        // As tall as the screen allows from the start: a short first window hid its lower
+        // sections below a scroll bar that was easy to miss.
+        .default_height(ctx.content_rect().height() - 80.0)
         .max_height(ctx.content_rect().height() - 80.0)
         .show(ctx, |ui| {
             // A name for the window's contents, for screen readers (and tests) to find them.

@@ -415,6 +415,13 @@ async fn fetch_segmented(
     let map = match (saved, source.size) {
         (Some(map), _) => map,
         (None, Some(size)) if connections > 1 => {
+            // Ranges need the file's size as it is now, not as an older listing had it.
+            let request = &context.start.request;
+            if request.size.is_some()
+                && session.size(request.remote.as_bytes()).await? != Some(size)
+            {
+                return Ok(None);
+            }
             SegmentMap::continuing(size, segmented::time_key(source), offset, connections)
         }
         _ => return Ok(None),

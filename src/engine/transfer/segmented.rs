@@ -21,7 +21,10 @@ use super::super::connection::{DataStart, Session};
 use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK};
 use super::super::queue::state::Finish;
-use super::segments::{CHECKPOINT_BYTES, SegmentMap};
+use super::segments::SegmentMap;
+
+/// How often the map is saved while bytes come.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 use super::{Progress, TransferContext};
 
 /// Where the map of a `.part` is kept.
@@ -75,8 +78,8 @@ struct Shared<'a> {
     map: Mutex<SegmentMap>,
     part: &'a Path,
     file: Arc<std::fs::File>,
-    /// Bytes in place when the map was last saved.
-    saved_at: Mutex<u64>,
+    /// When the map was last saved.
+    saved_at: Mutex<std::time::Instant>,
     /// When the faces last heard of the ranges.
     shown_at: Mutex<std::time::Instant>,
     /// The first disk error: it ends every connection.
@@ -90,17 +93,17 @@ impl Shared<'_> {
         self.map.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Saves the map when enough is new, or when told to.
+    /// Saves the map once a second while bytes come (and whenever told to): a crash loses
+    /// at most a second of each range, which the next attempt fetches again.
     fn checkpoint(&self, context: &TransferContext<'_>, always: bool) {
-        let map = self.map().clone();
-        let done = map.done();
         {
             let mut saved_at = self.saved_at.lock().unwrap_or_else(|p| p.into_inner());
-            if !always && done < *saved_at + CHECKPOINT_BYTES {
+            if !always && saved_at.elapsed() < CHECKPOINT_EVERY {
                 return;
             }
-            *saved_at = done;
+            *saved_at = std::time::Instant::now();
         }
+        let map = self.map().clone();
         if let Err(e) = save_map(self.part, &map) {
             // The bytes are fine; only a later resume would start these ranges again.
             context.sink.log(
@@ -211,7 +214,7 @@ async fn fetch_with(
         map.done()
     ));
     let shared = Shared {
-        saved_at: Mutex::new(map.done()),
+        saved_at: Mutex::new(std::time::Instant::now()),
         shown_at: Mutex::new(std::time::Instant::now()),
         map: Mutex::new(map),
         part,
@@ -434,6 +437,7 @@ async fn fetch_range(
         // writes.
         if let Some(write) = pending.take() {
             finish_write(write, index, shared, &mut spare).await;
+            shared.checkpoint(context, false);
         }
         if filled > 0 {
             let mut chunk = std::mem::replace(
@@ -498,7 +502,7 @@ async fn fetch_range(
         {
             if let Ok(mut wrong) = shared.wrong_bytes.lock() {
                 *wrong = Some(format!(
-                    "the server sent more than the file's {size} bytes after REST {}: it ignores REST, so this file can't be split; set its Segmented download off",
+                    "the server sent more than the file's {size} bytes after REST {}: it ignores REST (or the file is growing), so this file can't be split; turn Segmented download off for it",
                     shared.map().ranges[index].start
                 ));
             }

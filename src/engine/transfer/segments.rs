@@ -16,9 +16,6 @@ pub const MIN_RANGE: u64 = 4 * 1024 * 1024;
 /// says one.
 pub const DEFAULT_SEGMENTS: usize = 4;
 
-/// The map is saved again after this many new bytes, and whenever a range is complete.
-pub const CHECKPOINT_BYTES: u64 = 16 * 1024 * 1024;
-
 /// What the decision needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SplitFacts {
