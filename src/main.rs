@@ -78,6 +78,36 @@ enum CliCommand {
         /// ftp://[user@]host[:port]/path/ or .../path/name
         url: String,
     },
+    /// Synchronise a local folder with a remote one: the plan first (what moves, and why),
+    /// then the plan carried out. Nothing changes with --dry-run.
+    Sync {
+        /// Which way files go: up (local → server), down, or both (the newer side wins; files
+        /// changed on both sides since the last sync are left alone and listed).
+        #[arg(long, value_enum, default_value_t = DirectionArg::Up)]
+        direction: DirectionArg,
+        /// Mirror: delete on the target what is gone from the source.
+        #[arg(long)]
+        delete: bool,
+        /// How files of the same name are told apart.
+        #[arg(long, value_enum, default_value_t = CompareArg::Time)]
+        compare: CompareArg,
+        /// Leave out names matching GLOB (`*.tmp`), folders with a trailing / (`node_modules/`),
+        /// or paths from the top (`build/out.log`); may be given again.
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
+        /// Print the plan and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The plan as one JSON object per action (action, path, reason, is_dir, size).
+        #[arg(long)]
+        json: bool,
+        /// Simultaneous transfers (1 to 10).
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=10))]
+        parallel: u16,
+        local: std::path::PathBuf,
+        /// ftp://[user@]host[:port]/path/to/folder
+        url: String,
+    },
     /// List a folder.
     Ls {
         /// One JSON object per entry (name, size, modified, is_dir, is_link, target, permissions, raw).
@@ -120,6 +150,20 @@ struct TransferArgs {
     /// (4 connections, 64 MiB). Needs a server that offers REST STREAM.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=10))]
     segments: Option<u16>,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum DirectionArg {
+    Up,
+    Down,
+    Both,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum CompareArg {
+    Time,
+    Size,
+    Checksum,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
@@ -261,6 +305,45 @@ fn main() -> ExitCode {
             &transfer.options(&settings),
             &options,
         )),
+        Some(CliCommand::Sync {
+            direction,
+            delete,
+            compare,
+            exclude,
+            dry_run,
+            json,
+            parallel,
+            local,
+            url,
+        }) => {
+            use ferry::engine::sync::plan::{CompareBy, SyncDirection, SyncOptions};
+            let args = cli::SyncArgs {
+                local,
+                url,
+                options: SyncOptions {
+                    direction: match direction {
+                        DirectionArg::Up => SyncDirection::Up,
+                        DirectionArg::Down => SyncDirection::Down,
+                        DirectionArg::Both => SyncDirection::Both,
+                    },
+                    delete,
+                    compare: match compare {
+                        CompareArg::Time => CompareBy::Time,
+                        CompareArg::Size => CompareBy::Size,
+                        CompareArg::Checksum => CompareBy::Checksum,
+                    },
+                },
+                exclude,
+                dry_run,
+                json,
+                state_dir: dirs.as_ref().map(|d| d.data.clone()),
+                settings: TransferSettings {
+                    parallel: usize::from(parallel),
+                    ..settings.transfers.clone()
+                },
+            };
+            cli::finish(cli::sync(&args, &options))
+        }
         None => ferry::ui::run_app(ferry::ui::Launch {
             demo: args.demo,
             url: args.url,

@@ -3,6 +3,7 @@
 
 mod ask;
 mod listing;
+mod sync;
 mod transfer;
 
 use std::process::ExitCode;
@@ -10,6 +11,7 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 pub use listing::{info, ls};
+pub use sync::{SyncArgs, sync};
 pub use transfer::{TransferOptions, get, put};
 
 use crate::engine::{
@@ -231,7 +233,11 @@ impl Connection {
 
     /// Waits for the next event that matters, printing the transcript when asked.
     fn next(&self) -> Result<Event, CliError> {
-        let deadline = Instant::now() + self.patience;
+        self.next_within(self.patience)
+    }
+
+    fn next_within(&self, patience: Duration) -> Result<Event, CliError> {
+        let deadline = Instant::now() + patience;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match self.events.recv_timeout(left) {
@@ -250,7 +256,7 @@ impl Connection {
                 Err(RecvTimeoutError::Timeout) => {
                     return Err(CliError {
                         code: exit::TIMEOUT,
-                        message: format!("no answer within {} s", self.patience.as_secs()),
+                        message: format!("no answer within {} s", patience.as_secs()),
                     });
                 }
                 Err(RecvTimeoutError::Disconnected) => {
@@ -267,6 +273,12 @@ impl Connection {
         if self.verbose {
             eprintln!("{}", line.to_text());
         }
+    }
+
+    /// The next event, for steps that take as long as the server's tree is big (a sync's
+    /// walk): each listing is bounded by the command timeout, the whole by a generous limit.
+    fn next_patiently(&self) -> Result<Event, CliError> {
+        self.next_within(self.patience * 60)
     }
 
     fn wait_connected(&self) -> Result<ServerInfo, CliError> {

@@ -186,8 +186,8 @@ fn run_transfers(
 
 /// The CLI's copy of the queue, from the engine's events.
 #[derive(Default)]
-struct Run {
-    items: BTreeMap<TransferId, QueueItem>,
+pub(super) struct Run {
+    pub(super) items: BTreeMap<TransferId, QueueItem>,
     /// Bytes in place per item, from progress events.
     position: BTreeMap<TransferId, u64>,
     /// Items came back from the queue file: a killed run goes on.
@@ -195,7 +195,7 @@ struct Run {
 }
 
 impl Run {
-    fn on_event(&mut self, event: QueueEvent, bar: Option<&indicatif::ProgressBar>) {
+    pub(super) fn on_event(&mut self, event: QueueEvent, bar: Option<&indicatif::ProgressBar>) {
         match event {
             QueueEvent::Added { items, .. } => {
                 self.items
@@ -224,7 +224,7 @@ impl Run {
         }
     }
 
-    fn finished(&self) -> bool {
+    pub(super) fn finished(&self) -> bool {
         !self.items.is_empty() && self.items.values().all(|i| i.state.is_finished())
     }
 
@@ -261,7 +261,10 @@ fn progress_bar() -> indicatif::ProgressBar {
 
 /// One line of totals on stderr (bytes that really moved; skipped and failed apart), a line
 /// per skipped and failed item, and an exit code that says whether all went well.
-fn summarise(items: &BTreeMap<TransferId, QueueItem>, elapsed: Duration) -> Result<(), CliError> {
+pub(super) fn summarise(
+    items: &BTreeMap<TransferId, QueueItem>,
+    elapsed: Duration,
+) -> Result<(), CliError> {
     let files: Vec<&QueueItem> = items.values().filter(|i| !i.request.is_dir).collect();
     let count = |state: ItemState| files.iter().filter(|i| i.state == state).count();
     let done = count(ItemState::Done);

@@ -10,7 +10,11 @@ use super::api::command::{Command, ConnectRequest, DirTarget};
 use super::api::event::{DirListing, Event, LogKind, ServerInfo};
 use super::connection::Session;
 use super::error::FtpError;
+use super::sync;
 use crate::protocol::path::RemotePath;
+
+/// A way back to the engine, for what the browsing session hands on (a sync's transfers).
+pub(crate) type EngineLink = mpsc::WeakUnboundedSender<Command>;
 
 /// What the user asked for, in words, for the log and for errors.
 fn describe(command: &Command) -> String {
@@ -36,6 +40,13 @@ fn describe(command: &Command) -> String {
                 [one] => format!("change the permissions of {} to {mode:o}", one.text),
                 many => format!("change the permissions of {} items to {mode:o}", many.len()),
             },
+            Command::PlanSync(request) => format!(
+                "plan a sync of {} and {}",
+                request.local.display(),
+                request.remote
+            ),
+            Command::RunSync(_) => "run the sync".to_owned(),
+            Command::RememberSync(_) => "remember the synced folders".to_owned(),
             other => format!("{other:?}"),
         }
     }
@@ -53,6 +64,7 @@ pub(crate) async fn run(
     request: ConnectRequest,
     mut commands: mpsc::UnboundedReceiver<Command>,
     sink: EventSink,
+    engine: EngineLink,
 ) {
     sink.send(Event::Connecting {
         host: request.host.clone(),
@@ -94,6 +106,7 @@ pub(crate) async fn run(
             &request,
             open(start.clone()),
             &sink,
+            &engine,
         )
         .await;
         let fallback = match opened {
@@ -106,6 +119,7 @@ pub(crate) async fn run(
                     &request,
                     open(login_folder.clone()),
                     &sink,
+                    &engine,
                 )
                 .await
             }
@@ -139,7 +153,7 @@ pub(crate) async fn run(
             },
         };
         if let Err(error) =
-            run_reconnecting(&mut session, &mut folder, &request, command, &sink).await
+            run_reconnecting(&mut session, &mut folder, &request, command, &sink, &engine).await
         {
             return fail(&sink, &error);
         }
@@ -242,6 +256,7 @@ async fn run_reconnecting(
     request: &ConnectRequest,
     command: Command,
     sink: &EventSink,
+    engine: &EngineLink,
 ) -> Result<Result<(), FtpError>, FtpError> {
     let mut attempts = 0;
     loop {
@@ -264,7 +279,7 @@ async fn run_reconnecting(
                 }
             }
         };
-        match handle(live, command.clone(), sink).await {
+        match handle(live, command.clone(), sink, engine).await {
             Err(error) if error.is_connection_lost() && attempts < RECONNECT_ATTEMPTS => {
                 *folder = live.cwd().clone();
                 sink.log(
@@ -301,9 +316,14 @@ async fn reconnect(
     Ok(session)
 }
 
-async fn handle(session: &mut Session, command: Command, sink: &EventSink) -> Result<(), FtpError> {
+async fn handle(
+    session: &mut Session,
+    command: Command,
+    sink: &EventSink,
+    engine: &EngineLink,
+) -> Result<(), FtpError> {
     let what = describe(&command);
-    let result = run_command(session, command, sink).await;
+    let result = run_command(session, command, sink, engine).await;
     if let Err(error) = &result
         && !error.is_fatal()
     {
@@ -320,8 +340,30 @@ async fn run_command(
     session: &mut Session,
     command: Command,
     sink: &EventSink,
+    engine: &EngineLink,
 ) -> Result<(), FtpError> {
     match command {
+        Command::PlanSync(request) => {
+            let plan = sync::run::make_plan(session, &request, sink).await?;
+            sink.send(Event::SyncPlanned(Box::new(plan)));
+            Ok(())
+        }
+        Command::RunSync(plan) => {
+            let (started, transfers) = sync::run::start(session, &plan, sink).await?;
+            // The queue runs the transfers; it belongs to the engine, which this reaches.
+            if !transfers.is_empty()
+                && let Some(engine) = engine.upgrade()
+            {
+                let _ = engine.send(Command::Enqueue(transfers));
+            }
+            sink.send(Event::SyncStarted(started));
+            Ok(())
+        }
+        Command::RememberSync(request) => {
+            sync::run::remember(session, &request).await?;
+            sink.send(Event::SyncRemembered);
+            Ok(())
+        }
         Command::ChangeDir { from, target } => {
             match &target {
                 // Already there (the login folder, shown first): a listing is all it takes.

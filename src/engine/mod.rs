@@ -11,6 +11,7 @@ mod local_disk;
 mod local_io;
 mod opener;
 pub mod queue;
+pub mod sync;
 /// The TLS vocabulary where it has always been found (`ferry::engine::tls::fingerprint`...).
 pub mod tls {
     pub use super::api::certificate::{
@@ -229,7 +230,12 @@ async fn run(
                 transfers.set_login(&request);
                 login = Some(request.clone());
                 let (tx, rx) = mpsc::unbounded_channel();
-                let task = tokio::spawn(browser::run(request, rx, sink.clone()));
+                let task = tokio::spawn(browser::run(
+                    request,
+                    rx,
+                    sink.clone(),
+                    own_commands.clone(),
+                ));
                 browser = Some(Browser { commands: tx, task });
             }
             Command::Disconnect => {

@@ -22,6 +22,28 @@ pub struct Settings {
     pub keep_alive_max_secs: u64,
     pub transfers: TransferSettings,
     pub window: WindowSettings,
+    pub sync: SyncSettings,
+}
+
+/// What the Synchronize dialog remembers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SyncSettings {
+    /// Exclusion rules per server (`user@host:port`), as last used there.
+    pub exclude: std::collections::BTreeMap<String, Vec<String>>,
+    /// The rules for a server that has none of its own yet.
+    pub default_exclude: Vec<String>,
+}
+
+impl Default for SyncSettings {
+    fn default() -> Self {
+        Self {
+            exclude: Default::default(),
+            default_exclude: [".git/", ".svn/", "node_modules/", "*.tmp", "*.swp", "~*"]
+                .map(String::from)
+                .to_vec(),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -34,6 +56,7 @@ impl Default for Settings {
             keep_alive_max_secs: 60,
             transfers: TransferSettings::default(),
             window: WindowSettings::default(),
+            sync: SyncSettings::default(),
         }
     }
 }

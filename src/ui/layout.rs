@@ -136,6 +136,15 @@ fn pane_links(ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         {
             actions.push(Action::SetSync(sync));
         }
+        if ui
+            .add_enabled(state.is_connected(), egui::Button::new("Synchronize…"))
+            .on_hover_text(
+                "Bring the local and the server folder shown into step: choose how, see the plan, then run it",
+            )
+            .clicked()
+        {
+            actions.push(Action::OpenSynchronize);
+        }
         let mut compare = state.compare;
         if switch(ui, &mut compare, "Compare folders")
             .on_hover_text(

@@ -26,6 +26,7 @@ mod server_panel;
 mod settings;
 mod site_manager;
 mod status_line;
+mod sync_dialog;
 mod widgets;
 
 pub use app::{AppOptions, FerryApp, Launch, native_options, run_app};

@@ -78,6 +78,14 @@ pub enum Command {
     },
     /// New transfer settings (simultaneous transfers, speed limits, policy...).
     SetTransferSettings(TransferSettings),
+    /// Walk both folders and plan a sync: `Event::SyncPlanned`. Changes nothing.
+    PlanSync(Box<crate::engine::sync::run::SyncRequest>),
+    /// Carry out a plan (the actions the person kept): folders and deletions now, transfers
+    /// through the queue. `Event::SyncStarted`.
+    RunSync(Box<crate::engine::sync::run::SyncPlan>),
+    /// After a sync's transfers: keep both trees for the next two-way sync.
+    /// `Event::SyncRemembered`.
+    RememberSync(Box<crate::engine::sync::run::SyncRequest>),
     /// Work on the local disk, for the local pane.
     Local(LocalCommand),
 }

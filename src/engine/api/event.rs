@@ -46,6 +46,12 @@ pub enum Event {
         local: PathBuf,
         remote: RemotePath,
     },
+    /// The plan of `Command::PlanSync`.
+    SyncPlanned(Box<crate::engine::sync::run::SyncPlan>),
+    /// `Command::RunSync` made its folders and deletions and queued its transfers.
+    SyncStarted(crate::engine::sync::run::SyncStarted),
+    /// `Command::RememberSync` kept both trees.
+    SyncRemembered,
 }
 
 /// What kind of thing went wrong, for exit codes and icons; the message says the rest.

@@ -97,6 +97,15 @@ pub enum Action {
     SaveLayout,
     OpenSettings,
     OpenSiteManager,
+    /// The Synchronize dialog, for the two panes' folders.
+    OpenSynchronize,
+    /// A command of a sync (plan, run, remember) for the engine.
+    Sync(Command),
+    /// The exclusion rules used for a server, kept in the settings.
+    SaveSyncExclusions {
+        site: String,
+        rules: Vec<String>,
+    },
     SaveSites,
     /// A site's password typed in the Site Manager, for the keyring.
     SaveSitePassword {
@@ -278,6 +287,21 @@ impl FerryApp {
             Action::SaveLayout => self.save_settings(),
             Action::OpenSettings => self.state.settings_window.open(&self.state.settings),
             Action::OpenSiteManager => self.state.site_manager.open = true,
+            Action::OpenSynchronize => self.open_synchronize(now),
+            Action::Sync(command) => {
+                if self.state.is_connected() {
+                    self.engine.send(command);
+                } else {
+                    self.state.synchronize.on_failed();
+                    self.state.notices.note("Connect to a server first", now);
+                }
+            }
+            Action::SaveSyncExclusions { site, rules } => {
+                if self.state.settings.sync.exclude.get(&site) != Some(&rules) {
+                    self.state.settings.sync.exclude.insert(site, rules);
+                    self.save_settings();
+                }
+            }
             Action::SaveSites => self.save_sites(),
             Action::SaveSitePassword { key, password } => self.jobs.run(move || {
                 Some(Done::Keyring(crate::store::secrets::save_password(
@@ -502,6 +526,52 @@ impl FerryApp {
             .remote
             .set_show_hidden(now.window.show_hidden_remote);
         self.save_settings();
+    }
+
+    /// Opens the Synchronize dialog for the folders the two panes show.
+    fn open_synchronize(&mut self, now: f64) {
+        let state = &mut self.state;
+        let (Some(remote), Some(request)) = (
+            state.remote.current().cloned(),
+            state.accounts.last_request.as_ref(),
+        ) else {
+            state
+                .notices
+                .note("Connect to a server to synchronize with it", now);
+            return;
+        };
+        if !state.is_connected() {
+            state
+                .notices
+                .note("Connect to a server to synchronize with it", now);
+            return;
+        }
+        let user = match &request.login {
+            crate::engine::Login::Normal { user, .. } => user.clone(),
+            _ => "anonymous".to_owned(),
+        };
+        let site = format!("{user}@{}:{}", request.host, request.port);
+        let local = state.local.folder();
+        let rules = state
+            .settings
+            .sync
+            .exclude
+            .get(&site)
+            .unwrap_or(&state.settings.sync.default_exclude)
+            .join(", ");
+        let baseline_file = state.dirs.as_ref().map(|dirs| {
+            crate::engine::sync::run::baseline_path(&dirs.data.join("sync"), &site, &local, &remote)
+        });
+        state.synchronize.open(super::super::sync_dialog::Form {
+            local,
+            remote,
+            direction: crate::engine::sync::plan::SyncDirection::Up,
+            delete: false,
+            compare: crate::engine::sync::plan::CompareBy::Time,
+            exclude: rules,
+            site,
+            baseline_file,
+        });
     }
 
     /// Saves the settings in the background (the window never waits on the disk).

@@ -52,12 +52,33 @@ impl FerryApp {
             Event::ListingPart(_) => {}
             Event::CommandFailed { what, failure } => {
                 state.remote.on_failure();
+                state.synchronize.on_failed();
                 // Not only in the status line: a refused change is shown until seen.
                 state
                     .notices
                     .problem(format!("Could not {what}: {failure}"), now);
             }
+            Event::SyncPlanned(plan) => state.synchronize.on_planned(*plan),
+            Event::SyncStarted(started) => {
+                for (path, why) in &started.failed {
+                    state.log.push(crate::engine::LogLine::now(
+                        crate::engine::LogKind::Error,
+                        format!("Sync: {path}: {why}"),
+                    ));
+                }
+                let (note, remember) = state.synchronize.on_started(&started);
+                state.notices.note(note, now);
+                if let Some(command) = remember {
+                    actions.push(Action::Sync(command));
+                }
+                actions.push(Action::Refresh(crate::ui::Side::Local));
+                actions.push(Action::Refresh(crate::ui::Side::Remote));
+            }
+            Event::SyncRemembered => {}
             Event::Queue(event) => {
+                if let Some(command) = state.synchronize.on_queue_event(&event) {
+                    actions.push(Action::Sync(command));
+                }
                 if let QueueEvent::Updated(item) = &event
                     && item.state == ItemState::Done
                 {

@@ -119,6 +119,7 @@ impl FerryApp {
             password_prompt: None,
             accounts: Accounts::new(options.dirs.as_ref().map(|d| d.config.as_path())),
             settings_window: Default::default(),
+            synchronize: Default::default(),
             quit: QuitPrompt::default(),
             last_pointer: None,
             remote_pointer_folder: None,
@@ -409,6 +410,7 @@ impl eframe::App for FerryApp {
         dialogs::prompts::edit_prompt(&ctx, &mut state.edited, &mut actions);
         site_manager::show(&ctx, state, &mut actions);
         settings::show(&ctx, &mut state.settings_window, &mut actions);
+        super::sync_dialog::show(&ctx, &mut state.synchronize, &mut actions);
         dialogs::prompts::trust_dialog(&ctx, &mut state.accounts, &mut actions);
         dialogs::prompts::password_dialog(&ctx, &mut state.password_prompt, &mut actions);
         dialogs::prompts::quit_prompt(&ctx, &mut state.quit, state.queue.active(), &mut actions);

@@ -17,6 +17,7 @@ use super::super::queue_panel::QueueView;
 use super::super::remote::RemoteView;
 use super::super::settings::SettingsWindow;
 use super::super::site_manager::SiteManager;
+use super::super::sync_dialog::SyncDialog;
 use super::super::{ConnectionState, Side};
 use crate::engine::{ConnectRequest, ServerInfo};
 use crate::protocol::path::RemotePath;
@@ -61,6 +62,8 @@ pub struct AppState {
     pub password_prompt: Option<(ConnectRequest, String)>,
     pub accounts: Accounts,
     pub settings_window: SettingsWindow,
+    /// The Synchronize dialog, and a sync whose transfers are in the queue.
+    pub synchronize: SyncDialog,
     pub quit: QuitPrompt,
     /// Where the pointer was seen last (a drop may come as it leaves the window).
     pub last_pointer: Option<egui::Pos2>,
@@ -80,6 +83,7 @@ impl AppState {
             || self.quit.asking
             || self.site_manager.open
             || self.settings_window.is_open()
+            || self.synchronize.is_open()
     }
 
     pub fn is_connected(&self) -> bool {
