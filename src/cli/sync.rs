@@ -150,7 +150,7 @@ pub fn sync(args: &SyncArgs, options: &CliOptions) -> Result<(), CliError> {
         }
     };
     let mut run = Run::default();
-    while run.items.len() < started.transfers || !run.finished() {
+    while started.transfers > 0 && (run.items.len() < started.transfers || !run.finished()) {
         if let Event::Queue(event) = connection.next()? {
             // The plan decided every transfer: no question is asked (they overwrite).
             if !matches!(event, QueueEvent::AskConflict(_)) {

@@ -12,6 +12,7 @@ mod local_io;
 mod opener;
 pub mod queue;
 pub mod sync;
+pub mod watch;
 /// The TLS vocabulary where it has always been found (`ferry::engine::tls::fingerprint`...).
 pub mod tls {
     pub use super::api::certificate::{
@@ -215,13 +216,21 @@ async fn run(
     let transfers = queue::Queue::new(sink.clone(), options.transfers, queue_file);
     // The browsing connection's site and login: what new transfers use.
     let mut login: Option<ConnectRequest> = None;
+    // A local folder kept up to date on the server, while connected.
+    let mut watching: Option<watch::Watching> = None;
     while let Some(command) = commands.recv().await {
         // A session that ended on its own (an error) has already said so.
         if browser.as_ref().is_some_and(|b| b.task.is_finished()) {
             browser = None;
+            if let Some(watch) = watching.take() {
+                watch.stop("disconnected");
+            }
         }
         match command {
             Command::Connect(request) => {
+                if let Some(watch) = watching.take() {
+                    watch.stop("connected elsewhere");
+                }
                 if let Some(old) = browser.take()
                     && old.stop().await
                 {
@@ -239,6 +248,9 @@ async fn run(
                 browser = Some(Browser { commands: tx, task });
             }
             Command::Disconnect => {
+                if let Some(watch) = watching.take() {
+                    watch.stop("disconnected");
+                }
                 if let Some(old) = browser.take()
                     && old.stop().await
                 {
@@ -275,8 +287,32 @@ async fn run(
             Command::AnswerConflict { id, answer } => transfers.answer(id, answer),
             Command::SetTransferSettings(settings) => transfers.settings_changed(settings),
             Command::Local(local_command) => local_disk::run(local_command, sink.clone()),
+            Command::KeepUpToDate(wanted) => {
+                if let Some(watch) = watching.take() {
+                    watch.stop("stopped");
+                }
+                if let Some(wanted) = wanted {
+                    if browser.is_none() {
+                        sink.send(Event::CommandFailed {
+                            what: "keep the server folder up to date".into(),
+                            failure: Failure::new(FailureKind::Protocol, "not connected"),
+                        });
+                        continue;
+                    }
+                    match watch::start(*wanted, own_commands.clone(), sink.clone()) {
+                        Ok(watch) => watching = Some(watch),
+                        Err(why) => sink.send(Event::CommandFailed {
+                            what: "keep the server folder up to date".into(),
+                            failure: Failure::new(FailureKind::Protocol, why),
+                        }),
+                    }
+                }
+            }
             browsing => forward(&browser, &sink, browsing),
         }
+    }
+    if let Some(watch) = watching.take() {
+        watch.stop("the engine stopped");
     }
     if let Some(old) = browser.take() {
         old.stop().await;

@@ -145,6 +145,13 @@ fn pane_links(ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         {
             actions.push(Action::OpenSynchronize);
         }
+        if let Some((_, remote)) = &state.watching {
+            ui.label(egui::RichText::new(format!("Keeping {remote} up to date")).strong())
+                .on_hover_text("Changes in the local folder are uploaded as they happen");
+            if ui.button("Stop").clicked() {
+                actions.push(Action::Sync(crate::engine::Command::KeepUpToDate(None)));
+            }
+        }
         let mut compare = state.compare;
         if switch(ui, &mut compare, "Compare folders")
             .on_hover_text(

@@ -183,8 +183,8 @@ impl SyncDialog {
 
 fn direction_label(direction: SyncDirection) -> &'static str {
     match direction {
-        SyncDirection::Up => "Upload: local → server",
-        SyncDirection::Down => "Download: server → local",
+        SyncDirection::Up => "Upload: local to server",
+        SyncDirection::Down => "Download: server to local",
         SyncDirection::Both => "Both ways: the newer side wins",
     }
 }
@@ -312,6 +312,31 @@ fn options(ui: &mut egui::Ui, form: &mut Form, actions: &mut Actions) -> Option<
             });
             actions.push(Action::Sync(Command::PlanSync(Box::new(form.request()))));
             next = Some(Stage::Planning(form.clone()));
+        }
+        if ui
+            .add_enabled(
+                valid && form.direction == SyncDirection::Up,
+                egui::Button::new("Keep remote up to date"),
+            )
+            .on_hover_text(
+                "Watch the local folder and upload every change as it happens (with Mirror, deletions too), until you stop it or disconnect. Run an upload sync first to start from folders in step.",
+            )
+            .on_disabled_hover_text("For the upload direction")
+            .clicked()
+        {
+            actions.push(Action::SaveSyncExclusions {
+                site: form.site.clone(),
+                rules: form.exclusions(),
+            });
+            actions.push(Action::Sync(Command::KeepUpToDate(Some(Box::new(
+                crate::engine::watch::KeepUpToDate {
+                    local: form.local.clone(),
+                    remote: form.remote.clone(),
+                    delete: form.delete,
+                    exclude: form.exclusions(),
+                },
+            )))));
+            next = Some(Stage::Closed);
         }
         if ui.button("Cancel").clicked() {
             next = Some(Stage::Closed);

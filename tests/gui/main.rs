@@ -15,4 +15,5 @@ mod message_log;
 mod panes;
 mod settings;
 mod sites_and_trust;
+mod synchronize;
 mod transfers;

@@ -83,6 +83,9 @@ pub enum Command {
     /// Carry out a plan (the actions the person kept): folders and deletions now, transfers
     /// through the queue. `Event::SyncStarted`.
     RunSync(Box<crate::engine::sync::run::SyncPlan>),
+    /// Watch a local folder and upload its changes to the server as they happen (`None`:
+    /// stop). `Event::Watching`, then `Event::WatchStopped` when it ends (a disconnect too).
+    KeepUpToDate(Option<Box<crate::engine::watch::KeepUpToDate>>),
     /// After a sync's transfers: keep both trees for the next two-way sync.
     /// `Event::SyncRemembered`.
     RememberSync(Box<crate::engine::sync::run::SyncRequest>),

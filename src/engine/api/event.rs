@@ -52,6 +52,15 @@ pub enum Event {
     SyncStarted(crate::engine::sync::run::SyncStarted),
     /// `Command::RememberSync` kept both trees.
     SyncRemembered,
+    /// A local folder is being kept up to date on the server.
+    Watching {
+        local: PathBuf,
+        remote: RemotePath,
+    },
+    /// Keeping it up to date ended, and why (stopped, disconnected...).
+    WatchStopped {
+        why: String,
+    },
 }
 
 /// What kind of thing went wrong, for exit codes and icons; the message says the rest.

@@ -75,6 +75,23 @@ impl FerryApp {
                 actions.push(Action::Refresh(crate::ui::Side::Remote));
             }
             Event::SyncRemembered => {}
+            Event::Watching { local, remote } => {
+                state.notices.note(
+                    format!(
+                        "Keeping {remote} up to date: changes in {} are uploaded as they happen",
+                        local.display()
+                    ),
+                    now,
+                );
+                state.watching = Some((local, remote));
+            }
+            Event::WatchStopped { why } => {
+                if let Some((_, remote)) = state.watching.take() {
+                    state
+                        .notices
+                        .problem(format!("Stopped keeping {remote} up to date: {why}"), now);
+                }
+            }
             Event::Queue(event) => {
                 if let Some(command) = state.synchronize.on_queue_event(&event) {
                     actions.push(Action::Sync(command));

@@ -120,6 +120,7 @@ impl FerryApp {
             accounts: Accounts::new(options.dirs.as_ref().map(|d| d.config.as_path())),
             settings_window: Default::default(),
             synchronize: Default::default(),
+            watching: None,
             quit: QuitPrompt::default(),
             last_pointer: None,
             remote_pointer_folder: None,

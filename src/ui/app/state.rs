@@ -64,6 +64,8 @@ pub struct AppState {
     pub settings_window: SettingsWindow,
     /// The Synchronize dialog, and a sync whose transfers are in the queue.
     pub synchronize: SyncDialog,
+    /// The local folder kept up to date on the server, and where.
+    pub watching: Option<(PathBuf, RemotePath)>,
     pub quit: QuitPrompt,
     /// Where the pointer was seen last (a drop may come as it leaves the window).
     pub last_pointer: Option<egui::Pos2>,

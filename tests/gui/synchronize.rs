@@ -1,0 +1,104 @@
+//! The Synchronize dialog: options, the plan as a checklist, and Run.
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+
+use crate::support::TestServer;
+use crate::window::*;
+
+fn plan_row_checkbox<'a>(window: &'a Window, path: &'a str) -> Option<egui_kittest::Node<'a>> {
+    window
+        .harness
+        .query_all_by_role_and_label(Role::CheckBox, path)
+        .next()
+}
+
+/// The preview lists every planned action with its reason; nothing moves before Run; an
+/// unchecked row is not transferred and a checked one is, byte for byte.
+#[test]
+fn the_preview_lists_the_plan_and_an_unchecked_row_is_not_transferred() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[
+        ("sync-a.txt", b"first file\n"),
+        ("sync-b.txt", b"second file\n"),
+        ("scratch.tmp", b"excluded by default"),
+    ]);
+    window.connect_to(&server);
+    window.harness.get_by_label("Synchronize…").click();
+    window.run_until("the options", |h| h.query_by_label("Preview").is_some());
+    assert!(window.has_label("Upload: local to server"));
+    window.harness.get_by_label("Preview").click();
+    window.run_until("the plan", |h| {
+        h.query_all_by_role_and_label(Role::CheckBox, "sync-a.txt")
+            .next()
+            .is_some()
+    });
+    assert!(plan_row_checkbox(&window, "sync-b.txt").is_some());
+    assert!(
+        plan_row_checkbox(&window, "scratch.tmp").is_none(),
+        "*.tmp is excluded by default"
+    );
+    assert!(window.has_label("new here"), "each row says why");
+    assert!(window.has_label_containing("2 uploads"));
+    // The server's own files are left alone without mirroring: no deletions planned.
+    assert!(!window.has_label("delete on the server"));
+    assert!(
+        !server.path().join("sync-a.txt").exists(),
+        "nothing moves before Run"
+    );
+
+    plan_row_checkbox(&window, "sync-b.txt")
+        .expect("the row")
+        .click();
+    window.run_until("the totals without it", |h| {
+        h.query_all_by_label_contains("1 uploads").next().is_some()
+    });
+    window.harness.get_by_label("Run").click();
+    window.run_until("the upload", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(server.path().join("sync-a.txt")).unwrap(),
+        b"first file\n"
+    );
+    assert!(
+        !server.path().join("sync-b.txt").exists(),
+        "the unchecked row stayed put"
+    );
+    assert!(!server.path().join("scratch.tmp").exists());
+    // The local side is as it was.
+    assert_eq!(
+        std::fs::read(window.downloads.path().join("sync-b.txt")).unwrap(),
+        b"second file\n"
+    );
+}
+
+/// Cancel in the preview, and Esc in the options, close the dialog with nothing changed.
+#[test]
+fn cancel_and_escape_leave_everything_as_it_was() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("sync-c.txt", b"c")]);
+    window.connect_to(&server);
+    window.harness.get_by_label("Synchronize…").click();
+    window.run_until("the options", |h| h.query_by_label("Preview").is_some());
+    window.press(egui::Key::Escape);
+    window.harness.step();
+    assert!(window.harness.query_by_label("Preview").is_none());
+    window.harness.get_by_label("Synchronize…").click();
+    window.run_until("the options", |h| h.query_by_label("Preview").is_some());
+    window.harness.get_by_label("Preview").click();
+    window.run_until("the plan", |h| h.query_by_label("Run").is_some());
+    let cancel = window
+        .harness
+        .query_all_by_label("Cancel")
+        .last()
+        .expect("Cancel");
+    assert!(!cancel.accesskit_node().is_disabled());
+    cancel.click();
+    window.harness.step();
+    window.harness.step();
+    assert!(window.harness.query_by_label("Run").is_none());
+    assert!(!server.path().join("sync-c.txt").exists());
+}
