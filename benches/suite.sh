@@ -244,6 +244,17 @@ if [ "${FERRY_SUITE_PIN:-0}" = 1 ]; then
   say "pinned: servers on CPU 0, clients on CPU 1"
 fi
 
+# The rate-limited server's port must be free (or held by one this suite left behind): found
+# out now, not after twenty minutes of other cases.
+if listening $limited_port; then
+  old_limited=$(cat "$interop_dir/run/vsftpd-limited.pid" 2>/dev/null || true)
+  if ! { [ -n "$old_limited" ] && tr '\0' ' ' <"/proc/$old_limited/cmdline" 2>/dev/null | grep -q vsftpd-limited.conf; }; then
+    case "${FERRY_SUITE_ONLY:-}" in
+      "") die "port $limited_port is taken by a process this suite did not start (the rate-limited case needs it)" ;;
+    esac
+  fi
+fi
+
 # ---------------------------------------------------------------------------------------------
 # fixtures (made once, kept for reruns; the full-size names are the ones compare_builds.sh uses)
 

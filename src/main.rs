@@ -61,7 +61,7 @@ enum CliCommand {
         url: String,
     },
     /// Download a file, or a folder with -r. DEST is a folder to put it in, or the name to
-    /// give it (default: the current folder).
+    /// give it (default: the current folder); `-` writes the file to standard output.
     Get {
         #[command(flatten)]
         transfer: TransferArgs,
@@ -107,6 +107,26 @@ enum CliCommand {
         local: std::path::PathBuf,
         /// ftp://[user@]host[:port]/path/to/folder
         url: String,
+    },
+    /// Delete a file on the server (a folder with -r, with everything in it).
+    Rm {
+        /// Folders too, with everything in them.
+        #[arg(short, long)]
+        recursive: bool,
+        /// ftp://[user@]host[:port]/path/to/file-or-folder
+        url: String,
+    },
+    /// Create a folder on the server.
+    Mkdir {
+        /// ftp://[user@]host[:port]/path/to/new-folder
+        url: String,
+    },
+    /// Rename or move a file or folder on the server. NEW is a name in the same folder, or a
+    /// path (/a/b, or relative to the folder).
+    Mv {
+        /// ftp://[user@]host[:port]/path/to/file-or-folder
+        url: String,
+        new: String,
     },
     /// List a folder.
     Ls {
@@ -285,6 +305,9 @@ fn main() -> ExitCode {
     match args.command {
         Some(CliCommand::Info { url }) => cli::finish(cli::info(&url, &options)),
         Some(CliCommand::Ls { json, url }) => cli::finish(cli::ls(&url, json, &options)),
+        Some(CliCommand::Rm { recursive, url }) => cli::finish(cli::rm(&url, recursive, &options)),
+        Some(CliCommand::Mkdir { url }) => cli::finish(cli::mkdir(&url, &options)),
+        Some(CliCommand::Mv { url, new }) => cli::finish(cli::mv(&url, &new, &options)),
         Some(CliCommand::Get {
             transfer,
             url,

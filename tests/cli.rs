@@ -681,3 +681,130 @@ fn ftpes_means_explicit_tls_and_sftp_is_refused_at_once() {
     assert!(!output.status.success(), "{}", stdout(&output));
     assert!(!stderr(&output).contains("> PASS"), "{}", stderr(&output));
 }
+
+/// Runs `ferry` with extra environment variables and no FERRY_PASSWORD.
+fn ferry_env(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> Output {
+    let config = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
+    command
+        .args(args)
+        .env_remove("FERRY_PASSWORD")
+        .env_remove("NETRC")
+        .env("FERRY_CONFIG_DIR", config.path())
+        .stdin(std::process::Stdio::null());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("run ferry")
+}
+
+/// `~/.netrc` (here `$NETRC`) gives the password, as curl and lftp read it: for the URL's user,
+/// or the user too when the URL names none.
+#[test]
+fn netrc_supplies_the_login() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let netrc = dir.path().join("netrc");
+    std::fs::write(
+        &netrc,
+        format!("# test\nmachine 127.0.0.1\n  login {USER}\n  password \"{PASSWORD}\"\n"),
+    )
+    .unwrap();
+    let with_user = ferry_env(
+        &["ls", &format!("{}/Documents", server.url())],
+        &[("NETRC", netrc.as_os_str())],
+    );
+    assert!(with_user.status.success(), "{}", stderr(&with_user));
+    assert!(stdout(&with_user).contains("readme.txt"));
+    let without_user = ferry_env(
+        &[
+            "ls",
+            &format!("ftp://127.0.0.1:{}/Documents", server.port()),
+        ],
+        &[("NETRC", netrc.as_os_str())],
+    );
+    assert!(without_user.status.success(), "{}", stderr(&without_user));
+    // Without the file: anonymous, which this server refuses for that account's folder... or
+    // simply the wrong password for the user: exit 5.
+    let wrong = dir.path().join("wrong");
+    std::fs::write(
+        &wrong,
+        format!("machine 127.0.0.1 login {USER} password nope"),
+    )
+    .unwrap();
+    let refused = ferry_env(
+        &["ls", &format!("{}/Documents", server.url())],
+        &[("NETRC", wrong.as_os_str())],
+    );
+    assert_eq!(refused.status.code(), Some(5), "{}", stderr(&refused));
+}
+
+/// `ferry get URL -` writes the file to standard output, for pipes; a missing file is exit 6
+/// with nothing written.
+#[test]
+fn get_to_standard_output() {
+    let server = TestServer::start();
+    let out = ferry(
+        &[
+            "get",
+            &format!("{}/Documents/readme.txt", server.url()),
+            "-",
+        ],
+        Some(PASSWORD),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        out.stdout,
+        std::fs::read(server.path().join("Documents/readme.txt")).unwrap()
+    );
+    let big = ferry::demo::pseudo_random_bytes(3 * 1024 * 1024 + 17, 9);
+    std::fs::write(server.path().join("big.bin"), &big).unwrap();
+    let out = ferry(
+        &["get", &format!("{}/big.bin", server.url()), "-"],
+        Some(PASSWORD),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(out.stdout == big, "{} bytes", out.stdout.len());
+    let missing = ferry(
+        &["get", &format!("{}/no-such-file.bin", server.url()), "-"],
+        Some(PASSWORD),
+    );
+    assert_eq!(missing.status.code(), Some(6), "{}", stderr(&missing));
+    assert!(missing.stdout.is_empty());
+}
+
+/// `ferry mkdir`, `ferry mv` and `ferry rm`, checked on the server's disk.
+#[test]
+fn mkdir_mv_and_rm() {
+    let server = TestServer::start();
+    let url = |path: &str| format!("{}{path}", server.url());
+    let ok = |args: &[&str]| {
+        let out = ferry(args, Some(PASSWORD));
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    };
+    ok(&["mkdir", &url("/made")]);
+    assert!(server.path().join("made").is_dir());
+    let again = ferry(&["mkdir", &url("/made")], Some(PASSWORD));
+    assert_eq!(again.status.code(), Some(6), "{}", stderr(&again));
+
+    std::fs::write(server.path().join("made/a.txt"), b"a").unwrap();
+    ok(&["mv", &url("/made/a.txt"), "b.txt"]);
+    assert!(!server.path().join("made/a.txt").exists());
+    assert_eq!(
+        std::fs::read(server.path().join("made/b.txt")).unwrap(),
+        b"a"
+    );
+    ok(&["mv", &url("/made/b.txt"), "/Documents/b.txt"]);
+    assert!(server.path().join("Documents/b.txt").is_file());
+
+    ok(&["rm", &url("/Documents/b.txt")]);
+    assert!(!server.path().join("Documents/b.txt").exists());
+    let folder = ferry(&["rm", &url("/made")], Some(PASSWORD));
+    assert_eq!(folder.status.code(), Some(2), "a folder needs -r");
+    assert!(server.path().join("made").is_dir());
+    std::fs::write(server.path().join("made/inner.txt"), b"x").unwrap();
+    ok(&["rm", "-r", &url("/made")]);
+    assert!(!server.path().join("made").exists());
+    let missing = ferry(&["rm", &url("/nothing-here")], Some(PASSWORD));
+    assert_eq!(missing.status.code(), Some(6), "{}", stderr(&missing));
+}

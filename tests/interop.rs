@@ -171,8 +171,110 @@ macro_rules! interop_suite {
             fn wrong_password() {
                 super::wrong_password_is_530($var);
             }
+
+            #[test]
+            #[ignore = "needs tests/interop/servers.sh (root)"]
+            fn sync_up_and_down() {
+                super::sync_up_and_down($var, stringify!($module));
+            }
         }
     };
+}
+
+/// Every file under `root` with its bytes, by relative path.
+fn tree_files(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut found = std::collections::BTreeMap::new();
+    let mut waiting = vec![root.to_path_buf()];
+    while let Some(folder) = waiting.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                waiting.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                found.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    found
+}
+
+/// `ferry sync` up into an empty folder, then down into another: both copies byte for byte,
+/// and a dry run after each plans nothing (the server's times, to the minute or without MFMT,
+/// must not make files look changed).
+fn sync_up_and_down(server_var: &str, name: &str) {
+    let folder = format!("sync-{name}");
+    let on_server = root().join("upload").join(&folder);
+    let _ = std::fs::remove_dir_all(&on_server);
+    let local = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(local.path().join("css/deep")).unwrap();
+    std::fs::write(local.path().join("index.html"), b"<h1>sync</h1>\n").unwrap();
+    std::fs::write(local.path().join("css/site.css"), b"body {}\n").unwrap();
+    std::fs::write(
+        local.path().join("css/deep/data.bin"),
+        (0..200_000u32)
+            .map(|i| (i % 251) as u8)
+            .collect::<Vec<u8>>(),
+    )
+    .unwrap();
+    let url = format!("{}/upload/{folder}", user_url(server_var));
+    let config = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let fingerprint = ferry::engine::tls::fingerprint_text(&test_certificate());
+        let output = Command::new(env!("CARGO_BIN_EXE_ferry"))
+            .arg("sync")
+            .args(args)
+            .args(["--trust-fingerprint", &fingerprint])
+            .env("FERRY_PASSWORD", env("FERRY_INTEROP_PASS"))
+            .env("FERRY_CONFIG_DIR", config.path())
+            .output()
+            .expect("run ferry");
+        assert!(
+            output.status.success(),
+            "sync {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let local_text = local.path().to_str().unwrap().to_owned();
+    // The remote folder must exist to be synced into.
+    std::fs::create_dir_all(&on_server).unwrap();
+    let _ = Command::new("chown")
+        .args([
+            "-R",
+            &env("FERRY_INTEROP_USER"),
+            on_server.to_str().unwrap(),
+        ])
+        .status();
+    run(&[&local_text, &url]);
+    assert_eq!(tree_files(&on_server), tree_files(local.path()));
+    let again = run(&["--dry-run", "--json", &local_text, &url]);
+    assert!(
+        again.trim().is_empty(),
+        "planned after an upload sync: {again}"
+    );
+
+    let down = tempfile::tempdir().unwrap();
+    let down_text = down.path().to_str().unwrap().to_owned();
+    run(&["--direction", "down", &down_text, &url]);
+    assert_eq!(tree_files(down.path()), tree_files(local.path()));
+    let again = run(&[
+        "--direction",
+        "down",
+        "--dry-run",
+        "--json",
+        &down_text,
+        &url,
+    ]);
+    assert!(
+        again.trim().is_empty(),
+        "planned after a download sync: {again}"
+    );
+    std::fs::remove_dir_all(&on_server).unwrap();
 }
 
 interop_suite!(vsftpd, "FERRY_VSFTPD", "vsftpd");

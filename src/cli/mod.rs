@@ -2,6 +2,7 @@
 //! anything the GUI can do to a server can be scripted, tested and benchmarked.
 
 mod ask;
+mod files;
 mod listing;
 mod sync;
 mod transfer;
@@ -10,6 +11,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
+pub use files::{mkdir, mv, rm};
 pub use listing::{info, ls};
 pub use sync::{SyncArgs, sync};
 pub use transfer::{TransferOptions, get, put};
@@ -110,20 +112,7 @@ pub fn connect_request(url_text: &str, options: &CliOptions) -> Result<ConnectRe
         return site_request(site, options);
     }
     let url: FtpUrl = parse_url(url_text).map_err(|e| CliError::usage(e.to_string()))?;
-    let login = match url.user.as_deref() {
-        None | Some("anonymous") | Some("ftp") => Login::Anonymous,
-        Some(user) => {
-            let password = url
-                .password
-                .clone()
-                .or_else(|| std::env::var("FERRY_PASSWORD").ok())
-                .unwrap_or_default();
-            Login::Normal {
-                user: user.to_owned(),
-                password: Secret::new(password),
-            }
-        }
-    };
+    let login = login_for(&url);
     Ok(ConnectRequest {
         encoding: options.encoding,
         server_offset_minutes: 0,
@@ -144,6 +133,42 @@ pub fn connect_request(url_text: &str, options: &CliOptions) -> Result<ConnectRe
         timeouts: options.timeouts,
         transfer_type: None,
     })
+}
+
+/// The login for a URL: its user, and the password from the URL, `FERRY_PASSWORD`, or
+/// `~/.netrc` (`$NETRC`), in that order. With no user in the URL, netrc may name one (its
+/// machine entry, or `default`); else the login is anonymous.
+fn login_for(url: &FtpUrl) -> Login {
+    let user = url.user.as_deref();
+    if matches!(user, Some("anonymous") | Some("ftp")) {
+        return Login::Anonymous;
+    }
+    let given = url
+        .password
+        .clone()
+        .or_else(|| user.and_then(|_| std::env::var("FERRY_PASSWORD").ok()));
+    if let (Some(user), Some(password)) = (user, &given) {
+        return Login::Normal {
+            user: user.to_owned(),
+            password: Secret::new(password.clone()),
+        };
+    }
+    let entries = crate::store::netrc::load();
+    let entry = crate::store::netrc::find(&entries, &url.host, user);
+    match (user, entry) {
+        (Some(user), entry) => Login::Normal {
+            user: user.to_owned(),
+            password: Secret::new(entry.and_then(|e| e.password.clone()).unwrap_or_default()),
+        },
+        (None, Some(entry)) => match entry.login.as_deref() {
+            None | Some("anonymous") | Some("ftp") => Login::Anonymous,
+            Some(login) => Login::Normal {
+                user: login.to_owned(),
+                password: Secret::new(entry.password.clone().unwrap_or_default()),
+            },
+        },
+        (None, None) => Login::Anonymous,
+    }
 }
 
 /// `@name[:/path]`: a site from the Site Manager.

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use super::{CliError, CliOptions, Connection, ask, connect_request, exit};
 use crate::engine::{
     Command, ConflictPolicy, ConnectRequest, Direction, EngineOptions, Event, FailureKind,
-    ItemState, QueueEvent, QueueItem, RESTORED, Restore, TransferId, TransferRequest, TransferType,
+    FetchPart, ItemState, QueueEvent, QueueItem, RESTORED, Restore, TransferId, TransferRequest,
+    TransferType,
 };
 use crate::protocol::path::RemotePath;
 use crate::store::settings::TransferSettings;
@@ -40,6 +41,14 @@ pub fn get(
     let remote = request.initial_path.take().ok_or_else(|| {
         CliError::usage("the URL must name a file or folder to download, e.g. ftp://host/dir/file")
     })?;
+    if dest == Some(Path::new("-")) {
+        if transfer.recursive {
+            return Err(CliError::usage(
+                "a folder can't be written to standard output",
+            ));
+        }
+        return to_stdout(request, remote, options);
+    }
     let name = remote
         .file_name()
         .map(|n| crate::protocol::local_name::safe_local_name(&String::from_utf8_lossy(n)))
@@ -107,6 +116,59 @@ pub fn put(
         after: None,
     };
     run_transfers(request, wanted, transfer, options)
+}
+
+/// `ferry get URL -`: the file's bytes on standard output as they arrive, for pipes. The
+/// exit code says whether every byte came (the size is checked against the server's).
+fn to_stdout(
+    mut request: ConnectRequest,
+    remote: RemotePath,
+    options: &CliOptions,
+) -> Result<(), CliError> {
+    use std::io::Write;
+    // Nothing to show: no listing of any folder on connecting.
+    request.list_start = false;
+    let connection = Connection::open_with(
+        request,
+        options.verbose,
+        EngineOptions {
+            log: options.verbose,
+            ..EngineOptions::default()
+        },
+    )?;
+    connection.wait_connected()?;
+    // A few chunks in flight: a slow reader slows the download, not the memory.
+    let (into, mut parts) = tokio::sync::mpsc::channel(8);
+    connection.engine.send(Command::Fetch {
+        path: remote.clone(),
+        into,
+    });
+    let mut out = std::io::stdout().lock();
+    let mut written = 0u64;
+    while let Some(part) = parts.blocking_recv() {
+        match part {
+            FetchPart::Size(_) => {}
+            FetchPart::Bytes(bytes) => {
+                out.write_all(&bytes).map_err(|e| CliError {
+                    code: exit::OTHER,
+                    message: format!("could not write to standard output: {e}"),
+                })?;
+                written += bytes.len() as u64;
+            }
+            FetchPart::End(total) => {
+                out.flush().map_err(|e| CliError {
+                    code: exit::OTHER,
+                    message: format!("could not write to standard output: {e}"),
+                })?;
+                debug_assert_eq!(total, written);
+                return Ok(());
+            }
+        }
+    }
+    // The engine stopped short: its event says why.
+    loop {
+        connection.next()?;
+    }
 }
 
 fn run_transfers(

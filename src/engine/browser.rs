@@ -6,9 +6,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use super::EventSink;
-use super::api::command::{Command, ConnectRequest, DirTarget};
+use super::api::command::{Command, ConnectRequest, DirTarget, FetchPart};
 use super::api::event::{DirListing, Event, LogKind, ServerInfo};
-use super::connection::Session;
+use super::connection::{DataStart, Session};
 use super::error::FtpError;
 use super::sync;
 use crate::protocol::path::RemotePath;
@@ -359,6 +359,7 @@ async fn run_command(
             sink.send(Event::SyncStarted(started));
             Ok(())
         }
+        Command::Fetch { path, into } => fetch(session, &path, &into).await,
         Command::RememberSync(request) => {
             sync::run::remember(session, &request).await?;
             sink.send(Event::SyncRemembered);
@@ -422,6 +423,68 @@ async fn run_command(
         // The engine handles the rest itself and never forwards them.
         _ => Ok(()),
     }
+}
+
+/// Reads a remote file into `into`, chunk by chunk, as `ferry get URL -` writes it out.
+async fn fetch(
+    session: &mut Session,
+    path: &RemotePath,
+    into: &mpsc::Sender<FetchPart>,
+) -> Result<(), FtpError> {
+    use tokio::io::AsyncReadExt;
+    let gone = || FtpError::Closed {
+        doing: "writing the file out (the reader stopped)".into(),
+    };
+    session.set_type(false).await?;
+    let size = session.size(path.as_bytes()).await?;
+    into.send(FetchPart::Size(size)).await.map_err(|_| gone())?;
+    let mut stream = match session.start_transfer("RETR", path.as_bytes()).await? {
+        DataStart::Open(stream) => stream,
+        DataStart::Done(reply) if reply.is_completion() => {
+            into.send(FetchPart::End(0)).await.map_err(|_| gone())?;
+            return Ok(());
+        }
+        DataStart::Done(reply) => return Err(FtpError::reply(reply)),
+    };
+    let idle = session.reply_timeout();
+    let mut total = 0u64;
+    loop {
+        let mut chunk = vec![0u8; 256 * 1024];
+        let read = match tokio::time::timeout(idle, stream.read(&mut chunk)).await {
+            Ok(Ok(n)) => n,
+            Ok(Err(source)) => {
+                return Err(FtpError::Io {
+                    doing: "receiving the file".into(),
+                    source,
+                });
+            }
+            Err(_) => {
+                return Err(FtpError::Timeout {
+                    doing: "waiting for the file's data".into(),
+                    after: idle,
+                });
+            }
+        };
+        if read == 0 {
+            break;
+        }
+        chunk.truncate(read);
+        total += read as u64;
+        // A reader that went away (a closed pipe) ends the transfer; the session is then out
+        // of step, which the error says, and the next action logs in again.
+        into.send(FetchPart::Bytes(chunk))
+            .await
+            .map_err(|_| gone())?;
+    }
+    session.finish_transfer(stream).await?;
+    if let Some(expected) = size
+        && expected != total
+    {
+        return Err(FtpError::Protocol(format!(
+            "size mismatch: received {total} bytes, the server has {expected}"
+        )));
+    }
+    into.send(FetchPart::End(total)).await.map_err(|_| gone())
 }
 
 /// Lists the folder a change was made in, whether the change worked or not (part of it may

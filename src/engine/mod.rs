@@ -33,7 +33,9 @@ use tokio::task::JoinHandle;
 use crate::store::settings::TransferSettings;
 
 pub use api::certificate::{CertificateInfo, TlsMode, TlsOptions, TlsVersions};
-pub use api::command::{Command, ConnectRequest, DataMode, DirTarget, Login, RemoteItem, Timeouts};
+pub use api::command::{
+    Command, ConnectRequest, DataMode, DirTarget, FetchPart, Login, RemoteItem, Timeouts,
+};
 pub use api::event::{
     DirListing, Event, Failure, FailureKind, LogKind, LogLine, Security, ServerInfo,
 };

@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod filezilla;
 pub mod history;
+pub mod netrc;
 pub mod secret;
 pub mod secrets;
 pub mod settings;

@@ -83,6 +83,13 @@ pub enum Command {
     /// Carry out a plan (the actions the person kept): folders and deletions now, transfers
     /// through the queue. `Event::SyncStarted`.
     RunSync(Box<crate::engine::sync::run::SyncPlan>),
+    /// Read a remote file and hand its bytes to `into` as they arrive (`ferry get URL -`):
+    /// first its size, then the bytes, then `End` once the server confirmed the end and the
+    /// size agrees. A failure is a `CommandFailed` (and `into` closes).
+    Fetch {
+        path: RemotePath,
+        into: tokio::sync::mpsc::Sender<FetchPart>,
+    },
     /// Watch a local folder and upload its changes to the server as they happen (`None`:
     /// stop). `Event::Watching`, then `Event::WatchStopped` when it ends (a disconnect too).
     KeepUpToDate(Option<Box<crate::engine::watch::KeepUpToDate>>),
@@ -95,6 +102,16 @@ pub enum Command {
 
 /// A file or folder named in a command: its raw name, and whether to treat it as a folder
 /// (links are deleted as themselves, never followed).
+/// What `Command::Fetch` hands on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FetchPart {
+    /// The size the server gave, if it did.
+    Size(Option<u64>),
+    Bytes(Vec<u8>),
+    /// Every byte came, and the server confirmed it: how many.
+    End(u64),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteItem {
     pub name: RemoteName,
