@@ -320,3 +320,43 @@ fn a_failed_action_gives_a_non_zero_exit_and_a_summary() {
     assert!(stderr.contains("Permission denied"), "{stderr}");
     assert!(server.file("/site/gone.txt").is_some());
 }
+
+#[test]
+fn a_deep_server_tree_is_listed_over_several_connections_and_planned_whole() {
+    let pair = Pair::new();
+    let mut expected = Vec::new();
+    for a in 0..4 {
+        for b in 0..3 {
+            let path = format!("d{a}/e{b}/f.txt");
+            write(&pair.remote(), &path, path.as_bytes());
+            expected.push(path);
+        }
+    }
+    let output = pair.ok(&[
+        "--direction",
+        "down",
+        "--parallel",
+        "3",
+        "-v",
+        "--json",
+        "--dry-run",
+    ]);
+    let plan = planned(&output);
+    for path in &expected {
+        assert!(
+            plan.contains_key(&("download".to_owned(), path.clone())),
+            "{path} not planned: {plan:?}"
+        );
+    }
+    let transcript = text(&output.stderr);
+    let walk_listings = transcript
+        .lines()
+        .filter(|l| {
+            l.contains("[walk]") && (l.contains("> [walk] MLSD") || l.contains("> [walk] LIST"))
+        })
+        .count();
+    assert!(
+        walk_listings > 0,
+        "no folder listed by the extra connections:\n{transcript}"
+    );
+}

@@ -111,6 +111,7 @@ pub fn sync(args: &SyncArgs, options: &CliOptions) -> Result<(), CliError> {
         remote,
         options: args.options.clone(),
         exclude: args.exclude.clone(),
+        connections: args.settings.parallel,
     };
     let engine_options = EngineOptions {
         transfers: args.settings.clone(),

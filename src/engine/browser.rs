@@ -16,6 +16,13 @@ use crate::protocol::path::RemotePath;
 /// A way back to the engine, for what the browsing session hands on (a sync's transfers).
 pub(crate) type EngineLink = mpsc::WeakUnboundedSender<Command>;
 
+/// What a command may need besides the session: the engine, and the login (for more
+/// sessions to the same server, as a sync's walk takes).
+pub(crate) struct Reach {
+    engine: EngineLink,
+    login: ConnectRequest,
+}
+
 /// What the user asked for, in words, for the log and for errors.
 fn describe(command: &Command) -> String {
     {
@@ -74,6 +81,10 @@ pub(crate) async fn run(
         Ok(resolved) => resolved,
         Err(error) => return fail(&sink, &error),
     };
+    let reach = Reach {
+        engine,
+        login: request.clone(),
+    };
     let (session, info) = match connect_retrying(&request, &sink).await {
         Ok(connected) => connected,
         Err(error) => return fail(&sink, &error),
@@ -106,7 +117,7 @@ pub(crate) async fn run(
             &request,
             open(start.clone()),
             &sink,
-            &engine,
+            &reach,
         )
         .await;
         let fallback = match opened {
@@ -119,7 +130,7 @@ pub(crate) async fn run(
                     &request,
                     open(login_folder.clone()),
                     &sink,
-                    &engine,
+                    &reach,
                 )
                 .await
             }
@@ -153,7 +164,7 @@ pub(crate) async fn run(
             },
         };
         if let Err(error) =
-            run_reconnecting(&mut session, &mut folder, &request, command, &sink, &engine).await
+            run_reconnecting(&mut session, &mut folder, &request, command, &sink, &reach).await
         {
             return fail(&sink, &error);
         }
@@ -256,7 +267,7 @@ async fn run_reconnecting(
     request: &ConnectRequest,
     command: Command,
     sink: &EventSink,
-    engine: &EngineLink,
+    reach: &Reach,
 ) -> Result<Result<(), FtpError>, FtpError> {
     let mut attempts = 0;
     loop {
@@ -279,7 +290,7 @@ async fn run_reconnecting(
                 }
             }
         };
-        match handle(live, command.clone(), sink, engine).await {
+        match handle(live, command.clone(), sink, reach).await {
             Err(error) if error.is_connection_lost() && attempts < RECONNECT_ATTEMPTS => {
                 *folder = live.cwd().clone();
                 sink.log(
@@ -320,10 +331,10 @@ async fn handle(
     session: &mut Session,
     command: Command,
     sink: &EventSink,
-    engine: &EngineLink,
+    reach: &Reach,
 ) -> Result<(), FtpError> {
     let what = describe(&command);
-    let result = run_command(session, command, sink, engine).await;
+    let result = run_command(session, command, sink, reach).await;
     if let Err(error) = &result
         && !error.is_fatal()
     {
@@ -340,11 +351,11 @@ async fn run_command(
     session: &mut Session,
     command: Command,
     sink: &EventSink,
-    engine: &EngineLink,
+    reach: &Reach,
 ) -> Result<(), FtpError> {
     match command {
         Command::PlanSync(request) => {
-            let plan = sync::run::make_plan(session, &request, sink).await?;
+            let plan = sync::run::make_plan(session, &reach.login, &request, sink).await?;
             sink.send(Event::SyncPlanned(Box::new(plan)));
             Ok(())
         }
@@ -352,7 +363,7 @@ async fn run_command(
             let (started, transfers) = sync::run::start(session, &plan, sink).await?;
             // The queue runs the transfers; it belongs to the engine, which this reaches.
             if !transfers.is_empty()
-                && let Some(engine) = engine.upgrade()
+                && let Some(engine) = reach.engine.upgrade()
             {
                 let _ = engine.send(Command::Enqueue(transfers));
             }
@@ -361,7 +372,7 @@ async fn run_command(
         }
         Command::Fetch { path, into } => fetch(session, &path, &into).await,
         Command::RememberSync(request) => {
-            sync::run::remember(session, &request).await?;
+            sync::run::remember(session, &reach.login, &request, sink).await?;
             sink.send(Event::SyncRemembered);
             Ok(())
         }

@@ -29,6 +29,8 @@ pub struct Form {
     pub site: String,
     /// Where the baseline of these folders is kept (`None`: not kept).
     pub baseline_file: Option<PathBuf>,
+    /// Connections that list the server's folders at once.
+    pub connections: usize,
 }
 
 impl Form {
@@ -52,6 +54,7 @@ impl Form {
             },
             exclude: self.exclusions(),
             baseline_file: self.baseline_file.clone(),
+            connections: self.connections,
         }
     }
 }

@@ -12,6 +12,7 @@ use super::exclude::Exclusions;
 use super::plan::{self, Baseline, CompareBy, Planned, SyncAction, SyncDirection, SyncOptions};
 use super::walk::{self, RemoteWalked, Walked};
 use crate::engine::EventSink;
+use crate::engine::api::command::ConnectRequest;
 use crate::engine::api::event::LogKind;
 use crate::engine::api::queue::{ConflictPolicy, Direction, TransferRequest, TransferType};
 use crate::engine::connection::Session;
@@ -32,6 +33,8 @@ pub struct SyncRequest {
     pub exclude: Vec<String>,
     /// Where both trees are kept after a sync, for the next two-way one (`None`: not kept).
     pub baseline_file: Option<PathBuf>,
+    /// Connections that list the server's folders at once (the browsing one and more).
+    pub connections: usize,
 }
 
 /// A plan, with what is needed to carry it out.
@@ -87,11 +90,12 @@ fn load_baseline(file: &Path) -> Option<Baseline> {
 /// Gathers both trees and plans. Changes nothing.
 pub(crate) async fn make_plan(
     session: &mut Session,
+    login: &ConnectRequest,
     request: &SyncRequest,
     sink: &EventSink,
 ) -> FtpResult<SyncPlan> {
     let exclusions = Exclusions::new(&request.exclude).map_err(FtpError::Protocol)?;
-    let (local, remote) = walk_both(session, request, &exclusions).await?;
+    let (local, remote) = walk_both(session, login, request, &exclusions, sink).await?;
     let mut notes = Vec::new();
     let mut remote_tree = remote.walked.tree;
     let mut local_tree = local.tree;
@@ -221,8 +225,10 @@ pub(crate) async fn make_plan(
 
 async fn walk_both(
     session: &mut Session,
+    login: &ConnectRequest,
     request: &SyncRequest,
     exclusions: &Exclusions,
+    sink: &EventSink,
 ) -> FtpResult<(Walked, RemoteWalked)> {
     let root = request.local.clone();
     let rules = exclusions.clone();
@@ -233,8 +239,25 @@ async fn walk_both(
             doing: format!("reading {}", request.local.display()),
             source,
         })?;
-    let remote = walk::remote_tree(vec![session], &request.remote, exclusions).await?;
-    Ok((local, remote))
+    // More sessions list folders side by side; one that can't log in (a server's limit per
+    // address) is simply not there.
+    let more = request.connections.clamp(1, 10) - 1;
+    let opened = futures_util::future::join_all(
+        (0..more).map(|_| Session::connect(login, sink.tagged("[walk] ".into()))),
+    )
+    .await;
+    let mut extra: Vec<Session> = opened
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|(session, _)| session)
+        .collect();
+    let mut lanes = vec![session];
+    lanes.extend(extra.iter_mut());
+    let remote = walk::remote_tree(lanes, &request.remote, exclusions).await;
+    for session in extra {
+        session.quit().await;
+    }
+    Ok((local, remote?))
 }
 
 /// Where a planned path is on the server: as listed, or (for what is new here) the remote
@@ -362,12 +385,17 @@ pub(crate) async fn start(
 }
 
 /// Lists both sides again and keeps them as the baseline of the next two-way sync.
-pub(crate) async fn remember(session: &mut Session, request: &SyncRequest) -> FtpResult<()> {
+pub(crate) async fn remember(
+    session: &mut Session,
+    login: &ConnectRequest,
+    request: &SyncRequest,
+    sink: &EventSink,
+) -> FtpResult<()> {
     let Some(file) = &request.baseline_file else {
         return Ok(());
     };
     let exclusions = Exclusions::new(&request.exclude).map_err(FtpError::Protocol)?;
-    let (local, remote) = walk_both(session, request, &exclusions).await?;
+    let (local, remote) = walk_both(session, login, request, &exclusions, sink).await?;
     let saved = SavedBaseline {
         local: request.local.clone(),
         remote: request.remote.display(),

@@ -571,6 +571,7 @@ impl FerryApp {
             exclude: rules,
             site,
             baseline_file,
+            connections: state.settings.transfers.parallel,
         });
     }
 
