@@ -181,28 +181,6 @@ macro_rules! interop_suite {
     };
 }
 
-/// Every file under `root` with its bytes, by relative path.
-fn tree_files(root: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut found = std::collections::BTreeMap::new();
-    let mut waiting = vec![root.to_path_buf()];
-    while let Some(folder) = waiting.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                waiting.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                found.insert(relative, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    found
-}
-
 /// `ferry sync` up into an empty folder, then down into another: both copies byte for byte,
 /// and a dry run after each plans nothing (the server's times, to the minute or without MFMT,
 /// must not make files look changed).
@@ -251,7 +229,10 @@ fn sync_up_and_down(server_var: &str, name: &str) {
         ])
         .status();
     run(&[&local_text, &url]);
-    assert_eq!(tree_files(&on_server), tree_files(local.path()));
+    assert_eq!(
+        support::files_under(&on_server),
+        support::files_under(local.path())
+    );
     let again = run(&["--dry-run", "--json", &local_text, &url]);
     assert!(
         again.trim().is_empty(),
@@ -261,7 +242,10 @@ fn sync_up_and_down(server_var: &str, name: &str) {
     let down = tempfile::tempdir().unwrap();
     let down_text = down.path().to_str().unwrap().to_owned();
     run(&["--direction", "down", &down_text, &url]);
-    assert_eq!(tree_files(down.path()), tree_files(local.path()));
+    assert_eq!(
+        support::files_under(down.path()),
+        support::files_under(local.path())
+    );
     let again = run(&[
         "--direction",
         "down",

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
 use support::faulty::{Faults, FaultyServer};
-use support::{PASSWORD, TestServer};
+use support::{PASSWORD, TestServer, files_under as files};
 
 /// Runs `ferry sync ARGS` with the settings (and the remembered syncs) in `config`.
 fn sync(config: &Path, args: &[&str]) -> Output {
@@ -44,27 +44,6 @@ fn pairs(plan: &BTreeMap<(String, String), String>) -> Vec<(&str, &str)> {
     plan.keys()
         .map(|(action, path)| (action.as_str(), path.as_str()))
         .collect()
-}
-
-/// Every file under `root`, by relative path, with its bytes.
-fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut waiting = vec![root.to_path_buf()];
-    while let Some(folder) = waiting.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                waiting.push(path);
-            } else {
-                let relative = path.strip_prefix(root).unwrap();
-                found.insert(
-                    relative.to_string_lossy().replace('\\', "/"),
-                    std::fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    found
 }
 
 fn write(root: &Path, path: &str, bytes: &[u8]) {

@@ -2,7 +2,7 @@
 //! is checked against the folder's listing afterwards, so success means it is so on the server.
 
 use super::{CliError, CliOptions, Connection, connect_request, exit};
-use crate::engine::{Command, EngineOptions, RemoteItem};
+use crate::engine::{Command, RemoteItem};
 use crate::protocol::listing::{Entry, EntryKind};
 use crate::protocol::path::RemotePath;
 
@@ -24,14 +24,7 @@ fn open_parent(
     let name = name.to_vec();
     request.initial_path = Some(parent.clone());
     request.list_start = true;
-    let connection = Connection::open_with(
-        request,
-        options.verbose,
-        EngineOptions {
-            log: options.verbose,
-            ..EngineOptions::default()
-        },
-    )?;
+    let connection = Connection::open(request, options.verbose)?;
     Ok((connection, parent, name))
 }
 

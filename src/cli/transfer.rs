@@ -128,14 +128,7 @@ fn to_stdout(
     use std::io::Write;
     // Nothing to show: no listing of any folder on connecting.
     request.list_start = false;
-    let connection = Connection::open_with(
-        request,
-        options.verbose,
-        EngineOptions {
-            log: options.verbose,
-            ..EngineOptions::default()
-        },
-    )?;
+    let connection = Connection::open(request, options.verbose)?;
     connection.wait_connected()?;
     // A few chunks in flight: a slow reader slows the download, not the memory.
     let (into, mut parts) = tokio::sync::mpsc::channel(8);

@@ -148,3 +148,24 @@ pub fn log_text(events: &[Event]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Every file under `root`, by its path relative to `root` (`/`-separated), with its bytes.
+pub fn files_under(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut found = std::collections::BTreeMap::new();
+    let mut waiting = vec![root.to_path_buf()];
+    while let Some(folder) = waiting.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                waiting.push(path);
+            } else {
+                let relative = path.strip_prefix(root).unwrap();
+                found.insert(
+                    relative.to_string_lossy().replace('\\', "/"),
+                    std::fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    found
+}
