@@ -78,7 +78,7 @@ enum CliCommand {
         /// ftp://[user@]host[:port]/path/ or .../path/name
         url: String,
     },
-    /// Synchronise a local folder with a remote one: the plan first (what moves, and why),
+    /// Synchronize a local folder with a remote one: the plan first (what moves, and why),
     /// then the plan carried out. Nothing changes with --dry-run.
     Sync {
         /// Which way files go: up (local → server), down, or both (the newer side wins; files
@@ -104,8 +104,9 @@ enum CliCommand {
         /// Simultaneous transfers (1 to 10).
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=10))]
         parallel: u16,
+        /// The local folder.
         local: std::path::PathBuf,
-        /// ftp://[user@]host[:port]/path/to/folder
+        /// The server's folder: ftp://[user@]host[:port]/path/to/folder
         url: String,
     },
     /// Delete a file on the server (a folder with -r, with everything in it).

@@ -21,6 +21,8 @@ pub mod tls {
     };
 }
 mod transfer;
+/// The rules of segmented downloads (the sizes the window explains).
+pub(crate) use transfer::segments as transfer_segments;
 mod walk;
 
 use std::path::PathBuf;

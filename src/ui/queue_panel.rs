@@ -277,23 +277,33 @@ fn item_menu(ui: &mut egui::Ui, chosen: &[&QueueItem]) -> Option<QueueAction> {
             picked = Some(action);
         }
     }
-    // Splitting applies to files still to download, from their next start.
+    // Splitting applies to downloads still to start (or paused) that are big enough for two
+    // parts; a running one keeps its way.
+    let big_enough = |i: &QueueItem| {
+        i.total
+            .is_none_or(|t| t >= 2 * crate::engine::transfer_segments::MIN_RANGE)
+    };
     let splittable: Vec<&&QueueItem> = chosen
         .iter()
         .filter(|i| {
             i.request.direction == Direction::Download
                 && !i.request.is_dir
                 && !i.state.is_finished()
+                && big_enough(i)
         })
         .collect();
     if !splittable.is_empty() {
         ui.separator();
+        let running = splittable
+            .iter()
+            .any(|i| i.state == ItemState::Transferring);
         let mut on = splittable.iter().all(|i| i.segmented != Some(false));
         if ui
-            .checkbox(&mut on, "Segmented download")
+            .add_enabled(!running, egui::Checkbox::new(&mut on, "Segmented download"))
             .on_hover_text(
-                "Fetch a large file in parts over several connections at once (Settings ▸ Transfers says how many, and from what size). A running download keeps its way until its next start.",
+                "Fetch a large file in parts over several connections at once (Settings ▸ Transfers says how many, and from what size)",
             )
+            .on_disabled_hover_text("A running download keeps its way: pause it to change this")
             .clicked()
         {
             picked = Some(QueueAction::Segmented(on));

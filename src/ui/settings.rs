@@ -280,7 +280,7 @@ fn transfers(ui: &mut Ui, settings: &mut Settings, extensions: &mut String) {
                 &mut transfers.segment_threshold_mib,
                 1..=1_000_000,
                 " MiB",
-                "Files at least this big are split over several connections",
+                "Files at least this big are split over several connections, each part at least 4 MiB (so a file needs 8 MiB for two parts)",
             );
         });
     ui.add_space(8.0);

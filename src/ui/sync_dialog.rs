@@ -75,6 +75,9 @@ pub enum Stage {
     Options(Form),
     /// Waiting for the plan.
     Planning(Form),
+    /// "Keep remote up to date" starts with the uploads that bring the server up to date (no
+    /// deletions): waiting for their plan, which runs without a preview.
+    CatchingUp(Form),
     Preview(Box<Preview>),
 }
 
@@ -93,19 +96,41 @@ pub struct Pending {
 pub struct SyncDialog {
     pub stage: Stage,
     pub pending: Option<Pending>,
+    /// The page just opened: its first control takes the keyboard.
+    focus_first: bool,
 }
 
 impl SyncDialog {
     pub fn open(&mut self, form: Form) {
         self.stage = Stage::Options(form);
+        self.focus_first = true;
     }
 
     pub fn is_open(&self) -> bool {
         !matches!(self.stage, Stage::Closed)
     }
 
-    pub fn on_planned(&mut self, plan: SyncPlan) {
+    /// The plan came. While catching up for "Keep remote up to date", its uploads run at once
+    /// (and nothing is deleted): returns the command for that.
+    pub fn on_planned(&mut self, plan: SyncPlan) -> Option<Command> {
+        if matches!(self.stage, Stage::CatchingUp(_)) {
+            let mut plan = plan;
+            plan.actions
+                .retain(|a| matches!(a.action, SyncAction::Upload | SyncAction::MakeRemoteFolder));
+            self.stage = Stage::Closed;
+            if plan.actions.is_empty() {
+                return None;
+            }
+            self.pending = Some(Pending {
+                request: plan.request.clone(),
+                expected: None,
+                ids: Vec::new(),
+                failed: false,
+            });
+            return Some(Command::RunSync(Box::new(plan)));
+        }
         if let Stage::Planning(form) = std::mem::take(&mut self.stage) {
+            self.focus_first = true;
             let checked = plan
                 .actions
                 .iter()
@@ -118,12 +143,15 @@ impl SyncDialog {
                 filter: String::new(),
             }));
         }
+        None
     }
 
     /// The plan could not be made (the failure is shown as any command's): back to the options.
     pub fn on_failed(&mut self) {
-        if let Stage::Planning(form) = std::mem::take(&mut self.stage) {
-            self.stage = Stage::Options(form);
+        match std::mem::take(&mut self.stage) {
+            Stage::Planning(form) => self.stage = Stage::Options(form),
+            Stage::CatchingUp(_) => {}
+            other => self.stage = other,
         }
     }
 
@@ -200,37 +228,58 @@ fn compare_label(compare: CompareBy) -> &'static str {
     }
 }
 
+/// A window over the panes (which leave the keys to it while it is open); each page starts
+/// with the keyboard on its first control, and Esc closes it.
+///
+/// Not an `egui::Modal`: opened by a button, a modal lost the first click made in it (egui
+/// 0.37), so a person's first choice in the dialog did nothing.
 pub fn show(ctx: &egui::Context, dialog: &mut SyncDialog, actions: &mut Actions) {
-    let mut open = true;
     let mut next: Option<Stage> = None;
     let title = match &dialog.stage {
         Stage::Closed => return,
-        Stage::Options(_) | Stage::Planning(_) => "Synchronize",
+        Stage::Options(_) | Stage::Planning(_) | Stage::CatchingUp(_) => "Synchronize",
         Stage::Preview(_) => "Synchronize: the plan",
     };
+    let screen = ctx.content_rect();
+    let width = (screen.width() - 40.0).clamp(320.0, 760.0);
+    let height = (screen.height() - 80.0).max(240.0);
+    let first_frame = std::mem::take(&mut dialog.focus_first);
+    let mut open = true;
     egui::Window::new(title)
+        .id(egui::Id::unique("synchronize"))
         .open(&mut open)
         .collapsible(false)
-        .resizable(true)
-        .default_width(720.0)
-        .default_height((ctx.content_rect().height() - 120.0).max(200.0))
-        .max_height(ctx.content_rect().height() - 60.0)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(0.0, 40.0))
+        .default_width(width)
+        .max_width(width)
+        .max_height(height)
         .show(ctx, |ui| match &mut dialog.stage {
             Stage::Closed => {}
             Stage::Options(form) => {
-                if let Some(stage) = options(ui, form, actions) {
+                if let Some(stage) = options(ui, form, actions, first_frame) {
                     next = Some(stage);
                 }
             }
-            Stage::Planning(form) => {
+            Stage::Planning(form) | Stage::CatchingUp(form) => {
                 folders(ui, form);
                 ui.horizontal(|ui| {
                     ui.spinner();
                     ui.label("Listing both folders and comparing…");
                 });
+                if ui.button("Cancel").clicked() {
+                    next = Some(Stage::Closed);
+                }
             }
             Stage::Preview(preview) => {
-                if let Some(stage) = preview_ui(ui, preview, &mut dialog.pending, actions) {
+                if let Some(stage) = preview_ui(
+                    ui,
+                    preview,
+                    &mut dialog.pending,
+                    actions,
+                    first_frame,
+                    height,
+                ) {
                     next = Some(stage);
                 }
             }
@@ -239,6 +288,8 @@ pub fn show(ctx: &egui::Context, dialog: &mut SyncDialog, actions: &mut Actions)
         next = Some(Stage::Closed);
     }
     if let Some(stage) = next {
+        // Each new page starts with the keyboard on its first control.
+        dialog.focus_first = !matches!(stage, Stage::Closed);
         dialog.stage = stage;
     }
 }
@@ -257,7 +308,12 @@ fn folders(ui: &mut egui::Ui, form: &Form) {
         });
 }
 
-fn options(ui: &mut egui::Ui, form: &mut Form, actions: &mut Actions) -> Option<Stage> {
+fn options(
+    ui: &mut egui::Ui,
+    form: &mut Form,
+    actions: &mut Actions,
+    first_frame: bool,
+) -> Option<Stage> {
     folders(ui, form);
     ui.separator();
     let mut next = None;
@@ -268,7 +324,11 @@ fn options(ui: &mut egui::Ui, form: &mut Form, actions: &mut Actions) -> Option<
             ui.label("Direction:");
             ui.vertical(|ui| {
                 for direction in [SyncDirection::Up, SyncDirection::Down, SyncDirection::Both] {
-                    ui.radio_value(&mut form.direction, direction, direction_label(direction));
+                    let radio =
+                        ui.radio_value(&mut form.direction, direction, direction_label(direction));
+                    if first_frame && direction == form.direction {
+                        radio.request_focus();
+                    }
                 }
             });
             ui.end_row();
@@ -280,7 +340,10 @@ fn options(ui: &mut egui::Ui, form: &mut Form, actions: &mut Actions) -> Option<
             });
             ui.end_row();
             ui.label("");
-            ui.checkbox(&mut form.delete, "Mirror: delete what is gone from the source")
+            ui.checkbox(
+                &mut form.delete,
+                "Mirror: delete on the target what is gone from the source",
+            )
                 .on_hover_text(
                     "Files and folders that are only on the target side are deleted there (both ways: what was deleted on one side since the last sync). The plan shows how many first.",
                 );
@@ -295,6 +358,14 @@ fn options(ui: &mut egui::Ui, form: &mut Form, actions: &mut Actions) -> Option<
             .labelled_by(label.id)
             .on_hover_text(
                 "One rule per line or separated by commas: a name pattern (*.tmp), a folder with a trailing / (node_modules/), or a path from the top (build/out.log). Saved for this server.",
+            );
+            ui.end_row();
+            ui.label("");
+            ui.label(
+                RichText::new(
+                    "One rule per line or comma-separated: a name (*.tmp), a folder (node_modules/), or a path from the top (build/out.log). Kept for this server.",
+                )
+                .small(),
             );
             ui.end_row();
         });
@@ -322,7 +393,7 @@ fn options(ui: &mut egui::Ui, form: &mut Form, actions: &mut Actions) -> Option<
                 egui::Button::new("Keep remote up to date"),
             )
             .on_hover_text(
-                "Watch the local folder and upload every change as it happens (with Mirror, deletions too), until you stop it or disconnect. Run an upload sync first to start from folders in step.",
+                "Upload what is newer here now, then watch the local folder and upload every change as it happens (with Mirror, deletions too), until you stop it or disconnect",
             )
             .on_disabled_hover_text("For the upload direction")
             .clicked()
@@ -339,7 +410,14 @@ fn options(ui: &mut egui::Ui, form: &mut Form, actions: &mut Actions) -> Option<
                     exclude: form.exclusions(),
                 },
             )))));
-            next = Some(Stage::Closed);
+            // First the uploads that bring the server up to date (as WinSCP does when it
+            // starts): files changed while nothing watched would otherwise wait for their
+            // next save.
+            let mut catch_up = form.clone();
+            catch_up.direction = SyncDirection::Up;
+            catch_up.delete = false;
+            actions.push(Action::Sync(Command::PlanSync(Box::new(catch_up.request()))));
+            next = Some(Stage::CatchingUp(form.clone()));
         }
         if ui.button("Cancel").clicked() {
             next = Some(Stage::Closed);
@@ -356,14 +434,78 @@ fn matches_filter(filter: &str, text: &str) -> bool {
         .all(|word| text.contains(&word.to_lowercase()))
 }
 
+/// "1 upload", "2 uploads".
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// The checked actions in words: "2 uploads (14 KiB), 1 folder to make, 1 deletion".
+fn totals_text(sums: &crate::engine::sync::plan::Totals) -> String {
+    let mut parts = Vec::new();
+    if sums.uploads > 0 {
+        parts.push(count(sums.uploads, "upload", "uploads"));
+    }
+    if sums.downloads > 0 {
+        parts.push(count(sums.downloads, "download", "downloads"));
+    }
+    if sums.uploads + sums.downloads > 0 {
+        let last = parts.pop().unwrap_or_default();
+        parts.push(format!("{last} ({})", format::human_size(sums.bytes)));
+    }
+    if sums.folders > 0 {
+        parts.push(count(sums.folders, "folder to make", "folders to make"));
+    }
+    if sums.deletes > 0 {
+        parts.push(count(sums.deletes, "deletion", "deletions"));
+    }
+    if parts.is_empty() {
+        "Nothing checked".to_owned()
+    } else {
+        format!("Checked: {}", parts.join(", "))
+    }
+}
+
 fn preview_ui(
     ui: &mut egui::Ui,
     preview: &mut Preview,
     pending: &mut Option<Pending>,
     actions: &mut Actions,
+    first_frame: bool,
+    height: f32,
 ) -> Option<Stage> {
     let mut next = None;
     folders(ui, &preview.form);
+    for note in &preview.plan.notes {
+        ui.label(format!("Note: {note}"));
+    }
+    if !preview.plan.skipped.is_empty() {
+        ui.label(format!(
+            "{} left out (unreadable, not a safe name on this computer, or links to folders); the message log names them",
+            count(preview.plan.skipped.len(), "name", "names")
+        ));
+    }
+    if preview.plan.actions.is_empty() {
+        ui.add_space(8.0);
+        ui.label(RichText::new("Already in sync: nothing to do.").strong());
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            let close = ui.button("Close");
+            if first_frame {
+                close.request_focus();
+            }
+            if close.clicked() {
+                next = Some(Stage::Closed);
+            }
+            if ui.button("Back").clicked() {
+                next = Some(Stage::Options(preview.form.clone()));
+            }
+        });
+        return next;
+    }
     let chosen = preview
         .plan
         .actions
@@ -373,40 +515,33 @@ fn preview_ui(
         .map(|(a, _)| a);
     let sums = totals(chosen);
     let all = totals(&preview.plan.actions);
-    ui.label(
-        RichText::new(format!(
-            "{} uploads, {} downloads ({}), {} deletions checked; {} conflicts not touched",
-            sums.uploads,
-            sums.downloads,
-            format::human_size(sums.bytes),
-            sums.deletes,
-            all.conflicts
-        ))
-        .strong(),
-    );
+    ui.label(RichText::new(totals_text(&sums)).strong());
+    if all.conflicts > 0 {
+        ui.colored_label(
+            ui.visuals().warn_fg_color,
+            format!(
+                "{} left alone (changed on both sides, or no way to tell which is newer)",
+                count(all.conflicts, "conflict", "conflicts")
+            ),
+        );
+    }
     if all.deletes > 0 {
         ui.colored_label(
             ui.visuals().warn_fg_color,
             format!(
-                "{} of the {} planned deletions are checked",
+                "{} of the {} planned deletions checked",
                 sums.deletes, all.deletes
             ),
         );
     }
-    for note in &preview.plan.notes {
-        ui.label(RichText::new(note).weak());
-    }
-    if !preview.plan.skipped.is_empty() {
-        ui.label(RichText::new(format!(
-            "{} names left out (unreadable, unsafe here, or links to folders); they are in the message log",
-            preview.plan.skipped.len()
-        ))
-        .weak());
-    }
     ui.horizontal(|ui| {
         let label = ui.label("Filter:");
-        ui.add(TextEdit::singleline(&mut preview.filter).desired_width(220.0))
+        let filter = ui
+            .add(TextEdit::singleline(&mut preview.filter).desired_width(220.0))
             .labelled_by(label.id);
+        if first_frame {
+            filter.request_focus();
+        }
         let visible: Vec<usize> = (0..preview.plan.actions.len())
             .filter(|&i| row_visible(preview, i))
             .collect();
@@ -425,10 +560,9 @@ fn preview_ui(
     let rows: Vec<usize> = (0..preview.plan.actions.len())
         .filter(|&i| row_visible(preview, i))
         .collect();
-    if preview.plan.actions.is_empty() {
-        ui.label("Both folders are in step: nothing to do.");
-    }
-    let table_height = (ui.available_height() - 48.0).max(120.0);
+    // The table takes what is left of the window, keeping room for the buttons under it.
+    let used = ui.min_rect().height();
+    let table_height = (height - used - 60.0).max(120.0);
     TableBuilder::new(ui)
         .id_salt("sync_plan")
         .striped(true)

@@ -28,6 +28,18 @@ fn the_preview_lists_the_plan_and_an_unchecked_row_is_not_transferred() {
     window.harness.get_by_label("Synchronize…").click();
     window.run_until("the options", |h| h.query_by_label("Preview").is_some());
     assert!(window.has_label("Upload: local to server"));
+    // The first click in the dialog counts (a modal version of it lost that click).
+    window.harness.get_by_label("Size").click();
+    window.run_until("Size chosen", |h| {
+        h.get_by_label("Size").accesskit_node().toggled() == Some(egui::accesskit::Toggled::True)
+    });
+    window.harness.get_by_label("Modification time").click();
+    window.run_until("the time chosen again", |h| {
+        h.get_by_label("Modification time")
+            .accesskit_node()
+            .toggled()
+            == Some(egui::accesskit::Toggled::True)
+    });
     window.harness.get_by_label("Preview").click();
     window.run_until("the plan", |h| {
         h.query_all_by_role_and_label(Role::CheckBox, "sync-a.txt")
@@ -40,7 +52,7 @@ fn the_preview_lists_the_plan_and_an_unchecked_row_is_not_transferred() {
         "*.tmp is excluded by default"
     );
     assert!(window.has_label("new here"), "each row says why");
-    assert!(window.has_label_containing("2 uploads"));
+    assert!(window.has_label_containing("Checked: 2 uploads"));
     // The server's own files are left alone without mirroring: no deletions planned.
     assert!(!window.has_label("delete on the server"));
     assert!(
@@ -52,7 +64,9 @@ fn the_preview_lists_the_plan_and_an_unchecked_row_is_not_transferred() {
         .expect("the row")
         .click();
     window.run_until("the totals without it", |h| {
-        h.query_all_by_label_contains("1 uploads").next().is_some()
+        h.query_all_by_label_contains("Checked: 1 upload (")
+            .next()
+            .is_some()
     });
     window.harness.get_by_label("Run").click();
     window.run_until("the upload", |h| {
@@ -101,4 +115,73 @@ fn cancel_and_escape_leave_everything_as_it_was() {
     window.harness.step();
     assert!(window.harness.query_by_label("Run").is_none());
     assert!(!server.path().join("sync-c.txt").exists());
+}
+
+/// A file whose folder row was unchecked still arrives: its folder is made for it (a new
+/// user unchecked a folder row and got "550 File not found" for the file in it).
+#[test]
+fn a_checked_file_gets_its_folder_even_with_the_folder_row_unchecked() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("syncdocs/deep/notes.txt", b"inside\n")]);
+    window.connect_to(&server);
+    window.harness.get_by_label("Synchronize…").click();
+    window.run_until("the options", |h| h.query_by_label("Preview").is_some());
+    window.harness.get_by_label("Preview").click();
+    window.run_until("the plan", |h| {
+        h.query_all_by_role_and_label(Role::CheckBox, "syncdocs/deep/notes.txt")
+            .next()
+            .is_some()
+    });
+    for folder in ["syncdocs/", "syncdocs/deep/"] {
+        plan_row_checkbox(&window, folder)
+            .expect("the folder's row")
+            .click();
+        window.harness.step();
+    }
+    window.run_until("the folders unchecked", |h| {
+        h.query_all_by_label_contains("folder to make")
+            .next()
+            .is_none()
+    });
+    window.harness.get_by_label("Run").click();
+    window.run_until("the upload", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(server.path().join("syncdocs/deep/notes.txt")).unwrap(),
+        b"inside\n"
+    );
+}
+
+/// "Keep remote up to date" from the dialog: what is newer here is uploaded first (a file made
+/// while nothing watched), then each save as it happens; the bar says so, and Stop ends it.
+#[test]
+fn keep_remote_up_to_date_catches_up_then_follows_saves_until_stopped() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("before-watch.txt", b"made before\n")]);
+    window.connect_to(&server);
+    window.harness.get_by_label("Synchronize…").click();
+    window.run_until("the options", |h| h.query_by_label("Preview").is_some());
+    window
+        .harness
+        .get_by_label("Keep remote up to date")
+        .click();
+    window.run_until("the watch and the catch-up upload", |h| {
+        h.query_all_by_label_contains("up to date").next().is_some()
+            && h.query_by_label("Stop").is_some()
+    });
+    let arrived = |name: &str, bytes: &[u8]| {
+        std::fs::read(server.path().join(name)).is_ok_and(|b| b == bytes)
+    };
+    window.run_until("the catch-up upload", |_| {
+        arrived("before-watch.txt", b"made before\n")
+    });
+    std::fs::write(window.downloads.path().join("saved.txt"), b"saved\n").unwrap();
+    window.run_until("the saved file on the server", |_| {
+        arrived("saved.txt", b"saved\n")
+    });
+    window.harness.get_by_label("Stop").click();
+    window.run_until("the watch stopped", |h| h.query_by_label("Stop").is_none());
 }

@@ -242,6 +242,10 @@ pub fn plan(
     baseline: Option<&Baseline>,
 ) -> Vec<Planned> {
     let paths: BTreeSet<&String> = local.keys().chain(remote.keys()).collect();
+    // In the order people read names (as the panes sort them); a folder still comes before
+    // what is in it, since its path is a prefix of theirs.
+    let mut paths: Vec<&String> = paths.into_iter().collect();
+    paths.sort_by_cached_key(|p| (p.to_lowercase(), (*p).clone()));
     let mut planned = Vec::new();
     // Folders being deleted: what is inside goes with them.
     let mut deleted: Vec<String> = Vec::new();
@@ -393,6 +397,7 @@ pub struct Totals {
     pub bytes: u64,
     pub deletes: usize,
     pub conflicts: usize,
+    pub folders: usize,
 }
 
 pub fn totals<'a>(plan: impl IntoIterator<Item = &'a Planned>) -> Totals {
@@ -403,7 +408,7 @@ pub fn totals<'a>(plan: impl IntoIterator<Item = &'a Planned>) -> Totals {
             SyncAction::Download => totals.downloads += 1,
             SyncAction::DeleteLocal | SyncAction::DeleteRemote => totals.deletes += 1,
             SyncAction::Conflict => totals.conflicts += 1,
-            SyncAction::MakeLocalFolder | SyncAction::MakeRemoteFolder => {}
+            SyncAction::MakeLocalFolder | SyncAction::MakeRemoteFolder => totals.folders += 1,
         }
         if matches!(planned.action, SyncAction::Upload | SyncAction::Download) {
             totals.bytes += planned.size.unwrap_or(0);

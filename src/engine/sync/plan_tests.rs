@@ -491,7 +491,8 @@ fn folders_come_before_what_goes_in_them_and_totals_add_up() {
             downloads: 0,
             bytes: 120,
             deletes: 1,
-            conflicts: 0
+            conflicts: 0,
+            folders: 2,
         }
     );
 }

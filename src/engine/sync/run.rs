@@ -2,7 +2,7 @@
 //! person has chosen, make folders and delete what the plan says and hand the transfers to the
 //! queue; after the queue is done, remember both trees for the next two-way sync.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -44,6 +44,9 @@ pub struct SyncPlan {
     pub actions: Vec<Planned>,
     /// The server's path of each planned entry that exists there.
     pub remote_paths: BTreeMap<String, RemotePath>,
+    /// The folders the server has (relative paths): a file whose folder row was unchecked
+    /// still gets its folder, and only a missing one is made.
+    pub remote_folders: BTreeSet<String>,
     /// Names left out (unreadable, unsafe, links to folders), with why.
     pub skipped: Vec<(String, String)>,
     /// What the person should know about how it was compared.
@@ -201,8 +204,16 @@ pub(crate) async fn make_plan(
                 .map(|p| (a.path.clone(), p.clone()))
         })
         .collect();
+    let remote_folders = remote_tree
+        .iter()
+        .filter(|(_, entry)| entry.is_dir)
+        .map(|(path, _)| path.clone())
+        .collect();
     let mut skipped = local.skipped;
     skipped.extend(remote.walked.skipped);
+    for (path, why) in &skipped {
+        sink.log(LogKind::Error, format!("Sync leaves out {path}: {why}"));
+    }
     sink.log(
         LogKind::Status,
         format!(
@@ -218,9 +229,15 @@ pub(crate) async fn make_plan(
         request: request.clone(),
         actions,
         remote_paths,
+        remote_folders,
         skipped,
         notes,
     })
+}
+
+/// The folders above `path` (relative), nearest the top first: `a/b/c.txt` → `a`, `a/b`.
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    path.match_indices('/').map(move |(at, _)| &path[..at])
 }
 
 async fn walk_both(
@@ -286,6 +303,8 @@ pub(crate) async fn start(
         failed: Vec::new(),
     };
     let mut transfers = Vec::new();
+    // Remote folders this run made: a file's folder is made once, and only when missing.
+    let mut made: HashSet<String> = HashSet::new();
     for action in &plan.actions {
         let Some(local) = join_inside(&plan.request.local, Path::new(&action.path)) else {
             started
@@ -294,9 +313,30 @@ pub(crate) async fn start(
             continue;
         };
         let remote = remote_path_of(plan, &action.path);
+        // What goes to the server needs its folders there, even when their own rows were left
+        // unchecked: each missing one is made once.
+        if matches!(
+            action.action,
+            SyncAction::Upload | SyncAction::MakeRemoteFolder
+        ) {
+            for folder in ancestors(&action.path) {
+                if plan.remote_folders.contains(folder) || made.contains(folder) {
+                    continue;
+                }
+                match session.make_dir(&remote_path_of(plan, folder)).await {
+                    Ok(()) => {
+                        made.insert(folder.to_owned());
+                        started.folders_made += 1;
+                    }
+                    Err(e) if e.is_fatal() => return Err(e),
+                    Err(_) => {}
+                }
+            }
+        }
         let outcome: Result<(), String> = match action.action {
             SyncAction::MakeRemoteFolder => match session.make_dir(&remote).await {
                 Ok(()) => {
+                    made.insert(action.path.clone());
                     started.folders_made += 1;
                     Ok(())
                 }
@@ -354,6 +394,15 @@ pub(crate) async fn start(
                 } else {
                     Direction::Download
                 };
+                // A download's folders, even when their own rows were left unchecked.
+                if direction == Direction::Download
+                    && let Some(parent) = local.parent()
+                    && let Err(e) = std::fs::create_dir_all(parent)
+                {
+                    let why = format!("could not create {}: {e}", parent.display());
+                    started.failed.push((action.path.clone(), why));
+                    continue;
+                }
                 transfers.push(TransferRequest {
                     direction,
                     remote,

@@ -82,6 +82,8 @@ struct Shared<'a> {
     saved_at: Mutex<std::time::Instant>,
     /// When the faces last heard of the ranges.
     shown_at: Mutex<std::time::Instant>,
+    /// Bytes in place when this attempt began.
+    at_start: u64,
     /// The first disk error: it ends every connection.
     disk_error: Mutex<Option<std::io::Error>>,
     /// The server sent the wrong bytes for a range (it ignores REST): the `.part` is worthless.
@@ -216,6 +218,7 @@ async fn fetch_with(
     let shared = Shared {
         saved_at: Mutex::new(std::time::Instant::now()),
         shown_at: Mutex::new(std::time::Instant::now()),
+        at_start: map.done(),
         map: Mutex::new(map),
         part,
         file,
@@ -453,8 +456,10 @@ async fn fetch_range(
             }));
             offset += filled as u64;
             if let Ok(mut progress) = progress.lock() {
-                let done = shared.map().done();
-                progress.update(done + filled as u64, false);
+                // What was in place at the start and what crossed the network since: every
+                // connection's bytes counted once, so the rate is the item's.
+                let moved = context.moved.load(std::sync::atomic::Ordering::Relaxed);
+                progress.update(shared.at_start + moved, false);
             }
             shared.show(context);
         }

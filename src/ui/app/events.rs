@@ -58,7 +58,11 @@ impl FerryApp {
                     .notices
                     .problem(format!("Could not {what}: {failure}"), now);
             }
-            Event::SyncPlanned(plan) => state.synchronize.on_planned(*plan),
+            Event::SyncPlanned(plan) => {
+                if let Some(command) = state.synchronize.on_planned(*plan) {
+                    actions.push(Action::Sync(command));
+                }
+            }
             Event::SyncStarted(started) => {
                 for (path, why) in &started.failed {
                     state.log.push(crate::engine::LogLine::now(
@@ -87,9 +91,13 @@ impl FerryApp {
             }
             Event::WatchStopped { why } => {
                 if let Some((_, remote)) = state.watching.take() {
-                    state
-                        .notices
-                        .problem(format!("Stopped keeping {remote} up to date: {why}"), now);
+                    let text = format!("Stopped keeping {remote} up to date: {why}");
+                    // Asked for (Stop, Disconnect) is news; anything else is a problem.
+                    if why == "stopped" || why == "disconnected" || why == "connected elsewhere" {
+                        state.notices.note(text, now);
+                    } else {
+                        state.notices.problem(text, now);
+                    }
                 }
             }
             Event::Queue(event) => {
