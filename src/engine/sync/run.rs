@@ -283,10 +283,15 @@ fn remote_path_of(plan: &SyncPlan, path: &str) -> RemotePath {
     if let Some(known) = plan.remote_paths.get(path) {
         return known.clone();
     }
-    path.split('/')
-        .fold(plan.request.remote.clone(), |folder, name| {
-            folder.join(&local_name_bytes(std::ffi::OsStr::new(name)))
-        })
+    remote_under(&plan.request.remote, path)
+}
+
+/// A local relative path (`a/b.txt`) under a remote folder, each name as the local name's bytes
+/// (as uploads name files).
+pub(crate) fn remote_under(folder: &RemotePath, relative: &str) -> RemotePath {
+    relative.split('/').fold(folder.clone(), |folder, name| {
+        folder.join(&local_name_bytes(std::ffi::OsStr::new(name)))
+    })
 }
 
 /// Carries out a plan's folders and deletions on this session, and returns the transfers for

@@ -19,8 +19,8 @@ use super::api::command::{Command, RemoteItem};
 use super::api::event::{Event, LogKind};
 use super::api::queue::{ConflictPolicy, Direction, TransferRequest, TransferType};
 use super::sync::exclude::Exclusions;
+use super::sync::run::remote_under;
 use crate::protocol::listing::RemoteName;
-use crate::protocol::local_name::local_name_bytes;
 use crate::protocol::path::RemotePath;
 use debounce::Debouncer;
 
@@ -128,12 +128,6 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
-fn remote_of(remote: &RemotePath, relative: &str) -> RemotePath {
-    relative.split('/').fold(remote.clone(), |folder, name| {
-        folder.join(&local_name_bytes(std::ffi::OsStr::new(name)))
-    })
-}
-
 async fn run(
     what: KeepUpToDate,
     // Kept alive for as long as the watch runs.
@@ -219,7 +213,7 @@ fn act(what: &KeepUpToDate, context: &mut Context, due: Vec<PathBuf>) -> bool {
                 context.known.insert(relative.clone(), metadata.is_dir());
                 uploads.push(TransferRequest {
                     direction: Direction::Upload,
-                    remote: remote_of(&what.remote, &relative),
+                    remote: remote_under(&what.remote, &relative),
                     local: path,
                     is_dir: metadata.is_dir(),
                     size: (!metadata.is_dir()).then_some(metadata.len()),
@@ -238,7 +232,7 @@ fn act(what: &KeepUpToDate, context: &mut Context, due: Vec<PathBuf>) -> bool {
                 let Some(was_dir) = context.known.remove(&relative) else {
                     continue;
                 };
-                let remote = remote_of(&what.remote, &relative);
+                let remote = remote_under(&what.remote, &relative);
                 let (Some(dir), Some(name)) = (remote.parent(), remote.file_name()) else {
                     continue;
                 };
