@@ -97,11 +97,7 @@ pub fn sync(args: &SyncArgs, options: &CliOptions) -> Result<(), CliError> {
     let local = std::fs::canonicalize(&args.local).unwrap_or_else(|_| args.local.clone());
     // The remote folder is walked, not shown: no listing of it on connecting.
     request.list_start = false;
-    let user = match &request.login {
-        crate::engine::Login::Normal { user, .. } => user.clone(),
-        _ => "anonymous".to_owned(),
-    };
-    let site = format!("{user}@{}:{}", request.host, request.port);
+    let site = crate::engine::SiteKey::of(&request).to_string();
     let sync_request = SyncRequest {
         baseline_file: args
             .state_dir

@@ -546,11 +546,7 @@ impl FerryApp {
                 .note("Connect to a server to synchronize with it", now);
             return;
         }
-        let user = match &request.login {
-            crate::engine::Login::Normal { user, .. } => user.clone(),
-            _ => "anonymous".to_owned(),
-        };
-        let site = format!("{user}@{}:{}", request.host, request.port);
+        let site = crate::engine::SiteKey::of(request).to_string();
         let local = state.local.folder();
         let rules = state
             .settings
