@@ -347,7 +347,7 @@ impl ListingParser {
     }
 
     pub fn feed(&mut self, mut bytes: &[u8]) {
-        while let Some(end) = bytes.iter().position(|&b| b == b'\n') {
+        while let Some(end) = memchr::memchr(b'\n', bytes) {
             if self.carry.is_empty() {
                 self.line(&bytes[..end]);
             } else {
@@ -365,7 +365,10 @@ impl ListingParser {
 
     /// The entries parsed so far, taken out (for a face that shows them as they come).
     pub fn take_entries(&mut self) -> Vec<Entry> {
-        std::mem::take(&mut self.listing.entries)
+        // The next part is as long as this one: growing it again from empty copied every entry
+        // several times over (callgrind, a 100,000-entry listing taken 2,000 at a time).
+        let capacity = self.listing.entries.len();
+        std::mem::replace(&mut self.listing.entries, Vec::with_capacity(capacity))
     }
 
     pub fn parsed(&self) -> usize {
