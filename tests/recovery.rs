@@ -410,3 +410,103 @@ fn a_421_on_the_browsing_connection_never_stalls_the_queue() {
         assert_local_tree(&dir.path().join("dir"), &format!("{how:?}"));
     }
 }
+
+/// A server out of passive ports answers the data command with 425 (pure-ftpd under a burst of
+/// small files: "425 Unable to identify the local data socket: Address already in use"). The
+/// command is asked again on the same session, twice at most, both ways, byte-exact.
+#[test]
+fn a_425_is_asked_again_on_the_same_session() {
+    for upload in [false, true] {
+        let server = FaultyServer::start();
+        server.add_folder("/dir");
+        let bytes = ferry::demo::pseudo_random_bytes(100_000, 7);
+        let dir = tempfile::tempdir().unwrap();
+        let local = dir.path().join("a.bin");
+        if upload {
+            std::fs::write(&local, &bytes).unwrap();
+        } else {
+            server.add_file("/dir/a.bin", bytes.clone());
+        }
+        server.set_faults(Faults {
+            refuse_data: 2,
+            ..Faults::default()
+        });
+        let remote = format!("ftp://u@127.0.0.1:{}/dir/a.bin", server.port);
+        let run = if upload {
+            ferry(&["put", local.to_str().unwrap(), &remote])
+        } else {
+            ferry(&["get", &remote, dir.path().to_str().unwrap()])
+        };
+        assert!(run.status.success(), "{}", text(&run.stderr));
+        let verb = if upload { "STOR" } else { "RETR" };
+        let what = format!("upload {upload}: {:?}", server.commands());
+        assert_eq!(server.fired(), 2, "{what}");
+        assert_eq!(server.count(verb), 3, "{what}");
+        assert_eq!(server.count("USER"), 1, "{what}");
+        assert_eq!(std::fs::read(&local).unwrap(), bytes, "{what}");
+        assert_eq!(server.file("/dir/a.bin").unwrap(), bytes, "{what}");
+    }
+}
+
+/// Asked twice more at most: a third 425 fails the attempt, and the queue's next attempt (on a
+/// new connection) carries the file.
+#[test]
+fn a_third_425_is_left_to_the_queue_s_retry() {
+    let server = FaultyServer::start();
+    server.add_folder("/dir");
+    let bytes = ferry::demo::pseudo_random_bytes(50_000, 8);
+    server.add_file("/dir/a.bin", bytes.clone());
+    server.set_faults(Faults {
+        refuse_data: 3,
+        ..Faults::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let remote = format!("ftp://u@127.0.0.1:{}/dir/a.bin", server.port);
+    let run = ferry(&["get", &remote, dir.path().to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let what = format!("{:?}", server.commands());
+    assert_eq!(server.fired(), 3, "{what}");
+    assert_eq!(server.count("RETR"), 4, "{what}");
+    assert_eq!(server.count("USER"), 2, "{what}");
+    assert_eq!(std::fs::read(dir.path().join("a.bin")).unwrap(), bytes);
+}
+
+/// A refused data command ends the REST before it: the download that resumes sends its offset
+/// again before asking again, and the file is byte-exact (from the start, the bytes would land
+/// at the offset and the size check would fail).
+#[test]
+fn a_resume_refused_once_sends_its_offset_again() {
+    let server = FaultyServer::start();
+    server.add_folder("/dir");
+    let bytes = ferry::demo::pseudo_random_bytes(3_000_000, 9);
+    server.add_file("/dir/a.bin", bytes.clone());
+    server.set_faults(Faults {
+        cut_data_once: Some(1_500_000),
+        refuse_data_after_rest: 1,
+        ..Faults::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let remote = format!("ftp://u@127.0.0.1:{}/dir/a.bin", server.port);
+    let run = ferry(&["get", "--segments", "1", &remote, dir.path().to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let commands = server.commands();
+    let what = format!("{commands:?}");
+    assert_eq!(server.fired(), 1, "{what}");
+    assert_eq!(std::fs::read(dir.path().join("a.bin")).unwrap(), bytes);
+    // Each RETR after the first has its own REST since the RETR before it.
+    let retrs: Vec<usize> = commands
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.starts_with("RETR"))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(retrs.len(), 3, "{what}");
+    for pair in retrs.windows(2) {
+        assert!(
+            commands[pair[0]..pair[1]].iter().any(|c| c.starts_with("REST ")),
+            "no REST between {} and {}: {what}",
+            pair[0],
+            pair[1]
+        );
+    }
+}

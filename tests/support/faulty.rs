@@ -37,6 +37,11 @@ pub struct Faults {
     pub cut_listing_once: bool,
     /// Answer every command with this verb with these raw bytes (garbage, odd codes) instead.
     pub odd_replies: Vec<(&'static str, &'static str)>,
+    /// Answer the next this many RETR and STOR with "425 ... Address already in use" (a server
+    /// out of passive ports), forgetting a REST before them as real servers do.
+    pub refuse_data: usize,
+    /// The same, only for a RETR or STOR that a REST came before.
+    pub refuse_data_after_rest: usize,
     /// Connections that fail at a chosen point.
     pub fail_at: Vec<FailAt>,
     /// How many of `fail_at` came to pass (a test checks its faults were not all missed).
@@ -360,6 +365,11 @@ fn serve(
                     out.write_all(b"425 use EPSV first\r\n")?;
                     continue;
                 };
+                if refuse_data(&faults, &mut rest) {
+                    drop(listener);
+                    out.write_all(REFUSED_DATA)?;
+                    continue;
+                }
                 let Some(bytes) = disk.lock().unwrap().files.get(&resolve(&cwd, arg)).cloned()
                 else {
                     out.write_all(b"550 no such file\r\n")?;
@@ -410,6 +420,11 @@ fn serve(
                     out.write_all(b"425 use EPSV first\r\n")?;
                     continue;
                 };
+                if refuse_data(&faults, &mut rest) {
+                    drop(listener);
+                    out.write_all(REFUSED_DATA)?;
+                    continue;
+                }
                 let path = resolve(&cwd, arg);
                 out.write_all(b"150 send it\r\n")?;
                 let mut data = accept(&listener)?;
@@ -450,6 +465,29 @@ fn serve(
         out.write_all(reply.as_bytes())?;
         out.write_all(b"\r\n")?;
     }
+}
+
+const REFUSED_DATA: &[u8] =
+    b"425 Unable to identify the local data socket: Address already in use\r\n";
+
+/// Whether this data command is refused (see `Faults::refuse_data`); a refused one ends the
+/// REST before it.
+fn refuse_data(faults: &Mutex<Faults>, rest: &mut usize) -> bool {
+    let mut faults = faults.lock().unwrap();
+    let refused = if faults.refuse_data > 0 {
+        faults.refuse_data -= 1;
+        true
+    } else if faults.refuse_data_after_rest > 0 && *rest > 0 {
+        faults.refuse_data_after_rest -= 1;
+        true
+    } else {
+        false
+    };
+    if refused {
+        faults.fired += 1;
+        *rest = 0;
+    }
+    refused
 }
 
 fn accept(listener: &TcpListener) -> std::io::Result<TcpStream> {

@@ -124,6 +124,9 @@ impl Session {
             .control
             .execute(&CommandLine::with_text("REST", &offset.to_string())?)
             .await?;
+        if reply.code == 350 {
+            self.control.restart_from(offset);
+        }
         Ok(reply.code == 350)
     }
 
