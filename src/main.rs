@@ -253,6 +253,7 @@ impl TransferArgs {
                 segments: self
                     .segments
                     .map_or(settings.transfers.segments, usize::from),
+                segments_from_start: self.segments.is_some(),
                 ..settings.transfers.clone()
             },
         }

@@ -487,7 +487,13 @@ fn a_resume_refused_once_sends_its_offset_again() {
     });
     let dir = tempfile::tempdir().unwrap();
     let remote = format!("ftp://u@127.0.0.1:{}/dir/a.bin", server.port);
-    let run = ferry(&["get", "--segments", "1", &remote, dir.path().to_str().unwrap()]);
+    let run = ferry(&[
+        "get",
+        "--segments",
+        "1",
+        &remote,
+        dir.path().to_str().unwrap(),
+    ]);
     assert!(run.status.success(), "{}", text(&run.stderr));
     let commands = server.commands();
     let what = format!("{commands:?}");
@@ -503,7 +509,9 @@ fn a_resume_refused_once_sends_its_offset_again() {
     assert_eq!(retrs.len(), 3, "{what}");
     for pair in retrs.windows(2) {
         assert!(
-            commands[pair[0]..pair[1]].iter().any(|c| c.starts_with("REST ")),
+            commands[pair[0]..pair[1]]
+                .iter()
+                .any(|c| c.starts_with("REST ")),
             "no REST between {} and {}: {what}",
             pair[0],
             pair[1]

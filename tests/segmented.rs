@@ -19,13 +19,29 @@ fn sha256(bytes: &[u8]) -> Vec<u8> {
     sha2::Sha256::digest(bytes).to_vec()
 }
 
-/// Files of 1 MiB and more are split over `connections`.
+/// Files of 1 MiB and more are split over `connections` from their first byte (as `ferry get
+/// --segments N` asks).
 fn split_over(connections: usize) -> TransferSettings {
+    TransferSettings {
+        segments_from_start: true,
+        ..split_as_it_goes(connections)
+    }
+}
+
+/// The setting as it is by default: up to `connections`, joining only a slow download.
+fn split_as_it_goes(connections: usize) -> TransferSettings {
     TransferSettings {
         segments: connections,
         segment_threshold_mib: 1,
         ..Queue::settings(ConflictPolicy::Ask)
     }
+}
+
+/// REST commands sent (not FEAT's ` REST STREAM` line).
+fn rest_commands(log: &str) -> usize {
+    log.lines()
+        .filter(|line| line.contains(" > ") && line.contains("REST "))
+        .count()
 }
 
 fn names_in(dir: &Path) -> Vec<String> {
@@ -54,6 +70,64 @@ fn saved_ranges(part: &Path) -> Vec<(u64, u64, u64)> {
         .collect();
     ranges.sort();
     ranges
+}
+
+/// By default a download is not split while one connection would bring it in soon: a file that
+/// comes at loopback speed takes one connection, one RETR, no REST.
+#[test]
+fn a_fast_download_is_left_to_one_connection() {
+    let server = TestServer::start();
+    let size = 24 * MIB + 5;
+    let bytes = ferry::demo::pseudo_random_bytes(size, 12);
+    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
+    let mut queue = Queue::connect(server.request(PASSWORD), split_as_it_goes(4));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.run(vec![download("/big.bin", &target)]);
+    let log = queue.log_text();
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Done, "{log}");
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    assert_eq!(log.matches("RETR /big.bin").count(), 1, "{log}");
+    assert_eq!(rest_commands(&log), 0, "{log}");
+    assert_eq!(item.moved, size as u64, "{log}");
+    assert_eq!(names_in(dir.path()), ["big.bin"]);
+}
+
+/// A download that would take long at its rate so far is joined by more connections, each
+/// taking the second half of the largest range left; the file is byte-exact and crossed the
+/// network once. (The speed limit here holds for all connections together, so joining gains
+/// nothing: it only makes the download slow enough to be joined.)
+#[test]
+fn a_slow_download_is_joined_by_more_connections() {
+    let server = TestServer::start();
+    // Big enough that what is left after a quarter of a second can still be cut in two ranges
+    // of `MIN_RANGE`; slow enough (2 MiB/s) that it would take seconds more.
+    let size = 10 * MIB + 3;
+    let bytes = ferry::demo::pseudo_random_bytes(size, 13);
+    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
+    let slow = TransferSettings {
+        download_limit_kib: 2048,
+        ..split_as_it_goes(4)
+    };
+    let mut queue = Queue::connect(server.request(PASSWORD), slow);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.run(vec![download("/big.bin", &target)]);
+    let log = queue.log_text();
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Done, "{log}");
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    assert!(
+        log.matches("RETR /big.bin").count() >= 2,
+        "another connection joined: {log}"
+    );
+    assert!(
+        rest_commands(&log) >= 1,
+        "the join took a range of its own: {log}"
+    );
+    assert_eq!(item.moved, size as u64, "{log}");
+    assert_eq!(names_in(dir.path()), ["big.bin"]);
 }
 
 #[test]

@@ -148,6 +148,11 @@ pub struct TransferSettings {
     pub segments: usize,
     /// Downloads at least this big (MiB) are split, when the server offers `REST STREAM`.
     pub segment_threshold_mib: u64,
+    /// Split from the first byte into `segments` ranges (`ferry get --segments N`, like `lftp
+    /// pget -n N`), rather than letting more connections join only once a download turns out
+    /// to be slow. Asked for per run, never saved.
+    #[serde(skip)]
+    pub segments_from_start: bool,
 }
 
 impl TransferSettings {
@@ -176,6 +181,7 @@ impl Default for TransferSettings {
             idle_close_secs: 60,
             segments: 4,
             segment_threshold_mib: 64,
+            segments_from_start: false,
         }
     }
 }

@@ -490,6 +490,8 @@ async fn run_attempt(
         segments: SegmentSettings {
             connections: settings.segments,
             threshold: settings.segment_threshold_mib.saturating_mul(1024 * 1024),
+            // Turned on for this item by the person: as asked, at once.
+            from_start: settings.segments_from_start || start.segmented == Some(true),
         },
         more_sessions: &more_sessions,
     };

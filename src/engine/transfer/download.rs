@@ -422,7 +422,14 @@ async fn fetch_segmented(
             {
                 return Ok(None);
             }
-            SegmentMap::continuing(size, segmented::time_key(source), offset, connections)
+            // Split as it goes unless asked for from the start: one range, which connections
+            // that join later cut in two.
+            let ranges = if context.segments.from_start {
+                connections
+            } else {
+                1
+            };
+            SegmentMap::continuing(size, segmented::time_key(source), offset, ranges)
         }
         _ => return Ok(None),
     };

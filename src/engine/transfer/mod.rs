@@ -80,6 +80,9 @@ pub(crate) struct SegmentSettings {
     pub connections: usize,
     /// Files at least this big (bytes) are split.
     pub threshold: u64,
+    /// All the connections from the first byte; otherwise more join only when the download
+    /// turns out to be slow (`segments::worth_joining`).
+    pub from_start: bool,
 }
 
 /// What a transfer needs besides the session.

@@ -21,7 +21,7 @@ use super::super::connection::{DataStart, Session};
 use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK};
 use super::super::queue::state::Finish;
-use super::segments::SegmentMap;
+use super::segments::{SegmentMap, worth_joining};
 
 /// How often the map is saved while bytes come.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
@@ -92,6 +92,11 @@ struct Shared<'a> {
     disk_error: Mutex<Option<std::io::Error>>,
     /// The server sent the wrong bytes for a range (it ignores REST): the `.part` is worthless.
     wrong_bytes: Mutex<Option<String>>,
+    /// When this attempt began, for the rate that decides whether more connections join.
+    started: std::time::Instant,
+    /// The first connection is done (with every range, or given up): no other joins after it.
+    first_done: std::sync::atomic::AtomicBool,
+    first_done_told: tokio::sync::Notify,
 }
 
 impl Shared<'_> {
@@ -179,6 +184,10 @@ pub(crate) async fn fetch_ranges(
     map: SegmentMap,
     connections: usize,
 ) -> FtpResult<Option<Finish>> {
+    if !context.segments.from_start {
+        // Each connection that joins borrows from the pool then (see `run_lane`).
+        return fetch_with(own, context, part, source, map, connections).await;
+    }
     let lent = context.more_sessions.reserve(connections.saturating_sub(1));
     let result = fetch_with(own, context, part, source, map, 1 + lent).await;
     context.more_sessions.give_back(lent);
@@ -228,17 +237,29 @@ async fn fetch_with(
         file,
         disk_error: Mutex::new(None),
         wrong_bytes: Mutex::new(None),
+        started: std::time::Instant::now(),
+        first_done: std::sync::atomic::AtomicBool::new(false),
+        first_done_told: tokio::sync::Notify::new(),
     };
     let progress = Mutex::new(Progress::new(context, shared.map().done(), Some(size)));
     let mut lanes = vec![Connection::Own(own)];
     lanes.extend((1..connections).map(|_| Connection::Extra(None)));
-    let results = futures_util::future::join_all(
-        lanes
-            .into_iter()
-            .enumerate()
-            .map(|(lane, connection)| run_lane(lane, connection, context, &shared, &progress)),
-    )
-    .await;
+    let results =
+        futures_util::future::join_all(lanes.into_iter().enumerate().map(|(lane, connection)| {
+            let shared = &shared;
+            let progress = &progress;
+            async move {
+                let result = run_lane(lane, connection, context, shared, progress).await;
+                if lane == 0 {
+                    shared
+                        .first_done
+                        .store(true, std::sync::atomic::Ordering::Release);
+                    shared.first_done_told.notify_waiters();
+                }
+                result
+            }
+        }))
+        .await;
     if let Some(why) = shared.wrong_bytes.lock().ok().and_then(|mut w| w.take()) {
         forget_map(part);
         let _ = std::fs::remove_file(part);
@@ -304,8 +325,55 @@ async fn open_full_size(part: &Path, size: u64) -> std::io::Result<std::fs::File
     .map_err(std::io::Error::other)?
 }
 
-/// One connection: takes ranges until none is left, or the item stops, or it fails.
+/// One connection: takes ranges until none is left, or the item stops, or it fails. An extra
+/// connection of a download split as it goes first waits until joining is worth it, and
+/// borrows its session from the pool only then.
 async fn run_lane(
+    lane: usize,
+    connection: Connection<'_>,
+    context: &TransferContext<'_>,
+    shared: &Shared<'_>,
+    progress: &Mutex<Progress<'_>>,
+) -> FtpResult<()> {
+    if context.segments.from_start || matches!(connection, Connection::Own(_)) {
+        return take_ranges(lane, connection, context, shared, progress).await;
+    }
+    if !wait_until_worth_joining(context, shared).await || context.more_sessions.reserve(1) == 0 {
+        return Ok(());
+    }
+    let result = take_ranges(lane, connection, context, shared, progress).await;
+    context.more_sessions.give_back(1);
+    result
+}
+
+/// Waits until another connection is worth it (true), or the download is over without one.
+async fn wait_until_worth_joining(context: &TransferContext<'_>, shared: &Shared<'_>) -> bool {
+    use std::sync::atomic::Ordering;
+    const LOOK_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
+    let size = shared.map().size;
+    loop {
+        // Made before the look, so that the first connection's end can't slip between them.
+        let first_done = shared.first_done_told.notified();
+        if shared.first_done.load(Ordering::Acquire)
+            || context.stopped().is_some()
+            || shared.disk_failed()
+            || shared.gone_wrong()
+        {
+            return false;
+        }
+        let moved = context.moved.load(Ordering::Relaxed);
+        let remaining = size.saturating_sub(shared.at_start + moved);
+        if worth_joining(shared.started.elapsed(), moved, remaining) {
+            return true;
+        }
+        tokio::select! {
+            () = first_done => return false,
+            () = tokio::time::sleep(LOOK_EVERY) => {}
+        }
+    }
+}
+
+async fn take_ranges(
     lane: usize,
     mut connection: Connection<'_>,
     context: &TransferContext<'_>,
