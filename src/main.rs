@@ -166,9 +166,10 @@ struct TransferArgs {
     /// same FILE continues it, on the bytes already transferred.
     #[arg(long, value_name = "FILE")]
     queue_file: Option<std::path::PathBuf>,
-    /// Download each large file over N connections at once, each fetching its own part
-    /// (1 = off). The default and the size from which files are split come from the settings
-    /// (4 connections, 64 MiB). Needs a server that offers REST STREAM.
+    /// Download each large file over N connections from its first byte, each fetching its own
+    /// part (1 = off), like `lftp pget -n N`. Without it, up to the `segments` setting (4) join
+    /// a download of at least `segment_threshold_mib` (64 MiB) once it turns out to be slow.
+    /// Needs a server that offers REST STREAM.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=10))]
     segments: Option<u16>,
 }

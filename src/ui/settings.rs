@@ -272,7 +272,7 @@ fn transfers(ui: &mut Ui, settings: &mut Settings, extensions: &mut String) {
                 &mut transfers.segments,
                 1..=10,
                 "",
-                "A large download is fetched in parts over this many connections at once, when the server allows it (REST STREAM); 1 = off. Faster on servers that limit each connection's speed.",
+                "Up to this many connections fetch parts of one large download at once, when the server allows it (REST STREAM); 1 = off. More connections join only when one would still need over 2 s: much faster from servers that limit each connection's speed, and no extra load for a file that comes fast anyway.",
             );
             number(
                 ui,
