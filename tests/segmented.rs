@@ -37,6 +37,28 @@ fn split_as_it_goes(connections: usize) -> TransferSettings {
     }
 }
 
+/// One file of `size` bytes on the embedded server, downloaded with `settings`. Checks what
+/// every download must hold (done, byte-exact, exactly the file's size across the network, no
+/// `.part` or map left) and returns the queue's log for the test's own checks.
+fn download_one_big_file(size: usize, seed: u64, settings: TransferSettings) -> String {
+    let server = TestServer::start();
+    let bytes = ferry::demo::pseudo_random_bytes(size, seed);
+    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
+    let mut queue = Queue::connect(server.request(PASSWORD), settings);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.run(vec![download("/big.bin", &target)]);
+    let log = queue.log_text();
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Done, "{log}");
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    // No range read past its end: exactly the file crossed the network.
+    assert_eq!(item.moved, size as u64, "{log}");
+    // Nothing but the file is left: no .part, no map.
+    assert_eq!(names_in(dir.path()), ["big.bin"]);
+    log
+}
+
 /// REST commands sent (not FEAT's ` REST STREAM` line).
 fn rest_commands(log: &str) -> usize {
     log.lines()
@@ -76,22 +98,9 @@ fn saved_ranges(part: &Path) -> Vec<(u64, u64, u64)> {
 /// comes at loopback speed takes one connection, one RETR, no REST.
 #[test]
 fn a_fast_download_is_left_to_one_connection() {
-    let server = TestServer::start();
-    let size = 24 * MIB + 5;
-    let bytes = ferry::demo::pseudo_random_bytes(size, 12);
-    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
-    let mut queue = Queue::connect(server.request(PASSWORD), split_as_it_goes(4));
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("big.bin");
-    queue.run(vec![download("/big.bin", &target)]);
-    let log = queue.log_text();
-    let item = queue.only();
-    assert_eq!(item.state, ItemState::Done, "{log}");
-    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    let log = download_one_big_file(24 * MIB + 5, 12, split_as_it_goes(4));
     assert_eq!(log.matches("RETR /big.bin").count(), 1, "{log}");
     assert_eq!(rest_commands(&log), 0, "{log}");
-    assert_eq!(item.moved, size as u64, "{log}");
-    assert_eq!(names_in(dir.path()), ["big.bin"]);
 }
 
 /// A download that would take long at its rate so far is joined by more connections, each
@@ -100,24 +109,13 @@ fn a_fast_download_is_left_to_one_connection() {
 /// nothing: it only makes the download slow enough to be joined.)
 #[test]
 fn a_slow_download_is_joined_by_more_connections() {
-    let server = TestServer::start();
     // Big enough that what is left after a quarter of a second can still be cut in two ranges
     // of `MIN_RANGE`; slow enough (2 MiB/s) that it would take seconds more.
-    let size = 10 * MIB + 3;
-    let bytes = ferry::demo::pseudo_random_bytes(size, 13);
-    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
     let slow = TransferSettings {
         download_limit_kib: 2048,
         ..split_as_it_goes(4)
     };
-    let mut queue = Queue::connect(server.request(PASSWORD), slow);
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("big.bin");
-    queue.run(vec![download("/big.bin", &target)]);
-    let log = queue.log_text();
-    let item = queue.only();
-    assert_eq!(item.state, ItemState::Done, "{log}");
-    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    let log = download_one_big_file(10 * MIB + 3, 13, slow);
     assert!(
         log.matches("RETR /big.bin").count() >= 2,
         "another connection joined: {log}"
@@ -126,24 +124,12 @@ fn a_slow_download_is_joined_by_more_connections() {
         rest_commands(&log) >= 1,
         "the join took a range of its own: {log}"
     );
-    assert_eq!(item.moved, size as u64, "{log}");
-    assert_eq!(names_in(dir.path()), ["big.bin"]);
 }
 
 #[test]
 fn a_large_file_comes_over_four_connections_byte_for_byte() {
-    let server = TestServer::start();
     let size = 24 * MIB + 5;
-    let bytes = ferry::demo::pseudo_random_bytes(size, 11);
-    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
-    let mut queue = Queue::connect(server.request(PASSWORD), split_over(4));
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("big.bin");
-    queue.run(vec![download("/big.bin", &target)]);
-    let log = queue.log_text();
-    let item = queue.only();
-    assert_eq!(item.state, ItemState::Done, "{log}");
-    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    let log = download_one_big_file(size, 11, split_over(4));
     assert!(log.contains("over 4 connections"), "{log}");
     // Each range began at its own offset, on its own connection.
     let step = size / 4;
@@ -157,10 +143,6 @@ fn a_large_file_comes_over_four_connections_byte_for_byte() {
         log.matches("RETR /big.bin").count() >= 4,
         "four data connections at least: {log}"
     );
-    // No range read past its end: exactly the file crossed the network.
-    assert_eq!(item.moved, size as u64, "{log}");
-    // Nothing but the file is left: no .part, no map.
-    assert_eq!(names_in(dir.path()), ["big.bin"]);
 }
 
 #[test]
