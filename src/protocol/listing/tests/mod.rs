@@ -7,3 +7,36 @@ mod format_case;
 mod hostile;
 mod other_formats;
 mod unix_formats;
+
+use super::{LineText, ListingContext, NameEncoding};
+
+/// A part of a line decoded through the line's text equals the part decoded alone, in every
+/// encoding, for every slice of lines that are UTF-8, ASCII, or neither.
+#[test]
+fn line_text_decodes_every_part_as_alone() {
+    let lines: [&[u8]; 4] = [
+        b"-rw-r--r-- 1 owner group 531 Jan 29 03:26 plain.txt",
+        "-rw-r--r-- 1 jörg grüppe 531 Jan 29 03:26 naïve café → ☃.txt".as_bytes(),
+        b"-rw-r--r-- 1 j\xf6rg group 531 Jan 29 03:26 caf\xe9.txt",
+        b"-rw-r--r-- 1 \x82\xa0 group 531 Jan 29 03:26 \x93\xfa\x96{",
+    ];
+    for &encoding in NameEncoding::ALL {
+        let context = ListingContext::for_tests().with_encoding(encoding);
+        for line in lines {
+            let text = LineText::new(line, &context);
+            for start in 0..=line.len() {
+                for end in start..=line.len() {
+                    let part = &line[start..end];
+                    assert_eq!(
+                        text.text(part),
+                        context.text(part),
+                        "{encoding:?}, {part:?} of {line:?}"
+                    );
+                }
+            }
+            // Bytes that are not part of the line are decoded alone too.
+            let elsewhere = line.to_vec();
+            assert_eq!(text.text(&elsewhere), context.text(&elsewhere));
+        }
+    }
+}

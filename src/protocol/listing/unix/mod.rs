@@ -26,7 +26,7 @@ use chrono::NaiveDateTime;
 
 use super::common::{Tokens, all_digits, find, is_blank, parse_size_with_unit, parse_u64};
 use super::dates::{month_from_name, parse_numeric_date, parse_time};
-use super::{Entry, EntryKind, LineResult, ListingContext, ListingFormat, TimePrecision};
+use super::{Entry, EntryKind, LineResult, LineText, ListingContext, ListingFormat, TimePrecision};
 
 mod date;
 mod numeric;
@@ -145,6 +145,7 @@ pub(crate) fn parse_line_opt(line: &[u8], ctx: &ListingContext) -> Option<LineRe
         b'l' => EntryKind::Link { target: None },
         _ => EntryKind::Other,
     };
+    let text = LineText::new(line, ctx);
     let mut name_bytes = name;
     if let EntryKind::Link { target } = &mut kind
         && let Some(arrow) = find(name, b" -> ")
@@ -152,7 +153,7 @@ pub(crate) fn parse_line_opt(line: &[u8], ctx: &ListingContext) -> Option<LineRe
         name_bytes = &name[..arrow];
         let tgt = &name[arrow + 4..];
         if !tgt.is_empty() {
-            *target = Some(ctx.text(tgt));
+            *target = Some(text.text(tgt));
         }
     }
     if name_bytes.is_empty() {
@@ -167,29 +168,29 @@ pub(crate) fn parse_line_opt(line: &[u8], ctx: &ListingContext) -> Option<LineRe
     };
 
     Some(LineResult::Entry(Entry {
-        name: ctx.name(name_bytes),
+        name: text.name(name_bytes),
         kind,
         size,
         modified: Some(columns.modified),
-        permissions: Some(ctx.text(permissions)),
-        owner: owner.map(|o| ctx.text(o)),
-        group: group.map(|g| one_blank_between_words(g, ctx)),
+        permissions: Some(text.text(permissions)),
+        owner: owner.map(|o| text.text(o)),
+        group: group.map(|g| one_blank_between_words(g, &text)),
         raw_line: line.to_vec(),
     }))
 }
 
 /// A group of several words (`domain user`, Connect:Enterprise's `BCC3I1       7670`) as
 /// words with one blank between them: the column alignment is no part of the group.
-fn one_blank_between_words(group: &[u8], ctx: &ListingContext) -> String {
+fn one_blank_between_words(group: &[u8], text: &LineText) -> String {
     // The common one-word group is decoded as it is (this runs for every line).
     if !group.iter().any(|&b| is_blank(b)) {
-        return ctx.text(group);
+        return text.text(group);
     }
     let words: Vec<&[u8]> = group
         .split(|&b| is_blank(b))
         .filter(|w| !w.is_empty())
         .collect();
-    ctx.text(&words.join(&b' '))
+    text.text(&words.join(&b' '))
 }
 
 /// Finds the date: the first token position `k` (after at least a size column) where a date
