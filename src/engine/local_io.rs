@@ -15,6 +15,14 @@ use crate::protocol::verify::HashAlgorithm;
 /// The size of one buffer between the network and the disk.
 pub const CHUNK: usize = 1024 * 1024;
 
+/// The most handed to the kernel in one write. Linux sizes a file's page-cache folios by the
+/// write: a 1 MiB write takes 1 MiB folios, from the high-order free blocks that a virtual
+/// machine with free page reporting has given back to its host, and each first touch of them
+/// then faults on the host. On this project's CI machines (Firecracker) writing 1 GiB after
+/// two seconds idle took 1.6-2.3 s in 1 MiB writes and 0.22-0.26 s in 256 KiB ones; with no
+/// idle before, 0.20 s and 0.22 s. (`dd bs=1M` against `bs=256K` shows the same.)
+pub(crate) const WRITE_PIECE: usize = 256 * 1024;
+
 /// Buffers in flight between the two sides.
 const DEPTH: usize = 4;
 
@@ -74,7 +82,7 @@ impl FileWriter {
             let mut file = file;
             let mut written = offset;
             while let Some(mut chunk) = incoming.blocking_recv() {
-                file.write_all(&chunk)?;
+                write_in_pieces(&mut file, &chunk)?;
                 written += chunk.len() as u64;
                 chunk.clear();
                 let _ = give_back.send(chunk);
@@ -280,12 +288,24 @@ impl Hasher {
     }
 }
 
+/// Writes all of `bytes` at the file's cursor, [`WRITE_PIECE`] at most per call.
+fn write_in_pieces(file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
+    bytes
+        .chunks(WRITE_PIECE)
+        .try_for_each(|piece| file.write_all(piece))
+}
+
 /// Writes all of `bytes` at `offset` without moving a shared cursor, so several connections
-/// can write their ranges of one file at once.
+/// can write their ranges of one file at once ([`WRITE_PIECE`] at most per call).
 pub(crate) fn write_at(file: &File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
     #[cfg(unix)]
     {
-        std::os::unix::fs::FileExt::write_all_at(file, bytes, offset)
+        let mut at = offset;
+        for piece in bytes.chunks(WRITE_PIECE) {
+            std::os::unix::fs::FileExt::write_all_at(file, piece, at)?;
+            at += piece.len() as u64;
+        }
+        Ok(())
     }
     #[cfg(windows)]
     {
@@ -302,5 +322,58 @@ pub(crate) fn write_at(file: &File, bytes: &[u8], offset: u64) -> std::io::Resul
             written += n;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Bytes that differ at every position, so a piece written at the wrong place shows.
+    fn pattern(len: usize, seed: u8) -> Vec<u8> {
+        (0..len)
+            .map(|i| (i % 251) as u8 ^ (i / 251) as u8 ^ seed)
+            .collect()
+    }
+
+    #[test]
+    fn writes_of_several_pieces_land_at_their_offsets() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("ranges.part");
+        let size = 3 * WRITE_PIECE + 12_345;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .expect("the file opens");
+        file.set_len(size as u64).expect("the file takes its size");
+        // Two ranges of several pieces each, the second written first, neither on a piece's
+        // boundary.
+        let split = WRITE_PIECE + 777;
+        let (first, second) = (pattern(split, 1), pattern(size - split, 2));
+        write_at(&file, &second, split as u64).expect("the second range is written");
+        write_at(&file, &first, 0).expect("the first range is written");
+        let written = std::fs::read(&path).expect("the file reads back");
+        assert_eq!(written.len(), size);
+        assert!(written[..split] == first[..], "the first range differs");
+        assert!(written[split..] == second[..], "the second range differs");
+    }
+
+    #[test]
+    fn a_chunk_of_several_pieces_is_written_whole_after_what_is_there() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("resumed.part");
+        let kept = pattern(1000, 3);
+        std::fs::write(&path, &kept).expect("the partial file is written");
+        let mut file = open_for_writing(&path, kept.len() as u64).expect("the file opens");
+        let chunk = pattern(2 * WRITE_PIECE + 5, 4);
+        write_in_pieces(&mut file, &chunk).expect("the chunk is written");
+        drop(file);
+        let written = std::fs::read(&path).expect("the file reads back");
+        assert_eq!(written.len(), kept.len() + chunk.len());
+        assert!(written[..kept.len()] == kept[..], "the kept part changed");
+        assert!(written[kept.len()..] == chunk[..], "the chunk differs");
     }
 }
