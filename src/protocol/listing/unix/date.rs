@@ -85,6 +85,11 @@ pub(super) fn parse_date(t: &Tokens, k: usize, ctx: &ListingContext) -> Option<(
         let date = parse_month_name_date(a)?;
         return date_then_time(t, k + 1, date, ctx);
     }
+    // Four digits are a date only as a year (`2003 3月 20`). Numeric owners and groups, as
+    // vsftpd prints them (`1001`), are turned away here, at each of the columns tried.
+    if a.len() == 4 && all_digits(a) && year_token(a).is_none() {
+        return None;
+    }
     if !a.is_ascii() {
         // CJK: `4月 18日 2003年`, `8月 17 08:52`, `2005년 1월 6일`.
         if let Some(month) = month_from_name(a) {
