@@ -297,7 +297,8 @@ fn write_in_pieces(file: &mut File, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Writes all of `bytes` at `offset` without moving a shared cursor, so several connections
-/// can write their ranges of one file at once ([`WRITE_PIECE`] at most per call).
+/// can write their ranges of one file at once ([`WRITE_PIECE`] at most per call on Unix, where
+/// the page cache's folios follow the write's size).
 pub(crate) fn write_at(file: &File, bytes: &[u8], offset: u64) -> std::io::Result<()> {
     #[cfg(unix)]
     {

@@ -85,9 +85,15 @@ pub(super) fn parse_date(t: &Tokens, k: usize, ctx: &ListingContext) -> Option<(
         let date = parse_month_name_date(a)?;
         return date_then_time(t, k + 1, date, ctx);
     }
-    // Four digits are a date only as a year (`2003 3月 20`). Numeric owners and groups, as
-    // vsftpd prints them (`1001`), are turned away here, at each of the columns tried.
-    if a.len() == 4 && all_digits(a) && year_token(a).is_none() {
+    // Four digits are a date only as a year before a CJK month: `2003 3月 20` (year, month,
+    // day). No other layout starts with them, so numeric owners and groups, as vsftpd prints
+    // them (`1001`), are turned away here, at each of the columns tried.
+    if a.len() == 4 && all_digits(a) {
+        let y = year_token(a)?;
+        let month = t.get(k + 1);
+        if month.first().is_some_and(u8::is_ascii_digit) && !month.is_ascii() {
+            return cjk_year_first(t, k, y, ctx);
+        }
         return None;
     }
     if !a.is_ascii() {
@@ -119,15 +125,6 @@ pub(super) fn parse_date(t: &Tokens, k: usize, ctx: &ListingContext) -> Option<(
         let day = parse_day(t.get(k + 2))?;
         let date = NaiveDate::from_ymd_opt(y, month, day)?;
         return date_then_time(t, k + 3, date, ctx);
-    }
-    // `2003 3月 20` (year, CJK month, day).
-    if a.len() == 4
-        && all_digits(a)
-        && let Some(y) = year_token(a)
-        && t.get(k + 1).first().is_some_and(u8::is_ascii_digit)
-        && !t.get(k + 1).is_ascii()
-    {
-        return cjk_year_first(t, k, y, ctx);
     }
     // `MM-DD (HH:MM|YYYY)`.
     if a.len() == 5 && (a[2] == b'-' || a[2] == b'/') {
