@@ -212,7 +212,7 @@ async fn send(
                 verb = "APPE";
             }
         }
-        let mut reader = match FileReader::open(local, offset).await {
+        let mut reader = match FileReader::open(local, offset, Some(local_size)).await {
             Ok(reader) => reader,
             Err(e) => return Ok(local_failure("could not read", local, &e)),
         };
