@@ -12,6 +12,15 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 FERRY=${1:-target/release/ferry}
+
+# As root, a /tmp of its own (a private mount namespace), so that the local tree in the pictures
+# shows the way to this script's folder and not whatever else this machine keeps in /tmp.
+if [ -z "${FERRY_SCREENS_CLEAN_TMP:-}" ] && [ "$(id -u)" = 0 ] && command -v unshare >/dev/null \
+  && [[ "$PWD" != /tmp/* ]]; then
+  FERRY=$(realpath "$FERRY")
+  exec env FERRY_SCREENS_CLEAN_TMP=1 unshare --mount --propagation private \
+    bash -c 'mount -t tmpfs tmpfs /tmp && exec "$@"' - "$PWD/assets/make-screenshots.sh" "$FERRY"
+fi
 OUT=assets
 DISPLAY_NUMBER=${DISPLAY_NUMBER:-93}
 
