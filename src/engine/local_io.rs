@@ -180,6 +180,12 @@ pub(crate) enum FileReader {
     Inline { file: Option<File>, left: u64 },
 }
 
+/// The buffer for reading `left` bytes: their size and a byte more (to see the end in the same
+/// read), at most a chunk.
+fn buffer_for(left: u64) -> usize {
+    usize::try_from(left.saturating_add(1)).map_or(CHUNK, |n| n.min(CHUNK))
+}
+
 fn open_for_reading(path: &Path, offset: u64) -> std::io::Result<File> {
     let mut file = File::open(path)?;
     if offset > 0 {
@@ -204,12 +210,7 @@ impl FileReader {
         let mut file = tokio::task::spawn_blocking(move || open_for_reading(&path, offset))
             .await
             .map_err(std::io::Error::other)??;
-        // A file smaller than a chunk gets a buffer of its size (and a byte more, to see its
-        // end in the same read).
-        let size = expected.map_or(CHUNK, |size| {
-            usize::try_from(size.saturating_sub(offset).saturating_add(1))
-                .map_or(CHUNK, |n| n.min(CHUNK))
-        });
+        let size = expected.map_or(CHUNK, |size| buffer_for(size.saturating_sub(offset)));
         let (send, chunks) = mpsc::channel(DEPTH);
         let (give_back, mut spare) = mpsc::unbounded_channel::<Vec<u8>>();
         tokio::task::spawn_blocking(move || {
@@ -250,10 +251,8 @@ impl FileReader {
             Self::Threaded { chunks, .. } => chunks.recv().await,
             Self::Inline { file, left } => {
                 let reading = file.as_mut()?;
-                // Room for what is left and a byte more: a file that grew since it was listed
-                // is read on, a chunk at a time.
-                let room = usize::try_from(left.saturating_add(1)).map_or(CHUNK, |n| n.min(CHUNK));
-                let mut chunk = Vec::with_capacity(room);
+                // A file that grew since it was listed is read on, a chunk at a time.
+                let mut chunk = Vec::with_capacity(buffer_for(*left));
                 match reading.take(CHUNK as u64).read_to_end(&mut chunk) {
                     Ok(0) => {
                         *file = None;
