@@ -271,7 +271,9 @@ async fn fetch(
                 .saturating_add(1)
                 .clamp(16 * 1024, CHUNK)
         });
-        let mut raw = vec![0u8; buffer_size];
+        // Binary data is read straight into the buffer that goes to the disk; ASCII is read
+        // here first and converted into it.
+        let mut raw = Vec::new();
         let mut disk_error = false;
         loop {
             if let Some(stopped) = context.stopped() {
@@ -280,29 +282,37 @@ async fn fetch(
                 let _ = writer.finish(None).await;
                 return Ok(Finish::Stopped(stopped));
             }
+            let mut chunk = writer.buffer(buffer_size);
+            let target = if converter.is_some() {
+                raw.clear();
+                &mut raw
+            } else {
+                &mut chunk
+            };
+            target.reserve(buffer_size);
             // Fill one buffer (or reach the end) before handing it to the disk; the speed limit
             // and a pause act on every read, not every buffer.
-            let mut filled = 0;
             let mut eof = false;
             // Under a speed limit, small reads keep the pace even (a loopback read can return
             // megabytes at once).
             let step = if context.limiter.is_limited() {
                 64 * 1024
             } else {
-                raw.len()
+                buffer_size
             };
-            while filled < raw.len() {
-                let end = (filled + step).min(raw.len());
-                match tokio::time::timeout(idle, stream.read(&mut raw[filled..end])).await {
+            while target.len() < buffer_size {
+                let want = step.min(buffer_size - target.len());
+                // Into the buffer's spare room: nothing is zeroed or copied first.
+                let mut room = bytes::BufMut::limit(&mut *target, want);
+                match tokio::time::timeout(idle, stream.read_buf(&mut room)).await {
                     Ok(Ok(0)) => {
                         eof = true;
                         break;
                     }
                     Ok(Ok(n)) => {
-                        filled += n;
                         context.count_moved(n);
                         context.limiter.take(n).await;
-                        progress.update(transferred + filled as u64, false);
+                        progress.update(transferred + target.len() as u64, false);
                     }
                     Ok(Err(source)) => {
                         let _ = writer.finish(None).await;
@@ -323,16 +333,12 @@ async fn fetch(
                     break;
                 }
             }
-            wire += filled as u64;
-            let mut chunk = writer.buffer(filled);
-            match &mut converter {
-                Some(converter) => {
-                    converter.convert(&raw[..filled], &mut chunk);
-                    if eof {
-                        converter.finish(&mut chunk);
-                    }
+            wire += target.len() as u64;
+            if let Some(converter) = &mut converter {
+                converter.convert(&raw, &mut chunk);
+                if eof {
+                    converter.finish(&mut chunk);
                 }
-                None => chunk.extend_from_slice(&raw[..filled]),
             }
             transferred += chunk.len() as u64;
             if !chunk.is_empty() && writer.write(chunk).await.is_err() {
