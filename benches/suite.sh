@@ -497,11 +497,12 @@ if selected "$name"; then
 fi
 name="limit: disk write, $big_h + fdatasync"
 if selected "$name"; then
-  # 256 KiB writes, as Ferry's: 1 MiB ones take 1 MiB page-cache folios, which on a VM with
-  # free page reporting fault on the host after the machine was idle (src/engine/local_io.rs).
-  case_ "$name" bytes "$big" "$big" "" "dd if=/dev/zero bs=256K conv=fdatasync, into the download folder" \
+  # 16 KiB writes, as Ferry's: larger ones take larger page-cache folios, which on a VM with
+  # free page reporting fault on the host once another file's pages were freed
+  # (src/engine/local_io.rs, WRITE_PIECE).
+  case_ "$name" bytes "$big" "$big" "" "dd if=/dev/zero bs=16K conv=fdatasync, into the download folder" \
     "$clean_d" \
-    dd "dd if=/dev/zero of=$out/d/dd.bin bs=256K count=$((big >> 18)) conv=fdatasync status=none" "check_file $out/d/dd.bin $big"
+    dd "dd if=/dev/zero of=$out/d/dd.bin bs=16K count=$((big >> 14)) conv=fdatasync status=none" "check_file $out/d/dd.bin $big"
 fi
 
 for tls in plain FTPS; do

@@ -16,13 +16,17 @@ use crate::protocol::verify::HashAlgorithm;
 pub const CHUNK: usize = 1024 * 1024;
 
 /// The most handed to the kernel in one write. Linux sizes a file's page-cache folios by the
-/// write: a 1 MiB write takes 1 MiB folios, from the high-order free blocks that a virtual
-/// machine with free page reporting has given back to its host, and each first touch of them
-/// then faults on the host. On this project's CI machines (Firecracker), `dd` wrote 1 GiB after
-/// four seconds idle in 1.6-2.0 s with 1 MiB writes and in 0.22-0.26 s with 256 KiB ones; with
-/// no idle before, in 0.20 s and 0.22 s. Ferry's 1 GiB downloads after the same pause went from
-/// 2.0-2.3 s to 0.8-1.0 s. (The network buffers stay [`CHUNK`]: 256 KiB ones were slower.)
-pub(crate) const WRITE_PIECE: usize = 256 * 1024;
+/// write, and a large folio is taken from the high-order free blocks that a virtual machine with
+/// free page reporting has handed back to its host: each first touch of one then faults on the
+/// host, and the copy into the page cache runs 5-10× slower. Blocks of a few pages (16 KiB is
+/// an order-2 folio) come from the kernel's per-CPU lists instead. On this project's CI machines
+/// (Firecracker), right after another client's 1 GiB download had been deleted, `dd` wrote
+/// 1 GiB in 0.22-1.58 s with 256 KiB writes, 0.38-1.05 s with 64 KiB ones and 0.39-0.43 s with
+/// 16 KiB ones; Ferry's 1 GiB download from pure-ftpd, interleaved with curl and lftp, took
+/// 0.62-2.28 s (mean 1.58) with 256 KiB writes and 0.61-1.07 s (mean 0.75) with 16 KiB ones.
+/// (lftp writes 64 KiB at a time, curl 4-16 KiB. The network buffers stay [`CHUNK`]: 256 KiB
+/// ones were slower.)
+pub(crate) const WRITE_PIECE: usize = 16 * 1024;
 
 /// Buffers in flight between the two sides.
 const DEPTH: usize = 4;
