@@ -518,23 +518,37 @@ fn set_time(path: &std::path::Path, old: bool) {
 }
 
 /// `--on-conflict ask`, every answer, both ways, with the bytes on both sides checked. The new
-/// file is `0123456789` (newer); the one in the way is `ABCDE` (older, shorter).
+/// file is `0123456789` (newer); the one in the way is `ABCDE` (older, shorter), or `01234`
+/// (its start) for the second "resume".
 #[test]
 fn every_answer_to_the_conflict_question_both_ways() {
     const NEW: &[u8] = b"0123456789";
     const OLD: &[u8] = b"ABCDE";
-    // key, what the target holds afterwards, what `name (1).bin` holds, skipped?
-    type Row = (&'static str, &'static [u8], Option<&'static [u8]>, bool);
-    let table: [Row; 6] = [
-        ("o", NEW, None, false),
-        ("n", NEW, None, false),
-        ("d", NEW, None, false),
-        ("r", b"ABCDE56789", None, false),
-        ("c", OLD, Some(NEW), false),
-        ("s", OLD, None, true),
+    // key, the file in the way, what the target holds afterwards (upload, download), what
+    // `name (1).bin` holds, skipped?
+    type Row = (
+        &'static str,
+        &'static [u8],
+        (&'static [u8], &'static [u8]),
+        Option<&'static [u8]>,
+        bool,
+    );
+    let table: [Row; 7] = [
+        ("o", OLD, (NEW, NEW), None, false),
+        ("n", OLD, (NEW, NEW), None, false),
+        ("d", OLD, (NEW, NEW), None, false),
+        // A download compares the end of the file in the way with the server's bytes there
+        // first: `ABCDE` is not the start of the file, so it is left as it was and the item
+        // fails. An upload appends (the server's bytes are not read back).
+        ("r", OLD, (b"ABCDE56789", OLD), None, false),
+        ("r", b"01234", (NEW, NEW), None, false),
+        ("c", OLD, (OLD, OLD), Some(NEW), false),
+        ("s", OLD, (OLD, OLD), None, true),
     ];
-    for (key, target_after, copy_after, skipped) in table {
+    for (key, in_the_way, (after_upload, after_download), copy_after, skipped) in table {
         for upload in [true, false] {
+            let target_after = if upload { after_upload } else { after_download };
+            let refused = !upload && key == "r" && in_the_way == OLD;
             let server = TestServer::start();
             let local_dir = tempfile::tempdir().unwrap();
             let local = local_dir.path().join("d.bin");
@@ -545,7 +559,7 @@ fn every_answer_to_the_conflict_question_both_ways() {
                 (&remote, &local)
             };
             std::fs::write(source, NEW).unwrap();
-            std::fs::write(target, OLD).unwrap();
+            std::fs::write(target, in_the_way).unwrap();
             set_time(source, false);
             set_time(target, true);
             let url = format!("{}/d.bin", server.url());
@@ -561,13 +575,15 @@ fn every_answer_to_the_conflict_question_both_ways() {
                 if upload { "upload" } else { "download" },
                 stderr(&run)
             );
-            assert!(run.status.success(), "{what}");
+            assert_eq!(run.status.success(), !refused, "{what}");
             assert!(stderr(&run).contains("exists"), "the question: {what}");
             assert_eq!(std::fs::read(target).unwrap(), target_after, "{what}");
             assert_eq!(std::fs::read(source).unwrap(), NEW, "the source: {what}");
             let copy = target.with_file_name("d (1).bin");
             assert_eq!(std::fs::read(&copy).ok().as_deref(), copy_after, "{what}");
-            if skipped {
+            if refused {
+                assert!(stderr(&run).contains("not resumed"), "{what}");
+            } else if skipped {
                 assert!(stderr(&run).contains("0 of 1 files transferred"), "{what}");
                 assert!(stderr(&run).contains("1 skipped"), "{what}");
                 assert!(stderr(&run).contains("(0 bytes"), "{what}");

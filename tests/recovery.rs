@@ -310,7 +310,9 @@ fn a_server_that_keeps_failing_ends_the_run_clearly() {
     );
     assert!(!part.exists(), "no .part after success");
     assert!(
-        server.commands().contains(&format!("REST {kept}")),
+        server
+            .commands()
+            .contains(&format!("REST {}", support::continued_from(kept))),
         "resumed from the kept {kept} bytes: {:?}",
         server.commands()
     );

@@ -249,11 +249,9 @@ fn pause_and_resume_continue_where_it_stopped() {
     });
     queue.settle();
     assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
-    assert!(
-        queue.log_text().contains(&format!("REST {partial}")),
-        "{}",
-        queue.log_text()
-    );
+    if let Some(rest) = support::rest_for(partial) {
+        assert!(queue.log_text().contains(&rest), "{}", queue.log_text());
+    }
     let original = std::fs::read(server.path().join("Software/ferry-demo-installer.bin")).unwrap();
     assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&original));
 }
@@ -287,7 +285,9 @@ fn a_cut_data_connection_resumes_and_the_bytes_are_identical() {
     queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
     assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
     assert!(
-        queue.log_text().contains("REST 1500000"),
+        queue
+            .log_text()
+            .contains(&format!("REST {}", support::continued_from(1_500_000))),
         "{}",
         queue.log_text()
     );
@@ -348,8 +348,10 @@ fn a_server_that_ignores_rest_is_restarted_from_zero() {
     let mut queue = faulty_queue(&server);
     queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
     assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    // The bytes that came after REST are the file's first ones: they don't match the end of
+    // the partial file, so it starts over (had they matched, the size would have told).
     assert!(
-        queue.log_text().contains("ignored REST"),
+        queue.log_text().contains("downloading from the start"),
         "{}",
         queue.log_text()
     );
@@ -369,7 +371,9 @@ fn a_server_that_refuses_rest_downloads_from_the_start() {
         ..Faults::default()
     });
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("big.bin.part"), b"junk that must not stay").unwrap();
+    // A partial download from an earlier run (over 64 KiB: smaller ones are fetched again
+    // whole, without REST).
+    std::fs::write(dir.path().join("big.bin.part"), &bytes[..1_000_000]).unwrap();
     let mut queue = faulty_queue(&server);
     queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
     assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
@@ -680,4 +684,134 @@ fn a_listing_cut_short_is_taken_again_and_no_file_is_missed() {
         let got = std::fs::read(dir.path().join(format!("dir/f{n}.bin"))).unwrap();
         assert_eq!(got, vec![n; 100]);
     }
+}
+
+/// A `.part` is continued only when its last bytes are the server's bytes at that place (they
+/// are fetched again and compared): a `.part` of another version of the file, another
+/// program's, or damaged, would otherwise give a file of the right size with wrong bytes.
+#[test]
+fn a_partial_file_is_continued_only_when_its_end_matches_the_servers_file() {
+    let bytes = big_file();
+    let other = ferry::demo::pseudo_random_bytes(bytes.len(), 8);
+    let mut changed_end = bytes[..1_000_000].to_vec();
+    changed_end[1_000_000 - 10] ^= 0xff;
+    // (what, the .part's bytes, what happens)
+    let cases: Vec<(&str, Vec<u8>, Outcome)> = vec![
+        (
+            "the start of the file",
+            bytes[..1_000_000].to_vec(),
+            Outcome::Continued,
+        ),
+        (
+            "another file's bytes",
+            other[..1_000_000].to_vec(),
+            Outcome::StartedOver,
+        ),
+        (
+            "one byte near its end differs",
+            changed_end,
+            Outcome::StartedOver,
+        ),
+        // 64 KiB or less: fetched again whole, with nothing to compare.
+        (
+            "a few kilobytes of the file",
+            bytes[..10_000].to_vec(),
+            Outcome::FromZero,
+        ),
+        (
+            "a few kilobytes of another",
+            other[..10_000].to_vec(),
+            Outcome::FromZero,
+        ),
+    ];
+    for (what, part, outcome) in cases {
+        let server = FaultyServer::start();
+        server.add_file("/big.bin", bytes.clone());
+        let dir = tempfile::tempdir().unwrap();
+        let have = part.len() as u64;
+        std::fs::write(dir.path().join("big.bin.part"), &part).unwrap();
+        let mut queue = faulty_queue(&server);
+        queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
+        let log = queue.log_text();
+        assert_eq!(queue.only().state, ItemState::Done, "{what}: {log}");
+        assert!(
+            std::fs::read(dir.path().join("big.bin")).unwrap() == bytes,
+            "{what}: the bytes differ from the server's"
+        );
+        assert!(!dir.path().join("big.bin.part").exists(), "{what}");
+        let commands = server.commands();
+        let retrs = commands.iter().filter(|c| c.starts_with("RETR")).count();
+        let restarted = log.contains("downloading from the start");
+        let rests: Vec<&String> = commands.iter().filter(|c| c.starts_with("REST")).collect();
+        match outcome {
+            Outcome::Continued => {
+                assert!(!restarted, "{what}: {log}");
+                assert_eq!(retrs, 1, "{what}: {commands:?}");
+                let rest = support::rest_for(have).unwrap();
+                assert_eq!(rests, vec![&rest], "{what}: {commands:?}");
+            }
+            Outcome::FromZero => {
+                assert!(!restarted, "{what}: {log}");
+                assert_eq!(retrs, 1, "{what}: {commands:?}");
+                assert!(rests.is_empty(), "{what}: {commands:?}");
+            }
+            Outcome::StartedOver => {
+                assert!(restarted, "{what}: {log}");
+                assert_eq!(retrs, 2, "{what}: {commands:?}");
+                // The second RETR starts at byte 0: no REST between the two.
+                let first = commands.iter().position(|c| c.starts_with("RETR")).unwrap();
+                let second = commands
+                    .iter()
+                    .rposition(|c| c.starts_with("RETR"))
+                    .unwrap();
+                assert!(
+                    !commands[first..second]
+                        .iter()
+                        .any(|c| c.starts_with("REST")),
+                    "{what}: {commands:?}"
+                );
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Outcome {
+    /// From where the `.part` ends (its last 64 KiB fetched again and compared).
+    Continued,
+    /// From byte 0 at once.
+    FromZero,
+    /// The compared bytes differ: the `.part` is removed and the file fetched from byte 0.
+    StartedOver,
+}
+
+/// "Resume" on the person's own file that is not the start of the server's file: the file is
+/// left as it was, under its name, and the item fails saying why.
+#[test]
+fn resume_on_a_file_that_is_not_the_start_of_the_servers_leaves_it_alone() {
+    let bytes = big_file();
+    let theirs = ferry::demo::pseudo_random_bytes(1_000_000, 9);
+    let server = FaultyServer::start();
+    server.add_file("/big.bin", bytes.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    std::fs::write(&target, &theirs).unwrap();
+    let request = request_to(
+        server.port,
+        Login::Normal {
+            user: "u".into(),
+            password: ferry::store::secret::Secret::new("p"),
+        },
+    );
+    let mut queue = Queue::connect(request, Queue::settings(ConflictPolicy::Resume));
+    queue.run(vec![download("/big.bin", &target)]);
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Failed, "{}", queue.log_text());
+    let message = item.message.clone().unwrap_or_default();
+    assert!(message.contains("not resumed"), "{message}");
+    assert!(
+        std::fs::read(&target).unwrap() == theirs,
+        "the file changed"
+    );
+    assert!(!dir.path().join("big.bin.part").exists());
 }

@@ -67,6 +67,14 @@ fn every_conflict_choice_in_both_directions() {
     ];
     for (choice, typed, target_after, copy_after, tab) in table {
         for upload in [true, false] {
+            // A download compares the end of the file in the way with the server's bytes there
+            // before it continues it: `ABCDE` is not the start of the new file, so it is left as
+            // it was and the item fails. (An upload appends: the server's bytes aren't read.)
+            let (target_after, tab) = if choice == "Resume" && !upload {
+                (OLD, "Failed (1)")
+            } else {
+                (target_after, tab)
+            };
             let server = TestServer::start();
             let mut window = Window::open();
             let local = window.downloads.path().join("d.bin");

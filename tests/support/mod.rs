@@ -11,6 +11,20 @@ pub mod scripted;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// Where a download that continues `have` bytes of a partial file asks the server to start:
+/// its last 64 KiB come again and are compared with the file's (src/engine/transfer/download.rs,
+/// `RESUME_OVERLAP`). At 0 no REST is sent.
+pub fn continued_from(have: u64) -> u64 {
+    have.saturating_sub(64 * 1024)
+}
+
+/// The REST that continuing `have` bytes sends, or `None` when it starts at byte 0 (no REST).
+pub fn rest_for(have: u64) -> Option<String> {
+    Some(continued_from(have))
+        .filter(|&at| at > 0)
+        .map(|at| format!("REST {at}"))
+}
+
 use ferry::demo::{DemoServer, ServerOptions};
 use ferry::engine::{ConnectRequest, DataMode, Event, EventReceiver, Login, Timeouts};
 use ferry::store::secret::Secret;

@@ -79,10 +79,12 @@ pub(crate) async fn download(
         Ok(situation) => situation,
         Err(finish) => return Ok(finish),
     };
+    let mut persons_file = false;
     let (target, offset) = match decide(&situation) {
         Plan::FromStart => (target, 0),
         Plan::ResumeAt(at) => (target, at),
         Plan::ContinueTarget(at) => {
+            persons_file = true;
             // The person's file becomes the partial download it is (a plain one: no ranges).
             segmented::forget_map(&part_path(&target));
             if let Err(e) = std::fs::rename(&target, part_path(&target)) {
@@ -104,8 +106,28 @@ pub(crate) async fn download(
         Plan::Refuse(why) => return Ok(Finish::Failed(why)),
         Plan::Ask => return Ok(ask(context, &target, &situation.source, situation.target)),
     };
-    fetch(session, context, &target, offset, ascii, &source).await
+    let resume = Resume {
+        offset,
+        persons_file,
+    };
+    fetch(session, context, &target, resume, ascii, &source).await
 }
+
+/// Where a download starts, and whose bytes are before that point.
+struct Resume {
+    offset: u64,
+    /// The `.part` was the person's own file until they answered "Resume": if its end doesn't
+    /// match the server's file, it gets its name back and the item fails, rather than being
+    /// written over.
+    persons_file: bool,
+}
+
+/// How many bytes before the end of a partial file are fetched again when it is continued, and
+/// compared with it. A `.part` whose end doesn't match the server's bytes is not the start of
+/// this file (another version of it, another program's `.part`, damaged bytes): continuing it
+/// would give a file of the right size with wrong bytes, which the size check can't see and a
+/// server without HASH never shows.
+const RESUME_OVERLAP: u64 = 64 * 1024;
 
 /// The facts about the local target and its `.part`.
 fn situation(
@@ -207,10 +229,11 @@ async fn fetch(
     session: &mut Session,
     context: &TransferContext<'_>,
     target: &Path,
-    mut offset: u64,
+    resume: Resume,
     ascii: bool,
     source: &FileFacts,
 ) -> FtpResult<Finish> {
+    let mut offset = resume.offset;
     let request = &context.start.request;
     let remote = request.remote.as_bytes();
     let part = part_path(target);
@@ -231,10 +254,29 @@ async fn fetch(
         }
         // The probes above may have switched to binary.
         session.set_type(ascii).await?;
-        if offset > 0 && !session.rest(offset).await? {
+        // A few kilobytes of Ferry's own are not worth the check: they come again.
+        if offset <= RESUME_OVERLAP && !resume.persons_file {
+            offset = 0;
+        }
+        // Continuing binary bytes: the last of them come again, to be compared.
+        let overlap = if ascii { 0 } else { offset.min(RESUME_OVERLAP) };
+        let expected_end = match overlap {
+            0 => Vec::new(),
+            n => read_end(&part, offset, n).unwrap_or_default(),
+        };
+        let from = offset - overlap;
+        if from > 0 && !session.rest(from).await? {
+            if resume.persons_file {
+                return Ok(give_back(
+                    &part,
+                    target,
+                    "the server refuses REST, so it can't be resumed",
+                ));
+            }
             context.log("The server refuses REST; downloading from the start".to_owned());
             offset = 0;
         }
+        let overlap = if offset == 0 { 0 } else { overlap };
         let mut writer = match FileWriter::open(&part, offset, source.size).await {
             Ok(writer) => writer,
             Err(e) => return Ok(io_failure("could not write", &part, &e)),
@@ -258,11 +300,54 @@ async fn fetch(
                 return Err(FtpError::reply(reply));
             }
         };
+        let idle = session.reply_timeout();
+        if overlap > 0 {
+            let again = match receive_exactly(&mut stream, overlap, context, idle).await {
+                Ok(again) => again,
+                Err(e) => {
+                    let _ = writer.finish(None).await;
+                    return Err(e);
+                }
+            };
+            if again != expected_end {
+                // Not the start of this file. What becomes of the partial file is settled before
+                // the data connection is closed early: a server that drops the session for that
+                // must not leave the next attempt to continue these bytes again.
+                let _ = writer.finish(None).await;
+                let gave_back = resume.persons_file.then(|| {
+                    give_back(
+                        &part,
+                        target,
+                        "its last bytes differ from the server's file there, so it is not the start of it",
+                    )
+                });
+                if gave_back.is_none() {
+                    if let Err(e) = std::fs::remove_file(&part) {
+                        return Ok(io_failure("could not remove", &part, &e));
+                    }
+                    context.log(format!(
+                        "The end of {} doesn't match the server's file at byte {offset} (another version of the file, or not Ferry's): downloading from the start",
+                        part.display()
+                    ));
+                }
+                // The server answers the early close (426, 451, or 226) and the session goes on.
+                let closed = session.finish_transfer(stream).await;
+                if let Some(finish) = gave_back {
+                    return Ok(finish);
+                }
+                if let Err(e) = closed
+                    && e.is_fatal()
+                {
+                    return Err(e);
+                }
+                offset = 0;
+                continue;
+            }
+        }
         let mut progress = Progress::new(context, offset, source.size);
         let mut transferred = offset;
         let mut converter = ascii.then(NetworkToLocal::default);
         let mut wire = 0u64;
-        let idle = session.reply_timeout();
         // A small file gets a small buffer: a megabyte per file would be mapped and unmapped by
         // the allocator for every one of them.
         let buffer_size = source.size.map_or(CHUNK, |s| {
@@ -387,6 +472,64 @@ async fn fetch(
     Ok(Finish::Failed(
         "the server sends the wrong part of the file".into(),
     ))
+}
+
+/// The person's file, turned into the `.part` for "Resume", can't be continued: it gets its
+/// name back, unchanged, and the item fails saying why.
+fn give_back(part: &Path, target: &Path, why: &str) -> Finish {
+    match std::fs::rename(part, target) {
+        Ok(()) => Finish::Failed(format!(
+            "{} was not resumed and is left as it was: {why}; choose Overwrite or Rename",
+            target.display()
+        )),
+        Err(e) => io_failure("could not give back its name to", part, &e),
+    }
+}
+
+/// The `length` bytes of `part` that end at `end`: what a continued download must receive
+/// again before it may go on.
+fn read_end(part: &Path, end: u64, length: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(part)?;
+    file.seek(SeekFrom::Start(end - length))?;
+    let mut bytes = Vec::with_capacity(length as usize);
+    file.take(length).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Up to `length` bytes from the data connection (fewer when it ends first).
+async fn receive_exactly(
+    stream: &mut super::super::connection::Transfer,
+    length: u64,
+    context: &TransferContext<'_>,
+    idle: std::time::Duration,
+) -> FtpResult<Vec<u8>> {
+    let length = usize::try_from(length).unwrap_or(usize::MAX);
+    let mut bytes = Vec::with_capacity(length);
+    while bytes.len() < length {
+        let want = length - bytes.len();
+        let mut room = bytes::BufMut::limit(&mut bytes, want);
+        match tokio::time::timeout(idle, stream.read_buf(&mut room)).await {
+            Ok(Ok(0)) => break,
+            Ok(Ok(n)) => {
+                context.count_moved(n);
+                context.limiter.take(n).await;
+            }
+            Ok(Err(source)) => {
+                return Err(FtpError::Io {
+                    doing: "receiving the file".into(),
+                    source,
+                });
+            }
+            Err(_) => {
+                return Err(FtpError::Timeout {
+                    doing: "waiting for the file's data".into(),
+                    after: idle,
+                });
+            }
+        }
+    }
+    Ok(bytes)
 }
 
 /// A download over several connections, when the file and the server are for it, or when its
