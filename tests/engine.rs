@@ -503,6 +503,62 @@ fn a_refused_change_is_reported_and_the_folder_relisted() {
     collect_until(&events, is_listing);
 }
 
+/// A rename onto a name that is taken would let the server replace that file (most do, RNTO
+/// onto a file): Ferry doesn't send it, says why, and both files stay as they were. A name in
+/// another folder counts too, and a change of letter case alone is not a clash.
+#[test]
+fn a_rename_onto_a_name_that_is_taken_changes_nothing() {
+    let server = TestServer::start();
+    std::fs::write(server.path().join("hello.txt"), b"hello").unwrap();
+    std::fs::write(server.path().join("notes.txt"), b"notes").unwrap();
+    std::fs::create_dir(server.path().join("sub")).unwrap();
+    std::fs::write(server.path().join("sub/hello.txt"), b"other").unwrap();
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(server.request(PASSWORD)));
+    collect_until(&events, is_listing);
+    for to in ["notes.txt", "sub/hello.txt", "/sub/hello.txt"] {
+        engine.send(Command::Rename {
+            dir: RemotePath::root(),
+            from: RemoteName::from_text("hello.txt"),
+            to: to.as_bytes().to_vec(),
+        });
+        let seen = collect_until(&events, |e| matches!(e, Event::CommandFailed { .. }));
+        let Some(Event::CommandFailed { failure, .. }) = seen.last() else {
+            unreachable!()
+        };
+        assert!(
+            failure.message.contains("already exists"),
+            "{to}: {failure:?}"
+        );
+        let log = log_text(&seen);
+        assert!(!log.contains("> RNFR"), "{to}: {log}");
+        assert_eq!(
+            std::fs::read(server.path().join("hello.txt")).unwrap(),
+            b"hello"
+        );
+        assert_eq!(
+            std::fs::read(server.path().join("notes.txt")).unwrap(),
+            b"notes"
+        );
+        assert_eq!(
+            std::fs::read(server.path().join("sub/hello.txt")).unwrap(),
+            b"other"
+        );
+    }
+    // A free name is renamed to.
+    engine.send(Command::Rename {
+        dir: RemotePath::root(),
+        from: RemoteName::from_text("hello.txt"),
+        to: b"Hello.txt".to_vec(),
+    });
+    let (_, names) = names_after_change(&events);
+    assert!(names.contains(&"Hello.txt".to_owned()), "{names:?}");
+    assert_eq!(
+        std::fs::read(server.path().join("Hello.txt")).unwrap(),
+        b"hello"
+    );
+}
+
 fn browse_faulty(
     server: &support::faulty::FaultyServer,
     keep_alive: Option<(Duration, Duration)>,

@@ -401,7 +401,14 @@ async fn run_command(
         }
         Command::Rename { dir, from, to } => {
             session.ensure_at(&dir).await?;
-            let result = session.rename(&from.raw, &to).await;
+            let result = match name_taken(session, &from.raw, &to).await? {
+                // Most servers let RNTO replace a file silently: that file would be lost.
+                Some(taken) => Err(FtpError::Declined(format!(
+                    "“{}” was not renamed: “{taken}” already exists in {dir} (rename or delete that first)",
+                    from.text
+                ))),
+                None => session.rename(&from.raw, &to).await,
+            };
             relist_after(session, sink, &dir, result).await
         }
         Command::Delete { dir, items } => {
@@ -500,6 +507,28 @@ async fn fetch(
 
 /// Lists the folder a change was made in, whether the change worked or not (part of it may
 /// have), so the view shows what is there now; then reports the change's own outcome.
+/// Whether another entry of the current folder (as the server lists it now) has the name `to`;
+/// its name as shown, if so. Renaming a file onto its own name with other letter case is not a
+/// clash (a case-insensitive server lists the one file).
+async fn name_taken(
+    session: &mut Session,
+    from: &[u8],
+    to: &[u8],
+) -> Result<Option<String>, FtpError> {
+    if to.contains(&b'/') {
+        // A move into another folder: a file there answers SIZE (a folder there makes the
+        // server refuse RNTO anyway).
+        let taken = session.size(to).await?.is_some();
+        return Ok(taken.then(|| String::from_utf8_lossy(to).into_owned()));
+    }
+    let listing = session.list_current().await?;
+    Ok(listing
+        .entries
+        .iter()
+        .find(|entry| entry.name.raw == to && entry.name.raw != from)
+        .map(|entry| entry.name.text.clone()))
+}
+
 async fn relist_after(
     session: &mut Session,
     sink: &EventSink,

@@ -35,6 +35,10 @@ pub enum FtpError {
     BadReply { doing: String },
     #[error("{0}")]
     Protocol(String),
+    /// Ferry did not send the command: it would have lost someone's bytes (a rename onto a name
+    /// that is taken). The session goes on.
+    #[error("{0}")]
+    Declined(String),
     #[error("{doing}: {source}")]
     Io {
         doing: String,
@@ -64,7 +68,10 @@ impl FtpError {
     pub fn is_fatal(&self) -> bool {
         match self {
             Self::Reply(reply) => reply.code == 421,
-            Self::Command(_) | Self::DataConnect { .. } | Self::BadReply { .. } => false,
+            Self::Command(_)
+            | Self::Declined(_)
+            | Self::DataConnect { .. }
+            | Self::BadReply { .. } => false,
             _ => true,
         }
     }
@@ -95,7 +102,7 @@ impl From<&FtpError> for Failure {
             FtpError::Timeout { .. } => FailureKind::Timeout,
             FtpError::Reply(reply) if reply.code == 530 => FailureKind::Login,
             FtpError::Reply(reply) if reply.code != 421 => FailureKind::Remote,
-            FtpError::Command(_) => FailureKind::Remote,
+            FtpError::Command(_) | FtpError::Declined(_) => FailureKind::Remote,
             FtpError::Untrusted(_) => FailureKind::Certificate,
             _ => FailureKind::Protocol,
         };
