@@ -537,10 +537,9 @@ fn every_answer_to_the_conflict_question_both_ways() {
         ("o", OLD, (NEW, NEW), None, false),
         ("n", OLD, (NEW, NEW), None, false),
         ("d", OLD, (NEW, NEW), None, false),
-        // A download compares the end of the file in the way with the server's bytes there
-        // first: `ABCDE` is not the start of the file, so it is left as it was and the item
-        // fails. An upload appends (the server's bytes are not read back).
-        ("r", OLD, (b"ABCDE56789", OLD), None, false),
+        // The end of the file in the way is compared with the new file's bytes there first:
+        // `ABCDE` is not the start of it, so it is left as it was and the item fails.
+        ("r", OLD, (OLD, OLD), None, false),
         ("r", b"01234", (NEW, NEW), None, false),
         ("c", OLD, (OLD, OLD), Some(NEW), false),
         ("s", OLD, (OLD, OLD), None, true),
@@ -548,7 +547,7 @@ fn every_answer_to_the_conflict_question_both_ways() {
     for (key, in_the_way, (after_upload, after_download), copy_after, skipped) in table {
         for upload in [true, false] {
             let target_after = if upload { after_upload } else { after_download };
-            let refused = !upload && key == "r" && in_the_way == OLD;
+            let refused = key == "r" && in_the_way == OLD;
             let server = TestServer::start();
             let local_dir = tempfile::tempdir().unwrap();
             let local = local_dir.path().join("d.bin");

@@ -815,3 +815,35 @@ fn resume_on_a_file_that_is_not_the_start_of_the_servers_leaves_it_alone() {
     );
     assert!(!dir.path().join("big.bin.part").exists());
 }
+
+/// The queue's progress moves while a buffer is being sent, not once a megabyte: under a
+/// 300 KiB/s limit a person watched the bar stand still for seconds and took it for stuck.
+#[test]
+fn an_upload_under_a_speed_limit_shows_its_progress_as_it_goes() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("limited.bin");
+    let bytes = ferry::demo::pseudo_random_bytes(1024 * 1024, 3);
+    std::fs::write(&local, &bytes).unwrap();
+    let mut settings = Queue::settings(ConflictPolicy::Overwrite);
+    // A second or more for the file (one read buffer).
+    settings.upload_limit_kib = 1024;
+    let mut queue = Queue::connect(server.request(PASSWORD), settings);
+    queue
+        .engine
+        .send(Command::Enqueue(vec![upload(&local, "/limited.bin")]));
+    let mut shown = std::collections::BTreeSet::new();
+    queue.wait("the upload to end", |queue, event| {
+        if let Event::Queue(QueueEvent::Progress { transferred, .. }) = event {
+            shown.insert(*transferred);
+        }
+        !queue.items.is_empty() && queue.items.values().all(|i| i.state.is_finished())
+    });
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    let between: Vec<&u64> = shown
+        .iter()
+        .filter(|&&t| t > 0 && t < bytes.len() as u64)
+        .collect();
+    assert!(between.len() >= 3, "progress shown: {shown:?}");
+    assert!(std::fs::read(server.path().join("limited.bin")).unwrap() == bytes);
+}

@@ -21,35 +21,43 @@ fn set_time(path: &std::path::Path, old: bool) {
         .unwrap();
 }
 
-/// The new file is `0123456789` (newer); the one in the way `ABCDE` (older, shorter).
+/// The new file is `0123456789` (newer); the one in the way `ABCDE` (older, shorter), or
+/// `01234` (its start) for the second Resume.
 #[test]
 fn every_conflict_choice_in_both_directions() {
     const NEW: &[u8] = b"0123456789";
     const OLD: &[u8] = b"ABCDE";
-    // The choice clicked, a name typed for Rename, what the target holds afterwards, the copy
-    // (its name and bytes), and the queue tab the item ends in.
+    // The choice clicked, a name typed for Rename, the file in the way, what the target holds
+    // afterwards, the copy (its name and bytes), and the queue tab the item ends in.
     type Copy = Option<(&'static str, &'static [u8])>;
     type Row = (
         &'static str,
         Option<&'static str>,
         &'static [u8],
+        &'static [u8],
         Copy,
         &'static str,
     );
-    let table: [Row; 8] = [
-        ("Overwrite", None, NEW, None, "Successful (1)"),
-        ("Overwrite if newer", None, NEW, None, "Successful (1)"),
+    let table: [Row; 9] = [
+        ("Overwrite", None, OLD, NEW, None, "Successful (1)"),
+        ("Overwrite if newer", None, OLD, NEW, None, "Successful (1)"),
         (
             "Overwrite if size differs",
             None,
+            OLD,
             NEW,
             None,
             "Successful (1)",
         ),
-        ("Resume", None, b"ABCDE56789", None, "Successful (1)"),
+        // The end of the file in the way is compared with the new file's bytes there before
+        // it is continued: `ABCDE` is not the start of the new file, so it is left as it was
+        // and the item fails; `01234` is, and the rest is added.
+        ("Resume", None, OLD, OLD, None, "Failed (1)"),
+        ("Resume", None, b"01234", NEW, None, "Successful (1)"),
         (
             "Rename",
             None,
+            OLD,
             OLD,
             Some(("d (1).bin", NEW)),
             "Successful (1)",
@@ -58,23 +66,16 @@ fn every_conflict_choice_in_both_directions() {
             "Rename",
             Some("mine.bin"),
             OLD,
+            OLD,
             Some(("mine.bin", NEW)),
             "Successful (1)",
         ),
-        ("Skip", None, OLD, None, "Skipped (1)"),
+        ("Skip", None, OLD, OLD, None, "Skipped (1)"),
         // Cancel leaves the question for later: the item waits in the queue, paused.
-        ("Cancel", None, OLD, None, "Queued (1)"),
+        ("Cancel", None, OLD, OLD, None, "Queued (1)"),
     ];
-    for (choice, typed, target_after, copy_after, tab) in table {
+    for (choice, typed, in_the_way, target_after, copy_after, tab) in table {
         for upload in [true, false] {
-            // A download compares the end of the file in the way with the server's bytes there
-            // before it continues it: `ABCDE` is not the start of the new file, so it is left as
-            // it was and the item fails. (An upload appends: the server's bytes aren't read.)
-            let (target_after, tab) = if choice == "Resume" && !upload {
-                (OLD, "Failed (1)")
-            } else {
-                (target_after, tab)
-            };
             let server = TestServer::start();
             let mut window = Window::open();
             let local = window.downloads.path().join("d.bin");
@@ -85,7 +86,7 @@ fn every_conflict_choice_in_both_directions() {
                 (&remote, &local)
             };
             std::fs::write(source, NEW).unwrap();
-            std::fs::write(target, OLD).unwrap();
+            std::fs::write(target, in_the_way).unwrap();
             set_time(source, false);
             set_time(target, true);
             window.open_local_again();

@@ -14,6 +14,7 @@ use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK, FileWriter};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
 use super::super::queue::state::{Finish, Written};
+use super::continuing::{RESUME_OVERLAP, read_end, receive_exactly};
 use super::segmented;
 use super::segments::{SegmentMap, SplitFacts, connections_for};
 use super::{Progress, TransferContext, free_local_name, part_path};
@@ -121,13 +122,6 @@ struct Resume {
     /// written over.
     persons_file: bool,
 }
-
-/// How many bytes before the end of a partial file are fetched again when it is continued, and
-/// compared with it. A `.part` whose end doesn't match the server's bytes is not the start of
-/// this file (another version of it, another program's `.part`, damaged bytes): continuing it
-/// would give a file of the right size with wrong bytes, which the size check can't see and a
-/// server without HASH never shows.
-const RESUME_OVERLAP: u64 = 64 * 1024;
 
 /// The facts about the local target and its `.part`.
 fn situation(
@@ -484,52 +478,6 @@ fn give_back(part: &Path, target: &Path, why: &str) -> Finish {
         )),
         Err(e) => io_failure("could not give back its name to", part, &e),
     }
-}
-
-/// The `length` bytes of `part` that end at `end`: what a continued download must receive
-/// again before it may go on.
-fn read_end(part: &Path, end: u64, length: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::{Read, Seek, SeekFrom};
-    let mut file = std::fs::File::open(part)?;
-    file.seek(SeekFrom::Start(end - length))?;
-    let mut bytes = Vec::with_capacity(length as usize);
-    file.take(length).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-/// Up to `length` bytes from the data connection (fewer when it ends first).
-async fn receive_exactly(
-    stream: &mut super::super::connection::Transfer,
-    length: u64,
-    context: &TransferContext<'_>,
-    idle: std::time::Duration,
-) -> FtpResult<Vec<u8>> {
-    let length = usize::try_from(length).unwrap_or(usize::MAX);
-    let mut bytes = Vec::with_capacity(length);
-    while bytes.len() < length {
-        let want = length - bytes.len();
-        let mut room = bytes::BufMut::limit(&mut bytes, want);
-        match tokio::time::timeout(idle, stream.read_buf(&mut room)).await {
-            Ok(Ok(0)) => break,
-            Ok(Ok(n)) => {
-                context.count_moved(n);
-                context.limiter.take(n).await;
-            }
-            Ok(Err(source)) => {
-                return Err(FtpError::Io {
-                    doing: "receiving the file".into(),
-                    source,
-                });
-            }
-            Err(_) => {
-                return Err(FtpError::Timeout {
-                    doing: "waiting for the file's data".into(),
-                    after: idle,
-                });
-            }
-        }
-    }
-    Ok(bytes)
 }
 
 /// A download over several connections, when the file and the server are for it, or when its

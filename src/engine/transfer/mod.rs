@@ -4,6 +4,7 @@
 //! progress, and the checks (size, then digest) that must pass before a download takes the
 //! target's name.
 
+mod continuing;
 mod download;
 mod names;
 mod segmented;

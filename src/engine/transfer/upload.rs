@@ -8,14 +8,20 @@ use super::super::api::queue::{Conflict, Direction, FileFacts};
 use super::super::connection::DataStart;
 use super::super::connection::{Session, TimeKept};
 use super::super::error::{FtpError, FtpResult};
-use super::super::local_io::{self, CHUNK, FileReader};
+use super::super::local_io::{self, FileReader};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
 use super::super::queue::state::{Finish, Written};
+use super::continuing::{RESUME_OVERLAP, read_end, remote_bytes};
 use super::{Progress, TransferContext, free_remote_name};
 use crate::engine::api::queue::ConflictPolicy;
 use crate::protocol::ascii::{LocalToNetwork, ascii_sizes_agree};
 use crate::protocol::path::RemotePath;
 use crate::protocol::verify::to_hex;
+
+/// The most handed to the socket at once without a speed limit: on a slow link a whole
+/// [`local_io::CHUNK`] could take seconds, with the progress, a pause and a cancel waiting for
+/// it.
+const SLICE: usize = 256 * 1024;
 
 fn local_failure(doing: &str, path: &std::path::Path, error: &std::io::Error) -> Finish {
     Finish::Failed(format!("{doing} {}: {error}", path.display()))
@@ -49,9 +55,14 @@ pub(crate) async fn upload(
     };
     let remote = request.remote.clone();
     let situation = situation(session, context, &remote, &source, ascii).await?;
+    let mut persons_file = false;
     let (remote, offset) = match decide(&situation) {
         Plan::FromStart => (remote, 0),
-        Plan::ResumeAt(at) | Plan::ContinueTarget(at) => (remote, at),
+        Plan::ResumeAt(at) => (remote, at),
+        Plan::ContinueTarget(at) => {
+            persons_file = true;
+            (remote, at)
+        }
         Plan::Elsewhere => match elsewhere(session, context, &remote, &source).await? {
             Ok(other) => (other, 0),
             Err(finish) => return Ok(finish),
@@ -71,7 +82,50 @@ pub(crate) async fn upload(
             .await;
         }
     };
+    let offset = if offset > 0 && !ascii {
+        match continue_at(session, context, &remote, offset, persons_file).await? {
+            Ok(offset) => offset,
+            Err(finish) => return Ok(finish),
+        }
+    } else {
+        offset
+    };
     send(session, context, &remote, offset, ascii, &source).await
+}
+
+/// Where an upload that would continue the server's file at `offset` goes on: there, when the
+/// server's last bytes before it are this file's; else from the start, or, for the person's own
+/// file ("Resume"), nowhere (the item fails and the file is left as it was). Checked before the
+/// target is noted as Ferry's.
+async fn continue_at(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    remote: &RemotePath,
+    offset: u64,
+    persons_file: bool,
+) -> FtpResult<Result<u64, Finish>> {
+    if offset <= RESUME_OVERLAP && !persons_file {
+        return Ok(Ok(0));
+    }
+    let local = &context.start.request.local;
+    let overlap = offset.min(RESUME_OVERLAP);
+    let theirs = remote_bytes(session, context, remote, offset - overlap, overlap).await?;
+    let why = match theirs {
+        None => "the server won't send those bytes back to be compared",
+        Some(theirs) if read_end(local, offset, overlap).is_ok_and(|ours| ours == theirs) => {
+            return Ok(Ok(offset));
+        }
+        Some(_) => "its last bytes differ from this file's there, so it is not the start of it",
+    };
+    if persons_file {
+        return Ok(Err(Finish::Failed(format!(
+            "{remote} on the server was not resumed and is left as it was: {why}; choose Overwrite or Rename"
+        ))));
+    }
+    context.log(format!(
+        "{remote} on the server can't be continued at byte {offset} ({why}): uploading from the start"
+    ));
+    Ok(Ok(0))
 }
 
 /// The facts about the remote target.
@@ -243,12 +297,14 @@ async fn send(
                 }
                 None => &chunk,
             };
-            // Under a speed limit, in slices, so that the limit and a pause act within a buffer.
+            // In slices, so that the limit, a pause and the progress shown act within a buffer
+            // (at 300 KiB/s a whole buffer is over three seconds of a bar standing still).
             let slice_size = if context.limiter.is_limited() {
                 64 * 1024
             } else {
-                CHUNK
+                SLICE
             };
+            let mut sent_here = 0usize;
             for slice in bytes.chunks(slice_size) {
                 context.limiter.take(slice.len()).await;
                 match tokio::time::timeout(idle, stream.write_all(slice)).await {
@@ -271,6 +327,10 @@ async fn send(
                 if let Some(stopped) = context.stopped() {
                     return Ok(Finish::Stopped(stopped));
                 }
+                // In the file's bytes: converted line ends make the wire's a little longer.
+                sent_here += slice.len();
+                let of_chunk = chunk.len() as u64 * sent_here as u64 / bytes.len().max(1) as u64;
+                progress.update(sent + of_chunk, false);
             }
             sent += chunk.len() as u64;
             reader.recycle(chunk);

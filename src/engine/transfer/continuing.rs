@@ -1,0 +1,92 @@
+//! The check before a file is continued: the last bytes before the point where it goes on are
+//! fetched again from the server and compared with the local ones. A partial file that is not
+//! the start of this file (another version of it, another program's `.part`, a person's file
+//! answered "Resume") would otherwise be completed into a file of the right size with wrong
+//! bytes, which the size check can't see and a server without HASH never shows.
+
+use std::path::Path;
+
+use tokio::io::AsyncReadExt;
+
+use super::super::connection::{DataStart, Session, Transfer};
+use super::super::error::{FtpError, FtpResult};
+use super::TransferContext;
+use crate::protocol::path::RemotePath;
+
+/// How many bytes before the point where a file is continued are compared. A partial file no
+/// longer than this is not worth the check: it is sent or fetched again whole.
+pub(super) const RESUME_OVERLAP: u64 = 64 * 1024;
+
+/// The `length` bytes of a local file that end at `end`.
+pub(super) fn read_end(path: &Path, end: u64, length: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path)?;
+    file.seek(SeekFrom::Start(end - length))?;
+    let mut bytes = Vec::with_capacity(usize::try_from(length).unwrap_or(0));
+    file.take(length).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Up to `length` bytes from a data connection (fewer when it ends first).
+pub(super) async fn receive_exactly(
+    stream: &mut Transfer,
+    length: u64,
+    context: &TransferContext<'_>,
+    idle: std::time::Duration,
+) -> FtpResult<Vec<u8>> {
+    let length = usize::try_from(length).unwrap_or(usize::MAX);
+    let mut bytes = Vec::with_capacity(length.min(RESUME_OVERLAP as usize));
+    while bytes.len() < length {
+        let want = length - bytes.len();
+        let mut room = bytes::BufMut::limit(&mut bytes, want);
+        match tokio::time::timeout(idle, stream.read_buf(&mut room)).await {
+            Ok(Ok(0)) => break,
+            Ok(Ok(n)) => {
+                context.count_moved(n);
+                context.limiter.take(n).await;
+            }
+            Ok(Err(source)) => {
+                return Err(FtpError::Io {
+                    doing: "receiving the file".into(),
+                    source,
+                });
+            }
+            Err(_) => {
+                return Err(FtpError::Timeout {
+                    doing: "waiting for the file's data".into(),
+                    after: idle,
+                });
+            }
+        }
+    }
+    Ok(bytes)
+}
+
+/// The server's bytes of `remote` from `from`, `length` of them (fewer when the file ends
+/// first), on a data connection of their own that is closed once they are in. `None` when the
+/// server won't send them (a folder where files can be written but not read, REST refused).
+pub(super) async fn remote_bytes(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    remote: &RemotePath,
+    from: u64,
+    length: u64,
+) -> FtpResult<Option<Vec<u8>>> {
+    session.set_type(false).await?;
+    if from > 0 && !session.rest(from).await? {
+        return Ok(None);
+    }
+    let mut stream = match session.start_transfer("RETR", remote.as_bytes()).await? {
+        DataStart::Open(stream) => stream,
+        // Refused, or an empty file answered at once.
+        DataStart::Done(reply) => return Ok(reply.is_completion().then(Vec::new)),
+    };
+    let idle = session.reply_timeout();
+    let bytes = receive_exactly(&mut stream, length, context, idle).await?;
+    // Closed before the file's end: the server answers that (426, 451, or 226) and the
+    // session goes on.
+    match session.finish_transfer(stream).await {
+        Err(e) if e.is_fatal() => Err(e),
+        _ => Ok(Some(bytes)),
+    }
+}
