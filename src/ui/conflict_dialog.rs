@@ -44,6 +44,21 @@ fn facts_text(facts: &FileFacts) -> String {
     format!("{size}, modified {when}")
 }
 
+/// Why "Resume" can't continue the existing file, when it can't: it is not shorter than the new
+/// one, or its size is unknown. (The engine would skip or refuse it; the choice is not offered.)
+fn why_resume_cannot(source: &FileFacts, target: &FileFacts) -> Option<&'static str> {
+    match (source.size, target.size) {
+        (_, None) => Some("The existing file's size is unknown: there is no end to continue from"),
+        (Some(new), Some(old)) if old == new => {
+            Some("The existing file is as large as the new one: there is nothing left to add")
+        }
+        (Some(new), Some(old)) if old > new => {
+            Some("The existing file is larger than the new one: it is not a part of it")
+        }
+        _ => None,
+    }
+}
+
 /// Whether a typed name can be used: one name, no folders.
 fn name_problem(name: &str) -> Option<&'static str> {
     let name = name.trim();
@@ -101,8 +116,20 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
             });
         }
         ui.separator();
+        let cannot_resume = why_resume_cannot(&question.conflict.source, &question.conflict.target);
+        if cannot_resume.is_some() && question.choice == ConflictPolicy::Resume {
+            question.choice = ConflictPolicy::Overwrite;
+        }
         for choice in ConflictPolicy::CHOICES {
-            ui.radio_value(&mut question.choice, choice, choice.label());
+            match cannot_resume.filter(|_| choice == ConflictPolicy::Resume) {
+                Some(why) => {
+                    ui.add_enabled(false, egui::RadioButton::new(false, choice.label()))
+                        .on_disabled_hover_text(why);
+                }
+                None => {
+                    ui.radio_value(&mut question.choice, choice, choice.label());
+                }
+            }
         }
         let renaming = question.choice == ConflictPolicy::Rename;
         ui.horizontal(|ui| {
@@ -195,6 +222,33 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn resume_is_offered_only_when_the_existing_file_is_shorter() {
+        use super::why_resume_cannot;
+        use crate::engine::FileFacts;
+        let facts = |size| FileFacts {
+            size,
+            modified: None,
+        };
+        // (new file's size, existing file's size, offered?)
+        let table = [
+            (Some(10), Some(5), true),
+            (Some(10), Some(0), true),
+            (None, Some(5), true),
+            (Some(10), Some(10), false),
+            (Some(10), Some(11), false),
+            (Some(10), None, false),
+            (None, None, false),
+        ];
+        for (new, old, offered) in table {
+            assert_eq!(
+                why_resume_cannot(&facts(new), &facts(old)).is_none(),
+                offered,
+                "new {new:?}, existing {old:?}"
+            );
+        }
+    }
+
     #[test]
     fn names_with_folders_are_refused() {
         use super::name_problem;
