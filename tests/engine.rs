@@ -789,3 +789,43 @@ fn a_server_demanding_tls_never_receives_the_password_in_the_clear() {
         );
     }
 }
+
+/// The folder the local pane shows is listed again when another program changes it: a file
+/// created, one renamed, one deleted, each shows without asking (as WinSCP does).
+#[test]
+fn the_local_folder_watched_is_listed_again_when_another_program_changes_it() {
+    use ferry::engine::LocalCommand;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("old.txt"), b"old").unwrap();
+    let (engine, events) = Engine::start(None).unwrap();
+    let names_listed = |events: &ferry::engine::EventReceiver, want: &[&str]| {
+        collect_until(events, |event| match event {
+            Event::LocalListing(listing) => {
+                let mut names: Vec<&str> =
+                    listing.entries.iter().map(|e| e.name.as_str()).collect();
+                names.sort_unstable();
+                names == want
+            }
+            _ => false,
+        });
+    };
+    engine.send(Command::Local(LocalCommand::Watch(Some(
+        dir.path().to_path_buf(),
+    ))));
+    // Starting the watch lists the folder.
+    names_listed(&events, &["old.txt"]);
+    std::fs::write(dir.path().join("new.txt"), b"new").unwrap();
+    names_listed(&events, &["new.txt", "old.txt"]);
+    std::fs::rename(dir.path().join("old.txt"), dir.path().join("renamed.txt")).unwrap();
+    names_listed(&events, &["new.txt", "renamed.txt"]);
+    std::fs::remove_file(dir.path().join("new.txt")).unwrap();
+    names_listed(&events, &["renamed.txt"]);
+    // Another folder: the first one is no longer watched, the second is.
+    let other = tempfile::tempdir().unwrap();
+    engine.send(Command::Local(LocalCommand::Watch(Some(
+        other.path().to_path_buf(),
+    ))));
+    names_listed(&events, &[]);
+    std::fs::write(other.path().join("here.txt"), b"here").unwrap();
+    names_listed(&events, &["here.txt"]);
+}

@@ -28,6 +28,8 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
                 sink.send(event);
                 return;
             }
+            // The engine keeps the watch itself.
+            LocalCommand::Watch(_) => return,
             LocalCommand::Mkdir(path) => (
                 (
                     format!("create {}", path.display()),
@@ -65,7 +67,7 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
                 sink.log(LogKind::Error, format!("Local: could not {what}: {e}"));
                 sink.send(Event::LocalFailed {
                     path: relist.map(Path::to_path_buf).unwrap_or_default(),
-                    reason: format!("could not {what}: {e}"),
+                    reason: format!("Could not {what}: {e}"),
                 });
             }
         }

@@ -9,6 +9,7 @@ pub mod error;
 mod limiter;
 mod local_disk;
 mod local_io;
+mod local_watch;
 mod opener;
 pub mod queue;
 pub mod sync;
@@ -222,6 +223,8 @@ async fn run(
     let mut login: Option<ConnectRequest> = None;
     // A local folder kept up to date on the server, while connected.
     let mut watching: Option<watch::Watching> = None;
+    // The folder the local pane shows, listed again when it changes.
+    let mut _local_watch: Option<local_watch::LocalWatch> = None;
     while let Some(command) = commands.recv().await {
         // A session that ended on its own (an error) has already said so.
         if browser.as_ref().is_some_and(|b| b.task.is_finished()) {
@@ -290,6 +293,20 @@ async fn run(
             Command::ClearFinished => transfers.clear_finished(),
             Command::AnswerConflict { id, answer } => transfers.answer(id, answer),
             Command::SetTransferSettings(settings) => transfers.settings_changed(settings),
+            Command::Local(LocalCommand::Watch(folder)) => {
+                // The old watch ends as it is dropped.
+                _local_watch = None;
+                if let Some(folder) = folder {
+                    match local_watch::start(folder.clone(), sink.clone()) {
+                        Ok(watch) => _local_watch = Some(watch),
+                        // F5 still lists it: worth a line in the log, not a problem.
+                        Err(why) => {
+                            sink.log(LogKind::Status, why);
+                            local_disk::run(LocalCommand::List(folder), sink.clone());
+                        }
+                    }
+                }
+            }
             Command::Local(local_command) => local_disk::run(local_command, sink.clone()),
             Command::KeepUpToDate(wanted) => {
                 if let Some(watch) = watching.take() {

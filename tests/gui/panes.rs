@@ -109,3 +109,26 @@ fn compare_folders_tints_whole_rows() {
         "a gap of {widest_gap} points in the tint across the row"
     );
 }
+
+/// What another program does in the local folder shows in the pane without F5: a file made
+/// there, one renamed.
+#[test]
+fn the_local_pane_follows_changes_made_by_other_programs() {
+    let mut window = Window::open();
+    window.add_local_files(&[("first.txt", b"one")]);
+    let folder = window.downloads.path().to_path_buf();
+    let shows = |h: &egui_kittest::Harness<'static, ferry::ui::FerryApp>, name: &str| {
+        h.get_by_label("Local pane")
+            .query_all_by_role_and_label(Role::Row, name)
+            .next()
+            .is_some()
+    };
+    std::fs::write(folder.join("made elsewhere.txt"), b"hello").unwrap();
+    window.run_until("the file made elsewhere", |h| {
+        shows(h, "made elsewhere.txt")
+    });
+    std::fs::rename(folder.join("first.txt"), folder.join("renamed.txt")).unwrap();
+    window.run_until("the renamed file", |h| {
+        shows(h, "renamed.txt") && !shows(h, "first.txt")
+    });
+}

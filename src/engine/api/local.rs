@@ -56,4 +56,7 @@ pub enum LocalCommand {
     },
     /// Moves to the OS trash (recycle bin), from where it can be restored.
     Trash(Vec<PathBuf>),
+    /// The folder the pane shows (`None`: none): it is listed again whenever something changes
+    /// in it, whoever changed it. Starting a watch lists the folder once.
+    Watch(Option<PathBuf>),
 }

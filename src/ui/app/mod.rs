@@ -67,6 +67,8 @@ pub struct FerryApp {
     state: AppState,
     /// Keeps the demo server alive as long as the window.
     _demo: Option<DemoSession>,
+    /// The local folder the engine watches for the pane (the one it shows).
+    local_watched: Option<PathBuf>,
 }
 
 impl FerryApp {
@@ -144,6 +146,7 @@ impl FerryApp {
             jobs: Jobs::new(notify),
             state,
             _demo: options.demo,
+            local_watched: None,
         };
         app.jobs
             .run(|| Some(super::jobs::Done::Keyring(crate::store::secrets::init())));
@@ -368,6 +371,20 @@ fn sync_local_for(base: &state::SyncBase, remote: &RemotePath) -> Option<Option<
     Some(Some(local))
 }
 
+impl FerryApp {
+    /// The engine watches the local folder shown, so that changes made by other programs show
+    /// in the pane as they happen.
+    fn watch_local_folder(&mut self) {
+        let shown = self.state.local.current().cloned();
+        if shown != self.local_watched {
+            self.local_watched.clone_from(&shown);
+            self.engine.send(crate::engine::Command::Local(
+                crate::engine::LocalCommand::Watch(shown),
+            ));
+        }
+    }
+}
+
 impl eframe::App for FerryApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
@@ -418,6 +435,7 @@ impl eframe::App for FerryApp {
         layout::problems(&ctx, &mut state.notices, placed.problems_at);
 
         self.apply_all(&mut actions);
+        self.watch_local_folder();
     }
 }
 
