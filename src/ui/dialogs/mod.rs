@@ -248,8 +248,9 @@ fn trash_body(ui: &mut egui::Ui, items: &[(PathBuf, bool)]) -> Outcome {
     const SHOWN: usize = 12;
     ui.heading("Move to the trash?");
     let folders = items.iter().filter(|(_, dir)| *dir).count();
+    let them = if items.len() == 1 { "it" } else { "they" };
     ui.label(format!(
-        "{} will go to the trash, from where they can be restored.",
+        "{} will go to the trash, from where {them} can be restored.",
         counted(items.len() - folders, folders)
     ));
     for (path, is_dir) in items.iter().take(SHOWN) {
