@@ -99,7 +99,9 @@ pub fn show_summary(ctx: &egui::Context) {
         .interactable(false)
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
-                ui.label(payload.summary());
+                // One line whatever room is left beside the pointer (near the right edge the
+                // area is narrow, and a wrapped label stood one word a line).
+                ui.add(egui::Label::new(payload.summary()).extend());
             });
         });
 }

@@ -165,7 +165,7 @@ fn pane_links(ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         ui.add(
             egui::Label::new(
                 egui::RichText::new(
-                    "Tab: the other pane · Enter: open · Ctrl+Enter: send across · drag files between the panes",
+                    "Drag files between the panes · Tab: the other pane · Enter: open · Ctrl+Enter: send across",
                 )
                 .weak(),
             )

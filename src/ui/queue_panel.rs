@@ -52,6 +52,11 @@ impl QueueView {
     pub fn on_event(&mut self, event: QueueEvent) {
         match event {
             QueueEvent::Added { after, items } => {
+                // New work shows where it will move: a person looking at the failed ones who
+                // starts another transfer would otherwise not see it go.
+                if items.iter().any(|i| !i.state.is_finished()) {
+                    self.tab = QueueTab::Queued;
+                }
                 let at = after
                     .and_then(|id| self.position(id))
                     .map_or(self.items.len(), |p| p + 1);
@@ -165,6 +170,12 @@ pub fn show(
         settings_controls(ui, transfers, actions);
         let left = queue.bytes_left();
         let rate = queue.total_rate();
+        // The totals take their own line when the widest they can be doesn't fit, moving or
+        // not: so the list below doesn't jump when a transfer starts or ends.
+        let widest = "1023.9 GiB left · 1023.9 MiB/s · 99:59:59";
+        if ui.available_width() < text_width(ui, widest) + ui.spacing().item_spacing.x * 2.0 {
+            ui.end_row();
+        }
         if queue.active() > 0 {
             let eta = (rate > 1.0).then(|| eta_text(left as f64 / rate));
             let totals = format!(
@@ -173,7 +184,9 @@ pub fn show(
                 format::human_size(rate as u64),
                 eta.map(|e| format!(" · {e}")).unwrap_or_default()
             );
-            whole_label(ui, &totals, 0.0);
+            ui.add(egui::Label::new(totals).wrap_mode(egui::TextWrapMode::Extend));
+        } else {
+            ui.weak("Idle");
         }
     });
     let tab = queue.tab;
@@ -440,10 +453,16 @@ fn eta_text(seconds: f64) -> String {
 
 /// A label on the wrapping toolbar that is never broken across lines: it starts the next line
 /// when it (and the `then` points that follow it, such as its field) would not fit.
-fn whole_label(ui: &mut egui::Ui, text: &str, then: f32) -> egui::Response {
+/// How wide `text` is on one line in the body font.
+fn text_width(ui: &mut egui::Ui, text: &str) -> f32 {
     let font = egui::TextStyle::Body.resolve(ui.style());
-    let galley = ui.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE));
-    let wanted = galley.size().x + then + ui.spacing().item_spacing.x * 2.0;
+    ui.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE))
+        .size()
+        .x
+}
+
+fn whole_label(ui: &mut egui::Ui, text: &str, then: f32) -> egui::Response {
+    let wanted = text_width(ui, text) + then + ui.spacing().item_spacing.x * 2.0;
     if ui.available_width() < wanted {
         ui.end_row();
     }

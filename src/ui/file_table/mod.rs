@@ -148,12 +148,6 @@ pub fn show<T: TableItem, A>(
     let area = ui.available_rect_before_wrap();
 
     let columns = columns_for(area.width());
-    let fixed: f32 = columns[1..]
-        .iter()
-        .map(|c| c.widths().0 + ui.spacing().item_spacing.x)
-        .sum();
-    // The name takes what the other columns leave, so a table never widens its pane.
-    let name_width = (area.width() - fixed - 30.0).max(SortColumn::Name.widths().1);
     let pitch = row_height + ui.spacing().item_spacing.y;
     state.page = ((area.height() - row_height) / pitch).floor().max(1.0) as usize;
     let mut builder = TableBuilder::new(ui)
@@ -171,8 +165,8 @@ pub fn show<T: TableItem, A>(
     for (i, column) in columns.iter().enumerate() {
         let (initial, least) = column.widths();
         builder = builder.column(if i == 0 {
-            Column::initial(name_width).at_least(least).clip(true)
-        } else if i == columns.len() - 1 {
+            // The name takes the room the others leave, now and after the pane grows (the
+            // last column had it, and names were cut short beside an empty column).
             Column::remainder().at_least(least).clip(true)
         } else {
             Column::initial(initial).at_least(least).clip(true)
