@@ -449,7 +449,6 @@ async fn fetch(
     path: &RemotePath,
     into: &mpsc::Sender<FetchPart>,
 ) -> Result<(), FtpError> {
-    use tokio::io::AsyncReadExt;
     let gone = || FtpError::Closed {
         doing: "writing the file out (the reader stopped)".into(),
     };
@@ -467,26 +466,12 @@ async fn fetch(
     let idle = session.reply_timeout();
     let mut total = 0u64;
     loop {
-        let mut chunk = vec![0u8; 256 * 1024];
-        let read = match tokio::time::timeout(idle, stream.read(&mut chunk)).await {
-            Ok(Ok(n)) => n,
-            Ok(Err(source)) => {
-                return Err(FtpError::Io {
-                    doing: "receiving the file".into(),
-                    source,
-                });
-            }
-            Err(_) => {
-                return Err(FtpError::Timeout {
-                    doing: "waiting for the file's data".into(),
-                    after: idle,
-                });
-            }
-        };
+        const PIECE: usize = 256 * 1024;
+        let mut chunk = Vec::with_capacity(PIECE);
+        let read = stream.receive(&mut chunk, PIECE, idle).await?;
         if read == 0 {
             break;
         }
-        chunk.truncate(read);
         total += read as u64;
         // A reader that went away (a closed pipe) ends the transfer; the session is then out
         // of step, which the error says, and the next action logs in again.

@@ -472,6 +472,31 @@ pub(crate) struct Transfer {
     stream: TransferStream<FerryTlsStream>,
 }
 
+impl Transfer {
+    /// Reads what has come, at most `most` bytes, into the spare room of `into` (nothing is
+    /// zeroed first); 0 at the end of the data. Waiting longer than `idle` is an error.
+    pub async fn receive(
+        &mut self,
+        into: &mut Vec<u8>,
+        most: usize,
+        idle: Duration,
+    ) -> FtpResult<usize> {
+        use tokio::io::AsyncReadExt;
+        let mut room = bytes::BufMut::limit(into, most);
+        match tokio::time::timeout(idle, self.read_buf(&mut room)).await {
+            Ok(Ok(n)) => Ok(n),
+            Ok(Err(source)) => Err(FtpError::Io {
+                doing: "receiving the file".into(),
+                source,
+            }),
+            Err(_) => Err(FtpError::Timeout {
+                doing: "waiting for the file's data".into(),
+                after: idle,
+            }),
+        }
+    }
+}
+
 impl AsyncRead for Transfer {
     fn poll_read(
         self: Pin<&mut Self>,

@@ -6,10 +6,8 @@
 
 use std::path::Path;
 
-use tokio::io::AsyncReadExt;
-
 use super::super::connection::{DataStart, Session, Transfer};
-use super::super::error::{FtpError, FtpResult};
+use super::super::error::FtpResult;
 use super::TransferContext;
 use crate::protocol::path::RemotePath;
 
@@ -38,24 +36,11 @@ pub(super) async fn receive_exactly(
     let mut bytes = Vec::with_capacity(length.min(RESUME_OVERLAP as usize));
     while bytes.len() < length {
         let want = length - bytes.len();
-        let mut room = bytes::BufMut::limit(&mut bytes, want);
-        match tokio::time::timeout(idle, stream.read_buf(&mut room)).await {
-            Ok(Ok(0)) => break,
-            Ok(Ok(n)) => {
+        match stream.receive(&mut bytes, want, idle).await? {
+            0 => break,
+            n => {
                 context.count_moved(n);
                 context.limiter.take(n).await;
-            }
-            Ok(Err(source)) => {
-                return Err(FtpError::Io {
-                    doing: "receiving the file".into(),
-                    source,
-                });
-            }
-            Err(_) => {
-                return Err(FtpError::Timeout {
-                    doing: "waiting for the file's data".into(),
-                    after: idle,
-                });
             }
         }
     }

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
-use tokio::io::AsyncReadExt;
 
 use super::super::api::queue::{Conflict, Direction, FileFacts, TransferRequest};
 use super::super::connection::DataStart;
@@ -382,30 +381,19 @@ async fn fetch(
             while target.len() < buffer_size {
                 let want = step.min(buffer_size - target.len());
                 // Into the buffer's spare room: nothing is zeroed or copied first.
-                let mut room = bytes::BufMut::limit(&mut *target, want);
-                match tokio::time::timeout(idle, stream.read_buf(&mut room)).await {
-                    Ok(Ok(0)) => {
+                match stream.receive(target, want, idle).await {
+                    Ok(0) => {
                         eof = true;
                         break;
                     }
-                    Ok(Ok(n)) => {
+                    Ok(n) => {
                         context.count_moved(n);
                         context.limiter.take(n).await;
                         progress.update(transferred + target.len() as u64, false);
                     }
-                    Ok(Err(source)) => {
+                    Err(e) => {
                         let _ = writer.finish(None).await;
-                        return Err(FtpError::Io {
-                            doing: "receiving the file".into(),
-                            source,
-                        });
-                    }
-                    Err(_) => {
-                        let _ = writer.finish(None).await;
-                        return Err(FtpError::Timeout {
-                            doing: "waiting for the file's data".into(),
-                            after: idle,
-                        });
+                        return Err(e);
                     }
                 }
                 if context.stopped().is_some() {
