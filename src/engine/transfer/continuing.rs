@@ -68,10 +68,25 @@ pub(super) async fn remote_bytes(
     };
     let idle = session.reply_timeout();
     let bytes = receive_exactly(&mut stream, length, context, idle).await?;
-    // Closed before the file's end: the server answers that (426, 451, or 226) and the
-    // session goes on.
+    close_early(session, stream, from > 0).await?;
+    Ok(Some(bytes))
+}
+
+/// Closes a data connection before the file's end: the server answers that (426, 451, or 226)
+/// and the session goes on. After a REST (`rested`) the offset is set back to 0: some servers
+/// (libunftp) keep it when the transfer it was for ends early, and the next RETR or STOR would
+/// start there.
+pub(super) async fn close_early(
+    session: &mut Session,
+    stream: Transfer,
+    rested: bool,
+) -> FtpResult<()> {
     match session.finish_transfer(stream).await {
-        Err(e) if e.is_fatal() => Err(e),
-        _ => Ok(Some(bytes)),
+        Err(e) if e.is_fatal() => return Err(e),
+        _ => {}
     }
+    if rested {
+        session.rest(0).await?;
+    }
+    Ok(())
 }

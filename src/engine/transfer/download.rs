@@ -13,7 +13,7 @@ use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK, FileWriter};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
 use super::super::queue::state::{Finish, Written};
-use super::continuing::{RESUME_OVERLAP, read_end, receive_exactly};
+use super::continuing::{RESUME_OVERLAP, close_early, read_end, receive_exactly};
 use super::segmented;
 use super::segments::{SegmentMap, SplitFacts, connections_for};
 use super::{Progress, TransferContext, free_local_name, part_path};
@@ -323,16 +323,11 @@ async fn fetch(
                         part.display()
                     ));
                 }
-                // The server answers the early close (426, 451, or 226) and the session goes on.
-                let closed = session.finish_transfer(stream).await;
+                let closed = close_early(session, stream, from > 0).await;
                 if let Some(finish) = gave_back {
                     return Ok(finish);
                 }
-                if let Err(e) = closed
-                    && e.is_fatal()
-                {
-                    return Err(e);
-                }
+                closed?;
                 offset = 0;
                 continue;
             }
