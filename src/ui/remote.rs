@@ -55,6 +55,15 @@ pub struct RemoteView {
 }
 
 impl RemoteView {
+    /// Whether the folder shown has an entry called `name`.
+    pub fn shows_name(&self, name: &str) -> bool {
+        use super::file_table::TableItem;
+        self.folders
+            .list
+            .shown()
+            .is_some_and(|items| items.iter().any(|item| item.name() == name))
+    }
+
     pub fn new(show_hidden: bool) -> Self {
         Self {
             pane: PaneState::default(),

@@ -213,9 +213,28 @@ impl FerryApp {
                 {
                     self.state.remote.listing_requested(dir.clone());
                 }
+                // The renamed file stays the chosen one, as in every file manager (the keys
+                // and Ctrl+Enter act on it next).
+                // (Not onto a name that is taken: that rename is declined.)
+                if let Command::Rename { to, .. } = &command {
+                    let name = self.state.remote.encoding().decode(to);
+                    if !self.state.remote.shows_name(&name) {
+                        self.state.remote.pane.table.put_cursor_on(name);
+                    }
+                }
                 self.engine.send(command);
             }
-            Action::LocalChange(command) => self.engine.send(Command::Local(command)),
+            Action::LocalChange(command) => {
+                if let LocalCommand::Rename { to, .. } = &command
+                    && let Some(name) = to.file_name()
+                {
+                    let name = name.to_string_lossy().into_owned();
+                    if !self.state.local.shows_name(&name) {
+                        self.state.local.pane.table.put_cursor_on(name);
+                    }
+                }
+                self.engine.send(Command::Local(command))
+            }
             Action::Download { dir, entries, into } => {
                 let into = into.unwrap_or_else(|| self.state.download_folder());
                 self.download(&dir, &entries, &into, now);

@@ -97,6 +97,16 @@ pub struct TableState {
     /// The name to put the cursor on once the new items are in order (the folder the person
     /// came up from, as in every file manager).
     pub(super) cursor_to: Option<String>,
+    /// After a refresh of the same folder: the cursor and the anchor go back to these rows once
+    /// the new items are in order, as they were (the selection is kept apart).
+    pub(super) keep: Option<(Option<Kept>, Option<Kept>)>,
+}
+
+/// A row named, so that it can be found again in a new listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Kept {
+    Parent,
+    Item(String),
 }
 
 impl Default for TableState {
@@ -118,6 +128,7 @@ impl Default for TableState {
             parent_row: false,
             page: 20,
             cursor_to: None,
+            keep: None,
         }
     }
 }
@@ -143,12 +154,20 @@ impl TableState {
             .into_iter()
             .filter_map(|i| old.get(i).map(TableItem::name))
             .collect();
+        let named = |position: Option<usize>| match self.row_at(position?)? {
+            Row::Parent => Some(Kept::Parent),
+            Row::Item(i) => old.get(i).map(|item| Kept::Item(item.name().to_owned())),
+        };
+        let keep = (named(self.cursor), named(self.anchor));
         self.set_items(new);
         for (i, item) in new.iter().enumerate() {
             if kept.contains(item.name()) {
                 self.selected[i] = true;
             }
         }
+        // The keys go on from the row they were on (another program writing into the folder
+        // lists it again and again).
+        self.keep = Some(keep);
     }
 
     /// Selected item indices, in the order shown.
@@ -226,11 +245,23 @@ impl TableState {
         self.needs_order = false;
         self.cursor = None;
         self.anchor = None;
-        if let Some(name) = self.cursor_to.take() {
-            let offset = usize::from(self.parent_row);
-            if let Some(at) = self.visible.iter().position(|&i| items[i].name() == name) {
-                self.move_cursor(at + offset, Modifiers::NONE);
-            }
+        let offset = usize::from(self.parent_row);
+        let find = |kept: &Kept| match kept {
+            Kept::Parent => self.parent_row.then_some(0),
+            Kept::Item(name) => self
+                .visible
+                .iter()
+                .position(|&i| items[i].name() == name)
+                .map(|at| at + offset),
+        };
+        if let Some((cursor, anchor)) = self.keep.take() {
+            self.cursor = cursor.as_ref().and_then(find);
+            self.anchor = anchor.as_ref().and_then(find);
+        }
+        if let Some(name) = self.cursor_to.take()
+            && let Some(at) = self.visible.iter().position(|&i| items[i].name() == name)
+        {
+            self.move_cursor(at + offset, Modifiers::NONE);
         }
     }
 
@@ -507,5 +538,42 @@ mod tests {
         state.refresh_items(&old, &new);
         state.order(&new);
         assert_eq!(state.selected_items(), [1]);
+    }
+
+    /// The walk: a download writing into the folder shown lists it again and again, and each
+    /// time Down went to the first row.
+    #[test]
+    fn a_refresh_keeps_the_cursor_on_its_row() {
+        let old = items();
+        let mut state = TableState {
+            parent_row: true,
+            ..TableState::default()
+        };
+        state.set_items(&old);
+        state.order(&old);
+        // Positions: 0 = "..", 1 = zeta, 2 = Alpha, 3 = beta, 4 = gamma.
+        state.move_cursor(3, Modifiers::NONE);
+        let mut new = items();
+        new.push(entry("aardvark.txt", EntryKind::File, 1));
+        state.refresh_items(&old, &new);
+        state.order(&new);
+        // beta.txt is now at 4 (aardvark sorts before it): the cursor followed it.
+        assert_eq!(state.cursor, Some(4));
+        state.move_cursor(state.cursor.unwrap() + 1, Modifiers::NONE);
+        let names: Vec<&str> = state
+            .selected_items()
+            .iter()
+            .map(|&i| new[i].name.text.as_str())
+            .collect();
+        assert_eq!(names, ["gamma.bin"], "Down goes on from beta.txt");
+        // A row that is gone leaves no cursor (the next Down starts at the top).
+        let gone: Vec<Entry> = new
+            .iter()
+            .filter(|e| e.name.text != "gamma.bin")
+            .cloned()
+            .collect();
+        state.refresh_items(&new, &gone);
+        state.order(&gone);
+        assert_eq!(state.cursor, None);
     }
 }
