@@ -234,6 +234,11 @@ fn pause_and_resume_continue_where_it_stopped() {
     });
     queue.settle();
     assert_eq!(queue.only().state, ItemState::Paused);
+    assert!(
+        queue.log_text().contains("Paused "),
+        "the pause is in the log: {}",
+        queue.log_text()
+    );
     let part = dir.path().join("installer.bin.part");
     let partial = std::fs::metadata(&part).unwrap().len();
     assert!(partial > 0 && partial < 2 * 1024 * 1024, "{partial}");

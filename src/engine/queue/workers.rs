@@ -540,7 +540,14 @@ async fn run_attempt(
                         _ => sink.log(LogKind::Status, format!("Done {what}: {checks}")),
                     }
                 }
-                Finish::Stopped(_) => {}
+                Finish::Stopped(super::state::Stop::Pause) => sink.log(
+                    LogKind::Status,
+                    format!("Paused {what}; Resume continues it"),
+                ),
+                Finish::Stopped(super::state::Stop::Cancel) => sink.log(
+                    LogKind::Status,
+                    format!("Cancelled {what}; Retry continues it"),
+                ),
             }
             if let (Finish::Done(_), Some(after)) = (&finish, start.request.after) {
                 opener::open_downloaded(
