@@ -10,6 +10,7 @@ use egui_extras::{Column, TableBuilder};
 use super::app::{Action, Actions};
 use super::conflict_dialog::Question;
 use super::format;
+use crate::engine::api::queue::CANCELLED;
 use crate::engine::{Direction, ItemState, QueueAction, QueueEvent, QueueItem, TransferId};
 use crate::store::settings::TransferSettings;
 
@@ -154,7 +155,14 @@ pub fn show(
             (QueueTab::Successful, "Successful"),
         ] {
             let label = format!("{title} ({})", queue.count(tab));
-            ui.selectable_value(&mut queue.tab, tab, label);
+            // As wide as four digits need, so the buttons after it don't move as counts grow.
+            let steady =
+                text_width(ui, &format!("{title} (0000)")) + ui.spacing().button_padding.x * 2.0;
+            let button =
+                egui::Button::selectable(queue.tab == tab, label).min_size(egui::vec2(steady, 0.0));
+            if ui.add(button).clicked() {
+                queue.tab = tab;
+            }
         }
         ui.separator();
         if ui.button("⏸ Pause all").clicked() {
@@ -231,8 +239,9 @@ pub fn show(
             body.rows(row_height, rows.len(), |mut row| {
                 let item = &queue.items[rows[row.index()]];
                 let id = item.id;
-                row.set_selected(queue.selected.contains(&id));
-                item_cells(&mut row, item, queue.rates.get(&id).copied());
+                let selected = queue.selected.contains(&id);
+                row.set_selected(selected);
+                item_cells(&mut row, item, queue.rates.get(&id).copied(), selected);
                 let response = row.response();
                 if response.clicked() {
                     let add = response.ctx.input(|i| i.modifiers.command);
@@ -253,7 +262,9 @@ pub fn show(
                         .iter()
                         .filter(|i| queue.selected.contains(&i.id))
                         .collect();
-                    if let Some(action) = item_menu(ui, &chosen) {
+                    let shown: Vec<TransferId> = rows.iter().map(|&i| queue.items[i].id).collect();
+                    let moves = moves_possible(&shown, &queue.selected);
+                    if let Some(action) = item_menu(ui, &chosen, moves) {
                         let ids = chosen.iter().map(|i| i.id).collect();
                         actions.push(Action::Queue { ids, action });
                         ui.close();
@@ -265,7 +276,11 @@ pub fn show(
 
 /// A queue row's menu: only what can be done to the chosen items in the state they are in
 /// (nothing to pause in a finished transfer).
-fn item_menu(ui: &mut egui::Ui, chosen: &[&QueueItem]) -> Option<QueueAction> {
+fn item_menu(
+    ui: &mut egui::Ui,
+    chosen: &[&QueueItem],
+    (up, down): (bool, bool),
+) -> Option<QueueAction> {
     let any = |test: fn(ItemState) -> bool| chosen.iter().any(|i| test(i.state));
     let waiting = |s: ItemState| {
         matches!(
@@ -282,8 +297,8 @@ fn item_menu(ui: &mut egui::Ui, chosen: &[&QueueItem]) -> Option<QueueAction> {
         ("Resume", QueueAction::Resume, any(paused)),
         ("Cancel", QueueAction::Cancel, any(stoppable)),
         ("Retry", QueueAction::Retry, any(retryable)),
-        ("Move up", QueueAction::MoveUp, any(stoppable)),
-        ("Move down", QueueAction::MoveDown, any(stoppable)),
+        ("Move up", QueueAction::MoveUp, up && any(stoppable)),
+        ("Move down", QueueAction::MoveDown, down && any(stoppable)),
         ("Remove from queue", QueueAction::Remove, !chosen.is_empty()),
     ] {
         if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
@@ -323,6 +338,19 @@ fn item_menu(ui: &mut egui::Ui, chosen: &[&QueueItem]) -> Option<QueueAction> {
         }
     }
     picked
+}
+
+/// Whether Move up and Move down would change the list shown: a chosen row has a row that isn't
+/// chosen above it (below it). With one item queued, neither.
+fn moves_possible(shown: &[TransferId], chosen: &HashSet<TransferId>) -> (bool, bool) {
+    let is_chosen = |id: &TransferId| chosen.contains(id);
+    let first_chosen = shown.iter().position(is_chosen);
+    let last_chosen = shown.iter().rposition(is_chosen);
+    let first_other = shown.iter().position(|id| !is_chosen(id));
+    let last_other = shown.iter().rposition(|id| !is_chosen(id));
+    let up = matches!((first_other, last_chosen), (Some(o), Some(c)) if o < c);
+    let down = matches!((first_chosen, last_other), (Some(c), Some(o)) if c < o);
+    (up, down)
 }
 
 /// A segmented download's ranges, drawn along the bottom of its progress bar: each range's
@@ -365,7 +393,12 @@ fn segments_text(item: &QueueItem) -> String {
     )
 }
 
-fn item_cells(row: &mut egui_extras::TableRow<'_, '_>, item: &QueueItem, rate: Option<f64>) {
+fn item_cells(
+    row: &mut egui_extras::TableRow<'_, '_>,
+    item: &QueueItem,
+    rate: Option<f64>,
+    selected: bool,
+) {
     let arrow = match item.request.direction {
         Direction::Download => "⬇",
         Direction::Upload => "⬆",
@@ -425,16 +458,38 @@ fn item_cells(row: &mut egui_extras::TableRow<'_, '_>, item: &QueueItem, rate: O
         }
     });
     row.col(|ui| {
-        let state = match &item.message {
-            Some(message) => format!("{}: {message}", item.state.label()),
-            None => item.state.label().to_owned(),
-        };
-        let text = match item.state {
-            ItemState::Failed => RichText::new(state).color(ui.visuals().error_fg_color),
+        let (state, tone) = state_text(item);
+        // A chosen row keeps the selection's text colour: red on its blue can't be read.
+        let text = match tone {
+            Tone::Error if !selected => RichText::new(state).color(ui.visuals().error_fg_color),
+            Tone::Quiet if !selected => RichText::new(state).weak(),
             _ => RichText::new(state),
         };
         ui.add(egui::Label::new(text).selectable(false).truncate());
     });
+}
+
+/// How a state reads in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tone {
+    Plain,
+    /// Something went wrong.
+    Error,
+    /// Stopped by the person: nothing went wrong.
+    Quiet,
+}
+
+/// The State column: the state and why. A transfer the person cancelled waits with the failed
+/// ones (where Retry continues it) but reads as cancelled, not as a failure.
+fn state_text(item: &QueueItem) -> (String, Tone) {
+    let cancelled = item.message.as_deref() == Some(CANCELLED);
+    match (item.state, &item.message) {
+        (ItemState::Failed, _) if cancelled => ("Cancelled".to_owned(), Tone::Quiet),
+        (ItemState::Failed, Some(message)) => (format!("Failed: {message}"), Tone::Error),
+        (ItemState::Failed, None) => ("Failed".to_owned(), Tone::Error),
+        (state, Some(message)) => (format!("{}: {message}", state.label()), Tone::Plain),
+        (state, None) => (state.label().to_owned(), Tone::Plain),
+    }
 }
 
 fn eta_text(seconds: f64) -> String {
@@ -505,6 +560,83 @@ fn settings_controls(ui: &mut egui::Ui, transfers: &TransferSettings, actions: &
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn move_up_and_down_are_offered_only_where_they_would_move_something() {
+        let ids: Vec<TransferId> = (1..=4).collect();
+        let chosen = |picked: &[u64]| -> HashSet<TransferId> { picked.iter().copied().collect() };
+        // (rows shown, chosen, up, down)
+        let cases: [(&[TransferId], &[u64], bool, bool); 8] = [
+            (&ids[..1], &[1], false, false),
+            (&ids[..2], &[1], false, true),
+            (&ids[..2], &[2], true, false),
+            (&ids[..2], &[1, 2], false, false),
+            (&ids, &[1, 2], false, true),
+            (&ids, &[3, 4], true, false),
+            (&ids, &[1, 4], true, true),
+            (&ids, &[], false, false),
+        ];
+        for (shown, picked, up, down) in cases {
+            assert_eq!(
+                moves_possible(shown, &chosen(picked)),
+                (up, down),
+                "{picked:?} of {} rows",
+                shown.len()
+            );
+        }
+    }
+
+    #[test]
+    fn a_cancelled_transfer_reads_as_cancelled_not_as_a_failure() {
+        let request = crate::engine::TransferRequest {
+            direction: Direction::Download,
+            remote: crate::protocol::path::RemotePath::from_text("/a.bin"),
+            local: "/tmp/a.bin".into(),
+            is_dir: false,
+            size: None,
+            modified: None,
+            transfer_type: crate::store::settings::TransferType::Binary,
+            conflict: None,
+            after: None,
+        };
+        let item = |state: ItemState, message: Option<&str>| QueueItem {
+            id: 1,
+            request: request.clone(),
+            state,
+            transferred: 0,
+            total: None,
+            moved: 0,
+            message: message.map(str::to_owned),
+            parent: None,
+            failure: None,
+            segmented: None,
+            segments: Vec::new(),
+        };
+        let cases = [
+            (
+                item(ItemState::Failed, Some(CANCELLED)),
+                "Cancelled",
+                Tone::Quiet,
+            ),
+            (
+                item(ItemState::Failed, Some("550 No such file")),
+                "Failed: 550 No such file",
+                Tone::Error,
+            ),
+            (item(ItemState::Failed, None), "Failed", Tone::Error),
+            (item(ItemState::Paused, None), "Paused", Tone::Plain),
+            (
+                item(ItemState::Skipped, Some("the same size")),
+                "Skipped: the same size",
+                Tone::Plain,
+            ),
+        ];
+        for (item, text, tone) in cases {
+            assert_eq!(state_text(&item), (text.to_owned(), tone));
+        }
+    }
+
     #[test]
     fn eta_reads_as_a_clock() {
         assert_eq!(super::eta_text(42.4), "42 s");

@@ -333,3 +333,57 @@ fn the_queue_menu_turns_segmented_download_off_and_on_for_an_item() {
         });
     }
 }
+
+/// One item waiting: its menu doesn't offer to move it (there is nothing to move it past), and
+/// cancelling it from the menu files it with the failed ones as "Cancelled", not as a failure.
+#[test]
+fn a_lone_item_cannot_be_moved_and_a_cancel_reads_as_cancelled() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    std::fs::write(window.downloads.path().join("welcome.txt"), b"older").unwrap();
+    window.connect_to(&server);
+    wait_for_row(&mut window, "welcome.txt", true);
+    window.double_click("welcome.txt");
+    window.run_until("the conflict question", |h| {
+        h.query_by_label("The target already exists").is_some()
+    });
+    window.harness.get_by_label("Cancel").click();
+    window.run_until("the paused item", |h| {
+        h.query_all_by_label_contains("Paused").next().is_some()
+    });
+    let tab = window.harness.get_by_label("Queued (1)").rect().top();
+    let item = window
+        .harness
+        .query_all_by_label("welcome.txt")
+        .filter(|n| n.rect().top() > tab)
+        .map(|n| n.rect().center())
+        .next()
+        .expect("the queue's row");
+    window.right_click_at(item);
+    let enabled =
+        |w: &Window, label: &str| !w.harness.get_by_label(label).accesskit_node().is_disabled();
+    assert!(!enabled(&window, "Move up"));
+    assert!(!enabled(&window, "Move down"));
+    assert!(enabled(&window, "Cancel"));
+    window.harness.get_by_label("Cancel").click();
+    window.run_until("the cancelled item", |h| {
+        h.query_by_label("Failed (1)").is_some()
+    });
+    window.harness.get_by_label("Failed (1)").click();
+    window.run_until("the Failed tab", |h| {
+        h.query_by_label("Cancelled").is_some()
+    });
+    assert!(
+        window
+            .harness
+            .query_all_by_label_contains("Failed: cancelled")
+            .next()
+            .is_none(),
+        "a cancel the person chose reads as a failure"
+    );
+    assert_eq!(
+        std::fs::read(window.downloads.path().join("welcome.txt")).unwrap(),
+        b"older",
+        "the cancelled download changed the local file"
+    );
+}

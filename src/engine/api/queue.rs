@@ -163,6 +163,10 @@ pub struct SegmentProgress {
 /// The message of an item brought back from the saved queue.
 pub const RESTORED: &str = "restored from the last run";
 
+/// The message of an item the person cancelled: it waits among the failed ones, where Retry
+/// continues it, but nothing went wrong.
+pub const CANCELLED: &str = "cancelled";
+
 impl QueueItem {
     /// The name shown for the item: the last part of the source path.
     pub fn name(&self) -> String {

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::super::api::event::Failure;
 use super::super::api::queue::{
-    Conflict, ConflictAnswer, ConflictPolicy, Direction, ItemState, QueueAction, QueueEvent,
-    QueueItem, RESTORED, SegmentProgress, SiteKey, TransferId, TransferRequest,
+    CANCELLED, Conflict, ConflictAnswer, ConflictPolicy, Direction, ItemState, QueueAction,
+    QueueEvent, QueueItem, RESTORED, SegmentProgress, SiteKey, TransferId, TransferRequest,
 };
 use super::decide::Attempt;
 use crate::protocol::path::RemotePath;
@@ -531,7 +531,7 @@ impl QueueState {
                 record.attempt = Attempt::Again;
             }
             Finish::Stopped(Stop::Cancel) => {
-                record.set(ItemState::Failed, Some("cancelled".into()));
+                record.set(ItemState::Failed, Some(CANCELLED.into()));
                 record.attempt = Attempt::Again;
             }
             Finish::Ask(conflict) => {
@@ -809,7 +809,7 @@ impl QueueState {
                     changes.stops.push((*id, Stop::Cancel));
                 }
                 QueueAction::Cancel => {
-                    record.set(ItemState::Failed, Some("cancelled".into()));
+                    record.set(ItemState::Failed, Some(CANCELLED.into()));
                     changes.updated(record);
                 }
                 QueueAction::Resume => {
