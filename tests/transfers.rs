@@ -876,3 +876,100 @@ fn a_partial_file_that_does_not_match_is_fetched_again_from_byte_zero_on_a_real_
         "the bytes differ from the server's"
     );
 }
+
+/// An upload stopped half way (the engine quit, its queue saved) continues the server's file
+/// only when that file's last bytes are still this file's: replaced meanwhile by other bytes, it
+/// is sent again from byte 0, and either way the server ends with the local file's bytes.
+#[test]
+fn an_upload_continues_its_own_partial_file_only_when_its_end_matches() {
+    let bytes = ferry::demo::pseudo_random_bytes(3_000_000, 21);
+    let other = ferry::demo::pseudo_random_bytes(500_000, 22);
+    // (what the server's partial file holds when the queue comes back, continued?)
+    let cases = [
+        ("the start of the file", bytes[..500_000].to_vec(), true),
+        ("another file's bytes", other, false),
+    ];
+    for (what, partial, continued) in cases {
+        let server = TestServer::start();
+        let state = tempfile::tempdir().unwrap();
+        let queue_file = state.path().join("queue.json");
+        let dir = tempfile::tempdir().unwrap();
+        let local = dir.path().join("up.bin");
+        std::fs::write(&local, &bytes).unwrap();
+        {
+            let options = EngineOptions {
+                transfers: TransferSettings {
+                    upload_limit_kib: 64,
+                    ..Queue::settings(ConflictPolicy::Ask)
+                },
+                queue_file: Some(queue_file.clone()),
+                log: true,
+                ..EngineOptions::default()
+            };
+            let (engine, events) = Engine::start_with(options, None).unwrap();
+            engine.send(Command::Connect(server.request(PASSWORD)));
+            engine.send(Command::Enqueue(vec![upload(&local, "/up.bin")]));
+            let deadline = Instant::now() + PATIENCE;
+            loop {
+                match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                    Ok(Event::Queue(QueueEvent::Progress { transferred, .. }))
+                        if transferred > 0 =>
+                    {
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(e) => panic!("{what}: {e}"),
+                }
+            }
+            drop(engine);
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while events
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .is_ok()
+            {}
+        }
+        // Meanwhile, the server's partial file becomes what the case says.
+        std::fs::write(server.path().join("up.bin"), &partial).unwrap();
+        let (engine, events) = Engine::start_with(
+            EngineOptions {
+                transfers: Queue::settings(ConflictPolicy::Ask),
+                queue_file: Some(queue_file),
+                log: true,
+                ..EngineOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+        let mut queue = Queue::attach(engine, events);
+        queue.wait("the restored item", |q, _| !q.items.is_empty());
+        let id = queue.only().id;
+        queue
+            .engine
+            .send(Command::Connect(server.request(PASSWORD)));
+        queue.engine.send(Command::Queue {
+            ids: vec![id],
+            action: ferry::engine::QueueAction::Resume,
+        });
+        queue.settle();
+        let log = queue.log_text();
+        assert_eq!(queue.only().state, ItemState::Done, "{what}: {log}");
+        assert!(
+            std::fs::read(server.path().join("up.bin")).unwrap() == bytes,
+            "{what}: the server's file differs from the local one"
+        );
+        assert!(
+            std::fs::read(&local).unwrap() == bytes,
+            "{what}: local file changed"
+        );
+        assert_eq!(
+            log.contains("Resuming the upload"),
+            continued,
+            "{what}: {log}"
+        );
+        assert_eq!(
+            log.contains("uploading from the start"),
+            !continued,
+            "{what}: {log}"
+        );
+    }
+}
