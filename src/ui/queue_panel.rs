@@ -155,9 +155,9 @@ pub fn show(
             (QueueTab::Successful, "Successful"),
         ] {
             let label = format!("{title} ({})", queue.count(tab));
-            // As wide as four digits need, so the buttons after it don't move as counts grow.
+            // As wide as three digits need, so the buttons after it don't move as counts grow.
             let steady =
-                text_width(ui, &format!("{title} (0000)")) + ui.spacing().button_padding.x * 2.0;
+                text_width(ui, &format!("{title} (000)")) + ui.spacing().button_padding.x * 2.0;
             let button =
                 egui::Button::selectable(queue.tab == tab, label).min_size(egui::vec2(steady, 0.0));
             if ui.add(button).clicked() {
@@ -181,7 +181,7 @@ pub fn show(
         // The totals take their own line when the widest they can be doesn't fit, moving or
         // not: so the list below doesn't jump when a transfer starts or ends.
         let widest = "1023.9 GiB left · 1023.9 MiB/s · 99:59:59";
-        if ui.available_width() < text_width(ui, widest) + ui.spacing().item_spacing.x * 2.0 {
+        if room_left_on_row(ui) < text_width(ui, widest) + ui.spacing().item_spacing.x * 2.0 {
             ui.end_row();
         }
         if queue.active() > 0 {
@@ -506,8 +506,6 @@ fn eta_text(seconds: f64) -> String {
     }
 }
 
-/// A label on the wrapping toolbar that is never broken across lines: it starts the next line
-/// when it (and the `then` points that follow it, such as its field) would not fit.
 /// How wide `text` is on one line in the body font.
 fn text_width(ui: &mut egui::Ui, text: &str) -> f32 {
     let font = egui::TextStyle::Body.resolve(ui.style());
@@ -516,9 +514,17 @@ fn text_width(ui: &mut egui::Ui, text: &str) -> f32 {
         .x
 }
 
+/// What is left of the toolbar's current line. (`available_width` is the whole width in a
+/// wrapping layout: checked against it, a name stayed on a line its field didn't fit on.)
+fn room_left_on_row(ui: &egui::Ui) -> f32 {
+    ui.available_size_before_wrap().x
+}
+
+/// A label on the wrapping toolbar that is never broken across lines: it starts the next line
+/// when it (and the `then` points that follow it, such as its field) would not fit.
 fn whole_label(ui: &mut egui::Ui, text: &str, then: f32) -> egui::Response {
     let wanted = text_width(ui, text) + then + ui.spacing().item_spacing.x * 2.0;
-    if ui.available_width() < wanted {
+    if room_left_on_row(ui) < wanted {
         ui.end_row();
     }
     ui.add(egui::Label::new(text).wrap_mode(egui::TextWrapMode::Extend))

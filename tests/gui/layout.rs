@@ -422,3 +422,41 @@ fn moving_the_focus_between_the_panes_moves_nothing_in_them() {
     window.harness.run_steps(2);
     assert_eq!(local_focused, places(&window), "and back");
 }
+
+/// On the queue's toolbar a name and its field are never split over two lines, whatever the
+/// window's width: a walk at 800×600 found "Simultaneous:" at the end of one line and its value
+/// at the start of the next (the check measured the whole width, not what was left of the line).
+#[test]
+fn the_queue_toolbar_keeps_each_name_with_its_field_at_every_width() {
+    let (_server, mut window) = window_at((800.0, 700.0), 1.0);
+    let mut width = 800.0;
+    while width <= 1920.0 {
+        window.harness.set_size(egui::vec2(width, 700.0));
+        window.harness.step();
+        window.harness.step();
+        // The toolbar's fields, in order: the number of transfers, then the two limits.
+        let fields: Vec<egui::Rect> = window
+            .harness
+            .query_all_by_role(Role::SpinButton)
+            .map(|n| n.rect())
+            .collect();
+        let names = ["Simultaneous:", "Download limit:", "Upload limit:"];
+        assert_eq!(fields.len(), names.len(), "fields at {width}");
+        for (name, field) in names.into_iter().zip(fields) {
+            let label = window
+                .harness
+                .get(
+                    egui_kittest::kittest::By::new()
+                        .role(Role::Label)
+                        .label(name)
+                        .include_labels(),
+                )
+                .rect();
+            assert!(
+                (label.center().y - field.center().y).abs() < 4.0 && label.max.x <= field.min.x,
+                "{name} at {label:?}, its field at {field:?}, {width} wide"
+            );
+        }
+        width += 20.0;
+    }
+}
