@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ferry::engine::{
-    Command, ConflictPolicy, Engine, EngineOptions, Event, ItemState, Login, QueueEvent, QueueItem,
-    TransferType,
+    Command, ConflictPolicy, ConnectRequest, Engine, EngineOptions, Event, ItemState, Login,
+    QueueEvent, QueueItem, TransferRequest, TransferType,
 };
 use ferry::store::settings::TransferSettings;
 use sha2::Digest;
@@ -561,31 +561,51 @@ fn a_saved_queue_comes_back_paused() {
             log: true,
             ..EngineOptions::default()
         };
-        let (engine, events) = Engine::start_with(options, None).unwrap();
-        engine.send(Command::Connect(server.request(PASSWORD)));
-        engine.send(Command::Enqueue(vec![download(
+        let request = download(
             "/Software/ferry-demo-installer.bin",
             &dir.path().join("i.bin"),
-        )]));
-        let deadline = Instant::now() + PATIENCE;
-        // Wait until the item is moving, then stop the engine, as a quit or crash would.
-        loop {
-            match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(Event::Queue(QueueEvent::Progress { .. })) => break,
-                Ok(_) => {}
-                Err(e) => panic!("{e}"),
-            }
-        }
-        drop(engine);
-        // The engine saves as it stops; wait for the thread to have written.
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while events
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .is_ok()
-        {}
+        );
+        quit_once_moving(options, server.request(PASSWORD), request);
     }
     let saved = std::fs::read_to_string(&queue_file).unwrap();
     assert!(!saved.contains(PASSWORD), "no password in the saved queue");
+    let mut queue = restored(queue_file);
+    assert_eq!(queue.only().state, ItemState::Paused);
+    // Resumed once logged in to the same site again.
+    resume_on(&mut queue, server.request(PASSWORD));
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    let original = std::fs::read(server.path().join("Software/ferry-demo-installer.bin")).unwrap();
+    assert_eq!(
+        sha256(&std::fs::read(dir.path().join("i.bin")).unwrap()),
+        sha256(&original)
+    );
+}
+
+/// Starts an engine with `options` (a queue file among them), gives it `request` on the server,
+/// and stops it as a quit or a crash would once bytes are moving; returns when the queue it
+/// saves as it stops is written.
+fn quit_once_moving(options: EngineOptions, server: ConnectRequest, request: TransferRequest) {
+    let (engine, events) = Engine::start_with(options, None).unwrap();
+    engine.send(Command::Connect(server));
+    engine.send(Command::Enqueue(vec![request]));
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(Event::Queue(QueueEvent::Progress { transferred, .. })) if transferred > 0 => break,
+            Ok(_) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    drop(engine);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while events
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        .is_ok()
+    {}
+}
+
+/// A new engine with the queue saved in `queue_file`, once its one item is back.
+fn restored(queue_file: PathBuf) -> Queue {
     let (engine, events) = Engine::start_with(
         EngineOptions {
             transfers: Queue::settings(ConflictPolicy::Ask),
@@ -598,23 +618,18 @@ fn a_saved_queue_comes_back_paused() {
     .unwrap();
     let mut queue = Queue::attach(engine, events);
     queue.wait("the restored item", |q, _| !q.items.is_empty());
-    let id = queue.only().id;
-    assert_eq!(queue.only().state, ItemState::Paused);
-    // Resumed once logged in to the same site again.
     queue
-        .engine
-        .send(Command::Connect(server.request(PASSWORD)));
+}
+
+/// Logs in to the server again and resumes the one item, until the queue is still.
+fn resume_on(queue: &mut Queue, server: ConnectRequest) {
+    let id = queue.only().id;
+    queue.engine.send(Command::Connect(server));
     queue.engine.send(Command::Queue {
         ids: vec![id],
         action: ferry::engine::QueueAction::Resume,
     });
     queue.settle();
-    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
-    let original = std::fs::read(server.path().join("Software/ferry-demo-installer.bin")).unwrap();
-    assert_eq!(
-        sha256(&std::fs::read(dir.path().join("i.bin")).unwrap()),
-        sha256(&original)
-    );
 }
 
 /// The upload question answered each way: the server's file and the local one afterwards.
@@ -906,51 +921,12 @@ fn an_upload_continues_its_own_partial_file_only_when_its_end_matches() {
                 log: true,
                 ..EngineOptions::default()
             };
-            let (engine, events) = Engine::start_with(options, None).unwrap();
-            engine.send(Command::Connect(server.request(PASSWORD)));
-            engine.send(Command::Enqueue(vec![upload(&local, "/up.bin")]));
-            let deadline = Instant::now() + PATIENCE;
-            loop {
-                match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                    Ok(Event::Queue(QueueEvent::Progress { transferred, .. }))
-                        if transferred > 0 =>
-                    {
-                        break;
-                    }
-                    Ok(_) => {}
-                    Err(e) => panic!("{what}: {e}"),
-                }
-            }
-            drop(engine);
-            let deadline = Instant::now() + Duration::from_secs(30);
-            while events
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .is_ok()
-            {}
+            quit_once_moving(options, server.request(PASSWORD), upload(&local, "/up.bin"));
         }
         // Meanwhile, the server's partial file becomes what the case says.
         std::fs::write(server.path().join("up.bin"), &partial).unwrap();
-        let (engine, events) = Engine::start_with(
-            EngineOptions {
-                transfers: Queue::settings(ConflictPolicy::Ask),
-                queue_file: Some(queue_file),
-                log: true,
-                ..EngineOptions::default()
-            },
-            None,
-        )
-        .unwrap();
-        let mut queue = Queue::attach(engine, events);
-        queue.wait("the restored item", |q, _| !q.items.is_empty());
-        let id = queue.only().id;
-        queue
-            .engine
-            .send(Command::Connect(server.request(PASSWORD)));
-        queue.engine.send(Command::Queue {
-            ids: vec![id],
-            action: ferry::engine::QueueAction::Resume,
-        });
-        queue.settle();
+        let mut queue = restored(queue_file);
+        resume_on(&mut queue, server.request(PASSWORD));
         let log = queue.log_text();
         assert_eq!(queue.only().state, ItemState::Done, "{what}: {log}");
         assert!(
