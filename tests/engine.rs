@@ -532,6 +532,14 @@ fn a_rename_onto_a_name_that_is_taken_changes_nothing() {
         );
         let log = log_text(&seen);
         assert!(!log.contains("> RNFR"), "{to}: {log}");
+        // The window is shown the folder as it is, and a clash found in a listing of this
+        // folder needs no second one.
+        assert!(seen.iter().any(is_listing), "{to}: {log}");
+        let listings = log
+            .lines()
+            .filter(|line| line.contains("> MLSD") || line.contains("> LIST"))
+            .count();
+        assert_eq!(listings, 1, "{to}: {log}");
         assert_eq!(
             std::fs::read(server.path().join("hello.txt")).unwrap(),
             b"hello"
@@ -557,6 +565,77 @@ fn a_rename_onto_a_name_that_is_taken_changes_nothing() {
         std::fs::read(server.path().join("Hello.txt")).unwrap(),
         b"hello"
     );
+}
+
+/// A move (a drag onto another folder of the server pane) puts each entry into that folder and
+/// lists both folders again; a name taken there moves none of them.
+#[test]
+fn a_move_puts_entries_into_another_folder_and_a_taken_name_moves_none() {
+    let server = TestServer::start();
+    std::fs::write(server.path().join("a.txt"), b"alpha").unwrap();
+    std::fs::create_dir(server.path().join("box")).unwrap();
+    std::fs::write(server.path().join("box/taken.txt"), b"old").unwrap();
+    std::fs::write(server.path().join("taken.txt"), b"new").unwrap();
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(server.request(PASSWORD)));
+    collect_until(&events, is_listing);
+    let into = RemotePath::from_text("/box");
+
+    // One name is taken: nothing moves, not even the other.
+    engine.send(Command::Move {
+        dir: RemotePath::root(),
+        names: vec![
+            RemoteName::from_text("a.txt"),
+            RemoteName::from_text("taken.txt"),
+        ],
+        into: into.clone(),
+    });
+    let seen = collect_until(&events, |e| matches!(e, Event::CommandFailed { .. }));
+    let Some(Event::CommandFailed { failure, .. }) = seen.last() else {
+        unreachable!()
+    };
+    assert!(failure.message.contains("nothing was moved"), "{failure:?}");
+    assert!(!log_text(&seen).contains("> RNFR"), "{}", log_text(&seen));
+    assert_eq!(
+        std::fs::read(server.path().join("a.txt")).unwrap(),
+        b"alpha"
+    );
+    assert_eq!(
+        std::fs::read(server.path().join("taken.txt")).unwrap(),
+        b"new"
+    );
+    assert_eq!(
+        std::fs::read(server.path().join("box/taken.txt")).unwrap(),
+        b"old"
+    );
+
+    // Free names: both move (a folder too), and both folders are listed again.
+    engine.send(Command::Move {
+        dir: RemotePath::root(),
+        names: vec![
+            RemoteName::from_text("a.txt"),
+            RemoteName::from_text("Documents"),
+        ],
+        into: into.clone(),
+    });
+    let mut listed = Vec::new();
+    while listed.len() < 2 {
+        let seen = collect_until(&events, is_listing);
+        listed.push((
+            listing_path(seen.last()),
+            listing_names(seen.last().unwrap()),
+        ));
+    }
+    assert_eq!(listed[0].0, "/box");
+    assert!(listed[0].1.contains(&"a.txt".to_owned()), "{listed:?}");
+    assert_eq!(listed[1].0, "/");
+    assert!(!listed[1].1.contains(&"a.txt".to_owned()), "{listed:?}");
+    assert_eq!(
+        std::fs::read(server.path().join("box/a.txt")).unwrap(),
+        b"alpha"
+    );
+    assert!(server.path().join("box/Documents/readme.txt").is_file());
+    assert!(!server.path().join("Documents").exists());
 }
 
 fn browse_faulty(

@@ -7,9 +7,10 @@ use tokio::sync::mpsc;
 
 use super::EventSink;
 use super::api::command::{Command, ConnectRequest, DirTarget, FetchPart};
-use super::api::event::{DirListing, Event, LogKind, ServerInfo};
+use super::api::event::{Event, LogKind, ServerInfo};
 use super::connection::{DataStart, Session};
 use super::error::FtpError;
+use super::folder_changes::{self, send_listing};
 use super::sync;
 use crate::protocol::path::RemotePath;
 
@@ -39,6 +40,10 @@ fn describe(command: &Command) -> String {
             Command::Rename { from, to, .. } => {
                 format!("rename {} to {}", from.text, String::from_utf8_lossy(to))
             }
+            Command::Move { names, into, .. } => match names.as_slice() {
+                [one] => format!("move {} into {into}", one.text),
+                many => format!("move {} items into {into}", many.len()),
+            },
             Command::Delete { items, .. } => match items.as_slice() {
                 [one] => format!("delete {}", one.name.text),
                 many => format!("delete {} items", many.len()),
@@ -394,50 +399,11 @@ async fn run_command(
             session.ensure_at(&path).await?;
             send_listing(session, sink, false).await
         }
-        Command::Mkdir { dir, name } => {
-            session.ensure_at(&dir).await?;
-            let result = session.mkdir(&name).await;
-            relist_after(session, sink, &dir, result).await
-        }
-        Command::Rename { dir, from, to } => {
-            session.ensure_at(&dir).await?;
-            let result = match name_taken(session, &from.raw, &to).await? {
-                // Most servers let RNTO replace a file silently: that file would be lost.
-                Some(taken) => Err(FtpError::Declined(format!(
-                    "“{}” was not renamed: “{taken}” already exists in {dir} (rename or delete that first)",
-                    from.text
-                ))),
-                None => session.rename(&from.raw, &to).await,
-            };
-            relist_after(session, sink, &dir, result).await
-        }
-        Command::Delete { dir, items } => {
-            session.ensure_at(&dir).await?;
-            let mut result = Ok(());
-            for item in &items {
-                let deleted = if item.is_dir {
-                    session.delete_tree(&item.name).await
-                } else {
-                    session.delete_file(&item.name.raw).await
-                };
-                if let Err(error) = deleted {
-                    result = Err(error);
-                    break;
-                }
-            }
-            relist_after(session, sink, &dir, result).await
-        }
-        Command::Chmod { dir, names, mode } => {
-            session.ensure_at(&dir).await?;
-            let mut result = Ok(());
-            for name in &names {
-                if let Err(error) = session.chmod(&name.raw, mode).await {
-                    result = Err(error);
-                    break;
-                }
-            }
-            relist_after(session, sink, &dir, result).await
-        }
+        command @ (Command::Mkdir { .. }
+        | Command::Rename { .. }
+        | Command::Move { .. }
+        | Command::Delete { .. }
+        | Command::Chmod { .. }) => folder_changes::apply(session, sink, command).await,
         // The engine handles the rest itself and never forwards them.
         _ => Ok(()),
     }
@@ -488,58 +454,6 @@ async fn fetch(
         )));
     }
     into.send(FetchPart::End(total)).await.map_err(|_| gone())
-}
-
-/// Lists the folder a change was made in, whether the change worked or not (part of it may
-/// have), so the view shows what is there now; then reports the change's own outcome.
-/// Whether another entry of the current folder (as the server lists it now) has the name `to`;
-/// its name as shown, if so. Renaming a file onto its own name with other letter case is not a
-/// clash (a case-insensitive server lists the one file).
-async fn name_taken(
-    session: &mut Session,
-    from: &[u8],
-    to: &[u8],
-) -> Result<Option<String>, FtpError> {
-    if to.contains(&b'/') {
-        // A move into another folder: a file there answers SIZE (a folder there makes the
-        // server refuse RNTO anyway).
-        let taken = session.size(to).await?.is_some();
-        return Ok(taken.then(|| String::from_utf8_lossy(to).into_owned()));
-    }
-    let listing = session.list_current().await?;
-    Ok(listing
-        .entries
-        .iter()
-        .find(|entry| entry.name.raw == to && entry.name.raw != from)
-        .map(|entry| entry.name.text.clone()))
-}
-
-async fn relist_after(
-    session: &mut Session,
-    sink: &EventSink,
-    dir: &RemotePath,
-    outcome: Result<(), FtpError>,
-) -> Result<(), FtpError> {
-    if outcome.as_ref().is_err_and(FtpError::is_fatal) {
-        return outcome;
-    }
-    session.ensure_at(dir).await?;
-    send_listing(session, sink, false).await?;
-    outcome
-}
-
-async fn send_listing(
-    session: &mut Session,
-    sink: &EventSink,
-    entered: bool,
-) -> Result<(), FtpError> {
-    let listing = session.list_current().await?;
-    sink.send(Event::Listing(Box::new(DirListing {
-        path: session.cwd().clone(),
-        listing,
-        entered,
-    })));
-    Ok(())
 }
 
 fn fail(sink: &EventSink, error: &FtpError) {

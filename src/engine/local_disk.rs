@@ -2,7 +2,7 @@
 //! Every call runs on the blocking pool, so a slow disk or a folder of a million files never
 //! holds up the window; results come back as events like everything else.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Local};
 
@@ -46,6 +46,24 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
                 rename_without_overwrite(from, to),
                 from.parent(),
             ),
+            LocalCommand::Move { paths, into } => {
+                let items = match paths.as_slice() {
+                    [one] => one.display().to_string(),
+                    many => format!("{} items", many.len()),
+                };
+                let result = move_into(paths, into);
+                // The pane keeps listings of folders seen: the one they went into holds more
+                // now. The one they left is listed below.
+                run(LocalCommand::List(into.clone()), sink.clone());
+                (
+                    (
+                        format!("move {items} into {}", into.display()),
+                        format!("moved {items} into {}", into.display()),
+                    ),
+                    result,
+                    paths.first().and_then(|p| p.parent()),
+                )
+            }
             LocalCommand::Trash(paths) => (
                 {
                     let items = match paths.as_slice() {
@@ -83,6 +101,32 @@ fn rename_without_overwrite(from: &Path, to: &Path) -> Result<(), String> {
         return Err(format!("{} already exists", to.display()));
     }
     std::fs::rename(from, to).map_err(|e| e.to_string())
+}
+
+/// Moves each path into `into`, by name; nothing moves when one of the names is taken there,
+/// and a folder never goes into itself.
+fn move_into(paths: &[PathBuf], into: &Path) -> Result<(), String> {
+    let mut moves = Vec::with_capacity(paths.len());
+    for path in paths {
+        let Some(name) = path.file_name() else {
+            return Err(format!("{} has no name to move", path.display()));
+        };
+        if into.starts_with(path) {
+            return Err(format!("{} can't go into itself", path.display()));
+        }
+        let to = into.join(name);
+        if to.symlink_metadata().is_ok() {
+            return Err(format!(
+                "nothing was moved: {} already exists (rename or delete that first)",
+                to.display()
+            ));
+        }
+        moves.push((path, to));
+    }
+    for (from, to) in moves {
+        rename_without_overwrite(from, &to)?;
+    }
+    Ok(())
 }
 
 /// More entries than this in one folder are not shown (a pathological folder can't exhaust

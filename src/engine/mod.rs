@@ -6,6 +6,7 @@ pub mod api;
 mod browser;
 mod connection;
 pub mod error;
+mod folder_changes;
 mod limiter;
 mod local_disk;
 mod local_io;

@@ -30,6 +30,13 @@ pub enum Command {
         from: RemoteName,
         to: Vec<u8>,
     },
+    /// Move entries of `dir` into the folder `into` (a drag onto a folder of the same pane),
+    /// one by one; none onto a name that is taken there.
+    Move {
+        dir: RemotePath,
+        names: Vec<RemoteName>,
+        into: RemotePath,
+    },
     /// Delete files, and folders with everything in them, from `dir`.
     Delete {
         dir: RemotePath,

@@ -54,6 +54,12 @@ pub enum LocalCommand {
         from: PathBuf,
         to: PathBuf,
     },
+    /// Moves files and folders into the folder `into` (a drag onto a folder of the same
+    /// pane); nothing moves when a name is taken there.
+    Move {
+        paths: Vec<PathBuf>,
+        into: PathBuf,
+    },
     /// Moves to the OS trash (recycle bin), from where it can be restored.
     Trash(Vec<PathBuf>),
     /// The folder the pane shows (`None`: none): it is listed again whenever something changes

@@ -118,7 +118,11 @@ impl Session {
         let sink = self.control.sink();
         sink.log(
             LogKind::Status,
-            format!("Listed {}: {entries} entries", self.cwd.display()),
+            format!(
+                "Listed {}: {entries} {}",
+                self.cwd.display(),
+                if entries == 1 { "entry" } else { "entries" }
+            ),
         );
         for line in listing.unparsed.iter().take(UNPARSED_LINES_LOGGED) {
             sink.log(
