@@ -48,15 +48,40 @@ fn facts_text(facts: &FileFacts) -> String {
 /// one, or its size is unknown. (The engine would skip or refuse it; the choice is not offered.)
 fn why_resume_cannot(source: &FileFacts, target: &FileFacts) -> Option<&'static str> {
     match (source.size, target.size) {
-        (_, None) => Some("The existing file's size is unknown: there is no end to continue from"),
+        (_, None) => Some("the existing file's size is unknown: no end to continue from"),
         (Some(new), Some(old)) if old == new => {
-            Some("The existing file is as large as the new one: there is nothing left to add")
+            Some("the existing file is already as large as the new one")
         }
         (Some(new), Some(old)) if old > new => {
-            Some("The existing file is larger than the new one: it is not a part of it")
+            Some("the existing file is larger than the new one: not a part of it")
         }
         _ => None,
     }
+}
+
+/// The name field of Rename (greyed out unless Rename is chosen), and a line under it that says
+/// what is wrong with the name typed; that problem, when Rename is chosen.
+fn rename_field(ui: &mut egui::Ui, question: &mut Question) -> Option<&'static str> {
+    let renaming = question.choice == ConflictPolicy::Rename;
+    ui.horizontal(|ui| {
+        ui.add_space(24.0);
+        let label = ui.label("New name:");
+        ui.add_enabled(
+            renaming,
+            TextEdit::singleline(&mut question.rename_to).desired_width(300.0),
+        )
+        .labelled_by(label.id);
+    });
+    let problem = name_problem(&question.rename_to).filter(|_| renaming);
+    ui.horizontal(|ui| {
+        ui.add_space(24.0);
+        // Always a line here, so the dialog keeps its height.
+        match problem {
+            Some(problem) => ui.colored_label(ui.visuals().warn_fg_color, problem),
+            None => ui.weak("The name the new file gets with Rename."),
+        };
+    });
+    problem
 }
 
 /// Whether a typed name can be used: one name, no folders.
@@ -120,36 +145,26 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
         if cannot_resume.is_some() && question.choice == ConflictPolicy::Resume {
             question.choice = ConflictPolicy::Overwrite;
         }
+        let mut problem = None;
         for choice in ConflictPolicy::CHOICES {
             match cannot_resume.filter(|_| choice == ConflictPolicy::Resume) {
+                // The reason beside the greyed choice, not in a hover that would cover the
+                // choices below it.
                 Some(why) => {
-                    ui.add_enabled(false, egui::RadioButton::new(false, choice.label()))
-                        .on_disabled_hover_text(why);
+                    ui.horizontal(|ui| {
+                        ui.add_enabled(false, egui::RadioButton::new(false, choice.label()));
+                        ui.add(egui::Label::new(RichText::new(format!("({why})")).weak()).wrap());
+                    });
                 }
                 None => {
                     ui.radio_value(&mut question.choice, choice, choice.label());
                 }
             }
+            // The name Rename gives, right under it.
+            if choice == ConflictPolicy::Rename {
+                problem = rename_field(ui, question);
+            }
         }
-        let renaming = question.choice == ConflictPolicy::Rename;
-        ui.horizontal(|ui| {
-            ui.add_space(24.0);
-            let label = ui.label("New name:");
-            ui.add_enabled(
-                renaming,
-                TextEdit::singleline(&mut question.rename_to).desired_width(300.0),
-            )
-            .labelled_by(label.id);
-        });
-        let problem = name_problem(&question.rename_to).filter(|_| renaming);
-        ui.horizontal(|ui| {
-            ui.add_space(24.0);
-            // Always a line here, so the dialog keeps its height.
-            match problem {
-                Some(problem) => ui.colored_label(ui.visuals().warn_fg_color, problem),
-                None => ui.weak("The name the new file gets with Rename."),
-            };
-        });
         ui.checkbox(
             &mut question.for_all,
             format!("Do the same for the other {others} in this queue"),

@@ -195,13 +195,21 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
                 menu.response
                     .on_hover_text("Recent servers (passwords are not kept)");
             });
-            // One button: Connect when there is no connection, Disconnect while there is one.
-            if connected {
-                if ui.button("Disconnect").clicked() {
-                    actions.push(Action::Disconnect);
-                }
-            } else if ui.button("Connect").clicked() {
-                actions.push(Action::Connect);
+            // One button: Connect when there is no connection, Disconnect while there is one;
+            // as wide either way, so the fields beside it stay where they are.
+            let widest = egui::WidgetText::from("Disconnect")
+                .into_galley(ui, None, f32::INFINITY, egui::TextStyle::Button)
+                .size()
+                .x
+                + 2.0 * ui.spacing().button_padding.x;
+            let (word, action) = if connected {
+                ("Disconnect", Action::Disconnect)
+            } else {
+                ("Connect", Action::Connect)
+            };
+            let button = egui::Button::new(word).min_size(egui::vec2(widest, 0.0));
+            if ui.add(button).clicked() {
+                actions.push(action);
             }
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                 if fields(ui, form, compact, actions) {
@@ -233,49 +241,63 @@ fn fields(
     let flexible = (ui.available_width() - fixed).max(180.0);
     let pasted = ui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Paste(_))));
 
-    let host = field(ui, "Host:", "ftp.example.com or ftp://…", compact, |ui| {
-        ui.add(TextEdit::singleline(&mut form.host).desired_width(flexible * 0.42))
-    });
+    let host = field(
+        ui,
+        "Host:",
+        "ftp.example.com or ftp://…",
+        compact,
+        TextEdit::singleline(&mut form.host).desired_width(flexible * 0.42),
+    );
     // A pasted address fills the other fields at once; a typed one once it is complete (the
     // field left, or Enter): read while half typed, `ftp://de` would already be a host.
     if (host.changed() && pasted) || host.lost_focus() {
         actions.extend(form.settle().err().map(Action::Notice));
     }
     enter |= submitted(ui, &host);
-    let port = field(ui, "Port:", "21", compact, |ui| {
-        ui.add(TextEdit::singleline(&mut form.port).desired_width(55.0))
-    });
+    let port = field(
+        ui,
+        "Port:",
+        "21",
+        compact,
+        TextEdit::singleline(&mut form.port).desired_width(55.0),
+    );
     enter |= submitted(ui, &port);
     ui.add_enabled_ui(!form.anonymous, |ui| {
-        let user = field(ui, "User:", "name", compact, |ui| {
-            ui.add(TextEdit::singleline(&mut form.user).desired_width(flexible * 0.29))
-        });
+        let user = field(
+            ui,
+            "User:",
+            "name",
+            compact,
+            TextEdit::singleline(&mut form.user).desired_width(flexible * 0.29),
+        );
         enter |= submitted(ui, &user);
-        let password = field(ui, "Password:", "••••", compact, |ui| {
-            ui.add(
-                TextEdit::singleline(&mut form.password)
-                    .password(true)
-                    .desired_width(flexible * 0.29),
-            )
-        });
+        let password = field(
+            ui,
+            "Password:",
+            "••••",
+            compact,
+            TextEdit::singleline(&mut form.password)
+                .password(true)
+                .desired_width(flexible * 0.29),
+        );
         enter |= submitted(ui, &password);
     });
     ui.checkbox(&mut form.anonymous, "Anonymous");
     enter
 }
 
-/// A field with its name: a label beside it, or (compact) a hint inside it; screen readers get
-/// the name either way.
+/// A field with its name: a label beside it, or (compact) the name written inside it while it
+/// is empty; screen readers get the name either way.
 fn field(
     ui: &mut egui::Ui,
     name: &str,
     hint: &str,
     compact: bool,
-    add: impl FnOnce(&mut egui::Ui) -> egui::Response,
+    edit: TextEdit<'_>,
 ) -> egui::Response {
     if compact {
         let words = name.trim_end_matches(':');
-        let response = add(ui).on_hover_text(words);
+        let response = ui.add(edit.hint_text(words)).on_hover_text(words);
         ui.ctx().accesskit_node_builder(response.id, |node| {
             node.set_label(name);
             node.set_placeholder(words);
@@ -283,7 +305,7 @@ fn field(
         response
     } else {
         let label = ui.label(name);
-        let response = add(ui).labelled_by(label.id);
+        let response = ui.add(edit).labelled_by(label.id);
         ui.ctx()
             .accesskit_node_builder(response.id, |node| node.set_placeholder(hint));
         response

@@ -64,6 +64,22 @@ impl DragPayload {
     }
 }
 
+/// Where rows dragged from the folder `dir` and let go over the folder `target` of the same
+/// pane move to: that folder; or nowhere when it is the one they are in, or one of the dragged
+/// folders or inside one (a folder can't go into itself). `within(path, folder)`: whether
+/// `path` is `folder` or inside it.
+pub fn move_destination<P: PartialEq>(
+    dir: &P,
+    dragged: &[P],
+    target: P,
+    within: impl Fn(&P, &P) -> bool,
+) -> Option<P> {
+    if target == *dir || dragged.iter().any(|folder| within(&target, folder)) {
+        return None;
+    }
+    Some(target)
+}
+
 pub fn start(ctx: &egui::Context, payload: DragPayload) {
     DragAndDrop::set_payload(ctx, payload);
 }
@@ -109,6 +125,55 @@ pub fn show_summary(ctx: &egui::Context) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_move_only_into_another_folder_that_is_not_one_of_them() {
+        let remote = |p: &str| RemotePath::from_text(p);
+        let within =
+            |path: &RemotePath, folder: &RemotePath| path.ancestors_and_self().contains(folder);
+        let dragged = [remote("/a/photos"), remote("/a/notes.txt")];
+        // (the folder let go over, where they go)
+        let cases = [
+            ("/a/music", Some("/a/music")),
+            ("/", Some("/")),
+            ("/b/c", Some("/b/c")),
+            // The folder they are in: nothing to do.
+            ("/a", None),
+            // Into itself, or a folder inside it.
+            ("/a/photos", None),
+            ("/a/photos/2024", None),
+            // A name that only starts the same is another folder.
+            ("/a/photos-old", Some("/a/photos-old")),
+        ];
+        for (target, expected) in cases {
+            assert_eq!(
+                move_destination(&remote("/a"), &dragged, remote(target), within),
+                expected.map(remote),
+                "{target}"
+            );
+        }
+        // Local paths, compared by components.
+        let dragged = [PathBuf::from("/home/me/photos")];
+        let within = |path: &PathBuf, folder: &PathBuf| path.starts_with(folder);
+        let local = |target: &str| {
+            move_destination(
+                &PathBuf::from("/home/me"),
+                &dragged,
+                PathBuf::from(target),
+                within,
+            )
+        };
+        assert_eq!(
+            local("/home/me/music"),
+            Some(PathBuf::from("/home/me/music"))
+        );
+        assert_eq!(local("/home/me/photos/x"), None);
+        assert_eq!(local("/home/me"), None);
+        assert_eq!(
+            local("/home/me/photos2"),
+            Some(PathBuf::from("/home/me/photos2"))
+        );
+    }
     use crate::protocol::listing::EntryKind;
 
     #[test]

@@ -35,8 +35,12 @@ pub struct TreeState<P> {
     /// The current folder changed: keep it in view while the folders above it are still being
     /// listed (each listing moves it down), until the person scrolls the tree.
     follow_current: bool,
-    /// The row the tree last scrolled to for the current folder.
-    scrolled_to: Option<usize>,
+    /// The row the tree last scrolled to for the current folder, and the tree's height then
+    /// (a resize scrolls again, or the folder could end up out of view).
+    scrolled_to: Option<(usize, u32)>,
+    /// The same, once the row was drawn and scrolled into view sideways too (a deep folder in
+    /// a narrow tree is far to the right); with the tree's width.
+    shown_at: Option<(usize, u32, u32)>,
 }
 
 impl<P> Default for TreeState<P> {
@@ -46,6 +50,7 @@ impl<P> Default for TreeState<P> {
             requested: HashSet::new(),
             follow_current: false,
             scrolled_to: None,
+            shown_at: None,
         }
     }
 }
@@ -57,6 +62,7 @@ impl<P: Clone + Eq + Hash> TreeState<P> {
         self.expanded.extend(chain.iter().cloned());
         self.follow_current = true;
         self.scrolled_to = None;
+        self.shown_at = None;
     }
 }
 
@@ -96,22 +102,23 @@ pub fn show<P: Clone + Eq + Hash>(
     let mut area = egui::ScrollArea::both().id_salt(id).auto_shrink(false);
     // The person scrolling the tree takes it over.
     let scrolled = ui.rect_contains_pointer(ui.available_rect_before_wrap())
-        && ui.input(|i| i.smooth_scroll_delta.y != 0.0 || i.pointer.primary_down());
+        && ui.input(|i| i.smooth_scroll_delta != egui::Vec2::ZERO || i.pointer.primary_down());
     if scrolled {
         state.follow_current = false;
     }
+    let (width, height) = (ui.available_width(), ui.available_height());
     if state.follow_current
         && let Some(at) = lines.iter().position(|l| source.is_current(&l.path))
-        && state.scrolled_to != Some(at)
+        && state.scrolled_to != Some((at, height as u32))
     {
         // A third of the way down, so the folders around it show too.
         let pitch = row_height + ui.spacing().item_spacing.y;
-        let offset = at as f32 * pitch - ui.available_height() / 3.0;
+        let offset = at as f32 * pitch - height / 3.0;
         area = area.vertical_scroll_offset(offset.max(0.0));
-        state.scrolled_to = Some(at);
+        state.scrolled_to = Some((at, height as u32));
     }
     area.show_rows(ui, row_height, lines.len(), |ui, range| {
-        for line in &lines[range] {
+        for (at, line) in lines.iter().enumerate().skip(range.start).take(range.len()) {
             ui.horizontal(|ui| {
                 ui.add_space(line.depth as f32 * 12.0);
                 if line.expandable {
@@ -141,6 +148,17 @@ pub fn show<P: Clone + Eq + Hash>(
                 });
                 ui.ctx()
                     .accesskit_node_builder(label.id, |node| node.set_selected(current));
+                let key = (at, height as u32, width as u32);
+                if current && state.follow_current && state.shown_at != Some(key) {
+                    // Its arrow and the start of its name: in a narrow tree a deep folder is
+                    // off to the right (the whole name may not fit at all).
+                    let start = egui::Rect::from_x_y_ranges(
+                        label.rect.left() - 20.0..=label.rect.left() + 40.0,
+                        label.rect.y_range(),
+                    );
+                    ui.scroll_to_rect(start, None);
+                    state.shown_at = Some(key);
+                }
                 if label.clicked() {
                     actions.push(TreeAction::Open(line.path.clone()));
                 }

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::file_table::{TableItem, TableState};
 use super::folder_tree::Children;
+use super::format::ShownCounts;
 use super::pane::PaneState;
 use crate::protocol::path::RemotePath;
 
@@ -61,6 +62,9 @@ pub struct Folders<T: FolderEntry> {
     shown: Option<Arc<Vec<T>>>,
     /// Folders asked for and not listed yet.
     listing: HashSet<T::Path>,
+    /// Kept listings that may be out of date (a change inside one of their folders changed
+    /// its size or time): shown at once when opened, and listed again.
+    stale: HashSet<T::Path>,
     show_hidden: bool,
 }
 
@@ -71,6 +75,7 @@ impl<T: FolderEntry> Folders<T> {
             cache: HashMap::new(),
             shown: None,
             listing: HashSet::new(),
+            stale: HashSet::new(),
             show_hidden,
         }
     }
@@ -81,6 +86,19 @@ impl<T: FolderEntry> Folders<T> {
 
     pub fn shown(&self) -> Option<&Arc<Vec<T>>> {
         self.shown.as_ref()
+    }
+
+    /// The files (and links and others) and folders the table shows, and how many more the
+    /// filter hides.
+    pub fn shown_counts(&self, table: &TableState) -> Option<ShownCounts> {
+        let entries = self.shown()?;
+        let shown: Vec<&T> = table.shown_items().filter_map(|i| entries.get(i)).collect();
+        let folders = shown.iter().filter(|e| e.is_folder()).count();
+        Some(ShownCounts {
+            files: shown.len() - folders,
+            folders,
+            filtered_out: entries.len().saturating_sub(shown.len()),
+        })
     }
 
     pub fn show_hidden(&self) -> bool {
@@ -100,6 +118,18 @@ impl<T: FolderEntry> Folders<T> {
         self.listing.insert(path)
     }
 
+    /// The kept listing of `path`, if any, may be out of date.
+    pub fn mark_stale(&mut self, path: T::Path) {
+        if self.cache.contains_key(&path) {
+            self.stale.insert(path);
+        }
+    }
+
+    /// Whether the kept listing of `path` was out of date; it is taken to be listed again now.
+    pub fn take_stale(&mut self, path: &T::Path) -> bool {
+        self.stale.remove(path)
+    }
+
     /// A listing could not be made.
     pub fn failed(&mut self, path: &T::Path) {
         self.listing.remove(path);
@@ -109,6 +139,7 @@ impl<T: FolderEntry> Folders<T> {
     /// names still there is kept).
     pub fn listed(&mut self, path: T::Path, entries: Vec<T>, table: &mut TableState) {
         self.listing.remove(&path);
+        self.stale.remove(&path);
         self.cache.insert(path.clone(), Arc::new(entries));
         if self.current.as_ref() == Some(&path) {
             self.refilter(table);

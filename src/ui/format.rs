@@ -55,9 +55,48 @@ pub fn counted(files: usize, folders: usize) -> String {
     }
 }
 
+/// What a folder's table shows: its files (and links and others), its folders, and how many
+/// more entries the filter hides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShownCounts {
+    pub files: usize,
+    pub folders: usize,
+    pub filtered_out: usize,
+}
+
+impl std::fmt::Display for ShownCounts {
+    /// `3 files and 1 folder`, or `2 files (the filter hides 12)`: the count matches the rows
+    /// the person sees, and says when there are more.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&counted(self.files, self.folders))?;
+        if self.filtered_out > 0 {
+            write!(f, " (the filter hides {})", self.filtered_out)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shown_counts_say_what_the_filter_hides() {
+        let cases = [
+            ((3, 1, 0), "3 files and 1 folder"),
+            ((2, 0, 12), "2 files (the filter hides 12)"),
+            ((0, 1, 1), "1 folder (the filter hides 1)"),
+            ((0, 0, 5), "0 files (the filter hides 5)"),
+        ];
+        for ((files, folders, filtered_out), text) in cases {
+            let counts = ShownCounts {
+                files,
+                folders,
+                filtered_out,
+            };
+            assert_eq!(counts.to_string(), text);
+        }
+    }
 
     #[test]
     fn counts_read_naturally() {

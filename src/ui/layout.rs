@@ -8,6 +8,7 @@ use egui::{Pos2, Rect, Ui};
 
 use super::app::{Action, Actions, AppState, Notices};
 use super::drag::{self, DragPayload};
+use super::file_table::DropHighlight;
 use super::pane::PaneContext;
 use super::widgets::{self, Divide, DividerDrag, switch};
 use super::{Side, connection_bar, local, queue_panel, remote, server_panel, status_line};
@@ -217,18 +218,21 @@ fn panes(
                 Side::Remote => comparison.tint(remote_entries.as_ref()?.get(i)?),
             }
         };
-        let from_other = matches!(
-            (side, dragging.as_deref()),
-            (Side::Local, Some(DragPayload::Remote { .. }))
-                | (Side::Remote, Some(DragPayload::Local { .. }))
-        );
+        // Rows of the other pane go into a folder of this one (a transfer); rows of this pane,
+        // into another folder of it (a move).
+        let drop_highlight = match (side, dragging.as_deref()) {
+            (_, None) => DropHighlight::Off,
+            (Side::Local, Some(DragPayload::Local { .. }))
+            | (Side::Remote, Some(DragPayload::Remote { .. })) => DropHighlight::OtherFolders,
+            _ => DropHighlight::Folders,
+        };
         let context = PaneContext {
             focused: state.focus == side,
             has_keyboard: state.keys_free && state.focus == side,
             tint: comparison
                 .is_some()
                 .then_some(&tint as &dyn Fn(usize) -> Option<egui::Color32>),
-            drop_highlight: from_other,
+            drop_highlight,
             tree_share: state.settings.window.tree_share,
             last_pointer: state.last_pointer,
         };

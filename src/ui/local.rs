@@ -14,6 +14,7 @@ use super::drag::{self, DragPayload};
 use super::file_table::{ItemKind, Row, TableAction, TableItem};
 use super::folder_tree::{Children, TreeSource};
 use super::folders::{FolderEntry, FolderPath, Folders};
+use super::format::ShownCounts;
 use super::pane::{self, FolderSource, PaneContext, PaneState};
 use super::widgets::DividerDrag;
 use crate::engine::{LocalEntry, LocalKind, LocalListing};
@@ -156,6 +157,11 @@ impl LocalView {
         self.folders.list.shown()
     }
 
+    /// What the table shows, and how many more entries the filter hides.
+    pub fn counts(&self) -> Option<ShownCounts> {
+        self.folders.list.shown_counts(&self.pane.table)
+    }
+
     /// Shows `path` at once when it was listed before, else once its listing arrives.
     pub fn open(&mut self, path: PathBuf) {
         if self.folders.list.cached(&path) {
@@ -202,6 +208,22 @@ impl LocalView {
     }
 
     /// The files and folders selected, as paths, with their entries.
+    /// The folder under the pointer: a tree node, a folder row, or the `..` row's folder.
+    fn folder_under(&self, node: Option<PathBuf>, row: Option<Row>) -> Option<PathBuf> {
+        if node.is_some() {
+            return node;
+        }
+        let current = self.current()?;
+        match row? {
+            Row::Item(i) => self
+                .entries()?
+                .get(i)
+                .filter(|e| e.is_dir())
+                .map(|e| current.join(&e.os_name)),
+            Row::Parent => current.parent().map(Path::to_path_buf),
+        }
+    }
+
     pub fn selected(&self) -> (Vec<PathBuf>, Vec<LocalEntry>) {
         let Some(current) = self.current() else {
             return (Vec::new(), Vec::new());
@@ -405,24 +427,32 @@ pub fn show(
     if let Some(choice) = output.menu {
         menu_choice(view, choice, actions);
     }
-    // Remote rows let go over this pane download into the folder under the pointer.
-    if let Some(payload) = drag::released_over(ui.ctx(), output.rect, context.last_pointer)
-        && let DragPayload::Remote { dir, entries } = payload.as_ref()
-    {
-        let row_folder = match output.pointer_row {
-            Some(Row::Item(i)) => view
-                .entries()
-                .and_then(|e| e.get(i))
-                .filter(|e| e.is_dir())
-                .and_then(|e| Some(view.current()?.join(&e.os_name))),
-            _ => None,
-        };
-        let into = output.pointer_node.or(row_folder);
-        actions.push(Action::Download {
-            dir: dir.clone(),
-            entries: entries.clone(),
-            into,
-        });
+    // Remote rows let go over this pane download into the folder under the pointer (else the
+    // folder shown); its own rows let go over another folder move there, once confirmed.
+    let under = view.folder_under(output.pointer_node, output.pointer_row);
+    match drag::released_over(ui.ctx(), output.rect, context.last_pointer).as_deref() {
+        Some(DragPayload::Remote { dir, entries }) => {
+            actions.push(Action::Download {
+                dir: dir.clone(),
+                entries: entries.clone(),
+                into: under,
+            });
+        }
+        Some(DragPayload::Local { paths, entries }) => {
+            let into = under.and_then(|folder| {
+                let dir = paths.first().and_then(|p| p.parent())?.to_path_buf();
+                drag::move_destination(&dir, paths, folder, |path, folder| path.starts_with(folder))
+            });
+            if let Some(into) = into {
+                let items = paths
+                    .iter()
+                    .cloned()
+                    .zip(entries.iter().map(LocalEntry::is_dir))
+                    .collect();
+                actions.push(Action::Ask(Dialog::LocalMove { items, into }));
+            }
+        }
+        None => {}
     }
     output.tree_divider
 }

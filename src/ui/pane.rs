@@ -10,7 +10,9 @@ use std::sync::Arc;
 use egui::{Key, RichText, TextEdit, Ui};
 
 use super::Side;
-use super::file_table::{self, Row, TableAction, TableConfig, TableItem, TableState};
+use super::file_table::{
+    self, DropHighlight, Row, TableAction, TableConfig, TableItem, TableState,
+};
 use super::folder_tree::{self, TreeAction, TreeSource, TreeState};
 use super::widgets::{self, Divide, DividerDrag};
 
@@ -77,8 +79,8 @@ pub struct PaneContext<'a> {
     pub has_keyboard: bool,
     /// Background colours for rows (folder comparison).
     pub tint: Option<&'a dyn Fn(usize) -> Option<egui::Color32>>,
-    /// Rows of the other pane are being dragged: folder rows and tree nodes are drop targets.
-    pub drop_highlight: bool,
+    /// Rows are being dragged: folder rows (and tree nodes) are drop targets.
+    pub drop_highlight: DropHighlight,
     /// The tree's share of the pane's width.
     pub tree_share: f32,
     /// Where the pointer was seen last (a drop may come as it leaves the window).
@@ -320,7 +322,7 @@ fn body<S: FolderSource>(
             &format!("{id}_tree_rows"),
             &mut state.tree,
             source,
-            context.drop_highlight,
+            context.drop_highlight != DropHighlight::Off,
         )
     });
     for action in tree.actions {

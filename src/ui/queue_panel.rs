@@ -407,13 +407,29 @@ fn item_cells(
     row.col(|ui| {
         ui.add(egui::Label::new(arrow).selectable(false));
         ui.add(egui::Label::new(icon).selectable(false));
-        let name = ui.add(egui::Label::new(item.name()).selectable(false).truncate());
+        // A target that got another name on the way (Rename) says so in the row. (Words, not
+        // an arrow: the proportional font has no arrows.)
+        let (source, target) = (item.name(), item.target_name());
+        let shown = if source == target {
+            source
+        } else {
+            format!("{source}, saved as {target}")
+        };
+        let name = ui.add(egui::Label::new(shown).selectable(false).truncate());
         let route = match item.request.direction {
             Direction::Download => {
-                format!("{} → {}", item.request.remote, item.request.local.display())
+                format!(
+                    "From {}\nto {}",
+                    item.request.remote,
+                    item.request.local.display()
+                )
             }
             Direction::Upload => {
-                format!("{} → {}", item.request.local.display(), item.request.remote)
+                format!(
+                    "From {}\nto {}",
+                    item.request.local.display(),
+                    item.request.remote
+                )
             }
         };
         name.on_hover_text(route);

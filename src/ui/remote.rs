@@ -13,6 +13,7 @@ use super::drag::{self, DragPayload};
 use super::file_table::{Row, TableAction};
 use super::folder_tree::{Children, TreeSource};
 use super::folders::{FolderEntry, Folders};
+use super::format::ShownCounts;
 use super::jobs::{Pick, PickPurpose};
 use super::pane::{self, FolderSource, PaneContext, PaneState};
 use super::widgets::DividerDrag;
@@ -123,16 +124,27 @@ impl RemoteView {
         self.folders.entering = true;
     }
 
+    /// A change is being made inside `dir`: the folder above lists it with its old size and
+    /// time, so its kept listing is listed again when it is next opened.
+    pub fn changing_in(&mut self, dir: &RemotePath) {
+        if let Some(parent) = dir.parent() {
+            self.folders.list.mark_stale(parent);
+        }
+    }
+
+    /// Whether the kept listing of `path` may be out of date (it is listed again now).
+    pub fn take_stale(&mut self, path: &RemotePath) -> bool {
+        self.folders.list.take_stale(path)
+    }
+
     /// Marks `path` as being listed; false when it already is (no second request).
     pub fn listing_requested(&mut self, path: RemotePath) -> bool {
         self.folders.list.listing_requested(path)
     }
 
-    /// Files (and links and others) and folders shown.
-    pub fn counts(&self) -> Option<(usize, usize)> {
-        let shown = self.entries()?;
-        let folders = shown.iter().filter(|e| e.is_dir()).count();
-        Some((shown.len() - folders, folders))
+    /// What the table shows, and how many more entries the filter hides.
+    pub fn counts(&self) -> Option<ShownCounts> {
+        self.folders.list.shown_counts(&self.pane.table)
     }
 
     /// Takes a listing; says how many of its lines could not be read, when some could not.
@@ -179,22 +191,27 @@ impl RemoteView {
         self.folders.list.selected(&self.pane.table)
     }
 
-    /// The folder things dropped here go to: the tree node or folder row under the pointer,
-    /// else the folder shown.
-    fn drop_target(&self, node: Option<RemotePath>, row: Option<Row>) -> Option<RemotePath> {
-        let current = self.current()?.clone();
+    /// The folder under the pointer: a tree node, a folder row, or the `..` row's folder.
+    fn folder_under(&self, node: Option<RemotePath>, row: Option<Row>) -> Option<RemotePath> {
         if node.is_some() {
             return node;
         }
-        let folder_row = match row {
-            Some(Row::Item(i)) => self
-                .entries()
-                .and_then(|e| e.get(i))
+        let current = self.current()?;
+        match row? {
+            Row::Item(i) => self
+                .entries()?
+                .get(i)
                 .filter(|e| e.is_dir())
                 .map(|e| current.join_name(&e.name)),
-            _ => None,
-        };
-        Some(folder_row.unwrap_or(current))
+            Row::Parent => current.parent(),
+        }
+    }
+
+    /// The folder things dropped here from elsewhere go to: the folder under the pointer, else
+    /// the folder shown.
+    fn drop_target(&self, node: Option<RemotePath>, row: Option<Row>) -> Option<RemotePath> {
+        self.folder_under(node, row)
+            .or_else(|| self.current().cloned())
     }
 }
 
@@ -400,16 +417,34 @@ pub fn show(
     if let Some(choice) = output.menu {
         menu_choice(view, choice, actions);
     }
-    // Local rows let go over this pane upload into the folder under the pointer.
-    let target = view.drop_target(output.pointer_node, output.pointer_row);
-    if let Some(payload) = drag::released_over(ui.ctx(), output.rect, context.last_pointer)
-        && let DragPayload::Local { paths, .. } = payload.as_ref()
-        && target.is_some()
-    {
-        actions.push(Action::Upload {
-            paths: paths.clone(),
-            into: target.clone(),
-        });
+    // Local rows let go over this pane upload into the folder under the pointer; its own rows
+    // let go over another folder move there, once the person confirms.
+    let target = view.drop_target(output.pointer_node.clone(), output.pointer_row);
+    match drag::released_over(ui.ctx(), output.rect, context.last_pointer).as_deref() {
+        Some(DragPayload::Local { paths, .. }) if target.is_some() => {
+            actions.push(Action::Upload {
+                paths: paths.clone(),
+                into: target.clone(),
+            });
+        }
+        Some(DragPayload::Remote { dir, entries }) => {
+            let dragged: Vec<RemotePath> = entries.iter().map(|e| dir.join_name(&e.name)).collect();
+            let into = view
+                .folder_under(output.pointer_node, output.pointer_row)
+                .and_then(|folder| {
+                    drag::move_destination(dir, &dragged, folder, |path, folder| {
+                        path.ancestors_and_self().contains(folder)
+                    })
+                });
+            if let Some(into) = into {
+                actions.push(Action::Ask(Dialog::Move {
+                    dir: dir.clone(),
+                    items: entries.iter().map(remote_item).collect(),
+                    into,
+                }));
+            }
+        }
+        _ => {}
     }
     let pointer_folder = ui
         .rect_contains_pointer(output.rect)
@@ -542,14 +577,18 @@ fn ask_rename(dir: &RemotePath, entries: &[Entry], item: usize, actions: &mut Ac
     }
 }
 
+fn remote_item(entry: &Entry) -> RemoteItem {
+    RemoteItem {
+        name: entry.name.clone(),
+        is_dir: entry.is_dir(),
+    }
+}
+
 fn ask_delete(dir: &RemotePath, entries: &[Entry], selection: &[usize], actions: &mut Actions) {
     let items: Vec<RemoteItem> = selection
         .iter()
         .filter_map(|&i| entries.get(i))
-        .map(|entry| RemoteItem {
-            name: entry.name.clone(),
-            is_dir: entry.is_dir(),
-        })
+        .map(remote_item)
         .collect();
     if !items.is_empty() {
         actions.push(Action::Ask(Dialog::Delete {

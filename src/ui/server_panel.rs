@@ -77,7 +77,15 @@ fn welcome(ui: &mut egui::Ui, state: &AppState) {
                 ui.weak("Not connected. Enter a host above, or paste an ftp:// address, and press Connect.");
                 return;
             };
+            // The facts first: a long greeting would push them out of the short area.
             ui.label(format!("From {}:{}", server.host, server.port));
+            let folder = state.remote.current().unwrap_or(&server.cwd);
+            let shown = state.remote.encoding().decode(folder.as_bytes());
+            ui.label(format!("Current folder: {shown}"));
+            ui.label(format!(
+                "System: {}",
+                server.system.as_deref().unwrap_or("(the server did not say)")
+            ));
             egui::Frame::group(ui.style()).show(ui, |ui| {
                 ui.set_min_width(ui.available_width());
                 for line in &server.greeting {
@@ -90,13 +98,6 @@ fn welcome(ui: &mut egui::Ui, state: &AppState) {
                     ui.label(RichText::new(line).monospace());
                 }
             }
-            ui.label(format!(
-                "System: {}",
-                server.system.as_deref().unwrap_or("(the server did not say)")
-            ));
-            let folder = state.remote.current().unwrap_or(&server.cwd);
-            let shown = state.remote.encoding().decode(folder.as_bytes());
-            ui.label(format!("Current folder: {shown}"));
             let title = format!("Features ({})", server.features.lines.len());
             egui::CollapsingHeader::new(title)
                 .id_salt("features")

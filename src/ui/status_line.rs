@@ -1,16 +1,20 @@
 //! The status line: connection state (with a spinner while connecting), a lock for TLS, the
-//! latest note, and how much the remote folder holds.
+//! latest note, and what each pane shows.
 
 use super::ConnectionState;
 use super::app::AppState;
-use super::format::counted;
 
 pub fn show(ui: &mut egui::Ui, state: &AppState) {
     ui.horizontal(|ui| {
         // The counts first, from the right, so a long note is what gets cut short.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if let Some((files, folders)) = state.remote.counts() {
-                ui.label(format!("Server: {}", counted(files, folders)));
+            // Right to left: the server's, then the local pane's.
+            if let Some(counts) = state.remote.counts() {
+                ui.label(format!("Server: {counts}"));
+            }
+            if let Some(counts) = state.local.counts() {
+                ui.separator();
+                ui.label(format!("Local: {counts}"));
             }
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                 connection(ui, state);

@@ -35,12 +35,7 @@ fn connect_read_the_welcome_and_browse() {
     window.harness.key_press(egui::Key::Backspace);
     wait_for_row(&mut window, "welcome.txt", true);
     window.harness.run_steps(2);
-    let selected: Vec<String> = window
-        .pane(ferry::ui::Side::Remote)
-        .query_all_by_role(egui::accesskit::Role::Row)
-        .filter(|row| row.accesskit_node().is_selected() == Some(true))
-        .map(|row| row.accesskit_node().label().unwrap_or_default())
-        .collect();
+    let selected = selected_remote_rows(&window);
     assert!(
         matches!(&selected[..], [only] if only.contains("Documents")),
         "{selected:?}"
@@ -230,21 +225,16 @@ fn tree_sort_filter_rename_and_delete() {
         "folders first"
     );
 
-    // Filter by name.
-    window.pane_widget("Filter:", Side::Remote).click();
-    window.harness.step();
-    window.pane_widget("Filter:", Side::Remote).type_text("02");
-    window.harness.step();
+    // Filter by name; the status line counts the rows shown, and says how many are hidden.
+    assert!(window.has_label("Server: 2 files and 1 folder"));
+    window.type_filter(Side::Remote, "02");
     assert!(window.has_row("holiday-02.jpg"));
     assert!(!window.has_row("holiday-01.jpg"));
     assert!(!window.has_row("Old Albums"));
-    window.pane_widget("Filter:", Side::Remote).click();
-    window
-        .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    window.harness.key_press(egui::Key::Backspace);
-    window.harness.step();
+    assert!(window.has_label("Server: 1 file (the filter hides 2)"));
+    window.clear_filter(Side::Remote);
     assert!(window.has_row("holiday-01.jpg"));
+    assert!(window.has_label("Server: 2 files and 1 folder"));
 
     // Back to Documents (from the cache) for the changes.
     window
@@ -254,7 +244,7 @@ fn tree_sort_filter_rename_and_delete() {
     window.harness.step();
     window.harness.step();
 
-    // Rename with F2.
+    // Rename with F2: the name before its extension is chosen, so what is typed replaces it.
     window.row("notes.md").click();
     window.harness.step();
     window.harness.key_press(egui::Key::F2);
@@ -262,11 +252,8 @@ fn tree_sort_filter_rename_and_delete() {
     window.harness.step();
     window
         .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    window
-        .harness
         .get_by_label("New name:")
-        .type_text("renamed notes.md");
+        .type_text("renamed notes");
     window.harness.step();
     window.harness.get_by_label("OK").click();
     wait_for_row(&mut window, "renamed notes.md", true);
@@ -287,4 +274,117 @@ fn tree_sort_filter_rename_and_delete() {
         server.path().join("Documents/readme.txt").exists(),
         "only the chosen file went"
     );
+    // The row in its place is chosen: the keys go on from there.
+    window.harness.run_steps(2);
+    let selected = selected_remote_rows(&window);
+    assert!(
+        matches!(&selected[..], [only] if only.contains("readme.txt")),
+        "{selected:?}"
+    );
+
+    // The folder above was kept as it was listed before the changes (Documents' time has
+    // changed since): going up shows it at once, and lists it again.
+    let listed = window.log_count("Listed /:");
+    window.harness.key_press(egui::Key::Backspace);
+    window.run_until("/ listed again", |h| {
+        h.state().log_text().matches("Listed /:").count() > listed
+    });
+}
+
+/// The names of the server pane's chosen rows.
+fn selected_remote_rows(window: &Window) -> Vec<String> {
+    window
+        .pane(Side::Remote)
+        .query_all_by_role(Role::Row)
+        .filter(|row| row.accesskit_node().is_selected() == Some(true))
+        .map(|row| row.accesskit_node().label().unwrap_or_default())
+        .collect()
+}
+
+/// Rows dragged onto another folder of the same pane move there, as in a file manager, after
+/// a question that names them and the folder: Cancel leaves everything, Move moves, and a name
+/// taken in the folder moves nothing. Both panes; the bytes checked where they end up.
+#[test]
+fn dragging_rows_onto_a_folder_of_the_same_pane_moves_them_after_asking() {
+    let server = TestServer::start();
+    let welcome = std::fs::read(server.path().join("welcome.txt")).unwrap();
+    std::fs::write(server.path().join("readme.txt"), b"a second readme").unwrap();
+    let mut window = Window::open();
+    let local = window.downloads.path().to_path_buf();
+    std::fs::create_dir(local.join("box")).unwrap();
+    std::fs::write(local.join("a.txt"), b"alpha").unwrap();
+    window.open_local_again();
+    window.connect_to(&server);
+    // The status line counts the local pane's rows too, and what its filter hides.
+    assert!(window.has_label("Local: 1 file and 1 folder"));
+    window.type_filter(Side::Local, "a.");
+    assert!(window.has_label("Local: 1 file (the filter hides 1)"));
+    window.clear_filter(Side::Local);
+    assert!(window.has_label("Local: 1 file and 1 folder"));
+
+    // The server pane: Cancel first, then Move.
+    for confirm in ["Cancel", "Move"] {
+        let from = window.row("welcome.txt").rect().center();
+        let to = window.row("Documents").rect().center();
+        window.drag(from, to);
+        window.run_until("the question", |h| h.query_by_label("Move?").is_some());
+        assert!(window.has_label("1 file will move into:"));
+        assert!(window.has_label("/Documents"));
+        window.harness.get_by_label(confirm).click();
+        window.harness.step();
+        if confirm == "Cancel" {
+            assert!(window.has_row("welcome.txt"));
+            assert_eq!(
+                std::fs::read(server.path().join("welcome.txt")).unwrap(),
+                welcome
+            );
+        }
+    }
+    wait_for_row(&mut window, "welcome.txt", false);
+    assert_eq!(
+        std::fs::read(server.path().join("Documents/welcome.txt")).unwrap(),
+        welcome
+    );
+    assert!(!server.path().join("welcome.txt").exists());
+
+    // A name taken in the folder: nothing moves, and the person is told why.
+    let from = window.row("readme.txt").rect().center();
+    let to = window.row("Documents").rect().center();
+    window.drag(from, to);
+    window.run_until("the question", |h| h.query_by_label("Move?").is_some());
+    window.harness.get_by_label("Move").click();
+    window.run_until("the refusal", |h| {
+        h.query_all_by_label_contains("nothing was moved")
+            .next()
+            .is_some()
+    });
+    assert_eq!(
+        std::fs::read(server.path().join("readme.txt")).unwrap(),
+        b"a second readme"
+    );
+    assert_eq!(
+        std::fs::read(server.path().join("Documents/readme.txt")).unwrap(),
+        b"Sample documents.\n"
+    );
+
+    // Let go over the folder they are in (the table's empty space): no question.
+    let from = window.row("readme.txt").rect().center();
+    let to = window.table_space("Remote");
+    window.drag(from, to);
+    window.harness.step();
+    assert!(!window.has_label("Move?"));
+
+    // The local pane.
+    let from = window.local_row("a.txt").rect().center();
+    let to = window.local_row("box").rect().center();
+    window.drag(from, to);
+    window.run_until("the question", |h| h.query_by_label("Move?").is_some());
+    assert!(window.has_label(&local.join("box").display().to_string()));
+    window.harness.get_by_label("Move").click();
+    window.run_until("a.txt gone from the local pane", |h| {
+        let pane = h.get_by_label("Local pane");
+        pane.query_by_role_and_label(Role::Label, "a.txt").is_none()
+    });
+    assert_eq!(std::fs::read(local.join("box/a.txt")).unwrap(), b"alpha");
+    assert!(!local.join("a.txt").exists());
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::support::TestServer;
 use crate::window::Window;
@@ -19,6 +19,47 @@ fn set_time(path: &std::path::Path, old: bool) {
         .open(path)
         .and_then(|f| f.set_modified(when))
         .unwrap();
+}
+
+/// `d.bin` on the side it is sent from and on the side it goes to.
+fn source_and_target(
+    server: &TestServer,
+    window: &Window,
+    upload: bool,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let local = window.downloads.path().join("d.bin");
+    let remote = server.path().join("d.bin");
+    if upload {
+        (local, remote)
+    } else {
+        (remote, local)
+    }
+}
+
+/// Puts `new` (newer) on one side and `in_the_way` (older) on the other as `d.bin`, connects,
+/// and sends the file across with a double-click, up to the conflict question.
+fn ask_about_d_bin(upload: bool, new: &[u8], in_the_way: &[u8]) -> (TestServer, Window) {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    let (source, target) = source_and_target(&server, &window, upload);
+    std::fs::write(&source, new).unwrap();
+    std::fs::write(&target, in_the_way).unwrap();
+    set_time(&source, false);
+    set_time(&target, true);
+    window.open_local_again();
+    window.connect_to(&server);
+    if upload {
+        window.local_row("d.bin").click();
+        window.harness.step();
+        window.local_row("d.bin").click();
+        window.harness.step();
+    } else {
+        window.double_click("d.bin");
+    }
+    window.run_until("the conflict question", |h| {
+        h.query_by_label("The target already exists").is_some()
+    });
+    (server, window)
 }
 
 /// The new file is `0123456789` (newer); the one in the way `ABCDE` (older, shorter), or
@@ -76,37 +117,12 @@ fn every_conflict_choice_in_both_directions() {
     ];
     for (choice, typed, in_the_way, target_after, copy_after, tab) in table {
         for upload in [true, false] {
-            let server = TestServer::start();
-            let mut window = Window::open();
-            let local = window.downloads.path().join("d.bin");
-            let remote = server.path().join("d.bin");
-            let (source, target) = if upload {
-                (&local, &remote)
-            } else {
-                (&remote, &local)
-            };
-            std::fs::write(source, NEW).unwrap();
-            std::fs::write(target, in_the_way).unwrap();
-            set_time(source, false);
-            set_time(target, true);
-            window.open_local_again();
-            window.connect_to(&server);
+            let (server, mut window) = ask_about_d_bin(upload, NEW, in_the_way);
+            let (source, target) = source_and_target(&server, &window, upload);
             let what = format!(
                 "{choice} {typed:?}, {}",
                 if upload { "upload" } else { "download" }
             );
-            // A double-click sends the file to the other side.
-            if upload {
-                window.local_row("d.bin").click();
-                window.harness.step();
-                window.local_row("d.bin").click();
-                window.harness.step();
-            } else {
-                window.double_click("d.bin");
-            }
-            window.run_until("the conflict question", |h| {
-                h.query_by_label("The target already exists").is_some()
-            });
             let way = if upload { "Upload:" } else { "Download:" };
             assert!(window.has_label_containing(way), "{what}");
             assert!(
@@ -159,16 +175,52 @@ fn every_conflict_choice_in_both_directions() {
                 let log = window.harness.state().log_text();
                 assert!(log.contains("Resume it in the queue"), "{what}: {log}");
             }
-            assert_eq!(std::fs::read(target).unwrap(), target_after, "{what}");
-            assert_eq!(std::fs::read(source).unwrap(), NEW, "{what}: the source");
+            assert_eq!(std::fs::read(&target).unwrap(), target_after, "{what}");
+            assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
             if let Some((name, bytes)) = copy_after {
                 let copy = target.with_file_name(name);
                 assert_eq!(std::fs::read(copy).unwrap(), bytes, "{what}");
+                // The queue's row says where the file went.
+                window.harness.get_by_label(tab).click();
+                window.harness.run_steps(2);
+                assert!(
+                    window.has_label(&format!("d.bin, saved as {name}")),
+                    "{what}"
+                );
             }
             assert!(
                 !window.downloads.path().join("d.bin.part").exists(),
                 "{what}"
             );
         }
+    }
+}
+
+/// Resume can't continue a file that is not shorter than the new one: it is greyed out with the
+/// reason written beside it (a hover would cover the choices below), and Skip, below it, still
+/// answers. Both files stay as they were.
+#[test]
+fn resume_is_greyed_out_with_its_reason_when_the_file_in_the_way_is_larger() {
+    const NEW: &[u8] = b"0123456789";
+    const LARGER: &[u8] = b"0123456789ABCDEF";
+    for upload in [true, false] {
+        let (server, mut window) = ask_about_d_bin(upload, NEW, LARGER);
+        let what = if upload { "upload" } else { "download" };
+        let resume = window.harness.get_by_label("Resume");
+        assert!(resume.accesskit_node().is_disabled(), "{what}");
+        assert!(
+            window.has_label("(the existing file is larger than the new one: not a part of it)"),
+            "{what}"
+        );
+        window.harness.get_by_label("Skip").click();
+        window.harness.step();
+        window.harness.get_by_label("OK").click();
+        window.run_until("Skipped (1)", |h| {
+            h.query_by_label("Skipped (1)").is_some()
+                && h.query_by_label("The target already exists").is_none()
+        });
+        let (source, target) = source_and_target(&server, &window, upload);
+        assert_eq!(std::fs::read(source).unwrap(), NEW, "{what}");
+        assert_eq!(std::fs::read(target).unwrap(), LARGER, "{what}");
     }
 }

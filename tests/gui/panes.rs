@@ -132,3 +132,59 @@ fn the_local_pane_follows_changes_made_by_other_programs() {
         shows(h, "renamed.txt") && !shows(h, "first.txt")
     });
 }
+
+/// The walk: in a narrow tree (800×600) a deep current folder was off to the right and below
+/// it, and nothing showed which folder the pane was in. The tree scrolls it into view, both
+/// ways, at each window size.
+#[test]
+fn the_tree_keeps_a_deep_current_folder_in_view_at_every_size() {
+    let mut window = Window::open_sized(None, egui::vec2(1920.0, 1080.0));
+    let deep = "deep/alpha/bravo/charlie/delta/echo/foxtrot/golf/hotel";
+    let leaf = format!("{deep}/leaf.txt");
+    window.add_local_files(&[(leaf.as_str(), b"x")]);
+    window.pane_widget("Local site:", Side::Local).click();
+    window.harness.step();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    window
+        .pane_widget("Local site:", Side::Local)
+        .type_text(deep);
+    window.harness.step();
+    window.press(egui::Key::Enter);
+    window.run_until("the deep folder", |h| {
+        h.get_by_label("Local pane")
+            .query_by_role_and_label(Role::Row, "leaf.txt")
+            .is_some()
+    });
+    for (width, height) in [(1920.0, 1080.0), (1200.0, 800.0), (800.0, 600.0)] {
+        window.harness.set_size(egui::vec2(width, height));
+        window.harness.run_steps(6);
+        // The tree's place: from the pane's left edge (its Up button) to the table, from the
+        // table's header down to the queue's tabs.
+        let left = window.pane_widget("Up", Side::Local).rect().left();
+        let table = window
+            .harness
+            .get_by_label("Local files: sort by Name")
+            .rect();
+        let bottom = window.harness.get_by_label("Queued (0)").rect().top();
+        let node = window
+            .pane(Side::Local)
+            .query_by_role_and_label(Role::TreeItem, "hotel")
+            .unwrap_or_else(|| panic!("at {width}×{height} the current folder is not drawn"));
+        let at = node.rect();
+        assert!(
+            at.left() >= left && at.left() + 20.0 <= table.left(),
+            "at {width}×{height}: the name starts at x {} (tree from {left} to {})",
+            at.left(),
+            table.left()
+        );
+        assert!(
+            at.top() >= table.top() && at.bottom() <= bottom,
+            "at {width}×{height}: the row is at y {}..{} (tree {}..{bottom})",
+            at.top(),
+            at.bottom(),
+            table.top(),
+        );
+    }
+}

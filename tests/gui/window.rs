@@ -316,6 +316,23 @@ impl Window {
             .into_iter()
     }
 
+    /// Types `text` into a pane's filter, after whatever it holds.
+    pub fn type_filter(&mut self, side: Side, text: &str) {
+        self.pane_widget("Filter:", side).click();
+        self.harness.step();
+        self.pane_widget("Filter:", side).type_text(text);
+        self.harness.run();
+    }
+
+    /// Empties a pane's filter as a person does: select all, Backspace.
+    pub fn clear_filter(&mut self, side: Side) {
+        self.pane_widget("Filter:", side).click();
+        self.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        self.harness.key_press(egui::Key::Backspace);
+        self.harness.run();
+    }
+
     /// A widget of one pane, by its accessible name: the panes have the same toolbar.
     pub fn pane_widget<'a>(&'a self, label: &'a str, side: Side) -> egui_kittest::Node<'a> {
         self.pane(side)

@@ -171,19 +171,34 @@ impl QueueItem {
     /// The name shown for the item: the last part of the source path.
     pub fn name(&self) -> String {
         match self.request.direction {
-            Direction::Download => self
-                .request
-                .remote
-                .file_name()
-                .map(|n| String::from_utf8_lossy(n).into_owned())
-                .unwrap_or_else(|| self.request.remote.display()),
-            Direction::Upload => self
-                .request
-                .local
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| self.request.local.display().to_string()),
+            Direction::Download => self.remote_name(),
+            Direction::Upload => self.local_name(),
         }
+    }
+
+    /// The name of the file or folder where it goes: the same, or another when it was renamed
+    /// on the way ("Rename" when the target existed).
+    pub fn target_name(&self) -> String {
+        match self.request.direction {
+            Direction::Download => self.local_name(),
+            Direction::Upload => self.remote_name(),
+        }
+    }
+
+    fn remote_name(&self) -> String {
+        let remote = &self.request.remote;
+        remote
+            .file_name()
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_else(|| remote.display())
+    }
+
+    fn local_name(&self) -> String {
+        let local = &self.request.local;
+        local
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| local.display().to_string())
     }
 }
 

@@ -208,10 +208,12 @@ impl FerryApp {
                 self.state.notices.clear_note();
                 if let Command::Mkdir { dir, .. }
                 | Command::Rename { dir, .. }
+                | Command::Move { dir, .. }
                 | Command::Delete { dir, .. }
                 | Command::Chmod { dir, .. } = &command
                 {
                     self.state.remote.listing_requested(dir.clone());
+                    self.state.remote.changing_in(dir);
                 }
                 // The renamed file stays the chosen one, as in every file manager (the keys
                 // and Ctrl+Enter act on it next).
@@ -423,7 +425,10 @@ impl FerryApp {
         };
         self.state.notices.clear_note();
         if let Some(path) = known.filter(|p| self.state.remote.cached(p)) {
-            self.state.remote.show(path);
+            self.state.remote.show(path.clone());
+            if self.state.remote.take_stale(&path) {
+                self.list_remote(path);
+            }
             return;
         }
         self.state.remote.entering();

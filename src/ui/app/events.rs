@@ -163,14 +163,15 @@ impl FerryApp {
                 Done::Keyring(Ok(())) => state.accounts.keyring = KeyringState::Available,
                 Done::Keyring(Err(e)) => {
                     // Said once; from then on the password is asked when connecting. The short
-                    // form in the status line, the technical one in the log.
+                    // form in the status line, the technical one in the log (as a status: it
+                    // is how this system is, not something that went wrong).
                     if !state.accounts.keyring_missing() {
                         state.notices.note(
                             "No password keyring on this system: Ferry will ask for saved sites' passwords when connecting",
                             now,
                         );
                         state.log.push(crate::engine::LogLine::now(
-                            crate::engine::LogKind::Error,
+                            crate::engine::LogKind::Status,
                             e.to_string(),
                         ));
                     }

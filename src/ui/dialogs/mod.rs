@@ -29,6 +29,12 @@ pub enum Dialog {
         dir: RemotePath,
         items: Vec<RemoteItem>,
     },
+    /// Rows dragged onto another folder of the server pane.
+    Move {
+        dir: RemotePath,
+        items: Vec<RemoteItem>,
+        into: RemotePath,
+    },
     Permissions {
         dir: RemotePath,
         names: Vec<RemoteName>,
@@ -49,6 +55,11 @@ pub enum Dialog {
     /// Paths, and whether each is a folder.
     LocalTrash {
         items: Vec<(PathBuf, bool)>,
+    },
+    /// Rows dragged onto another folder of the local pane: paths, and whether each is a folder.
+    LocalMove {
+        items: Vec<(PathBuf, bool)>,
+        into: PathBuf,
     },
 }
 
@@ -94,6 +105,12 @@ pub fn show(
                 name_field(ui, "New name:", name)
             }
             Dialog::Delete { dir, items } => delete_body(ui, dir, items),
+            Dialog::Move { items, into, .. } => {
+                move_body(ui, &remote_listed(items), &into.display())
+            }
+            Dialog::LocalMove { items, into } => {
+                move_body(ui, &local_listed(items), &into.display().to_string())
+            }
             Dialog::Permissions {
                 names,
                 mode,
@@ -139,6 +156,15 @@ pub fn show(
                 to: encoding.encode(name.trim()),
             }),
             Dialog::Delete { dir, items } => Action::RemoteChange(Command::Delete { dir, items }),
+            Dialog::Move { dir, items, into } => Action::RemoteChange(Command::Move {
+                dir,
+                names: items.into_iter().map(|item| item.name).collect(),
+                into,
+            }),
+            Dialog::LocalMove { items, into } => Action::LocalChange(LocalCommand::Move {
+                paths: items.into_iter().map(|(path, _)| path).collect(),
+                into,
+            }),
             Dialog::Permissions {
                 dir, names, mode, ..
             } => Action::RemoteChange(Command::Chmod {
@@ -164,11 +190,23 @@ pub fn show(
 /// are refused here rather than by the server.
 fn name_field(ui: &mut egui::Ui, label: &str, name: &mut String) -> Outcome {
     let label = ui.label(label);
-    let field = ui
-        .add(TextEdit::singleline(name).desired_width(f32::INFINITY))
-        .labelled_by(label.id);
+    let output = TextEdit::singleline(name)
+        .desired_width(f32::INFINITY)
+        .show(ui);
+    let mut state = output.state;
+    let field = output.response.response.labelled_by(label.id);
     if !field.has_focus() && !field.lost_focus() {
         field.request_focus();
+        // The name chosen, without its extension, as file managers do: typing replaces it.
+        // (Set as the focus is given: the field keeps a selection only while it has focus.)
+        let stem = name_stem_chars(name);
+        state
+            .cursor
+            .set_char_range(Some(egui::text::CCursorRange::two(
+                egui::text::CCursor::new(0),
+                egui::text::CCursor::new(stem),
+            )));
+        state.store(ui.ctx(), field.id);
     }
     let trimmed = name.trim();
     let problem = if trimmed.is_empty() {
@@ -187,6 +225,15 @@ fn name_field(ui: &mut egui::Ui, label: &str, name: &mut String) -> Outcome {
     }
     let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
     buttons(ui, "OK", problem.is_none(), entered)
+}
+
+/// How many characters of `name` come before its extension (all of them when it has none, or
+/// when its only dot starts it, as `.htaccess`).
+fn name_stem_chars(name: &str) -> usize {
+    match name.rfind('.') {
+        Some(dot) if dot > 0 => name[..dot].chars().count(),
+        _ => name.chars().count(),
+    }
 }
 
 pub(super) fn buttons(
@@ -220,44 +267,45 @@ fn enter_confirms(ui: &egui::Ui) -> bool {
 
 /// Names what goes, so nobody deletes a folder thinking it was a file.
 fn delete_body(ui: &mut egui::Ui, dir: &RemotePath, items: &[RemoteItem]) -> Outcome {
-    const SHOWN: usize = 12;
     ui.heading("Delete from the server?");
-    let folders = items.iter().filter(|i| i.is_dir).count();
-    let files = items.len() - folders;
+    let listed = remote_listed(items);
     ui.label(format!(
         "{} in {dir} will be deleted. This cannot be undone.",
-        counted(files, folders)
+        counted_items(&listed)
     ));
-    for item in items.iter().take(SHOWN) {
-        if item.is_dir {
-            ui.label(format!(
-                "🗀 {} (folder, with everything in it)",
-                item.name.text
-            ));
-        } else {
-            ui.label(format!("🗋 {}", item.name.text));
-        }
-    }
-    if items.len() > SHOWN {
-        ui.label(format!("… and {} more", items.len() - SHOWN));
-    }
+    list_items(ui, &listed);
     buttons(ui, "Delete", true, enter_confirms(ui))
 }
 
-fn trash_body(ui: &mut egui::Ui, items: &[(PathBuf, bool)]) -> Outcome {
-    const SHOWN: usize = 12;
-    ui.heading("Move to the trash?");
+/// Names, each marked whether it is a folder.
+fn remote_listed(items: &[RemoteItem]) -> Vec<(String, bool)> {
+    items
+        .iter()
+        .map(|item| (item.name.text.clone(), item.is_dir))
+        .collect()
+}
+
+/// File names of paths, each marked whether it is a folder.
+fn local_listed(items: &[(PathBuf, bool)]) -> Vec<(String, bool)> {
+    items
+        .iter()
+        .map(|(path, is_dir)| {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            (name.unwrap_or_default(), *is_dir)
+        })
+        .collect()
+}
+
+/// `2 files and 1 folder`, of names each marked whether it is a folder.
+fn counted_items(items: &[(String, bool)]) -> String {
     let folders = items.iter().filter(|(_, dir)| *dir).count();
-    let them = if items.len() == 1 { "it" } else { "they" };
-    ui.label(format!(
-        "{} will go to the trash, from where {them} can be restored.",
-        counted(items.len() - folders, folders)
-    ));
-    for (path, is_dir) in items.iter().take(SHOWN) {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
+    counted(items.len() - folders, folders)
+}
+
+/// The first names, each marked file or folder, then how many more.
+fn list_items(ui: &mut egui::Ui, items: &[(String, bool)]) {
+    const SHOWN: usize = 12;
+    for (name, is_dir) in items.iter().take(SHOWN) {
         if *is_dir {
             ui.label(format!("🗀 {name} (folder, with everything in it)"));
         } else {
@@ -267,5 +315,47 @@ fn trash_body(ui: &mut egui::Ui, items: &[(PathBuf, bool)]) -> Outcome {
     if items.len() > SHOWN {
         ui.label(format!("… and {} more", items.len() - SHOWN));
     }
+}
+
+/// Names what moves and where: a drag let go over the wrong folder is caught here.
+fn move_body(ui: &mut egui::Ui, items: &[(String, bool)], into: &str) -> Outcome {
+    ui.heading("Move?");
+    ui.label(format!("{} will move into:", counted_items(items)));
+    ui.strong(into);
+    list_items(ui, items);
+    buttons(ui, "Move", true, enter_confirms(ui))
+}
+
+fn trash_body(ui: &mut egui::Ui, items: &[(PathBuf, bool)]) -> Outcome {
+    ui.heading("Move to the trash?");
+    let listed = local_listed(items);
+    let them = if items.len() == 1 { "it" } else { "they" };
+    ui.label(format!(
+        "{} will go to the trash, from where {them} can be restored.",
+        counted_items(&listed)
+    ));
+    list_items(ui, &listed);
     buttons(ui, "Move to trash", true, enter_confirms(ui))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_rename_starts_with_the_name_before_its_extension_chosen() {
+        for (name, chosen) in [
+            ("report.pdf", "report"),
+            ("archive.tar.gz", "archive.tar"),
+            ("README", "README"),
+            (".htaccess", ".htaccess"),
+            ("Ünïcödé.txt", "Ünïcödé"),
+            ("", ""),
+        ] {
+            let stem = super::name_stem_chars(name);
+            assert_eq!(
+                name.chars().take(stem).collect::<String>(),
+                chosen,
+                "{name}"
+            );
+        }
+    }
 }

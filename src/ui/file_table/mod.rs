@@ -93,8 +93,19 @@ pub struct TableConfig<'a> {
     pub has_keyboard: bool,
     /// A background colour for an item's row (folder comparison).
     pub tint: Option<&'a dyn Fn(usize) -> Option<egui::Color32>>,
-    /// Highlight the folder row under the pointer: something is being dragged over the table.
-    pub drop_highlight: bool,
+    /// Which folder row under the pointer to outline as a drop target while rows are dragged.
+    pub drop_highlight: DropHighlight,
+}
+
+/// The folder rows that take a drop while rows are being dragged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropHighlight {
+    /// Nothing is being dragged.
+    Off,
+    /// Rows of the other pane: any folder.
+    Folders,
+    /// Rows of this table (its selection): any folder but those (a folder can't go into itself).
+    OtherFolders,
 }
 
 /// What `show` returns.
@@ -134,7 +145,11 @@ pub fn show<T: TableItem, A>(
         state.parent_row = config.parent_row;
         state.needs_order = true;
     }
-    state.order(items);
+    if state.order(items) {
+        // What is drawn before the table this frame (the status line's counts) read the old
+        // order: one more frame shows it the new one.
+        ui.ctx().request_repaint();
+    }
     let mut action = if config.has_keyboard {
         state.keyboard(ui)
     } else {
@@ -203,6 +218,7 @@ pub fn show<T: TableItem, A>(
         })
         .body(|body| {
             // A header click this frame re-sorts before the rows are drawn.
+            // Sorting alone changes no count drawn before the table.
             state.order(items);
             body.rows(row_height, state.row_count(), |mut row| {
                 let position = row.index();
@@ -252,9 +268,14 @@ pub fn show<T: TableItem, A>(
                         Row::Parent => true,
                         Row::Item(item) => items[item].kind() == ItemKind::Folder,
                     };
-                    if config.drop_highlight && is_folder {
+                    let takes_drop = match config.drop_highlight {
+                        DropHighlight::Off => false,
+                        DropHighlight::Folders => true,
+                        DropHighlight::OtherFolders => !selected,
+                    };
+                    if takes_drop && is_folder {
                         response.ctx.layer_painter(response.layer_id).rect_stroke(
-                            response.rect,
+                            shown,
                             2.0,
                             highlight,
                             egui::StrokeKind::Inside,

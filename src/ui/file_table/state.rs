@@ -99,7 +99,16 @@ pub struct TableState {
     pub(super) cursor_to: Option<String>,
     /// After a refresh of the same folder: the cursor and the anchor go back to these rows once
     /// the new items are in order, as they were (the selection is kept apart).
-    pub(super) keep: Option<(Option<Kept>, Option<Kept>)>,
+    pub(super) keep: Option<Keep>,
+}
+
+/// The cursor and the anchor by name, and the cursor's position, across a refresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Keep {
+    cursor: Option<Kept>,
+    anchor: Option<Kept>,
+    /// Where the cursor was: when its row is gone (deleted), the row now there takes it.
+    position: Option<usize>,
 }
 
 /// A row named, so that it can be found again in a new listing.
@@ -158,7 +167,11 @@ impl TableState {
             Row::Parent => Some(Kept::Parent),
             Row::Item(i) => old.get(i).map(|item| Kept::Item(item.name().to_owned())),
         };
-        let keep = (named(self.cursor), named(self.anchor));
+        let keep = Keep {
+            cursor: named(self.cursor),
+            anchor: named(self.anchor),
+            position: self.cursor,
+        };
         self.set_items(new);
         for (i, item) in new.iter().enumerate() {
             if kept.contains(item.name()) {
@@ -177,6 +190,11 @@ impl TableState {
             .copied()
             .filter(|&i| self.selected.get(i).copied().unwrap_or(false))
             .collect()
+    }
+
+    /// The item indices the table shows, after the filter, as of its last ordering.
+    pub fn shown_items(&self) -> impl Iterator<Item = usize> + '_ {
+        self.visible.iter().copied()
     }
 
     pub fn visible_count(&self) -> usize {
@@ -204,13 +222,13 @@ impl TableState {
         }
     }
 
-    /// Sorts and filters again if anything that decides the order changed.
-    pub(super) fn order<T: TableItem>(&mut self, items: &[T]) {
+    /// Sorts and filters again if anything that decides the order changed; whether it did.
+    pub(super) fn order<T: TableItem>(&mut self, items: &[T]) -> bool {
         if self.keys.len() != items.len() {
             self.set_items(items);
         }
         if !self.needs_order && self.applied_filter == self.filter {
-            return;
+            return false;
         }
         let needle = self.filter.to_lowercase();
         let mut visible: Vec<usize> = (0..items.len())
@@ -254,15 +272,24 @@ impl TableState {
                 .position(|&i| items[i].name() == name)
                 .map(|at| at + offset),
         };
-        if let Some((cursor, anchor)) = self.keep.take() {
-            self.cursor = cursor.as_ref().and_then(find);
-            self.anchor = anchor.as_ref().and_then(find);
+        if let Some(keep) = self.keep.take() {
+            self.cursor = keep.cursor.as_ref().and_then(find);
+            self.anchor = keep.anchor.as_ref().and_then(find);
+            // Its row is gone (deleted, by the person or another program): the keys go on from
+            // the row in its place, as in a file manager, rather than from the top.
+            if self.cursor.is_none()
+                && let Some(position) = keep.position
+                && self.row_count() > 0
+            {
+                self.move_cursor(position, Modifiers::NONE);
+            }
         }
         if let Some(name) = self.cursor_to.take()
             && let Some(at) = self.visible.iter().position(|&i| items[i].name() == name)
         {
             self.move_cursor(at + offset, Modifiers::NONE);
         }
+        true
     }
 
     /// Once the items set next are in order, the cursor goes to the one named `name`.
@@ -566,14 +593,38 @@ mod tests {
             .map(|&i| new[i].name.text.as_str())
             .collect();
         assert_eq!(names, ["gamma.bin"], "Down goes on from beta.txt");
-        // A row that is gone leaves no cursor (the next Down starts at the top).
-        let gone: Vec<Entry> = new
-            .iter()
-            .filter(|e| e.name.text != "gamma.bin")
-            .cloned()
-            .collect();
-        state.refresh_items(&new, &gone);
-        state.order(&gone);
-        assert_eq!(state.cursor, None);
+        // A row that is gone (deleted) leaves the cursor on the row in its place, chosen, so
+        // the keys go on from there; at the end, on the row before it.
+        let without = |items: &[Entry], name: &str| -> Vec<Entry> {
+            items
+                .iter()
+                .filter(|e| e.name.text != name)
+                .cloned()
+                .collect()
+        };
+        let chosen = |state: &TableState, items: &[Entry]| -> Vec<String> {
+            state
+                .selected_items()
+                .iter()
+                .map(|&i| items[i].name.text.clone())
+                .collect()
+        };
+        // Positions: 0 = "..", 1 = zeta, 2 = aardvark, 3 = Alpha, 4 = beta, 5 = gamma.
+        state.move_cursor(3, Modifiers::NONE);
+        let no_alpha = without(&new, "Alpha.txt");
+        state.refresh_items(&new, &no_alpha);
+        state.order(&no_alpha);
+        assert_eq!(state.cursor, Some(3));
+        assert_eq!(chosen(&state, &no_alpha), ["beta.txt"]);
+        state.move_cursor(4, Modifiers::NONE);
+        let no_gamma = without(&no_alpha, "gamma.bin");
+        state.refresh_items(&no_alpha, &no_gamma);
+        state.order(&no_gamma);
+        assert_eq!(
+            state.cursor,
+            Some(3),
+            "the last row gone: the one before it"
+        );
+        assert_eq!(chosen(&state, &no_gamma), ["beta.txt"]);
     }
 }
