@@ -9,7 +9,7 @@ use std::hash::Hash;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::file_table::{TableItem, TableState};
+use super::file_table::{Row, TableItem, TableState};
 use super::folder_tree::Children;
 use super::format::ShownCounts;
 use super::pane::PaneState;
@@ -116,6 +116,23 @@ impl<T: FolderEntry> Folders<T> {
     /// Marks `path` as being listed; false when it already is (no second request).
     pub fn listing_requested(&mut self, path: T::Path) -> bool {
         self.listing.insert(path)
+    }
+
+    /// The folder under the pointer: a tree node, a folder row of the table, or the `..` row's
+    /// folder.
+    pub fn folder_under(&self, node: Option<T::Path>, row: Option<Row>) -> Option<T::Path> {
+        if node.is_some() {
+            return node;
+        }
+        let current = self.current()?;
+        match row? {
+            Row::Item(i) => self
+                .shown()?
+                .get(i)
+                .filter(|e| e.is_folder())
+                .map(|e| e.path_in(current)),
+            Row::Parent => current.parent_folder(),
+        }
     }
 
     /// The kept listing of `path`, if any, may be out of date.

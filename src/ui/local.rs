@@ -11,7 +11,7 @@ use super::Side;
 use super::app::{Action, Actions};
 use super::dialogs::Dialog;
 use super::drag::{self, DragPayload};
-use super::file_table::{ItemKind, Row, TableAction, TableItem};
+use super::file_table::{ItemKind, TableAction, TableItem};
 use super::folder_tree::{Children, TreeSource};
 use super::folders::{FolderEntry, FolderPath, Folders};
 use super::format::ShownCounts;
@@ -208,22 +208,6 @@ impl LocalView {
     }
 
     /// The files and folders selected, as paths, with their entries.
-    /// The folder under the pointer: a tree node, a folder row, or the `..` row's folder.
-    fn folder_under(&self, node: Option<PathBuf>, row: Option<Row>) -> Option<PathBuf> {
-        if node.is_some() {
-            return node;
-        }
-        let current = self.current()?;
-        match row? {
-            Row::Item(i) => self
-                .entries()?
-                .get(i)
-                .filter(|e| e.is_dir())
-                .map(|e| current.join(&e.os_name)),
-            Row::Parent => current.parent().map(Path::to_path_buf),
-        }
-    }
-
     pub fn selected(&self) -> (Vec<PathBuf>, Vec<LocalEntry>) {
         let Some(current) = self.current() else {
             return (Vec::new(), Vec::new());
@@ -429,7 +413,10 @@ pub fn show(
     }
     // Remote rows let go over this pane download into the folder under the pointer (else the
     // folder shown); its own rows let go over another folder move there, once confirmed.
-    let under = view.folder_under(output.pointer_node, output.pointer_row);
+    let under = view
+        .folders
+        .list
+        .folder_under(output.pointer_node, output.pointer_row);
     match drag::released_over(ui.ctx(), output.rect, context.last_pointer).as_deref() {
         Some(DragPayload::Remote { dir, entries }) => {
             actions.push(Action::Download {

@@ -191,26 +191,12 @@ impl RemoteView {
         self.folders.list.selected(&self.pane.table)
     }
 
-    /// The folder under the pointer: a tree node, a folder row, or the `..` row's folder.
-    fn folder_under(&self, node: Option<RemotePath>, row: Option<Row>) -> Option<RemotePath> {
-        if node.is_some() {
-            return node;
-        }
-        let current = self.current()?;
-        match row? {
-            Row::Item(i) => self
-                .entries()?
-                .get(i)
-                .filter(|e| e.is_dir())
-                .map(|e| current.join_name(&e.name)),
-            Row::Parent => current.parent(),
-        }
-    }
-
     /// The folder things dropped here from elsewhere go to: the folder under the pointer, else
     /// the folder shown.
     fn drop_target(&self, node: Option<RemotePath>, row: Option<Row>) -> Option<RemotePath> {
-        self.folder_under(node, row)
+        self.folders
+            .list
+            .folder_under(node, row)
             .or_else(|| self.current().cloned())
     }
 }
@@ -430,6 +416,8 @@ pub fn show(
         Some(DragPayload::Remote { dir, entries }) => {
             let dragged: Vec<RemotePath> = entries.iter().map(|e| dir.join_name(&e.name)).collect();
             let into = view
+                .folders
+                .list
                 .folder_under(output.pointer_node, output.pointer_row)
                 .and_then(|folder| {
                     drag::move_destination(dir, &dragged, folder, |path, folder| {

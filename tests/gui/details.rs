@@ -144,16 +144,7 @@ fn a_bad_path_goes_back_to_the_folder_shown() {
     let server = TestServer::start();
     let mut window = Window::open();
     window.connect_to(&server);
-    window.pane_widget("Remote site:", Side::Remote).click();
-    window.harness.step();
-    window
-        .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    window
-        .pane_widget("Remote site:", Side::Remote)
-        .type_text("/no such folder");
-    window.harness.step();
-    window.press(egui::Key::Enter);
+    window.go_to_path(Side::Remote, "/no such folder");
     window.run_until("the refusal", |h| {
         h.query_all_by_label_contains("Could not").next().is_some()
     });
@@ -257,14 +248,7 @@ fn a_relative_path_opens_from_the_folder_shown() {
     window.add_local_files(&[("inner/deep.txt", b"x")]);
     window.connect_to(&server);
     for (side, typed) in [(Side::Remote, "Documents/Reports"), (Side::Local, "inner")] {
-        window.pane_widget(side_title(side), side).click();
-        window.harness.step();
-        window
-            .harness
-            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        window.pane_widget(side_title(side), side).type_text(typed);
-        window.harness.step();
-        window.press(egui::Key::Enter);
+        window.go_to_path(side, typed);
     }
     wait_for_row(&mut window, "annual report 2025.pdf", true);
     window.run_until("the local subfolder", |h| {
@@ -279,13 +263,6 @@ fn a_relative_path_opens_from_the_folder_shown() {
             .as_deref(),
         Some("/Documents/Reports")
     );
-}
-
-fn side_title(side: Side) -> &'static str {
-    match side {
-        Side::Local => "Local site:",
-        Side::Remote => "Remote site:",
-    }
 }
 
 /// The queue menu's "Segmented download" turns splitting off for a download that waits, and on

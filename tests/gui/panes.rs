@@ -142,16 +142,7 @@ fn the_tree_keeps_a_deep_current_folder_in_view_at_every_size() {
     let deep = "deep/alpha/bravo/charlie/delta/echo/foxtrot/golf/hotel";
     let leaf = format!("{deep}/leaf.txt");
     window.add_local_files(&[(leaf.as_str(), b"x")]);
-    window.pane_widget("Local site:", Side::Local).click();
-    window.harness.step();
-    window
-        .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    window
-        .pane_widget("Local site:", Side::Local)
-        .type_text(deep);
-    window.harness.step();
-    window.press(egui::Key::Enter);
+    window.go_to_path(Side::Local, deep);
     window.run_until("the deep folder", |h| {
         h.get_by_label("Local pane")
             .query_by_role_and_label(Role::Row, "leaf.txt")

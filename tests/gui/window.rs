@@ -316,6 +316,21 @@ impl Window {
             .into_iter()
     }
 
+    /// Types a path into a pane's path bar, over what it holds, and presses Enter.
+    pub fn go_to_path(&mut self, side: Side, path: &str) {
+        let bar = match side {
+            Side::Local => "Local site:",
+            Side::Remote => "Remote site:",
+        };
+        self.pane_widget(bar, side).click();
+        self.harness.step();
+        self.harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        self.pane_widget(bar, side).type_text(path);
+        self.harness.step();
+        self.press(egui::Key::Enter);
+    }
+
     /// Types `text` into a pane's filter, after whatever it holds.
     pub fn type_filter(&mut self, side: Side, text: &str) {
         self.pane_widget("Filter:", side).click();
