@@ -466,6 +466,7 @@ fn table_action(view: &LocalView, action: TableAction, actions: &mut Actions) {
         TableAction::Rename(i) => ask_rename(&current, &entries, i, actions),
         TableAction::Delete(items) => ask_trash(&current, &entries, &items, actions),
         TableAction::Refresh => actions.push(Action::Refresh(Side::Local)),
+        TableAction::NewFolder => ask_new_folder(view, actions),
         TableAction::Transfer(_) => upload_selection(view, actions),
     }
 }

@@ -195,7 +195,7 @@ pub fn show<S: FolderSource>(
         frame.show(ui, |ui| {
             ui.set_min_size(ui.available_size());
             toolbar(ui, source, &mut output);
-            path_row(ui, state, source, title, &mut output);
+            path_row(ui, state, source, title, context.has_keyboard, &mut output);
             body(ui, state, source, context, table_name, id, &mut output);
         });
     });
@@ -253,8 +253,21 @@ fn path_row<S: FolderSource>(
     state: &mut PaneState<S::Path>,
     source: &S,
     title: &str,
+    has_keyboard: bool,
     output: &mut PaneOutput<S::Path, S::Menu>,
 ) {
+    // Ctrl+L and Ctrl+F reach the path bar and the filter from the keyboard (as in browsers
+    // and file managers); Esc gives the keys back to the table.
+    let (to_path, to_filter) = if has_keyboard {
+        ui.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::COMMAND, Key::L),
+                i.consume_key(egui::Modifiers::COMMAND, Key::F),
+            )
+        })
+    } else {
+        (false, false)
+    };
     ui.horizontal(|ui| {
         let label = ui.label(title);
         let filter_width = (ui.available_width() * 0.25).clamp(70.0, 200.0);
@@ -274,6 +287,9 @@ fn path_row<S: FolderSource>(
                     .desired_width(path_width.max(60.0)),
             )
             .labelled_by(label.id);
+        if to_path {
+            focus_all(ui, &path_bar, &state.path_input);
+        }
         if path_bar.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
             let typed = state.path_input.trim();
             if !typed.is_empty() {
@@ -281,13 +297,27 @@ fn path_row<S: FolderSource>(
             }
         }
         let label = ui.label("Filter:");
-        ui.add(
-            TextEdit::singleline(&mut state.table.filter)
-                .hint_text("name contains…")
-                .desired_width(filter_width),
-        )
-        .labelled_by(label.id);
+        let filter = ui
+            .add(
+                TextEdit::singleline(&mut state.table.filter)
+                    .hint_text("name contains…")
+                    .desired_width(filter_width),
+            )
+            .labelled_by(label.id);
+        if to_filter {
+            focus_all(ui, &filter, &state.table.filter);
+        }
     });
+}
+
+/// Gives a text field the keys with all of its text chosen, so typing replaces it.
+fn focus_all(ui: &Ui, field: &egui::Response, text: &str) {
+    field.request_focus();
+    if let Some(mut state) = TextEdit::load_state(ui.ctx(), field.id) {
+        let everything = egui::text::CCursorRange::select_all_str(text);
+        state.cursor.set_char_range(Some(everything));
+        state.store(ui.ctx(), field.id);
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -470,6 +470,7 @@ fn table_action(view: &RemoteView, action: TableAction, actions: &mut Actions) {
         TableAction::Rename(i) => ask_rename(&dir, &entries, i, actions),
         TableAction::Delete(items) => ask_delete(&dir, &entries, &items, actions),
         TableAction::Refresh => actions.push(Action::Refresh(Side::Remote)),
+        TableAction::NewFolder => ask_new_folder(view, actions),
         TableAction::Transfer(items) => actions.push(Action::Download {
             dir,
             entries: items

@@ -221,3 +221,73 @@ fn enter_confirms_the_delete_question_and_tab_enter_cancels() {
         "only the chosen file went"
     );
 }
+
+/// The second walk, keyboard only: the path bar, the filter and a new folder could only be
+/// reached with the mouse. Ctrl+L, Ctrl+F and F7 reach them (the path bar's text chosen, so
+/// what is typed replaces it), and Esc gives the keys back to the list.
+#[test]
+fn ctrl_l_ctrl_f_and_f7_reach_the_path_bar_the_filter_and_a_new_folder() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    window.row("welcome.txt").click();
+    window.harness.step();
+
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::L);
+    window.harness.step();
+    window
+        .pane_widget("Remote site:", Side::Remote)
+        .type_text("/Documents");
+    window.harness.step();
+    window.press(Key::Enter);
+    wait_for_row(&mut window, "readme.txt", true);
+
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    window.harness.step();
+    window
+        .pane_widget("Filter:", Side::Remote)
+        .type_text("read");
+    window.harness.run();
+    assert!(window.has_row("readme.txt"));
+    assert!(!window.has_row("notes.md"), "the filter took the typing");
+    window.press(Key::Escape);
+
+    window.press(Key::F7);
+    assert!(window.has_label("Create folder"), "F7 after Esc: no dialog");
+    window
+        .harness
+        .get_by_label("Folder name:")
+        .type_text("made by keys");
+    window.harness.step();
+    window.press(Key::Enter);
+    let made = server.path().join("Documents/made by keys");
+    window.run_until("the new folder", move |_| made.is_dir());
+}
+
+/// The second walk: a quick Ctrl+Enter (Ctrl let go within the same frame) opened a folder
+/// instead of sending it across; each key is read with the modifiers it was pressed with.
+#[test]
+fn a_quick_ctrl_enter_sends_a_folder_across_rather_than_opening_it() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    window.row("Documents").click();
+    window.harness.step();
+    // The key carries Ctrl; the frame's own modifier state never shows it held.
+    for pressed in [true, false] {
+        window.harness.event(egui::Event::Key {
+            key: Key::Enter,
+            physical_key: None,
+            pressed,
+            repeat: false,
+            modifiers: egui::Modifiers::COMMAND,
+        });
+    }
+    let file = window.downloads.path().join("Documents/readme.txt");
+    window.run_until("the folder downloaded", move |_| file.is_file());
+    assert!(window.has_row("welcome.txt"), "the folder was opened");
+}

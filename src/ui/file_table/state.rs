@@ -67,6 +67,8 @@ pub enum TableAction {
     Delete(Vec<usize>),
     /// F5.
     Refresh,
+    /// F7, as in WinSCP and Total Commander.
+    NewFolder,
     /// Ctrl+Enter: send the selection to the other pane (download or upload).
     Transfer(Vec<usize>),
 }
@@ -389,12 +391,17 @@ impl TableState {
 
     /// Keys for the table, when its pane has the keyboard (and no field or dialog has it).
     pub(super) fn keyboard(&mut self, ui: &egui::Ui) -> Option<TableAction> {
-        let (events, modifiers, now) = ui.input(|i| (i.events.clone(), i.modifiers, i.time));
+        let (events, held, now) = ui.input(|i| (i.events.clone(), i.modifiers, i.time));
         let mut action = None;
         for event in events {
             match event {
+                // Each key with the modifiers held when it was pressed: a quick Ctrl+Enter can
+                // be over (Ctrl let go) within one frame.
                 egui::Event::Key {
-                    key, pressed: true, ..
+                    key,
+                    pressed: true,
+                    modifiers,
+                    ..
                 } => {
                     let last = self.row_count().saturating_sub(1);
                     let cursor = self.cursor;
@@ -435,11 +442,12 @@ impl TableState {
                             }
                         }
                         Key::F5 => action = Some(TableAction::Refresh),
+                        Key::F7 => action = Some(TableAction::NewFolder),
                         Key::A if modifiers.command => self.select_all(),
                         _ => {}
                     }
                 }
-                egui::Event::Text(text) if !modifiers.command && !text.trim().is_empty() => {
+                egui::Event::Text(text) if !held.command && !text.trim().is_empty() => {
                     self.find(&text, now);
                 }
                 _ => {}
