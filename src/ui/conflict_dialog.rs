@@ -196,7 +196,7 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
         Outcome::Paused => {
             let question = queue.questions.pop_front()?;
             let note = format!(
-                "Paused {}: not answered. Resume it in the queue to be asked again.",
+                "Left for later, paused: {}. Resume it in the queue to be asked again.",
                 question.conflict.source_path
             );
             Some((

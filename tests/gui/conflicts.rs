@@ -171,7 +171,7 @@ fn every_conflict_choice_in_both_directions() {
                     .notice()
                     .unwrap_or_default()
                     .to_owned();
-                assert!(notice.contains("not answered"), "{what}: {notice:?}");
+                assert!(notice.contains("Left for later"), "{what}: {notice:?}");
                 let log = window.harness.state().log_text();
                 assert!(log.contains("Resume it in the queue"), "{what}: {log}");
             }

@@ -245,8 +245,17 @@ pub(super) fn buttons(
     let mut outcome = Outcome::Open;
     ui.separator();
     ui.horizontal(|ui| {
+        // The button Enter presses looks it, as a default button does in every dialog.
+        let selection = ui.visuals().selection;
+        let default = if can_confirm {
+            egui::Button::new(egui::RichText::new(confirm).color(selection.stroke.color))
+                .fill(selection.bg_fill)
+        } else {
+            egui::Button::new(confirm)
+        };
         if ui
-            .add_enabled(can_confirm, egui::Button::new(confirm))
+            .add_enabled(can_confirm, default)
+            .on_hover_text("Enter")
             .clicked()
             || (entered && can_confirm)
         {

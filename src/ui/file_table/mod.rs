@@ -355,6 +355,19 @@ pub fn show<T: TableItem, A>(
         let size = egui::vec2(area.width(), row_height);
         ui.put(egui::Rect::from_center_size(at, size), label);
     }
+    // Rows of the other pane let go anywhere but on a folder row go into the folder shown: the
+    // whole table is outlined, so the drop has a target to see.
+    let over_folder = pointer_row.is_some_and(|row| match row {
+        Row::Parent => true,
+        Row::Item(item) => items[item].kind() == ItemKind::Folder,
+    });
+    if config.drop_highlight == DropHighlight::Folders
+        && !over_folder
+        && ui.rect_contains_pointer(area)
+    {
+        ui.painter()
+            .rect_stroke(area.shrink(1.0), 2.0, highlight, egui::StrokeKind::Inside);
+    }
     TableOutput {
         action,
         menu: chosen,
