@@ -92,12 +92,13 @@ impl<T: FolderEntry> Folders<T> {
     /// filter hides.
     pub fn shown_counts(&self, table: &TableState) -> Option<ShownCounts> {
         let entries = self.shown()?;
-        let shown: Vec<&T> = table.shown_items().filter_map(|i| entries.get(i)).collect();
-        let folders = shown.iter().filter(|e| e.is_folder()).count();
+        // Counted by the table as it orders the rows: a status line read every frame must not
+        // walk a folder of 100,000 entries each time.
+        let (shown, folders) = (table.visible_count(), table.visible_folders());
         Some(ShownCounts {
-            files: shown.len() - folders,
+            files: shown.saturating_sub(folders),
             folders,
-            filtered_out: entries.len().saturating_sub(shown.len()),
+            filtered_out: entries.len().saturating_sub(shown),
         })
     }
 

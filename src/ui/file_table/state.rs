@@ -82,6 +82,8 @@ pub struct TableState {
     pub(super) applied_filter: String,
     /// Item indices in the order shown, after the filter.
     pub(super) visible: Vec<usize>,
+    /// How many of them are folders (counted when they are put in order, not every frame).
+    pub(super) visible_folders: usize,
     /// Lower-case names, for sorting, filtering and type-to-find.
     pub(super) keys: Vec<String>,
     pub(super) selected: Vec<bool>,
@@ -128,6 +130,7 @@ impl Default for TableState {
             filter: String::new(),
             applied_filter: String::new(),
             visible: Vec::new(),
+            visible_folders: 0,
             keys: Vec::new(),
             selected: Vec::new(),
             anchor: None,
@@ -194,9 +197,9 @@ impl TableState {
             .collect()
     }
 
-    /// The item indices the table shows, after the filter, as of its last ordering.
-    pub fn shown_items(&self) -> impl Iterator<Item = usize> + '_ {
-        self.visible.iter().copied()
+    /// How many folders the table shows, after the filter, as of its last ordering.
+    pub fn visible_folders(&self) -> usize {
+        self.visible_folders
     }
 
     pub fn visible_count(&self) -> usize {
@@ -260,6 +263,10 @@ impl TableState {
                 by_column.reverse()
             })
         });
+        self.visible_folders = visible
+            .iter()
+            .filter(|&&i| items[i].kind() == ItemKind::Folder)
+            .count();
         self.visible = visible;
         self.applied_filter = self.filter.clone();
         self.needs_order = false;
