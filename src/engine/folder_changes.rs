@@ -64,13 +64,15 @@ pub(super) async fn apply(
             };
             if result.is_ok() {
                 session.ensure_at(&dir).await?;
-                for name in &names {
-                    let to = into.join_name(name);
-                    if let Err(error) = session.rename(&name.raw, to.as_bytes()).await {
-                        result = Err(error);
-                        break;
+                result = async {
+                    for name in &names {
+                        session
+                            .rename(&name.raw, into.join_name(name).as_bytes())
+                            .await?;
                     }
+                    Ok(())
                 }
+                .await;
                 if result.as_ref().is_err_and(FtpError::is_fatal) {
                     return result;
                 }
@@ -82,29 +84,29 @@ pub(super) async fn apply(
         }
         Command::Delete { dir, items } => {
             session.ensure_at(&dir).await?;
-            let mut result = Ok(());
-            for item in &items {
-                let deleted = if item.is_dir {
-                    session.delete_tree(&item.name).await
-                } else {
-                    session.delete_file(&item.name.raw).await
-                };
-                if let Err(error) = deleted {
-                    result = Err(error);
-                    break;
+            // Item by item, up to the first that fails; what went is shown either way.
+            let result = async {
+                for item in &items {
+                    if item.is_dir {
+                        session.delete_tree(&item.name).await?;
+                    } else {
+                        session.delete_file(&item.name.raw).await?;
+                    }
                 }
+                Ok(())
             }
+            .await;
             relist_after(session, sink, &dir, result).await
         }
         Command::Chmod { dir, names, mode } => {
             session.ensure_at(&dir).await?;
-            let mut result = Ok(());
-            for name in &names {
-                if let Err(error) = session.chmod(&name.raw, mode).await {
-                    result = Err(error);
-                    break;
+            let result = async {
+                for name in &names {
+                    session.chmod(&name.raw, mode).await?;
                 }
+                Ok(())
             }
+            .await;
             relist_after(session, sink, &dir, result).await
         }
         _ => Ok(()),

@@ -47,10 +47,7 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
                 from.parent(),
             ),
             LocalCommand::Move { paths, into } => {
-                let items = match paths.as_slice() {
-                    [one] => one.display().to_string(),
-                    many => format!("{} items", many.len()),
-                };
+                let items = described(paths);
                 let result = move_into(paths, into);
                 // The pane keeps listings of folders seen: the one they went into holds more
                 // now. The one they left is listed below.
@@ -66,10 +63,7 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
             }
             LocalCommand::Trash(paths) => (
                 {
-                    let items = match paths.as_slice() {
-                        [one] => one.display().to_string(),
-                        many => format!("{} items", many.len()),
-                    };
+                    let items = described(paths);
                     (
                         format!("move {items} to the trash"),
                         format!("moved {items} to the trash"),
@@ -93,6 +87,14 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
             run(LocalCommand::List(folder.to_path_buf()), sink);
         }
     });
+}
+
+/// `/home/me/a.txt`, or `3 items`: what a command acts on, in its log line.
+fn described(paths: &[PathBuf]) -> String {
+    match paths {
+        [one] => one.display().to_string(),
+        many => format!("{} items", many.len()),
+    }
 }
 
 /// A rename never replaces an existing file: the person asked to rename, not to delete.

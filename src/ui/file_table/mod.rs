@@ -119,6 +119,14 @@ pub struct TableOutput<A> {
     pub pointer_row: Option<Row>,
 }
 
+/// Whether a row is a folder one (the `..` row is the folder above).
+fn is_folder_row<T: TableItem>(items: &[T], row: Row) -> bool {
+    match row {
+        Row::Parent => true,
+        Row::Item(item) => items[item].kind() == ItemKind::Folder,
+    }
+}
+
 /// The columns that fit in `width`, most important first: a narrow pane keeps the name whole.
 fn columns_for(width: f32) -> &'static [SortColumn] {
     const ALL: &[SortColumn] = &SortColumn::ALL;
@@ -264,10 +272,7 @@ pub fn show<T: TableItem, A>(
                 });
                 if response.contains_pointer() {
                     pointer_row = Some(which);
-                    let is_folder = match which {
-                        Row::Parent => true,
-                        Row::Item(item) => items[item].kind() == ItemKind::Folder,
-                    };
+                    let is_folder = is_folder_row(items, which);
                     let takes_drop = match config.drop_highlight {
                         DropHighlight::Off => false,
                         DropHighlight::Folders => true,
@@ -357,10 +362,7 @@ pub fn show<T: TableItem, A>(
     }
     // Rows of the other pane let go anywhere but on a folder row go into the folder shown: the
     // whole table is outlined, so the drop has a target to see.
-    let over_folder = pointer_row.is_some_and(|row| match row {
-        Row::Parent => true,
-        Row::Item(item) => items[item].kind() == ItemKind::Folder,
-    });
+    let over_folder = pointer_row.is_some_and(|row| is_folder_row(items, row));
     if config.drop_highlight == DropHighlight::Folders
         && !over_folder
         && ui.rect_contains_pointer(area)
