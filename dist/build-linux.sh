@@ -56,7 +56,14 @@ fi
 
 # ---- the binary -------------------------------------------------------------------------------
 say "cargo build --profile $PROFILE (version $VERSION)"
-cargo build --locked --profile "$PROFILE" --bin ferry
+if [ "$PROFILE" = dev ]; then
+  # CI's packaging check packs the binary `cargo test` has just built. Naming the tests as well
+  # builds it with the same features (the window tests' dev-dependencies add eframe's wgpu), so
+  # cargo finds it up to date instead of rebuilding the window stack without them.
+  cargo build --locked --profile dev --bin ferry --tests
+else
+  cargo build --locked --profile "$PROFILE" --bin ferry
+fi
 BIN="$TARGET_DIR/$PROFILE_DIR/ferry"
 [ -x "$BIN" ] || { echo "build-linux: no binary at $BIN" >&2; exit 1; }
 "$BIN" --version

@@ -467,6 +467,10 @@ pub fn native_options(dirs: Option<&StoreDirs>) -> eframe::NativeOptions {
                 .unwrap_or_default(),
             ),
         persist_window: true,
+        // Named, not left to eframe: a build with the window tests' dev-dependencies has wgpu
+        // compiled in as well (for the snapshots), and eframe would then prefer it. The binary
+        // CI packs is such a build, and it must draw the way the shipped one does.
+        renderer: eframe::Renderer::Glow,
         // eframe takes this as the file itself, not its folder.
         persistence_path: dirs.map(|d| d.data.join("app.ron")),
         ..Default::default()
