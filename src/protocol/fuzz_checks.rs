@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use super::features::Features;
 use super::listing::{
     EntryKind, Listing, ListingContext, ListingFormat, ListingParser, NameEncoding, lines,
-    parse_listing,
+    parse_listing, unix,
 };
 use super::local_name::{join_inside, safe_local_name};
 use super::passive::{parse_epsv, parse_pasv};
@@ -60,6 +60,16 @@ pub fn listing(data: &[u8]) {
         context.system = system.map(str::to_owned);
         let whole = parse_listing(bytes, &context);
         check_listing(&whole, lines_sent);
+        // The one-pass reading of the common Unix layout reads a line as the general one does.
+        for line in lines(bytes) {
+            if let Some(canonical) = unix::parse_canonical(line, &context) {
+                assert_eq!(
+                    Some(canonical),
+                    unix::parse_general(line, &context),
+                    "{line:?}"
+                );
+            }
+        }
         let mut parser = ListingParser::new(context);
         for chunk in bytes.chunks(piece) {
             parser.feed(chunk);

@@ -570,7 +570,7 @@ fn parse_joined(line: &[u8], next: &[u8], context: &ListingContext) -> Option<Li
 }
 
 /// What one line turned out to be.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum LineResult {
     Entry(Entry),
     /// A line that carries no entry and is expected (`total 12`, MLSD's `cdir`/`pdir`, `.`/`..`).

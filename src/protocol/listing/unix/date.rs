@@ -13,12 +13,12 @@ use super::super::dates::{
 use super::super::{ListingContext, Modified};
 
 /// A time `HH:MM[:SS]` or a 4-digit year in the "time or year" column.
-enum TimeOrYear {
+pub(super) enum TimeOrYear {
     Time((u32, u32, u32, bool)),
     Year(i32),
 }
 
-fn time_or_year(tok: &[u8]) -> Option<TimeOrYear> {
+pub(super) fn time_or_year(tok: &[u8]) -> Option<TimeOrYear> {
     if tok.len() == 4 && all_digits(tok) {
         let y = parse_u32(tok)? as i32;
         return (1900..=2199).contains(&y).then_some(TimeOrYear::Year(y));
@@ -27,7 +27,12 @@ fn time_or_year(tok: &[u8]) -> Option<TimeOrYear> {
 }
 
 /// Builds the time of a `month day (time|year)` date.
-fn month_day(ctx: &ListingContext, month: u32, day: u32, ty: TimeOrYear) -> Option<Modified> {
+pub(super) fn month_day(
+    ctx: &ListingContext,
+    month: u32,
+    day: u32,
+    ty: TimeOrYear,
+) -> Option<Modified> {
     match ty {
         TimeOrYear::Time(time) => month_day_time(ctx, month, day, time),
         TimeOrYear::Year(y) => local_modified(ctx, NaiveDate::from_ymd_opt(y, month, day)?, None),

@@ -28,9 +28,12 @@ use super::common::{Tokens, all_digits, find, is_blank, parse_size_with_unit, pa
 use super::dates::{month_from_name, parse_numeric_date, parse_time};
 use super::{Entry, EntryKind, LineResult, LineText, ListingContext, ListingFormat, TimePrecision};
 
+mod canonical;
 mod date;
 mod numeric;
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use canonical::parse as parse_canonical;
 use date::{parse_date, parse_numeric_month_day};
 pub(crate) use numeric::parse_numeric_line;
 
@@ -73,6 +76,12 @@ pub(crate) fn parse_line_opt(line: &[u8], ctx: &ListingContext) -> Option<LineRe
     if line.len() > super::MAX_LINE {
         return None;
     }
+    canonical::parse(line, ctx).or_else(|| parse_general(line, ctx))
+}
+
+/// Every layout: the columns are looked for among the line's tokens. (`None` when the line is
+/// not a Unix-style line.)
+pub(crate) fn parse_general(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
     let t = Tokens::new(line);
     if t.len == 0 {
         return None;
@@ -139,6 +148,45 @@ pub(crate) fn parse_line_opt(line: &[u8], ctx: &ListingContext) -> Option<LineRe
         netware,
     );
 
+    entry(
+        line,
+        ctx,
+        Fields {
+            type_char,
+            permissions,
+            owner,
+            group,
+            size: columns.size,
+            modified: columns.modified,
+            name,
+        },
+    )
+}
+
+/// The columns of a line once they are found, as slices of it.
+struct Fields<'a> {
+    type_char: u8,
+    permissions: &'a [u8],
+    owner: Option<&'a [u8]>,
+    group: Option<&'a [u8]>,
+    /// As the size column reads (a device's is dropped below).
+    size: Option<u64>,
+    modified: super::Modified,
+    /// Everything after the date: the name, and a link's ` -> target`.
+    name: &'a [u8],
+}
+
+/// The entry of a line whose columns were found; `None` when it names nothing.
+fn entry(line: &[u8], ctx: &ListingContext, fields: Fields) -> Option<LineResult> {
+    let Fields {
+        type_char,
+        permissions,
+        owner,
+        group,
+        size,
+        modified,
+        name,
+    } = fields;
     let mut kind = match type_char {
         b'-' | b'f' => EntryKind::File,
         b'd' => EntryKind::Dir,
@@ -164,14 +212,14 @@ pub(crate) fn parse_line_opt(line: &[u8], ctx: &ListingContext) -> Option<LineRe
     }
     let size = match kind {
         EntryKind::Other if matches!(type_char, b'b' | b'c') => None,
-        _ => columns.size,
+        _ => size,
     };
 
     Some(LineResult::Entry(Entry {
         name: text.name(name_bytes),
         kind,
         size,
-        modified: Some(columns.modified),
+        modified: Some(modified),
         permissions: Some(text.text(permissions)),
         owner: owner.map(|o| text.text(o)),
         group: group.map(|g| one_blank_between_words(g, &text)),

@@ -337,3 +337,146 @@ fn not_unix() {
         );
     }
 }
+
+/// The one-pass reading of the common layout (`canonical.rs`) against the general one: the
+/// same entry for every line it reads, and `None` for every other. `true` when it read it.
+fn readings_agree(line: &[u8], ctx: &ListingContext) -> bool {
+    let Some(canonical) = parse_canonical(line, ctx) else {
+        return false;
+    };
+    assert_eq!(
+        Some(canonical),
+        parse_general(line, ctx),
+        "{:?}",
+        String::from_utf8_lossy(line)
+    );
+    true
+}
+
+#[test]
+fn the_common_layout_reads_as_the_general_reading_does_in_every_capture() {
+    let ctx = ListingContext::new(ListingFormat::List, now());
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/listings");
+    let mut read = 0;
+    let mut lines_seen = 0;
+    for server in std::fs::read_dir(root).expect("the captures are in the repository") {
+        let server = server.expect("a capture folder").path();
+        if !server.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&server).expect("a capture folder") {
+            let path = file.expect("a capture").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !name.starts_with("LIST") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).expect("a readable capture");
+            for line in crate::protocol::listing::lines(&bytes) {
+                lines_seen += 1;
+                read += usize::from(readings_agree(line, &ctx));
+            }
+        }
+    }
+    // vsftpd, proftpd and pure-ftpd print this layout for every entry.
+    assert!(lines_seen > 100, "{lines_seen} lines");
+    assert!(
+        read * 2 > lines_seen,
+        "{read} of {lines_seen} lines read in one pass"
+    );
+}
+
+#[test]
+fn the_common_layout_reads_as_the_general_reading_does_whatever_the_columns_hold() {
+    // Each column's usual values and the ones that make the general reading see a date, a
+    // device or a different layout: an owner called `Jan`, a size of `12` before a group
+    // that names a month, `1,` as a group, `ls -T` seconds, a year out of range...
+    const PERMISSIONS: &[&str] = &[
+        "-rw-r--r--",
+        "drwxr-xr-x",
+        "lrwxrwxrwx",
+        "-rw-r--r--+",
+        "crw-rw-rw-",
+        "-rw-r--r-",
+    ];
+    const LINKS: &[&str] = &["1", "12", "x"];
+    const NAMES: &[&str] = &[
+        "1001",
+        "0",
+        "ftp",
+        "Jan",
+        "nov",
+        "mai",
+        "12",
+        "31",
+        "2019",
+        "1900",
+        "1,",
+        "Feb-28-1998",
+        "user-x",
+        "Ünï",
+        "4月",
+        "33.5k",
+        "2005-06-07",
+        "09-26",
+        "5.",
+        "-",
+    ];
+    const SIZES: &[&str] = &["0", "7", "12", "31", "4096", "2019", "123456789", "1,", "3"];
+    const MONTHS: &[&str] = &["Jan", "Nov", "Dec", "nov", "Mai", "Foo", "12"];
+    const DAYS: &[&str] = &["1", "01", "30", "31", "32", "0", "5.", "1,"];
+    const TIMES: &[&str] = &[
+        "08:25", "8:25", "2024", "24:00", "12:34:56", "1899", "25:00", "2026",
+    ];
+    const FILE_NAMES: &[&str] = &[
+        "name",
+        "two  words",
+        " leading",
+        "link -> target",
+        ".",
+        "..",
+        "",
+        "2019 x",
+        "Jan 01 2019 y",
+    ];
+    let ctx = ListingContext::new(ListingFormat::List, now());
+    let pick = |state: &mut u64, from: &[&'static str]| {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        from[(*state % from.len() as u64) as usize]
+    };
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut read = 0;
+    for round in 0..120_000 {
+        let blank = if round % 3 == 0 { "\t" } else { "  " };
+        let line = format!(
+            "{}{blank}{}{blank}{}{blank}{}{blank}{}{blank}{}{blank}{}{blank}{} {}",
+            pick(&mut state, PERMISSIONS),
+            pick(&mut state, LINKS),
+            pick(&mut state, NAMES),
+            pick(&mut state, NAMES),
+            pick(&mut state, SIZES),
+            pick(&mut state, MONTHS),
+            pick(&mut state, DAYS),
+            pick(&mut state, TIMES),
+            pick(&mut state, FILE_NAMES),
+        );
+        read += usize::from(readings_agree(line.as_bytes(), &ctx));
+    }
+    // Enough lines fit the layout for the comparison to mean something.
+    assert!(read > 400, "{read} lines read in one pass");
+}
+
+#[test]
+fn the_common_layout_takes_what_vsftpd_proftpd_and_pure_ftpd_print() {
+    let ctx = ListingContext::new(ListingFormat::List, now());
+    for line in [
+        "-rw-r--r--    1 1001     1001     5368709120 Nov 23 19:05 big-5GiB.sparse",
+        "drwxr-xr-x    7 0        0            4096 Jan 02  2024 ..",
+        "lrwxrwxrwx    1 1001     1001           14 Nov 23 19:05 broken-link -> does-not-exist",
+        "-rw-r--r--   1 ftp      ftp            13 Nov 23 19:05 README.txt",
+        "drwxr-xr-x    2 1001       1001             4096 Nov 23 19:05 dir with spaces",
+    ] {
+        assert!(readings_agree(line.as_bytes(), &ctx), "{line}");
+    }
+}
