@@ -83,6 +83,35 @@ fn ls_json_has_one_object_per_entry() {
     assert_eq!(reports["is_dir"], true);
 }
 
+/// A folder whose listing is far bigger than what is parsed between reads (128 KiB): it is
+/// parsed on a thread beside the reading, and every entry must still come out, once.
+#[test]
+fn ls_json_lists_every_entry_of_a_big_folder() {
+    const FILES: usize = 6_000;
+    let server = TestServer::start();
+    let folder = server.path().join("big");
+    std::fs::create_dir(&folder).unwrap();
+    for i in 0..FILES {
+        std::fs::write(folder.join(format!("entry-{i:05}.txt")), i.to_string()).unwrap();
+    }
+    let url = format!("{}/big", server.url());
+    let output = ferry(&["ls", "--json", &url], Some(PASSWORD));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let raw_bytes: usize = text.len();
+    assert!(raw_bytes > 256 * 1024, "only {raw_bytes} bytes of JSON");
+    let mut names: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let entry: serde_json::Value = serde_json::from_str(line).expect("one JSON object");
+            entry["name"].as_str().expect("a name").to_owned()
+        })
+        .collect();
+    names.sort();
+    let expected: Vec<String> = (0..FILES).map(|i| format!("entry-{i:05}.txt")).collect();
+    assert_eq!(names, expected);
+}
+
 #[test]
 fn ls_plain_lists_names() {
     let server = TestServer::start();
