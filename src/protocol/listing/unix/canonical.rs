@@ -17,7 +17,7 @@
 //! followed by a month-like group...). The tests and the listing fuzz target hold the two
 //! readings to each other line by line.
 
-use super::super::common::{all_digits, is_blank, parse_u64};
+use super::super::common::{Span, all_digits, parse_u64, tokenize};
 use super::super::dates::month_from_name;
 use super::super::{LineResult, ListingContext};
 use super::date::{TimeOrYear, month_day, time_or_year};
@@ -25,20 +25,26 @@ use super::{Fields, entry, is_permissions};
 
 /// `None` when the line is not in this layout, or might read otherwise in the general reading.
 pub(crate) fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
-    let mut columns = Columns { line, at: 0 };
-    let permissions = columns.next()?;
+    // The eight columns before the name, found eight bytes at a time.
+    let mut spans = [Span::default(); 8];
+    if tokenize(line, &mut spans) < spans.len() {
+        return None;
+    }
+    let [
+        permissions,
+        links,
+        owner,
+        group,
+        size_column,
+        month_column,
+        day_column,
+        time_column,
+    ] = spans.map(|span| &line[span.start..span.end]);
     // Files, folders and links; devices (whose size column is `major, minor`) and the rest
     // take the general reading.
     if !is_permissions(permissions) || !matches!(permissions[0], b'-' | b'd' | b'l') {
         return None;
     }
-    let links = columns.next()?;
-    let owner = columns.next()?;
-    let group = columns.next()?;
-    let size_column = columns.next()?;
-    let month_column = columns.next()?;
-    let day_column = columns.next()?;
-    let time_column = columns.next()?;
     if !all_digits(links)
         // `major,` before a number reads as a device's size column.
         || group.ends_with(b",")
@@ -58,7 +64,7 @@ pub(crate) fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
     }
     let modified = month_day(ctx, month, day, time)?;
     // After exactly one blank: a name's own leading blanks are kept.
-    let name = &line[(columns.at + 1).min(line.len())..];
+    let name = &line[(spans[7].end + 1).min(line.len())..];
     if name.is_empty() {
         return None;
     }
@@ -75,29 +81,6 @@ pub(crate) fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
             name,
         },
     )
-}
-
-/// The line's blank-separated columns, left to right.
-struct Columns<'a> {
-    line: &'a [u8],
-    /// Just after the last column taken.
-    at: usize,
-}
-
-impl<'a> Columns<'a> {
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let line = self.line;
-        let mut start = self.at;
-        while start < line.len() && is_blank(line[start]) {
-            start += 1;
-        }
-        let mut end = start;
-        while end < line.len() && !is_blank(line[end]) {
-            end += 1;
-        }
-        self.at = end;
-        (end > start).then(|| &line[start..end])
-    }
 }
 
 /// Whether the general reading could find a date starting at column `a` (followed by `next`
