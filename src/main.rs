@@ -271,11 +271,11 @@ impl TransferArgs {
 /// Ferry starts (Open with the default application) inherit the setting.
 ///
 /// It runs before `main`, before anything allocates ([`HUGE_PAGES_OFF_FIRST`]): the runtime's
-/// first allocations touch mimalloc's first pages, and as huge pages those cost 10-14 ms of
-/// every start on the benchmark machine (`strace -r`: two 5-6 ms faults right after mimalloc's
-/// `madvise(MADV_HUGEPAGE)`), a fifth of what `ferry ls` lost to curl on a 100,000-entry folder.
+/// first allocations touch mimalloc's first pages, and as huge pages those cost up to 10-14 ms
+/// of a start on the benchmark machine when its memory was cold (`strace -r`: two 5-6 ms
+/// faults right after mimalloc's `madvise(MADV_HUGEPAGE)`).
+#[cfg(target_os = "linux")]
 extern "C" fn allocator_without_huge_pages() {
-    #[cfg(target_os = "linux")]
     // SAFETY: prctl with PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
     unsafe {
         libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
@@ -283,7 +283,7 @@ extern "C" fn allocator_without_huge_pages() {
 }
 
 /// Where the loader finds [`allocator_without_huge_pages`] to run before `main` (the priority
-/// the standard library's own early initialisation uses; mimalloc's come later).
+/// the standard library's own early initialisation uses, ahead of any constructor without one).
 #[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array.00099")]

@@ -220,7 +220,7 @@ impl ParseAlong {
             *self = ParseAlong::Beside { chunks, parsed };
         }
         if let ParseAlong::Beside { chunks, .. } = self {
-            // The thread only stops after the sender is dropped, so this can't fail.
+            // A send fails only when the parser's thread has panicked; `finish` reports it.
             let _ = chunks.send(chunk.to_vec());
         }
     }
