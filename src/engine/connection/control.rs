@@ -306,6 +306,12 @@ impl Control {
                     if mode == Mode::ExtendedPassive {
                         self.data.epsv_works = true;
                     }
+                    // Without it, the last bytes of each piece an upload writes (a 64 KiB
+                    // write is one full loopback segment and 53 bytes) waited for the
+                    // server's acknowledgement of the rest: 1 GiB plain uploads to vsftpd took
+                    // 1.41-1.54 s against 1.11 s with it (curl, which sets it too, 1.13 s).
+                    // A piece is written whole, so no tiny segments come of it.
+                    let _ = stream.get_ref().get_ref().set_nodelay(true);
                     return Ok(DataStart::Open(Transfer { stream }));
                 }
                 Ok(Err(suppaftp::FtpError::UnexpectedResponse(response))) => {

@@ -18,11 +18,6 @@ use crate::protocol::ascii::{LocalToNetwork, ascii_sizes_agree};
 use crate::protocol::path::RemotePath;
 use crate::protocol::verify::to_hex;
 
-/// The most handed to the socket at once without a speed limit: on a slow link a whole
-/// [`local_io::CHUNK`] could take seconds, with the progress, a pause and a cancel waiting for
-/// it.
-const SLICE: usize = 256 * 1024;
-
 fn local_failure(doing: &str, path: &std::path::Path, error: &std::io::Error) -> Finish {
     Finish::Failed(format!("{doing} {}: {error}", path.display()))
 }
@@ -278,12 +273,12 @@ async fn send(
         let mut sent = offset;
         let mut converted = Vec::new();
         let idle = session.reply_timeout();
-        while let Some(chunk) = reader.next().await {
+        while let Some(piece) = reader.next() {
             if let Some(stopped) = context.stopped() {
                 return Ok(Finish::Stopped(stopped));
             }
-            let chunk = match chunk {
-                Ok(chunk) => chunk,
+            let piece = match piece {
+                Ok(piece) => piece,
                 Err(e) => {
                     let _ = session.finish_transfer(stream).await;
                     return Ok(local_failure("could not read", local, &e));
@@ -292,48 +287,34 @@ async fn send(
             let bytes: &[u8] = match &mut converter {
                 Some(converter) => {
                     converted.clear();
-                    converter.convert(&chunk, &mut converted);
+                    converter.convert(&piece, &mut converted);
                     &converted
                 }
-                None => &chunk,
+                None => &piece,
             };
-            // In slices, so that the limit, a pause and the progress shown act within a buffer
-            // (at 300 KiB/s a whole buffer is over three seconds of a bar standing still).
-            let slice_size = if context.limiter.is_limited() {
-                64 * 1024
-            } else {
-                SLICE
-            };
-            let mut sent_here = 0usize;
-            for slice in bytes.chunks(slice_size) {
-                context.limiter.take(slice.len()).await;
-                match tokio::time::timeout(idle, stream.write_all(slice)).await {
-                    Ok(Ok(())) => {}
-                    Ok(Err(source)) => {
-                        return Err(FtpError::Io {
-                            doing: "sending the file".into(),
-                            source,
-                        });
-                    }
-                    Err(_) => {
-                        return Err(FtpError::Timeout {
-                            doing: "sending the file".into(),
-                            after: idle,
-                        });
-                    }
+            // A piece is small enough (64 KiB) for the limit, a pause and the progress shown to
+            // act within it, even at a few hundred KiB/s.
+            context.limiter.take(bytes.len()).await;
+            match tokio::time::timeout(idle, stream.write_all(bytes)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(source)) => {
+                    return Err(FtpError::Io {
+                        doing: "sending the file".into(),
+                        source,
+                    });
                 }
-                context.count_moved(slice.len());
-                wire += slice.len() as u64;
-                if let Some(stopped) = context.stopped() {
-                    return Ok(Finish::Stopped(stopped));
+                Err(_) => {
+                    return Err(FtpError::Timeout {
+                        doing: "sending the file".into(),
+                        after: idle,
+                    });
                 }
-                // In the file's bytes: converted line ends make the wire's a little longer.
-                sent_here += slice.len();
-                let of_chunk = chunk.len() as u64 * sent_here as u64 / bytes.len().max(1) as u64;
-                progress.update(sent + of_chunk, false);
             }
-            sent += chunk.len() as u64;
-            reader.recycle(chunk);
+            context.count_moved(bytes.len());
+            wire += bytes.len() as u64;
+            // In the file's bytes: converted line ends make the wire's a little longer.
+            sent += piece.len() as u64;
+            reader.recycle(piece);
             progress.update(sent, false);
         }
         // Close our side and wait for the server to close: ending with unread bytes in the
