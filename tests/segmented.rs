@@ -9,7 +9,7 @@ use std::path::Path;
 use ferry::engine::{Command, ConflictPolicy, Event, ItemState, Login, QueueAction, QueueEvent};
 use ferry::store::settings::TransferSettings;
 use sha2::Digest;
-use support::faulty::{Faults, FaultyServer};
+use support::faulty::{FailAt, FailHow, FailPoint, Faults, FaultyServer};
 use support::queue::{Queue, download};
 use support::{PASSWORD, TestServer, request_to};
 
@@ -341,4 +341,64 @@ fn a_server_that_ignores_rest_fails_the_split_download_and_keeps_nothing_wrong()
         "{:?}",
         names_in(dir.path())
     );
+}
+
+/// A split download from the faulty server with a short command timeout, where the third
+/// control connection (after the browsing one and the transfer's own: the first that joins)
+/// stops answering at `verb`.
+fn download_with_a_silent_connection(verb: &'static str, seed: u64) -> (Queue, FaultyServer) {
+    let server = FaultyServer::start();
+    let size = 13 * MIB + 5;
+    let bytes = ferry::demo::pseudo_random_bytes(size, seed);
+    server.add_file("/big.bin", bytes.clone());
+    server.set_faults(Faults {
+        fail_at: vec![FailAt {
+            connection: 2,
+            at: FailPoint::Verb(verb),
+            how: FailHow::Silence,
+        }],
+        ..Faults::default()
+    });
+    let mut request = request_to(
+        server.port,
+        Login::Normal {
+            user: "u".into(),
+            password: ferry::store::secret::Secret::new("p"),
+        },
+    );
+    request.timeouts.command = std::time::Duration::from_secs(2);
+    let mut queue = Queue::connect(request, split_over(3));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.run(vec![download("/big.bin", &target)]);
+    let log = queue.log_text();
+    let item = queue.only();
+    assert_eq!(
+        server.fired(),
+        1,
+        "the connection never went silent:\n{log}"
+    );
+    assert_eq!(item.state, ItemState::Done, "{log}");
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    assert_eq!(names_in(dir.path()), ["big.bin"]);
+    // One attempt: the item never failed on the way (a failed attempt starts it again).
+    assert_eq!(log.matches("Starting /big.bin").count(), 1, "{log}");
+    (queue, server)
+}
+
+#[test]
+fn a_connection_that_never_finishes_logging_in_holds_no_range_and_is_not_waited_for() {
+    let (queue, _server) = download_with_a_silent_connection("PASS", 16);
+    let log = queue.log_text();
+    // The others fetched every byte while it waited, and it was dropped before its time ran
+    // out: no "could not log in", and nothing fetched twice.
+    assert!(!log.contains("could not log in"), "{log}");
+    assert_eq!(queue.only().moved, (13 * MIB + 5) as u64, "{log}");
+}
+
+#[test]
+fn a_range_given_up_by_a_connection_that_stopped_answering_is_fetched_by_the_first() {
+    let (queue, _server) = download_with_a_silent_connection("RETR", 17);
+    let log = queue.log_text();
+    assert!(log.contains("its range is left to the others"), "{log}");
 }

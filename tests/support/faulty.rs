@@ -72,6 +72,9 @@ pub enum FailHow {
     Reply421,
     /// The connection is reset (RST), without a word.
     Reset,
+    /// No answer, ever: the connection stays open and silent until the client gives up (or
+    /// the read limit passes).
+    Silence,
 }
 
 /// Fails the connection as `how` says (the data connection too, when there is one); the caller
@@ -92,6 +95,11 @@ fn fail(
             for stream in std::iter::once(&*out).chain(data) {
                 let _ = socket2::SockRef::from(stream).set_linger(Some(Duration::ZERO));
             }
+        }
+        FailHow::Silence => {
+            // Read (and ignore) until the client closes; the read limit bounds the wait.
+            let mut ignored = [0u8; 512];
+            while matches!(out.read(&mut ignored), Ok(n) if n > 0) {}
         }
     }
     Ok(())
@@ -262,7 +270,8 @@ fn serve(
             .map(|f| f.how);
         let data_command = matches!(verb.as_str(), "LIST" | "NLST" | "RETR" | "STOR" | "APPE");
         // A data command fails in the middle of its data (below); any other at once.
-        let fail_mid_data = fail_now.filter(|_| data_command && passive.is_some());
+        let fail_mid_data =
+            fail_now.filter(|how| *how != FailHow::Silence && data_command && passive.is_some());
         if let Some(how) = fail_now.filter(|_| fail_mid_data.is_none()) {
             return fail(&mut out, None, how, &faults);
         }
@@ -408,11 +417,13 @@ fn serve(
                         drop(data);
                         "426 connection closed; transfer aborted".into()
                     }
-                    None => {
-                        data.write_all(body)?;
-                        drop(data);
-                        "226 done".into()
-                    }
+                    // A client that stops reading (a range of a split download is done)
+                    // closes the data connection: 426, as real servers say, and the session
+                    // goes on.
+                    None => match data.write_all(body) {
+                        Ok(()) => "226 done".into(),
+                        Err(_) => "426 data connection closed by the client".into(),
+                    },
                 }
             }
             "STOR" | "APPE" => {

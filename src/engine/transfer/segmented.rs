@@ -97,6 +97,8 @@ struct Shared<'a> {
     /// The first connection is done (with every range, or given up): no other joins after it.
     first_done: std::sync::atomic::AtomicBool,
     first_done_told: tokio::sync::Notify,
+    /// A connection let go of a range (finished, or gave up on it).
+    released: tokio::sync::Notify,
 }
 
 impl Shared<'_> {
@@ -240,6 +242,7 @@ async fn fetch_with(
         started: std::time::Instant::now(),
         first_done: std::sync::atomic::AtomicBool::new(false),
         first_done_told: tokio::sync::Notify::new(),
+        released: tokio::sync::Notify::new(),
     };
     let progress = Mutex::new(Progress::new(context, shared.map().done(), Some(size)));
     let mut lanes = vec![Connection::Own(own)];
@@ -380,60 +383,91 @@ async fn take_ranges(
     shared: &Shared<'_>,
     progress: &Mutex<Progress<'_>>,
 ) -> FtpResult<()> {
+    /// How often the first connection, with nothing left to take, looks again.
+    const LOOK_AGAIN: std::time::Duration = std::time::Duration::from_millis(100);
+    let in_flight = 2 * CHUNK as u64;
     loop {
         if context.stopped().is_some() || shared.disk_failed() || shared.gone_wrong() {
             return Ok(());
         }
-        // Taken before connecting: a lane with nothing to do opens no connection.
-        let Some(index) = shared.map().take(2 * CHUNK as u64) else {
+        // An extra connection logs in before it takes a range, and only if there is one to
+        // take: one whose login never ends (seen with vsftpd over TLS: a handshake or a PASS
+        // that got no answer until the time ran out) holds nothing the others need, and is
+        // dropped when the first connection is done.
+        if let Connection::Extra(slot) = &mut connection
+            && slot.is_none()
+        {
+            if !shared.map().can_take(in_flight) {
+                break;
+            }
+            let opened = tokio::select! {
+                opened = context.more_sessions.open() => opened,
+                () = first_connection_done(shared) => return Ok(()),
+            };
+            match opened {
+                Ok(session) => *slot = Some(Box::new(session)),
+                Err(error) => {
+                    // The server may allow fewer connections: the others go on.
+                    context.log(format!(
+                        "Segment connection {} could not log in ({error}); the others go on",
+                        lane + 1
+                    ));
+                    return Err(error);
+                }
+            }
+        }
+        let released = shared.released.notified();
+        let Some(index) = shared.map().take(in_flight) else {
+            // The first connection stays until every byte is in place: a range that another
+            // connection gives up (it failed, or waited out its time on a server that stopped
+            // answering) is fetched here, not left to a later attempt of the whole item.
+            if matches!(connection, Connection::Own(_)) && !shared.map().is_complete() {
+                tokio::select! {
+                    () = released => {}
+                    () = tokio::time::sleep(LOOK_AGAIN) => {}
+                }
+                continue;
+            }
             break;
         };
         let session = match &mut connection {
             Connection::Own(session) => &mut **session,
-            Connection::Extra(slot) => {
-                if slot.is_none() {
-                    match context.more_sessions.open().await {
-                        Ok(session) => *slot = Some(Box::new(session)),
-                        Err(error) => {
-                            // The server may allow fewer connections: the others go on.
-                            shared.map().release(index);
-                            context.log(format!(
-                                "Segment connection {} could not log in ({error}); the others go on",
-                                lane + 1
-                            ));
-                            return Err(error);
-                        }
-                    }
+            Connection::Extra(slot) => match slot.as_deref_mut() {
+                Some(session) => session,
+                None => {
+                    shared.map().release(index);
+                    return Ok(());
                 }
-                match slot.as_deref_mut() {
-                    Some(session) => session,
-                    None => return Ok(()),
-                }
-            }
+            },
         };
-        match fetch_range(session, index, context, shared, progress).await {
-            Ok(()) => {
-                shared.map().release(index);
-                shared.checkpoint(context, true);
+        let fetched = fetch_range(session, index, context, shared, progress).await;
+        shared.map().release(index);
+        shared.checkpoint(context, true);
+        shared.released.notify_waiters();
+        if let Err(error) = fetched {
+            if let Connection::Extra(slot) = &mut connection {
+                slot.take();
             }
-            Err(error) => {
-                shared.map().release(index);
-                shared.checkpoint(context, true);
-                if let Connection::Extra(slot) = &mut connection {
-                    slot.take();
-                }
-                context.log(format!(
-                    "Segment connection {} failed ({error}); its range is left to the others",
-                    lane + 1
-                ));
-                return Err(error);
-            }
+            context.log(format!(
+                "Segment connection {} failed ({error}); its range is left to the others",
+                lane + 1
+            ));
+            return Err(error);
         }
     }
     if let Connection::Extra(Some(session)) = connection {
         session.quit().await;
     }
     Ok(())
+}
+
+/// Ends once the first connection is done (every byte in place, or the item stopped or failed).
+async fn first_connection_done(shared: &Shared<'_>) {
+    let told = shared.first_done_told.notified();
+    if shared.first_done.load(std::sync::atomic::Ordering::Acquire) {
+        return;
+    }
+    told.await;
 }
 
 /// Fetches the rest of range `index` on `session`.

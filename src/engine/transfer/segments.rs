@@ -14,6 +14,14 @@ use serde::{Deserialize, Serialize};
 /// RETR round trips cost more than they save.
 pub const MIN_RANGE: u64 = 4 * 1024 * 1024;
 
+/// What `SegmentMap::take` would do.
+enum Choice {
+    /// Range `index` is unfinished and nobody is on it.
+    Free(usize),
+    /// Range `index` ends at `middle` from now on, and its second half is a range of its own.
+    Split { index: usize, middle: u64 },
+}
+
 /// The number of connections when the person turns splitting on for an item while the setting
 /// says one.
 pub const DEFAULT_SEGMENTS: usize = 4;
@@ -203,13 +211,36 @@ impl SegmentMap {
     /// A split never moves an end below what the connection on that range may have read and
     /// not yet written: `in_flight` bytes past its `done`.
     pub fn take(&mut self, in_flight: u64) -> Option<usize> {
+        match self.choice(in_flight)? {
+            Choice::Free(index) => {
+                self.ranges[index].taken = true;
+                Some(index)
+            }
+            Choice::Split { index, middle } => {
+                let end = self.ranges[index].end;
+                self.ranges[index].end = middle;
+                self.ranges.push(Range {
+                    taken: true,
+                    ..Range::new(middle, end)
+                });
+                Some(self.ranges.len() - 1)
+            }
+        }
+    }
+
+    /// Whether `take` would find a range now (changing nothing): a connection that would have
+    /// nothing to do need not log in.
+    pub fn can_take(&self, in_flight: u64) -> bool {
+        self.choice(in_flight).is_some()
+    }
+
+    fn choice(&self, in_flight: u64) -> Option<Choice> {
         if let Some(index) = self
             .ranges
             .iter()
             .position(|r| !r.taken && !r.is_complete())
         {
-            self.ranges[index].taken = true;
-            return Some(index);
+            return Some(Choice::Free(index));
         }
         let (index, range) = self
             .ranges
@@ -221,14 +252,10 @@ impl SegmentMap {
         if half < MIN_RANGE.max(in_flight) {
             return None;
         }
-        let middle = range.end - half;
-        let end = range.end;
-        self.ranges[index].end = middle;
-        self.ranges.push(Range {
-            taken: true,
-            ..Range::new(middle, end)
-        });
-        Some(self.ranges.len() - 1)
+        Some(Choice::Split {
+            index,
+            middle: range.end - half,
+        })
     }
 
     /// The connection on range `index` stopped (failed, or was told to stop): another may take
@@ -469,14 +496,24 @@ mod tests {
         assert!(!empty.fits(100 * MIB, time), "no ranges");
     }
 
+    /// `take`, checked against `can_take` asked first (which must change nothing).
+    fn take(map: &mut SegmentMap, in_flight: u64) -> Option<usize> {
+        let before = map.clone();
+        let could = map.can_take(in_flight);
+        assert_eq!(*map, before, "can_take changed the map");
+        let taken = map.take(in_flight);
+        assert_eq!(could, taken.is_some(), "can_take and take disagree");
+        taken
+    }
+
     #[test]
     fn connections_take_waiting_ranges_then_split_the_largest() {
         let mut map = SegmentMap::split(64 * MIB, None, 2);
-        assert_eq!(map.take(0), Some(0));
-        assert_eq!(map.take(0), Some(1));
+        assert_eq!(take(&mut map, 0), Some(0));
+        assert_eq!(take(&mut map, 0), Some(1));
         map.written_to(0, 10 * MIB);
         // Range 0 has 22 MiB left, range 1 has 32: the third connection takes range 1's half.
-        assert_eq!(map.take(MIB), Some(2));
+        assert_eq!(take(&mut map, MIB), Some(2));
         assert_eq!(map.ranges[1].end, 48 * MIB);
         assert_eq!(
             (map.ranges[2].start, map.ranges[2].end),
@@ -485,25 +522,25 @@ mod tests {
         assert!(map.fits(64 * MIB, None));
         // A released range is taken before anything is split.
         map.release(0);
-        assert_eq!(map.take(MIB), Some(0));
+        assert_eq!(take(&mut map, MIB), Some(0));
         assert_eq!(map.ranges[0].next_offset(), 10 * MIB);
     }
 
     #[test]
     fn no_split_below_the_minimum_or_what_is_in_flight() {
         let mut map = SegmentMap::split(2 * MIN_RANGE + 2, None, 1);
-        assert_eq!(map.take(0), Some(0));
+        assert_eq!(take(&mut map, 0), Some(0));
         map.written_to(0, 3);
         // 2 MiB·4 - 1 left: halves under MIN_RANGE.
-        assert_eq!(map.take(0), None);
+        assert_eq!(take(&mut map, 0), None);
         let mut map = SegmentMap::split(64 * MIB, None, 1);
-        assert_eq!(map.take(0), Some(0));
+        assert_eq!(take(&mut map, 0), Some(0));
         assert_eq!(
-            map.take(40 * MIB),
+            take(&mut map, 40 * MIB),
             None,
             "the half is under what is in flight"
         );
-        assert!(map.take(MIB).is_some());
+        assert!(take(&mut map, MIB).is_some());
     }
 
     #[test]
