@@ -176,7 +176,7 @@ impl FileWriter {
 /// [`READ_PIECE`] at a time, each piece sent before the next is read.
 ///
 /// A reading thread handing megabyte buffers to the network (what this was) made 1 GiB plain
-/// uploads 0.76-0.91x curl: each byte was copied into a buffer on one core and out of it, long
+/// uploads 0.72-0.91x curl: each byte was copied into a buffer on one core and out of it, long
 /// evicted from that core's cache, on another, and the two threads competed with the server for
 /// two cores. Read and sent on one thread in 64 KiB pieces, as curl does (and with the data
 /// connection's `TCP_NODELAY`, see `Control::data_command`), the same uploads are level with
