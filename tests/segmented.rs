@@ -357,6 +357,9 @@ fn download_with_a_silent_connection(verb: &'static str, seed: u64) -> (Queue, F
             at: FailPoint::Verb(verb),
             how: FailHow::Silence,
         }],
+        // Otherwise the first connections could fetch every byte before the silent one
+        // takes a range.
+        hold_data_until_fired: true,
         ..Faults::default()
     });
     let mut request = request_to(

@@ -44,6 +44,9 @@ pub struct Faults {
     pub refuse_data_after_rest: usize,
     /// Connections that fail at a chosen point.
     pub fail_at: Vec<FailAt>,
+    /// Hold every RETR's data until one of `fail_at` has come to pass: the other connections
+    /// can't finish the file before the failing one has had its turn.
+    pub hold_data_until_fired: bool,
     /// How many of `fail_at` came to pass (a test checks its faults were not all missed).
     pub fired: usize,
 }
@@ -398,9 +401,20 @@ fn serve(
                 rest = 0;
                 let cut = fault.cut_data_once.take();
                 let drop_control = fault.drop_control_once.take();
+                let hold = fault.hold_data_until_fired && fault.fired == 0;
                 drop(fault);
                 out.write_all(b"150 sending\r\n")?;
                 let mut data = accept(&listener)?;
+                if hold {
+                    // Looked at every 10 ms, for at most the read limit.
+                    let looks = READ_LIMIT.as_millis() / 10;
+                    for _ in 0..looks {
+                        if faults.lock().unwrap().fired > 0 {
+                            break;
+                        }
+                        std::thread::sleep(Duration::from_millis(10));
+                    }
+                }
                 let body = &bytes[start..];
                 if let Some(how) = fail_mid_data {
                     let _ = data.write_all(&body[..body.len() / 2]);

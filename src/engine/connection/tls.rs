@@ -309,13 +309,32 @@ impl FerryTlsStream {
     }
 }
 
+impl FerryTlsStream {
+    /// Sends what TLS still holds of our own writes. tokio-rustls takes a write's bytes and
+    /// reports them written even when the socket would not take the encrypted record just then
+    /// (the task had used up tokio's budget, say), keeping the record until the next write or
+    /// flush; suppaftp never flushes a command. The command then never left, and the read of
+    /// its reply waited until the time ran out: joining connections of split FTPS downloads
+    /// (every connection polled in one task) hung so at their PBSZ, PASS or RETR.
+    fn poll_send_held(&mut self, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        if self.stream.get_ref().1.wants_write() {
+            Pin::new(&mut self.stream).poll_flush(cx)
+        } else {
+            Poll::Ready(Ok(()))
+        }
+    }
+}
+
 impl AsyncRead for FerryTlsStream {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+        let this = self.get_mut();
+        // Nothing is waited for while what it answers may still be ours to send.
+        std::task::ready!(this.poll_send_held(cx))?;
+        Pin::new(&mut this.stream).poll_read(cx, buf)
     }
 }
 
@@ -357,6 +376,103 @@ impl TokioTlsStream for FerryTlsStream {
 mod tests {
     use super::super::super::api::certificate::{fingerprint_text, parse_fingerprint};
     use super::*;
+
+    /// A TLS server on its own thread that reads one line and answers `200 ok`; returns the
+    /// line it read.
+    fn answer_one_line(
+        listener: std::net::TcpListener,
+        certificate: Vec<u8>,
+        key: Vec<u8>,
+    ) -> std::thread::JoinHandle<std::io::Result<String>> {
+        use std::io::{Read, Write};
+        std::thread::spawn(move || {
+            let (tcp, _) = listener.accept()?;
+            tcp.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+            let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .map_err(std::io::Error::other)?
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![CertificateDer::from(certificate)],
+                rustls::pki_types::PrivateKeyDer::Pkcs8(key.into()),
+            )
+            .map_err(std::io::Error::other)?;
+            let connection =
+                rustls::ServerConnection::new(Arc::new(config)).map_err(std::io::Error::other)?;
+            let mut tls = rustls::StreamOwned::new(connection, tcp);
+            let mut line = Vec::new();
+            let mut byte = [0u8];
+            // Bounded by the read limit and the line's length.
+            while line.len() < 100 && tls.read(&mut byte)? == 1 && byte[0] != b'\n' {
+                line.push(byte[0]);
+            }
+            tls.write_all(b"200 ok\r\n")?;
+            tls.flush()?;
+            Ok(String::from_utf8_lossy(&line).trim_end().to_owned())
+        })
+    }
+
+    #[test]
+    fn a_command_tls_held_back_goes_out_before_its_reply_is_awaited() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let generated = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into()])
+            .expect("a self-signed certificate");
+        let certificate = generated.cert.der().to_vec();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+        let port = listener.local_addr().expect("its address").port();
+        let server = answer_one_line(
+            listener,
+            certificate.clone(),
+            generated.signing_key.serialize_der(),
+        );
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let reply = runtime.block_on(async {
+            let options = TlsOptions {
+                trusted: vec![fingerprint(&certificate)],
+                ..TlsOptions::default()
+            };
+            let tls = Tls::new("127.0.0.1", &options).expect("a TLS set-up");
+            let tcp = TcpStream::connect(("127.0.0.1", port))
+                .await
+                .expect("connected");
+            let mut stream = tls.connect("127.0.0.1", tcp).await.expect("a handshake");
+            // The command is written by a task that has used up tokio's budget: the socket
+            // says "not now", and tokio-rustls reports the bytes written while it keeps the
+            // record (what suppaftp's command writing met in a busy task).
+            std::future::poll_fn(|cx| {
+                while let Poll::Ready(progress) = tokio::task::coop::poll_proceed(cx) {
+                    progress.made_progress();
+                }
+                let write = stream.write_all(b"NOOP\r\n");
+                std::pin::pin!(write).poll(cx)
+            })
+            .await
+            .expect("the command is taken");
+            assert!(
+                stream.stream.get_ref().1.wants_write(),
+                "the record went out at once: this test no longer holds one back"
+            );
+            let mut reply = [0u8; 64];
+            // Bounded: without the record sent, the server never answers.
+            let read =
+                tokio::time::timeout(std::time::Duration::from_secs(5), stream.read(&mut reply))
+                    .await
+                    .expect("the reply came (the command was sent)")
+                    .expect("the reply reads");
+            String::from_utf8_lossy(&reply[..read]).into_owned()
+        });
+        assert_eq!(reply, "200 ok\r\n");
+        let line = server
+            .join()
+            .expect("the server thread")
+            .expect("the server");
+        assert_eq!(line, "NOOP");
+    }
 
     #[test]
     fn fingerprints_read_and_print() {

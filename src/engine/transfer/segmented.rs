@@ -391,9 +391,8 @@ async fn take_ranges(
             return Ok(());
         }
         // An extra connection logs in before it takes a range, and only if there is one to
-        // take: one whose login never ends (seen with vsftpd over TLS: a handshake or a PASS
-        // that got no answer until the time ran out) holds nothing the others need, and is
-        // dropped when the first connection is done.
+        // take: one whose login never ends (a server that stops answering) holds nothing the
+        // others need, and is dropped when the first connection is done.
         if let Connection::Extra(slot) = &mut connection
             && slot.is_none()
         {
