@@ -239,31 +239,41 @@ impl FileReader {
     pub fn next(&mut self) -> Option<std::io::Result<Vec<u8>>> {
         let file = self.file.as_mut()?;
         let wanted = buffer_for(self.left);
-        let mut piece = match self.spare.take() {
-            Some(mut spare) if spare.capacity() >= wanted => {
-                spare.clear();
-                spare
-            }
-            _ => Vec::with_capacity(wanted),
-        };
-        // A file that grew since it was listed is read on, a piece at a time.
-        match file.take(READ_PIECE as u64).read_to_end(&mut piece) {
-            Ok(0) => {
-                self.file = None;
-                None
-            }
-            Ok(n) => {
-                if n < READ_PIECE {
+        // A piece handed back is read into again as it is (zeroed once, when first made).
+        let mut piece = self
+            .spare
+            .take()
+            .filter(|spare| spare.len() >= wanted)
+            .unwrap_or_else(|| vec![0u8; wanted]);
+        piece.truncate(wanted);
+        // One `read` a piece from the page cache (`read_to_end` made four: it grows its reads
+        // from 8 KiB on every call). A file that grew since it was listed fills the piece and
+        // is read on; a short read is the end.
+        let mut filled = 0;
+        while filled < piece.len() {
+            match file.read(&mut piece[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
                     self.file = None;
+                    return Some(Err(e));
                 }
-                self.left = self.left.saturating_sub(n as u64);
-                Some(Ok(piece))
-            }
-            Err(e) => {
-                self.file = None;
-                Some(Err(e))
             }
         }
+        if filled < piece.len() {
+            self.file = None;
+        }
+        if filled == 0 {
+            return None;
+        }
+        piece.truncate(filled);
+        self.left = match self.left.checked_sub(filled as u64) {
+            Some(left) if left > 0 => left,
+            // More than the queue knew of: the file grew, and is read on in whole pieces.
+            _ => u64::MAX,
+        };
+        Some(Ok(piece))
     }
 
     /// Hands a sent piece back for reuse.
