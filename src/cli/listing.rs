@@ -398,7 +398,7 @@ mod tests {
                             time,
                             precision: TimePrecision::Second,
                         }),
-                        permissions: (case % 2 == 0).then(|| "-rw-r--r--".to_owned()),
+                        permissions: (case % 2 == 0).then(|| "-rw-r--r--".into()),
                         owner: None,
                         group: None,
                         raw_line: raw.to_vec(),

@@ -51,7 +51,7 @@ impl TableItem for LocalEntry {
         self.permissions.as_deref()
     }
 
-    fn owner(&self) -> Option<String> {
+    fn owner(&self) -> Option<std::borrow::Cow<'_, str>> {
         None
     }
 }

@@ -94,13 +94,17 @@ impl NameEncoding {
         Some(found)
     }
 
+    /// The text of `raw` when it decodes as it is: valid UTF-8 for Auto and UTF-8, and pure
+    /// ASCII for every other encoding (all of them are ASCII-compatible).
+    pub(crate) fn as_is(self, raw: &[u8]) -> Option<&str> {
+        std::str::from_utf8(raw)
+            .ok()
+            .filter(|s| matches!(self, NameEncoding::Auto | NameEncoding::Utf8) || s.is_ascii())
+    }
+
     /// Decodes raw bytes for display. Never fails: undecodable bytes become U+FFFD.
     pub fn decode(self, raw: &[u8]) -> String {
-        // Valid UTF-8 is taken as is for Auto and UTF-8, and so is pure ASCII for every other
-        // encoding (all of them are ASCII-compatible).
-        if let Ok(s) = std::str::from_utf8(raw)
-            && (matches!(self, NameEncoding::Auto | NameEncoding::Utf8) || s.is_ascii())
-        {
+        if let Some(s) = self.as_is(raw) {
             return s.to_owned();
         }
         match self {

@@ -66,7 +66,7 @@ pub(crate) fn parse_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult
         kind,
         size,
         modified,
-        permissions: mode.map(|m| ctx.text(m)),
+        permissions: mode.map(|m| ctx.short(m)),
         owner: None,
         group: None,
         raw_line: line.to_vec(),

@@ -45,7 +45,7 @@ fn entry(
         size,
         modified,
         permissions: None,
-        owner: owner.map(|o| ctx.text(o)),
+        owner: owner.map(|o| ctx.short(o)),
         group: None,
         raw_line: line.to_vec(),
     }))

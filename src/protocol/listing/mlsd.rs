@@ -136,15 +136,15 @@ fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
     if name == b"." || name == b".." {
         return Some(LineResult::Skip);
     }
-    let permissions = mode.or(perm).map(|p| ctx.text(p));
+    let permissions = mode.or(perm).map(|p| ctx.short(p));
     Some(LineResult::Entry(Entry {
         name: ctx.name(name),
         kind,
         size: size.or(sizd),
         modified,
         permissions,
-        owner: owner.1.map(|o| ctx.text(o)),
-        group: group.1.map(|g| ctx.text(g)),
+        owner: owner.1.map(|o| ctx.short(o)),
+        group: group.1.map(|g| ctx.short(g)),
         raw_line: line.to_vec(),
     }))
 }

@@ -37,8 +37,8 @@ pub(crate) fn parse_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult
         kind: EntryKind::File,
         size: Some(size),
         modified: Some(local_modified(ctx, date, Some(time))?),
-        permissions: Some(ctx.text(security)),
-        owner: Some(ctx.text(owner)),
+        permissions: Some(ctx.short(security)),
+        owner: Some(ctx.short(owner)),
         group: None,
         raw_line: line.to_vec(),
     }))

@@ -48,8 +48,8 @@ pub(crate) fn parse_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult
         kind,
         size: Some(size),
         modified: Some(local_modified(ctx, date, Some(time))?),
-        permissions: Some(ctx.text(attributes)),
-        owner: Some(ctx.text(owner)),
+        permissions: Some(ctx.short(attributes)),
+        owner: Some(ctx.short(owner)),
         group: None,
         raw_line: line.to_vec(),
     }))

@@ -96,8 +96,8 @@ pub(crate) fn parse_line(line: &[u8], ctx: &ListingContext) -> Option<LineResult
         kind,
         size,
         modified: Some(modified),
-        permissions: perms.map(|p| ctx.text(p)),
-        owner: owner.map(|o| ctx.text(o)),
+        permissions: perms.map(|p| ctx.short(p)),
+        owner: owner.map(|o| ctx.short(o)),
         group: None,
         raw_line: line.to_vec(),
     }))

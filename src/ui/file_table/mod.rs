@@ -6,6 +6,8 @@
 
 mod state;
 
+use std::borrow::Cow;
+
 use egui::{RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
@@ -29,7 +31,9 @@ pub trait TableItem {
     fn size(&self) -> Option<u64>;
     fn modified(&self) -> Option<Modified>;
     fn permissions(&self) -> Option<&str>;
-    fn owner(&self) -> Option<String>;
+    /// Owner and group as the table shows them (borrowed when there is only one: the sort
+    /// asks for it twice per comparison).
+    fn owner(&self) -> Option<Cow<'_, str>>;
     /// Extra words for the name's tooltip (a link's target).
     fn note(&self) -> Option<String> {
         None
@@ -62,11 +66,10 @@ impl TableItem for Entry {
         self.permissions.as_deref()
     }
 
-    fn owner(&self) -> Option<String> {
+    fn owner(&self) -> Option<Cow<'_, str>> {
         match (&self.owner, &self.group) {
-            (Some(owner), Some(group)) => Some(format!("{owner} {group}")),
-            (Some(owner), None) => Some(owner.clone()),
-            (None, Some(group)) => Some(group.clone()),
+            (Some(owner), Some(group)) => Some(Cow::Owned(format!("{owner} {group}"))),
+            (Some(one), None) | (None, Some(one)) => Some(Cow::Borrowed(one.as_str())),
             (None, None) => None,
         }
     }

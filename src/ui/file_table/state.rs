@@ -517,6 +517,42 @@ mod tests {
     }
 
     #[test]
+    fn the_owner_column_shows_owner_and_group_and_sorts_by_them() {
+        let with = |name: &str, owner: Option<&str>, group: Option<&str>| Entry {
+            owner: owner.map(Into::into),
+            group: group.map(Into::into),
+            ..entry(name, EntryKind::File, 1)
+        };
+        // (owner, group) → what the column shows.
+        let cases = [
+            (Some("alice"), Some("staff"), Some("alice staff")),
+            (Some("1001"), None, Some("1001")),
+            (None, Some("wheel"), Some("wheel")),
+            (None, None, None),
+        ];
+        for (owner, group, shown_as) in cases {
+            let item = with("f", owner, group);
+            assert_eq!(item.owner().as_deref(), shown_as, "{owner:?} {group:?}");
+        }
+        let items = vec![
+            with("c", Some("carol"), Some("users")),
+            with("none", None, None),
+            with("a", Some("alice"), Some("staff")),
+            with("b", None, Some("bob")),
+        ];
+        let mut state = TableState::default();
+        state.set_items(&items);
+        state.sort = SortColumn::Owner;
+        state.needs_order = true;
+        state.order(&items);
+        assert_eq!(shown(&state, &items), ["none", "a", "b", "c"]);
+        state.ascending = false;
+        state.needs_order = true;
+        state.order(&items);
+        assert_eq!(shown(&state, &items), ["c", "b", "a", "none"]);
+    }
+
+    #[test]
     fn filter_is_case_insensitive() {
         let items = items();
         let mut state = TableState::default();

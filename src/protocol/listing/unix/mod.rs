@@ -26,7 +26,9 @@ use chrono::NaiveDateTime;
 
 use super::common::{Tokens, all_digits, find, is_blank, parse_size_with_unit, parse_u64};
 use super::dates::{month_from_name, parse_numeric_date, parse_time};
-use super::{Entry, EntryKind, LineResult, LineText, ListingContext, ListingFormat, TimePrecision};
+use super::{
+    Entry, EntryKind, LineResult, LineText, ListingContext, ListingFormat, ShortText, TimePrecision,
+};
 
 mod canonical;
 mod date;
@@ -220,8 +222,8 @@ fn entry(line: &[u8], ctx: &ListingContext, fields: Fields) -> Option<LineResult
         kind,
         size,
         modified: Some(modified),
-        permissions: Some(text.text(permissions)),
-        owner: owner.map(|o| text.text(o)),
+        permissions: Some(text.short(permissions)),
+        owner: owner.map(|o| text.short(o)),
         group: group.map(|g| one_blank_between_words(g, &text)),
         raw_line: line.to_vec(),
     }))
@@ -229,16 +231,16 @@ fn entry(line: &[u8], ctx: &ListingContext, fields: Fields) -> Option<LineResult
 
 /// A group of several words (`domain user`, Connect:Enterprise's `BCC3I1       7670`) as
 /// words with one blank between them: the column alignment is no part of the group.
-fn one_blank_between_words(group: &[u8], text: &LineText) -> String {
+fn one_blank_between_words(group: &[u8], text: &LineText) -> ShortText {
     // The common one-word group is decoded as it is (this runs for every line).
     if !group.iter().any(|&b| is_blank(b)) {
-        return text.text(group);
+        return text.short(group);
     }
     let words: Vec<&[u8]> = group
         .split(|&b| is_blank(b))
         .filter(|w| !w.is_empty())
         .collect();
-    text.text(&words.join(&b' '))
+    text.short(&words.join(&b' '))
 }
 
 /// Finds the date: the first token position `k` (after at least a size column) where a date
@@ -322,9 +324,9 @@ fn dateless(
         kind,
         size: Some(size),
         modified: None,
-        permissions: Some(ctx.text(t.get(first_after - 1))),
-        owner: Some(ctx.text(t.get(first_after + 1))),
-        group: Some(ctx.text(t.get(first_after + 2))),
+        permissions: Some(ctx.short(t.get(first_after - 1))),
+        owner: Some(ctx.short(t.get(first_after + 1))),
+        group: Some(ctx.short(t.get(first_after + 2))),
         raw_line: line.to_vec(),
     }))
 }

@@ -60,9 +60,9 @@ pub(crate) fn parse_numeric_line(line: &[u8], ctx: &ListingContext) -> Option<Li
             time,
             precision: TimePrecision::Second,
         }),
-        permissions: Some(ctx.text(mode_tok)),
-        owner: Some(ctx.text(owner)),
-        group: Some(ctx.text(group)),
+        permissions: Some(ctx.short(mode_tok)),
+        owner: Some(ctx.short(owner)),
+        group: Some(ctx.short(group)),
         raw_line: line.to_vec(),
     }))
 }
