@@ -78,6 +78,20 @@ impl EventSink {
         }
     }
 
+    /// A sink and its receiving end, for unit tests of what sends events.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> (Self, EventReceiver) {
+        let (events, receiver) = std_mpsc::channel();
+        let sink = Self {
+            events,
+            notify: None,
+            tag: None,
+            quiet: false,
+            stream_listings: false,
+        };
+        (sink, receiver)
+    }
+
     pub fn log(&self, kind: LogKind, text: impl Into<String>) {
         if self.quiet {
             return;

@@ -78,8 +78,14 @@ impl Shared {
 
     /// Runs one change of the state machine, saves it (before anything acts on it), stops what
     /// it says to stop, then tells the faces and the workers.
+    ///
+    /// The faces are told before the lock is let go, so that they hear of the changes in the
+    /// order they happened. Sent after it, two workers' events could pass each other: a
+    /// folder's entries, added as queued, reached the CLI after the "done" of one of them,
+    /// which then looked unfinished for ever (`ferry put -r` waited until it gave up). A send
+    /// on the channel never blocks.
     fn apply<R>(&self, change: impl FnOnce(&mut QueueState) -> (Changes, R)) -> R {
-        let (changes, result) = {
+        let (result, wake) = {
             let mut inner = self.lock();
             let (changes, result) = change(&mut inner.state);
             self.save(&mut inner, &changes);
@@ -88,12 +94,12 @@ impl Shared {
                     control.stop(*how);
                 }
             }
-            (changes, result)
+            for event in changes.events {
+                self.sink.send(Event::Queue(event));
+            }
+            (result, changes.wake)
         };
-        for event in changes.events {
-            self.sink.send(Event::Queue(event));
-        }
-        if changes.wake {
+        if wake {
             self.work.notify_waiters();
         }
         result
@@ -616,4 +622,91 @@ async fn expand_folder(
         .and_then(|r| r.item.message.clone())
         .unwrap_or_default();
     Ok(Finish::Done(message))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::engine::api::queue::{Direction, QueueEvent, TransferRequest, TransferType};
+    use crate::engine::queue::state::Next;
+    use crate::protocol::path::RemotePath;
+
+    /// Two workers changing the queue at once must tell the faces in the order the changes
+    /// happened. Events sent after the lock was let go could pass each other: a folder's
+    /// "children added" (each child queued) reached the CLI after one child's "done", the
+    /// child looked unfinished for ever, and `ferry put -r` waited until it gave up.
+    #[test]
+    fn events_reach_the_face_in_the_order_of_the_changes() {
+        let (sink, events) = EventSink::for_tests();
+        let settings = TransferSettings::default();
+        let shared = Arc::new(Shared {
+            inner: Mutex::new(Inner {
+                state: QueueState::new(config(&settings)),
+                journal: None,
+                logins: HashMap::new(),
+                controls: HashMap::new(),
+                settings,
+                workers: 0,
+                lent: 0,
+            }),
+            work: Notify::new(),
+            sink,
+            downloads: RateLimiter::default(),
+            uploads: RateLimiter::default(),
+        });
+        let site = SiteKey {
+            host: "h".into(),
+            port: 21,
+            user: "u".into(),
+        };
+        let request = TransferRequest {
+            direction: Direction::Upload,
+            remote: RemotePath::from_text("/f"),
+            local: PathBuf::from("/tmp/f"),
+            is_dir: false,
+            size: Some(10),
+            modified: None,
+            transfer_type: TransferType::Binary,
+            conflict: None,
+            after: None,
+        };
+        shared.change(|state| state.set_login(site.clone()));
+        shared.change(|state| state.enqueue(vec![request], &site));
+        let Next::Start(start) = shared.apply(|state| state.take_next(Instant::now())) else {
+            panic!("the item did not start");
+        };
+        let id = start.id;
+        // Each change moves the item's progress one byte on: the events must count up.
+        const THREADS: u64 = 4;
+        const CHANGES: u64 = 5_000;
+        let threads: Vec<_> = (0..THREADS)
+            .map(|_| {
+                let shared = shared.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..CHANGES {
+                        shared.change(|state| {
+                            let next = state.get(id).map_or(0, |r| r.item.transferred) + 1;
+                            state.progress(id, next, None, 0.0)
+                        });
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().expect("a changing thread");
+        }
+        drop(shared);
+        let seen: Vec<u64> = events
+            .iter()
+            .filter_map(|event| match event {
+                Event::Queue(QueueEvent::Progress { transferred, .. }) => Some(transferred),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(seen.len() as u64, THREADS * CHANGES);
+        let out_of_order = seen.windows(2).filter(|pair| pair[1] <= pair[0]).count();
+        assert_eq!(out_of_order, 0, "events overtook each other");
+    }
 }
