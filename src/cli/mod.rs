@@ -8,7 +8,7 @@ mod sync;
 mod transfer;
 
 use std::process::ExitCode;
-use std::sync::mpsc::RecvTimeoutError;
+use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 pub use files::{mkdir, mv, rm};
@@ -215,7 +215,14 @@ struct Connection {
     verbose: bool,
     /// Bounds every wait: nothing the CLI does may hang, whatever the server does.
     patience: Duration,
+    /// Events are read on this tick, the thread parked in between, when the engine rings only
+    /// for what can't wait ([`EngineOptions::doorbell`]); `None` waits on the channel.
+    tick: Option<Duration>,
 }
+
+/// How often a transfer run looks at the engine's events between rings: the progress bar's
+/// pace. The end of the run and a conflict to answer ring at once.
+const EVENT_TICK: Duration = Duration::from_millis(100);
 
 impl Connection {
     fn open(request: ConnectRequest, verbose: bool) -> Result<Self, CliError> {
@@ -243,6 +250,7 @@ impl Connection {
         verbose: bool,
         options: EngineOptions,
     ) -> Result<Self, CliError> {
+        let tick = options.doorbell.as_ref().map(|_| EVENT_TICK);
         let (engine, events) = Engine::start_with(options, None).map_err(|e| CliError {
             code: exit::OTHER,
             message: format!("could not start the engine: {e}"),
@@ -253,6 +261,7 @@ impl Connection {
             events,
             verbose,
             patience: timeouts.connect + timeouts.command * 4,
+            tick,
         })
     }
 
@@ -264,8 +273,7 @@ impl Connection {
     fn next_within(&self, patience: Duration) -> Result<Event, CliError> {
         let deadline = Instant::now() + patience;
         loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.events.recv_timeout(left) {
+            match self.receive(deadline) {
                 Ok(Event::Log(line)) => self.show_log(&line),
                 Ok(Event::Disconnected {
                     reason: Some(failure),
@@ -289,6 +297,30 @@ impl Connection {
                         code: exit::OTHER,
                         message: "the engine stopped".into(),
                     });
+                }
+            }
+        }
+    }
+
+    /// The next event, by `deadline`: from the channel, or, on a tick, parked between looks
+    /// (the engine unparks this thread for what can't wait a tick).
+    fn receive(&self, deadline: Instant) -> Result<Event, RecvTimeoutError> {
+        let Some(tick) = self.tick else {
+            return self
+                .events
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()));
+        };
+        loop {
+            match self.events.try_recv() {
+                Ok(event) => return Ok(event),
+                Err(TryRecvError::Disconnected) => return Err(RecvTimeoutError::Disconnected),
+                Err(TryRecvError::Empty) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(RecvTimeoutError::Timeout);
+                    }
+                    // A ring before the park makes it return at once: none is lost.
+                    std::thread::park_timeout(left.min(tick));
                 }
             }
         }

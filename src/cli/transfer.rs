@@ -182,6 +182,8 @@ fn run_transfers(
         restore: Restore::Queued,
         log: options.verbose,
         stream_listings: false,
+        // This thread reads the events on a tick; the engine rings for a conflict and the end.
+        doorbell: Some(std::thread::current()),
     };
     let request = ConnectRequest {
         transfer_type: Some(transfer.transfer_type),

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::Notify;
 
 use super::saved::Journal;
+use super::settling::Settling;
 use super::state::{
     Changes, Config, ConnectTrouble, Finish, Next, QueueState, Restore, Start, Written,
 };
@@ -49,6 +50,8 @@ struct Inner {
     workers: usize,
     /// Connections of the pool lent to segmented downloads (beyond their items' own).
     lent: usize,
+    /// When a face reading on its own tick must be woken (followed only for such a face).
+    settling: Settling,
 }
 
 struct Shared {
@@ -94,8 +97,12 @@ impl Shared {
                     control.stop(*how);
                 }
             }
+            let ring = self.sink.has_doorbell() && inner.settling.must_ring(&changes.events);
             for event in changes.events {
-                self.sink.send(Event::Queue(event));
+                self.sink.send_quietly(Event::Queue(event));
+            }
+            if ring {
+                self.sink.ring();
             }
             (result, changes.wake)
         };
@@ -165,6 +172,7 @@ impl Queue {
                 settings: settings.clone(),
                 workers: 0,
                 lent: 0,
+                settling: Settling::default(),
             }),
             work: Notify::new(),
             sink,
@@ -650,6 +658,7 @@ mod tests {
                 settings,
                 workers: 0,
                 lent: 0,
+                settling: Settling::default(),
             }),
             work: Notify::new(),
             sink,

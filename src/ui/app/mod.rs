@@ -87,6 +87,7 @@ impl FerryApp {
             restore: crate::engine::Restore::Paused,
             log: true,
             stream_listings: false,
+            doorbell: None,
         };
         let (engine, events) = match Engine::start_with(engine_options, Some(notify.clone())) {
             Ok(started) => started,
