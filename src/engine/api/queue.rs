@@ -53,6 +53,24 @@ pub struct TransferRequest {
     pub after: Option<AfterDownload>,
 }
 
+#[cfg(test)]
+impl TransferRequest {
+    /// A 10-byte binary file, `/name` on the server and `/tmp/name` here, for unit tests.
+    pub(crate) fn sample(direction: Direction, name: &str) -> Self {
+        Self {
+            direction,
+            remote: RemotePath::from_text(&format!("/{name}")),
+            local: PathBuf::from(format!("/tmp/{name}")),
+            is_dir: false,
+            size: Some(10),
+            modified: None,
+            transfer_type: TransferType::Binary,
+            conflict: None,
+            after: None,
+        }
+    }
+}
+
 impl TransferRequest {
     /// Where the bytes go: the local path of a download, the remote path of an upload.
     pub fn target_text(&self) -> String {

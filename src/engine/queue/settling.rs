@@ -59,35 +59,19 @@ impl Settling {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
     use std::time::{Duration, Instant};
 
     use super::*;
     use crate::engine::api::queue::{
-        Conflict, ConflictPolicy, Direction, SiteKey, TransferRequest, TransferType,
+        Conflict, ConflictPolicy, Direction, SiteKey, TransferRequest,
     };
     use crate::engine::queue::state::{Changes, Config, Finish, Next, QueueState};
-    use crate::protocol::path::RemotePath;
 
     fn site() -> SiteKey {
         SiteKey {
             host: "h".into(),
             port: 21,
             user: "u".into(),
-        }
-    }
-
-    fn request(name: &str) -> TransferRequest {
-        TransferRequest {
-            direction: Direction::Upload,
-            remote: RemotePath::from_text(&format!("/{name}")),
-            local: PathBuf::from(format!("/tmp/{name}")),
-            is_dir: false,
-            size: Some(10),
-            modified: None,
-            transfer_type: TransferType::Binary,
-            conflict: None,
-            after: None,
         }
     }
 
@@ -116,9 +100,13 @@ mod tests {
             .into_iter()
             .map(|step| {
                 let changes: Changes = match step {
-                    Step::Enqueue(names) => {
-                        state.enqueue(names.iter().map(|n| request(n)).collect(), &site())
-                    }
+                    Step::Enqueue(names) => state.enqueue(
+                        names
+                            .iter()
+                            .map(|n| TransferRequest::sample(Direction::Upload, n))
+                            .collect(),
+                        &site(),
+                    ),
                     Step::Start => {
                         let (changes, next) = state.take_next(now);
                         let Next::Start(start) = next else {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::engine::api::queue::{Direction, TransferType};
+use crate::engine::api::queue::Direction;
 
 fn site(host: &str) -> SiteKey {
     SiteKey {
@@ -15,17 +15,7 @@ fn site(host: &str) -> SiteKey {
 }
 
 fn request(direction: Direction, name: &str) -> TransferRequest {
-    TransferRequest {
-        direction,
-        remote: RemotePath::from_text(&format!("/{name}")),
-        local: PathBuf::from(format!("/tmp/{name}")),
-        is_dir: false,
-        size: Some(10),
-        modified: None,
-        transfer_type: TransferType::Binary,
-        conflict: None,
-        after: None,
-    }
+    TransferRequest::sample(direction, name)
 }
 
 const CONFIG: Config = Config {

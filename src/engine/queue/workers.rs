@@ -72,6 +72,30 @@ fn config(settings: &TransferSettings) -> Config {
 }
 
 impl Shared {
+    fn new(sink: EventSink, settings: TransferSettings, journal: Option<Journal>) -> Self {
+        let shared = Shared {
+            inner: Mutex::new(Inner {
+                state: QueueState::new(config(&settings)),
+                journal,
+                logins: HashMap::new(),
+                controls: HashMap::new(),
+                settings: settings.clone(),
+                workers: 0,
+                lent: 0,
+                settling: Settling::default(),
+            }),
+            work: Notify::new(),
+            sink,
+            downloads: RateLimiter::default(),
+            uploads: RateLimiter::default(),
+        };
+        shared
+            .downloads
+            .set_limit(settings.download_limit_kib * 1024);
+        shared.uploads.set_limit(settings.upload_limit_kib * 1024);
+        shared
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock leaves a usable queue; carry on with it.
         self.inner
@@ -163,27 +187,9 @@ impl Queue {
                 ),
             }
         }
-        let shared = Arc::new(Shared {
-            inner: Mutex::new(Inner {
-                state: QueueState::new(config(&settings)),
-                journal,
-                logins: HashMap::new(),
-                controls: HashMap::new(),
-                settings: settings.clone(),
-                workers: 0,
-                lent: 0,
-                settling: Settling::default(),
-            }),
-            work: Notify::new(),
-            sink,
-            downloads: RateLimiter::default(),
-            uploads: RateLimiter::default(),
-        });
-        shared
-            .downloads
-            .set_limit(settings.download_limit_kib * 1024);
-        shared.uploads.set_limit(settings.upload_limit_kib * 1024);
-        let queue = Self { shared };
+        let queue = Self {
+            shared: Arc::new(Shared::new(sink, settings, journal)),
+        };
         if let Some(file) = file {
             queue
                 .shared
@@ -634,12 +640,8 @@ async fn expand_folder(
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
-    use crate::engine::api::queue::{Direction, QueueEvent, TransferRequest, TransferType};
-    use crate::engine::queue::state::Next;
-    use crate::protocol::path::RemotePath;
+    use crate::engine::api::queue::{Direction, QueueEvent, TransferRequest};
 
     /// Two workers changing the queue at once must tell the faces in the order the changes
     /// happened. Events sent after the lock was let go could pass each other: a folder's
@@ -648,39 +650,13 @@ mod tests {
     #[test]
     fn events_reach_the_face_in_the_order_of_the_changes() {
         let (sink, events) = EventSink::for_tests();
-        let settings = TransferSettings::default();
-        let shared = Arc::new(Shared {
-            inner: Mutex::new(Inner {
-                state: QueueState::new(config(&settings)),
-                journal: None,
-                logins: HashMap::new(),
-                controls: HashMap::new(),
-                settings,
-                workers: 0,
-                lent: 0,
-                settling: Settling::default(),
-            }),
-            work: Notify::new(),
-            sink,
-            downloads: RateLimiter::default(),
-            uploads: RateLimiter::default(),
-        });
+        let shared = Arc::new(Shared::new(sink, TransferSettings::default(), None));
         let site = SiteKey {
             host: "h".into(),
             port: 21,
             user: "u".into(),
         };
-        let request = TransferRequest {
-            direction: Direction::Upload,
-            remote: RemotePath::from_text("/f"),
-            local: PathBuf::from("/tmp/f"),
-            is_dir: false,
-            size: Some(10),
-            modified: None,
-            transfer_type: TransferType::Binary,
-            conflict: None,
-            after: None,
-        };
+        let request = TransferRequest::sample(Direction::Upload, "f");
         shared.change(|state| state.set_login(site.clone()));
         shared.change(|state| state.enqueue(vec![request], &site));
         let Next::Start(start) = shared.apply(|state| state.take_next(Instant::now())) else {
