@@ -51,8 +51,8 @@ impl TableItem for LocalEntry {
         self.permissions.as_deref()
     }
 
-    fn owner(&self) -> Option<std::borrow::Cow<'_, str>> {
-        None
+    fn owner_and_group(&self) -> [Option<&str>; 2] {
+        [None, None]
     }
 }
 

@@ -31,9 +31,17 @@ pub trait TableItem {
     fn size(&self) -> Option<u64>;
     fn modified(&self) -> Option<Modified>;
     fn permissions(&self) -> Option<&str>;
-    /// Owner and group as the table shows them (borrowed when there is only one: the sort
-    /// asks for it twice per comparison).
-    fn owner(&self) -> Option<Cow<'_, str>>;
+    /// The owner and the group, as far as known.
+    fn owner_and_group(&self) -> [Option<&str>; 2];
+    /// Owner and group as the table shows them, one blank between (borrowed when there is
+    /// only one).
+    fn owner(&self) -> Option<Cow<'_, str>> {
+        match self.owner_and_group() {
+            [Some(owner), Some(group)] => Some(Cow::Owned(format!("{owner} {group}"))),
+            [Some(one), None] | [None, Some(one)] => Some(Cow::Borrowed(one)),
+            [None, None] => None,
+        }
+    }
     /// Extra words for the name's tooltip (a link's target).
     fn note(&self) -> Option<String> {
         None
@@ -66,12 +74,8 @@ impl TableItem for Entry {
         self.permissions.as_deref()
     }
 
-    fn owner(&self) -> Option<Cow<'_, str>> {
-        match (&self.owner, &self.group) {
-            (Some(owner), Some(group)) => Some(Cow::Owned(format!("{owner} {group}"))),
-            (Some(one), None) | (None, Some(one)) => Some(Cow::Borrowed(one.as_str())),
-            (None, None) => None,
-        }
+    fn owner_and_group(&self) -> [Option<&str>; 2] {
+        [self.owner.as_deref(), self.group.as_deref()]
     }
 
     fn note(&self) -> Option<String> {

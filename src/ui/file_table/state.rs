@@ -252,7 +252,7 @@ impl TableState {
                     .map(|m| m.time)
                     .cmp(&y.modified().map(|m| m.time)),
                 SortColumn::Permissions => x.permissions().cmp(&y.permissions()),
-                SortColumn::Owner => x.owner().cmp(&y.owner()),
+                SortColumn::Owner => compare_owners(x, y),
             };
             let by_column = by_column
                 .then_with(|| keys[a].cmp(&keys[b]))
@@ -461,6 +461,31 @@ impl TableState {
             }
         }
         action
+    }
+}
+
+/// The owner column's order: its text compared byte by byte (what `owner()` shows), without
+/// building it. Sorting 100,000 rows makes over a million comparisons; formatting "owner group"
+/// twice for each was an allocation every time.
+fn compare_owners<T: TableItem>(x: &T, y: &T) -> Ordering {
+    fn shown<T: TableItem>(item: &T) -> Option<impl Iterator<Item = u8> + '_> {
+        let [owner, group] = item.owner_and_group();
+        let blank = if owner.is_some() && group.is_some() {
+            " "
+        } else {
+            ""
+        };
+        (owner.is_some() || group.is_some()).then(|| {
+            owner
+                .unwrap_or("")
+                .bytes()
+                .chain(blank.bytes())
+                .chain(group.unwrap_or("").bytes())
+        })
+    }
+    match (shown(x), shown(y)) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (x, y) => x.is_some().cmp(&y.is_some()),
     }
 }
 
