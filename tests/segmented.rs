@@ -126,6 +126,46 @@ fn a_slow_download_is_joined_by_more_connections() {
     );
 }
 
+/// Near the end of a split download, a connection that has finished its range takes half of
+/// what the slowest one has left, again and again, instead of waiting while that one fetches it
+/// alone. Here the first range's data comes at 256 KiB/s, the others' at loopback speed: its
+/// quarter of the file (4 MiB, sixteen seconds alone) is cut into halves that the fast
+/// connections fetch. Byte-exact, and no byte crosses the network twice.
+#[test]
+fn the_slowest_range_is_split_among_the_connections_that_are_done() {
+    const SIZE: usize = 16 * MIB;
+    let bytes = ferry::demo::pseudo_random_bytes(SIZE, 21);
+    let server = FaultyServer::start();
+    server.add_file("/big.bin", bytes.clone());
+    server.set_faults(Faults {
+        slow_from_first_byte: Some(256 * 1024),
+        ..Faults::default()
+    });
+    let mut queue = faulty_queue(&server, split_over(4));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.run(vec![download("/big.bin", &target)]);
+    let log = queue.log_text();
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Done, "{log}");
+    assert_eq!(std::fs::read(&target).unwrap(), bytes);
+    assert_eq!(item.moved, SIZE as u64, "{log}");
+    // The first quarter, the slow connection's, was cut: a REST into it.
+    let quarter = (SIZE / 4) as u64;
+    let rests_into_the_slow_range: Vec<u64> = log
+        .lines()
+        .filter(|line| line.contains(" > "))
+        .filter_map(|line| line.split("REST ").nth(1))
+        .filter_map(|offset| offset.trim().parse::<u64>().ok())
+        .filter(|offset| *offset > 0 && *offset < quarter)
+        .collect();
+    assert!(
+        !rests_into_the_slow_range.is_empty(),
+        "the slow range was never split: {log}"
+    );
+    assert_eq!(names_in(dir.path()), ["big.bin"]);
+}
+
 #[test]
 fn a_large_file_comes_over_four_connections_byte_for_byte() {
     let size = 24 * MIB + 5;

@@ -49,6 +49,9 @@ pub struct Faults {
     pub hold_data_until_fired: bool,
     /// How many of `fail_at` came to pass (a test checks its faults were not all missed).
     pub fired: usize,
+    /// A RETR from the file's first byte sends at this many bytes a second at most, the others
+    /// at loopback speed: a split download whose first range's connection is slow.
+    pub slow_from_first_byte: Option<usize>,
 }
 
 /// A connection failing at a chosen point: at a command of the `connection`-th control
@@ -233,6 +236,19 @@ fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// Writes `body`, at `pace` bytes a second at most (when given): 16 KiB, then a pause.
+fn write_at_pace(data: &mut TcpStream, body: &[u8], pace: Option<usize>) -> std::io::Result<()> {
+    const PIECE: usize = 16 * 1024;
+    let Some(pace) = pace else {
+        return data.write_all(body);
+    };
+    for piece in body.chunks(PIECE) {
+        data.write_all(piece)?;
+        std::thread::sleep(Duration::from_secs_f64(piece.len() as f64 / pace as f64));
+    }
+    Ok(())
+}
+
 fn serve(
     stream: TcpStream,
     index: usize,
@@ -401,6 +417,10 @@ fn serve(
                 rest = 0;
                 let cut = fault.cut_data_once.take();
                 let drop_control = fault.drop_control_once.take();
+                let pace = fault
+                    .slow_from_first_byte
+                    .filter(|_| start == 0)
+                    .map(|pace| pace.max(1));
                 let hold = fault.hold_data_until_fired && fault.fired == 0;
                 drop(fault);
                 out.write_all(b"150 sending\r\n")?;
@@ -434,7 +454,7 @@ fn serve(
                     // A client that stops reading (a range of a split download is done)
                     // closes the data connection: 426, as real servers say, and the session
                     // goes on.
-                    None => match data.write_all(body) {
+                    None => match write_at_pace(&mut data, body, pace) {
                         Ok(()) => "226 done".into(),
                         Err(_) => "426 data connection closed by the client".into(),
                     },

@@ -21,7 +21,7 @@ use super::super::connection::{DataStart, Session};
 use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK};
 use super::super::queue::state::Finish;
-use super::segments::{SegmentMap, worth_joining};
+use super::segments::{READ_AT_ONCE, SegmentMap, worth_joining};
 
 /// How often the map is saved while bytes come.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
@@ -99,6 +99,8 @@ struct Shared<'a> {
     first_done_told: tokio::sync::Notify,
     /// A connection let go of a range (finished, or gave up on it).
     released: tokio::sync::Notify,
+    /// The least time from asking for a range to its first byte, over every range so far.
+    start_cost: Mutex<Option<std::time::Duration>>,
 }
 
 impl Shared<'_> {
@@ -141,6 +143,12 @@ impl Shared<'_> {
         }
         let ranges = progress_of(&self.map());
         context.report.segments(ranges, false);
+    }
+
+    /// A range's first byte came `after` it was asked for.
+    fn started_after(&self, after: std::time::Duration) {
+        let mut least = self.start_cost.lock().unwrap_or_else(|p| p.into_inner());
+        *least = Some(least.map_or(after, |least| least.min(after)));
     }
 
     fn gone_wrong(&self) -> bool {
@@ -243,6 +251,7 @@ async fn fetch_with(
         first_done: std::sync::atomic::AtomicBool::new(false),
         first_done_told: tokio::sync::Notify::new(),
         released: tokio::sync::Notify::new(),
+        start_cost: Mutex::new(None),
     };
     let progress = Mutex::new(Progress::new(context, shared.map().done(), Some(size)));
     let mut lanes = vec![Connection::Own(own)];
@@ -385,8 +394,11 @@ async fn take_ranges(
 ) -> FtpResult<()> {
     /// How often the first connection, with nothing left to take, looks again.
     const LOOK_AGAIN: std::time::Duration = std::time::Duration::from_millis(100);
-    let in_flight = 2 * CHUNK as u64;
     loop {
+        // From asking for a range to its first byte, the least any connection took: what a
+        // split costs (not known before the first range's first byte). The least, because the
+        // first ranges start while the others log in, which slows the server's answers.
+        let start_cost = *shared.start_cost.lock().unwrap_or_else(|p| p.into_inner());
         if context.stopped().is_some() || shared.disk_failed() || shared.gone_wrong() {
             return Ok(());
         }
@@ -396,7 +408,7 @@ async fn take_ranges(
         if let Connection::Extra(slot) = &mut connection
             && slot.is_none()
         {
-            if !shared.map().can_take(in_flight) {
+            if !shared.map().can_take(start_cost) {
                 break;
             }
             let opened = tokio::select! {
@@ -416,7 +428,7 @@ async fn take_ranges(
             }
         }
         let released = shared.released.notified();
-        let Some(index) = shared.map().take(in_flight) else {
+        let Some(index) = shared.map().take(start_cost) else {
             // The first connection stays until every byte is in place: a range that another
             // connection gives up (it failed, or waited out its time on a server that stopped
             // answering) is fetched here, not left to a later attempt of the whole item.
@@ -469,7 +481,8 @@ async fn first_connection_done(shared: &Shared<'_>) {
     told.await;
 }
 
-/// Fetches the rest of range `index` on `session`.
+/// Fetches the rest of range `index` on `session`, and measures the start cost (from asking for
+/// the range to its first byte) on the way.
 async fn fetch_range(
     session: &mut Session,
     index: usize,
@@ -477,6 +490,7 @@ async fn fetch_range(
     shared: &Shared<'_>,
     progress: &Mutex<Progress<'_>>,
 ) -> FtpResult<()> {
+    let asked = std::time::Instant::now();
     let remote = context.start.request.remote.as_bytes();
     let (mut offset, size) = {
         let map = shared.map();
@@ -500,6 +514,8 @@ async fn fetch_range(
     let mut spare: Option<Vec<u8>> = None;
     let mut pending: Option<PendingWrite> = None;
     let mut failure = None;
+    // When the first byte came, and where it went: the range's pace is measured from there.
+    let mut first_byte: Option<(std::time::Instant, u64)> = None;
     loop {
         if context.stopped().is_some() || shared.disk_failed() || shared.gone_wrong() {
             break;
@@ -509,18 +525,31 @@ async fn fetch_range(
         if offset >= end {
             break;
         }
-        let wanted = usize::try_from(end - offset)
-            .unwrap_or(usize::MAX)
-            .min(buffer.len());
         let mut filled = 0;
         let mut ended = false;
-        while filled < wanted {
-            match tokio::time::timeout(idle, stream.read(&mut buffer[filled..wanted])).await {
+        loop {
+            // Where this connection reads, and the end as it is now: a split may move it to
+            // within READ_AT_ONCE of that place, so each read is at most that long.
+            let reading_at = offset + filled as u64;
+            let pace = pace_since(first_byte, reading_at);
+            let end = shared.map().reading(index, reading_at, pace);
+            let wanted = usize::try_from(end.saturating_sub(offset))
+                .unwrap_or(usize::MAX)
+                .min(buffer.len());
+            if filled >= wanted {
+                break;
+            }
+            let upto = wanted.min(filled + READ_AT_ONCE);
+            match tokio::time::timeout(idle, stream.read(&mut buffer[filled..upto])).await {
                 Ok(Ok(0)) => {
                     ended = true;
                     break;
                 }
                 Ok(Ok(n)) => {
+                    if first_byte.is_none() {
+                        first_byte = Some((std::time::Instant::now(), reading_at + n as u64));
+                        shared.started_after(asked.elapsed());
+                    }
                     filled += n;
                     context.count_moved(n);
                     context.limiter.take(n).await;
@@ -637,6 +666,19 @@ async fn fetch_range(
             Ok(())
         }
     }
+}
+
+/// Bytes a second from the first byte (at `since.1`) to `now_at`; 0 until there is a
+/// twentieth of a second to measure.
+fn pace_since(since: Option<(std::time::Instant, u64)>, now_at: u64) -> u64 {
+    let Some((at, from)) = since else {
+        return 0;
+    };
+    let elapsed = at.elapsed();
+    if elapsed < std::time::Duration::from_millis(50) {
+        return 0;
+    }
+    (now_at.saturating_sub(from) as f64 / elapsed.as_secs_f64()) as u64
 }
 
 async fn finish_write(

@@ -1,6 +1,7 @@
 //! Segmented downloads, the rules (no I/O): whether a file is split and over how many
 //! connections, into which byte ranges, which range a free connection takes next (splitting the
-//! largest unfinished one when none is waiting), and the map of ranges kept beside the `.part`
+//! one that will end last when none is waiting, if that is worth a new start), and the map of
+//! ranges kept beside the `.part`
 //! so that a later attempt continues each range from its own offset.
 //!
 //! The map, not the `.part`'s length, says what is in place: ranges are written out of order
@@ -10,9 +11,25 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-/// A range is never cut smaller than this: below it the extra connection's login and the
-/// RETR round trips cost more than they save.
+/// A range is never cut smaller than this when its pace or the cost of starting its second half
+/// is not known yet (a connection that has not logged in, or not fetched a range): below it the
+/// extra connection's login and the RETR round trips cost more than they save.
 pub const MIN_RANGE: u64 = 4 * 1024 * 1024;
+
+/// A connection reads at most this much from a range's data connection at once, and says where
+/// it is reading before each read: a split may then move the range's end to within this much of
+/// that place, and the connection still never reads past it.
+pub const READ_AT_ONCE: usize = 128 * 1024;
+
+/// With the pace known, a range is cut down to halves of this size...
+pub const MIN_SPLIT: u64 = 128 * 1024;
+
+/// ...when each half takes at least this long at the range's pace (and at least four times
+/// what the asking connection needed from asking for its last range to its first byte). Near
+/// the end of a download its connections finish at different times (they began at different
+/// times: each extra one logs in first); the first to finish takes half of what the last has
+/// left, instead of waiting while one connection fetches it alone.
+pub const SPLIT_WORTH: Duration = Duration::from_millis(10);
 
 /// What `SegmentMap::take` would do.
 enum Choice {
@@ -75,6 +92,14 @@ pub struct Range {
     /// A connection is on it (not saved: after a restart nothing is).
     #[serde(skip)]
     pub taken: bool,
+    /// Where the connection on it reads next (0 before it says): bytes up to here may be read
+    /// and not yet written. Not saved.
+    #[serde(skip)]
+    pub reading_at: u64,
+    /// Bytes a second the connection on it has brought since its first byte (0 = not known
+    /// yet). Not saved.
+    #[serde(skip)]
+    pub pace: u64,
 }
 
 impl Range {
@@ -84,6 +109,8 @@ impl Range {
             end,
             done: 0,
             taken: false,
+            reading_at: 0,
+            pace: 0,
         }
     }
 
@@ -92,12 +119,19 @@ impl Range {
         self.start + self.done
     }
 
-    pub fn remaining(&self) -> u64 {
-        self.end - self.next_offset()
-    }
-
     pub fn is_complete(&self) -> bool {
         self.next_offset() >= self.end
+    }
+
+    /// How far its connection has read: its bytes in place, and those on their way to the
+    /// disk (up to a buffer, which `done` counts only once written).
+    fn read_to(&self) -> u64 {
+        self.next_offset().max(self.reading_at)
+    }
+
+    /// What its connection has still to read.
+    fn left_to_read(&self) -> u64 {
+        self.end.saturating_sub(self.read_to())
     }
 }
 
@@ -205,22 +239,25 @@ impl SegmentMap {
     }
 
     /// The range a free connection should take: an unfinished one nobody is on, else the
-    /// second half of the unfinished range with the most left (when both halves stay at least
-    /// `MIN_RANGE`). The index stays valid: a split adds its new range at the end.
+    /// second half of the unfinished range that will take longest to finish, when splitting it
+    /// is worth it (`split_point`). The index stays valid: a split adds its new range at the end.
     ///
-    /// A split never moves an end below what the connection on that range may have read and
-    /// not yet written: `in_flight` bytes past its `done`.
-    pub fn take(&mut self, in_flight: u64) -> Option<usize> {
-        match self.choice(in_flight)? {
+    /// `start_cost` is how long the asking connection needed from asking for its last range to
+    /// that range's first byte (`None` before its first range).
+    pub fn take(&mut self, start_cost: Option<Duration>) -> Option<usize> {
+        match self.choice(start_cost)? {
             Choice::Free(index) => {
                 self.ranges[index].taken = true;
                 Some(index)
             }
             Choice::Split { index, middle } => {
-                let end = self.ranges[index].end;
+                let Range { end, pace, .. } = self.ranges[index];
                 self.ranges[index].end = middle;
+                // Until its own connection has measured it, the second half is expected to
+                // come at the first half's pace: it can be split again meanwhile.
                 self.ranges.push(Range {
                     taken: true,
+                    pace,
                     ..Range::new(middle, end)
                 });
                 Some(self.ranges.len() - 1)
@@ -230,11 +267,11 @@ impl SegmentMap {
 
     /// Whether `take` would find a range now (changing nothing): a connection that would have
     /// nothing to do need not log in.
-    pub fn can_take(&self, in_flight: u64) -> bool {
-        self.choice(in_flight).is_some()
+    pub fn can_take(&self, start_cost: Option<Duration>) -> bool {
+        self.choice(start_cost).is_some()
     }
 
-    fn choice(&self, in_flight: u64) -> Option<Choice> {
+    fn choice(&self, start_cost: Option<Duration>) -> Option<Choice> {
         if let Some(index) = self
             .ranges
             .iter()
@@ -242,20 +279,25 @@ impl SegmentMap {
         {
             return Some(Choice::Free(index));
         }
-        let (index, range) = self
-            .ranges
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| !r.is_complete())
-            .max_by_key(|(_, r)| r.remaining())?;
-        let half = range.remaining() / 2;
-        if half < MIN_RANGE.max(in_flight) {
-            return None;
-        }
-        Some(Choice::Split {
-            index,
-            middle: range.end - half,
-        })
+        let unfinished = || {
+            self.ranges
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| !r.is_complete())
+        };
+        // The one that ends last: by time when every pace is known, else by bytes (those its
+        // connection has still to read).
+        let all_paced = unfinished().all(|(_, r)| r.pace > 0);
+        let (index, range) = unfinished().max_by_key(|(_, r)| {
+            let left = u128::from(r.left_to_read());
+            if all_paced {
+                left * 1_000_000 / u128::from(r.pace)
+            } else {
+                left
+            }
+        })?;
+        let middle = split_point(range, start_cost)?;
+        Some(Choice::Split { index, middle })
     }
 
     /// The connection on range `index` stopped (failed, or was told to stop): another may take
@@ -278,6 +320,40 @@ impl SegmentMap {
     pub fn end_of(&self, index: usize) -> u64 {
         self.ranges.get(index).map_or(0, |r| r.end)
     }
+
+    /// The connection on range `index` is about to read from `offset` (at most
+    /// [`READ_AT_ONCE`]), at `pace` bytes a second so far (0 = not known): the range's end as it
+    /// is now, which it must not read past.
+    pub fn reading(&mut self, index: usize, offset: u64, pace: u64) -> u64 {
+        match self.ranges.get_mut(index) {
+            Some(range) => {
+                range.reading_at = range.reading_at.max(offset);
+                if pace > 0 {
+                    range.pace = pace;
+                }
+                range.end
+            }
+            None => 0,
+        }
+    }
+}
+
+/// Where `range` would be cut for another connection, when that is worth it: the second half
+/// of what is left beyond what its own connection may be reading. With its pace and the asking
+/// connection's start cost known, each half must take at least [`SPLIT_WORTH`] and four start
+/// costs (the new RETR's round trips, and the 426 the first half's early end brings); without
+/// them, each half must be at least [`MIN_RANGE`].
+fn split_point(range: &Range, start_cost: Option<Duration>) -> Option<u64> {
+    let busy_to = range.read_to() + READ_AT_ONCE as u64;
+    let half = range.end.saturating_sub(busy_to) / 2;
+    let worth = match start_cost {
+        Some(cost) if range.pace > 0 => {
+            let half_takes = Duration::from_secs_f64(half as f64 / range.pace as f64);
+            half >= MIN_SPLIT && half_takes >= SPLIT_WORTH.max(cost.saturating_mul(4))
+        }
+        _ => half >= MIN_RANGE,
+    };
+    worth.then(|| range.end - half)
 }
 
 #[cfg(test)]
@@ -497,11 +573,11 @@ mod tests {
     }
 
     /// `take`, checked against `can_take` asked first (which must change nothing).
-    fn take(map: &mut SegmentMap, in_flight: u64) -> Option<usize> {
+    fn take(map: &mut SegmentMap, start_cost: Option<Duration>) -> Option<usize> {
         let before = map.clone();
-        let could = map.can_take(in_flight);
+        let could = map.can_take(start_cost);
         assert_eq!(*map, before, "can_take changed the map");
-        let taken = map.take(in_flight);
+        let taken = map.take(start_cost);
         assert_eq!(could, taken.is_some(), "can_take and take disagree");
         taken
     }
@@ -509,38 +585,136 @@ mod tests {
     #[test]
     fn connections_take_waiting_ranges_then_split_the_largest() {
         let mut map = SegmentMap::split(64 * MIB, None, 2);
-        assert_eq!(take(&mut map, 0), Some(0));
-        assert_eq!(take(&mut map, 0), Some(1));
+        assert_eq!(take(&mut map, None), Some(0));
+        assert_eq!(take(&mut map, None), Some(1));
         map.written_to(0, 10 * MIB);
-        // Range 0 has 22 MiB left, range 1 has 32: the third connection takes range 1's half.
-        assert_eq!(take(&mut map, MIB), Some(2));
-        assert_eq!(map.ranges[1].end, 48 * MIB);
-        assert_eq!(
-            (map.ranges[2].start, map.ranges[2].end),
-            (48 * MIB, 64 * MIB)
-        );
+        // Range 0 has 22 MiB left, range 1 has 32: the third connection takes range 1's half
+        // of what lies beyond the read range 1's connection may be in.
+        assert_eq!(take(&mut map, None), Some(2));
+        let middle = 64 * MIB - (32 * MIB - READ_AT_ONCE as u64) / 2;
+        assert_eq!(map.ranges[1].end, middle);
+        assert_eq!((map.ranges[2].start, map.ranges[2].end), (middle, 64 * MIB));
         assert!(map.fits(64 * MIB, None));
         // A released range is taken before anything is split.
         map.release(0);
-        assert_eq!(take(&mut map, MIB), Some(0));
+        assert_eq!(take(&mut map, None), Some(0));
         assert_eq!(map.ranges[0].next_offset(), 10 * MIB);
     }
 
     #[test]
-    fn no_split_below_the_minimum_or_what_is_in_flight() {
-        let mut map = SegmentMap::split(2 * MIN_RANGE + 2, None, 1);
-        assert_eq!(take(&mut map, 0), Some(0));
-        map.written_to(0, 3);
-        // 2 MiB·4 - 1 left: halves under MIN_RANGE.
-        assert_eq!(take(&mut map, 0), None);
-        let mut map = SegmentMap::split(64 * MIB, None, 1);
-        assert_eq!(take(&mut map, 0), Some(0));
-        assert_eq!(
-            take(&mut map, 40 * MIB),
-            None,
-            "the half is under what is in flight"
-        );
-        assert!(take(&mut map, MIB).is_some());
+    fn a_range_is_split_when_its_halves_are_worth_a_new_start() {
+        const MB: u64 = 1_000_000;
+        let ms = Duration::from_millis;
+        let at_once = READ_AT_ONCE as u64;
+        // (what, bytes left beyond the read in progress, pace in bytes/s (0 = unknown),
+        //  the asker's start cost, split)
+        let cases: &[(&str, u64, u64, Option<Duration>, bool)] = &[
+            // Nothing known: halves of MIN_RANGE at least.
+            ("unknown, halves of MIN_RANGE", 2 * MIN_RANGE, 0, None, true),
+            ("unknown, a byte short", 2 * MIN_RANGE - 2, 0, None, false),
+            (
+                "pace but no start cost yet",
+                2 * MIN_RANGE - 2,
+                20 * MB,
+                None,
+                false,
+            ),
+            (
+                "start cost but no pace yet",
+                2 * MIN_RANGE - 2,
+                0,
+                Some(ms(1)),
+                false,
+            ),
+            // 20 MB/s a connection (a server's limit): 100 ms left is worth two halves.
+            ("limited, 100 ms left", 2 * MB, 20 * MB, Some(ms(1)), true),
+            ("limited, 50 ms left", MB, 20 * MB, Some(ms(1)), true),
+            (
+                "limited, 20 ms left: halves of 10 ms",
+                400_000,
+                20 * MB,
+                Some(ms(1)),
+                true,
+            ),
+            (
+                "limited, 18 ms left: halves under 10 ms",
+                360_000,
+                20 * MB,
+                Some(ms(1)),
+                false,
+            ),
+            // A far server: four start costs per half.
+            (
+                "limited, 100 ms left, 12 ms to start",
+                2 * MB,
+                20 * MB,
+                Some(ms(12)),
+                true,
+            ),
+            (
+                "limited, 100 ms left, 13 ms to start",
+                2 * MB,
+                20 * MB,
+                Some(ms(13)),
+                false,
+            ),
+            // Loopback at 1.5 GB/s: a fast connection finishes its own tail.
+            ("fast, 20 MB left", 20 * MB, 1_500 * MB, Some(ms(1)), false),
+            ("fast, 100 MB left", 100 * MB, 1_500 * MB, Some(ms(1)), true),
+            // Slow: time enough, but halves under MIN_SPLIT are never made.
+            (
+                "slow, halves of MIN_SPLIT",
+                2 * MIN_SPLIT,
+                100_000,
+                Some(ms(1)),
+                true,
+            ),
+            (
+                "slow, under MIN_SPLIT",
+                2 * MIN_SPLIT - 2,
+                100_000,
+                Some(ms(1)),
+                false,
+            ),
+        ];
+        for &(what, left, pace, start_cost, splits) in cases {
+            // Range [0, end): 10 MiB written, the connection reading at 11 MiB.
+            let reading_at = 11 * MIB;
+            let range = Range {
+                done: 10 * MIB,
+                taken: true,
+                reading_at,
+                pace,
+                ..Range::new(0, reading_at + at_once + left)
+            };
+            let point = split_point(&range, start_cost);
+            assert_eq!(point.is_some(), splits, "{what}");
+            if let Some(middle) = point {
+                assert_eq!(middle, range.end - left / 2, "{what}: the second half");
+                assert!(middle >= reading_at + at_once, "{what}: cut under a read");
+            }
+        }
+    }
+
+    #[test]
+    fn the_range_that_ends_last_is_split() {
+        const MB: u64 = 1_000_000;
+        let mut map = SegmentMap::split(100 * MB, None, 2);
+        assert_eq!(take(&mut map, None), Some(0));
+        assert_eq!(take(&mut map, None), Some(1));
+        // Range 0: 40 MB left at 20 MB/s (2 s); range 1: 45 MB at 90 MB/s (0.5 s).
+        map.written_to(0, 10 * MB);
+        assert_eq!(map.reading(0, 10 * MB, 20 * MB), 50 * MB);
+        map.written_to(1, 55 * MB);
+        // Range 1's pace not known yet: by bytes, range 1.
+        let mut by_bytes = map.clone();
+        assert_eq!(take(&mut by_bytes, Some(Duration::from_millis(1))), Some(2));
+        assert_eq!(by_bytes.ranges[2].end, 100 * MB);
+        // Both known: by time, range 0.
+        assert_eq!(map.reading(1, 55 * MB, 90 * MB), 100 * MB);
+        assert_eq!(take(&mut map, Some(Duration::from_millis(1))), Some(2));
+        assert_eq!(map.ranges[2].end, 50 * MB);
+        assert!(map.fits(100 * MB, None));
     }
 
     #[test]
@@ -561,7 +735,7 @@ mod tests {
     #[test]
     fn the_saved_form_leaves_out_who_is_on_a_range() {
         let mut map = SegmentMap::split(10 * MIB, Some("t".into()), 2);
-        map.take(0);
+        map.take(None);
         let text = serde_json::to_string(&map).expect("serialises");
         let back: SegmentMap = serde_json::from_str(&text).expect("parses");
         assert!(back.ranges.iter().all(|r| !r.taken));
