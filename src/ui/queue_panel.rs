@@ -376,7 +376,8 @@ fn paint_segments(ui: &egui::Ui, bar: egui::Rect, item: &QueueItem) {
     }
 }
 
-/// "3 parts: 40%, 100%, 12%" for the bar's tooltip.
+/// "Downloading in 3 parts: 40%, 100%, 12%" for the bar's tooltip (a part split off near the
+/// end is one more).
 fn segments_text(item: &QueueItem) -> String {
     let parts: Vec<String> = item
         .segments
@@ -386,11 +387,7 @@ fn segments_text(item: &QueueItem) -> String {
             format!("{:.0}%", r.done as f64 * 100.0 / length as f64)
         })
         .collect();
-    format!(
-        "Downloading in {} parts at once: {}",
-        parts.len(),
-        parts.join(", ")
-    )
+    format!("Downloading in {} parts: {}", parts.len(), parts.join(", "))
 }
 
 fn item_cells(
