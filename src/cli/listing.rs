@@ -262,32 +262,56 @@ impl TimestampText {
         }
         &self.text
     }
+
+    /// `2026-11-30 08:25`, for `ls` without `--json`.
+    fn minutes(&mut self, time: chrono::NaiveDateTime) -> &str {
+        use chrono::Datelike;
+        if (0..=9999).contains(&time.year()) {
+            self.format(time);
+            // "2026-11-30T08:25:00": ASCII, so cut and changed in place.
+            self.text.truncate(16);
+            self.text.replace_range(10..11, " ");
+        } else {
+            use std::fmt::Write as _;
+            self.text.clear();
+            let _ = write!(self.text, "{}", time.format("%Y-%m-%d %H:%M"));
+        }
+        &self.text
+    }
 }
 
+/// `ls` without `--json`: one line an entry, `-rw-r--r--     1234  2026-11-30 08:25  name`.
 fn write_long(out: &mut impl Write, entries: &[Entry]) -> std::io::Result<()> {
+    let mut stamp = TimestampText::default();
+    let mut line = String::with_capacity(256);
     for entry in entries {
-        writeln!(out, "{}", long_line(entry))?;
+        line.clear();
+        long_line(&mut line, entry, &mut stamp);
+        out.write_all(line.as_bytes())?;
     }
     Ok(())
 }
 
-fn long_line(entry: &Entry) -> String {
+/// One entry of [`write_long`], with its line end, into `line` (kept across entries: no
+/// allocation a line, and the time written by hand as in `--json`).
+fn long_line(line: &mut String, entry: &Entry, stamp: &mut TimestampText) {
+    use std::fmt::Write as _;
     let kind = match entry.kind {
         EntryKind::Dir => 'd',
         EntryKind::Link { .. } => 'l',
         EntryKind::File => '-',
         EntryKind::Other => '?',
     };
-    let size = entry.size.map_or_else(|| "-".to_owned(), |s| s.to_string());
-    let modified = entry.modified.map_or_else(
-        || "-".to_owned(),
-        |m| m.time.format("%Y-%m-%d %H:%M").to_string(),
-    );
-    let mut line = format!(
-        "{kind} {:<11} {size:>14}  {modified:<16}  {}",
-        entry.permissions.as_deref().unwrap_or("-"),
-        entry.name.text
-    );
+    let permissions = entry.permissions.as_deref().unwrap_or("-");
+    // Writing into a String cannot fail.
+    let _ = write!(line, "{kind} {permissions:<11} ");
+    let _ = match entry.size {
+        Some(size) => write!(line, "{size:>14}  "),
+        None => write!(line, "{:>14}  ", "-"),
+    };
+    let modified = entry.modified.map_or("-", |m| stamp.minutes(m.time));
+    let _ = write!(line, "{modified:<16}  ");
+    line.push_str(&entry.name.text);
     if let EntryKind::Link {
         target: Some(target),
     } = &entry.kind
@@ -295,7 +319,7 @@ fn long_line(entry: &Entry) -> String {
         line.push_str(" -> ");
         line.push_str(target);
     }
-    line
+    line.push('\n');
 }
 
 #[cfg(test)]
@@ -410,6 +434,81 @@ mod tests {
                         serde_line(&entry),
                         "case {case}"
                     );
+                }
+            }
+        }
+    }
+
+    /// What `ls` wrote a line as before it was written without allocating.
+    fn long_line_as_it_was(entry: &Entry) -> String {
+        let kind = match entry.kind {
+            EntryKind::Dir => 'd',
+            EntryKind::Link { .. } => 'l',
+            EntryKind::File => '-',
+            EntryKind::Other => '?',
+        };
+        let size = entry.size.map_or_else(|| "-".to_owned(), |s| s.to_string());
+        let modified = entry.modified.map_or_else(
+            || "-".to_owned(),
+            |m| m.time.format("%Y-%m-%d %H:%M").to_string(),
+        );
+        let mut line = format!(
+            "{kind} {:<11} {size:>14}  {modified:<16}  {}",
+            entry.permissions.as_deref().unwrap_or("-"),
+            entry.name.text
+        );
+        if let EntryKind::Link {
+            target: Some(target),
+        } = &entry.kind
+        {
+            line.push_str(" -> ");
+            line.push_str(target);
+        }
+        line + "\n"
+    }
+
+    #[test]
+    fn long_lines_read_as_they_did() {
+        let times = [
+            (2026, 11, 30, 8, 25, 7),
+            (1999, 1, 2, 23, 5, 0),
+            (12345, 6, 7, 1, 2, 3),
+        ];
+        let kinds = [
+            EntryKind::File,
+            EntryKind::Dir,
+            EntryKind::Link {
+                target: Some("there".into()),
+            },
+            EntryKind::Link { target: None },
+            EntryKind::Other,
+        ];
+        let permissions = [None, Some("-rw-r--r--"), Some("drwxr-xr-x+"), Some("ŕẃẍ")];
+        let mut case = 0u64;
+        let mut stamp = TimestampText::default();
+        for (year, month, day, hour, minute, second) in times {
+            let time = NaiveDate::from_ymd_opt(year, month, day)
+                .and_then(|d| d.and_hms_opt(hour, minute, second))
+                .expect("a valid date");
+            for kind in &kinds {
+                for permission in permissions {
+                    case += 1;
+                    let entry = Entry {
+                        name: RemoteName::from_text(["a.txt", "naïve café", ""][case as usize % 3]),
+                        kind: kind.clone(),
+                        size: (!case.is_multiple_of(3)).then_some(case * 1_000_003),
+                        modified: (!case.is_multiple_of(4)).then_some(Modified {
+                            time,
+                            precision: TimePrecision::Minute,
+                        }),
+                        permissions: permission.map(Into::into),
+                        owner: None,
+                        group: None,
+                        raw_line: Vec::new(),
+                    };
+                    let mut line = String::new();
+                    super::long_line(&mut line, &entry, &mut stamp);
+                    assert_eq!(line, long_line_as_it_was(&entry), "case {case}");
                 }
             }
         }
