@@ -665,6 +665,47 @@ fn resume_after_a_drop(server_var: &str) {
     files_equal(&root().join("data.bin"), &target);
 }
 
+/// A file fetched over four connections at once, each from its own offset (REST + RETR), into
+/// one file: byte for byte, and no byte fetched twice (each range but the last ends with the
+/// client closing its data connection, which each server answers its own way). The speed limit
+/// keeps every connection busy long enough for the ranges to end apart, so that the last ones
+/// may be split among the connections that are done.
+fn segmented_download(server_var: &str) {
+    let tag = server_var.trim_start_matches("FERRY_").to_lowercase();
+    let local = tempfile::tempdir().unwrap();
+    // Four ranges of at least `MIN_RANGE` (4 MiB).
+    let size = 16 * 1024 * 1024 + 7;
+    let bytes = ferry::demo::pseudo_random_bytes(size, 31);
+    let source = local.path().join("source.bin");
+    std::fs::write(&source, &bytes).unwrap();
+    let remote = format!("/upload/{tag}-segmented.bin");
+    let mut queue = Queue::connect(login(server_var, DataMode::Passive), overwrite_settings());
+    queue.run(vec![upload(&source, &remote)]);
+    all_done(&queue);
+
+    let split = TransferSettings {
+        segments: 4,
+        segment_threshold_mib: 1,
+        segments_from_start: true,
+        download_limit_kib: 16 * 1024,
+        ..overwrite_settings()
+    };
+    let mut queue = Queue::connect(login(server_var, DataMode::Passive), split);
+    let back = local.path().join("back.bin");
+    queue.run(vec![download(&remote, &back)]);
+    all_done(&queue);
+    let log = queue.log.join("\n");
+    assert_eq!(std::fs::read(&back).unwrap(), bytes, "{log}");
+    let item = queue.items.values().next().expect("the item");
+    assert_eq!(item.moved, size as u64, "a byte came twice: {log}");
+    let rests = log
+        .lines()
+        .filter(|line| line.contains(" > ") && line.contains("REST "))
+        .count();
+    assert!(rests >= 3, "{rests} ranges from an offset: {log}");
+    let _ = std::fs::remove_file(root().join("upload").join(format!("{tag}-segmented.bin")));
+}
+
 macro_rules! transfer_suite {
     ($module:ident, $var:literal) => {
         mod $module {
@@ -686,6 +727,12 @@ macro_rules! transfer_suite {
             #[ignore = "needs tests/interop/servers.sh (root)"]
             fn resume_after_a_drop() {
                 super::resume_after_a_drop($var);
+            }
+
+            #[test]
+            #[ignore = "needs tests/interop/servers.sh (root)"]
+            fn segmented_download() {
+                super::segmented_download($var);
             }
         }
     };
