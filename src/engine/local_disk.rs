@@ -126,9 +126,86 @@ fn move_into(paths: &[PathBuf], into: &Path) -> Result<(), String> {
         moves.push((path, to));
     }
     for (from, to) in moves {
-        rename_without_overwrite(from, &to)?;
+        // Looked at again: the name may have been taken since (never overwritten).
+        if to.symlink_metadata().is_ok() {
+            return Err(format!("{} already exists", to.display()));
+        }
+        move_one(from, &to, |from, to| std::fs::rename(from, to))?;
     }
     Ok(())
+}
+
+/// Moves `from` to `to` (which does not exist) with `rename`; when that can't cross from one
+/// file system to the other (another disk, a USB stick), as a file manager does: a copy, kept
+/// only when whole (times and permissions too), then the original removed. A failed copy is
+/// removed and the original left as it was; if the original can't be removed after, both stay.
+fn move_one(
+    from: &Path,
+    to: &Path,
+    rename: impl Fn(&Path, &Path) -> std::io::Result<()>,
+) -> Result<(), String> {
+    match rename(from, to) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::CrossesDevices => {
+            if let Err(e) = copy_tree(from, to) {
+                let _ = remove_tree(to);
+                return Err(format!(
+                    "could not copy {} to the other disk: {e}; nothing was moved",
+                    from.display()
+                ));
+            }
+            remove_tree(from).map_err(|e| {
+                format!(
+                    "copied {} to {}, but could not remove the original: {e}",
+                    from.display(),
+                    to.display()
+                )
+            })
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A copy of `from` at `to` (new): files with their bytes, permissions and modification time,
+/// folders with everything in them, symbolic links as links.
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    let meta = from.symlink_metadata()?;
+    if meta.file_type().is_symlink() {
+        let target = std::fs::read_link(from)?;
+        #[cfg(unix)]
+        return std::os::unix::fs::symlink(target, to);
+        #[cfg(not(unix))]
+        return Err(std::io::Error::other(format!(
+            "{} is a link to {}, which can't be copied here",
+            from.display(),
+            target.display()
+        )));
+    }
+    if meta.is_dir() {
+        std::fs::create_dir(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            copy_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+    } else {
+        let mut source = std::fs::File::open(from)?;
+        let mut copy = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(to)?;
+        std::io::copy(&mut source, &mut copy)?;
+        copy.set_modified(meta.modified()?)?;
+    }
+    std::fs::set_permissions(to, meta.permissions())
+}
+
+/// Removes a file, a link or a whole folder.
+fn remove_tree(path: &Path) -> std::io::Result<()> {
+    if path.symlink_metadata()?.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    }
 }
 
 /// More entries than this in one folder are not shown (a pathological folder can't exhaust
@@ -260,6 +337,127 @@ mod tests {
             ]
         );
         assert_eq!(entries[1].size, 5);
+    }
+
+    /// A tree with a nested folder, an empty one, a link and files with their own times and
+    /// permissions, under `root/tree`.
+    fn sample_tree(root: &std::path::Path) -> std::path::PathBuf {
+        let tree = root.join("tree");
+        std::fs::create_dir_all(tree.join("sub/deeper")).unwrap();
+        std::fs::create_dir(tree.join("empty")).unwrap();
+        std::fs::write(tree.join("a.txt"), b"alpha").unwrap();
+        std::fs::write(tree.join("sub/deeper/b.bin"), vec![7u8; 300_000]).unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        std::fs::File::options()
+            .write(true)
+            .open(tree.join("a.txt"))
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(tree.join("a.txt"), std::fs::Permissions::from_mode(0o640))
+                .unwrap();
+            std::os::unix::fs::symlink("a.txt", tree.join("link")).unwrap();
+        }
+        tree
+    }
+
+    /// What a tree holds: each path under it with its kind, bytes, permissions and time.
+    fn contents(tree: &std::path::Path) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        let mut stack = vec![tree.to_path_buf()];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.strip_prefix(tree).unwrap().display().to_string();
+                let meta = path.symlink_metadata().unwrap();
+                let what = if meta.file_type().is_symlink() {
+                    format!("link to {}", std::fs::read_link(&path).unwrap().display())
+                } else if meta.is_dir() {
+                    stack.push(path.clone());
+                    format!("folder {:?}", meta.permissions())
+                } else {
+                    format!(
+                        "file {:?} {:?} {:?}",
+                        std::fs::read(&path).unwrap(),
+                        meta.permissions(),
+                        meta.modified().unwrap()
+                    )
+                };
+                found.push((name, what));
+            }
+        }
+        found.sort();
+        found
+    }
+
+    #[test]
+    fn a_move_to_another_disk_copies_then_removes() {
+        let here = tempfile::tempdir().unwrap();
+        let there = tempfile::tempdir().unwrap();
+        let tree = sample_tree(here.path());
+        let before = contents(&tree);
+        let to = there.path().join("tree");
+        // The rename a file system refuses across devices.
+        let across = |_: &std::path::Path, _: &std::path::Path| {
+            Err(std::io::Error::from(std::io::ErrorKind::CrossesDevices))
+        };
+        super::move_one(&tree, &to, across).unwrap();
+        assert_eq!(contents(&to), before);
+        assert!(!tree.exists(), "the original is gone");
+        // Any other failure is reported, and nothing moves.
+        let other = |_: &std::path::Path, _: &std::path::Path| {
+            Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+        };
+        let back = here.path().join("tree");
+        assert!(super::move_one(&to, &back, other).is_err());
+        assert_eq!(contents(&to), before);
+        assert!(!back.exists());
+    }
+
+    #[test]
+    fn a_copy_that_fails_leaves_the_original_and_no_half_copy() {
+        let here = tempfile::tempdir().unwrap();
+        let there = tempfile::tempdir().unwrap();
+        let tree = sample_tree(here.path());
+        let before = contents(&tree);
+        // A name under the target is taken by a file: the copy can't make its folder there.
+        let to = there.path().join("tree");
+        let across = |_: &std::path::Path, to: &std::path::Path| {
+            std::fs::create_dir(to)?;
+            std::fs::write(to.join("sub"), b"in the way")?;
+            Err(std::io::Error::from(std::io::ErrorKind::CrossesDevices))
+        };
+        let error = super::move_one(&tree, &to, across).unwrap_err();
+        assert!(error.contains("nothing was moved"), "{error}");
+        assert_eq!(contents(&tree), before, "the original is untouched");
+        assert!(!to.exists(), "no half copy is left");
+    }
+
+    /// The same through the command, for real when /dev/shm is another file system (as on
+    /// Linux machines here): the folders and files the person moved are there, whole.
+    #[test]
+    fn move_into_another_file_system() {
+        let here = tempfile::tempdir().unwrap();
+        let shm = std::path::Path::new("/dev/shm");
+        let there = if shm.is_dir() {
+            tempfile::tempdir_in(shm).unwrap()
+        } else {
+            tempfile::tempdir().unwrap()
+        };
+        let tree = sample_tree(here.path());
+        let before = contents(&tree);
+        let file = here.path().join("loose.txt");
+        std::fs::write(&file, b"loose").unwrap();
+        super::move_into(&[tree.clone(), file.clone()], there.path()).unwrap();
+        assert_eq!(contents(&there.path().join("tree")), before);
+        assert_eq!(
+            std::fs::read(there.path().join("loose.txt")).unwrap(),
+            b"loose"
+        );
+        assert!(!tree.exists() && !file.exists());
     }
 
     #[test]
