@@ -245,6 +245,8 @@ fn tree_sort_filter_rename_and_delete() {
     window.harness.step();
 
     // Rename with F2: the name before its extension is chosen, so what is typed replaces it.
+    // By keys only: Tab goes on to OK (the name field keeps what was typed, and does not take
+    // the focus back), and Space presses it.
     window.row("notes.md").click();
     window.harness.step();
     window.harness.key_press(egui::Key::F2);
@@ -255,7 +257,11 @@ fn tree_sort_filter_rename_and_delete() {
         .get_by_label("New name:")
         .type_text("renamed notes");
     window.harness.step();
-    window.harness.get_by_label("OK").click();
+    window.harness.key_press(egui::Key::Tab);
+    window.harness.step();
+    window.harness.step();
+    window.harness.key_press(egui::Key::Space);
+    window.harness.step();
     wait_for_row(&mut window, "renamed notes.md", true);
     assert!(!window.has_row("notes.md"));
     assert!(server.path().join("Documents/renamed notes.md").is_file());

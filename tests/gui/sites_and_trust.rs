@@ -169,3 +169,45 @@ fn a_site_made_in_the_site_manager_is_saved_without_its_password_and_connects() 
             && std::fs::read_to_string(&sites_file).is_ok_and(|text| !text.contains("Demo box"))
     });
 }
+
+/// A site whose password is asked at every connection: Tab goes on from the password to
+/// Connect (the field does not take the focus back, where Space would type into it), and Space
+/// presses it.
+#[test]
+fn a_site_that_asks_its_password_is_answered_by_keys_alone() {
+    use ferry::store::sites::{Logon, Site, SiteFolder};
+    let server = TestServer::start();
+    let config = tempfile::tempdir().unwrap();
+    let sites = SiteFolder {
+        sites: vec![Site {
+            name: "Asks".into(),
+            host: "127.0.0.1".into(),
+            port: server.port(),
+            logon: Logon::AskPassword,
+            user: USER.into(),
+            tls_if_available: false,
+            ..Site::default()
+        }],
+        ..SiteFolder::default()
+    };
+    ferry::store::sites::save(config.path(), &sites).unwrap();
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.harness.get_by_label("Sites").click();
+    window.run_until("the Site Manager", |h| h.query_by_label("🖧 Asks").is_some());
+    window.harness.get_by_label("🖧 Asks").click();
+    window.harness.step();
+    window.harness.get_by_label("🖧 Asks").click();
+    let prompt = format!("Password for {USER} on 127.0.0.1:");
+    window.run_until("the password prompt", |h| {
+        h.query_by_label(&prompt).is_some()
+    });
+    window.harness.step();
+    // Typed with no click first: the prompt gave its field the keys.
+    window.harness.event(egui::Event::Text(PASSWORD.to_owned()));
+    window.harness.step();
+    window.harness.key_press(egui::Key::Tab);
+    window.harness.step();
+    window.harness.step();
+    window.harness.key_press(egui::Key::Space);
+    wait_for_row(&mut window, "welcome.txt", true);
+}

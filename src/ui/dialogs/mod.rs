@@ -195,7 +195,7 @@ fn name_field(ui: &mut egui::Ui, label: &str, name: &mut String) -> Outcome {
         .show(ui);
     let mut state = output.state;
     let field = output.response.response.labelled_by(label.id);
-    if !field.has_focus() && !field.lost_focus() {
+    if !focused_once_since_shown(ui, field.id, field.has_focus()) {
         field.request_focus();
         // The name chosen, without its extension, as file managers do: typing replaces it.
         // (Set as the focus is given: the field keeps a selection only while it has focus.)
@@ -225,6 +225,23 @@ fn name_field(ui: &mut egui::Ui, label: &str, name: &mut String) -> Outcome {
     }
     let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
     buttons(ui, "OK", problem.is_none(), entered)
+}
+
+/// Whether the field `id` has had the keyboard focus since its dialog was shown (`focused`:
+/// it has it now). A dialog gives its text field the focus when it opens, once: taken again
+/// after, it would come back whenever the person moved on (Tab to OK, a click elsewhere),
+/// choosing the name's stem again, and a keyboard could never reach the buttons. A field not
+/// shown in the pass before belongs to a dialog opened anew.
+pub(super) fn focused_once_since_shown(ui: &egui::Ui, id: egui::Id, focused: bool) -> bool {
+    let pass = ui.ctx().cumulative_pass_nr();
+    let key = id.with("focused once since shown");
+    let (last_pass, before) = ui
+        .data(|d| d.get_temp::<(u64, bool)>(key))
+        .unwrap_or((0, false));
+    let still_shown = last_pass + 1 >= pass && last_pass > 0;
+    let focused_once = (still_shown && before) || focused;
+    ui.data_mut(|d| d.insert_temp(key, (pass, focused_once)));
+    focused_once
 }
 
 /// How many characters of `name` come before its extension (all of them when it has none, or

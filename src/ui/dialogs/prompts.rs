@@ -132,7 +132,8 @@ pub fn password_dialog(
         let field = ui
             .add(egui::TextEdit::singleline(typed).password(true))
             .labelled_by(label.id);
-        if !field.has_focus() && !field.lost_focus() {
+        // The keys go to the field when the prompt opens, and Tab goes on to the buttons.
+        if !super::focused_once_since_shown(ui, field.id, field.has_focus()) {
             field.request_focus();
         }
         if field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
