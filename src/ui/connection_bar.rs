@@ -165,6 +165,12 @@ pub fn data_mode_label(mode: DataMode) -> &'static str {
 /// and below about 1000 points their names move into the fields (as hints) to make room.
 pub fn show(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
     let connected = !matches!(state.connection, ConnectionState::Disconnected { .. });
+    // Not while a dialog has the keyboard.
+    let jump = if state.dialog_open() {
+        None
+    } else {
+        jumped_to(ui)
+    };
     let recent = state.accounts.history.recent.clone();
     let form = &mut state.form;
     ui.horizontal(|ui| {
@@ -212,7 +218,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
                 actions.push(action);
             }
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
-                if fields(ui, form, compact, actions) {
+                if fields(ui, form, compact, jump, actions) {
                     actions.push(Action::Connect);
                 }
             });
@@ -220,13 +226,43 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
     });
 }
 
+/// The fields Alt and a letter go to, as in FileZilla's Quickconnect bar (the letters its
+/// labels underline): the host, the port, the user, the password.
+const JUMP_KEYS: [(Key, &str); 4] = [
+    (Key::H, "Host:"),
+    (Key::P, "Port:"),
+    (Key::U, "User:"),
+    (Key::W, "Password:"),
+];
+
+/// The field whose Alt+letter was pressed this frame (the key taken, and the letter too, which
+/// some systems also send as text: the pane with the keys would look for a name with it).
+fn jumped_to(ui: &egui::Ui) -> Option<&'static str> {
+    ui.input_mut(|i| {
+        let (key, name) = JUMP_KEYS
+            .into_iter()
+            .find(|(key, _)| i.consume_key(egui::Modifiers::ALT, *key))?;
+        let letter = key.name().to_lowercase();
+        i.events
+            .retain(|e| !matches!(e, egui::Event::Text(t) if t.to_lowercase() == letter));
+        Some(name)
+    })
+}
+
 /// Sites, host, port, user, password, anonymous; true when Enter was pressed in one of them.
+/// `jump`: the field that gets the keys, its text chosen (Alt+letter).
 fn fields(
     ui: &mut egui::Ui,
     form: &mut ConnectionForm,
     compact: bool,
+    jump: Option<&str>,
     actions: &mut Actions,
 ) -> bool {
+    let jump_here = |ui: &egui::Ui, response: &egui::Response, name: &str, text: &str| {
+        if jump == Some(name) {
+            crate::ui::pane::focus_all(ui, response, text);
+        }
+    };
     let mut enter = false;
     let sites = ui
         .button(if compact { "📇" } else { "📇 Sites" })
@@ -253,6 +289,7 @@ fn fields(
     if (host.changed() && pasted) || host.lost_focus() {
         actions.extend(form.settle().err().map(Action::Notice));
     }
+    jump_here(ui, &host, "Host:", &form.host);
     enter |= submitted(ui, &host);
     let port = field(
         ui,
@@ -261,6 +298,7 @@ fn fields(
         compact,
         TextEdit::singleline(&mut form.port).desired_width(55.0),
     );
+    jump_here(ui, &port, "Port:", &form.port);
     enter |= submitted(ui, &port);
     ui.add_enabled_ui(!form.anonymous, |ui| {
         let user = field(
@@ -270,6 +308,7 @@ fn fields(
             compact,
             TextEdit::singleline(&mut form.user).desired_width(flexible * 0.29),
         );
+        jump_here(ui, &user, "User:", &form.user);
         enter |= submitted(ui, &user);
         let password = field(
             ui,
@@ -280,6 +319,7 @@ fn fields(
                 .password(true)
                 .desired_width(flexible * 0.29),
         );
+        jump_here(ui, &password, "Password:", &form.password);
         enter |= submitted(ui, &password);
     });
     ui.checkbox(&mut form.anonymous, "Anonymous");
@@ -295,17 +335,21 @@ fn field(
     compact: bool,
     edit: TextEdit<'_>,
 ) -> egui::Response {
+    let words = name.trim_end_matches(':');
+    let hover = match JUMP_KEYS.iter().find(|(_, n)| *n == name) {
+        Some((key, _)) => format!("{words} (Alt+{})", key.name()),
+        None => words.to_owned(),
+    };
     if compact {
-        let words = name.trim_end_matches(':');
-        let response = ui.add(edit.hint_text(words)).on_hover_text(words);
+        let response = ui.add(edit.hint_text(words)).on_hover_text(hover);
         ui.ctx().accesskit_node_builder(response.id, |node| {
             node.set_label(name);
             node.set_placeholder(words);
         });
         response
     } else {
-        let label = ui.label(name);
-        let response = ui.add(edit).labelled_by(label.id);
+        let label = ui.label(name).on_hover_text(&hover);
+        let response = ui.add(edit).labelled_by(label.id).on_hover_text(hover);
         ui.ctx()
             .accesskit_node_builder(response.id, |node| node.set_placeholder(hint));
         response

@@ -311,7 +311,7 @@ fn path_row<S: FolderSource>(
 }
 
 /// Gives a text field the keys with all of its text chosen, so typing replaces it.
-fn focus_all(ui: &Ui, field: &egui::Response, text: &str) {
+pub(crate) fn focus_all(ui: &Ui, field: &egui::Response, text: &str) {
     field.request_focus();
     if let Some(mut state) = TextEdit::load_state(ui.ctx(), field.id) {
         let everything = egui::text::CCursorRange::select_all_str(text);

@@ -291,3 +291,42 @@ fn a_quick_ctrl_enter_sends_a_folder_across_rather_than_opening_it() {
     window.run_until("the folder downloaded", move |_| file.is_file());
     assert!(window.has_row("welcome.txt"), "the folder was opened");
 }
+
+/// The connection bar by keys alone, as in FileZilla's Quickconnect bar: Alt+H, Alt+P, Alt+U and
+/// Alt+W go to the host, port, user and password (their text chosen, so typing replaces it),
+/// and Enter connects. The letter pressed with Alt is not typed anywhere.
+#[test]
+fn the_connection_bar_by_keys_alone() {
+    use crate::support::{PASSWORD, USER};
+    let server = TestServer::start();
+    let mut window = Window::open();
+    // Something to replace in the port field (its text is chosen when Alt+P reaches it).
+    window.type_into("Port:", "99");
+    let port = server.port().to_string();
+    for (key, text) in [
+        (Key::H, "127.0.0.1"),
+        (Key::P, port.as_str()),
+        (Key::U, USER),
+        (Key::W, PASSWORD),
+    ] {
+        // Alt+letter in one frame, with the letter as text too, as some systems send it: it
+        // must not land in the field.
+        let events = &mut window.harness.input_mut().events;
+        events.push(egui::Event::ModifiersChanged(egui::Modifiers::ALT));
+        events.push(egui::Event::Key {
+            key,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers: egui::Modifiers::ALT,
+        });
+        events.push(egui::Event::Text(key.name().to_lowercase()));
+        events.push(egui::Event::ModifiersChanged(egui::Modifiers::NONE));
+        window.harness.step();
+        window.harness.step();
+        window.harness.event(egui::Event::Text(text.to_owned()));
+        window.harness.step();
+    }
+    window.harness.key_press(Key::Enter);
+    wait_for_row(&mut window, "welcome.txt", true);
+}
