@@ -134,22 +134,11 @@ fn a_slow_download_is_joined_by_more_connections() {
 #[test]
 fn the_slowest_range_is_split_among_the_connections_that_are_done() {
     const SIZE: usize = 16 * MIB;
-    let bytes = ferry::demo::pseudo_random_bytes(SIZE, 21);
-    let server = FaultyServer::start();
-    server.add_file("/big.bin", bytes.clone());
-    server.set_faults(Faults {
+    let faults = Faults {
         slow_from_first_byte: Some(256 * 1024),
         ..Faults::default()
-    });
-    let mut queue = faulty_queue(&server, split_over(4));
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("big.bin");
-    queue.run(vec![download("/big.bin", &target)]);
-    let log = queue.log_text();
-    let item = queue.only();
-    assert_eq!(item.state, ItemState::Done, "{log}");
-    assert_eq!(std::fs::read(&target).unwrap(), bytes);
-    assert_eq!(item.moved, SIZE as u64, "{log}");
+    };
+    let (log, dir) = split_download_through_faults(SIZE, 21, faults, 4);
     // The first quarter, the slow connection's, was cut: a REST into it.
     let quarter = (SIZE / 4) as u64;
     let rests_into_the_slow_range: Vec<u64> = log
@@ -324,15 +313,34 @@ fn faulty_queue(server: &FaultyServer, settings: TransferSettings) -> Queue {
 
 #[test]
 fn a_cut_range_is_continued_from_its_offset_and_nothing_is_fetched_twice() {
-    let server = FaultyServer::start();
     let size = 13 * MIB + 3;
-    let bytes = ferry::demo::pseudo_random_bytes(size, 14);
-    server.add_file("/big.bin", bytes.clone());
-    server.set_faults(Faults {
+    let faults = Faults {
         cut_data_once: Some(1_000_000),
         ..Faults::default()
-    });
-    let mut queue = faulty_queue(&server, split_over(3));
+    };
+    let (log, _dir) = split_download_through_faults(size, 14, faults, 3);
+    // Whichever range was cut went on from where its bytes ended.
+    let step = size / 3;
+    assert!(
+        (0..3).any(|k| log.contains(&format!("REST {}", k * step + 1_000_000))),
+        "{log}"
+    );
+}
+
+/// `size` random bytes on the faulty server with `faults`, downloaded split over `connections`
+/// from the start: done, byte for byte, and no byte fetched twice. The log and the folder the
+/// file went into, for the test's own checks.
+fn split_download_through_faults(
+    size: usize,
+    seed: u64,
+    faults: Faults,
+    connections: usize,
+) -> (String, tempfile::TempDir) {
+    let server = FaultyServer::start();
+    let bytes = ferry::demo::pseudo_random_bytes(size, seed);
+    server.add_file("/big.bin", bytes.clone());
+    server.set_faults(faults);
+    let mut queue = faulty_queue(&server, split_over(connections));
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("big.bin");
     queue.run(vec![download("/big.bin", &target)]);
@@ -340,13 +348,8 @@ fn a_cut_range_is_continued_from_its_offset_and_nothing_is_fetched_twice() {
     let item = queue.only();
     assert_eq!(item.state, ItemState::Done, "{log}");
     assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
-    // Whichever range was cut went on from where its bytes ended.
-    let step = size / 3;
-    assert!(
-        (0..3).any(|k| log.contains(&format!("REST {}", k * step + 1_000_000))),
-        "{log}"
-    );
     assert_eq!(item.moved, size as u64, "{log}");
+    (log, dir)
 }
 
 #[test]
