@@ -1,8 +1,8 @@
 //! Segmented downloads, the rules (no I/O): whether a file is split and over how many
 //! connections, into which byte ranges, which range a free connection takes next (splitting the
 //! one that will end last when none is waiting, if that is worth a new start), and the map of
-//! ranges kept beside the `.part`
-//! so that a later attempt continues each range from its own offset.
+//! ranges kept beside the `.part` so that a later attempt continues each range from its own
+//! offset.
 //!
 //! The map, not the `.part`'s length, says what is in place: ranges are written out of order
 //! into a file that has its full size from the start, so its length proves nothing.
@@ -25,7 +25,7 @@ pub const READ_AT_ONCE: usize = 128 * 1024;
 pub const MIN_SPLIT: u64 = 128 * 1024;
 
 /// ...when each half takes at least this long at the range's pace (and at least four times
-/// what the asking connection needed from asking for its last range to its first byte). Near
+/// the least time a connection needed from asking for a range to its first byte). Near
 /// the end of a download its connections finish at different times (they began at different
 /// times: each extra one logs in first); the first to finish takes half of what the last has
 /// left, instead of waiting while one connection fetches it alone.
@@ -242,8 +242,8 @@ impl SegmentMap {
     /// second half of the unfinished range that will take longest to finish, when splitting it
     /// is worth it (`split_point`). The index stays valid: a split adds its new range at the end.
     ///
-    /// `start_cost` is how long the asking connection needed from asking for its last range to
-    /// that range's first byte (`None` before its first range).
+    /// `start_cost` is the least time a connection of this download needed from asking for a
+    /// range to its first byte (`None` before the first range's first byte): what a split costs.
     pub fn take(&mut self, start_cost: Option<Duration>) -> Option<usize> {
         match self.choice(start_cost)? {
             Choice::Free(index) => {
@@ -305,6 +305,8 @@ impl SegmentMap {
     pub fn release(&mut self, index: usize) {
         if let Some(range) = self.ranges.get_mut(index) {
             range.taken = false;
+            // What it read and did not write is gone with it: the next one reads from `done`.
+            range.reading_at = 0;
         }
     }
 
@@ -595,8 +597,11 @@ mod tests {
         assert_eq!(map.ranges[1].end, middle);
         assert_eq!((map.ranges[2].start, map.ranges[2].end), (middle, 64 * MIB));
         assert!(map.fits(64 * MIB, None));
-        // A released range is taken before anything is split.
+        // A released range is taken before anything is split, from what is in place (what its
+        // connection had read beyond that is gone with it).
+        map.reading(0, 11 * MIB, 0);
         map.release(0);
+        assert_eq!(map.ranges[0].reading_at, 0);
         assert_eq!(take(&mut map, None), Some(0));
         assert_eq!(map.ranges[0].next_offset(), 10 * MIB);
     }
