@@ -10,8 +10,9 @@ use super::app::{Action, Actions, AppState, Notices};
 use super::drag::{self, DragPayload};
 use super::file_table::DropHighlight;
 use super::pane::PaneContext;
+use super::queue_panel::QueueFocus;
 use super::widgets::{self, Divide, DividerDrag, switch};
-use super::{Side, connection_bar, local, queue_panel, remote, server_panel, status_line};
+use super::{KeyArea, Side, connection_bar, local, queue_panel, remote, server_panel, status_line};
 
 /// The log area's title line, which stays when it is folded.
 pub const LOG_TITLE: f32 = 26.0;
@@ -29,7 +30,8 @@ const PANE_LEAST: f32 = 280.0;
 
 /// Where things ended up this frame.
 pub struct Placed {
-    pub panes: Vec<(Side, Rect)>,
+    /// The panes and the queue: a press in one gives it the keyboard.
+    pub key_areas: Vec<(KeyArea, Rect)>,
     /// Where problems are shown: over the lists' bottom right corner.
     pub problems_at: Pos2,
 }
@@ -101,8 +103,18 @@ fn areas(ui: &mut Ui, state: &mut AppState, actions: &mut Actions) -> Placed {
     widgets::area(ui, log_rect, "log_area", "Welcome and message log", |ui| {
         server_panel::show(ui, state, actions);
     });
+    let queue_focus = QueueFocus {
+        focused: state.focus == KeyArea::Queue,
+        has_keyboard: state.keys_free && state.focus == KeyArea::Queue,
+    };
     widgets::area(ui, queue_rect, "queue_area", "Transfer queue", |ui| {
-        queue_panel::show(ui, &mut state.queue, &state.settings.transfers, actions);
+        queue_panel::show(
+            ui,
+            &mut state.queue,
+            &state.settings.transfers,
+            queue_focus,
+            actions,
+        );
     });
 
     // The switches that link the panes, then the panes.
@@ -110,9 +122,13 @@ fn areas(ui: &mut Ui, state: &mut AppState, actions: &mut Actions) -> Placed {
     widgets::area(ui, links, "links", "Both panes", |ui| {
         pane_links(ui, state, actions)
     });
-    let panes = panes(ui, panes_rect, state, actions);
+    let mut key_areas: Vec<(KeyArea, Rect)> = panes(ui, panes_rect, state, actions)
+        .into_iter()
+        .map(|(side, rect)| (KeyArea::Pane(side), rect))
+        .collect();
+    key_areas.push((KeyArea::Queue, queue_rect));
     Placed {
-        panes,
+        key_areas,
         problems_at: panes_rect.right_bottom() - egui::vec2(12.0, 12.0),
     }
 }
@@ -227,8 +243,8 @@ fn panes(
             _ => DropHighlight::Folders,
         };
         let context = PaneContext {
-            focused: state.focus == side,
-            has_keyboard: state.keys_free && state.focus == side,
+            focused: state.focus == KeyArea::Pane(side),
+            has_keyboard: state.keys_free && state.focus == KeyArea::Pane(side),
             tint: comparison
                 .is_some()
                 .then_some(&tint as &dyn Fn(usize) -> Option<egui::Color32>),

@@ -20,6 +20,7 @@ mod layout;
 mod local;
 mod message_log;
 mod pane;
+mod queue_keys;
 mod queue_panel;
 mod remote;
 mod server_panel;
@@ -49,9 +50,74 @@ impl Side {
     }
 }
 
+/// The part of the main window that takes the keys: a pane, or the transfer queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyArea {
+    Pane(Side),
+    Queue,
+}
+
+impl KeyArea {
+    /// Where Tab (Shift+Tab: `back`) goes: round the panes as they are placed, `left` first,
+    /// then the queue below them when it shows rows (an empty list has nothing to do by keys,
+    /// and Tab then switches the panes as it always did).
+    pub fn next(self, back: bool, left: Side, queue_reachable: bool) -> KeyArea {
+        let mut order = vec![KeyArea::Pane(left), KeyArea::Pane(left.other())];
+        if queue_reachable {
+            order.push(KeyArea::Queue);
+        }
+        let at = order.iter().position(|&a| a == self);
+        let n = order.len();
+        match (at, back) {
+            (Some(i), false) => order[(i + 1) % n],
+            (Some(i), true) => order[(i + n - 1) % n],
+            // The queue emptied while it had the keys.
+            (None, false) => order[0],
+            (None, true) => order[n - 1],
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectionState {
     Disconnected { reason: Option<String> },
     Connecting { target: String },
     Connected { target: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{KeyArea, Side};
+
+    #[test]
+    fn tab_goes_round_the_panes_as_placed_and_then_the_queue() {
+        use KeyArea::{Pane, Queue};
+        use Side::{Local, Remote};
+        // (from, back, the pane on the left, queue shows rows, to)
+        let cases = [
+            (Pane(Local), false, Local, false, Pane(Remote)),
+            (Pane(Remote), false, Local, false, Pane(Local)),
+            (Pane(Remote), true, Local, false, Pane(Local)),
+            (Pane(Local), true, Local, false, Pane(Remote)),
+            (Pane(Local), false, Local, true, Pane(Remote)),
+            (Pane(Remote), false, Local, true, Queue),
+            (Queue, false, Local, true, Pane(Local)),
+            (Queue, true, Local, true, Pane(Remote)),
+            (Pane(Local), true, Local, true, Queue),
+            // Local on the right: Tab starts from the remote pane on the left.
+            (Pane(Remote), false, Remote, true, Pane(Local)),
+            (Pane(Local), false, Remote, true, Queue),
+            (Queue, false, Remote, true, Pane(Remote)),
+            // The queue emptied under the keyboard.
+            (Queue, false, Local, false, Pane(Local)),
+            (Queue, true, Local, false, Pane(Remote)),
+        ];
+        for (from, back, left, queue, to) in cases {
+            assert_eq!(
+                from.next(back, left, queue),
+                to,
+                "{from:?} back={back} left={left:?} queue={queue}"
+            );
+        }
+    }
 }

@@ -10,6 +10,7 @@ use egui_extras::{Column, TableBuilder};
 use super::app::{Action, Actions};
 use super::conflict_dialog::Question;
 use super::format;
+use super::queue_keys::{self, Offered, Step};
 use crate::engine::api::queue::CANCELLED;
 use crate::engine::{Direction, ItemState, QueueAction, QueueEvent, QueueItem, TransferId};
 use crate::store::settings::TransferSettings;
@@ -23,6 +24,14 @@ pub enum QueueTab {
     Skipped,
     Successful,
 }
+
+/// The tabs in the order shown, with their titles.
+const TABS: [(QueueTab, &str); 4] = [
+    (QueueTab::Queued, "Queued"),
+    (QueueTab::Failed, "Failed"),
+    (QueueTab::Skipped, "Skipped"),
+    (QueueTab::Successful, "Successful"),
+];
 
 impl QueueTab {
     fn holds(self, state: ItemState) -> bool {
@@ -43,6 +52,30 @@ pub struct QueueView {
     pub tab: QueueTab,
     selected: HashSet<TransferId>,
     pub questions: VecDeque<Question>,
+    /// The keyboard's row, and where Shift chooses from (by item: rows move as items finish).
+    cursor: Option<TransferId>,
+    anchor: Option<TransferId>,
+    /// Rows that fit in the list (last frame): how far Page Up and Page Down go.
+    page: usize,
+    scroll_to: Option<usize>,
+    /// The row whose menu a key opened: it stays under that row, not at the pointer.
+    menu_by_keys: Option<MenuByKeys>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MenuByKeys {
+    row: TransferId,
+    /// Its first entry takes the keyboard when it first shows.
+    just_opened: bool,
+}
+
+/// Whether the queue is the part of the window with the keyboard.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct QueueFocus {
+    /// Drawn with the focused frame.
+    pub focused: bool,
+    /// Takes keys this frame (focused, and no field, menu or dialog has them).
+    pub has_keyboard: bool,
 }
 
 impl QueueView {
@@ -111,6 +144,130 @@ impl QueueView {
         self.items.iter().position(|i| i.id == id)
     }
 
+    /// The items the open tab shows, in order.
+    fn shown(&self) -> Vec<TransferId> {
+        self.items
+            .iter()
+            .filter(|i| self.tab.holds(i.state))
+            .map(|i| i.id)
+            .collect()
+    }
+
+    /// Whether the open tab shows any row (Tab passes over an empty queue).
+    pub fn shows_rows(&self) -> bool {
+        self.items.iter().any(|i| self.tab.holds(i.state))
+    }
+
+    /// The chosen items the open tab shows: what a key or the row menu acts on (not an item
+    /// chosen earlier that has since finished and moved to another tab).
+    fn chosen_shown(&self, shown: &[TransferId]) -> Vec<&QueueItem> {
+        self.items
+            .iter()
+            .filter(|i| shown.contains(&i.id) && self.selected.contains(&i.id))
+            .collect()
+    }
+
+    fn offered(&self, shown: &[TransferId]) -> Offered {
+        let chosen = self.chosen_shown(shown);
+        let moves = moves_possible(shown, &self.selected);
+        queue_keys::offered(&chosen, moves)
+    }
+
+    fn switch_tab(&mut self, tab: QueueTab) {
+        if self.tab != tab {
+            self.tab = tab;
+            self.selected.clear();
+            self.cursor = None;
+            self.anchor = None;
+        }
+    }
+
+    /// A click (or a key) on the row at `row` of `shown`: Shift chooses from the anchor,
+    /// Ctrl adds or takes away, else the row alone.
+    fn choose(&mut self, shown: &[TransferId], row: usize, modifiers: egui::Modifiers) {
+        let Some(&id) = shown.get(row) else {
+            return;
+        };
+        let anchor = self.anchor.and_then(|a| shown.iter().position(|&s| s == a));
+        if modifiers.shift {
+            if !modifiers.command {
+                self.selected.clear();
+            }
+            let rows = queue_keys::chosen_rows(anchor, row, true);
+            self.selected.extend(shown[rows].iter().copied());
+            if anchor.is_none() {
+                self.anchor = Some(id);
+            }
+        } else {
+            if modifiers.command {
+                if !self.selected.insert(id) {
+                    self.selected.remove(&id);
+                }
+            } else {
+                self.selected.clear();
+                self.selected.insert(id);
+            }
+            self.anchor = Some(id);
+        }
+        self.cursor = Some(id);
+    }
+
+    /// The queue's keys, when it has the keyboard: each key with the modifiers held when it
+    /// was pressed.
+    fn keyboard(&mut self, ui: &egui::Ui, actions: &mut Actions) {
+        let events = ui.input(|i| i.events.clone());
+        for event in events {
+            let egui::Event::Key {
+                key,
+                pressed: true,
+                modifiers,
+                ..
+            } = event
+            else {
+                continue;
+            };
+            let shown = self.shown();
+            let tab_index = TABS.iter().position(|(t, _)| *t == self.tab).unwrap_or(0);
+            if let Some(to) = queue_keys::switched_tab(key, modifiers, tab_index, TABS.len()) {
+                self.switch_tab(TABS[to].0);
+                continue;
+            }
+            if let Some(action) = queue_keys::key_action(key, modifiers, self.offered(&shown)) {
+                let ids = self.chosen_shown(&shown).iter().map(|i| i.id).collect();
+                actions.push(Action::Queue { ids, action });
+                continue;
+            }
+            if queue_keys::opens_menu(key, modifiers) {
+                if let Some(row) = self.cursor.filter(|c| shown.contains(c)) {
+                    if !self.selected.contains(&row) {
+                        self.selected.clear();
+                        self.selected.insert(row);
+                    }
+                    self.menu_by_keys = Some(MenuByKeys {
+                        row,
+                        just_opened: true,
+                    });
+                }
+                continue;
+            }
+            if key == egui::Key::A && modifiers.command_only() {
+                self.selected = shown.iter().copied().collect();
+                continue;
+            }
+            if modifiers.command || modifiers.alt {
+                continue;
+            }
+            let Some(step) = Step::of(key) else {
+                continue;
+            };
+            let cursor = self.cursor.and_then(|c| shown.iter().position(|&s| s == c));
+            if let Some(row) = queue_keys::stepped(shown.len(), cursor, step, self.page) {
+                self.choose(&shown, row, modifiers);
+                self.scroll_to = Some(row);
+            }
+        }
+    }
+
     pub fn count(&self, tab: QueueTab) -> usize {
         self.items
             .iter()
@@ -140,20 +297,45 @@ impl QueueView {
 }
 
 /// The queue fills the area the window gives it, whatever its tab holds: a long list scrolls
-/// inside, and the file lists above never move.
+/// inside, and the file lists above never move. With the keyboard it has the focused frame,
+/// as a pane does.
 pub fn show(
+    ui: &mut egui::Ui,
+    queue: &mut QueueView,
+    transfers: &TransferSettings,
+    focus: QueueFocus,
+    actions: &mut Actions,
+) {
+    const FOCUSED_STROKE: f32 = 2.0;
+    let stroke = if focus.focused {
+        egui::Stroke::new(FOCUSED_STROKE, ui.visuals().selection.bg_fill)
+    } else {
+        egui::Stroke::NONE
+    };
+    // The frame's stroke is drawn inside it: the margin keeps the inside where it is.
+    let margin = 1.0 + (FOCUSED_STROKE - stroke.width).max(0.0);
+    egui::Frame::new()
+        .stroke(stroke)
+        .corner_radius(3.0)
+        .inner_margin(egui::Margin::same(margin.round() as i8))
+        .show(ui, |ui| {
+            ui.set_min_size(ui.available_size());
+            if focus.has_keyboard {
+                queue.keyboard(ui, actions);
+            }
+            toolbar(ui, queue, transfers, actions);
+            list(ui, queue, actions);
+        });
+}
+
+fn toolbar(
     ui: &mut egui::Ui,
     queue: &mut QueueView,
     transfers: &TransferSettings,
     actions: &mut Actions,
 ) {
     ui.horizontal_wrapped(|ui| {
-        for (tab, title) in [
-            (QueueTab::Queued, "Queued"),
-            (QueueTab::Failed, "Failed"),
-            (QueueTab::Skipped, "Skipped"),
-            (QueueTab::Successful, "Successful"),
-        ] {
+        for (tab, title) in TABS {
             let label = format!("{title} ({})", queue.count(tab));
             // As wide as three digits need, so the buttons after it don't move as counts grow.
             let steady =
@@ -161,7 +343,7 @@ pub fn show(
             let button =
                 egui::Button::selectable(queue.tab == tab, label).min_size(egui::vec2(steady, 0.0));
             if ui.add(button).clicked() {
-                queue.tab = tab;
+                queue.switch_tab(tab);
             }
         }
         ui.separator();
@@ -197,11 +379,16 @@ pub fn show(
             ui.weak("Idle");
         }
     });
+}
+
+/// The open tab's rows.
+fn list(ui: &mut egui::Ui, queue: &mut QueueView, actions: &mut Actions) {
     let tab = queue.tab;
     let rows: Vec<usize> = (0..queue.items.len())
         .filter(|&i| tab.holds(queue.items[i].state))
         .collect();
     if rows.is_empty() {
+        queue.menu_by_keys = None;
         ui.weak(match tab {
             QueueTab::Queued => {
                 "Nothing to transfer. Drag files between the panes, or double-click a file."
@@ -212,12 +399,18 @@ pub fn show(
         });
         return;
     }
+    let shown: Vec<TransferId> = rows.iter().map(|&i| queue.items[i].id).collect();
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
-    TableBuilder::new(ui)
+    let pitch = row_height + ui.spacing().item_spacing.y;
+    queue.page = ((ui.available_height() - row_height) / pitch)
+        .floor()
+        .max(1.0) as usize;
+    let mut builder = TableBuilder::new(ui)
         .id_salt("queue_table")
         .striped(true)
         .resizable(true)
-        .sense(Sense::click())
+        // Rows take clicks but not the keyboard's focus: the queue handles its keys itself.
+        .sense(Sense::click().difference(Sense::FOCUSABLE))
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
         .column(Column::initial(300.0).at_least(100.0).clip(true))
         .column(Column::initial(80.0))
@@ -227,7 +420,18 @@ pub fn show(
         .column(Column::remainder().at_least(100.0).clip(true))
         .min_scrolled_height(0.0)
         .max_scroll_height(f32::INFINITY)
-        .auto_shrink(false)
+        .auto_shrink(false);
+    if let Some(row) = queue.scroll_to.take() {
+        builder = builder.scroll_to_row(row, None);
+    }
+    // A menu opened by a key whose row is gone (finished, removed) is closed.
+    if queue
+        .menu_by_keys
+        .is_some_and(|menu| !shown.contains(&menu.row))
+    {
+        queue.menu_by_keys = None;
+    }
+    builder
         .header(row_height, |mut header| {
             for title in ["Name", "Size", "Progress", "Rate", "ETA", "State"] {
                 header.col(|ui| {
@@ -237,71 +441,88 @@ pub fn show(
         })
         .body(|body| {
             body.rows(row_height, rows.len(), |mut row| {
-                let item = &queue.items[rows[row.index()]];
+                let index = row.index();
+                let item = &queue.items[rows[index]];
                 let id = item.id;
                 let selected = queue.selected.contains(&id);
                 row.set_selected(selected);
                 item_cells(&mut row, item, queue.rates.get(&id).copied(), selected);
                 let response = row.response();
                 if response.clicked() {
-                    let add = response.ctx.input(|i| i.modifiers.command);
-                    if !add {
-                        queue.selected.clear();
-                    }
-                    if !queue.selected.insert(id) {
-                        queue.selected.remove(&id);
-                    }
+                    let modifiers = response.ctx.input(|i| i.modifiers);
+                    queue.choose(&shown, index, modifiers);
                 }
-                if response.secondary_clicked() && !queue.selected.contains(&id) {
-                    queue.selected.clear();
-                    queue.selected.insert(id);
+                if response.secondary_clicked() {
+                    if !queue.selected.contains(&id) {
+                        queue.choose(&shown, index, egui::Modifiers::NONE);
+                    }
+                    queue.menu_by_keys = None;
                 }
-                response.context_menu(|ui| {
-                    let chosen: Vec<&QueueItem> = queue
-                        .items
-                        .iter()
-                        .filter(|i| queue.selected.contains(&i.id))
-                        .collect();
-                    let shown: Vec<TransferId> = rows.iter().map(|&i| queue.items[i].id).collect();
-                    let moves = moves_possible(&shown, &queue.selected);
-                    if let Some(action) = item_menu(ui, &chosen, moves) {
+                let by_keys = queue.menu_by_keys.filter(|menu| menu.row == id);
+                let popup = match by_keys {
+                    // Under the row, as a menu opened from the keyboard is in file managers.
+                    Some(menu) => egui::Popup::menu(&response)
+                        .open_memory(menu.just_opened.then_some(egui::SetOpenCommand::Bool(true))),
+                    None => egui::Popup::context_menu(&response),
+                };
+                let shown_menu = popup.show(|ui| {
+                    let chosen = queue.chosen_shown(&shown);
+                    let offered = queue.offered(&shown);
+                    let first_takes_keys = by_keys.is_some_and(|menu| menu.just_opened);
+                    if let Some(action) = item_menu(ui, &chosen, offered, first_takes_keys) {
                         let ids = chosen.iter().map(|i| i.id).collect();
                         actions.push(Action::Queue { ids, action });
                         ui.close();
                     }
                 });
+                if let Some(menu) = &mut queue.menu_by_keys
+                    && menu.row == id
+                {
+                    if shown_menu.is_some() {
+                        menu.just_opened = false;
+                    } else if !menu.just_opened {
+                        // Closed (Escape, a click elsewhere, an entry chosen).
+                        queue.menu_by_keys = None;
+                    }
+                }
             });
         });
 }
 
 /// A queue row's menu: only what can be done to the chosen items in the state they are in
-/// (nothing to pause in a finished transfer).
+/// (nothing to pause in a finished transfer), with the keys that do the same. Opened by a key,
+/// its first entry takes the keyboard, to go on with the arrows, Enter and Escape.
 fn item_menu(
     ui: &mut egui::Ui,
     chosen: &[&QueueItem],
-    (up, down): (bool, bool),
+    offered: Offered,
+    first_takes_keys: bool,
 ) -> Option<QueueAction> {
-    let any = |test: fn(ItemState) -> bool| chosen.iter().any(|i| test(i.state));
-    let waiting = |s: ItemState| {
-        matches!(
-            s,
-            ItemState::Queued | ItemState::Connecting | ItemState::Transferring
-        )
-    };
-    let paused = |s: ItemState| s == ItemState::Paused;
-    let stoppable = |s: ItemState| !s.is_finished();
-    let retryable = |s: ItemState| matches!(s, ItemState::Failed | ItemState::Skipped);
     let mut picked = None;
+    let mut first = true;
     for (label, action, enabled) in [
-        ("Pause", QueueAction::Pause, any(waiting)),
-        ("Resume", QueueAction::Resume, any(paused)),
-        ("Cancel", QueueAction::Cancel, any(stoppable)),
-        ("Retry", QueueAction::Retry, any(retryable)),
-        ("Move up", QueueAction::MoveUp, up && any(stoppable)),
-        ("Move down", QueueAction::MoveDown, down && any(stoppable)),
-        ("Remove from queue", QueueAction::Remove, !chosen.is_empty()),
+        ("Pause", QueueAction::Pause, offered.pause),
+        ("Resume", QueueAction::Resume, offered.resume),
+        ("Cancel", QueueAction::Cancel, offered.cancel),
+        ("Retry", QueueAction::Retry, offered.retry),
+        ("Move up", QueueAction::MoveUp, offered.move_up),
+        ("Move down", QueueAction::MoveDown, offered.move_down),
+        ("Remove from queue", QueueAction::Remove, offered.remove),
     ] {
-        if ui.add_enabled(enabled, egui::Button::new(label)).clicked() {
+        let mut button = egui::Button::new(label);
+        if let Some(keys) = queue_keys::shortcut_text(action) {
+            button = button.shortcut_text(keys);
+        }
+        let response = ui.add_enabled(enabled, button);
+        // Named by its words alone, as before the key was shown beside it.
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, label));
+        if enabled && first {
+            first = false;
+            if first_takes_keys {
+                response.request_focus();
+            }
+        }
+        if response.clicked() {
             picked = Some(action);
         }
     }

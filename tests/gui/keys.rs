@@ -4,7 +4,7 @@ use egui::Key;
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 
-use ferry::ui::Side;
+use ferry::ui::{KeyArea, Side};
 
 use crate::support::TestServer;
 use crate::window::*;
@@ -329,4 +329,127 @@ fn the_connection_bar_by_keys_alone() {
     }
     window.harness.key_press(Key::Enter);
     wait_for_row(&mut window, "welcome.txt", true);
+}
+
+/// The transfer queue by keys alone: Tab reaches it after the panes, the arrows choose rows,
+/// Ctrl+Down moves one down the queue, Shift+F10 opens the row's menu under it and the arrows
+/// and Enter pick Cancel there, Right switches to the Failed tab, Delete removes, and Tab goes
+/// on to the local pane.
+#[test]
+fn the_transfer_queue_by_keys_alone() {
+    let server = TestServer::start();
+    std::fs::write(server.path().join("second.txt"), b"second").unwrap();
+    let mut window = Window::open();
+    // Named to be the last row of the local pane, where End goes.
+    window.add_local_files(&[("zz-local.txt", b"here")]);
+    // Both downloads find their target there: each waits, paused, after its question.
+    for name in ["welcome.txt", "second.txt"] {
+        std::fs::write(window.downloads.path().join(name), b"older").unwrap();
+    }
+    window.connect_to(&server);
+    wait_for_row(&mut window, "second.txt", true);
+    // Both chosen, and Ctrl+Enter downloads them; each question is answered Cancel.
+    window.row("welcome.txt").click();
+    window.harness.step();
+    window
+        .row("second.txt")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    window.harness.step();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Enter);
+    for _ in 0..2 {
+        window.run_until("the conflict question", |h| {
+            h.query_by_label("The target already exists").is_some()
+        });
+        window.harness.get_by_label("Cancel").click();
+        window.harness.run_steps(2);
+    }
+    window.run_until("two paused items", |h| {
+        h.query_all_by_label_contains("Paused").count() == 2
+    });
+    let names = |window: &Window| -> Vec<String> {
+        let items = window.harness.state().queue_items();
+        items.iter().map(|i| i.name()).collect()
+    };
+    let first = names(&window);
+    assert_eq!(first.len(), 2);
+    let moved: Vec<String> = first.iter().rev().cloned().collect();
+
+    // The server's pane has the keys after connecting; Tab goes to the queue.
+    window.press(Key::Tab);
+    assert_eq!(window.harness.state().keys_to(), KeyArea::Queue);
+    window.press(Key::Home);
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::ArrowDown);
+    window.run_until("the first item moved down", move |h| {
+        let names: Vec<String> = h.state().queue_items().iter().map(|i| i.name()).collect();
+        names == moved
+    });
+
+    // The moved item is still the chosen row (now the second): its menu, by keys.
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::SHIFT, Key::F10);
+    window.harness.run_steps(2);
+    assert!(window.has_label("Resume"), "the menu did not open");
+    // Resume is its first entry that can be chosen, and has the keys; Down goes to Cancel.
+    window.press(Key::ArrowDown);
+    window.press(Key::Enter);
+    window.run_until("the moved item cancelled", |h| {
+        h.query_by_label("Failed (1)").is_some()
+    });
+    assert!(
+        !window.has_label("Resume"),
+        "the menu stayed open after its choice"
+    );
+    let cancelled = window
+        .harness
+        .state()
+        .queue_items()
+        .iter()
+        .find(|i| i.name() == first[0])
+        .map(|i| i.state);
+    assert_eq!(cancelled, Some(ferry::engine::ItemState::Failed));
+
+    // Right: the Failed tab, where Down chooses the cancelled item and Delete removes it.
+    window.press(Key::ArrowRight);
+    assert!(window.has_label("Cancelled"), "not on the Failed tab");
+    window.press(Key::ArrowDown);
+    window.press(Key::Delete);
+    window.run_until("the cancelled item removed", |h| {
+        h.query_by_label("Failed (0)").is_some()
+    });
+    assert_eq!(names(&window), first[1..]);
+
+    // Left again, and Space resumes the other: its question comes back.
+    window.press(Key::ArrowLeft);
+    window.press(Key::ArrowDown);
+    window.press(Key::Space);
+    window.run_until("the question asked again", |h| {
+        h.query_by_label("The target already exists").is_some()
+    });
+    window.harness.get_by_label("Cancel").click();
+    window.run_until("the question answered", |h| {
+        h.query_by_label("The target already exists").is_none()
+    });
+
+    // Tab from the queue goes round to the local pane: Del there asks about the local file.
+    window.press(Key::Tab);
+    assert_eq!(window.harness.state().keys_to(), KeyArea::Pane(Side::Local));
+    window.press(Key::End);
+    del_asks(
+        &mut window,
+        "Move to the trash?",
+        "zz-local.txt",
+        "after Tab",
+    );
+    // Nothing was written over: both local files still hold what they held.
+    for name in ["welcome.txt", "second.txt"] {
+        assert_eq!(
+            std::fs::read(window.downloads.path().join(name)).unwrap(),
+            b"older"
+        );
+    }
 }

@@ -19,7 +19,7 @@ use crate::store::settings::{Settings, TransferSettings};
 use crate::store::sites::{Logon, Site};
 use crate::ui::dialogs::Dialog;
 use crate::ui::jobs::{Done, Pick, PickPurpose};
-use crate::ui::{ConnectionState, Side};
+use crate::ui::{ConnectionState, KeyArea, Side};
 
 /// Something a panel asks the window to do.
 pub enum Action {
@@ -81,8 +81,8 @@ pub enum Action {
         title: &'static str,
         purpose: PickPurpose,
     },
-    /// Give a pane the keyboard.
-    Focus(Side),
+    /// Give a pane or the queue the keyboard.
+    Focus(KeyArea),
     SetSync(bool),
     SetCompare(bool),
     /// The Hidden files switch of a pane (kept in the settings).

@@ -21,7 +21,7 @@ use super::local::{LocalView, Places};
 use super::message_log::MessageLog;
 use super::queue_panel::QueueView;
 use super::remote::RemoteView;
-use super::{ConnectionState, Side, dialogs, layout, settings, site_manager};
+use super::{ConnectionState, KeyArea, Side, dialogs, layout, settings, site_manager};
 use crate::demo::DemoSession;
 use crate::engine::{
     DataMode, DirTarget, Engine, EngineHandle, EngineOptions, Event, EventReceiver, Notify,
@@ -108,7 +108,7 @@ impl FerryApp {
             server: None,
             log: MessageLog::default(),
             queue: QueueView::default(),
-            focus: Side::Remote,
+            focus: KeyArea::Pane(Side::Remote),
             keys_free: false,
             compare: false,
             comparisons: None,
@@ -184,8 +184,8 @@ impl FerryApp {
         self.state.queue.items()
     }
 
-    /// The pane with the keyboard.
-    pub fn focused_pane(&self) -> Side {
+    /// The pane or the queue with the keyboard.
+    pub fn keys_to(&self) -> KeyArea {
         self.state.focus
     }
 
@@ -219,24 +219,32 @@ impl FerryApp {
         if !state.keys_free {
             return;
         }
-        // Tab and Shift+Tab move between the panes (there are two, so both go to the other),
-        // instead of egui's walk through every widget.
-        let tab = ctx.input_mut(|i| {
-            i.consume_key(egui::Modifiers::NONE, egui::Key::Tab)
-                | i.consume_key(egui::Modifiers::SHIFT, egui::Key::Tab)
+        // Tab and Shift+Tab move round the panes and the queue, instead of egui's walk through
+        // every widget.
+        let (forward, back) = ctx.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Tab),
+                i.consume_key(egui::Modifiers::SHIFT, egui::Key::Tab),
+            )
         });
-        if tab {
+        if forward || back {
             ctx.memory_mut(|m| m.move_focus(egui::FocusDirection::None));
-            actions.push(Action::Focus(state.focus.other()));
+            let left = if state.settings.window.local_on_right {
+                Side::Remote
+            } else {
+                Side::Local
+            };
+            let to = state.focus.next(back, left, state.queue.shows_rows());
+            actions.push(Action::Focus(to));
         }
     }
 
-    /// A press anywhere in a pane (a tap too, which presses and releases in one frame) gives
-    /// that pane the keyboard; not a press on a dialog or menu that lies over it.
+    /// A press anywhere in a pane or the queue (a tap too, which presses and releases in one
+    /// frame) gives it the keyboard; not a press on a dialog or menu that lies over it.
     fn focus_on_press(
         &self,
         ctx: &egui::Context,
-        panes: &[(Side, egui::Rect)],
+        areas: &[(KeyArea, egui::Rect)],
         actions: &mut Actions,
     ) {
         let presses: Vec<egui::Pos2> = ctx.input(|i| {
@@ -257,8 +265,8 @@ impl FerryApp {
             if !on_window {
                 continue;
             }
-            if let Some((side, _)) = panes.iter().find(|(_, rect)| rect.contains(at)) {
-                actions.push(Action::Focus(*side));
+            if let Some((area, _)) = areas.iter().find(|(_, rect)| rect.contains(at)) {
+                actions.push(Action::Focus(*area));
             }
         }
     }
@@ -406,7 +414,7 @@ impl eframe::App for FerryApp {
         self.keyboard(&ctx, &mut actions);
 
         let placed = layout::show(ui, &mut self.state, &mut actions);
-        self.focus_on_press(&ctx, &placed.panes, &mut actions);
+        self.focus_on_press(&ctx, &placed.key_areas, &mut actions);
         super::drag::show_summary(&ctx);
         self.os_drops(&ctx, &mut actions);
         self.sync_step(now, &mut actions);

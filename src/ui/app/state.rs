@@ -18,7 +18,7 @@ use super::super::remote::RemoteView;
 use super::super::settings::SettingsWindow;
 use super::super::site_manager::SiteManager;
 use super::super::sync_dialog::SyncDialog;
-use super::super::{ConnectionState, Side};
+use super::super::{ConnectionState, KeyArea, Side};
 use crate::engine::{ConnectRequest, ServerInfo};
 use crate::protocol::path::RemotePath;
 use crate::store::StoreDirs;
@@ -41,9 +41,9 @@ pub struct AppState {
     pub local: LocalView,
     pub remote: RemoteView,
     pub queue: QueueView,
-    /// The pane with the keyboard.
-    pub focus: Side,
-    /// The panes may take keys this frame (decided before anything is drawn).
+    /// The pane or the queue with the keyboard.
+    pub focus: KeyArea,
+    /// The focused part may take keys this frame (decided before anything is drawn).
     pub keys_free: bool,
     /// Tint rows that differ between the two folders.
     pub compare: bool,
