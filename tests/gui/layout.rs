@@ -460,3 +460,39 @@ fn the_queue_toolbar_keeps_each_name_with_its_field_at_every_width() {
         width += 20.0;
     }
 }
+
+/// A list sorted by a column the pane's width then hides still says how it is sorted: the
+/// first column's header names the hidden column and its direction (it showed no arrow at all).
+#[test]
+fn a_sort_by_a_column_the_width_hides_is_still_shown() {
+    let server = TestServer::start();
+    let mut window = Window::open_sized(None, egui::vec2(1920.0, 1080.0));
+    window.connect_and_wait_for(&server, "Documents");
+    window
+        .pane_widget("Remote files: sort by Owner", Side::Remote)
+        .click();
+    window.harness.run_steps(2);
+    assert!(
+        window
+            .pane(Side::Remote)
+            .query_by_label("by Owner ⏶")
+            .is_none(),
+        "the column is shown, with its own arrow"
+    );
+    window.harness.set_size(egui::vec2(800.0, 600.0));
+    window.harness.run_steps(3);
+    assert!(
+        window
+            .pane(Side::Remote)
+            .query_by_label("Remote files: sort by Owner")
+            .is_none(),
+        "the Owner column is still shown at 800×600"
+    );
+    assert!(
+        window
+            .pane(Side::Remote)
+            .query_by_label("by Owner ⏶")
+            .is_some(),
+        "nothing says the list is sorted by the hidden Owner column"
+    );
+}

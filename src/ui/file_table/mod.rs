@@ -225,8 +225,16 @@ pub fn show<T: TableItem, A>(
                         }
                         state.needs_order = true;
                     }
+                    let arrow = if state.ascending { "⏶" } else { "⏷" };
                     if state.sort == column {
-                        ui.label(if state.ascending { "⏶" } else { "⏷" });
+                        ui.label(arrow);
+                    } else if column == columns[0] && !columns.contains(&state.sort) {
+                        // Sorted by a column the width hides: the first header says by which.
+                        ui.weak(format!("by {} {arrow}", state.sort.title()))
+                            .on_hover_text(format!(
+                                "Sorted by {}, a column hidden at this width: widen the pane to see it, or click a header to sort by it",
+                                state.sort.title()
+                            ));
                     }
                 });
             }
