@@ -185,6 +185,17 @@ pub(super) fn shortcut_text(action: QueueAction) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    /// Every entry of the menu.
+    const EVERYTHING: Offered = Offered {
+        pause: true,
+        resume: true,
+        cancel: true,
+        retry: true,
+        move_up: true,
+        move_down: true,
+        remove: true,
+    };
+
     #[test]
     fn the_cursor_steps_within_the_rows() {
         // (rows, cursor, step, page, lands on)
@@ -232,44 +243,9 @@ mod tests {
         }
     }
 
-    fn item(state: ItemState) -> QueueItem {
-        QueueItem {
-            id: 1,
-            request: crate::engine::TransferRequest {
-                direction: crate::engine::Direction::Download,
-                remote: crate::protocol::path::RemotePath::from_text("/a.bin"),
-                local: "/tmp/a.bin".into(),
-                is_dir: false,
-                size: None,
-                modified: None,
-                transfer_type: crate::store::settings::TransferType::Binary,
-                conflict: None,
-                after: None,
-            },
-            state,
-            transferred: 0,
-            total: None,
-            moved: 0,
-            message: None,
-            parent: None,
-            failure: None,
-            segmented: None,
-            segments: Vec::new(),
-        }
-    }
-
     #[test]
     fn what_is_offered_follows_the_chosen_items_states() {
         use ItemState::*;
-        let all = Offered {
-            pause: true,
-            resume: true,
-            cancel: true,
-            retry: true,
-            move_up: true,
-            move_down: true,
-            remove: true,
-        };
         let none = Offered::default();
         // (states chosen, moves possible, offered)
         let cases: Vec<(Vec<ItemState>, (bool, bool), Offered)> = vec![
@@ -332,10 +308,10 @@ mod tests {
                     ..none
                 },
             ),
-            (vec![Connecting, Paused, Failed], (true, true), all),
+            (vec![Connecting, Paused, Failed], (true, true), EVERYTHING),
         ];
         for (states, moves, expected) in cases {
-            let items: Vec<QueueItem> = states.iter().map(|&s| item(s)).collect();
+            let items: Vec<QueueItem> = states.iter().map(|&s| QueueItem::sample(s)).collect();
             let chosen: Vec<&QueueItem> = items.iter().collect();
             assert_eq!(offered(&chosen, moves), expected, "{states:?} {moves:?}");
         }
@@ -343,15 +319,6 @@ mod tests {
 
     #[test]
     fn keys_ask_only_for_what_is_offered() {
-        let everything = Offered {
-            pause: true,
-            resume: true,
-            cancel: true,
-            retry: true,
-            move_up: true,
-            move_down: true,
-            remove: true,
-        };
         let paused = Offered {
             resume: true,
             cancel: true,
@@ -367,26 +334,26 @@ mod tests {
         let command = Modifiers::COMMAND;
         // (key, modifiers, offered, asks for)
         let cases = [
-            (Key::Delete, none, everything, Some(QueueAction::Remove)),
+            (Key::Delete, none, EVERYTHING, Some(QueueAction::Remove)),
             (Key::Delete, none, Offered::default(), None),
-            (Key::Delete, Modifiers::SHIFT, everything, None),
-            (Key::Space, none, everything, Some(QueueAction::Pause)),
+            (Key::Delete, Modifiers::SHIFT, EVERYTHING, None),
+            (Key::Space, none, EVERYTHING, Some(QueueAction::Pause)),
             (Key::Space, none, paused, Some(QueueAction::Resume)),
             (Key::Space, none, failed, None),
             (Key::Enter, none, failed, Some(QueueAction::Retry)),
             (Key::Enter, none, paused, None),
-            (Key::ArrowUp, command, everything, Some(QueueAction::MoveUp)),
+            (Key::ArrowUp, command, EVERYTHING, Some(QueueAction::MoveUp)),
             (
                 Key::ArrowDown,
                 command,
-                everything,
+                EVERYTHING,
                 Some(QueueAction::MoveDown),
             ),
             (Key::ArrowUp, command, failed, None),
             // Plain arrows move the cursor, not the items.
-            (Key::ArrowUp, none, everything, None),
-            (Key::ArrowDown, Modifiers::SHIFT, everything, None),
-            (Key::A, none, everything, None),
+            (Key::ArrowUp, none, EVERYTHING, None),
+            (Key::ArrowDown, Modifiers::SHIFT, EVERYTHING, None),
+            (Key::A, none, EVERYTHING, None),
         ];
         for (key, modifiers, offered, expected) in cases {
             assert_eq!(

@@ -829,29 +829,9 @@ mod tests {
 
     #[test]
     fn a_cancelled_transfer_reads_as_cancelled_not_as_a_failure() {
-        let request = crate::engine::TransferRequest {
-            direction: Direction::Download,
-            remote: crate::protocol::path::RemotePath::from_text("/a.bin"),
-            local: "/tmp/a.bin".into(),
-            is_dir: false,
-            size: None,
-            modified: None,
-            transfer_type: crate::store::settings::TransferType::Binary,
-            conflict: None,
-            after: None,
-        };
         let item = |state: ItemState, message: Option<&str>| QueueItem {
-            id: 1,
-            request: request.clone(),
-            state,
-            transferred: 0,
-            total: None,
-            moved: 0,
             message: message.map(str::to_owned),
-            parent: None,
-            failure: None,
-            segmented: None,
-            segments: Vec::new(),
+            ..QueueItem::sample(state)
         };
         let cases = [
             (

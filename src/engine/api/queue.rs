@@ -71,6 +71,35 @@ impl TransferRequest {
     }
 }
 
+impl QueueItem {
+    /// An item nothing has happened to yet: its size as the request knows it, nothing moved.
+    pub(crate) fn new(id: TransferId, request: TransferRequest, state: ItemState) -> Self {
+        Self {
+            id,
+            total: request.size,
+            request,
+            state,
+            transferred: 0,
+            moved: 0,
+            message: None,
+            parent: None,
+            failure: None,
+            segmented: None,
+            segments: Vec::new(),
+        }
+    }
+
+    /// Item 1, a download of `/a.bin` in `state` with nothing moved yet, for unit tests.
+    #[cfg(test)]
+    pub(crate) fn sample(state: ItemState) -> Self {
+        Self::new(
+            1,
+            TransferRequest::sample(Direction::Download, "a.bin"),
+            state,
+        )
+    }
+}
+
 impl TransferRequest {
     /// Where the bytes go: the local path of a download, the remote path of an upload.
     pub fn target_text(&self) -> String {

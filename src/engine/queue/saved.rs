@@ -242,9 +242,9 @@ mod tests {
 
     fn record(id: TransferId, state: ItemState) -> Record {
         Record {
-            item: QueueItem {
+            item: QueueItem::new(
                 id,
-                request: TransferRequest {
+                TransferRequest {
                     direction: Direction::Download,
                     remote: RemotePath::from_text(&format!("/f{id}")),
                     local: PathBuf::from(format!("/tmp/f{id}")),
@@ -256,15 +256,7 @@ mod tests {
                     after: None,
                 },
                 state,
-                transferred: 0,
-                total: Some(3),
-                moved: 0,
-                message: None,
-                parent: None,
-                failure: None,
-                segmented: None,
-                segments: Vec::new(),
-            },
+            ),
             site: SiteKey {
                 host: "h".into(),
                 port: 21,

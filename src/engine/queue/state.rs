@@ -260,19 +260,7 @@ impl QueueState {
         let id = self.next_id;
         self.next_id += 1;
         Record {
-            item: QueueItem {
-                id,
-                total: request.size,
-                request,
-                state: ItemState::Queued,
-                transferred: 0,
-                moved: 0,
-                message: None,
-                parent: None,
-                failure: None,
-                segmented: None,
-                segments: Vec::new(),
-            },
+            item: QueueItem::new(id, request, ItemState::Queued),
             site,
             answer: None,
             rename_to: None,
