@@ -59,8 +59,8 @@ pub enum KeyArea {
 
 impl KeyArea {
     /// Where Tab (Shift+Tab: `back`) goes: round the panes as they are placed, `left` first,
-    /// then the queue below them when it shows rows (an empty list has nothing to do by keys,
-    /// and Tab then switches the panes as it always did).
+    /// then the queue below them when it holds any transfer, in any of its tabs (an empty
+    /// queue has nothing to do by keys, and Tab then switches the panes as it always did).
     pub fn next(self, back: bool, left: Side, queue_reachable: bool) -> KeyArea {
         let mut order = vec![KeyArea::Pane(left), KeyArea::Pane(left.other())];
         if queue_reachable {

@@ -164,15 +164,20 @@ pub(super) fn switched_tab(
     })
 }
 
-/// The key's name as the row menu shows it beside an entry.
-pub(super) fn shortcut_text(action: QueueAction) -> Option<&'static str> {
+/// The key's name as the row menu shows it beside an entry: Space beside the one of Pause and
+/// Resume that it does for these items.
+pub(super) fn shortcut_text(action: QueueAction, offered: Offered) -> Option<&'static str> {
     let command = if cfg!(target_os = "macos") {
         ("Cmd+Up", "Cmd+Down")
     } else {
         ("Ctrl+Up", "Ctrl+Down")
     };
     Some(match action {
-        QueueAction::Pause | QueueAction::Resume => "Space",
+        QueueAction::Pause | QueueAction::Resume
+            if key_action(Key::Space, Modifiers::NONE, offered) == Some(action) =>
+        {
+            "Space"
+        }
         QueueAction::Retry => "Enter",
         QueueAction::MoveUp => command.0,
         QueueAction::MoveDown => command.1,
@@ -375,6 +380,26 @@ mod tests {
         ];
         for (key, modifiers, opens) in cases {
             assert_eq!(opens_menu(key, modifiers), opens, "{key:?} {modifiers:?}");
+        }
+    }
+
+    #[test]
+    fn space_is_shown_beside_what_it_does() {
+        let paused = Offered {
+            resume: true,
+            ..Offered::default()
+        };
+        // (action, offered, shown beside it)
+        let cases = [
+            (QueueAction::Pause, EVERYTHING, Some("Space")),
+            (QueueAction::Resume, EVERYTHING, None),
+            (QueueAction::Resume, paused, Some("Space")),
+            (QueueAction::Pause, paused, None),
+            (QueueAction::Remove, paused, Some("Delete")),
+            (QueueAction::Cancel, EVERYTHING, None),
+        ];
+        for (action, offered, text) in cases {
+            assert_eq!(shortcut_text(action, offered), text, "{action:?}");
         }
     }
 

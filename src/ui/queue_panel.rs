@@ -54,6 +54,8 @@ pub struct QueueView {
     pub questions: VecDeque<Question>,
     /// The keyboard's row, and where Shift chooses from (by item: rows move as items finish).
     cursor: Option<TransferId>,
+    /// The cursor's row when it was put there: where it goes back to when its item leaves.
+    cursor_row: Option<usize>,
     anchor: Option<TransferId>,
     /// Rows that fit in the list (last frame): how far Page Up and Page Down go.
     page: usize,
@@ -153,11 +155,6 @@ impl QueueView {
             .collect()
     }
 
-    /// Whether the open tab shows any row (Tab passes over an empty queue).
-    pub fn shows_rows(&self) -> bool {
-        self.items.iter().any(|i| self.tab.holds(i.state))
-    }
-
     /// The chosen items the open tab shows: what a key or the row menu acts on (not an item
     /// chosen earlier that has since finished and moved to another tab).
     fn chosen_shown(&self, shown: &[TransferId]) -> Vec<&QueueItem> {
@@ -178,8 +175,22 @@ impl QueueView {
             self.tab = tab;
             self.selected.clear();
             self.cursor = None;
+            self.cursor_row = None;
             self.anchor = None;
         }
+    }
+
+    /// While the queue has the keyboard, a chosen row that left the tab (removed, cancelled,
+    /// finished) hands the cursor to the row now in its place, as in a file list after a
+    /// delete: the keys go on acting without a Down first. A tab opened by a key starts on its
+    /// first row.
+    fn keep_cursor(&mut self) {
+        let shown = self.shown();
+        if shown.is_empty() || self.cursor.is_some_and(|c| shown.contains(&c)) {
+            return;
+        }
+        let row = self.cursor_row.unwrap_or(0).min(shown.len() - 1);
+        self.choose(&shown, row, egui::Modifiers::NONE);
     }
 
     /// A click (or a key) on the row at `row` of `shown`: Shift chooses from the anchor,
@@ -210,6 +221,7 @@ impl QueueView {
             self.anchor = Some(id);
         }
         self.cursor = Some(id);
+        self.cursor_row = Some(row);
     }
 
     /// The queue's keys, when it has the keyboard: each key with the modifiers held when it
@@ -230,6 +242,7 @@ impl QueueView {
             let tab_index = TABS.iter().position(|(t, _)| *t == self.tab).unwrap_or(0);
             if let Some(to) = queue_keys::switched_tab(key, modifiers, tab_index, TABS.len()) {
                 self.switch_tab(TABS[to].0);
+                self.keep_cursor();
                 continue;
             }
             if let Some(action) = queue_keys::key_action(key, modifiers, self.offered(&shown)) {
@@ -321,6 +334,7 @@ pub fn show(
         .show(ui, |ui| {
             ui.set_min_size(ui.available_size());
             if focus.has_keyboard {
+                queue.keep_cursor();
                 queue.keyboard(ui, actions);
             }
             toolbar(ui, queue, transfers, actions);
@@ -510,7 +524,7 @@ fn item_menu(
         ("Remove from queue", QueueAction::Remove, offered.remove),
     ] {
         let mut button = egui::Button::new(label);
-        if let Some(keys) = queue_keys::shortcut_text(action) {
+        if let Some(keys) = queue_keys::shortcut_text(action, offered) {
             button = button.shortcut_text(keys);
         }
         let response = ui.add_enabled(enabled, button);

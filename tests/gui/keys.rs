@@ -413,19 +413,24 @@ fn the_transfer_queue_by_keys_alone() {
         .map(|i| i.state);
     assert_eq!(cancelled, Some(ferry::engine::ItemState::Failed));
 
-    // Right: the Failed tab, where Down chooses the cancelled item and Delete removes it.
+    // Right: the Failed tab, opened on its first row, the cancelled item: Delete removes it.
     window.press(Key::ArrowRight);
     assert!(window.has_label("Cancelled"), "not on the Failed tab");
-    window.press(Key::ArrowDown);
     window.press(Key::Delete);
     window.run_until("the cancelled item removed", |h| {
         h.query_by_label("Failed (0)").is_some()
     });
     assert_eq!(names(&window), first[1..]);
 
-    // Left again, and Space resumes the other: its question comes back.
+    // The open tab is empty now, but the queue still holds a transfer: Tab goes on to the
+    // local pane, and Shift+Tab comes back.
+    window.press(Key::Tab);
+    assert_eq!(window.harness.state().keys_to(), KeyArea::Pane(Side::Local));
+    shift_tab(&mut window);
+    assert_eq!(window.harness.state().keys_to(), KeyArea::Queue);
+
+    // Left again, on the other item at once, and Space resumes it: its question comes back.
     window.press(Key::ArrowLeft);
-    window.press(Key::ArrowDown);
     window.press(Key::Space);
     window.run_until("the question asked again", |h| {
         h.query_by_label("The target already exists").is_some()
@@ -435,7 +440,15 @@ fn the_transfer_queue_by_keys_alone() {
         h.query_by_label("The target already exists").is_none()
     });
 
-    // Tab from the queue goes round to the local pane: Del there asks about the local file.
+    // Shift+Tab goes back to the server's pane, Tab to the queue again, and on round to the
+    // local pane: Del there asks about the local file.
+    shift_tab(&mut window);
+    assert_eq!(
+        window.harness.state().keys_to(),
+        KeyArea::Pane(Side::Remote)
+    );
+    window.press(Key::Tab);
+    assert_eq!(window.harness.state().keys_to(), KeyArea::Queue);
     window.press(Key::Tab);
     assert_eq!(window.harness.state().keys_to(), KeyArea::Pane(Side::Local));
     window.press(Key::End);
@@ -452,4 +465,11 @@ fn the_transfer_queue_by_keys_alone() {
             b"older"
         );
     }
+}
+
+fn shift_tab(window: &mut Window) {
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::SHIFT, Key::Tab);
+    window.harness.run_steps(2);
 }

@@ -221,10 +221,11 @@ impl FerryApp {
         }
         // Tab and Shift+Tab move round the panes and the queue, instead of egui's walk through
         // every widget.
-        let (forward, back) = ctx.input_mut(|i| {
+        // Shift+Tab first: a plain Tab's check would take it too (an extra Shift is ignored).
+        let (back, forward) = ctx.input_mut(|i| {
             (
-                i.consume_key(egui::Modifiers::NONE, egui::Key::Tab),
                 i.consume_key(egui::Modifiers::SHIFT, egui::Key::Tab),
+                i.consume_key(egui::Modifiers::NONE, egui::Key::Tab),
             )
         });
         if forward || back {
@@ -234,7 +235,9 @@ impl FerryApp {
             } else {
                 Side::Local
             };
-            let to = state.focus.next(back, left, state.queue.shows_rows());
+            let to = state
+                .focus
+                .next(back, left, !state.queue.items().is_empty());
             actions.push(Action::Focus(to));
         }
     }
