@@ -949,3 +949,63 @@ fn an_upload_continues_its_own_partial_file_only_when_its_end_matches() {
         );
     }
 }
+
+/// At a very low speed limit (1 KiB/s) a pause acts at once, both ways, and little has moved
+/// by then. Each read under a limit was 64 KiB and booked its time before the next: at 1 KiB/s
+/// that was a minute in which a pause was not seen and the progress stood still (a walk
+/// through the window found Pause taking 15-45 s, and a small file sharing the limit sitting
+/// on "Connecting" for 55 s).
+#[test]
+fn a_pause_under_a_very_low_speed_limit_acts_at_once_both_ways() {
+    let server = TestServer::start();
+    let bytes = ferry::demo::pseudo_random_bytes(1024 * 1024, 31);
+    std::fs::write(server.path().join("slow-down.bin"), &bytes).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let local_up = dir.path().join("slow-up.bin");
+    std::fs::write(&local_up, &bytes).unwrap();
+    let mut settings = Queue::settings(ConflictPolicy::Overwrite);
+    settings.download_limit_kib = 1;
+    settings.upload_limit_kib = 1;
+    let mut queue = Queue::connect(server.request(PASSWORD), settings);
+    let download_to = dir.path().join("slow-down.bin");
+    for (request, partial) in [
+        (
+            download("/slow-down.bin", &download_to),
+            dir.path().join("slow-down.bin.part"),
+        ),
+        (
+            upload(&local_up, "/slow-up.bin"),
+            server.path().join("slow-up.bin"),
+        ),
+    ] {
+        let direction = request.direction;
+        queue.engine.send(Command::Enqueue(vec![request]));
+        let mut id = None;
+        queue.wait("the first bytes", |_, event| match event {
+            Event::Queue(QueueEvent::Progress {
+                id: i, transferred, ..
+            }) if *transferred > 0 => {
+                id = Some(*i);
+                true
+            }
+            _ => false,
+        });
+        let id = id.unwrap();
+        queue.engine.send(Command::Queue {
+            ids: vec![id],
+            action: ferry::engine::QueueAction::Pause,
+        });
+        queue.wait("the pause", |queue, _| {
+            queue
+                .items
+                .get(&id)
+                .is_some_and(|i| i.state == ItemState::Paused)
+        });
+        // A few tenths of a second at 1 KiB/s, not a 64 KiB read.
+        let moved = std::fs::metadata(&partial).map_or(0, |m| m.len());
+        assert!(
+            moved > 0 && moved <= 8 * 1024,
+            "{direction:?}: {moved} bytes moved before the pause"
+        );
+    }
+}

@@ -35,12 +35,12 @@ pub(super) async fn receive_exactly(
     let length = usize::try_from(length).unwrap_or(usize::MAX);
     let mut bytes = Vec::with_capacity(length.min(RESUME_OVERLAP as usize));
     while bytes.len() < length {
-        let want = length - bytes.len();
+        let want = context.limiter.piece(length - bytes.len());
         match stream.receive(&mut bytes, want, idle).await? {
             0 => break,
             n => {
                 context.count_moved(n);
-                context.limiter.take(n).await;
+                context.pace(n).await;
             }
         }
     }

@@ -368,11 +368,7 @@ async fn fetch(
             let mut eof = false;
             // Under a speed limit, small reads keep the pace even (a loopback read can return
             // megabytes at once).
-            let step = if context.limiter.is_limited() {
-                64 * 1024
-            } else {
-                buffer_size
-            };
+            let step = context.limiter.piece(buffer_size);
             while target.len() < buffer_size {
                 let want = step.min(buffer_size - target.len());
                 // Into the buffer's spare room: nothing is zeroed or copied first.
@@ -383,7 +379,7 @@ async fn fetch(
                     }
                     Ok(n) => {
                         context.count_moved(n);
-                        context.limiter.take(n).await;
+                        context.pace(n).await;
                         progress.update(transferred + target.len() as u64, false);
                     }
                     Err(e) => {

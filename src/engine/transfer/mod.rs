@@ -31,6 +31,8 @@ use crate::protocol::listing::NameEncoding;
 #[derive(Default)]
 pub(crate) struct ItemControl {
     stop: AtomicU8,
+    /// Wakes a transfer waiting on the speed limit when it is stopped.
+    stopped: tokio::sync::Notify,
 }
 
 const PAUSE: u8 = 1;
@@ -43,6 +45,22 @@ impl ItemControl {
             Stop::Cancel => CANCEL,
         };
         self.stop.store(code, Ordering::Relaxed);
+        self.stopped.notify_waiters();
+    }
+
+    /// Waits until `when`, or less when the item is stopped meanwhile.
+    async fn wait_until(&self, when: Instant) {
+        let stopped = self.stopped.notified();
+        tokio::pin!(stopped);
+        // Registered before the flag is read: a stop between the two still wakes it.
+        stopped.as_mut().enable();
+        if self.stop_reason().is_some() {
+            return;
+        }
+        tokio::select! {
+            () = tokio::time::sleep_until(when) => {}
+            () = stopped => {}
+        }
     }
 
     pub fn stop_reason(&self) -> Option<Stop> {
@@ -117,6 +135,14 @@ impl TransferContext<'_> {
 
     fn count_moved(&self, bytes: usize) {
         self.moved.fetch_add(bytes as u64, Ordering::Relaxed);
+    }
+
+    /// Keeps to the speed limit after `bytes` moved: waits their turn, or less when the
+    /// person pauses or cancels meanwhile.
+    async fn pace(&self, bytes: usize) {
+        if let Some(when) = self.limiter.book(bytes) {
+            self.control.wait_until(when).await;
+        }
     }
 
     /// ASCII or binary for this file: the request's choice, the connection's, or by extension.

@@ -539,7 +539,7 @@ async fn fetch_range(
             if filled >= wanted {
                 break;
             }
-            let upto = wanted.min(filled + READ_AT_ONCE);
+            let upto = wanted.min(filled + context.limiter.piece(READ_AT_ONCE));
             match tokio::time::timeout(idle, stream.read(&mut buffer[filled..upto])).await {
                 Ok(Ok(0)) => {
                     ended = true;
@@ -552,7 +552,7 @@ async fn fetch_range(
                     }
                     filled += n;
                     context.count_moved(n);
-                    context.limiter.take(n).await;
+                    context.pace(n).await;
                 }
                 Ok(Err(source)) => {
                     failure = Some(FtpError::Io {

@@ -292,27 +292,42 @@ async fn send(
                 }
                 None => &piece,
             };
-            // A piece is small enough (64 KiB) for the limit, a pause and the progress shown to
-            // act within it, even at a few hundred KiB/s.
-            context.limiter.take(bytes.len()).await;
-            match tokio::time::timeout(idle, stream.write_all(bytes)).await {
-                Ok(Ok(())) => {}
-                Ok(Err(source)) => {
-                    return Err(FtpError::Io {
-                        doing: "sending the file".into(),
-                        source,
-                    });
+            // Under a speed limit the piece goes in smaller ones (a tenth of a second of the
+            // limit each), so that a pause and the progress shown act within that.
+            let mut written = 0;
+            while written < bytes.len() {
+                if let Some(stopped) = context.stopped() {
+                    return Ok(Finish::Stopped(stopped));
                 }
-                Err(_) => {
-                    return Err(FtpError::Timeout {
-                        doing: "sending the file".into(),
-                        after: idle,
-                    });
+                let part = &bytes[written..][..context.limiter.piece(bytes.len() - written)];
+                context.pace(part.len()).await;
+                if let Some(stopped) = context.stopped() {
+                    return Ok(Finish::Stopped(stopped));
+                }
+                match tokio::time::timeout(idle, stream.write_all(part)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(source)) => {
+                        return Err(FtpError::Io {
+                            doing: "sending the file".into(),
+                            source,
+                        });
+                    }
+                    Err(_) => {
+                        return Err(FtpError::Timeout {
+                            doing: "sending the file".into(),
+                            after: idle,
+                        });
+                    }
+                }
+                context.count_moved(part.len());
+                written += part.len();
+                if written < bytes.len() {
+                    // In the file's bytes: converted line ends make the wire's a little longer.
+                    let of_file = written as u128 * piece.len() as u128 / bytes.len() as u128;
+                    progress.update(sent + of_file as u64, false);
                 }
             }
-            context.count_moved(bytes.len());
             wire += bytes.len() as u64;
-            // In the file's bytes: converted line ends make the wire's a little longer.
             sent += piece.len() as u64;
             reader.recycle(piece);
             progress.update(sent, false);
