@@ -1008,4 +1008,61 @@ fn a_pause_under_a_very_low_speed_limit_acts_at_once_both_ways() {
             "{direction:?}: {moved} bytes moved before the pause"
         );
     }
+    // Without the limit both go on to the end, byte for byte on both sides. The download's few
+    // kilobytes are fetched again, and the log says so rather than "Resuming".
+    queue
+        .engine
+        .send(Command::SetTransferSettings(Queue::settings(
+            ConflictPolicy::Overwrite,
+        )));
+    queue
+        .engine
+        .send(Command::QueueAll(ferry::engine::QueueAction::Resume));
+    queue.settle();
+    for item in queue.items.values() {
+        assert_eq!(item.state, ItemState::Done, "{}", queue.log_text());
+    }
+    assert!(std::fs::read(&download_to).unwrap() == bytes);
+    assert!(std::fs::read(server.path().join("slow-up.bin")).unwrap() == bytes);
+    let log = queue.log_text();
+    assert!(log.contains("fewer than a resume checks"), "{log}");
+    assert!(!log.contains("slow-down.bin.part at byte"), "{log}");
+}
+
+/// Under a speed limit a download's bytes reach the disk as they come (about a second's worth
+/// at a time), not once a megabyte has gathered in memory: at 1 KiB/s a walk found the `.part`
+/// at 0 bytes on disk while the bar showed half the file, all of it lost to a crash.
+#[test]
+fn a_download_under_a_speed_limit_reaches_the_disk_as_it_goes() {
+    let server = TestServer::start();
+    let bytes = ferry::demo::pseudo_random_bytes(1024 * 1024, 41);
+    std::fs::write(server.path().join("trickle.bin"), &bytes).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("trickle.bin");
+    let mut settings = Queue::settings(ConflictPolicy::Overwrite);
+    settings.download_limit_kib = 16;
+    let mut queue = Queue::connect(server.request(PASSWORD), settings);
+    queue
+        .engine
+        .send(Command::Enqueue(vec![download("/trickle.bin", &target)]));
+    let mut id = None;
+    queue.wait("two seconds' worth", |_, event| match event {
+        Event::Queue(QueueEvent::Progress {
+            id: i, transferred, ..
+        }) if *transferred >= 32 * 1024 => {
+            id = Some(*i);
+            true
+        }
+        _ => false,
+    });
+    let on_disk = std::fs::metadata(dir.path().join("trickle.bin.part")).map_or(0, |m| m.len());
+    assert!(on_disk >= 4 * 1024, "{on_disk} bytes on disk");
+    // The bytes there are the file's.
+    let written = std::fs::read(dir.path().join("trickle.bin.part")).unwrap();
+    assert!(written[..] == bytes[..written.len()]);
+    queue.engine.send(Command::Queue {
+        ids: vec![id.unwrap()],
+        action: ferry::engine::QueueAction::Cancel,
+    });
+    queue.settle();
 }

@@ -230,7 +230,8 @@ async fn fetch(
     let request = &context.start.request;
     let remote = request.remote.as_bytes();
     let part = part_path(target);
-    if offset > 0 {
+    // A few kilobytes of Ferry's own are fetched again rather than checked (below): said there.
+    if offset > RESUME_OVERLAP || (offset > 0 && resume.persons_file) {
         context.log(format!("Resuming {} at byte {offset}", part.display()));
     }
     if let Some(finish) =
@@ -248,7 +249,11 @@ async fn fetch(
         // The probes above may have switched to binary.
         session.set_type(ascii).await?;
         // A few kilobytes of Ferry's own are not worth the check: they come again.
-        if offset <= RESUME_OVERLAP && !resume.persons_file {
+        if offset > 0 && offset <= RESUME_OVERLAP && !resume.persons_file {
+            context.log(format!(
+                "{} holds only {offset} bytes, fewer than a resume checks: downloading from the start",
+                part.display()
+            ));
             offset = 0;
         }
         // Continuing binary bytes: the last of them come again, to be compared.
@@ -338,7 +343,7 @@ async fn fetch(
         let mut wire = 0u64;
         // A small file gets a small buffer: a megabyte per file would be mapped and unmapped by
         // the allocator for every one of them.
-        let buffer_size = source.size.map_or(CHUNK, |s| {
+        let file_buffer = source.size.map_or(CHUNK, |s| {
             usize::try_from(s)
                 .unwrap_or(CHUNK)
                 .saturating_add(1)
@@ -355,6 +360,9 @@ async fn fetch(
                 let _ = writer.finish(None).await;
                 return Ok(Finish::Stopped(stopped));
             }
+            // Under a speed limit (set now or while it runs), less: the disk sees the bytes
+            // within a second or so.
+            let buffer_size = context.limiter.disk_buffer(file_buffer);
             let mut chunk = writer.buffer(buffer_size);
             let target = if converter.is_some() {
                 raw.clear();
