@@ -126,6 +126,8 @@ impl QueueView {
             }
             QueueEvent::Removed(ids) => {
                 self.items.retain(|i| !ids.contains(&i.id));
+                // A removed transfer's last rate would stay in the total for good.
+                self.rates.retain(|id, _| !ids.contains(id));
                 self.selected.retain(|id| !ids.contains(id));
                 self.questions.retain(|q| !ids.contains(&q.conflict.id));
             }
@@ -260,6 +262,8 @@ impl QueueView {
                         row,
                         just_opened: true,
                     });
+                    // Only a row on screen can show its menu.
+                    self.scroll_to = shown.iter().position(|&s| s == row);
                 }
                 continue;
             }
@@ -799,13 +803,9 @@ fn settings_controls(ui: &mut egui::Ui, transfers: &TransferSettings, actions: &
         ),
     ] {
         let label = whole_label(ui, name, 90.0);
-        ui.add(
-            egui::DragValue::new(value)
-                .range(0..=10_000_000)
-                .suffix(" KiB/s"),
-        )
-        .labelled_by(label.id)
-        .on_hover_text(hint);
+        super::widgets::speed_limit(ui, value)
+            .labelled_by(label.id)
+            .on_hover_text(format!("{hint}. Type a unit for more: 1.5 MiB"));
     }
     if changed != *transfers {
         actions.push(Action::SetTransfers(Box::new(changed)));
@@ -869,6 +869,28 @@ mod tests {
         for (item, text, tone) in cases {
             assert_eq!(state_text(&item), (text.to_owned(), tone));
         }
+    }
+
+    #[test]
+    fn a_removed_transfer_leaves_the_total_rate() {
+        let mut queue = QueueView::default();
+        let mut other = QueueItem::sample(ItemState::Transferring);
+        other.id = 2;
+        queue.on_event(QueueEvent::Added {
+            after: None,
+            items: vec![QueueItem::sample(ItemState::Transferring), other],
+        });
+        for (id, rate) in [(1, 512.0), (2, 1024.0)] {
+            queue.on_event(QueueEvent::Progress {
+                id,
+                transferred: 10,
+                total: None,
+                rate,
+            });
+        }
+        assert_eq!(queue.total_rate(), 1536.0);
+        queue.on_event(QueueEvent::Removed(vec![1]));
+        assert_eq!(queue.total_rate(), 1024.0);
     }
 
     #[test]

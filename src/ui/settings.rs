@@ -206,22 +206,24 @@ fn transfers(ui: &mut Ui, settings: &mut Settings, extensions: &mut String) {
                 " ms",
                 "It doubles with each attempt, up to 30 s",
             );
-            number(
-                ui,
-                "Download limit:",
-                &mut transfers.download_limit_kib,
-                0..=10_000_000,
-                " KiB/s",
-                "For all downloads together; 0 = no limit",
-            );
-            number(
-                ui,
-                "Upload limit:",
-                &mut transfers.upload_limit_kib,
-                0..=10_000_000,
-                " KiB/s",
-                "For all uploads together; 0 = no limit",
-            );
+            for (name, value, hint) in [
+                (
+                    "Download limit:",
+                    &mut transfers.download_limit_kib,
+                    "For all downloads together; 0 = no limit. Type a unit for more: 1.5 MiB",
+                ),
+                (
+                    "Upload limit:",
+                    &mut transfers.upload_limit_kib,
+                    "For all uploads together; 0 = no limit. Type a unit for more: 1.5 MiB",
+                ),
+            ] {
+                let label = ui.label(name);
+                super::widgets::speed_limit(ui, value)
+                    .labelled_by(label.id)
+                    .on_hover_text(hint);
+                ui.end_row();
+            }
             let label = ui.label("When a file exists:");
             egui::ComboBox::from_id_salt("conflict_default")
                 .selected_text(transfers.conflict_policy.label())

@@ -187,3 +187,82 @@ pub fn area<R>(
 pub fn escape_for_window(ctx: &egui::Context) -> bool {
     ctx.input(|i| i.key_pressed(egui::Key::Escape)) && ctx.memory(|m| m.top_modal_layer().is_none())
 }
+
+/// The most a speed limit field takes, in KiB/s (about 10 GB/s).
+const MOST_LIMIT_KIB: u64 = 10_000_000;
+
+/// A speed limit in KiB/s (0 = none) that reads what people type: `1.5 MiB`, `10 MB/s`,
+/// `500k`, `2M`, `1,5` as well as a plain number of KiB. (egui's own reading kept the number
+/// before a unit: `1.5 MiB` became 1 KiB/s, a thousand times slower than meant.)
+pub fn speed_limit(ui: &mut Ui, value: &mut u64) -> Response {
+    ui.add(
+        egui::DragValue::new(value)
+            .range(0..=MOST_LIMIT_KIB)
+            .suffix(" KiB/s")
+            .custom_parser(|text| parse_limit_kib(text).map(|kib| kib as f64)),
+    )
+}
+
+/// A typed speed limit in KiB/s: a number (a decimal point or comma) and an optional unit of
+/// B, K/KB/KiB, M/MB/MiB or G/GB/GiB, with or without `/s` (binary units throughout, as the
+/// field shows). A limit above zero is at least 1 KiB/s. `None` when it doesn't read.
+fn parse_limit_kib(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let text = text
+        .strip_suffix("/s")
+        .or_else(|| text.strip_suffix("/S"))
+        .unwrap_or(text)
+        .trim_end();
+    let unit_at = text
+        .find(|c: char| c.is_ascii_alphabetic())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(unit_at);
+    let number: f64 = number.trim().replace(',', ".").parse().ok()?;
+    let kib_per_unit = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "k" | "kb" | "kib" => 1.0,
+        "b" => 1.0 / 1024.0,
+        "m" | "mb" | "mib" => 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0,
+        _ => return None,
+    };
+    let kib = number * kib_per_unit;
+    if !kib.is_finite() || kib < 0.0 {
+        return None;
+    }
+    let rounded = kib.round().min(MOST_LIMIT_KIB as f64) as u64;
+    Some(if kib > 0.0 { rounded.max(1) } else { 0 })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_limit_kib;
+
+    #[test]
+    fn a_typed_speed_limit_reads_with_its_unit() {
+        let cases = [
+            ("100", Some(100)),
+            ("100 KiB/s", Some(100)),
+            ("0", Some(0)),
+            ("1.5 MiB", Some(1536)),
+            ("1.5 MiB/s", Some(1536)),
+            ("10 MB/s", Some(10_240)),
+            ("500k", Some(500)),
+            ("2M", Some(2048)),
+            ("1G", Some(1_048_576)),
+            ("1,5 M", Some(1536)),
+            ("1.5", Some(2)),
+            ("512 B/s", Some(1)),
+            ("100 b", Some(1)),
+            ("0.2", Some(1)),
+            ("999999 G", Some(10_000_000)),
+            ("", None),
+            ("fast", None),
+            ("10 furlongs", None),
+            ("-5", None),
+            ("1.2.3", None),
+        ];
+        for (typed, kib) in cases {
+            assert_eq!(parse_limit_kib(typed), kib, "{typed:?}");
+        }
+    }
+}

@@ -211,3 +211,30 @@ fn the_hidden_files_switch_hides_dotfiles() {
     window.pane_widget("Hidden files", Side::Remote).click();
     wait_for_row(&mut window, ".hidden-settings", true);
 }
+
+/// A speed limit typed with a unit reads as meant, in the queue's toolbar and in Settings alike:
+/// `1.5 MiB` was read as 1 KiB/s (the number before the unit), a thousand times slower.
+#[test]
+fn a_speed_limit_typed_with_a_unit_reads_as_meant() {
+    let mut window = Window::open();
+    for (field, typed, kib) in [
+        ("Download limit:", "1.5 MiB", 1536),
+        ("Upload limit:", "10 MB/s", 10_240),
+    ] {
+        window.harness.get_by_label(field).click();
+        window.harness.step();
+        window
+            .harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        window.harness.get_by_label(field).type_text(typed);
+        window.harness.step();
+        window.press(egui::Key::Enter);
+        window.harness.run_steps(2);
+        let transfers = &window.harness.state().settings().transfers;
+        let set = match field {
+            "Download limit:" => transfers.download_limit_kib,
+            _ => transfers.upload_limit_kib,
+        };
+        assert_eq!(set, kib, "{typed:?} in {field}");
+    }
+}
