@@ -268,6 +268,47 @@ fn ctrl_l_ctrl_f_and_f7_reach_the_path_bar_the_filter_and_a_new_folder() {
     window.run_until("the new folder", move |_| made.is_dir());
 }
 
+/// A folder made with F7 is the chosen row once it is listed, in either pane, as in every file
+/// manager: a walk pressed F2 straight after and renamed the row chosen before it instead (and
+/// Del would have deleted that).
+#[test]
+fn a_new_folder_is_the_chosen_row() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("local.txt", b"here")]);
+    window.connect_to(&server);
+    for side in [Side::Remote, Side::Local] {
+        match side {
+            Side::Remote => window.row("welcome.txt").click(),
+            Side::Local => window.local_row("local.txt").click(),
+        }
+        window.harness.step();
+        window.press(Key::F7);
+        window
+            .harness
+            .get_by_label("Folder name:")
+            .type_text("made by keys");
+        window.harness.step();
+        window.press(Key::Enter);
+        window.run_until("the new folder listed", move |h| {
+            h.get_by_label(match side {
+                Side::Remote => "Remote pane",
+                Side::Local => "Local pane",
+            })
+            .query_all_by_role_and_label(Role::Row, "made by keys")
+            .next()
+            .is_some()
+        });
+        window.press(Key::F2);
+        assert_eq!(
+            window.harness.get_by_label("New name:").value().as_deref(),
+            Some("made by keys"),
+            "{side:?}"
+        );
+        window.press(Key::Escape);
+    }
+}
+
 /// The second walk: a quick Ctrl+Enter (Ctrl let go within the same frame) opened a folder
 /// instead of sending it across; each key is read with the modifiers it was pressed with.
 #[test]

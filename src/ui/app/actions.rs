@@ -215,11 +215,11 @@ impl FerryApp {
                     self.state.remote.listing_requested(dir.clone());
                     self.state.remote.changing_in(dir);
                 }
-                // The renamed file stays the chosen one, as in every file manager (the keys
-                // and Ctrl+Enter act on it next).
+                // The renamed file stays the chosen one, and a new folder becomes it, as in
+                // every file manager (F2, Del and Ctrl+Enter act on it next).
                 // (Not onto a name that is taken: that rename is declined.)
-                if let Command::Rename { to, .. } = &command {
-                    let name = self.state.remote.encoding().decode(to);
+                if let Command::Rename { to: name, .. } | Command::Mkdir { name, .. } = &command {
+                    let name = self.state.remote.encoding().decode(name);
                     if !self.state.remote.shows_name(&name) {
                         self.state.remote.pane.table.put_cursor_on(name);
                     }
@@ -227,8 +227,8 @@ impl FerryApp {
                 self.engine.send(command);
             }
             Action::LocalChange(command) => {
-                if let LocalCommand::Rename { to, .. } = &command
-                    && let Some(name) = to.file_name()
+                if let LocalCommand::Rename { to: made, .. } | LocalCommand::Mkdir(made) = &command
+                    && let Some(name) = made.file_name()
                 {
                     let name = name.to_string_lossy().into_owned();
                     if !self.state.local.shows_name(&name) {
