@@ -1066,3 +1066,43 @@ fn a_download_under_a_speed_limit_reaches_the_disk_as_it_goes() {
     });
     queue.settle();
 }
+
+/// A running transfer removed from the queue stops, and the log says it was removed, not that
+/// Retry continues it (there is nothing left to retry).
+#[test]
+fn a_running_transfer_removed_from_the_queue_is_logged_as_removed() {
+    let server = TestServer::start();
+    let bytes = ferry::demo::pseudo_random_bytes(256 * 1024, 51);
+    std::fs::write(server.path().join("removed.bin"), &bytes).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = Queue::settings(ConflictPolicy::Overwrite);
+    settings.download_limit_kib = 4;
+    let mut queue = Queue::connect(server.request(PASSWORD), settings);
+    queue.engine.send(Command::Enqueue(vec![download(
+        "/removed.bin",
+        &dir.path().join("removed.bin"),
+    )]));
+    let mut id = None;
+    queue.wait("the first bytes", |_, event| match event {
+        Event::Queue(QueueEvent::Progress {
+            id: i, transferred, ..
+        }) if *transferred > 0 => {
+            id = Some(*i);
+            true
+        }
+        _ => false,
+    });
+    queue.engine.send(Command::Queue {
+        ids: vec![id.unwrap()],
+        action: ferry::engine::QueueAction::Remove,
+    });
+    queue.wait("the stop logged", |queue, _| {
+        queue.log_text().contains("removed from the queue")
+    });
+    assert!(
+        !queue.log_text().contains("Retry continues it"),
+        "{}",
+        queue.log_text()
+    );
+    assert!(!dir.path().join("removed.bin").exists());
+}

@@ -564,6 +564,15 @@ async fn run_attempt(
                     LogKind::Status,
                     format!("Paused {what}; Resume continues it"),
                 ),
+                // Removed from the queue rather than cancelled in it: nothing is left to retry.
+                Finish::Stopped(super::state::Stop::Cancel)
+                    if shared.lock().state.get(id).is_none() =>
+                {
+                    sink.log(
+                        LogKind::Status,
+                        format!("Stopped {what}: removed from the queue"),
+                    )
+                }
                 Finish::Stopped(super::state::Stop::Cancel) => sink.log(
                     LogKind::Status,
                     format!("Cancelled {what}; Retry continues it"),
