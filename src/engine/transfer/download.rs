@@ -251,7 +251,7 @@ async fn fetch(
         // A few kilobytes of Ferry's own are not worth the check: they come again.
         if offset > 0 && offset <= RESUME_OVERLAP && !resume.persons_file {
             context.log(format!(
-                "{} holds only {offset} bytes, fewer than a resume checks: downloading from the start",
+                "{} holds only {offset} bytes, fewer than a resume checks: fetching the file from byte 0",
                 part.display()
             ));
             offset = 0;
