@@ -31,6 +31,29 @@ pub enum Difference {
     Newer,
 }
 
+impl Difference {
+    /// In the order the legend shows them.
+    pub const ALL: [Difference; 3] = [Difference::OnlyHere, Difference::Size, Difference::Newer];
+
+    /// The row tint: translucent, so a chosen row still shows it is chosen.
+    pub fn colour(self) -> Color32 {
+        match self {
+            Difference::OnlyHere => Color32::from_rgba_unmultiplied(60, 170, 90, 60),
+            Difference::Size => Color32::from_rgba_unmultiplied(220, 70, 60, 60),
+            Difference::Newer => Color32::from_rgba_unmultiplied(230, 180, 40, 60),
+        }
+    }
+
+    /// The legend's words for the tint.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Difference::OnlyHere => "Only on this side",
+            Difference::Size => "Size differs",
+            Difference::Newer => "Newer here",
+        }
+    }
+}
+
 /// The other side's entries by name.
 pub struct Comparison {
     others: HashMap<String, Facts>,
@@ -65,11 +88,7 @@ impl Comparison {
     }
 
     pub fn tint<T: TableItem>(&self, item: &T) -> Option<Color32> {
-        Some(match self.difference(item)? {
-            Difference::OnlyHere => Color32::from_rgba_unmultiplied(60, 170, 90, 60),
-            Difference::Size => Color32::from_rgba_unmultiplied(220, 70, 60, 60),
-            Difference::Newer => Color32::from_rgba_unmultiplied(230, 180, 40, 60),
-        })
+        self.difference(item).map(Difference::colour)
     }
 }
 

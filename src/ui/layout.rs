@@ -7,6 +7,7 @@
 use egui::{Pos2, Rect, Ui};
 
 use super::app::{Action, Actions, AppState, Notices};
+use super::compare::Difference;
 use super::drag::{self, DragPayload};
 use super::file_table::DropHighlight;
 use super::pane::PaneContext;
@@ -179,16 +180,40 @@ fn pane_links(ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         {
             actions.push(Action::SetCompare(compare));
         }
-        ui.add(
-            egui::Label::new(
-                egui::RichText::new(
-                    "Drag files between the panes · Tab: the other pane · Enter: open · Ctrl+Enter: send across",
+        if state.compare {
+            compare_legend(ui);
+        } else {
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(
+                        "Drag files between the panes · Tab: the next pane or the queue · Enter: open · \
+                         Ctrl+Enter: send across",
+                    )
+                    .weak(),
                 )
-                .weak(),
-            )
-            .truncate(),
-        );
+                .truncate(),
+            );
+        }
     });
+}
+
+/// What the tints of a folder comparison mean, in place of the keys' reminder while comparing.
+fn compare_legend(ui: &mut Ui) {
+    for difference in Difference::ALL {
+        let swatch = ui.available_height().min(14.0);
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(swatch, swatch), egui::Sense::hover());
+        // The tint over the pane's background, as a row shows it.
+        ui.painter()
+            .rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+        ui.painter().rect_filled(rect, 2.0, difference.colour());
+        ui.painter().rect_stroke(
+            rect,
+            2.0,
+            egui::Stroke::new(1.0, difference.colour().to_opaque()),
+            egui::StrokeKind::Inside,
+        );
+        ui.add(egui::Label::new(difference.meaning()).truncate());
+    }
 }
 
 /// The two panes side by side (local left, unless the settings swap them).
