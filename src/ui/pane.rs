@@ -176,22 +176,10 @@ pub fn show<S: FolderSource>(
         rect,
         tree_divider: DividerDrag::None,
     };
-    // The focused pane's frame is drawn in the selection colour, thick enough to see at a
-    // glance; the other one is a plain thin line.
-    const FOCUSED_STROKE: f32 = 2.0;
-    let stroke = if context.focused {
-        egui::Stroke::new(FOCUSED_STROKE, ui.visuals().selection.bg_fill)
-    } else {
-        ui.visuals().widgets.noninteractive.bg_stroke
-    };
-    // egui draws a frame's stroke inside it: the thinner line gets the difference as margin,
-    // so the inside of a pane stays where it is when the focus moves.
-    let margin = 4.0 + (FOCUSED_STROKE - stroke.width).max(0.0);
     widgets::area(ui, rect, id, name, |ui| {
-        let frame = egui::Frame::new()
-            .stroke(stroke)
-            .corner_radius(3.0)
-            .inner_margin(egui::Margin::same(margin.round() as i8));
+        // The other pane's frame is a plain thin line.
+        let unfocused = ui.visuals().widgets.noninteractive.bg_stroke;
+        let frame = widgets::focus_frame(ui, context.focused, unfocused, 4.0);
         frame.show(ui, |ui| {
             ui.set_min_size(ui.available_size());
             toolbar(ui, source, &mut output);

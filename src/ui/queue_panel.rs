@@ -11,6 +11,7 @@ use super::app::{Action, Actions};
 use super::conflict_dialog::Question;
 use super::format;
 use super::queue_keys::{self, Offered, Step};
+use super::widgets;
 use crate::engine::api::queue::CANCELLED;
 use crate::engine::{Direction, ItemState, QueueAction, QueueEvent, QueueItem, TransferId};
 use crate::store::settings::TransferSettings;
@@ -150,11 +151,12 @@ impl QueueView {
 
     /// The items the open tab shows, in order.
     fn shown(&self) -> Vec<TransferId> {
-        self.items
-            .iter()
-            .filter(|i| self.tab.holds(i.state))
-            .map(|i| i.id)
-            .collect()
+        self.shown_rows().map(|i| self.items[i].id).collect()
+    }
+
+    /// Where in `items` the rows the open tab shows are, in order.
+    fn shown_rows(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.items.len()).filter(|&i| self.tab.holds(self.items[i].state))
     }
 
     /// The chosen items the open tab shows: what a key or the row menu acts on (not an item
@@ -323,27 +325,15 @@ pub fn show(
     focus: QueueFocus,
     actions: &mut Actions,
 ) {
-    const FOCUSED_STROKE: f32 = 2.0;
-    let stroke = if focus.focused {
-        egui::Stroke::new(FOCUSED_STROKE, ui.visuals().selection.bg_fill)
-    } else {
-        egui::Stroke::NONE
-    };
-    // The frame's stroke is drawn inside it: the margin keeps the inside where it is.
-    let margin = 1.0 + (FOCUSED_STROKE - stroke.width).max(0.0);
-    egui::Frame::new()
-        .stroke(stroke)
-        .corner_radius(3.0)
-        .inner_margin(egui::Margin::same(margin.round() as i8))
-        .show(ui, |ui| {
-            ui.set_min_size(ui.available_size());
-            if focus.has_keyboard {
-                queue.keep_cursor();
-                queue.keyboard(ui, actions);
-            }
-            toolbar(ui, queue, transfers, actions);
-            list(ui, queue, actions);
-        });
+    widgets::focus_frame(ui, focus.focused, egui::Stroke::NONE, 1.0).show(ui, |ui| {
+        ui.set_min_size(ui.available_size());
+        if focus.has_keyboard {
+            queue.keep_cursor();
+            queue.keyboard(ui, actions);
+        }
+        toolbar(ui, queue, transfers, actions);
+        list(ui, queue, actions);
+    });
 }
 
 fn toolbar(
@@ -402,9 +392,7 @@ fn toolbar(
 /// The open tab's rows.
 fn list(ui: &mut egui::Ui, queue: &mut QueueView, actions: &mut Actions) {
     let tab = queue.tab;
-    let rows: Vec<usize> = (0..queue.items.len())
-        .filter(|&i| tab.holds(queue.items[i].state))
-        .collect();
+    let rows: Vec<usize> = queue.shown_rows().collect();
     if rows.is_empty() {
         queue.menu_by_keys = None;
         ui.weak(match tab {
@@ -423,6 +411,7 @@ fn list(ui: &mut egui::Ui, queue: &mut QueueView, actions: &mut Actions) {
     queue.page = ((ui.available_height() - row_height) / pitch)
         .floor()
         .max(1.0) as usize;
+    let widths = column_widths(ui.available_width(), ui.spacing().item_spacing.x);
     let mut builder = TableBuilder::new(ui)
         .id_salt("queue_table")
         .striped(true)
@@ -430,9 +419,9 @@ fn list(ui: &mut egui::Ui, queue: &mut QueueView, actions: &mut Actions) {
         // Rows take clicks but not the keyboard's focus: the queue handles its keys itself.
         .sense(Sense::click().difference(Sense::FOCUSABLE))
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(300.0).at_least(100.0).clip(true))
+        .column(Column::initial(widths.name).at_least(100.0).clip(true))
         .column(Column::initial(80.0))
-        .column(Column::initial(160.0))
+        .column(Column::initial(widths.progress))
         .column(Column::initial(80.0))
         .column(Column::initial(60.0))
         .column(Column::remainder().at_least(100.0).clip(true))
@@ -721,6 +710,26 @@ fn item_cells(
     });
 }
 
+/// The first widths of the queue's Name and Progress columns (the others are fixed; State
+/// takes the rest). In a narrow window the name and the bar give way, so that the state keeps
+/// room for its reason: at 800 points State was a 50-point sliver.
+struct ColumnWidths {
+    name: f32,
+    progress: f32,
+}
+
+fn column_widths(available: f32, spacing: f32) -> ColumnWidths {
+    /// Size, Rate and ETA, and the gaps between the six columns.
+    const FIXED: f32 = 80.0 + 80.0 + 60.0;
+    const STATE_AT_LEAST: f32 = 220.0;
+    let progress = if available < 1000.0 { 120.0 } else { 160.0 };
+    let left = available - FIXED - progress - 6.0 * spacing - STATE_AT_LEAST;
+    ColumnWidths {
+        name: left.clamp(120.0, 300.0),
+        progress,
+    }
+}
+
 /// How a state reads in the queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tone {
@@ -790,22 +799,11 @@ fn settings_controls(ui: &mut egui::Ui, transfers: &TransferSettings, actions: &
     ui.add(egui::DragValue::new(&mut changed.parallel).range(1..=10))
         .labelled_by(label.id)
         .on_hover_text("How many transfers run at once");
-    for (name, value, hint) in [
-        (
-            "Download limit:",
-            &mut changed.download_limit_kib,
-            "For all downloads together; 0 = no limit",
-        ),
-        (
-            "Upload limit:",
-            &mut changed.upload_limit_kib,
-            "For all uploads together; 0 = no limit",
-        ),
-    ] {
+    for (name, value, hint) in widgets::speed_limit_fields(&mut changed) {
         let label = whole_label(ui, name, 90.0);
-        super::widgets::speed_limit(ui, value)
+        widgets::speed_limit(ui, value)
             .labelled_by(label.id)
-            .on_hover_text(format!("{hint}. Type a unit for more: 1.5 MiB"));
+            .on_hover_text(hint);
     }
     if changed != *transfers {
         actions.push(Action::SetTransfers(Box::new(changed)));
@@ -815,6 +813,26 @@ fn settings_controls(ui: &mut egui::Ui, transfers: &TransferSettings, actions: &
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_a_narrow_queue_the_name_and_the_bar_give_way_to_the_state() {
+        // (width the queue has, Name, Progress): State takes what the six columns leave.
+        let cases = [
+            (600.0, 120.0, 120.0),
+            (790.0, 182.0, 120.0),
+            (999.0, 300.0, 120.0),
+            (1190.0, 300.0, 160.0),
+            (1910.0, 300.0, 160.0),
+        ];
+        for (available, name, progress) in cases {
+            let widths = column_widths(available, 8.0);
+            assert_eq!(
+                (widths.name, widths.progress),
+                (name, progress),
+                "at {available}"
+            );
+        }
+    }
 
     #[test]
     fn move_up_and_down_are_offered_only_where_they_would_move_something() {

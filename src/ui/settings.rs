@@ -206,18 +206,7 @@ fn transfers(ui: &mut Ui, settings: &mut Settings, extensions: &mut String) {
                 " ms",
                 "It doubles with each attempt, up to 30 s",
             );
-            for (name, value, hint) in [
-                (
-                    "Download limit:",
-                    &mut transfers.download_limit_kib,
-                    "For all downloads together; 0 = no limit. Type a unit for more: 1.5 MiB",
-                ),
-                (
-                    "Upload limit:",
-                    &mut transfers.upload_limit_kib,
-                    "For all uploads together; 0 = no limit. Type a unit for more: 1.5 MiB",
-                ),
-            ] {
+            for (name, value, hint) in super::widgets::speed_limit_fields(transfers) {
                 let label = ui.label(name);
                 super::widgets::speed_limit(ui, value)
                     .labelled_by(label.id)

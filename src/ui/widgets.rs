@@ -1,6 +1,7 @@
 //! Small widgets the window uses in several places: an on/off switch that looks like one, and
 //! the divider between two areas that the pointer drags.
 
+use crate::store::settings::TransferSettings;
 use egui::{Id, Rect, Response, Sense, Ui, WidgetInfo, accesskit::Role, pos2, vec2};
 
 /// An on/off switch with its words beside it. A toggle button looks like a label until it is on;
@@ -201,6 +202,42 @@ pub fn speed_limit(ui: &mut Ui, value: &mut u64) -> Response {
             .suffix(" KiB/s")
             .custom_parser(|text| parse_limit_kib(text).map(|kib| kib as f64)),
     )
+}
+
+/// The two speed limits' fields (name, value, hint), for the queue's toolbar and Settings.
+pub fn speed_limit_fields(
+    transfers: &mut TransferSettings,
+) -> [(&'static str, &mut u64, &'static str); 2] {
+    [
+        (
+            "Download limit:",
+            &mut transfers.download_limit_kib,
+            "For all downloads together; 0 = no limit. Type a unit for more: 1.5 MiB",
+        ),
+        (
+            "Upload limit:",
+            &mut transfers.upload_limit_kib,
+            "For all uploads together; 0 = no limit. Type a unit for more: 1.5 MiB",
+        ),
+    ]
+}
+
+/// The frame of an area that takes the keyboard (a pane, the queue): drawn in the selection
+/// colour while `focused`, thick enough to see at a glance, else with `unfocused`. egui draws
+/// a frame's stroke inside it, so the thinner line gets the difference as margin and the
+/// inside stays where it is when the focus moves.
+pub fn focus_frame(ui: &Ui, focused: bool, unfocused: egui::Stroke, margin: f32) -> egui::Frame {
+    const FOCUSED_STROKE: f32 = 2.0;
+    let stroke = if focused {
+        egui::Stroke::new(FOCUSED_STROKE, ui.visuals().selection.bg_fill)
+    } else {
+        unfocused
+    };
+    let margin = margin + (FOCUSED_STROKE - stroke.width).max(0.0);
+    egui::Frame::new()
+        .stroke(stroke)
+        .corner_radius(3.0)
+        .inner_margin(egui::Margin::same(margin.round() as i8))
 }
 
 /// A typed speed limit in KiB/s: a number (a decimal point or comma) and an optional unit of
