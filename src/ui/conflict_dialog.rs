@@ -19,6 +19,8 @@ pub struct Question {
     /// The name for "Rename", starting as the suggested one.
     pub rename_to: String,
     pub for_all: bool,
+    /// The dialog has shown it: it stays first, whatever arrives after it.
+    pub shown: bool,
 }
 
 impl Question {
@@ -28,8 +30,38 @@ impl Question {
             conflict,
             choice: ConflictPolicy::Overwrite,
             for_all: false,
+            shown: false,
         }
     }
+}
+
+/// The choice above (`down == false`) or below the current one, skipping Resume when it can't
+/// be chosen; the first and last stay where they are.
+fn stepped_choice(current: ConflictPolicy, down: bool, resume_possible: bool) -> ConflictPolicy {
+    let offered: Vec<ConflictPolicy> = ConflictPolicy::CHOICES
+        .into_iter()
+        .filter(|&c| resume_possible || c != ConflictPolicy::Resume)
+        .collect();
+    let Some(at) = offered.iter().position(|&c| c == current) else {
+        return offered.first().copied().unwrap_or(current);
+    };
+    let to = if down {
+        (at + 1).min(offered.len() - 1)
+    } else {
+        at.saturating_sub(1)
+    };
+    offered[to]
+}
+
+/// Where a new question goes among those waiting, given each waiting one's place in the queue
+/// and whether it has been shown: questions are asked in the queue's order (two transfers
+/// running side by side find their targets in either order), except that the one on screen
+/// is never replaced under the person's pointer.
+pub fn question_place(waiting: &[(usize, bool)], new: usize) -> usize {
+    waiting
+        .iter()
+        .position(|&(place, shown)| !shown && place > new)
+        .unwrap_or(waiting.len())
 }
 
 fn facts_text(facts: &FileFacts) -> String {
@@ -109,6 +141,7 @@ enum Outcome {
 /// what to tell them when the question was closed unanswered (the item waits, paused).
 pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Option<String>)> {
     let question = queue.questions.front_mut()?;
+    question.shown = true;
     let mut outcome = Outcome::Open;
     let (way, others, there) = match question.conflict.direction {
         Direction::Upload => ("Upload", "uploads", "on the server"),
@@ -144,6 +177,22 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
         let cannot_resume = why_resume_cannot(&question.conflict.source, &question.conflict.target);
         if cannot_resume.is_some() && question.choice == ConflictPolicy::Resume {
             question.choice = ConflictPolicy::Overwrite;
+        }
+        // Up and Down move among the choices, as in a radio group of any dialog (unless the
+        // name field has the keys, where they move the text cursor).
+        if !ui.ctx().text_edit_focused() {
+            let step = ui.input_mut(|i| {
+                if i.consume_key(egui::Modifiers::NONE, Key::ArrowDown) {
+                    Some(true)
+                } else if i.consume_key(egui::Modifiers::NONE, Key::ArrowUp) {
+                    Some(false)
+                } else {
+                    None
+                }
+            });
+            if let Some(down) = step {
+                question.choice = stepped_choice(question.choice, down, cannot_resume.is_none());
+            }
         }
         let mut problem = None;
         for choice in ConflictPolicy::CHOICES {
@@ -237,6 +286,55 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
 
 #[cfg(test)]
 mod tests {
+    use crate::engine::ConflictPolicy::{self, *};
+
+    #[test]
+    fn arrows_step_through_the_choices_that_can_be_chosen() {
+        // (current, down, Resume possible, result)
+        let cases: [(ConflictPolicy, bool, bool, ConflictPolicy); 8] = [
+            (Overwrite, true, true, OverwriteIfNewer),
+            (Overwrite, false, true, Overwrite),
+            (OverwriteIfSizeDiffers, true, true, Resume),
+            (OverwriteIfSizeDiffers, true, false, Rename),
+            (Rename, false, false, OverwriteIfSizeDiffers),
+            (Skip, true, true, Skip),
+            (Skip, false, true, Rename),
+            // Resume chosen although it can't be (never shown so): the first choice.
+            (Resume, true, false, Overwrite),
+        ];
+        for (current, down, resume, result) in cases {
+            assert_eq!(
+                super::stepped_choice(current, down, resume),
+                result,
+                "{current:?} down={down} resume={resume}"
+            );
+        }
+    }
+
+    #[test]
+    fn questions_are_asked_in_the_queue_s_order_but_the_one_shown_stays() {
+        // (waiting: place in the queue and shown, new one's place, where it goes)
+        let cases: [(&[(usize, bool)], usize, usize); 7] = [
+            (&[], 3, 0),
+            // Arrived together, the later one first: the earlier goes in front.
+            (&[(5, false)], 2, 0),
+            (&[(2, false)], 5, 1),
+            // The one on screen stays first, even when the new one is earlier.
+            (&[(5, true)], 2, 1),
+            (&[(5, true), (7, false)], 2, 1),
+            (&[(1, true), (3, false), (7, false)], 5, 2),
+            // An item no longer in the queue (place unknown) sorts last.
+            (&[(usize::MAX, false)], 4, 0),
+        ];
+        for (waiting, new, place) in cases {
+            assert_eq!(
+                super::question_place(waiting, new),
+                place,
+                "{waiting:?} + {new}"
+            );
+        }
+    }
+
     #[test]
     fn resume_is_offered_only_when_the_existing_file_is_shorter() {
         use super::why_resume_cannot;

@@ -8,7 +8,7 @@ use egui::{RichText, Sense};
 use egui_extras::{Column, TableBuilder};
 
 use super::app::{Action, Actions};
-use super::conflict_dialog::Question;
+use super::conflict_dialog::{Question, question_place};
 use super::format;
 use super::queue_keys::{self, Offered, Step};
 use super::widgets;
@@ -140,7 +140,14 @@ impl QueueView {
             }
             QueueEvent::AskConflict(conflict) => {
                 self.questions.retain(|q| q.conflict.id != conflict.id);
-                self.questions.push_back(Question::new(*conflict));
+                let place_of = |id| self.position(id).unwrap_or(usize::MAX);
+                let waiting: Vec<(usize, bool)> = self
+                    .questions
+                    .iter()
+                    .map(|q| (place_of(q.conflict.id), q.shown))
+                    .collect();
+                let at = question_place(&waiting, place_of(conflict.id));
+                self.questions.insert(at, Question::new(*conflict));
             }
         }
     }
@@ -813,6 +820,7 @@ fn settings_controls(ui: &mut egui::Ui, transfers: &TransferSettings, actions: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{Conflict, FileFacts};
 
     #[test]
     fn in_a_narrow_queue_the_name_and_the_bar_give_way_to_the_state() {
@@ -909,6 +917,48 @@ mod tests {
         assert_eq!(queue.total_rate(), 1536.0);
         queue.on_event(QueueEvent::Removed(vec![1]));
         assert_eq!(queue.total_rate(), 1024.0);
+    }
+
+    /// The walk: two transfers running side by side found their targets in the other order,
+    /// and the dialog asked about the queue's second file first.
+    #[test]
+    fn conflicts_arriving_together_are_asked_in_the_queue_s_order() {
+        let mut queue = QueueView::default();
+        let items: Vec<QueueItem> = (1..=3)
+            .map(|id| {
+                let mut item = QueueItem::sample(ItemState::Asking);
+                item.id = id;
+                item
+            })
+            .collect();
+        queue.on_event(QueueEvent::Added { after: None, items });
+        let conflict = |id| {
+            QueueEvent::AskConflict(Box::new(Conflict {
+                id,
+                direction: Direction::Download,
+                source_path: format!("/{id}.bin"),
+                target_path: format!("/tmp/{id}.bin"),
+                source: FileFacts {
+                    size: Some(1),
+                    modified: None,
+                },
+                target: FileFacts {
+                    size: Some(2),
+                    modified: None,
+                },
+                suggested_name: format!("{id} (1).bin"),
+            }))
+        };
+        let asked = |queue: &QueueView| -> Vec<TransferId> {
+            queue.questions.iter().map(|q| q.conflict.id).collect()
+        };
+        queue.on_event(conflict(3));
+        queue.on_event(conflict(2));
+        assert_eq!(asked(&queue), [2, 3]);
+        // Once on screen, a question stays first: item 1's comes after it.
+        queue.questions[0].shown = true;
+        queue.on_event(conflict(1));
+        assert_eq!(asked(&queue), [2, 1, 3]);
     }
 
     #[test]

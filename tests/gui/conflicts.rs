@@ -224,3 +224,41 @@ fn resume_is_greyed_out_with_its_reason_when_the_file_in_the_way_is_larger() {
         assert_eq!(std::fs::read(target).unwrap(), LARGER, "{what}");
     }
 }
+
+/// The walk: arrows did not move between the dialog's choices, as they do in any dialog's
+/// radio group. Down steps over the greyed-out Resume to Skip and stops at the last choice;
+/// Enter answers. Both ways, both files stay as they were.
+#[test]
+fn the_arrow_keys_move_between_the_conflict_choices() {
+    const NEW: &[u8] = b"0123456789";
+    const LARGER: &[u8] = b"0123456789ABCDEF";
+    for upload in [true, false] {
+        let (server, mut window) = ask_about_d_bin(upload, NEW, LARGER);
+        let what = if upload { "upload" } else { "download" };
+        let chosen = |window: &Window, label: &str| {
+            window
+                .harness
+                .get_by_label(label)
+                .accesskit_node()
+                .toggled()
+                == Some(egui::accesskit::Toggled::True)
+        };
+        assert!(chosen(&window, "Overwrite"), "{what}");
+        // Overwrite → if newer → if size differs → (Resume greyed) Rename → Skip, and no further.
+        for _ in 0..5 {
+            window.press(egui::Key::ArrowDown);
+        }
+        assert!(chosen(&window, "Skip"), "{what}");
+        window.press(egui::Key::ArrowUp);
+        assert!(chosen(&window, "Rename"), "{what}");
+        window.press(egui::Key::ArrowDown);
+        window.press(egui::Key::Enter);
+        window.run_until("Skipped (1)", |h| {
+            h.query_by_label("Skipped (1)").is_some()
+                && h.query_by_label("The target already exists").is_none()
+        });
+        let (source, target) = source_and_target(&server, &window, upload);
+        assert_eq!(std::fs::read(source).unwrap(), NEW, "{what}");
+        assert_eq!(std::fs::read(target).unwrap(), LARGER, "{what}");
+    }
+}
