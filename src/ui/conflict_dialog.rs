@@ -314,7 +314,8 @@ mod tests {
     #[test]
     fn questions_are_asked_in_the_queue_s_order_but_the_one_shown_stays() {
         // (waiting: place in the queue and shown, new one's place, where it goes)
-        let cases: [(&[(usize, bool)], usize, usize); 7] = [
+        type Waiting = &'static [(usize, bool)];
+        let cases: [(Waiting, usize, usize); 7] = [
             (&[], 3, 0),
             // Arrived together, the later one first: the earlier goes in front.
             (&[(5, false)], 2, 0),
