@@ -295,6 +295,13 @@ fn path_row<S: FolderSource>(
         if to_filter {
             focus_all(ui, &filter, &state.table.filter);
         }
+        // Down goes from the filter into the list, on its first file, as from a search field.
+        if filter.has_focus()
+            && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::ArrowDown))
+        {
+            filter.surrender_focus();
+            state.table.cursor_to_first_item();
+        }
     });
 }
 

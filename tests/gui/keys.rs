@@ -268,6 +268,50 @@ fn ctrl_l_ctrl_f_and_f7_reach_the_path_bar_the_filter_and_a_new_folder() {
     window.run_until("the new folder", move |_| made.is_dir());
 }
 
+/// The walk: Down in the filter did nothing, so the keyboard had no way from what was typed to
+/// the files it found. Down goes into the list on the first file found, and Ctrl+Enter then
+/// downloads it.
+#[test]
+fn down_from_the_filter_chooses_the_first_file_found() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_and_wait_for(&server, "Documents");
+    window.double_click("Documents");
+    wait_for_row(&mut window, "readme.txt", true);
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    window.harness.step();
+    window
+        .pane_widget("Filter:", Side::Remote)
+        .type_text("read");
+    window.harness.run();
+    assert!(!window.has_row("notes.md"), "the filter took the typing");
+    window.press(Key::ArrowDown);
+    let chosen = window
+        .pane(Side::Remote)
+        .get_by_role_and_label(Role::Row, "readme.txt")
+        .accesskit_node()
+        .is_selected();
+    assert_eq!(chosen, Some(true), "Down left the file found unchosen");
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::Enter);
+    let local = window.downloads.path().join("readme.txt");
+    let wanted = std::fs::read(server.path().join("Documents/readme.txt")).unwrap();
+    window.run_until("the download", move |_| {
+        std::fs::read(&local).is_ok_and(|bytes| bytes == wanted)
+    });
+    assert_eq!(
+        window
+            .pane_widget("Filter:", Side::Remote)
+            .value()
+            .as_deref(),
+        Some("read"),
+        "the filter kept what was typed"
+    );
+}
+
 /// A folder made with F7 is the chosen row once it is listed, in either pane, as in every file
 /// manager: a walk pressed F2 straight after and renamed the row chosen before it instead (and
 /// Del would have deleted that).

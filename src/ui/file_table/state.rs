@@ -355,6 +355,14 @@ impl TableState {
         self.anchor = Some(anchor);
     }
 
+    /// Puts the cursor on the first row that is a file or folder (not `..`), chosen.
+    pub fn cursor_to_first_item(&mut self) {
+        let first = (0..self.row_count()).find(|&p| matches!(self.row_at(p), Some(Row::Item(_))));
+        if let Some(position) = first {
+            self.move_cursor(position, Modifiers::NONE);
+        }
+    }
+
     /// Moves the cursor (arrows, Home/End); Shift extends the selection.
     pub(super) fn move_cursor(&mut self, position: usize, modifiers: Modifiers) {
         let last = self.row_count().saturating_sub(1);
