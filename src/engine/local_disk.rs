@@ -15,17 +15,28 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
     tokio::task::spawn_blocking(move || {
         let ((what, done), result, relist) = match &command {
             LocalCommand::List(path) => {
-                let event = match list(path) {
-                    Ok(entries) => Event::LocalListing(Box::new(LocalListing {
-                        path: path.clone(),
-                        entries,
-                    })),
-                    Err(e) => Event::LocalFailed {
-                        path: path.clone(),
-                        reason: format!("could not list {}: {e}", path.display()),
-                    },
-                };
-                sink.send(event);
+                sink.send(listed(path));
+                return;
+            }
+            LocalCommand::MkdirAndList(path) => {
+                match std::fs::create_dir_all(path) {
+                    Ok(()) => {
+                        sink.log(
+                            LogKind::Status,
+                            format!("Local: created {}", path.display()),
+                        );
+                        sink.send(listed(path));
+                    }
+                    Err(e) => {
+                        let reason = format!("Could not create {}: {e}", path.display());
+                        sink.log(LogKind::Error, format!("Local: {reason}"));
+                        sink.send(Event::LocalFailed {
+                            path: path.clone(),
+                            reason,
+                            missing: false,
+                        });
+                    }
+                }
                 return;
             }
             // The engine keeps the watch itself.
@@ -80,6 +91,7 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
                 sink.send(Event::LocalFailed {
                     path: relist.map(Path::to_path_buf).unwrap_or_default(),
                     reason: format!("Could not {what}: {e}"),
+                    missing: false,
                 });
             }
         }
@@ -87,6 +99,21 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
             run(LocalCommand::List(folder.to_path_buf()), sink);
         }
     });
+}
+
+/// The folder's listing, or why it could not be listed.
+fn listed(path: &Path) -> Event {
+    match list(path) {
+        Ok(entries) => Event::LocalListing(Box::new(LocalListing {
+            path: path.to_path_buf(),
+            entries,
+        })),
+        Err(e) => Event::LocalFailed {
+            path: path.to_path_buf(),
+            reason: format!("could not list {}: {e}", path.display()),
+            missing: e.kind() == std::io::ErrorKind::NotFound,
+        },
+    }
 }
 
 /// `/home/me/a.txt`, or `3 items`: what a command acts on, in its log line.

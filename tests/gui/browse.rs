@@ -394,3 +394,95 @@ fn dragging_rows_onto_a_folder_of_the_same_pane_moves_them_after_asking() {
     assert_eq!(std::fs::read(local.join("box/a.txt")).unwrap(), b"alpha");
     assert!(!local.join("a.txt").exists());
 }
+
+/// Synchronized browsing through the window: opening a server folder opens the local one of the
+/// same name, and back. The walk found a server folder with no local counterpart reported as a
+/// bare error inside the server's pane: now the person is asked to create it here (it is
+/// created, and shown) or to stop browsing in step (nothing is created).
+#[test]
+fn synchronized_browsing_follows_and_offers_a_missing_local_folder() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    let local = window.downloads.path().to_path_buf();
+    std::fs::create_dir(local.join("Documents")).unwrap();
+    window.open_local_again();
+    window.connect_and_wait_for(&server, "Documents");
+    window.harness.get_by_label("Synchronized browsing").click();
+    window.harness.run_steps(3);
+    let local_site = |window: &Window| {
+        window
+            .pane_widget("Local site:", Side::Local)
+            .value()
+            .unwrap_or_default()
+    };
+    let enter = |window: &mut Window, name: &str| {
+        window.row(name).click();
+        window.harness.step();
+        window.press(egui::Key::Enter);
+    };
+
+    enter(&mut window, "Documents");
+    wait_for_row(&mut window, "readme.txt", true);
+    let documents = local.join("Documents").display().to_string();
+    window.run_until("the local Documents", |h| {
+        h.get_by_label("Local pane")
+            .query_all_by_value(&documents)
+            .next()
+            .is_some()
+    });
+    window.harness.key_press(egui::Key::Backspace);
+    wait_for_row(&mut window, "welcome.txt", true);
+    window.run_until("the local folder back at the start", |h| {
+        h.get_by_label("Local pane")
+            .query_all_by_role_and_label(Role::Row, "Documents")
+            .next()
+            .is_some()
+    });
+
+    // A server folder with nothing of its name here: asked, and created.
+    enter(&mut window, "Software");
+    window.run_until("the question", |h| {
+        h.query_by_label("The server's /Software has no counterpart on this computer:")
+            .is_some()
+            && h.query_by_label("Create folder").is_some()
+    });
+    assert!(!local.join("Software").exists());
+    window.harness.get_by_label("Create folder").click();
+    let software = local.join("Software").display().to_string();
+    window.run_until("the new local folder shown", |h| {
+        h.get_by_label("Local pane")
+            .query_all_by_value(&software)
+            .next()
+            .is_some()
+    });
+    assert!(local.join("Software").is_dir());
+    assert_eq!(local_site(&window), software);
+    assert_eq!(
+        window
+            .pane_widget("Remote site:", Side::Remote)
+            .value()
+            .as_deref(),
+        Some("/Software")
+    );
+
+    // Another: stopping creates nothing, and the switch is off.
+    window.harness.key_press(egui::Key::Backspace);
+    wait_for_row(&mut window, "welcome.txt", true);
+    enter(&mut window, "Photos");
+    window.run_until("the question", |h| {
+        h.query_by_label("Create folder").is_some()
+    });
+    window
+        .harness
+        .get_by_label("Stop synchronized browsing")
+        .click();
+    window.harness.run_steps(3);
+    assert!(window.harness.query_by_label("Create folder").is_none());
+    assert!(!local.join("Photos").exists());
+    let switch = window
+        .harness
+        .get_by_role_and_label(Role::Switch, "Synchronized browsing")
+        .accesskit_node()
+        .toggled();
+    assert_eq!(switch, Some(egui::accesskit::Toggled::False));
+}

@@ -40,6 +40,8 @@ pub enum Event {
     LocalFailed {
         path: PathBuf,
         reason: String,
+        /// It failed because `path` is not there (as opposed to no permission, say).
+        missing: bool,
     },
     /// A file opened for editing was saved: offer to upload it back.
     EditedFileChanged {

@@ -50,6 +50,9 @@ pub struct LocalListing {
 pub enum LocalCommand {
     List(PathBuf),
     Mkdir(PathBuf),
+    /// Creates the folder and the missing ones above it, then lists it (synchronized browsing
+    /// into a folder that is only on the server, once the person said to create it here).
+    MkdirAndList(PathBuf),
     Rename {
         from: PathBuf,
         to: PathBuf,

@@ -34,6 +34,8 @@ pub enum Action {
     /// List a remote folder (a tree node opening).
     ListRemote(RemotePath),
     OpenLocal(PathBuf),
+    /// Create a local folder (and any missing above it), then show it.
+    MkdirAndOpenLocal(PathBuf),
     ListLocal(PathBuf),
     /// List the pane's folder again.
     Refresh(Side),
@@ -189,6 +191,11 @@ impl FerryApp {
             Action::OpenRemote(target) => self.open_remote(target),
             Action::ListRemote(path) => self.list_remote(path),
             Action::OpenLocal(path) => self.open_local(path),
+            Action::MkdirAndOpenLocal(path) => {
+                self.state.local.open(path.clone());
+                self.engine
+                    .send(Command::Local(LocalCommand::MkdirAndList(path)));
+            }
             Action::ListLocal(path) => self.list_local(path),
             Action::Refresh(Side::Local) => {
                 if let Some(current) = self.state.local.current().cloned() {

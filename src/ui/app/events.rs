@@ -7,6 +7,7 @@ use super::actions::{Action, Actions};
 use crate::engine::{Direction, Event, ItemState, QueueEvent};
 use crate::ui::ConnectionState;
 use crate::ui::accounts::KeyringState;
+use crate::ui::dialogs::Dialog;
 use crate::ui::jobs::{Done, PickPurpose};
 
 impl FerryApp {
@@ -128,9 +129,21 @@ impl FerryApp {
                 state.queue.on_event(event);
             }
             Event::LocalListing(listing) => state.local.on_listing(*listing),
-            Event::LocalFailed { path, reason } => {
+            Event::LocalFailed {
+                path,
+                reason,
+                missing,
+            } => {
                 state.local.on_failure(&path);
-                state.notices.problem(reason, now);
+                // Synchronized browsing asked for a folder that is only on the server.
+                let followed = state.sync.is_some() && state.sync_seen.0.as_ref() == Some(&path);
+                let remote = state.sync_seen.1.clone();
+                if let (true, true, None, Some(remote)) = (missing, followed, &state.dialog, remote)
+                {
+                    actions.push(Action::Ask(Dialog::SyncMissingLocal { remote, path }));
+                } else {
+                    state.notices.problem(reason, now);
+                }
             }
             Event::EditedFileChanged { local, remote } => {
                 if state.settings.window.upload_edits_without_asking {

@@ -61,6 +61,13 @@ pub enum Dialog {
         items: Vec<(PathBuf, bool)>,
         into: PathBuf,
     },
+    /// Synchronized browsing went into a server folder that has no local counterpart: create
+    /// it here (and go on in step), or stop browsing in step.
+    SyncMissingLocal {
+        /// The server's folder just opened, and the local one of its place that isn't there.
+        remote: RemotePath,
+        path: PathBuf,
+    },
 }
 
 impl Dialog {
@@ -134,6 +141,21 @@ pub fn show(
                 name_field(ui, "New name:", name)
             }
             Dialog::LocalTrash { items } => trash_body(ui, items),
+            Dialog::SyncMissingLocal { remote, path } => {
+                ui.heading("Synchronized browsing");
+                ui.label(format!(
+                    "The server's {remote} has no counterpart on this computer:"
+                ));
+                ui.label(egui::RichText::new(path.display().to_string()).strong());
+                ui.label("Create it here, to go on browsing both sides in step?");
+                buttons_named(
+                    ui,
+                    "Create folder",
+                    "Stop synchronized browsing",
+                    true,
+                    enter_confirms(ui),
+                )
+            }
         };
     });
     if modal.should_close() {
@@ -141,10 +163,11 @@ pub fn show(
     }
     match outcome {
         Outcome::Open => None,
-        Outcome::Cancel => {
-            *dialog = None;
-            None
-        }
+        Outcome::Cancel => match dialog.take() {
+            // Nothing is created; the two sides can no longer move in step.
+            Some(Dialog::SyncMissingLocal { .. }) => Some(Action::SetSync(false)),
+            _ => None,
+        },
         Outcome::Confirm => Some(match dialog.take()? {
             Dialog::NewFolder { dir, name } => Action::RemoteChange(Command::Mkdir {
                 dir,
@@ -182,6 +205,7 @@ pub fn show(
             Dialog::LocalTrash { items } => Action::LocalChange(LocalCommand::Trash(
                 items.into_iter().map(|(p, _)| p).collect(),
             )),
+            Dialog::SyncMissingLocal { path, .. } => Action::MkdirAndOpenLocal(path),
         }),
     }
 }
@@ -259,6 +283,17 @@ pub(super) fn buttons(
     can_confirm: bool,
     entered: bool,
 ) -> Outcome {
+    buttons_named(ui, confirm, "Cancel", can_confirm, entered)
+}
+
+/// [`buttons`] with a cancel button that says what it does.
+fn buttons_named(
+    ui: &mut egui::Ui,
+    confirm: &str,
+    cancel: &str,
+    can_confirm: bool,
+    entered: bool,
+) -> Outcome {
     let mut outcome = Outcome::Open;
     ui.separator();
     ui.horizontal(|ui| {
@@ -278,7 +313,7 @@ pub(super) fn buttons(
         {
             outcome = Outcome::Confirm;
         }
-        if ui.button("Cancel").clicked() {
+        if ui.button(cancel).clicked() {
             outcome = Outcome::Cancel;
         }
     });
