@@ -82,8 +82,9 @@ pub struct WindowSettings {
     pub log_collapsed: bool,
     /// The welcome view's share of that area's width (the log has the rest).
     pub welcome_share: f32,
-    /// Height of the transfer queue, in points.
-    pub queue_height: f32,
+    /// Height of the transfer queue, in points, once the person has dragged it (until then a
+    /// share of the window's height: a fixed default showed three transfers at 1200×800).
+    pub queue_height: Option<f32>,
     /// The left pane's share of the width the two panes have.
     pub pane_share: f32,
     /// The folder tree's share of its pane's width (the same on both sides).
@@ -101,7 +102,7 @@ impl Default for WindowSettings {
             log_height: 140.0,
             log_collapsed: false,
             welcome_share: 0.4,
-            queue_height: 150.0,
+            queue_height: None,
             pane_share: 0.5,
             tree_share: 0.3,
         }
@@ -366,7 +367,7 @@ mod tests {
         .unwrap();
         let settings = Settings::load(dir.path()).unwrap();
         assert!(settings.window.local_on_right);
-        assert_eq!(settings.window.queue_height, 150.0);
+        assert_eq!(settings.window.queue_height, None);
         assert_eq!(settings.window.theme, Theme::System);
     }
 

@@ -25,6 +25,12 @@ fn largest(height: f32) -> f32 {
     height * share
 }
 const QUEUE_LEAST: f32 = 90.0;
+
+/// The queue's height until the person drags it: most of what it may take (a quarter to a
+/// third of the window), at least 150 points where the window allows.
+fn default_queue_height(most: f32) -> f32 {
+    (most * 0.85).max(most.min(150.0))
+}
 const LOG_LEAST: f32 = LOG_TITLE + 50.0;
 /// The narrowest a pane gets, dragging the divider between them.
 const PANE_LEAST: f32 = 280.0;
@@ -82,7 +88,10 @@ fn areas(ui: &mut Ui, state: &mut AppState, actions: &mut Actions) -> Placed {
 
     // The queue, at the bottom.
     let queue_most = largest(area.height()).max(QUEUE_LEAST);
-    let above = rest.height() - window.queue_height;
+    let queue_height = window
+        .queue_height
+        .unwrap_or_else(|| default_queue_height(queue_most));
+    let above = rest.height() - queue_height;
     let range = egui::Rangef::new(rest.height() - queue_most, rest.height() - QUEUE_LEAST);
     let (middle, queue_rect, drag) = widgets::divider(
         ui,
@@ -94,12 +103,11 @@ fn areas(ui: &mut Ui, state: &mut AppState, actions: &mut Actions) -> Placed {
         "Resize the transfer queue",
     );
     let total = rest.height();
-    resized(
-        drag,
-        &mut window.queue_height,
-        |first| total - first,
-        actions,
-    );
+    let mut dragged = queue_height;
+    resized(drag, &mut dragged, |first| total - first, actions);
+    if dragged != queue_height {
+        window.queue_height = Some(dragged);
+    }
 
     widgets::area(ui, log_rect, "log_area", "Welcome and message log", |ui| {
         server_panel::show(ui, state, actions);
@@ -331,5 +339,21 @@ pub fn problems(ctx: &egui::Context, notices: &mut Notices, at: Pos2) {
         });
     if let Some(i) = dismiss {
         notices.dismiss(i);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_queue_starts_at_a_share_of_the_window() {
+        // (window height, what the queue may take, where it starts)
+        for (window, start) in [(600.0, 112.4), (800.0, 182.4), (1080.0, 287.8)] {
+            let most = super::largest(window - 54.0).max(super::QUEUE_LEAST);
+            let height = super::default_queue_height(most);
+            assert!(
+                (height - start).abs() < 1.0 && height <= most,
+                "{window}: {height} of at most {most}"
+            );
+        }
     }
 }

@@ -357,7 +357,7 @@ fn dragged_sizes_and_a_folded_log_are_remembered() {
         .join(ferry::store::settings::Settings::FILE_NAME);
     window.run_until("the sizes in settings.toml", |_| {
         ferry::store::settings::Settings::load(file.parent().unwrap())
-            .is_ok_and(|s| s.window.queue_height > 170.0)
+            .is_ok_and(|s| s.window.queue_height.is_some_and(|h| h > 170.0))
     });
     drop(window);
 
