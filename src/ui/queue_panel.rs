@@ -691,7 +691,8 @@ fn item_cells(
         }
     });
     row.col(|ui| {
-        if let Some(rate) = rate.filter(|_| item.state.is_active()) {
+        // 0: not known yet (the transfer's first tenth of a second).
+        if let Some(rate) = rate.filter(|r| *r > 0.0 && item.state.is_active()) {
             ui.label(format!("{}/s", format::human_size(rate as u64)));
         }
     });

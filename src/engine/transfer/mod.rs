@@ -172,7 +172,33 @@ struct Progress<'a> {
     total: Option<u64>,
     last_sent: Instant,
     last_bytes: u64,
+    rate: RateEstimate,
+}
+
+/// A transfer's rate, smoothed, from the bytes moved in each interval between progress reports.
+///
+/// The first interval is not a rate: it holds what was let through at once at the start (a
+/// speed limit's 200 ms burst, what the socket's buffers took in before the first read). Taken
+/// as one, it showed a limited transfer at about three times its limit, and the toolbar's
+/// total with it, for its first second. Nothing is shown until the second interval.
+#[derive(Debug, Default)]
+struct RateEstimate {
+    intervals: u32,
+    /// Bytes a second; 0 while unknown.
     rate: f64,
+}
+
+impl RateEstimate {
+    fn add(&mut self, bytes: u64, elapsed: Duration) -> f64 {
+        self.intervals = self.intervals.saturating_add(1);
+        let instant = bytes as f64 / elapsed.as_secs_f64().max(1e-3);
+        self.rate = match self.intervals {
+            1 => 0.0,
+            2 => instant,
+            _ => 0.7 * self.rate + 0.3 * instant,
+        };
+        self.rate
+    }
 }
 
 impl<'a> Progress<'a> {
@@ -184,7 +210,7 @@ impl<'a> Progress<'a> {
             total,
             last_sent: Instant::now(),
             last_bytes: start,
-            rate: 0.0,
+            rate: RateEstimate::default(),
         }
     }
 
@@ -197,18 +223,12 @@ impl<'a> Progress<'a> {
         if force && self.total == Some(transferred) && self.last_bytes == 0 {
             return;
         }
-        let instant =
-            (transferred.saturating_sub(self.last_bytes)) as f64 / elapsed.as_secs_f64().max(1e-3);
-        self.rate = if self.rate == 0.0 {
-            instant
-        } else {
-            0.7 * self.rate + 0.3 * instant
-        };
+        let rate = self
+            .rate
+            .add(transferred.saturating_sub(self.last_bytes), elapsed);
         self.last_sent = Instant::now();
         self.last_bytes = transferred;
-        self.context
-            .report
-            .progress(transferred, self.total, self.rate);
+        self.context.report.progress(transferred, self.total, rate);
     }
 }
 
@@ -230,5 +250,29 @@ mod tests {
         assert!(!wants_ascii(TransferType::Auto, "a.bin", &extensions));
         assert!(!wants_ascii(TransferType::Binary, "a.txt", &extensions));
         assert!(wants_ascii(TransferType::Ascii, "a.bin", &extensions));
+    }
+
+    /// Under a limit of 100 kB/s: the first tenth of a second lets 30 kB through (the 200 ms
+    /// burst and its own tenth); after that, 10 kB a tenth.
+    #[test]
+    fn the_first_burst_is_not_shown_as_the_rate() {
+        use std::time::Duration;
+        let tenth = Duration::from_millis(100);
+        // (bytes in the interval, the rate shown after it)
+        let cases = [
+            (30_000, 0.0),
+            (10_000, 100_000.0),
+            (10_000, 100_000.0),
+            (20_000, 130_000.0),
+            (0, 91_000.0),
+        ];
+        let mut estimate = super::RateEstimate::default();
+        for (i, (bytes, shown)) in cases.into_iter().enumerate() {
+            let rate = estimate.add(bytes, tenth);
+            assert!(
+                (rate - shown).abs() < 1.0,
+                "interval {i}: {rate}, not {shown}"
+            );
+        }
     }
 }
