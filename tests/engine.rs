@@ -493,7 +493,7 @@ fn a_refused_change_is_reported_and_the_folder_relisted() {
         to: b"x".to_vec(),
     });
     let seen = collect_until(&events, |e| matches!(e, Event::CommandFailed { .. }));
-    let Some(Event::CommandFailed { what, failure }) = seen.last() else {
+    let Some(Event::CommandFailed { what, failure, .. }) = seen.last() else {
         unreachable!()
     };
     assert!(what.contains("rename no-such-file"), "{what}");

@@ -316,7 +316,7 @@ fn vsftpd_non_utf8_folder_can_be_entered_and_emptied() {
     let next_listing = || loop {
         match events.recv_timeout(std::time::Duration::from_secs(60)) {
             Ok(Event::Listing(listing)) => return *listing,
-            Ok(Event::CommandFailed { what, failure }) => panic!("{what}: {failure}"),
+            Ok(Event::CommandFailed { what, failure, .. }) => panic!("{what}: {failure}"),
             Ok(Event::Disconnected { reason }) => panic!("disconnected: {reason:?}"),
             Ok(_) => {}
             Err(e) => panic!("no listing: {e}"),
@@ -450,7 +450,7 @@ fn vsftpd_chmod_changes_permissions() {
                     assert_eq!(entry.permissions.as_deref(), Some("-rw-------"));
                 }
             }
-            Ok(Event::CommandFailed { what, failure }) => panic!("{what}: {failure}"),
+            Ok(Event::CommandFailed { what, failure, .. }) => panic!("{what}: {failure}"),
             Ok(_) => {}
             Err(e) => panic!("{e}"),
         }

@@ -339,6 +339,13 @@ async fn handle(
     reach: &Reach,
 ) -> Result<(), FtpError> {
     let what = describe(&command);
+    let opening = match &command {
+        Command::ChangeDir {
+            target: DirTarget::Path(path),
+            ..
+        } => Some(path.clone()),
+        _ => None,
+    };
     let result = run_command(session, command, sink, reach).await;
     if let Err(error) = &result
         && !error.is_fatal()
@@ -347,6 +354,7 @@ async fn handle(
         sink.send(Event::CommandFailed {
             what,
             failure: error.into(),
+            opening,
         });
     }
     result

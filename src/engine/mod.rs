@@ -319,6 +319,7 @@ async fn run(
                 None => sink.send(Event::CommandFailed {
                     what: "queue transfers".into(),
                     failure: Failure::new(FailureKind::Protocol, "connect to a server first"),
+                    opening: None,
                 }),
             },
             Command::EnqueueFor { login, requests } => transfers.enqueue(requests, &login, true),
@@ -364,6 +365,7 @@ async fn run(
                         sink.send(Event::CommandFailed {
                             what: "keep the server folder up to date".into(),
                             failure: Failure::new(FailureKind::Protocol, "not connected"),
+                            opening: None,
                         });
                         continue;
                     }
@@ -372,6 +374,7 @@ async fn run(
                         Err(why) => sink.send(Event::CommandFailed {
                             what: "keep the server folder up to date".into(),
                             failure: Failure::new(FailureKind::Protocol, why),
+                            opening: None,
                         }),
                     }
                 }
@@ -393,6 +396,7 @@ fn forward(browser: &Option<Browser>, sink: &EventSink, command: Command) {
         _ => sink.send(Event::CommandFailed {
             what: "browse".into(),
             failure: Failure::new(FailureKind::Protocol, "not connected"),
+            opening: None,
         }),
     }
 }

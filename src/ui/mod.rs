@@ -27,6 +27,7 @@ mod server_panel;
 mod settings;
 mod site_manager;
 mod status_line;
+mod sync_browsing;
 mod sync_dialog;
 mod widgets;
 

@@ -447,6 +447,16 @@ fn synchronized_browsing_follows_and_offers_a_missing_local_folder() {
             && h.query_by_label("Create folder").is_some()
     });
     assert!(!local.join("Software").exists());
+    // The server's pane stays where the person went (it was sent back to / while the local
+    // folder was looked for).
+    window.harness.run_steps(5);
+    assert_eq!(
+        window
+            .pane_widget("Remote site:", Side::Remote)
+            .value()
+            .as_deref(),
+        Some("/Software")
+    );
     window.harness.get_by_label("Create folder").click();
     let software = local.join("Software").display().to_string();
     window.run_until("the new local folder shown", |h| {
@@ -479,6 +489,74 @@ fn synchronized_browsing_follows_and_offers_a_missing_local_folder() {
     window.harness.run_steps(3);
     assert!(window.harness.query_by_label("Create folder").is_none());
     assert!(!local.join("Photos").exists());
+    let switch = window
+        .harness
+        .get_by_role_and_label(Role::Switch, "Synchronized browsing")
+        .accesskit_node()
+        .toggled();
+    assert_eq!(switch, Some(egui::accesskit::Toggled::False));
+}
+
+/// The other way: a local folder with no folder of its name on the server. Asked, it is
+/// created on the server and shown there; stopping creates nothing.
+#[test]
+fn synchronized_browsing_offers_a_missing_server_folder() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    let local = window.downloads.path().to_path_buf();
+    for name in ["Only here", "Also only here"] {
+        std::fs::create_dir(local.join(name)).unwrap();
+    }
+    window.open_local_again();
+    window.connect_and_wait_for(&server, "Documents");
+    window.harness.get_by_label("Synchronized browsing").click();
+    window.harness.run_steps(3);
+    let enter_local = |window: &mut Window, name: &str| {
+        window.local_row(name).click();
+        window.harness.step();
+        window.press(egui::Key::Enter);
+    };
+
+    enter_local(&mut window, "Only here");
+    window.run_until("the question", |h| {
+        h.query_by_label("/Only here").is_some() && h.query_by_label("Create folder").is_some()
+    });
+    assert!(!server.path().join("Only here").exists());
+    window.harness.run_steps(5);
+    let only_here = local.join("Only here").display().to_string();
+    assert_eq!(
+        window.pane_widget("Local site:", Side::Local).value(),
+        Some(only_here),
+        "the local pane was sent back while the server's folder was looked for"
+    );
+    window.harness.get_by_label("Create folder").click();
+    window.run_until("the new server folder shown", |h| {
+        h.get_by_label("Remote pane")
+            .query_all_by_value("/Only here")
+            .next()
+            .is_some()
+    });
+    assert!(server.path().join("Only here").is_dir());
+
+    window.press(egui::Key::Backspace);
+    window.run_until("both back at the start", |h| {
+        h.get_by_label("Remote pane")
+            .query_all_by_role_and_label(Role::Row, "welcome.txt")
+            .next()
+            .is_some()
+    });
+    window.harness.run_steps(3);
+    enter_local(&mut window, "Also only here");
+    window.run_until("the question", |h| {
+        h.query_by_label("Create folder").is_some()
+    });
+    window
+        .harness
+        .get_by_label("Stop synchronized browsing")
+        .click();
+    window.harness.run_steps(3);
+    assert!(window.harness.query_by_label("Create folder").is_none());
+    assert!(!server.path().join("Also only here").exists());
     let switch = window
         .harness
         .get_by_role_and_label(Role::Switch, "Synchronized browsing")

@@ -27,6 +27,8 @@ pub enum Event {
     CommandFailed {
         what: String,
         failure: Failure,
+        /// The folder it was opening, when it was opening one by its path.
+        opening: Option<RemotePath>,
     },
     /// The browsing session ended: `reason` is `None` when the user asked for it.
     Disconnected {

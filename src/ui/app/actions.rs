@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use super::FerryApp;
-use super::state::SyncBase;
 use crate::engine::tls::{Fingerprint, fingerprint_text, parse_fingerprint};
 use crate::engine::{
     AfterDownload, Command, ConflictPolicy, ConnectRequest, DirTarget, Direction, LocalCommand,
@@ -19,6 +18,7 @@ use crate::store::settings::{Settings, TransferSettings};
 use crate::store::sites::{Logon, Site};
 use crate::ui::dialogs::Dialog;
 use crate::ui::jobs::{Done, Pick, PickPurpose};
+use crate::ui::sync_browsing::SyncBrowsing;
 use crate::ui::{ConnectionState, KeyArea, Side};
 
 /// Something a panel asks the window to do.
@@ -36,6 +36,8 @@ pub enum Action {
     OpenLocal(PathBuf),
     /// Create a local folder (and any missing above it), then show it.
     MkdirAndOpenLocal(PathBuf),
+    /// Create a folder on the server (in its parent, which exists), then show it.
+    MkdirAndOpenRemote(RemotePath),
     ListLocal(PathBuf),
     /// List the pane's folder again.
     Refresh(Side),
@@ -195,6 +197,17 @@ impl FerryApp {
                 self.state.local.open(path.clone());
                 self.engine
                     .send(Command::Local(LocalCommand::MkdirAndList(path)));
+            }
+            Action::MkdirAndOpenRemote(path) => {
+                // The engine runs a session's commands in order: the folder is there when the
+                // opening comes.
+                if let (Some(dir), Some(name)) = (path.parent(), path.file_name()) {
+                    more.push(Action::RemoteChange(Command::Mkdir {
+                        name: name.to_vec(),
+                        dir,
+                    }));
+                    more.push(Action::OpenRemote(DirTarget::Path(path)));
+                }
             }
             Action::ListLocal(path) => self.list_local(path),
             Action::Refresh(Side::Local) => {
@@ -526,8 +539,8 @@ impl FerryApp {
             state.local.current().cloned(),
             state.remote.current().cloned(),
         );
-        state.sync = match (on, local.clone(), remote.clone()) {
-            (true, Some(local), Some(remote)) => Some(SyncBase { local, remote }),
+        state.sync = match (on, local, remote) {
+            (true, Some(local), Some(remote)) => Some(SyncBrowsing::new(local, remote)),
             (true, _, _) => {
                 state.notices.note(
                     "Synchronized browsing needs a folder open on both sides",
@@ -537,7 +550,6 @@ impl FerryApp {
             }
             (false, _, _) => None,
         };
-        state.sync_seen = (local, remote);
     }
 
     fn apply_settings(&mut self, settings: Settings) {

@@ -51,13 +51,33 @@ impl FerryApp {
             }
             // The window asks for whole listings; parts never come to it.
             Event::ListingPart(_) => {}
-            Event::CommandFailed { what, failure } => {
+            Event::CommandFailed {
+                what,
+                failure,
+                opening,
+            } => {
                 state.remote.on_failure();
                 state.synchronize.on_failed();
-                // Not only in the status line: a refused change is shown until seen.
-                state
-                    .notices
-                    .problem(format!("Could not {what}: {failure}"), now);
+                // Synchronized browsing opened a server folder that isn't there (550: no such
+                // file or folder, or no access; creating it says which).
+                let followed = match (&mut state.sync, &opening) {
+                    (Some(sync), Some(path)) => sync.remote_failed(path),
+                    _ => false,
+                };
+                if let (true, Some(550), None, Some(local), Some(path)) = (
+                    followed,
+                    failure.code,
+                    &state.dialog,
+                    state.local.current().cloned(),
+                    opening,
+                ) {
+                    actions.push(Action::Ask(Dialog::SyncMissingRemote { local, path }));
+                } else {
+                    // Not only in the status line: a refused change is shown until seen.
+                    state
+                        .notices
+                        .problem(format!("Could not {what}: {failure}"), now);
+                }
             }
             Event::SyncPlanned(plan) => {
                 if let Some(command) = state.synchronize.on_planned(*plan) {
@@ -136,8 +156,11 @@ impl FerryApp {
             } => {
                 state.local.on_failure(&path);
                 // Synchronized browsing asked for a folder that is only on the server.
-                let followed = state.sync.is_some() && state.sync_seen.0.as_ref() == Some(&path);
-                let remote = state.sync_seen.1.clone();
+                let followed = state
+                    .sync
+                    .as_mut()
+                    .is_some_and(|sync| sync.local_failed(&path));
+                let remote = state.remote.current().cloned();
                 if let (true, true, None, Some(remote)) = (missing, followed, &state.dialog, remote)
                 {
                     actions.push(Action::Ask(Dialog::SyncMissingLocal { remote, path }));

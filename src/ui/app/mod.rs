@@ -21,12 +21,12 @@ use super::local::{LocalView, Places};
 use super::message_log::MessageLog;
 use super::queue_panel::QueueView;
 use super::remote::RemoteView;
+use super::sync_browsing::Follow;
 use super::{ConnectionState, KeyArea, Side, dialogs, layout, settings, site_manager};
 use crate::demo::DemoSession;
 use crate::engine::{
     DataMode, DirTarget, Engine, EngineHandle, EngineOptions, Event, EventReceiver, Notify,
 };
-use crate::protocol::path::RemotePath;
 use crate::store::StoreDirs;
 use crate::store::settings::{Settings, Theme};
 
@@ -113,7 +113,6 @@ impl FerryApp {
             compare: false,
             comparisons: None,
             sync: None,
-            sync_seen: (None, None),
             notices: Notices::default(),
             dialog: None,
             edited: Default::default(),
@@ -274,52 +273,18 @@ impl FerryApp {
         }
     }
 
-    /// Synchronised browsing: when one side has moved to another folder, move the other side to
-    /// the folder at the same place relative to where both started.
+    /// Synchronized browsing: when one side has moved to another folder, the other opens the
+    /// folder at the same place relative to where both started.
     fn sync_step(&mut self, now: f64, actions: &mut Actions) {
         let state = &mut self.state;
-        let Some(base) = state.sync.clone() else {
+        let Some(sync) = &mut state.sync else {
             return;
         };
-        let now_seen = (
-            state.local.current().cloned(),
-            state.remote.current().cloned(),
-        );
-        if now_seen == state.sync_seen {
-            return;
-        }
-        let (seen_local, seen_remote) = std::mem::replace(&mut state.sync_seen, now_seen.clone());
-        if now_seen.0 != seen_local
-            && let Some(local) = &now_seen.0
-        {
-            match local.strip_prefix(&base.local) {
-                Ok(relative) => {
-                    let mut remote = base.remote.clone();
-                    for part in relative.components() {
-                        remote = remote.join(&crate::protocol::local_name::local_name_bytes(
-                            part.as_os_str(),
-                        ));
-                    }
-                    if Some(&remote) != now_seen.1.as_ref() {
-                        state.sync_seen.1 = Some(remote.clone());
-                        actions.push(Action::OpenRemote(DirTarget::Path(remote)));
-                    }
-                }
-                Err(_) => state.notices.note("Left the synchronized folders", now),
-            }
-        } else if now_seen.1 != seen_remote
-            && let Some(remote) = &now_seen.1
-        {
-            match sync_local_for(&base, remote) {
-                Some(Some(local)) => {
-                    if Some(&local) != now_seen.0.as_ref() {
-                        state.sync_seen.0 = Some(local.clone());
-                        actions.push(Action::OpenLocal(local));
-                    }
-                }
-                Some(None) => {}
-                None => state.notices.note("Left the synchronized folders", now),
-            }
+        match sync.step(state.local.current(), state.remote.current()) {
+            Follow::Nothing => {}
+            Follow::OpenLocal(path) => actions.push(Action::OpenLocal(path)),
+            Follow::OpenRemote(path) => actions.push(Action::OpenRemote(DirTarget::Path(path))),
+            Follow::Left => state.notices.note("Left the synchronized folders", now),
         }
     }
 
@@ -363,24 +328,6 @@ impl FerryApp {
             self.state.quit.asking = true;
         }
     }
-}
-
-/// The local folder at the same place under `base` as `remote`: `None` when `remote` is not
-/// under the base, `Some(None)` when a name there can't be a local one.
-fn sync_local_for(base: &state::SyncBase, remote: &RemotePath) -> Option<Option<PathBuf>> {
-    let base_bytes = base.remote.as_bytes();
-    let bytes = remote.as_bytes();
-    let rest = bytes
-        .strip_prefix(base_bytes)
-        .filter(|rest| rest.is_empty() || rest.starts_with(b"/") || base_bytes.ends_with(b"/"))?;
-    let mut local = base.local.clone();
-    for part in rest.split(|b| *b == b'/').filter(|p| !p.is_empty()) {
-        match crate::protocol::local_name::safe_local_name(&String::from_utf8_lossy(part)) {
-            Ok(name) => local.push(name),
-            Err(_) => return Some(None),
-        }
-    }
-    Some(Some(local))
 }
 
 impl FerryApp {

@@ -3,6 +3,7 @@
 //! in a field, the selection); anything with an effect outside (the engine, the disk, another
 //! panel) they ask for with an `Action`.
 
+use crate::ui::sync_browsing::SyncBrowsing;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -48,9 +49,8 @@ pub struct AppState {
     /// Tint rows that differ between the two folders.
     pub compare: bool,
     pub comparisons: Option<ComparisonCache>,
-    pub sync: Option<SyncBase>,
-    /// The folders shown when synchronised browsing last looked.
-    pub sync_seen: (Option<PathBuf>, Option<RemotePath>),
+    /// Synchronized browsing, while it is on.
+    pub sync: Option<SyncBrowsing>,
     pub notices: Notices,
     /// The dialog asking before a change, when one is open.
     pub dialog: Option<Dialog>,
@@ -131,13 +131,6 @@ pub struct ComparisonCache {
     remote_key: usize,
     for_local: Arc<Comparison>,
     for_remote: Arc<Comparison>,
-}
-
-/// Synchronised browsing: the two folders that were shown when it was switched on.
-#[derive(Debug, Clone)]
-pub struct SyncBase {
-    pub local: PathBuf,
-    pub remote: RemotePath,
 }
 
 /// The window was asked to close while transfers run.

@@ -68,6 +68,11 @@ pub enum Dialog {
         remote: RemotePath,
         path: PathBuf,
     },
+    /// The same the other way: a local folder opened that has no folder on the server.
+    SyncMissingRemote {
+        local: PathBuf,
+        path: RemotePath,
+    },
 }
 
 impl Dialog {
@@ -148,13 +153,17 @@ pub fn show(
                 ));
                 ui.label(egui::RichText::new(path.display().to_string()).strong());
                 ui.label("Create it here, to go on browsing both sides in step?");
-                buttons_named(
-                    ui,
-                    "Create folder",
-                    "Stop synchronized browsing",
-                    true,
-                    enter_confirms(ui),
-                )
+                sync_buttons(ui)
+            }
+            Dialog::SyncMissingRemote { local, path } => {
+                ui.heading("Synchronized browsing");
+                ui.label(format!(
+                    "This computer's {} has no counterpart on the server:",
+                    local.display()
+                ));
+                ui.label(egui::RichText::new(path.display()).strong());
+                ui.label("Create it on the server, to go on browsing both sides in step?");
+                sync_buttons(ui)
             }
         };
     });
@@ -165,7 +174,9 @@ pub fn show(
         Outcome::Open => None,
         Outcome::Cancel => match dialog.take() {
             // Nothing is created; the two sides can no longer move in step.
-            Some(Dialog::SyncMissingLocal { .. }) => Some(Action::SetSync(false)),
+            Some(Dialog::SyncMissingLocal { .. } | Dialog::SyncMissingRemote { .. }) => {
+                Some(Action::SetSync(false))
+            }
             _ => None,
         },
         Outcome::Confirm => Some(match dialog.take()? {
@@ -206,6 +217,7 @@ pub fn show(
                 items.into_iter().map(|(p, _)| p).collect(),
             )),
             Dialog::SyncMissingLocal { path, .. } => Action::MkdirAndOpenLocal(path),
+            Dialog::SyncMissingRemote { path, .. } => Action::MkdirAndOpenRemote(path),
         }),
     }
 }
@@ -284,6 +296,18 @@ pub(super) fn buttons(
     entered: bool,
 ) -> Outcome {
     buttons_named(ui, confirm, "Cancel", can_confirm, entered)
+}
+
+/// The answers to a folder missing on one side in synchronized browsing.
+fn sync_buttons(ui: &mut egui::Ui) -> Outcome {
+    let entered = enter_confirms(ui);
+    buttons_named(
+        ui,
+        "Create folder",
+        "Stop synchronized browsing",
+        true,
+        entered,
+    )
 }
 
 /// [`buttons`] with a cancel button that says what it does.
