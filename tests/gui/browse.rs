@@ -395,6 +395,26 @@ fn dragging_rows_onto_a_folder_of_the_same_pane_moves_them_after_asking() {
     assert!(!local.join("a.txt").exists());
 }
 
+/// Answers synchronized browsing's question about a missing folder with Stop: the question
+/// closes and the switch is off.
+fn stop_synchronized_browsing_when_asked(window: &mut Window) {
+    window.run_until("the question", |h| {
+        h.query_by_label("Create folder").is_some()
+    });
+    window
+        .harness
+        .get_by_label("Stop synchronized browsing")
+        .click();
+    window.harness.run_steps(3);
+    assert!(window.harness.query_by_label("Create folder").is_none());
+    let switch = window
+        .harness
+        .get_by_role_and_label(Role::Switch, "Synchronized browsing")
+        .accesskit_node()
+        .toggled();
+    assert_eq!(switch, Some(egui::accesskit::Toggled::False));
+}
+
 /// Synchronized browsing through the window: opening a server folder opens the local one of the
 /// same name, and back. The walk found a server folder with no local counterpart reported as a
 /// bare error inside the server's pane: now the person is asked to create it here (it is
@@ -479,22 +499,8 @@ fn synchronized_browsing_follows_and_offers_a_missing_local_folder() {
     window.harness.key_press(egui::Key::Backspace);
     wait_for_row(&mut window, "welcome.txt", true);
     enter(&mut window, "Photos");
-    window.run_until("the question", |h| {
-        h.query_by_label("Create folder").is_some()
-    });
-    window
-        .harness
-        .get_by_label("Stop synchronized browsing")
-        .click();
-    window.harness.run_steps(3);
-    assert!(window.harness.query_by_label("Create folder").is_none());
+    stop_synchronized_browsing_when_asked(&mut window);
     assert!(!local.join("Photos").exists());
-    let switch = window
-        .harness
-        .get_by_role_and_label(Role::Switch, "Synchronized browsing")
-        .accesskit_node()
-        .toggled();
-    assert_eq!(switch, Some(egui::accesskit::Toggled::False));
 }
 
 /// The other way: a local folder with no folder of its name on the server. Asked, it is
@@ -547,20 +553,6 @@ fn synchronized_browsing_offers_a_missing_server_folder() {
     });
     window.harness.run_steps(3);
     enter_local(&mut window, "Also only here");
-    window.run_until("the question", |h| {
-        h.query_by_label("Create folder").is_some()
-    });
-    window
-        .harness
-        .get_by_label("Stop synchronized browsing")
-        .click();
-    window.harness.run_steps(3);
-    assert!(window.harness.query_by_label("Create folder").is_none());
+    stop_synchronized_browsing_when_asked(&mut window);
     assert!(!server.path().join("Also only here").exists());
-    let switch = window
-        .harness
-        .get_by_role_and_label(Role::Switch, "Synchronized browsing")
-        .accesskit_node()
-        .toggled();
-    assert_eq!(switch, Some(egui::accesskit::Toggled::False));
 }

@@ -196,6 +196,24 @@ fn every_conflict_choice_in_both_directions() {
     }
 }
 
+/// The question answered Skip: the item is counted as skipped, and both files are as they were.
+fn skipped_and_both_untouched(
+    server: &TestServer,
+    window: &mut Window,
+    upload: bool,
+    new: &[u8],
+    in_the_way: &[u8],
+) {
+    window.run_until("Skipped (1)", |h| {
+        h.query_by_label("Skipped (1)").is_some()
+            && h.query_by_label("The target already exists").is_none()
+    });
+    let what = if upload { "upload" } else { "download" };
+    let (source, target) = source_and_target(server, window, upload);
+    assert_eq!(std::fs::read(source).unwrap(), new, "{what}");
+    assert_eq!(std::fs::read(target).unwrap(), in_the_way, "{what}");
+}
+
 /// Resume can't continue a file that is not shorter than the new one: it is greyed out with the
 /// reason written beside it (a hover would cover the choices below), and Skip, below it, still
 /// answers. Both files stay as they were.
@@ -215,13 +233,7 @@ fn resume_is_greyed_out_with_its_reason_when_the_file_in_the_way_is_larger() {
         window.harness.get_by_label("Skip").click();
         window.harness.step();
         window.harness.get_by_label("OK").click();
-        window.run_until("Skipped (1)", |h| {
-            h.query_by_label("Skipped (1)").is_some()
-                && h.query_by_label("The target already exists").is_none()
-        });
-        let (source, target) = source_and_target(&server, &window, upload);
-        assert_eq!(std::fs::read(source).unwrap(), NEW, "{what}");
-        assert_eq!(std::fs::read(target).unwrap(), LARGER, "{what}");
+        skipped_and_both_untouched(&server, &mut window, upload, NEW, LARGER);
     }
 }
 
@@ -253,12 +265,6 @@ fn the_arrow_keys_move_between_the_conflict_choices() {
         assert!(chosen(&window, "Rename"), "{what}");
         window.press(egui::Key::ArrowDown);
         window.press(egui::Key::Enter);
-        window.run_until("Skipped (1)", |h| {
-            h.query_by_label("Skipped (1)").is_some()
-                && h.query_by_label("The target already exists").is_none()
-        });
-        let (source, target) = source_and_target(&server, &window, upload);
-        assert_eq!(std::fs::read(source).unwrap(), NEW, "{what}");
-        assert_eq!(std::fs::read(target).unwrap(), LARGER, "{what}");
+        skipped_and_both_untouched(&server, &mut window, upload, NEW, LARGER);
     }
 }

@@ -222,6 +222,16 @@ fn enter_confirms_the_delete_question_and_tab_enter_cancels() {
     );
 }
 
+/// Ctrl+F, and `text` typed into the server pane's filter.
+fn filter_by_keys(window: &mut Window, text: &str) {
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
+    window.harness.step();
+    window.pane_widget("Filter:", Side::Remote).type_text(text);
+    window.harness.run();
+}
+
 /// The second walk, keyboard only: the path bar, the filter and a new folder could only be
 /// reached with the mouse. Ctrl+L, Ctrl+F and F7 reach them (the path bar's text chosen, so
 /// what is typed replaces it), and Esc gives the keys back to the list.
@@ -244,14 +254,7 @@ fn ctrl_l_ctrl_f_and_f7_reach_the_path_bar_the_filter_and_a_new_folder() {
     window.press(Key::Enter);
     wait_for_row(&mut window, "readme.txt", true);
 
-    window
-        .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
-    window.harness.step();
-    window
-        .pane_widget("Filter:", Side::Remote)
-        .type_text("read");
-    window.harness.run();
+    filter_by_keys(&mut window, "read");
     assert!(window.has_row("readme.txt"));
     assert!(!window.has_row("notes.md"), "the filter took the typing");
     window.press(Key::Escape);
@@ -278,14 +281,7 @@ fn down_from_the_filter_chooses_the_first_file_found() {
     window.connect_and_wait_for(&server, "Documents");
     window.double_click("Documents");
     wait_for_row(&mut window, "readme.txt", true);
-    window
-        .harness
-        .key_press_modifiers(egui::Modifiers::COMMAND, Key::F);
-    window.harness.step();
-    window
-        .pane_widget("Filter:", Side::Remote)
-        .type_text("read");
-    window.harness.run();
+    filter_by_keys(&mut window, "read");
     assert!(!window.has_row("notes.md"), "the filter took the typing");
     window.press(Key::ArrowDown);
     let chosen = window
