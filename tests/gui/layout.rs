@@ -497,30 +497,38 @@ fn a_sort_by_a_column_the_width_hides_is_still_shown() {
     );
 }
 
-/// The walk: at 800×600 the queue's State column was cut to a sliver at the window's edge, so
-/// why a transfer failed could not be read. Every column of a transfer's row is in the window at
-/// each size, and the state has room for its reason.
+/// The walks: at 800×600 the queue's State column was cut to a sliver at the window's edge, so
+/// why a transfer waited or failed could not be read; the second walk found it so after the
+/// window was made smaller (the columns kept the widths of the larger one). Every column of a
+/// transfer's row is in the window at each size, and the state has room for its reason, as
+/// the window is made smaller and larger again.
 #[test]
 fn the_queue_shows_every_column_of_a_transfer_at_every_size() {
-    for size in [(800.0, 600.0), (1200.0, 800.0), (1920.0, 1080.0)] {
-        let server = TestServer::start();
-        let mut window = Window::open_sized(None, egui::vec2(size.0, size.1));
-        // The download finds its target there and waits, paused, after its question.
-        std::fs::write(window.downloads.path().join("welcome.txt"), b"older").unwrap();
-        window.connect_and_wait_for(&server, "welcome.txt");
-        window.row("welcome.txt").click();
-        window.harness.step();
-        window
-            .harness
-            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
-        window.run_until("the conflict question", |h| {
-            h.query_by_label("The target already exists").is_some()
-        });
-        window.harness.get_by_label("Cancel").click();
-        window.run_until("the paused transfer", |h| {
-            h.query_all_by_label_contains("Paused").next().is_some()
-        });
-        window.harness.run_steps(2);
+    let server = TestServer::start();
+    let mut window = Window::open_sized(None, egui::vec2(1920.0, 1080.0));
+    // The download finds its target there and waits, paused, after its question.
+    std::fs::write(window.downloads.path().join("welcome.txt"), b"older").unwrap();
+    window.connect_and_wait_for(&server, "welcome.txt");
+    window.row("welcome.txt").click();
+    window.harness.step();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    window.run_until("the conflict question", |h| {
+        h.query_by_label("The target already exists").is_some()
+    });
+    window.harness.get_by_label("Cancel").click();
+    window.run_until("the paused transfer", |h| {
+        h.query_all_by_label_contains("Paused").next().is_some()
+    });
+    for size in [
+        (1920.0, 1080.0),
+        (1200.0, 800.0),
+        (800.0, 600.0),
+        (1200.0, 800.0),
+    ] {
+        window.harness.set_size(egui::vec2(size.0, size.1));
+        window.harness.run_steps(3);
         let queue = window.harness.get_by_label("Transfer queue");
         for title in ["Name", "Size", "Progress", "Rate", "ETA", "State"] {
             let header = queue.get_by_label(title).rect();
