@@ -36,7 +36,8 @@ pub enum Follow {
     Nothing,
     OpenLocal(PathBuf),
     OpenRemote(RemotePath),
-    /// A pane went above the folders it started in: nothing to follow there.
+    /// A pane went above the folders it started in: nothing to follow there (the window
+    /// switches synchronized browsing off).
     Left,
 }
 

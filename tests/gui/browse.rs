@@ -395,6 +395,15 @@ fn dragging_rows_onto_a_folder_of_the_same_pane_moves_them_after_asking() {
     assert!(!local.join("a.txt").exists());
 }
 
+fn synchronized_browsing_is_off(window: &Window) -> bool {
+    let switch = window
+        .harness
+        .get_by_role_and_label(Role::Switch, "Synchronized browsing")
+        .accesskit_node()
+        .toggled();
+    switch == Some(egui::accesskit::Toggled::False)
+}
+
 /// Answers synchronized browsing's question about a missing folder with Stop: the question
 /// closes and the switch is off.
 fn stop_synchronized_browsing_when_asked(window: &mut Window) {
@@ -407,12 +416,7 @@ fn stop_synchronized_browsing_when_asked(window: &mut Window) {
         .click();
     window.harness.run_steps(3);
     assert!(window.harness.query_by_label("Create folder").is_none());
-    let switch = window
-        .harness
-        .get_by_role_and_label(Role::Switch, "Synchronized browsing")
-        .accesskit_node()
-        .toggled();
-    assert_eq!(switch, Some(egui::accesskit::Toggled::False));
+    assert!(synchronized_browsing_is_off(window));
 }
 
 /// Synchronized browsing through the window: opening a server folder opens the local one of the
@@ -555,4 +559,29 @@ fn synchronized_browsing_offers_a_missing_server_folder() {
     enter_local(&mut window, "Also only here");
     stop_synchronized_browsing_when_asked(&mut window);
     assert!(!server.path().join("Also only here").exists());
+}
+
+/// The walk: going above the folders synchronized browsing began in left the switch on while
+/// the other pane stayed behind, and the next double-click uploaded into the wrong folder. Now
+/// it switches off, and says so.
+#[test]
+fn synchronized_browsing_turns_off_above_the_folders_it_began_in() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_and_wait_for(&server, "Documents");
+    window.harness.get_by_label("Synchronized browsing").click();
+    window.harness.run_steps(3);
+    window.pane_widget("Up", Side::Local).click();
+    window.run_until("the note", |h| {
+        h.query_by_label_contains("Synchronized browsing is off")
+            .is_some()
+    });
+    assert!(synchronized_browsing_is_off(&window));
+    assert_eq!(
+        window
+            .pane_widget("Remote site:", Side::Remote)
+            .value()
+            .as_deref(),
+        Some("/")
+    );
 }

@@ -284,7 +284,15 @@ impl FerryApp {
             Follow::Nothing => {}
             Follow::OpenLocal(path) => actions.push(Action::OpenLocal(path)),
             Follow::OpenRemote(path) => actions.push(Action::OpenRemote(DirTarget::Path(path))),
-            Follow::Left => state.notices.note("Left the synchronized folders", now),
+            // Switched off where it can't follow, so that the switch never looks on while the
+            // panes are out of step (a walk uploaded into the wrong folder that way).
+            Follow::Left => {
+                state.notices.note(
+                    "Synchronized browsing is off: a pane went above the folders it began in",
+                    now,
+                );
+                actions.push(Action::SetSync(false));
+            }
         }
     }
 
