@@ -35,13 +35,24 @@ impl Difference {
     /// In the order the legend shows them.
     pub const ALL: [Difference; 3] = [Difference::OnlyHere, Difference::Size, Difference::Newer];
 
+    fn rgb(self) -> [u8; 3] {
+        match self {
+            Difference::OnlyHere => [60, 170, 90],
+            Difference::Size => [220, 70, 60],
+            Difference::Newer => [230, 180, 40],
+        }
+    }
+
     /// The row tint: translucent, so a chosen row still shows it is chosen.
     pub fn colour(self) -> Color32 {
-        match self {
-            Difference::OnlyHere => Color32::from_rgba_unmultiplied(60, 170, 90, 60),
-            Difference::Size => Color32::from_rgba_unmultiplied(220, 70, 60, 60),
-            Difference::Newer => Color32::from_rgba_unmultiplied(230, 180, 40, 60),
-        }
+        let [r, g, b] = self.rgb();
+        Color32::from_rgba_unmultiplied(r, g, b, 60)
+    }
+
+    /// The legend's marker: the tint's colour, strong enough to see on its own.
+    pub fn marker(self) -> Color32 {
+        let [r, g, b] = self.rgb();
+        Color32::from_rgba_unmultiplied(r, g, b, 190)
     }
 
     /// The legend's words for the tint.

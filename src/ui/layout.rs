@@ -188,38 +188,33 @@ fn pane_links(ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         {
             actions.push(Action::SetCompare(compare));
         }
+        // While comparing, what the tints mean comes first; the keys' reminder takes the room
+        // left (cut short in a narrow window).
         if state.compare {
             compare_legend(ui);
-        } else {
-            ui.add(
-                egui::Label::new(
-                    egui::RichText::new(
-                        "Drag files between the panes · Tab: the next pane or the queue · Enter: open · \
-                         Ctrl+Enter: send across",
-                    )
-                    .weak(),
-                )
-                .truncate(),
-            );
+            ui.separator();
         }
+        ui.add(
+            egui::Label::new(
+                egui::RichText::new(
+                    "Drag files between the panes · Tab: the next pane or the queue · Enter: open · \
+                     Ctrl+Enter: send across",
+                )
+                .weak(),
+            )
+            .truncate(),
+        );
     });
 }
 
-/// What the tints of a folder comparison mean, in place of the keys' reminder while comparing.
+/// What the tints of a folder comparison mean. Round, filled markers: hollow squares read as
+/// checkboxes (a walk tried to click them).
 fn compare_legend(ui: &mut Ui) {
     for difference in Difference::ALL {
-        let swatch = ui.available_height().min(14.0);
-        let (rect, _) = ui.allocate_exact_size(egui::vec2(swatch, swatch), egui::Sense::hover());
-        // The tint over the pane's background, as a row shows it.
+        let size = ui.available_height().min(12.0);
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(size, size), egui::Sense::hover());
         ui.painter()
-            .rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
-        ui.painter().rect_filled(rect, 2.0, difference.colour());
-        ui.painter().rect_stroke(
-            rect,
-            2.0,
-            egui::Stroke::new(1.0, difference.colour().to_opaque()),
-            egui::StrokeKind::Inside,
-        );
+            .circle_filled(rect.center(), size / 2.0, difference.marker());
         ui.add(egui::Label::new(difference.meaning()).truncate());
     }
 }
