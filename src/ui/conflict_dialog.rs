@@ -178,20 +178,24 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
         if cannot_resume.is_some() && question.choice == ConflictPolicy::Resume {
             question.choice = ConflictPolicy::Overwrite;
         }
-        // Up and Down move among the choices, as in a radio group of any dialog (unless the
-        // name field has the keys, where they move the text cursor).
-        if !ui.ctx().text_edit_focused() {
-            let step = ui.input_mut(|i| {
-                if i.consume_key(egui::Modifiers::NONE, Key::ArrowDown) {
-                    Some(true)
-                } else if i.consume_key(egui::Modifiers::NONE, Key::ArrowUp) {
-                    Some(false)
-                } else {
-                    None
-                }
-            });
-            if let Some(down) = step {
-                question.choice = stepped_choice(question.choice, down, cannot_resume.is_none());
+        // Up and Down move among the choices, as in a radio group of any dialog, also from the
+        // name field (one line: the arrows have nothing to do there). Every press of the frame
+        // counts: quick presses arrive together, and one was lost each time.
+        let (downs, ups) = ui.input_mut(|i| {
+            (
+                i.count_and_consume_key(egui::Modifiers::NONE, Key::ArrowDown),
+                i.count_and_consume_key(egui::Modifiers::NONE, Key::ArrowUp),
+            )
+        });
+        if downs + ups > 0 {
+            // Not also egui's own move of the keyboard's focus to the widget below or above.
+            ui.memory_mut(|m| m.move_focus(egui::FocusDirection::None));
+            let resume_possible = cannot_resume.is_none();
+            for _ in 0..downs {
+                question.choice = stepped_choice(question.choice, true, resume_possible);
+            }
+            for _ in 0..ups {
+                question.choice = stepped_choice(question.choice, false, resume_possible);
             }
         }
         let mut problem = None;

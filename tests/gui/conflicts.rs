@@ -263,7 +263,26 @@ fn the_arrow_keys_move_between_the_conflict_choices() {
         assert!(chosen(&window, "Skip"), "{what}");
         window.press(egui::Key::ArrowUp);
         assert!(chosen(&window, "Rename"), "{what}");
-        window.press(egui::Key::ArrowDown);
+        // The second walk: quick presses were lost, several arriving within one frame.
+        window.harness.get_by_label("Overwrite if newer").click();
+        window.harness.step();
+        let presses = |window: &mut Window, key: egui::Key| {
+            for _ in 0..3 {
+                window.harness.input_mut().events.push(egui::Event::Key {
+                    key,
+                    physical_key: None,
+                    pressed: true,
+                    repeat: false,
+                    modifiers: egui::Modifiers::NONE,
+                });
+            }
+            window.harness.run_steps(2);
+        };
+        presses(&mut window, egui::Key::ArrowDown);
+        assert!(chosen(&window, "Skip"), "{what}: three Downs at once");
+        presses(&mut window, egui::Key::ArrowUp);
+        assert!(chosen(&window, "Overwrite if newer"), "{what}: three Ups");
+        presses(&mut window, egui::Key::ArrowDown);
         window.press(egui::Key::Enter);
         skipped_and_both_untouched(&server, &mut window, upload, NEW, LARGER);
     }
