@@ -25,6 +25,10 @@ pub(crate) fn run(command: LocalCommand, sink: EventSink) {
                             LogKind::Status,
                             format!("Local: created {}", path.display()),
                         );
+                        // Its folder too: the tree shows it among the others there.
+                        if let Some(parent) = path.parent() {
+                            sink.send(listed(parent));
+                        }
                         sink.send(listed(path));
                     }
                     Err(e) => {

@@ -491,6 +491,13 @@ fn synchronized_browsing_follows_and_offers_a_missing_local_folder() {
     });
     assert!(local.join("Software").is_dir());
     assert_eq!(local_site(&window), software);
+    // The local tree shows it too, among its folder's others (the walk found it missing).
+    window.run_until("the new folder in the local tree", |h| {
+        h.get_by_label("Local pane")
+            .query_all_by_role_and_label(Role::TreeItem, "Software")
+            .next()
+            .is_some()
+    });
     assert_eq!(
         window
             .pane_widget("Remote site:", Side::Remote)
