@@ -521,20 +521,37 @@ fn item_menu(
 ) -> Option<QueueAction> {
     let mut picked = None;
     let mut first = true;
-    for (label, action, enabled) in [
-        ("Pause", QueueAction::Pause, offered.pause),
-        ("Resume", QueueAction::Resume, offered.resume),
-        ("Cancel", QueueAction::Cancel, offered.cancel),
-        ("Retry", QueueAction::Retry, offered.retry),
-        ("Move up", QueueAction::MoveUp, offered.move_up),
-        ("Move down", QueueAction::MoveDown, offered.move_down),
-        ("Remove from queue", QueueAction::Remove, offered.remove),
+    // Cancel and Remove both stop a transfer: what each leaves behind is said on hover (a walk
+    // saw no difference between them).
+    for (label, action, enabled, hint) in [
+        ("Pause", QueueAction::Pause, offered.pause, None),
+        ("Resume", QueueAction::Resume, offered.resume, None),
+        (
+            "Cancel",
+            QueueAction::Cancel,
+            offered.cancel,
+            Some("Stop it; it waits in Failed, marked Cancelled, where Retry continues it"),
+        ),
+        ("Retry", QueueAction::Retry, offered.retry, None),
+        ("Move up", QueueAction::MoveUp, offered.move_up, None),
+        ("Move down", QueueAction::MoveDown, offered.move_down, None),
+        (
+            "Remove from queue",
+            QueueAction::Remove,
+            offered.remove,
+            Some(
+                "Take it out of the queue, stopping it if it runs; a partial download stays as its .part file",
+            ),
+        ),
     ] {
         let mut button = egui::Button::new(label);
         if let Some(keys) = queue_keys::shortcut_text(action, offered) {
             button = button.shortcut_text(keys);
         }
-        let response = ui.add_enabled(enabled, button);
+        let mut response = ui.add_enabled(enabled, button);
+        if let Some(hint) = hint {
+            response = response.on_hover_text(hint);
+        }
         // Named by its words alone, as before the key was shown beside it.
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, label));
         if enabled && first {
