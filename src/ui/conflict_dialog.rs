@@ -1,6 +1,6 @@
 //! The question when a transfer's target exists: which way the file goes, both files with their
 //! full paths, sizes and dates, and what to do. "Rename" shows the name the copy would get and
-//! lets the person change it. Esc or Cancel leaves the question open: that item is paused,
+//! lets the person change it. Esc or "Decide later" leaves the question open: that item is paused,
 //! unanswered, and the rest of the queue goes on.
 
 use egui::{Key, RichText, TextEdit};
@@ -133,7 +133,7 @@ fn name_problem(name: &str) -> Option<&'static str> {
 enum Outcome {
     Open,
     Answered,
-    /// Esc or Cancel: pause the item, unanswered.
+    /// Esc or "Decide later": pause the item, unanswered.
     Paused,
 }
 
@@ -229,8 +229,8 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
                 outcome = Outcome::Answered;
             }
             if ui
-                .button("Cancel")
-                .on_hover_text("Leave this file for later: it is paused in the queue, and the other transfers go on")
+                .button("Decide later")
+                .on_hover_text("Leave this file for later (Esc): it is paused in the queue, and the other transfers go on; resume it to be asked again")
                 .clicked()
             {
                 outcome = Outcome::Paused;

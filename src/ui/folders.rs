@@ -172,10 +172,14 @@ impl<T: FolderEntry> Folders<T> {
             .current
             .as_ref()
             .filter(|old| old.parent_folder().as_ref() == Some(&path));
-        if let (Some(old), Some(entries)) = (left, self.cache.get(&path))
-            && let Some(entry) = entries.iter().find(|e| e.path_in(&path) == *old)
-        {
-            pane.table.put_cursor_on(entry.name().to_owned());
+        match (left, self.cache.get(&path)) {
+            (Some(old), Some(entries))
+                if let Some(entry) = entries.iter().find(|e| e.path_in(&path) == *old) =>
+            {
+                pane.table.put_cursor_on(entry.name().to_owned());
+            }
+            _ if self.current.as_ref() != Some(&path) => pane.table.forget_cursor_to(),
+            _ => {}
         }
         self.current = Some(path);
         self.shown = None;

@@ -112,8 +112,8 @@ fn every_conflict_choice_in_both_directions() {
             "Successful (1)",
         ),
         ("Skip", None, OLD, OLD, None, "Skipped (1)"),
-        // Cancel leaves the question for later: the item waits in the queue, paused.
-        ("Cancel", None, OLD, OLD, None, "Queued (1)"),
+        // "Decide later" (or Esc) leaves the question: the item waits in the queue, paused.
+        ("Decide later", None, OLD, OLD, None, "Queued (1)"),
     ];
     for (choice, typed, in_the_way, target_after, copy_after, tab) in table {
         for upload in [true, false] {
@@ -137,8 +137,8 @@ fn every_conflict_choice_in_both_directions() {
                 window.has_label(&target.display().to_string()) || window.has_label("/d.bin"),
                 "{what}: the target's full path"
             );
-            if choice == "Cancel" {
-                window.harness.get_by_label("Cancel").click();
+            if choice == "Decide later" {
+                window.harness.get_by_label("Decide later").click();
             } else {
                 window.harness.get_by_label(choice).click();
                 window.harness.step();
@@ -160,7 +160,7 @@ fn every_conflict_choice_in_both_directions() {
                 h.query_by_label(tab).is_some()
                     && h.query_by_label("The target already exists").is_none()
             });
-            if choice == "Cancel" {
+            if choice == "Decide later" {
                 window.run_until("the paused item", |h| {
                     h.query_all_by_label_contains("Paused").next().is_some()
                 });

@@ -279,7 +279,7 @@ fn the_queue_menu_turns_segmented_download_off_and_on_for_an_item() {
     window.run_until("the conflict question", |h| {
         h.query_by_label("The target already exists").is_some()
     });
-    window.harness.get_by_label("Cancel").click();
+    window.harness.get_by_label("Decide later").click();
     window.run_until("the paused item", |h| {
         h.query_all_by_label_contains("Paused").next().is_some()
     });
@@ -309,7 +309,7 @@ fn a_lone_item_cannot_be_moved_and_a_cancel_reads_as_cancelled() {
     window.run_until("the conflict question", |h| {
         h.query_by_label("The target already exists").is_some()
     });
-    window.harness.get_by_label("Cancel").click();
+    window.harness.get_by_label("Decide later").click();
     window.run_until("the paused item", |h| {
         h.query_all_by_label_contains("Paused").next().is_some()
     });

@@ -443,7 +443,7 @@ fn the_transfer_queue_by_keys_alone() {
         window.run_until("the conflict question", |h| {
             h.query_by_label("The target already exists").is_some()
         });
-        window.harness.get_by_label("Cancel").click();
+        window.harness.get_by_label("Decide later").click();
         window.harness.run_steps(2);
     }
     window.run_until("two paused items", |h| {
@@ -516,7 +516,7 @@ fn the_transfer_queue_by_keys_alone() {
     window.run_until("the question asked again", |h| {
         h.query_by_label("The target already exists").is_some()
     });
-    window.harness.get_by_label("Cancel").click();
+    window.harness.get_by_label("Decide later").click();
     window.run_until("the question answered", |h| {
         h.query_by_label("The target already exists").is_none()
     });

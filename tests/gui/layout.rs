@@ -517,7 +517,7 @@ fn the_queue_shows_every_column_of_a_transfer_at_every_size() {
     window.run_until("the conflict question", |h| {
         h.query_by_label("The target already exists").is_some()
     });
-    window.harness.get_by_label("Cancel").click();
+    window.harness.get_by_label("Decide later").click();
     window.run_until("the paused transfer", |h| {
         h.query_all_by_label_contains("Paused").next().is_some()
     });

@@ -293,17 +293,27 @@ impl TableState {
                 self.move_cursor(position, Modifiers::NONE);
             }
         }
-        if let Some(name) = self.cursor_to.take()
+        // Kept until the name is listed: a listing made just before the new folder was (a
+        // watcher's, another refresh) would otherwise use it up, and F2 renamed the row
+        // chosen before.
+        if let Some(name) = &self.cursor_to
             && let Some(at) = self.visible.iter().position(|&i| items[i].name() == name)
         {
+            self.cursor_to = None;
             self.move_cursor(at + offset, Modifiers::NONE);
         }
         true
     }
 
-    /// Once the items set next are in order, the cursor goes to the one named `name`.
+    /// Once the items are in order with one named `name` among them, the cursor goes to it
+    /// (unless the person moves it first, or another folder is shown).
     pub fn put_cursor_on(&mut self, name: String) {
         self.cursor_to = Some(name);
+    }
+
+    /// A folder is shown where no row is to get the cursor.
+    pub fn forget_cursor_to(&mut self) {
+        self.cursor_to = None;
     }
 
     /// How many rows the table shows, the `..` row included.
@@ -323,6 +333,7 @@ impl TableState {
     }
 
     pub(super) fn click(&mut self, position: usize, modifiers: Modifiers) {
+        self.cursor_to = None;
         match self.row_at(position) {
             Some(Row::Item(_)) if modifiers.shift => self.extend_to(position, modifiers.command),
             Some(Row::Item(item)) if modifiers.command => {
@@ -420,6 +431,18 @@ impl TableState {
                 } => {
                     let last = self.row_count().saturating_sub(1);
                     let cursor = self.cursor;
+                    // The person moves on: a row still to be listed no longer takes the cursor.
+                    if matches!(
+                        key,
+                        Key::ArrowDown
+                            | Key::ArrowUp
+                            | Key::PageDown
+                            | Key::PageUp
+                            | Key::Home
+                            | Key::End
+                    ) {
+                        self.cursor_to = None;
+                    }
                     match key {
                         Key::ArrowDown => self.move_cursor(cursor.map_or(0, |c| c + 1), modifiers),
                         Key::ArrowUp => {
@@ -583,6 +606,47 @@ mod tests {
         state.needs_order = true;
         state.order(&items);
         assert_eq!(shown(&state, &items), ["c", "b", "a", "none"]);
+    }
+
+    /// F7's new folder takes the cursor once it is listed, even when a listing made before it
+    /// was (a watcher's) comes first; moving the cursor first, or a click, forgets it.
+    #[test]
+    fn a_row_still_to_be_listed_takes_the_cursor_when_it_is() {
+        let before = items();
+        let mut after = items();
+        after.push(entry("made by keys", EntryKind::Dir, 0));
+        let cursor_name = |state: &TableState, items: &[Entry]| {
+            state
+                .cursor
+                .and_then(|c| state.row_at(c))
+                .and_then(|row| match row {
+                    Row::Item(i) => Some(items[i].name.text.clone()),
+                    Row::Parent => None,
+                })
+        };
+        let mut state = TableState::default();
+        state.set_items(&before);
+        state.order(&before);
+        state.click(1, Modifiers::NONE);
+        state.put_cursor_on("made by keys".into());
+        // A listing without it: the cursor stays where it was, and the name is kept.
+        state.refresh_items(&before, &before);
+        state.order(&before);
+        assert_eq!(cursor_name(&state, &before).as_deref(), Some("Alpha.txt"));
+        state.refresh_items(&before, &after);
+        state.order(&after);
+        assert_eq!(cursor_name(&state, &after).as_deref(), Some("made by keys"));
+        assert_eq!(state.cursor_to, None);
+
+        // The person clicks elsewhere before it comes: the click wins.
+        let mut state = TableState::default();
+        state.set_items(&before);
+        state.order(&before);
+        state.put_cursor_on("made by keys".into());
+        state.click(2, Modifiers::NONE);
+        state.refresh_items(&before, &after);
+        state.order(&after);
+        assert_eq!(cursor_name(&state, &after).as_deref(), Some("beta.txt"));
     }
 
     #[test]
