@@ -864,6 +864,31 @@ mod tests {
     }
 
     #[test]
+    fn move_up_and_down_are_offered_only_where_they_would_move_something() {
+        let ids: Vec<TransferId> = (1..=4).collect();
+        let chosen = |picked: &[u64]| -> HashSet<TransferId> { picked.iter().copied().collect() };
+        // (rows shown, chosen, up, down)
+        let cases: [(&[TransferId], &[u64], bool, bool); 8] = [
+            (&ids[..1], &[1], false, false),
+            (&ids[..2], &[1], false, true),
+            (&ids[..2], &[2], true, false),
+            (&ids[..2], &[1, 2], false, false),
+            (&ids, &[1, 2], false, true),
+            (&ids, &[3, 4], true, false),
+            (&ids, &[1, 4], true, true),
+            (&ids, &[], false, false),
+        ];
+        for (shown, picked, up, down) in cases {
+            assert_eq!(
+                moves_possible(shown, &chosen(picked)),
+                (up, down),
+                "{picked:?} of {} rows",
+                shown.len()
+            );
+        }
+    }
+
+    #[test]
     fn a_cancelled_transfer_reads_as_cancelled_not_as_a_failure() {
         let item = |state: ItemState, message: Option<&str>| QueueItem {
             message: message.map(str::to_owned),
