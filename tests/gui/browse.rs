@@ -433,12 +433,6 @@ fn synchronized_browsing_follows_and_offers_a_missing_local_folder() {
     window.connect_and_wait_for(&server, "Documents");
     window.harness.get_by_label("Synchronized browsing").click();
     window.harness.run_steps(3);
-    let local_site = |window: &Window| {
-        window
-            .pane_widget("Local site:", Side::Local)
-            .value()
-            .unwrap_or_default()
-    };
     let enter = |window: &mut Window, name: &str| {
         window.row(name).click();
         window.harness.step();
@@ -474,13 +468,7 @@ fn synchronized_browsing_follows_and_offers_a_missing_local_folder() {
     // The server's pane stays where the person went (it was sent back to / while the local
     // folder was looked for).
     window.harness.run_steps(5);
-    assert_eq!(
-        window
-            .pane_widget("Remote site:", Side::Remote)
-            .value()
-            .as_deref(),
-        Some("/Software")
-    );
+    assert_eq!(window.site(Side::Remote), "/Software");
     window.harness.get_by_label("Create folder").click();
     let software = local.join("Software").display().to_string();
     window.run_until("the new local folder shown", |h| {
@@ -490,7 +478,7 @@ fn synchronized_browsing_follows_and_offers_a_missing_local_folder() {
             .is_some()
     });
     assert!(local.join("Software").is_dir());
-    assert_eq!(local_site(&window), software);
+    assert_eq!(window.site(Side::Local), software);
     // The local tree shows it too, among its folder's others (the walk found it missing).
     window.run_until("the new folder in the local tree", |h| {
         h.get_by_label("Local pane")
@@ -498,13 +486,7 @@ fn synchronized_browsing_follows_and_offers_a_missing_local_folder() {
             .next()
             .is_some()
     });
-    assert_eq!(
-        window
-            .pane_widget("Remote site:", Side::Remote)
-            .value()
-            .as_deref(),
-        Some("/Software")
-    );
+    assert_eq!(window.site(Side::Remote), "/Software");
 
     // Another: stopping creates nothing, and the switch is off.
     window.harness.key_press(egui::Key::Backspace);
@@ -542,8 +524,8 @@ fn synchronized_browsing_offers_a_missing_server_folder() {
     window.harness.run_steps(5);
     let only_here = local.join("Only here").display().to_string();
     assert_eq!(
-        window.pane_widget("Local site:", Side::Local).value(),
-        Some(only_here),
+        window.site(Side::Local),
+        only_here,
         "the local pane was sent back while the server's folder was looked for"
     );
     window.harness.get_by_label("Create folder").click();
@@ -584,11 +566,5 @@ fn synchronized_browsing_turns_off_above_the_folders_it_began_in() {
             .is_some()
     });
     assert!(synchronized_browsing_is_off(&window));
-    assert_eq!(
-        window
-            .pane_widget("Remote site:", Side::Remote)
-            .value()
-            .as_deref(),
-        Some("/")
-    );
+    assert_eq!(window.site(Side::Remote), "/");
 }

@@ -316,6 +316,15 @@ impl Window {
             .into_iter()
     }
 
+    /// What a pane's path bar shows: the folder it is in.
+    pub fn site(&self, side: Side) -> String {
+        let label = match side {
+            Side::Local => "Local site:",
+            Side::Remote => "Remote site:",
+        };
+        self.pane_widget(label, side).value().unwrap_or_default()
+    }
+
     /// Types a path into a pane's path bar, over what it holds, and presses Enter.
     pub fn go_to_path(&mut self, side: Side, path: &str) {
         let bar = match side {
