@@ -422,23 +422,19 @@ fn list(ui: &mut egui::Ui, queue: &mut QueueView, actions: &mut Actions) {
     let mut builder = TableBuilder::new(ui)
         .id_salt("queue_table")
         .striped(true)
-        .resizable(true)
         // Rows take clicks but not the keyboard's focus: the queue handles its keys itself.
         .sense(Sense::click().difference(Sense::FOCUSABLE))
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center))
-        // The name takes what the others leave, at every window size (a width of its own was
-        // kept when the window was made smaller, and pushed State off its edge).
-        .column(
-            Column::remainder()
-                .at_least(100.0)
-                .clip(true)
-                .resizable(false),
-        )
-        .column(Column::initial(80.0))
-        .column(Column::initial(widths.progress))
-        .column(Column::initial(80.0))
-        .column(Column::initial(60.0))
-        .column(Column::initial(widths.state).at_least(100.0).clip(true))
+        // Every column's width follows the window's, each frame: widths kept from a larger
+        // window pushed State off the edge (first walk), then squeezed the name to "welcom…"
+        // (second walk). The name takes what the others leave.
+        .resizable(false)
+        .column(Column::remainder().at_least(100.0).clip(true))
+        .column(Column::exact(widths.size))
+        .column(Column::exact(widths.progress))
+        .column(Column::exact(80.0))
+        .column(Column::exact(60.0))
+        .column(Column::exact(widths.state).clip(true))
         .min_scrolled_height(0.0)
         .max_scroll_height(f32::INFINITY)
         .auto_shrink(false);
@@ -707,7 +703,7 @@ fn item_cells(
         let bar = ui.add(
             egui::ProgressBar::new(fraction.clamp(0.0, 1.0))
                 .text(format!("{:.0}%", fraction * 100.0))
-                .desired_width(150.0),
+                .desired_width(ui.available_width() - 4.0),
         );
         if item.segments.len() > 1 && item.state.is_active() {
             paint_segments(ui, bar.rect, item);
@@ -742,19 +738,22 @@ fn item_cells(
     });
 }
 
-/// The first widths of the queue's Progress and State columns (Size, Rate and ETA are fixed;
-/// Name takes what is left, at any size). In a narrow window the bar gives way, so that the
-/// state keeps room for its reason and the name some: at 800 points State was a 50-point
+/// The widths of the queue's Size, Progress and State columns at the width the queue has (Rate
+/// and ETA are fixed; Name takes what is left). In a narrow window the bar gives way, so that
+/// the state keeps room for its reason and the name some: at 800 points State was a 50-point
 /// sliver.
 struct ColumnWidths {
+    size: f32,
     progress: f32,
     state: f32,
 }
 
 fn column_widths(available: f32) -> ColumnWidths {
+    let narrow = available < 1000.0;
     ColumnWidths {
-        progress: if available < 1000.0 { 120.0 } else { 160.0 },
-        state: (available * 0.25).clamp(200.0, 360.0),
+        size: if narrow { 70.0 } else { 80.0 },
+        progress: if narrow { 110.0 } else { 160.0 },
+        state: (available * 0.25).clamp(180.0, 360.0),
     }
 }
 
@@ -845,19 +844,19 @@ mod tests {
 
     #[test]
     fn in_a_narrow_queue_the_bar_gives_way_to_the_state() {
-        // (width the queue has, Progress, State): Name takes what the six columns leave.
+        // (width the queue has, Size, Progress, State): Name takes what the six leave.
         let cases = [
-            (600.0, 120.0, 200.0),
-            (790.0, 120.0, 200.0),
-            (999.0, 120.0, 249.75),
-            (1190.0, 160.0, 297.5),
-            (1910.0, 160.0, 360.0),
+            (600.0, 70.0, 110.0, 180.0),
+            (790.0, 70.0, 110.0, 197.5),
+            (999.0, 70.0, 110.0, 249.75),
+            (1190.0, 80.0, 160.0, 297.5),
+            (1910.0, 80.0, 160.0, 360.0),
         ];
-        for (available, progress, state) in cases {
+        for (available, size, progress, state) in cases {
             let widths = column_widths(available);
             assert_eq!(
-                (widths.progress, widths.state),
-                (progress, state),
+                (widths.size, widths.progress, widths.state),
+                (size, progress, state),
                 "at {available}"
             );
         }

@@ -537,11 +537,18 @@ fn the_queue_shows_every_column_of_a_transfer_at_every_size() {
                 "the queue's {title} column is at {header:?} at {size:?}"
             );
         }
+        // The name keeps room to be read (the second walk saw "welcom…" at 800 wide).
+        let name_room =
+            queue.get_by_label("Size").rect().left() - queue.get_by_label("Name").rect().left();
+        assert!(
+            name_room >= 150.0,
+            "the name has {name_room} points at {size:?}"
+        );
         // The State column reaches the window's right edge, with room for a reason
         // ("Failed: 550 Permission denied").
         let state = queue.get_by_label_contains("Paused").rect();
         assert!(
-            size.0 - state.min.x >= 200.0,
+            size.0 - state.min.x >= 180.0,
             "the transfer's state starts at {state:?} at {size:?}: too little room for why"
         );
         assert_eq!(
