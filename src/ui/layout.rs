@@ -26,6 +26,14 @@ fn largest(height: f32) -> f32 {
 }
 const QUEUE_LEAST: f32 = 90.0;
 
+/// The most the queue may take: more than the log in a small window (at 800×600 a fifth left
+/// it one transfer below its two toolbar lines, and a walk found the second one hidden).
+fn queue_largest(height: f32) -> f32 {
+    let t = ((height - 500.0) / 400.0).clamp(0.0, 1.0);
+    let share = 0.27 + 0.06 * t * t * (3.0 - 2.0 * t);
+    height * share
+}
+
 /// The queue's height until the person drags it: most of what it may take (a quarter to a
 /// third of the window), at least 150 points where the window allows.
 fn default_queue_height(most: f32) -> f32 {
@@ -87,7 +95,7 @@ fn areas(ui: &mut Ui, state: &mut AppState, actions: &mut Actions) -> Placed {
     };
 
     // The queue, at the bottom.
-    let queue_most = largest(area.height()).max(QUEUE_LEAST);
+    let queue_most = queue_largest(area.height()).max(QUEUE_LEAST);
     let queue_height = window
         .queue_height
         .unwrap_or_else(|| default_queue_height(queue_most));
@@ -342,8 +350,8 @@ mod tests {
     #[test]
     fn the_queue_starts_at_a_share_of_the_window() {
         // (window height, what the queue may take, where it starts)
-        for (window, start) in [(600.0, 112.4), (800.0, 182.4), (1080.0, 287.8)] {
-            let most = super::largest(window - 54.0).max(super::QUEUE_LEAST);
+        for (window, start) in [(600.0, 148.6), (800.0, 196.6), (1080.0, 287.8)] {
+            let most = super::queue_largest(window - 54.0).max(super::QUEUE_LEAST);
             let height = super::default_queue_height(most);
             assert!(
                 (height - start).abs() < 1.0 && height <= most,

@@ -417,6 +417,8 @@ fn stop_synchronized_browsing_when_asked(window: &mut Window) {
     window.harness.run_steps(3);
     assert!(window.harness.query_by_label("Create folder").is_none());
     assert!(synchronized_browsing_is_off(window));
+    // Said where it can be seen, not only by the switch (the third walk).
+    assert!(window.has_label_containing("Synchronized browsing is off"));
 }
 
 /// Synchronized browsing through the window: opening a server folder opens the local one of the

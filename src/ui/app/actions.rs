@@ -34,6 +34,9 @@ pub enum Action {
     /// List a remote folder (a tree node opening).
     ListRemote(RemotePath),
     OpenLocal(PathBuf),
+    /// Switch synchronized browsing off, and say so (the question about a missing folder was
+    /// answered Stop, or with Esc: the switch alone changing went unseen).
+    StopSyncBrowsing,
     /// Create a local folder (and any missing above it), then show it.
     MkdirAndOpenLocal(PathBuf),
     /// Create a folder on the server (in its parent, which exists), then show it.
@@ -307,6 +310,10 @@ impl FerryApp {
             } => self.jobs.pick(pick, title, purpose),
             Action::Focus(side) => self.state.focus = side,
             Action::SetSync(on) => self.set_sync(on, now),
+            Action::StopSyncBrowsing => {
+                self.set_sync(false, now);
+                self.state.notices.note("Synchronized browsing is off", now);
+            }
             Action::SetCompare(on) => self.state.compare = on,
             Action::ShowHidden(side, show) => {
                 let mut settings = self.state.settings.clone();

@@ -175,7 +175,7 @@ pub fn show(
         Outcome::Cancel => match dialog.take() {
             // Nothing is created; the two sides can no longer move in step.
             Some(Dialog::SyncMissingLocal { .. } | Dialog::SyncMissingRemote { .. }) => {
-                Some(Action::SetSync(false))
+                Some(Action::StopSyncBrowsing)
             }
             _ => None,
         },
