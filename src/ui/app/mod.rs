@@ -96,6 +96,11 @@ impl FerryApp {
             Err(e) => panic!("could not start the network engine: {e}"),
         };
         apply_theme(&cc.egui_ctx, options.settings.window.theme);
+        // Scroll bars shown whenever there is more to see, as in FileZilla and WinSCP: egui's
+        // floating ones appear only under the pointer, and a queue with a hidden row gave no
+        // sign of it (a walk).
+        cc.egui_ctx
+            .all_styles_mut(|style| style.spacing.scroll = egui::style::ScrollStyle::solid());
         let places = Places::locate();
         let local_folder = options.local_folder.unwrap_or_else(|| places.start());
         let window = &options.settings.window;
