@@ -17,21 +17,24 @@ use super::{KeyArea, Side, connection_bar, local, queue_panel, remote, server_pa
 
 /// The log area's title line, which stays when it is folded.
 pub const LOG_TITLE: f32 = 26.0;
-/// The most of the central area's height the log area and the queue may each take: a fifth in a
-/// small window, rising to a third in a tall one, so the lists get most of the room at any size.
-fn largest(height: f32) -> f32 {
+/// A share of the central area's height that rises smoothly from `small` (a window up to 500
+/// points high) to `tall` (900 and up).
+fn rising_share(height: f32, small: f32, tall: f32) -> f32 {
     let t = ((height - 500.0) / 400.0).clamp(0.0, 1.0);
-    let share = 0.2 + 0.13 * t * t * (3.0 - 2.0 * t);
-    height * share
+    height * (small + (tall - small) * t * t * (3.0 - 2.0 * t))
+}
+
+/// The most the log area may take: a fifth in a small window, rising to a third in a tall
+/// one, so the lists get most of the room at any size.
+fn largest(height: f32) -> f32 {
+    rising_share(height, 0.2, 0.33)
 }
 const QUEUE_LEAST: f32 = 90.0;
 
 /// The most the queue may take: more than the log in a small window (at 800×600 a fifth left
 /// it one transfer below its two toolbar lines, and a walk found the second one hidden).
 fn queue_largest(height: f32) -> f32 {
-    let t = ((height - 500.0) / 400.0).clamp(0.0, 1.0);
-    let share = 0.27 + 0.06 * t * t * (3.0 - 2.0 * t);
-    height * share
+    rising_share(height, 0.27, 0.33)
 }
 
 /// The queue's height until the person drags it: most of what it may take (a quarter to a
