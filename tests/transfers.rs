@@ -134,6 +134,61 @@ fn an_existing_target_asks_and_the_answer_is_applied() {
     );
 }
 
+/// The same file queued twice, both asked about the file in the way: once the first answer has
+/// written it, the second question is asked again and tells of the file as it is now (a walk
+/// saw "Existing: 22 bytes" over the new file), both ways. The second answer, Skip, leaves it.
+#[test]
+fn a_second_question_about_the_same_file_tells_of_it_as_the_first_answer_left_it() {
+    const MINE: &[u8] = b"mine, not the server's";
+    for upload_it in [false, true] {
+        let (server, mut queue, dir) = embedded();
+        let local = dir.path().join("welcome.txt");
+        let remote = server.path().join("welcome.txt");
+        let theirs = std::fs::read(&remote).unwrap();
+        let (source, target) = if upload_it {
+            (&local, &remote)
+        } else {
+            (&remote, &local)
+        };
+        let new = if upload_it { MINE } else { &theirs[..] };
+        let old: &[u8] = if upload_it { &theirs } else { MINE };
+        std::fs::write(source, new).unwrap();
+        std::fs::write(target, old).unwrap();
+        let request = if upload_it {
+            upload(&local, "/welcome.txt")
+        } else {
+            download("/welcome.txt", &local)
+        };
+        queue.run(vec![request.clone(), request]);
+        queue.wait("both questions", |q, _| q.asked.len() == 2);
+        let what = if upload_it { "upload" } else { "download" };
+        let old_size = Some(old.len() as u64);
+        assert!(
+            queue.conflicts.iter().all(|c| c.target.size == old_size),
+            "{what}: {:?}",
+            queue.conflicts
+        );
+        let (first, second) = (queue.asked[0], queue.asked[1]);
+
+        queue.answer(first, ConflictPolicy::Overwrite);
+        queue.wait("the second question, again", |q, _| q.asked.len() == 3);
+        assert_eq!(queue.asked[2], second, "{what}");
+        assert_eq!(
+            queue.conflicts[2].target.size,
+            Some(new.len() as u64),
+            "{what}: the file as the first answer left it"
+        );
+        assert_eq!(std::fs::read(target).unwrap(), new, "{what}");
+
+        queue.answer(second, ConflictPolicy::Skip);
+        queue.settle();
+        assert_eq!(queue.items[&first].state, ItemState::Done, "{what}");
+        assert_eq!(queue.items[&second].state, ItemState::Skipped, "{what}");
+        assert_eq!(std::fs::read(target).unwrap(), new, "{what}");
+        assert_eq!(std::fs::read(source).unwrap(), new, "{what}: the source");
+    }
+}
+
 #[test]
 fn refuse_skip_and_rename_policies() {
     let server = TestServer::start();

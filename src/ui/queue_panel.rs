@@ -103,6 +103,12 @@ impl QueueView {
                 if !item.state.is_active() {
                     self.rates.remove(&item.id);
                 }
+                // No longer waiting for an answer (paused, or going to look at its target
+                // again because another transfer wrote it): its question, with what it said
+                // of the target, is gone; the engine asks anew if it still must.
+                if item.state != ItemState::Asking {
+                    self.questions.retain(|q| q.conflict.id != item.id);
+                }
                 if let Some(p) = self.position(item.id) {
                     self.items[p] = item;
                 }
@@ -979,6 +985,17 @@ mod tests {
         queue.questions[0].shown = true;
         queue.on_event(conflict(1));
         assert_eq!(asked(&queue), [2, 1, 3]);
+        // An item that stops waiting takes its question with it; one still asking keeps it.
+        let updated = |id, state| {
+            let mut item = QueueItem::sample(state);
+            item.id = id;
+            QueueEvent::Updated(item)
+        };
+        queue.on_event(updated(3, ItemState::Asking));
+        queue.on_event(updated(1, ItemState::Queued));
+        assert_eq!(asked(&queue), [2, 3]);
+        queue.on_event(updated(2, ItemState::Paused));
+        assert_eq!(asked(&queue), [3]);
     }
 
     #[test]

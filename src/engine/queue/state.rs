@@ -72,6 +72,21 @@ fn first() -> Attempt {
     Attempt::First
 }
 
+/// Whether two transfers write the same file: the same local file for downloads, the same
+/// file on the same server for uploads.
+fn same_target(
+    site: &SiteKey,
+    request: &TransferRequest,
+    other_site: &SiteKey,
+    other: &TransferRequest,
+) -> bool {
+    request.direction == other.direction
+        && match request.direction {
+            Direction::Download => request.local == other.local,
+            Direction::Upload => site == other_site && request.remote == other.remote,
+        }
+}
+
 impl Record {
     fn state(&self) -> ItemState {
         self.item.state
@@ -507,6 +522,9 @@ impl QueueState {
                     record.item.transferred = total;
                 }
                 record.set(ItemState::Done, Some(message));
+                changes.updated(record);
+                self.ask_again_about(id, &mut changes);
+                return changes;
             }
             Finish::Skipped(why) => record.set(ItemState::Skipped, Some(why)),
             Finish::Failed(why) => record.set(ItemState::Failed, Some(why)),
@@ -531,6 +549,30 @@ impl QueueState {
         }
         changes.updated(record);
         changes
+    }
+
+    /// `written`'s target is now what it wrote: a question about the same target that is still
+    /// open told of the file as it was (its size and date), so it is asked again with what is
+    /// there now. The item goes back to the queue and asks anew when it comes to it.
+    fn ask_again_about(&mut self, written: TransferId, changes: &mut Changes) {
+        let Some(done) = self.records.get(&written) else {
+            return;
+        };
+        let (site, target) = (done.site.clone(), done.item.request.clone());
+        let mut asked_again = false;
+        for record in self.records.values_mut() {
+            if record.item.id != written
+                && record.state() == ItemState::Asking
+                && same_target(&record.site, &record.item.request, &site, &target)
+            {
+                record.set(ItemState::Queued, None);
+                changes.updated(record);
+                asked_again = true;
+            }
+        }
+        if asked_again {
+            self.scan_from = 0;
+        }
     }
 
     /// An attempt failed in a way another attempt may mend (a dropped connection): queued again

@@ -545,3 +545,73 @@ fn a_refused_login_fails_every_item_of_the_site_at_once() {
         "another site's item goes on"
     );
 }
+
+/// Two transfers to the same file, both asked about it: once one has written it, the other's
+/// question told of the file as it was (a walk saw "Existing: 29 bytes" over a file of 66), so
+/// it is asked again. Questions about other files, and after a transfer that wrote nothing,
+/// stay as they are.
+#[test]
+fn a_question_about_a_file_another_transfer_then_wrote_is_asked_again() {
+    let cases: [(&str, Finish, [ItemState; 3]); 3] = [
+        (
+            "written",
+            Finish::Done("10 bytes".into()),
+            [ItemState::Queued, ItemState::Asking, ItemState::Asking],
+        ),
+        (
+            "skipped",
+            Finish::Skipped("already exists".into()),
+            [ItemState::Asking; 3],
+        ),
+        (
+            "failed",
+            Finish::Failed("refused".into()),
+            [ItemState::Asking; 3],
+        ),
+    ];
+    for (case, first_ends, expected) in cases {
+        let now = Instant::now();
+        // 2 downloads the same file as 1; 3 another file; 4 uploads a file of the same name.
+        let mut state = queue(&["a", "a", "b"]);
+        state.enqueue(vec![request(Direction::Upload, "a")], &site("a"));
+        let first = start(&mut state, now);
+        for _ in 2..=4 {
+            let next = start(&mut state, now);
+            state.finished(next.id, conflict(next.id), 0);
+        }
+        state.finished(first.id, first_ends, 10);
+        let states = [2, 3, 4].map(|id| item_state(&state, id));
+        assert_eq!(states, expected, "{case}");
+        if states[0] == ItemState::Queued {
+            // Asked again when it comes to it, with no answer taken for granted.
+            let again = start(&mut state, now);
+            assert_eq!((again.id, again.rule), (2, ConflictPolicy::Ask), "{case}");
+        }
+    }
+}
+
+#[test]
+fn same_target_is_the_same_local_file_or_the_same_server_s_file() {
+    use Direction::{Download, Upload};
+    let cases = [
+        ((Download, "a", "s"), (Download, "a", "s"), true),
+        ((Download, "a", "s"), (Download, "a", "t"), true),
+        ((Download, "a", "s"), (Download, "b", "s"), false),
+        ((Download, "a", "s"), (Upload, "a", "s"), false),
+        ((Upload, "a", "s"), (Upload, "a", "s"), true),
+        ((Upload, "a", "s"), (Upload, "a", "t"), false),
+        ((Upload, "a", "s"), (Upload, "b", "s"), false),
+    ];
+    for ((dir, name, host), (other_dir, other_name, other_host), same) in cases {
+        assert_eq!(
+            same_target(
+                &site(host),
+                &request(dir, name),
+                &site(other_host),
+                &request(other_dir, other_name)
+            ),
+            same,
+            "{dir:?} {name} on {host} / {other_dir:?} {other_name} on {other_host}"
+        );
+    }
+}
