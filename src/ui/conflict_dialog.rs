@@ -21,7 +21,17 @@ pub struct Question {
     pub for_all: bool,
     /// The dialog has shown it: it stays first, whatever arrives after it.
     pub shown: bool,
+    /// When the dialog first showed it (egui's clock, in seconds): Enter answers only once it
+    /// has been on screen for [`ENTER_AFTER`].
+    pub shown_at: Option<f64>,
 }
+
+/// How long a question is on screen before Enter answers it. A walk pressed Enter twice to
+/// download a file: the question came up between the two presses, and the second one
+/// overwrote the file in the way with nobody having read the question. (Browsers hold their
+/// download and permission dialogs' keys for the same reason.) Clicks are not held: the
+/// buttons are not where the panes' rows are.
+pub const ENTER_AFTER: f64 = 0.5;
 
 impl Question {
     pub fn new(conflict: Conflict) -> Self {
@@ -31,6 +41,7 @@ impl Question {
             choice: ConflictPolicy::Overwrite,
             for_all: false,
             shown: false,
+            shown_at: None,
         }
     }
 }
@@ -142,6 +153,12 @@ enum Outcome {
 pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Option<String>)> {
     let question = queue.questions.front_mut()?;
     question.shown = true;
+    let now = ctx.input(|i| i.time);
+    let read_for = now - *question.shown_at.get_or_insert(now);
+    if read_for < ENTER_AFTER {
+        // Not for the dialog, nor for a button the keyboard's focus may be on.
+        ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Enter));
+    }
     let mut outcome = Outcome::Open;
     let (way, others, there) = match question.conflict.direction {
         Direction::Upload => ("Upload", "uploads", "on the server"),
@@ -236,7 +253,7 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
                 outcome = Outcome::Paused;
             }
         });
-        if can_answer && ui.input(|i| i.key_pressed(Key::Enter)) {
+        if can_answer && read_for >= ENTER_AFTER && ui.input(|i| i.key_pressed(Key::Enter)) {
             outcome = Outcome::Answered;
         }
     });

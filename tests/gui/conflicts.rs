@@ -5,7 +5,7 @@ use std::time::Duration;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::support::TestServer;
-use crate::window::Window;
+use crate::window::{FRAME_SECONDS, Window};
 
 /// Sets a file's modification time to a day of 2020 (`old`) or to now.
 fn set_time(path: &std::path::Path, old: bool) {
@@ -285,5 +285,42 @@ fn the_arrow_keys_move_between_the_conflict_choices() {
         presses(&mut window, egui::Key::ArrowDown);
         window.press(egui::Key::Enter);
         skipped_and_both_untouched(&server, &mut window, upload, NEW, LARGER);
+    }
+}
+
+/// The walk pressed Enter twice to download a file: the question came up between the two
+/// presses, and the second press overwrote the file in the way before anyone read it. Enter
+/// now answers only once the question has been on screen a moment; the press before that does
+/// nothing, and a later one answers as chosen. Both ways, bytes checked on both sides.
+#[test]
+fn enter_pressed_as_the_question_comes_up_does_not_answer_it() {
+    const NEW: &[u8] = b"0123456789";
+    const OLD: &[u8] = b"ABCDE";
+    for upload in [true, false] {
+        let (server, mut window) = ask_about_d_bin(upload, NEW, OLD);
+        let (source, target) = source_and_target(&server, &window, upload);
+        let what = if upload { "upload" } else { "download" };
+        window.press(egui::Key::Enter);
+        window.harness.run_steps(2);
+        assert!(
+            window.has_label("The target already exists"),
+            "{what}: the question is still asked"
+        );
+        assert_eq!(
+            std::fs::read(&target).unwrap(),
+            OLD,
+            "{what}: nothing written"
+        );
+
+        let frames = (ferry::ui::conflict_dialog::ENTER_AFTER / f64::from(FRAME_SECONDS)).ceil();
+        let frames = frames as usize;
+        window.harness.run_steps(frames);
+        window.press(egui::Key::Enter);
+        window.run_until("the answer's transfer", |h| {
+            h.query_by_label("Successful (1)").is_some()
+                && h.query_by_label("The target already exists").is_none()
+        });
+        assert_eq!(std::fs::read(&target).unwrap(), NEW, "{what}: overwritten");
+        assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
     }
 }

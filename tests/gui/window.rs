@@ -43,6 +43,10 @@ impl EngineSignal {
     }
 }
 
+/// The time between two frames of the test window: a twentieth of a second, so two clicks a
+/// frame apart are a double-click.
+pub const FRAME_SECONDS: f32 = 0.05;
+
 pub struct Window {
     pub harness: Harness<'static, FerryApp>,
     pub signal: Arc<EngineSignal>,
@@ -120,8 +124,7 @@ impl Window {
         let mut harness = Harness::builder()
             .with_size(size)
             .with_pixels_per_point(pixels_per_point)
-            // Frames a twentieth of a second apart, so two clicks a frame apart are a double-click.
-            .with_step_dt(0.05)
+            .with_step_dt(FRAME_SECONDS)
             .build_eframe(move |cc| {
                 FerryApp::new(
                     cc,
