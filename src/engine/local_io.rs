@@ -59,7 +59,11 @@ fn open_for_writing(path: &Path, offset: u64) -> std::io::Result<File> {
         .truncate(offset == 0)
         .open(path)?;
     if offset > 0 {
-        file.set_len(offset)?;
+        // Cut only what is beyond: cutting a file to its own length dates it now, and a
+        // Resume of the person's file that then turns out not to match must leave it as it was.
+        if file.metadata()?.len() != offset {
+            file.set_len(offset)?;
+        }
         file.seek(SeekFrom::Start(offset))?;
     }
     Ok(file)

@@ -7,10 +7,17 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use crate::support::TestServer;
 use crate::window::{FRAME_SECONDS, Window};
 
+/// A day of 2020, in seconds since 1970: the date of the file in the way.
+const OLD_TIME: u64 = 1_580_000_000;
+
+fn modified(path: &std::path::Path) -> std::time::SystemTime {
+    std::fs::metadata(path).and_then(|m| m.modified()).unwrap()
+}
+
 /// Sets a file's modification time to a day of 2020 (`old`) or to now.
 fn set_time(path: &std::path::Path, old: bool) {
     let when = if old {
-        std::time::UNIX_EPOCH + Duration::from_secs(1_580_000_000)
+        std::time::UNIX_EPOCH + Duration::from_secs(OLD_TIME)
     } else {
         std::time::SystemTime::now()
     };
@@ -177,6 +184,15 @@ fn every_conflict_choice_in_both_directions() {
             }
             assert_eq!(std::fs::read(&target).unwrap(), target_after, "{what}");
             assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
+            if target_after == in_the_way {
+                // Left as it was, its date too (a failed Resume cut it to its own length,
+                // which dated it now: the walk after 5920599).
+                assert_eq!(
+                    modified(&target),
+                    std::time::UNIX_EPOCH + Duration::from_secs(OLD_TIME),
+                    "{what}: the date of the file left alone"
+                );
+            }
             if let Some((name, bytes)) = copy_after {
                 let copy = target.with_file_name(name);
                 assert_eq!(std::fs::read(copy).unwrap(), bytes, "{what}");
@@ -321,6 +337,50 @@ fn enter_pressed_as_the_question_comes_up_does_not_answer_it() {
                 && h.query_by_label("The target already exists").is_none()
         });
         assert_eq!(std::fs::read(&target).unwrap(), NEW, "{what}: overwritten");
+        assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
+    }
+}
+
+/// The walk after 5920599 clicked into the new name while Overwrite was chosen, typed a name and
+/// pressed Enter: the field had been greyed out and took nothing, and the file in the way was
+/// overwritten. Clicking into the name now chooses Rename. Both ways: the file in the way stays,
+/// and the new file is saved under the typed name.
+#[test]
+fn clicking_into_the_new_name_chooses_rename() {
+    const NEW: &[u8] = b"0123456789";
+    const OLD: &[u8] = b"ABCDE";
+    for upload in [true, false] {
+        let (server, mut window) = ask_about_d_bin(upload, NEW, OLD);
+        let (source, target) = source_and_target(&server, &window, upload);
+        let what = if upload { "upload" } else { "download" };
+        window.harness.get_by_label("New name:").click();
+        window.harness.step();
+        window
+            .harness
+            .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        window.harness.step();
+        window
+            .harness
+            .get_by_label("New name:")
+            .type_text("typed.bin");
+        window.harness.step();
+        let rename = window
+            .harness
+            .get_by_label("Rename")
+            .accesskit_node()
+            .toggled();
+        assert_eq!(rename, Some(egui::accesskit::Toggled::True), "{what}");
+        window.harness.get_by_label("OK").click();
+        window.run_until("the renamed transfer", |h| {
+            h.query_by_label("Successful (1)").is_some()
+                && h.query_by_label("The target already exists").is_none()
+        });
+        assert_eq!(std::fs::read(&target).unwrap(), OLD, "{what}: left alone");
+        assert_eq!(
+            std::fs::read(target.with_file_name("typed.bin")).unwrap(),
+            NEW,
+            "{what}: the copy"
+        );
         assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
     }
 }
