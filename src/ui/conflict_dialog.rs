@@ -19,10 +19,9 @@ pub struct Question {
     /// The name for "Rename", starting as the suggested one.
     pub rename_to: String,
     pub for_all: bool,
-    /// The dialog has shown it: it stays first, whatever arrives after it.
-    pub shown: bool,
-    /// When the dialog first showed it (egui's clock, in seconds): Enter answers only once it
-    /// has been on screen for [`ENTER_AFTER`].
+    /// When the dialog first showed it (egui's clock, in seconds). A question shown stays
+    /// first, whatever arrives after it; Enter answers it only once it has been on screen for
+    /// [`ENTER_AFTER`].
     pub shown_at: Option<f64>,
 }
 
@@ -40,7 +39,6 @@ impl Question {
             conflict,
             choice: ConflictPolicy::Overwrite,
             for_all: false,
-            shown: false,
             shown_at: None,
         }
     }
@@ -102,19 +100,23 @@ fn why_resume_cannot(source: &FileFacts, target: &FileFacts) -> Option<&'static 
     }
 }
 
-/// The name field of Rename (greyed out unless Rename is chosen), and a line under it that says
-/// what is wrong with the name typed; that problem, when Rename is chosen.
+/// The name field of Rename (clicking into it or typing chooses Rename), and a line under it
+/// that says what is wrong with the name typed; that problem, when Rename is chosen.
 fn rename_field(ui: &mut egui::Ui, question: &mut Question) -> Option<&'static str> {
-    let renaming = question.choice == ConflictPolicy::Rename;
     ui.horizontal(|ui| {
         ui.add_space(24.0);
         let label = ui.label("New name:");
-        ui.add_enabled(
-            renaming,
-            TextEdit::singleline(&mut question.rename_to).desired_width(300.0),
-        )
-        .labelled_by(label.id);
+        let field = ui
+            .add(TextEdit::singleline(&mut question.rename_to).desired_width(300.0))
+            .labelled_by(label.id);
+        // Clicking into the name or typing one is choosing Rename. A walk clicked into the
+        // field while Overwrite was chosen (it was greyed out then, and took nothing), typed
+        // a name, pressed Enter, and the file in the way was overwritten.
+        if field.clicked() || field.changed() {
+            question.choice = ConflictPolicy::Rename;
+        }
     });
+    let renaming = question.choice == ConflictPolicy::Rename;
     let problem = name_problem(&question.rename_to).filter(|_| renaming);
     ui.horizontal(|ui| {
         ui.add_space(24.0);
@@ -152,7 +154,6 @@ enum Outcome {
 /// what to tell them when the question was closed unanswered (the item waits, paused).
 pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Option<String>)> {
     let question = queue.questions.front_mut()?;
-    question.shown = true;
     let now = ctx.input(|i| i.time);
     let read_for = now - *question.shown_at.get_or_insert(now);
     if read_for < ENTER_AFTER {

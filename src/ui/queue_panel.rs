@@ -150,7 +150,7 @@ impl QueueView {
                 let waiting: Vec<(usize, bool)> = self
                     .questions
                     .iter()
-                    .map(|q| (place_of(q.conflict.id), q.shown))
+                    .map(|q| (place_of(q.conflict.id), q.shown_at.is_some()))
                     .collect();
                 let at = question_place(&waiting, place_of(conflict.id));
                 self.questions.insert(at, Question::new(*conflict));
@@ -982,7 +982,7 @@ mod tests {
         queue.on_event(conflict(2));
         assert_eq!(asked(&queue), [2, 3]);
         // Once on screen, a question stays first: item 1's comes after it.
-        queue.questions[0].shown = true;
+        queue.questions[0].shown_at = Some(0.0);
         queue.on_event(conflict(1));
         assert_eq!(asked(&queue), [2, 1, 3]);
         // An item that stops waiting takes its question with it; one still asking keeps it.
