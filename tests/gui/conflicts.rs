@@ -7,6 +7,10 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use crate::support::TestServer;
 use crate::window::{FRAME_SECONDS, Window};
 
+/// The file sent (the newer one) and the file in the way (older and shorter), in most tests.
+const NEW: &[u8] = b"0123456789";
+const OLD: &[u8] = b"ABCDE";
+
 /// A day of 2020, in seconds since 1970: the date of the file in the way.
 const OLD_TIME: u64 = 1_580_000_000;
 
@@ -69,12 +73,27 @@ fn ask_about_d_bin(upload: bool, new: &[u8], in_the_way: &[u8]) -> (TestServer, 
     (server, window)
 }
 
+/// Waits until the question is gone and the queue's `tab` (`Successful (1)`...) shows.
+fn answered(window: &mut Window, tab: &str) {
+    window.run_until(tab, |h| {
+        h.query_by_label(tab).is_some() && h.query_by_label("The target already exists").is_none()
+    });
+}
+
+/// Whether the question's choice `label` is the one chosen.
+fn chosen(window: &Window, label: &str) -> bool {
+    window
+        .harness
+        .get_by_label(label)
+        .accesskit_node()
+        .toggled()
+        == Some(egui::accesskit::Toggled::True)
+}
+
 /// The new file is `0123456789` (newer); the one in the way `ABCDE` (older, shorter), or
 /// `01234` (its start) for the second Resume.
 #[test]
 fn every_conflict_choice_in_both_directions() {
-    const NEW: &[u8] = b"0123456789";
-    const OLD: &[u8] = b"ABCDE";
     // The choice clicked, a name typed for Rename, the file in the way, what the target holds
     // afterwards, the copy (its name and bytes), and the queue tab the item ends in.
     type Copy = Option<(&'static str, &'static [u8])>;
@@ -163,10 +182,7 @@ fn every_conflict_choice_in_both_directions() {
                 }
                 window.harness.get_by_label("OK").click();
             }
-            window.run_until(tab, |h| {
-                h.query_by_label(tab).is_some()
-                    && h.query_by_label("The target already exists").is_none()
-            });
+            answered(&mut window, tab);
             if choice == "Decide later" {
                 window.run_until("the paused item", |h| {
                     h.query_all_by_label_contains("Paused").next().is_some()
@@ -235,7 +251,6 @@ fn skipped_and_both_untouched(
 /// answers. Both files stay as they were.
 #[test]
 fn resume_is_greyed_out_with_its_reason_when_the_file_in_the_way_is_larger() {
-    const NEW: &[u8] = b"0123456789";
     const LARGER: &[u8] = b"0123456789ABCDEF";
     for upload in [true, false] {
         let (server, mut window) = ask_about_d_bin(upload, NEW, LARGER);
@@ -258,19 +273,10 @@ fn resume_is_greyed_out_with_its_reason_when_the_file_in_the_way_is_larger() {
 /// Enter answers. Both ways, both files stay as they were.
 #[test]
 fn the_arrow_keys_move_between_the_conflict_choices() {
-    const NEW: &[u8] = b"0123456789";
     const LARGER: &[u8] = b"0123456789ABCDEF";
     for upload in [true, false] {
         let (server, mut window) = ask_about_d_bin(upload, NEW, LARGER);
         let what = if upload { "upload" } else { "download" };
-        let chosen = |window: &Window, label: &str| {
-            window
-                .harness
-                .get_by_label(label)
-                .accesskit_node()
-                .toggled()
-                == Some(egui::accesskit::Toggled::True)
-        };
         assert!(chosen(&window, "Overwrite"), "{what}");
         // Overwrite → if newer → if size differs → (Resume greyed) Rename → Skip, and no further.
         for _ in 0..5 {
@@ -310,8 +316,6 @@ fn the_arrow_keys_move_between_the_conflict_choices() {
 /// nothing, and a later one answers as chosen. Both ways, bytes checked on both sides.
 #[test]
 fn enter_pressed_as_the_question_comes_up_does_not_answer_it() {
-    const NEW: &[u8] = b"0123456789";
-    const OLD: &[u8] = b"ABCDE";
     for upload in [true, false] {
         let (server, mut window) = ask_about_d_bin(upload, NEW, OLD);
         let (source, target) = source_and_target(&server, &window, upload);
@@ -332,10 +336,7 @@ fn enter_pressed_as_the_question_comes_up_does_not_answer_it() {
         let frames = frames as usize;
         window.harness.run_steps(frames);
         window.press(egui::Key::Enter);
-        window.run_until("the answer's transfer", |h| {
-            h.query_by_label("Successful (1)").is_some()
-                && h.query_by_label("The target already exists").is_none()
-        });
+        answered(&mut window, "Successful (1)");
         assert_eq!(std::fs::read(&target).unwrap(), NEW, "{what}: overwritten");
         assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
     }
@@ -347,8 +348,6 @@ fn enter_pressed_as_the_question_comes_up_does_not_answer_it() {
 /// and the new file is saved under the typed name.
 #[test]
 fn clicking_into_the_new_name_chooses_rename() {
-    const NEW: &[u8] = b"0123456789";
-    const OLD: &[u8] = b"ABCDE";
     for upload in [true, false] {
         let (server, mut window) = ask_about_d_bin(upload, NEW, OLD);
         let (source, target) = source_and_target(&server, &window, upload);
@@ -364,17 +363,9 @@ fn clicking_into_the_new_name_chooses_rename() {
             .get_by_label("New name:")
             .type_text("typed.bin");
         window.harness.step();
-        let rename = window
-            .harness
-            .get_by_label("Rename")
-            .accesskit_node()
-            .toggled();
-        assert_eq!(rename, Some(egui::accesskit::Toggled::True), "{what}");
+        assert!(chosen(&window, "Rename"), "{what}");
         window.harness.get_by_label("OK").click();
-        window.run_until("the renamed transfer", |h| {
-            h.query_by_label("Successful (1)").is_some()
-                && h.query_by_label("The target already exists").is_none()
-        });
+        answered(&mut window, "Successful (1)");
         assert_eq!(std::fs::read(&target).unwrap(), OLD, "{what}: left alone");
         assert_eq!(
             std::fs::read(target.with_file_name("typed.bin")).unwrap(),
