@@ -5,7 +5,7 @@ use std::time::Duration;
 use egui_kittest::kittest::{NodeT, Queryable};
 
 use crate::support::TestServer;
-use crate::window::{FRAME_SECONDS, Window};
+use crate::window::{FRAME_SECONDS, Window, wait_for_row};
 
 /// The file sent (the newer one) and the file in the way (older and shorter), in most tests.
 const NEW: &[u8] = b"0123456789";
@@ -373,5 +373,90 @@ fn clicking_into_the_new_name_chooses_rename() {
             "{what}: the copy"
         );
         assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
+    }
+}
+
+/// "Decide later" on one file, then Overwrite "for all" on another: the file left for later is
+/// not decided by that answer; resumed from the queue's menu, it is asked about again, and Skip
+/// leaves it as it was. Both ways, the bytes (and the date of what is left alone) checked on
+/// both sides. (A walk saw the resumed file overwritten without a question, although the status
+/// line had said "Resume it in the queue to be asked again".)
+#[test]
+fn a_file_left_for_later_is_asked_again_after_an_answer_for_all() {
+    for upload in [true, false] {
+        let way = if upload { "upload" } else { "download" };
+        let server = TestServer::start();
+        let mut window = Window::open();
+        let (local, remote) = (window.downloads.path().to_owned(), server.path().to_owned());
+        let (from, to) = if upload {
+            (&local, &remote)
+        } else {
+            (&remote, &local)
+        };
+        for name in ["a.bin", "b.bin"] {
+            std::fs::write(from.join(name), NEW).unwrap();
+            std::fs::write(to.join(name), OLD).unwrap();
+            set_time(&from.join(name), false);
+            set_time(&to.join(name), true);
+        }
+        window.open_local_again();
+        window.connect_to(&server);
+        wait_for_row(&mut window, "b.bin", true);
+        let others = format!("Do the same for the other {way}s in this queue");
+        for (name, answer) in [("a.bin", "Decide later"), ("b.bin", "OK")] {
+            if upload {
+                for _ in 0..2 {
+                    window.local_row(name).click();
+                    window.harness.step();
+                }
+            } else {
+                window.double_click(name);
+            }
+            window.run_until("the conflict question", |h| {
+                h.query_by_label("The target already exists").is_some()
+            });
+            assert!(window.has_label(&format!("/{name}")), "{way}: about {name}");
+            if answer == "OK" {
+                window.harness.get_by_label("Overwrite").click();
+                window.harness.step();
+                window.harness.get_by_label(&others).click();
+                window.harness.step();
+            }
+            window.harness.get_by_label(answer).click();
+            window.run_until("the question gone", |h| {
+                h.query_by_label("The target already exists").is_none()
+            });
+            // A person's next double-click comes later than egui's double-click time after this
+            // click (sooner, its first click would be read as the second of this one).
+            window.harness.run_steps(10);
+        }
+        answered(&mut window, "Successful (1)");
+        assert_eq!(std::fs::read(to.join("b.bin")).unwrap(), NEW, "{way}: b");
+        assert_eq!(std::fs::read(to.join("a.bin")).unwrap(), OLD, "{way}: a");
+
+        let item = window.queue_row("Queued (1)", "a.bin");
+        window.right_click_at(item);
+        window.harness.get_by_label("Resume").click();
+        window.run_until("the question about a.bin again", |h| {
+            h.query_by_label("The target already exists").is_some()
+        });
+        assert!(window.has_label("/a.bin"), "{way}: asked about a.bin");
+        window.harness.get_by_label("Skip").click();
+        window.harness.step();
+        window.harness.get_by_label("OK").click();
+        answered(&mut window, "Skipped (1)");
+        assert_eq!(std::fs::read(to.join("a.bin")).unwrap(), OLD, "{way}: a");
+        assert_eq!(
+            modified(&to.join("a.bin")),
+            std::time::UNIX_EPOCH + Duration::from_secs(OLD_TIME),
+            "{way}: the date of the file left alone"
+        );
+        for name in ["a.bin", "b.bin"] {
+            assert_eq!(
+                std::fs::read(from.join(name)).unwrap(),
+                NEW,
+                "{way}: {name}"
+            );
+        }
     }
 }

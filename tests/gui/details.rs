@@ -203,7 +203,7 @@ fn a_finished_transfer_offers_only_what_applies() {
     window.harness.get_by_label("Successful (1)").click();
     window.harness.step();
     window.harness.step();
-    let item = queue_row(&window, "Successful (1)", "welcome.txt");
+    let item = window.queue_row("Successful (1)", "welcome.txt");
     window.right_click_at(item);
     assert!(!enabled(&window, "Pause"));
     assert!(!enabled(&window, "Cancel"));
@@ -284,7 +284,7 @@ fn the_queue_menu_turns_segmented_download_off_and_on_for_an_item() {
         h.query_all_by_label_contains("Paused").next().is_some()
     });
     for wanted in [false, true] {
-        let item = queue_row(&window, "Queued (1)", "big.bin");
+        let item = window.queue_row("Queued (1)", "big.bin");
         window.right_click_at(item);
         window.harness.get_by_label("Segmented download").click();
         window.run_until("the item's choice", |h| {
@@ -313,7 +313,7 @@ fn a_lone_item_cannot_be_moved_and_a_cancel_reads_as_cancelled() {
     window.run_until("the paused item", |h| {
         h.query_all_by_label_contains("Paused").next().is_some()
     });
-    let item = queue_row(&window, "Queued (1)", "welcome.txt");
+    let item = window.queue_row("Queued (1)", "welcome.txt");
     window.right_click_at(item);
     assert!(!enabled(&window, "Move up"));
     assert!(!enabled(&window, "Move down"));
@@ -339,19 +339,6 @@ fn a_lone_item_cannot_be_moved_and_a_cancel_reads_as_cancelled() {
         b"older",
         "the cancelled download changed the local file"
     );
-}
-
-/// The middle of the queue's row for `name`, below the tab titled `tab` (the panes above may
-/// show the same name).
-fn queue_row(window: &Window, tab: &str, name: &str) -> egui::Pos2 {
-    let tab = window.harness.get_by_label(tab).rect().top();
-    window
-        .harness
-        .query_all_by_label(name)
-        .filter(|n| n.rect().top() > tab)
-        .map(|n| n.rect().center())
-        .next()
-        .expect("the queue's row")
 }
 
 /// Whether the widget called `label` (a menu entry, say) can be used.

@@ -384,6 +384,18 @@ impl Window {
         self.harness.step();
     }
 
+    /// The middle of the queue's row for `name`, below the tab titled `tab` (the panes above
+    /// may show the same name).
+    pub fn queue_row(&self, tab: &str, name: &str) -> egui::Pos2 {
+        let tab = self.harness.get_by_label(tab).rect().top();
+        self.harness
+            .query_all_by_label(name)
+            .filter(|n| n.rect().top() > tab)
+            .map(|n| n.rect().center())
+            .next()
+            .expect("the queue's row")
+    }
+
     pub fn row_top(&self, name: &str) -> f32 {
         self.row(name).rect().min.y
     }

@@ -265,6 +265,7 @@ mod tests {
             answer: Some(ConflictPolicy::Overwrite),
             rename_to: None,
             written: None,
+            left_for_later: false,
             attempt: super::super::decide::Attempt::First,
             failures: 0,
             not_before: None,

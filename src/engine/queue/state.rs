@@ -57,6 +57,11 @@ pub struct Record {
     pub rename_to: Option<String>,
     #[serde(default)]
     pub written: Option<Written>,
+    /// The person left this item's question for later ("Decide later"): it is asked again
+    /// when it comes to it, and an answer "for all" given about another file meanwhile does
+    /// not decide it (the status line promises that question).
+    #[serde(default)]
+    pub left_for_later: bool,
     /// Why the next start happens.
     #[serde(skip, default = "first")]
     pub attempt: Attempt,
@@ -280,6 +285,7 @@ impl QueueState {
             answer: None,
             rename_to: None,
             written: None,
+            left_for_later: false,
             attempt: Attempt::First,
             failures: 0,
             not_before: None,
@@ -541,6 +547,8 @@ impl QueueState {
                 record.attempt = Attempt::Again;
             }
             Finish::Ask(conflict) => {
+                // Asked again, as promised: from now on it is a question like any other.
+                record.left_for_later = false;
                 record.set(ItemState::Asking, Some("the target exists".into()));
                 changes.updated(record);
                 changes.events.push(QueueEvent::AskConflict(conflict));
@@ -696,7 +704,8 @@ impl QueueState {
 
     /// The person's answer about an existing target. With `for_all`, every other unfinished
     /// item of this queue going the same way gets the same answer (those waiting on a
-    /// question go on now); items queued later are asked anew.
+    /// question go on now), except those whose question was left for later; items queued
+    /// later are asked anew.
     pub fn answer(&mut self, id: TransferId, answer: ConflictAnswer) -> Changes {
         let mut changes = Changes {
             wake: true,
@@ -711,7 +720,9 @@ impl QueueState {
                 .copied()
                 .filter(|other| {
                     self.records.get(other).is_some_and(|r| {
-                        r.item.request.direction == direction && !r.state().is_finished()
+                        r.item.request.direction == direction
+                            && !r.state().is_finished()
+                            && (*other == id || !r.left_for_later)
                     })
                 })
                 .collect()
@@ -831,6 +842,7 @@ impl QueueState {
                 }
                 QueueAction::Pause => {
                     // A question left unanswered is asked again on resume.
+                    record.left_for_later |= state == ItemState::Asking;
                     record.not_before = None;
                     record.set(ItemState::Paused, None);
                     changes.updated(record);

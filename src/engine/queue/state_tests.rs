@@ -139,6 +139,60 @@ fn an_answer_for_all_covers_this_queue_going_the_same_way_only() {
     assert_eq!(start(&mut state, now).rule, ConflictPolicy::Ask);
 }
 
+/// "Decide later" promises the question again on resume: an answer "for all" given about
+/// another file meanwhile does not decide the file left for later, until it has been asked
+/// again. (A walk saw it resumed and overwritten without a word.)
+#[test]
+fn an_answer_for_all_leaves_a_question_left_for_later_open() {
+    let overwrite_all = ConflictAnswer {
+        choice: ConflictPolicy::Overwrite,
+        rename_to: None,
+        for_all: true,
+    };
+    // What happened to a's question before b's answer "for all": (case, paused while asking,
+    // resumed and asked again, a's rule when it starts after the answer).
+    let cases = [
+        ("left for later", true, false, ConflictPolicy::Ask),
+        (
+            "left for later, then asked again",
+            true,
+            true,
+            ConflictPolicy::Overwrite,
+        ),
+        ("still open", false, false, ConflictPolicy::Overwrite),
+    ];
+    for (case, paused, asked_again, rule) in cases {
+        let now = Instant::now();
+        let mut state = queue(&["a", "b"]);
+        let a = start(&mut state, now);
+        state.finished(a.id, conflict(a.id), 0);
+        if paused {
+            state.act(&[a.id], QueueAction::Pause);
+            assert_eq!(item_state(&state, a.id), ItemState::Paused, "{case}");
+        }
+        if asked_again {
+            state.act(&[a.id], QueueAction::Resume);
+            let again = start(&mut state, now);
+            assert_eq!(
+                (again.id, again.rule),
+                (a.id, ConflictPolicy::Ask),
+                "{case}"
+            );
+            state.finished(a.id, conflict(a.id), 0);
+        }
+        let b = start(&mut state, now);
+        state.finished(b.id, conflict(b.id), 0);
+        state.answer(b.id, overwrite_all.clone());
+        if item_state(&state, a.id) == ItemState::Paused {
+            state.act(&[a.id], QueueAction::Resume);
+        }
+        let mut started = [start(&mut state, now), start(&mut state, now)];
+        started.sort_by_key(|s| s.id);
+        assert_eq!(started[0].rule, rule, "{case}: a");
+        assert_eq!(started[1].rule, ConflictPolicy::Overwrite, "{case}: b");
+    }
+}
+
 #[test]
 fn a_typed_name_is_for_its_item_only() {
     let now = Instant::now();
