@@ -373,6 +373,63 @@ fn a_quick_ctrl_enter_sends_a_folder_across_rather_than_opening_it() {
     assert!(window.has_row("welcome.txt"), "the folder was opened");
 }
 
+/// Enter with several rows chosen sends all of them, as in FileZilla (a walk chose two files
+/// with Ctrl+click, pressed Enter and got one): two downloads, then two uploads, the bytes on
+/// both sides checked.
+#[test]
+fn enter_sends_every_chosen_file_both_ways() {
+    let server = TestServer::start();
+    std::fs::write(server.path().join("second.txt"), b"second").unwrap();
+    let mut window = Window::open();
+    window.add_local_files(&[("up-1.txt", b"one"), ("up-2.txt", b"two")]);
+    window.connect_to(&server);
+    wait_for_row(&mut window, "second.txt", true);
+    window.row("second.txt").click();
+    window.harness.step();
+    window
+        .row("welcome.txt")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    window.harness.step();
+    window.press(Key::Enter);
+    let downloads = window.downloads.path().to_owned();
+    window.run_until("both downloads", move |_| {
+        downloads.join("second.txt").is_file() && downloads.join("welcome.txt").is_file()
+    });
+    window.run_until("both downloads done", |h| {
+        h.query_by_label("Successful (2)").is_some()
+    });
+    for name in ["second.txt", "welcome.txt"] {
+        assert_eq!(
+            std::fs::read(window.downloads.path().join(name)).unwrap(),
+            std::fs::read(server.path().join(name)).unwrap(),
+            "{name}"
+        );
+    }
+
+    window.local_row("up-1.txt").click();
+    window.harness.step();
+    window
+        .local_row("up-2.txt")
+        .click_modifiers(egui::Modifiers::COMMAND);
+    window.harness.step();
+    window.press(Key::Enter);
+    window.run_until("both uploads done", |h| {
+        h.query_by_label("Successful (4)").is_some()
+    });
+    for (name, bytes) in [("up-1.txt", b"one"), ("up-2.txt", b"two")] {
+        assert_eq!(
+            std::fs::read(server.path().join(name)).unwrap(),
+            bytes,
+            "{name}"
+        );
+        assert_eq!(
+            std::fs::read(window.downloads.path().join(name)).unwrap(),
+            bytes,
+            "{name}: the local file"
+        );
+    }
+}
+
 /// The connection bar by keys alone, as in FileZilla's Quickconnect bar: Alt+H, Alt+P, Alt+U and
 /// Alt+W go to the host, port, user and password (their text chosen, so typing replaces it),
 /// and Enter connects. The letter pressed with Alt is not typed anywhere.

@@ -415,6 +415,22 @@ impl TableState {
         }
     }
 
+    /// What Enter does. With several rows chosen and the cursor on one of them, all of them are
+    /// sent across, as Enter acts on the selection in FileZilla and in every file manager (a
+    /// walk chose two files and got one); otherwise the cursor's row is opened (a folder, or
+    /// `..`) or sent (a file).
+    pub(super) fn enter_action(&self) -> Option<TableAction> {
+        let selected = self.selected_items();
+        let on_the_selection = matches!(
+            self.cursor.and_then(|c| self.row_at(c)),
+            Some(Row::Item(item)) if self.is_selected(item)
+        );
+        if selected.len() > 1 && on_the_selection {
+            return Some(TableAction::Transfer(selected));
+        }
+        self.cursor_action()
+    }
+
     /// Keys for the table, when its pane has the keyboard (and no field or dialog has it).
     pub(super) fn keyboard(&mut self, ui: &egui::Ui) -> Option<TableAction> {
         let (events, held, now) = ui.input(|i| (i.events.clone(), i.modifiers, i.time));
@@ -463,7 +479,7 @@ impl TableState {
                                 action = Some(TableAction::Transfer(selected));
                             }
                         }
-                        Key::Enter => action = self.cursor_action(),
+                        Key::Enter => action = self.enter_action(),
                         Key::Backspace => action = Some(TableAction::OpenParent),
                         Key::F2 => {
                             if let Some(Row::Item(item)) = self.cursor.and_then(|c| self.row_at(c))
@@ -685,6 +701,52 @@ mod tests {
         state.move_cursor(usize::MAX, Modifiers::NONE);
         assert_eq!(names(&state), ["gamma.bin"], "End goes to the last row");
         assert_eq!(state.cursor_action(), Some(TableAction::Open(3)));
+    }
+
+    #[test]
+    fn enter_sends_the_selection_when_the_cursor_is_on_it() {
+        let items = items();
+        // Positions: 0 = "..", 1 = zeta (item 2, a folder), 2 = Alpha (item 1), 3 = beta
+        // (item 0), 4 = gamma (item 3). (clicks that choose rows, Enter's action)
+        type Clicks = &'static [(usize, Modifiers)];
+        let cases: [(Clicks, Option<TableAction>); 6] = [
+            (&[(2, Modifiers::NONE)], Some(TableAction::Open(1))),
+            (&[(1, Modifiers::NONE)], Some(TableAction::Open(2))),
+            (&[(0, Modifiers::NONE)], Some(TableAction::OpenParent)),
+            // Two files, the cursor on the second: both go.
+            (
+                &[(2, Modifiers::NONE), (4, Modifiers::COMMAND)],
+                Some(TableAction::Transfer(vec![1, 3])),
+            ),
+            // A folder among them goes too, as a whole.
+            (
+                &[(1, Modifiers::NONE), (3, Modifiers::SHIFT)],
+                Some(TableAction::Transfer(vec![2, 1, 0])),
+            ),
+            // Two chosen, but the cursor's row unchosen again (Ctrl+click twice): Enter is
+            // about the cursor's row, as before.
+            (
+                &[
+                    (2, Modifiers::NONE),
+                    (4, Modifiers::COMMAND),
+                    (3, Modifiers::COMMAND),
+                    (3, Modifiers::COMMAND),
+                ],
+                Some(TableAction::Open(0)),
+            ),
+        ];
+        for (clicks, expected) in cases {
+            let mut state = TableState {
+                parent_row: true,
+                ..TableState::default()
+            };
+            state.set_items(&items);
+            state.order(&items);
+            for &(position, modifiers) in clicks {
+                state.click(position, modifiers);
+            }
+            assert_eq!(state.enter_action(), expected, "{clicks:?}");
+        }
     }
 
     #[test]
