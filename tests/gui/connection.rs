@@ -81,3 +81,38 @@ fn schemes_set_tls_and_sftp_is_refused_in_the_notice() {
         app.connection()
     );
 }
+
+/// `ferry --demo` on the person's own settings folder: a transfer in the demo goes to a server
+/// that ends with the window, so it is not saved into the person's queue (a walk found the last
+/// demo's items restored, pointing at a port nobody listened on), and the demo's server is not
+/// added to the quick-connect history.
+#[test]
+fn the_demo_leaves_the_persons_queue_and_history_alone() {
+    let config = tempfile::tempdir().unwrap();
+    let dirs = config_dirs(config.path());
+    let mut window = Window::open_setup(Setup {
+        dirs: Some(dirs.clone()),
+        demo: true,
+        ..Setup::default()
+    });
+    wait_for_row(&mut window, "welcome.txt", true);
+    window.double_click("welcome.txt");
+    window.run_until("the download", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    let sample = tempfile::tempdir().unwrap();
+    ferry::demo::create_sample_tree(sample.path()).unwrap();
+    assert_eq!(
+        std::fs::read(window.downloads.path().join("welcome.txt")).unwrap(),
+        std::fs::read(sample.path().join("welcome.txt")).unwrap()
+    );
+    drop(window);
+    assert!(
+        !dirs.data.join("queue.json").exists(),
+        "the demo's queue was saved as the person's"
+    );
+    assert!(
+        !dirs.config.join(ferry::store::history::FILE_NAME).exists(),
+        "the demo's server went into the history"
+    );
+}

@@ -63,6 +63,8 @@ pub struct Setup {
     pub pixels_per_point: f32,
     pub system_theme: Option<egui::Theme>,
     pub settings: ferry::store::settings::Settings,
+    /// The window as `ferry --demo` opens it: on a demo server of its own, connected at once.
+    pub demo: bool,
 }
 
 impl Default for Setup {
@@ -73,6 +75,7 @@ impl Default for Setup {
             pixels_per_point: 1.0,
             system_theme: None,
             settings: Default::default(),
+            demo: false,
         }
     }
 }
@@ -120,22 +123,28 @@ impl Window {
             pixels_per_point,
             system_theme,
             settings,
+            demo,
         } = setup;
         let mut harness = Harness::builder()
             .with_size(size)
             .with_pixels_per_point(pixels_per_point)
             .with_step_dt(FRAME_SECONDS)
             .build_eframe(move |cc| {
-                FerryApp::new(
-                    cc,
-                    AppOptions {
-                        on_engine_event: Some(Arc::new(move || hook.bump())),
-                        local_folder: Some(local_folder),
-                        dirs: dirs.clone(),
-                        settings: settings.clone(),
-                        ..AppOptions::default()
-                    },
-                )
+                let options = AppOptions {
+                    on_engine_event: Some(Arc::new(move || hook.bump())),
+                    local_folder: Some(local_folder),
+                    dirs: dirs.clone(),
+                    settings: settings.clone(),
+                    ..AppOptions::default()
+                };
+                let options = if demo {
+                    options
+                        .with_demo(Default::default())
+                        .expect("the demo server")
+                } else {
+                    options
+                };
+                FerryApp::new(cc, options)
             });
         // What the OS says it uses, as eframe passes it on.
         harness.input_mut().system_theme = system_theme;

@@ -662,8 +662,12 @@ impl FerryApp {
         });
     }
 
-    /// The quick-connect history, once a server took the login.
+    /// The quick-connect history, once a server took the login. (Not the demo's server: its
+    /// port is gone with the window, and would be a dead entry in the person's history.)
     pub(super) fn remember_server(&mut self) {
+        if self.demo.is_some() {
+            return;
+        }
         let Some(request) = self.state.accounts.last_request.clone() else {
             return;
         };

@@ -58,6 +58,27 @@ pub struct AppOptions {
     pub local_folder: Option<PathBuf>,
 }
 
+impl AppOptions {
+    /// The window on a demo server of its own, started now on loopback, connected at once.
+    pub fn with_demo(self, data_mode: DataMode) -> std::io::Result<Self> {
+        let demo = DemoSession::start()?;
+        Ok(Self {
+            form: Some(ConnectionForm {
+                host: "127.0.0.1".into(),
+                port: demo.server.port().to_string(),
+                user: demo.user.into(),
+                password: demo.password.into(),
+                anonymous: false,
+                data_mode,
+                ..ConnectionForm::default()
+            }),
+            connect_now: true,
+            demo: Some(demo),
+            ..self
+        })
+    }
+}
+
 pub struct FerryApp {
     /// The window's egui context (repaints, the theme, closing).
     ctx: egui::Context,
@@ -66,7 +87,7 @@ pub struct FerryApp {
     jobs: Jobs,
     state: AppState,
     /// Keeps the demo server alive as long as the window.
-    _demo: Option<DemoSession>,
+    demo: Option<DemoSession>,
     /// The local folder the engine watches for the pane (the one it shows).
     local_watched: Option<PathBuf>,
 }
@@ -83,7 +104,14 @@ impl FerryApp {
         });
         let engine_options = EngineOptions {
             transfers: options.settings.transfers.clone(),
-            queue_file: options.dirs.as_ref().map(|d| d.data.join("queue.json")),
+            // The demo's transfers go to a server that ends with the window: they are neither
+            // saved into the person's queue nor mixed with it (a walk found the last demo's
+            // items restored, pointing at a port nobody listened on).
+            queue_file: options
+                .dirs
+                .as_ref()
+                .filter(|_| options.demo.is_none())
+                .map(|d| d.data.join("queue.json")),
             restore: crate::engine::Restore::Paused,
             log: true,
             stream_listings: false,
@@ -150,7 +178,7 @@ impl FerryApp {
             events,
             jobs: Jobs::new(notify),
             state,
-            _demo: options.demo,
+            demo: options.demo,
             local_watched: None,
         };
         app.jobs
@@ -457,20 +485,8 @@ pub fn run_app(launch: Launch) -> ExitCode {
         ..AppOptions::default()
     };
     if launch.demo {
-        match DemoSession::start() {
-            Ok(demo) => {
-                options.form = Some(ConnectionForm {
-                    host: "127.0.0.1".into(),
-                    port: demo.server.port().to_string(),
-                    user: demo.user.into(),
-                    password: demo.password.into(),
-                    anonymous: false,
-                    data_mode: launch.data_mode,
-                    ..ConnectionForm::default()
-                });
-                options.connect_now = true;
-                options.demo = Some(demo);
-            }
+        match options.with_demo(launch.data_mode) {
+            Ok(with_demo) => options = with_demo,
             Err(e) => {
                 eprintln!("ferry: could not start the demo server: {e}");
                 return ExitCode::FAILURE;
