@@ -373,6 +373,27 @@ fn a_quick_ctrl_enter_sends_a_folder_across_rather_than_opening_it() {
     assert!(window.has_row("welcome.txt"), "the folder was opened");
 }
 
+/// A folder opened by keys, then Down and Enter: the first Down goes to the folder's first row
+/// after `..`, so Enter opens that one instead of going back up (as FileZilla's first Down
+/// after opening a folder does).
+#[test]
+fn down_and_enter_in_a_folder_just_opened_go_further_in() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    window.row("Documents").click();
+    window.harness.step();
+    window.press(Key::Enter);
+    wait_for_row(&mut window, "Reports", true);
+    window.press(Key::ArrowDown);
+    window.press(Key::Enter);
+    wait_for_row(&mut window, "2025", true);
+    assert!(
+        window.has_label("Current folder: /Documents/Reports"),
+        "Down and Enter did not open the first folder"
+    );
+}
+
 /// Enter with several rows chosen sends all of them, as in FileZilla (a walk chose two files
 /// with Ctrl+click, pressed Enter and got one): two downloads, then two uploads, the bytes on
 /// both sides checked.

@@ -431,6 +431,25 @@ impl TableState {
         self.cursor_action()
     }
 
+    /// Where a movement key puts the cursor (`None`: not a movement key). With no cursor yet (a
+    /// folder just opened), Down goes to the first file or folder, not to `..`, as from
+    /// FileZilla's and Explorer's first Down: Down then Enter opened `..` and left the folder
+    /// just opened.
+    pub(super) fn cursor_target(&self, key: Key) -> Option<usize> {
+        let last = self.row_count().saturating_sub(1);
+        let first_item = usize::from(self.parent_row).min(last);
+        let cursor = self.cursor;
+        Some(match key {
+            Key::ArrowDown => cursor.map_or(first_item, |c| c + 1),
+            Key::ArrowUp => cursor.map_or(0, |c| c.saturating_sub(1)),
+            Key::PageDown => cursor.map_or(first_item, |c| c + self.page),
+            Key::PageUp => cursor.map_or(0, |c| c.saturating_sub(self.page)),
+            Key::Home => 0,
+            Key::End => last,
+            _ => return None,
+        })
+    }
+
     /// Keys for the table, when its pane has the keyboard (and no field or dialog has it).
     pub(super) fn keyboard(&mut self, ui: &egui::Ui) -> Option<TableAction> {
         let (events, held, now) = ui.input(|i| (i.events.clone(), i.modifiers, i.time));
@@ -445,34 +464,14 @@ impl TableState {
                     modifiers,
                     ..
                 } => {
-                    let last = self.row_count().saturating_sub(1);
-                    let cursor = self.cursor;
-                    // The person moves on: a row still to be listed no longer takes the cursor.
-                    if matches!(
-                        key,
-                        Key::ArrowDown
-                            | Key::ArrowUp
-                            | Key::PageDown
-                            | Key::PageUp
-                            | Key::Home
-                            | Key::End
-                    ) {
+                    if let Some(to) = self.cursor_target(key) {
+                        // The person moves on: a row still to be listed no longer takes the
+                        // cursor.
                         self.cursor_to = None;
+                        self.move_cursor(to, modifiers);
+                        continue;
                     }
                     match key {
-                        Key::ArrowDown => self.move_cursor(cursor.map_or(0, |c| c + 1), modifiers),
-                        Key::ArrowUp => {
-                            self.move_cursor(cursor.map_or(0, |c| c.saturating_sub(1)), modifiers)
-                        }
-                        Key::PageDown => {
-                            self.move_cursor(cursor.map_or(0, |c| c + self.page), modifiers)
-                        }
-                        Key::PageUp => self.move_cursor(
-                            cursor.map_or(0, |c| c.saturating_sub(self.page)),
-                            modifiers,
-                        ),
-                        Key::Home => self.move_cursor(0, modifiers),
-                        Key::End => self.move_cursor(last, modifiers),
                         Key::Enter if modifiers.command => {
                             let selected = self.selected_items();
                             if !selected.is_empty() {
@@ -701,6 +700,47 @@ mod tests {
         state.move_cursor(usize::MAX, Modifiers::NONE);
         assert_eq!(names(&state), ["gamma.bin"], "End goes to the last row");
         assert_eq!(state.cursor_action(), Some(TableAction::Open(3)));
+    }
+
+    #[test]
+    fn movement_keys_put_the_cursor() {
+        let items = items();
+        // (a `..` row, the cursor, the key, where the cursor goes); 5 rows with `..`, 4 without.
+        let cases = [
+            (true, None, Key::ArrowDown, Some(1)),
+            (false, None, Key::ArrowDown, Some(0)),
+            (true, None, Key::ArrowUp, Some(0)),
+            (true, None, Key::PageDown, Some(1)),
+            (true, Some(0), Key::ArrowDown, Some(1)),
+            (true, Some(2), Key::ArrowUp, Some(1)),
+            (true, Some(1), Key::PageDown, Some(21)),
+            (true, Some(3), Key::Home, Some(0)),
+            (true, None, Key::End, Some(4)),
+            (false, None, Key::End, Some(3)),
+            (true, Some(2), Key::Enter, None),
+        ];
+        for (parent_row, cursor, key, expected) in cases {
+            let mut state = TableState {
+                parent_row,
+                ..TableState::default()
+            };
+            state.set_items(&items);
+            state.order(&items);
+            state.cursor = cursor;
+            assert_eq!(
+                state.cursor_target(key),
+                expected,
+                "{parent_row} {cursor:?} {key:?}"
+            );
+        }
+        // An empty folder: Down goes to `..`, its only row.
+        let mut empty = TableState {
+            parent_row: true,
+            ..TableState::default()
+        };
+        empty.set_items::<Entry>(&[]);
+        empty.order::<Entry>(&[]);
+        assert_eq!(empty.cursor_target(Key::ArrowDown), Some(0));
     }
 
     #[test]
