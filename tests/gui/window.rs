@@ -129,6 +129,10 @@ impl Window {
             .with_size(size)
             .with_pixels_per_point(pixels_per_point)
             .with_step_dt(FRAME_SECONDS)
+            // `run()` waits until nothing asks for another frame. The engine's own events (the
+            // log, the local listing) ask for one from their thread whenever they come, and on
+            // a loaded machine they came during a `run()` of kittest's default 4 frames.
+            .with_max_steps(50)
             .build_eframe(move |cc| {
                 let options = AppOptions {
                     on_engine_event: Some(Arc::new(move || hook.bump())),
