@@ -115,9 +115,10 @@ check_window() {
   display=":$display"
   say "Xvfb on $display"
   # A home of its own: no settings or window layout from earlier runs, none left behind.
-  mkdir -p "$WORK/home"
+  # And a temporary folder of its own, where the demo's files go (and must go away from).
+  mkdir -p "$WORK/home" "$WORK/tmp"
   HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" XDG_DATA_HOME="$WORK/home/.local/share" \
-    DISPLAY=$display "$bin" --demo >"$WORK/app.log" 2>&1 &
+    TMPDIR="$WORK/tmp" DISPLAY=$display "$bin" --demo >"$WORK/app.log" 2>&1 &
   APP_PID=$!
   for i in $(seq 150); do
     kill -0 "$APP_PID" 2>/dev/null || { cat "$WORK/app.log" "$WORK/xvfb.log" >&2; fail "$bin exited before its window showed"; }
@@ -142,8 +143,15 @@ check_window() {
   done
   DISPLAY=$display import -window root "$shot"
   say "screenshot $shot"
+  compgen -G "$WORK/tmp/ferry-demo-*" >/dev/null || fail "the demo's folder is not in TMPDIR ($WORK/tmp)"
+  # SIGTERM closes the window as its close button does: the demo's folder goes with it.
   stop_pid "$APP_PID"
   APP_PID=""
+  if compgen -G "$WORK/tmp/ferry-demo-*" >/dev/null; then
+    cat "$WORK/app.log" >&2
+    fail "the demo's folder was left in TMPDIR after SIGTERM"
+  fi
+  say "SIGTERM: window closed, the demo's folder removed"
   stop_pid "$XVFB_PID"
   XVFB_PID=""
 }

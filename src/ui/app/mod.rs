@@ -5,6 +5,7 @@
 
 mod actions;
 mod events;
+mod signals;
 mod state;
 
 use std::path::PathBuf;
@@ -56,6 +57,9 @@ pub struct AppOptions {
     pub dirs: Option<StoreDirs>,
     /// The local pane's first folder; the user's Downloads folder when `None`.
     pub local_folder: Option<PathBuf>,
+    /// SIGINT, SIGTERM and SIGHUP close the window (see `signals`); the tests' windows leave
+    /// the test process's signals alone.
+    pub close_on_signals: bool,
 }
 
 impl AppOptions {
@@ -90,6 +94,7 @@ pub struct FerryApp {
     demo: Option<DemoSession>,
     /// The local folder the engine watches for the pane (the one it shows).
     local_watched: Option<PathBuf>,
+    close_signal: Option<signals::CloseSignal>,
 }
 
 impl FerryApp {
@@ -179,6 +184,9 @@ impl FerryApp {
             jobs: Jobs::new(notify),
             state,
             demo: options.demo,
+            close_signal: options
+                .close_on_signals
+                .then(|| signals::close_on_signals(cc.egui_ctx.clone())),
             local_watched: None,
         };
         app.jobs
@@ -399,6 +407,9 @@ impl eframe::App for FerryApp {
         if let Some(pointer) = ctx.pointer_latest_pos() {
             self.state.last_pointer = Some(pointer);
         }
+        if self.close_signal.as_ref().is_some_and(|s| s.received()) && !self.state.quit.confirmed {
+            actions.push(Action::Quit);
+        }
         self.quit_request(&ctx);
         // The setting decides the theme (whoever else set one); checked each frame, it is cheap.
         apply_theme(&ctx, self.state.settings.window.theme);
@@ -482,6 +493,7 @@ pub fn run_app(launch: Launch) -> ExitCode {
     let mut options = AppOptions {
         settings: launch.settings,
         dirs: launch.dirs,
+        close_on_signals: true,
         ..AppOptions::default()
     };
     if launch.demo {
