@@ -231,7 +231,15 @@ async fn fetch(
     let remote = request.remote.as_bytes();
     let part = part_path(target);
     // A few kilobytes of Ferry's own are fetched again rather than checked (below): said there.
-    if offset > RESUME_OVERLAP || (offset > 0 && resume.persons_file) {
+    if offset > 0 && resume.persons_file {
+        // Named after the person's file, not the `.part` it is while it grows (a walk read
+        // "Resuming … .part" about a file that had no `.part`).
+        context.log(format!(
+            "Continuing {} from byte {offset} (as {} until it is complete and checked)",
+            target.display(),
+            part.file_name().unwrap_or_default().to_string_lossy()
+        ));
+    } else if offset > RESUME_OVERLAP {
         context.log(format!("Resuming {} at byte {offset}", part.display()));
     }
     if let Some(finish) =
