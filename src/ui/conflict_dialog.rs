@@ -266,13 +266,35 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
         Outcome::Open => None,
         Outcome::Paused => {
             let question = queue.questions.pop_front()?;
-            let note = format!(
-                "Left for later, paused: {}. Resume it in the queue to be asked again.",
-                question.conflict.source_path
-            );
+            let mut ids = vec![id];
+            if question.for_all {
+                // "Do the same for the others" ticked: the questions waiting about the same
+                // way are left for later too (a walk ticked it, chose Decide later, and was
+                // asked the next one at once).
+                let direction = question.conflict.direction;
+                queue.questions.retain(|q| {
+                    let same_way = q.conflict.direction == direction;
+                    if same_way {
+                        ids.push(q.conflict.id);
+                    }
+                    !same_way
+                });
+            }
+            let note = match ids.len() {
+                1 => format!(
+                    "Left for later, paused: {}. Resume it in the queue to be asked again.",
+                    question.conflict.source_path
+                ),
+                n => format!(
+                    "Left for later, paused: {} and {} more. Resume them in the queue to be \
+                     asked again.",
+                    question.conflict.source_path,
+                    n - 1
+                ),
+            };
             Some((
                 Command::Queue {
-                    ids: vec![id],
+                    ids,
                     action: QueueAction::Pause,
                 },
                 Some(note),

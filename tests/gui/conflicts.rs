@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use egui_kittest::kittest::{NodeT, Queryable};
 
+use ferry::engine::ItemState;
+
 use crate::support::TestServer;
 use crate::window::{FRAME_SECONDS, Window, wait_for_row};
 
@@ -200,6 +202,12 @@ fn every_conflict_choice_in_both_directions() {
             }
             assert_eq!(std::fs::read(&target).unwrap(), target_after, "{what}");
             assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
+            if choice == "Resume" && !upload && target_after == NEW {
+                // The log names the person's file, not the `.part` it is while it grows.
+                let log = window.harness.state().log_text();
+                let said = format!("Continuing {} from byte", target.display());
+                assert!(log.contains(&said), "{what}: {log}");
+            }
             if target_after == in_the_way {
                 // Left as it was, its date too (a failed Resume cut it to its own length,
                 // which dated it now: the walk after 5920599).
@@ -376,6 +384,83 @@ fn clicking_into_the_new_name_chooses_rename() {
     }
 }
 
+/// `a.bin` and `b.bin` on both sides, newer on the side they are sent from (`from`) than on the
+/// side they go to (`to`); connected, both listed.
+fn two_files_in_the_way(
+    upload: bool,
+) -> (TestServer, Window, std::path::PathBuf, std::path::PathBuf) {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    let (local, remote) = (window.downloads.path().to_owned(), server.path().to_owned());
+    let (from, to) = if upload {
+        (local, remote)
+    } else {
+        (remote, local)
+    };
+    for name in ["a.bin", "b.bin"] {
+        std::fs::write(from.join(name), NEW).unwrap();
+        std::fs::write(to.join(name), OLD).unwrap();
+        set_time(&from.join(name), false);
+        set_time(&to.join(name), true);
+    }
+    window.open_local_again();
+    window.connect_to(&server);
+    wait_for_row(&mut window, "b.bin", true);
+    (server, window, from, to)
+}
+
+/// Both files chosen and Enter pressed, both questions waiting, the first answered "Decide
+/// later" with "Do the same for the others" ticked: both are left for later, paused, and nothing
+/// is asked or written. Both ways.
+#[test]
+fn decide_later_for_the_others_too_leaves_every_waiting_question() {
+    for upload in [true, false] {
+        let way = if upload { "upload" } else { "download" };
+        let (_server, mut window, from, to) = two_files_in_the_way(upload);
+        for (name, modifiers) in [
+            ("a.bin", egui::Modifiers::NONE),
+            ("b.bin", egui::Modifiers::COMMAND),
+        ] {
+            if upload {
+                window.local_row(name).click_modifiers(modifiers);
+            } else {
+                window.row(name).click_modifiers(modifiers);
+            }
+            window.harness.step();
+        }
+        window.press(egui::Key::Enter);
+        window.run_until("both questions waiting", |h| {
+            let items = h.state().queue_items();
+            items.len() == 2 && items.iter().all(|i| i.state == ItemState::Asking)
+        });
+        window
+            .harness
+            .get_by_label(&format!("Do the same for the other {way}s in this queue"))
+            .click();
+        window.harness.step();
+        window.harness.get_by_label("Decide later").click();
+        window.run_until("both paused", |h| {
+            let items = h.state().queue_items();
+            items.len() == 2 && items.iter().all(|i| i.state == ItemState::Paused)
+        });
+        window.harness.run_steps(5);
+        assert!(
+            !window.has_label("The target already exists"),
+            "{way}: asked again"
+        );
+        let notice = window.harness.state().notice().unwrap_or_default();
+        assert!(notice.contains("and 1 more"), "{way}: {notice:?}");
+        for name in ["a.bin", "b.bin"] {
+            assert_eq!(std::fs::read(to.join(name)).unwrap(), OLD, "{way}: {name}");
+            assert_eq!(
+                std::fs::read(from.join(name)).unwrap(),
+                NEW,
+                "{way}: {name}"
+            );
+        }
+    }
+}
+
 /// "Decide later" on one file, then Overwrite "for all" on another: the file left for later is
 /// not decided by that answer; resumed from the queue's menu, it is asked about again, and Skip
 /// leaves it as it was. Both ways, the bytes (and the date of what is left alone) checked on
@@ -385,23 +470,7 @@ fn clicking_into_the_new_name_chooses_rename() {
 fn a_file_left_for_later_is_asked_again_after_an_answer_for_all() {
     for upload in [true, false] {
         let way = if upload { "upload" } else { "download" };
-        let server = TestServer::start();
-        let mut window = Window::open();
-        let (local, remote) = (window.downloads.path().to_owned(), server.path().to_owned());
-        let (from, to) = if upload {
-            (&local, &remote)
-        } else {
-            (&remote, &local)
-        };
-        for name in ["a.bin", "b.bin"] {
-            std::fs::write(from.join(name), NEW).unwrap();
-            std::fs::write(to.join(name), OLD).unwrap();
-            set_time(&from.join(name), false);
-            set_time(&to.join(name), true);
-        }
-        window.open_local_again();
-        window.connect_to(&server);
-        wait_for_row(&mut window, "b.bin", true);
+        let (_server, mut window, from, to) = two_files_in_the_way(upload);
         let others = format!("Do the same for the other {way}s in this queue");
         for (name, answer) in [("a.bin", "Decide later"), ("b.bin", "OK")] {
             if upload {
