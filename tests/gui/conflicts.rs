@@ -510,6 +510,14 @@ fn a_file_left_for_later_is_asked_again_after_an_answer_for_all() {
             h.query_by_label("The target already exists").is_some()
         });
         assert!(window.has_label("/a.bin"), "{way}: asked about a.bin");
+        // The status line's "Left for later … resume it to be asked again" has been kept.
+        let notice = window
+            .harness
+            .state()
+            .notice()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(!notice.contains("Left for later"), "{way}: {notice:?}");
         window.harness.get_by_label("Skip").click();
         window.harness.step();
         window.harness.get_by_label("OK").click();

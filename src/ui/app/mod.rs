@@ -426,15 +426,24 @@ impl eframe::App for FerryApp {
         if let Some(action) = dialogs::show(&ctx, &mut state.dialog, encoding) {
             actions.push(action);
         }
+        if let Some(question) = state.queue.questions.front()
+            && question.shown_at.is_none()
+        {
+            state.notices.asked_again(question.conflict.id);
+        }
         if let Some((answer, note)) = super::conflict_dialog::show(&ctx, &mut state.queue) {
-            actions.push(Action::AnswerConflict(answer));
             if let Some(note) = note {
                 state.log.push(crate::engine::LogLine::now(
                     crate::engine::LogKind::Status,
                     note.clone(),
                 ));
-                actions.push(Action::Notice(note));
+                let about = match &answer {
+                    crate::engine::Command::Queue { ids, .. } => ids.clone(),
+                    _ => Vec::new(),
+                };
+                state.notices.note_about(note, now, about);
             }
+            actions.push(Action::AnswerConflict(answer));
         }
         dialogs::prompts::edit_prompt(&ctx, &mut state.edited, &mut actions);
         site_manager::show(&ctx, state, &mut actions);

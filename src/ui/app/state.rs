@@ -20,7 +20,7 @@ use super::super::settings::SettingsWindow;
 use super::super::site_manager::SiteManager;
 use super::super::sync_dialog::SyncDialog;
 use super::super::{ConnectionState, KeyArea, Side};
-use crate::engine::{ConnectRequest, ServerInfo};
+use crate::engine::{ConnectRequest, ServerInfo, TransferId};
 use crate::protocol::path::RemotePath;
 use crate::store::StoreDirs;
 use crate::store::settings::Settings;
@@ -146,12 +146,30 @@ pub struct QuitPrompt {
 #[derive(Default)]
 pub struct Notices {
     note: Option<(String, f64)>,
+    /// The transfers the note is about ("Left for later: … resume it to be asked again"): it
+    /// goes once one of them is asked about again, its promise kept (a walk saw it stay after
+    /// the question had been answered and the queue had emptied).
+    note_about: Vec<TransferId>,
     problems: Vec<(String, f64)>,
 }
 
 impl Notices {
     pub fn note(&mut self, text: impl Into<String>, now: f64) {
         self.note = Some((text.into(), now));
+        self.note_about.clear();
+    }
+
+    /// A note about some transfers (see `note_about`).
+    pub fn note_about(&mut self, text: impl Into<String>, now: f64, ids: Vec<TransferId>) {
+        self.note(text, now);
+        self.note_about = ids;
+    }
+
+    /// Transfer `id` is being asked about again: a note about it has said its piece.
+    pub fn asked_again(&mut self, id: TransferId) {
+        if self.note_about.contains(&id) {
+            self.clear_note();
+        }
     }
 
     pub fn problem(&mut self, text: impl Into<String>, now: f64) {
@@ -162,6 +180,7 @@ impl Notices {
 
     pub fn clear_note(&mut self) {
         self.note = None;
+        self.note_about.clear();
     }
 
     /// The status line's note, while it is fresh.
@@ -186,7 +205,7 @@ impl Notices {
             .as_ref()
             .is_some_and(|(_, at)| now - at > NOTICE_FOR)
         {
-            self.note = None;
+            self.clear_note();
         }
         self.problems.retain(|(_, at)| now - at <= PROBLEM_FOR);
     }
