@@ -199,7 +199,12 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
                 });
                 named(ui, &menu.response, "Recent servers");
                 menu.response
-                    .on_hover_text("Recent servers (passwords are not kept)");
+                    .on_hover_text("Recent servers (passwords are not kept)")
+                    // Greyed out with no word, it read as broken (a walk).
+                    .on_disabled_hover_text(
+                        "Recent servers: none yet. A server you log in to is listed here \
+                         (passwords are not kept)",
+                    );
             });
             // One button: Connect when there is no connection, Disconnect while there is one;
             // as wide either way, so the fields beside it stay where they are.

@@ -116,3 +116,21 @@ fn the_demo_leaves_the_persons_queue_and_history_alone() {
         "the demo's server went into the history"
     );
 }
+
+/// The recent-servers button, greyed out while there are none, says why when the pointer rests
+/// on it (a walk found it greyed out with no word, and took it for broken).
+#[test]
+fn the_empty_history_button_says_why_it_is_greyed_out() {
+    let mut window = Window::open();
+    let button = window
+        .harness
+        .get_by_label("Recent servers")
+        .rect()
+        .center();
+    window.harness.hover_at(button);
+    window.harness.run_steps(20);
+    assert!(
+        window.has_label_containing("Recent servers: none yet"),
+        "no explanation on the greyed-out button"
+    );
+}
