@@ -178,7 +178,13 @@ impl<T: FolderEntry> Folders<T> {
             {
                 pane.table.put_cursor_on(entry.name().to_owned());
             }
-            _ if self.current.as_ref() != Some(&path) => pane.table.forget_cursor_to(),
+            _ if self.current.as_ref() != Some(&path) => {
+                if path.parent_folder().is_some() {
+                    pane.table.put_cursor_on_parent();
+                } else {
+                    pane.table.forget_cursor_to();
+                }
+            }
             _ => {}
         }
         self.current = Some(path);

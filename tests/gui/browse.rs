@@ -297,16 +297,6 @@ fn tree_sort_filter_rename_and_delete() {
     });
 }
 
-/// The names of the server pane's chosen rows.
-fn selected_remote_rows(window: &Window) -> Vec<String> {
-    window
-        .pane(Side::Remote)
-        .query_all_by_role(Role::Row)
-        .filter(|row| row.accesskit_node().is_selected() == Some(true))
-        .map(|row| row.accesskit_node().label().unwrap_or_default())
-        .collect()
-}
-
 /// Rows dragged onto another folder of the same pane move there, as in a file manager, after
 /// a question that names them and the folder: Cancel leaves everything, Move moves, and a name
 /// taken in the folder moves nothing. Both panes; the bytes checked where they end up.

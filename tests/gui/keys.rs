@@ -373,9 +373,9 @@ fn a_quick_ctrl_enter_sends_a_folder_across_rather_than_opening_it() {
     assert!(window.has_row("welcome.txt"), "the folder was opened");
 }
 
-/// A folder opened by keys, then Down and Enter: the first Down goes to the folder's first row
-/// after `..`, so Enter opens that one instead of going back up (as FileZilla's first Down
-/// after opening a folder does).
+/// A folder opened by keys has the cursor on its `..` row, as in FileZilla: Enter goes back up
+/// (a walk's second Enter did nothing, no row being chosen), and Down goes to the first entry,
+/// so Down and Enter go further in (before, Down went to `..` and Enter left the folder).
 #[test]
 fn down_and_enter_in_a_folder_just_opened_go_further_in() {
     let server = TestServer::start();
@@ -383,6 +383,12 @@ fn down_and_enter_in_a_folder_just_opened_go_further_in() {
     window.connect_to(&server);
     window.row("Documents").click();
     window.harness.step();
+    window.press(Key::Enter);
+    wait_for_row(&mut window, "Reports", true);
+    window.harness.run_steps(2);
+    assert_eq!(selected_remote_rows(&window), [".."]);
+    window.press(Key::Enter);
+    wait_for_row(&mut window, "welcome.txt", true);
     window.press(Key::Enter);
     wait_for_row(&mut window, "Reports", true);
     window.press(Key::ArrowDown);

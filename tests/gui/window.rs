@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use crate::support::{self, PASSWORD, TestServer, USER};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use ferry::ui::{AppOptions, FerryApp, Side};
 
 /// The test window's usual size: tall, so the lists show every row of the sample folders.
@@ -449,6 +449,16 @@ impl Window {
             .rect();
         header.center() + egui::vec2(0.0, 200.0)
     }
+}
+
+/// The names of the server pane's chosen rows.
+pub fn selected_remote_rows(window: &Window) -> Vec<String> {
+    window
+        .pane(Side::Remote)
+        .query_all_by_role(Role::Row)
+        .filter(|row| row.accesskit_node().is_selected() == Some(true))
+        .map(|row| row.accesskit_node().label().unwrap_or_default())
+        .collect()
 }
 
 /// Waits for the table to show `name` (or, with `present` false, to stop showing it).

@@ -98,9 +98,9 @@ pub struct TableState {
     pub(super) parent_row: bool,
     /// Rows that fit in the table's height (last frame): how far PgUp and PgDn go.
     pub(super) page: usize,
-    /// The name to put the cursor on once the new items are in order (the folder the person
-    /// came up from, as in every file manager).
-    pub(super) cursor_to: Option<String>,
+    /// The row to put the cursor on once the new items are in order: the folder the person
+    /// came up from, or `..` in a folder just opened, as in every file manager.
+    pub(super) cursor_to: Option<Kept>,
     /// After a refresh of the same folder: the cursor and the anchor go back to these rows once
     /// the new items are in order, as they were (the selection is kept apart).
     pub(super) keep: Option<Keep>,
@@ -281,6 +281,7 @@ impl TableState {
                 .position(|&i| items[i].name() == name)
                 .map(|at| at + offset),
         };
+        let cursor_to = self.cursor_to.as_ref().and_then(find);
         if let Some(keep) = self.keep.take() {
             self.cursor = keep.cursor.as_ref().and_then(find);
             self.anchor = keep.anchor.as_ref().and_then(find);
@@ -296,11 +297,9 @@ impl TableState {
         // Kept until the name is listed: a listing made just before the new folder was (a
         // watcher's, another refresh) would otherwise use it up, and F2 renamed the row
         // chosen before.
-        if let Some(name) = &self.cursor_to
-            && let Some(at) = self.visible.iter().position(|&i| items[i].name() == name)
-        {
+        if let Some(at) = cursor_to {
             self.cursor_to = None;
-            self.move_cursor(at + offset, Modifiers::NONE);
+            self.move_cursor(at, Modifiers::NONE);
         }
         true
     }
@@ -308,7 +307,14 @@ impl TableState {
     /// Once the items are in order with one named `name` among them, the cursor goes to it
     /// (unless the person moves it first, or another folder is shown).
     pub fn put_cursor_on(&mut self, name: String) {
-        self.cursor_to = Some(name);
+        self.cursor_to = Some(Kept::Item(name));
+    }
+
+    /// A folder just opened: the cursor goes to its `..` row once it is listed, as in
+    /// FileZilla, so the keys show where they are (a walk opened a folder with Enter and saw no
+    /// row chosen, and a second Enter did nothing); Down then goes to the first entry, Enter up.
+    pub fn put_cursor_on_parent(&mut self) {
+        self.cursor_to = Some(Kept::Parent);
     }
 
     /// A folder is shown where no row is to get the cursor.
@@ -700,6 +706,33 @@ mod tests {
         state.move_cursor(usize::MAX, Modifiers::NONE);
         assert_eq!(names(&state), ["gamma.bin"], "End goes to the last row");
         assert_eq!(state.cursor_action(), Some(TableAction::Open(3)));
+    }
+
+    #[test]
+    fn a_folder_just_opened_has_the_cursor_on_its_parent_row() {
+        let items = items();
+        let mut state = TableState {
+            parent_row: true,
+            ..TableState::default()
+        };
+        state.put_cursor_on_parent();
+        state.set_items(&items);
+        state.order(&items);
+        assert_eq!(state.cursor, Some(0));
+        assert_eq!(state.cursor_action(), Some(TableAction::OpenParent));
+        assert_eq!(state.selected_items(), Vec::<usize>::new());
+        assert_eq!(state.cursor_target(Key::ArrowDown), Some(1));
+        assert_eq!(state.cursor_to, None, "used up");
+        // Without a `..` row (the top folder) it waits, and a named row replaces it.
+        let mut top = TableState::default();
+        top.put_cursor_on_parent();
+        top.set_items(&items);
+        top.order(&items);
+        assert_eq!(top.cursor, None);
+        top.put_cursor_on("gamma.bin".into());
+        top.set_items(&items);
+        top.order(&items);
+        assert_eq!(top.cursor, Some(3));
     }
 
     #[test]
