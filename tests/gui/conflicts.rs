@@ -190,12 +190,7 @@ fn every_conflict_choice_in_both_directions() {
                     h.query_all_by_label_contains("Paused").next().is_some()
                 });
                 // Said, not hidden: the status line and the log tell what happened to it.
-                let notice = window
-                    .harness
-                    .state()
-                    .notice()
-                    .unwrap_or_default()
-                    .to_owned();
+                let notice = window.notice();
                 assert!(notice.contains("Left for later"), "{what}: {notice:?}");
                 let log = window.harness.state().log_text();
                 assert!(log.contains("Resume it in the queue"), "{what}: {log}");
@@ -448,7 +443,7 @@ fn decide_later_for_the_others_too_leaves_every_waiting_question() {
             !window.has_label("The target already exists"),
             "{way}: asked again"
         );
-        let notice = window.harness.state().notice().unwrap_or_default();
+        let notice = window.notice();
         assert!(notice.contains("and 1 more"), "{way}: {notice:?}");
         for name in ["a.bin", "b.bin"] {
             assert_eq!(std::fs::read(to.join(name)).unwrap(), OLD, "{way}: {name}");
@@ -511,12 +506,7 @@ fn a_file_left_for_later_is_asked_again_after_an_answer_for_all() {
         });
         assert!(window.has_label("/a.bin"), "{way}: asked about a.bin");
         // The status line's "Left for later … resume it to be asked again" has been kept.
-        let notice = window
-            .harness
-            .state()
-            .notice()
-            .unwrap_or_default()
-            .to_owned();
+        let notice = window.notice();
         assert!(!notice.contains("Left for later"), "{way}: {notice:?}");
         window.harness.get_by_label("Skip").click();
         window.harness.step();

@@ -380,6 +380,11 @@ impl Window {
             .unwrap_or_else(|| panic!("no {label:?} in the {side:?} pane"))
     }
 
+    /// The status line's note, or nothing.
+    pub fn notice(&self) -> String {
+        self.harness.state().notice().unwrap_or_default().to_owned()
+    }
+
     /// How often `text` occurs in the message log.
     pub fn log_count(&self, text: &str) -> usize {
         self.harness.state().log_text().matches(text).count()
