@@ -459,8 +459,8 @@ fn decide_later_for_the_others_too_leaves_every_waiting_question() {
 /// "Decide later" on one file, then Overwrite "for all" on another: the file left for later is
 /// not decided by that answer; resumed from the queue's menu, it is asked about again, and Skip
 /// leaves it as it was. Both ways, the bytes (and the date of what is left alone) checked on
-/// both sides. (A walk saw the resumed file overwritten without a question, although the status
-/// line had said "Resume it in the queue to be asked again".)
+/// both sides. (A walk saw the resumed file decided without a question, by the other file's
+/// answer, although the status line had said "Resume it in the queue to be asked again".)
 #[test]
 fn a_file_left_for_later_is_asked_again_after_an_answer_for_all() {
     for upload in [true, false] {

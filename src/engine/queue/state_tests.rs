@@ -141,7 +141,8 @@ fn an_answer_for_all_covers_this_queue_going_the_same_way_only() {
 
 /// "Decide later" promises the question again on resume: an answer "for all" given about
 /// another file meanwhile does not decide the file left for later, until it has been asked
-/// again. (A walk saw it resumed and overwritten without a word.)
+/// again. (A walk saw it resumed and decided without a question: skipped, by the answer given
+/// about another file.)
 #[test]
 fn an_answer_for_all_leaves_a_question_left_for_later_open() {
     let overwrite_all = ConflictAnswer {

@@ -437,10 +437,10 @@ impl TableState {
         self.cursor_action()
     }
 
-    /// Where a movement key puts the cursor (`None`: not a movement key). With no cursor yet (a
-    /// folder just opened), Down goes to the first file or folder, not to `..`, as from
-    /// FileZilla's and Explorer's first Down: Down then Enter opened `..` and left the folder
-    /// just opened.
+    /// Where a movement key puts the cursor (`None`: not a movement key). With no cursor (after
+    /// a re-sort, or before a new listing put one on `..`), Down goes to the first file or
+    /// folder, not to `..`, as from FileZilla's first Down: Down then Enter would leave the
+    /// folder.
     pub(super) fn cursor_target(&self, key: Key) -> Option<usize> {
         let last = self.row_count().saturating_sub(1);
         let first_item = usize::from(self.parent_row).min(last);
