@@ -120,19 +120,20 @@ fn killed_and_finished(args: &[&str], config: &Path, rng: &mut Rng, kills: usize
     said
 }
 
-fn assert_same_files(what: &str, expected: &Path, got: &Path) {
+/// `said` is what ferry printed, shown when the files differ: a CI failure then says why.
+fn assert_same_files(what: &str, expected: &Path, got: &Path, said: &str) {
     let expected = files(expected);
     let got = files(got);
     let extra: Vec<&PathBuf> = got.keys().filter(|k| !expected.contains_key(*k)).collect();
     let missing: Vec<&PathBuf> = expected.keys().filter(|k| !got.contains_key(*k)).collect();
     assert!(
         extra.is_empty() && missing.is_empty(),
-        "{what}: extra {extra:?} (copies or .part files), missing {missing:?}"
+        "{what}: extra {extra:?} (copies or .part files), missing {missing:?}\n{said}"
     );
     for (path, bytes) in &expected {
         assert!(
             got.get(path) == Some(bytes),
-            "{what}: {} differs ({} bytes, expected {})",
+            "{what}: {} differs ({} bytes, expected {})\n{said}",
             path.display(),
             got.get(path).map_or(0, Vec::len),
             bytes.len()
@@ -165,7 +166,7 @@ fn a_download_killed_again_and_again_finishes_byte_identical() {
     ];
     let said = killed_and_finished(&args, &config, &mut rng, 6);
     assert!(said.contains("continuing the queue"), "{said}");
-    assert_same_files("download", &source, &dest.join("Tree"));
+    assert_same_files("download", &source, &dest.join("Tree"), &said);
 }
 
 #[test]
@@ -191,7 +192,7 @@ fn an_upload_killed_again_and_again_finishes_byte_identical() {
     ];
     let said = killed_and_finished(&args, &config, &mut rng, 6);
     assert!(said.contains("continuing the queue"), "{said}");
-    assert_same_files("upload", &source, &server.path().join("Uploaded"));
+    assert_same_files("upload", &source, &server.path().join("Uploaded"), &said);
 }
 
 /// Runs ferry to its end; `restart_at` lines into its transcript, the proxy "restarts".
@@ -249,8 +250,8 @@ fn cut_data_connections_and_a_server_restart_lose_nothing() {
         &url,
         dest.to_str().unwrap(),
     ];
-    run_through(&down, &config, &proxy, 200);
-    assert_same_files("download", &source, &dest.join("Tree"));
+    let said = run_through(&down, &config, &proxy, 200);
+    assert_same_files("download", &source, &dest.join("Tree"), &said);
     let up_url = format!("{base}/Back");
     let local = dest.join("Tree");
     let up = [
@@ -262,8 +263,8 @@ fn cut_data_connections_and_a_server_restart_lose_nothing() {
         local.to_str().unwrap(),
         &up_url,
     ];
-    run_through(&up, &config, &proxy, 200);
-    assert_same_files("upload", &source, &server.path().join("Back"));
+    let said = run_through(&up, &config, &proxy, 200);
+    assert_same_files("upload", &source, &server.path().join("Back"), &said);
     let stats = proxy.stats();
     assert_eq!(stats.restarts.load(Ordering::Relaxed), 2);
     assert!(
@@ -370,4 +371,27 @@ fn saved_ranges(map: &Path) -> Option<Vec<(u64, u64, u64)>> {
         .collect();
     ranges.sort();
     Some(ranges)
+}
+
+/// The proxy's cuts are ones a client can see (see `detectable_cut`).
+#[test]
+fn a_cut_never_leaves_what_looks_like_a_whole_listing() {
+    let listing = b"type=file; a\r\ntype=file; b\r\n";
+    let cases: &[(usize, usize)] = &[
+        // (where the cut would come, where it comes)
+        (0, 1),   // nothing at all: an empty folder
+        (5, 5),   // in the middle of a line: the client sees it
+        (13, 13), // after the CR, before the LF: unfinished
+        (14, 15), // right after a line end: one entry fewer, looking whole
+        (28, 27), // the very end is no cut; the nearest unfinished byte before it
+    ];
+    for &(keep, expected) in cases {
+        assert_eq!(
+            support::fault_proxy::detectable_cut(listing, keep),
+            expected,
+            "cut at {keep}"
+        );
+    }
+    // A file's bytes without line ends are cut where chosen.
+    assert_eq!(support::fault_proxy::detectable_cut(&[7u8; 100], 40), 40);
 }

@@ -276,7 +276,7 @@ fn relay_one(relay: TcpListener, target: SocketAddr, shared: &Arc<Shared>) -> st
                 if let Some(mode) = fault
                     && !cut_done.swap(true, Ordering::Relaxed)
                 {
-                    let keep = (n as u64 * cut_at / 1000) as usize;
+                    let keep = detectable_cut(&buffer[..n], (n as u64 * cut_at / 1000) as usize);
                     let _ = to.write_all(&buffer[..keep]);
                     return Err(cut(&from, &to, mode));
                 }
@@ -302,6 +302,21 @@ fn relay_one(relay: TcpListener, target: SocketAddr, shared: &Arc<Shared>) -> st
         counter.fetch_add(1, Ordering::Relaxed);
     }
     Ok(())
+}
+
+/// Where a cut after `keep` of `chunk`'s bytes goes so that a client can tell it from a whole
+/// transfer. A file cut anywhere is short of its listed size. A listing has no length: cut
+/// after nothing or right after a line end, with the server's success reply (it had already
+/// handed all its bytes to the proxy), it is a whole listing of fewer entries, which no FTP
+/// client can tell apart (seen in CI: a recursive download missed one file). A connection a
+/// network really drops leaves no such reply, so the cut moves to the nearest byte that leaves
+/// a line unfinished.
+pub fn detectable_cut(chunk: &[u8], keep: usize) -> usize {
+    let unfinished = |at: &usize| *at > 0 && chunk[*at - 1] != b'\n';
+    (keep..=chunk.len())
+        .find(unfinished)
+        .or_else(|| (0..keep).rev().find(unfinished))
+        .unwrap_or(keep)
 }
 
 /// Ends both sides of a relayed connection the way `mode` says; returns the error that stops
