@@ -112,6 +112,93 @@ fn ls_json_lists_every_entry_of_a_big_folder() {
     assert_eq!(names, expected);
 }
 
+/// `ls` reads the server's listing itself, line by line as it arrives: every kind of line comes
+/// out as the window reads it (the common Unix layout straight from the bytes, the others
+/// through their own readings), `.` and `total` are left out, and a line nothing reads is
+/// counted on stderr, never printed as an entry.
+#[test]
+fn ls_prints_every_kind_of_line_and_counts_the_unreadable() {
+    let server = support::faulty::FaultyServer::start();
+    server.set_listing(
+        "/mixed",
+        &[
+            "total 12",
+            "-rw-r--r--    1 1001     1001         1234 Jan 02  2025  two blanks.txt",
+            "lrwxrwxrwx    1 0        0              11 Jan 02  2025 link -> target dir",
+            "crw-rw-rw-    1 root     root       1,   3 Jan 02  2025 null",
+            "drwxr-xr-x    2 ftp      ftp          4096 Jan 02  2025 .",
+            "drwxr-xr-x    2 ftp      ftp          4096 Jan 02  2025 Folder",
+            "-rw-r--r--    1 ftp      ftp             5 Jan 02  2025 quote\"and\\slash",
+            "01-02-25  10:31AM                  512 windows.txt",
+            "this line is nothing any server sends",
+        ],
+    );
+    let url = format!("ftp://{USER}@127.0.0.1:{}/mixed", server.port);
+    let output = ferry(&["ls", "--json", "--tls", "off", &url], Some(PASSWORD));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let entries: Vec<serde_json::Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let names: Vec<&str> = entries
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            " two blanks.txt",
+            "link",
+            "null",
+            "Folder",
+            "quote\"and\\slash",
+            "windows.txt"
+        ]
+    );
+    let fields = |i: usize| {
+        let e = &entries[i];
+        (
+            e["size"].as_u64(),
+            e["is_dir"].as_bool().unwrap(),
+            e["is_link"].as_bool().unwrap(),
+            e["target"].as_str(),
+        )
+    };
+    assert_eq!(fields(0), (Some(1234), false, false, None));
+    assert_eq!(fields(1), (Some(11), false, true, Some("target dir")));
+    // A device's size column is its numbers, not a size.
+    assert_eq!(fields(2), (None, false, false, None));
+    assert_eq!(fields(3), (Some(4096), true, false, None));
+    assert_eq!(fields(5), (Some(512), false, false, None));
+    assert_eq!(entries[0]["modified"], "2025-01-02T00:00:00");
+    assert_eq!(entries[0]["permissions"], "-rw-r--r--");
+    assert_eq!(
+        entries[4]["raw"],
+        "-rw-r--r--    1 ftp      ftp             5 Jan 02  2025 quote\"and\\slash"
+    );
+    assert!(
+        stderr(&output).contains("1 listing lines could not be read"),
+        "{}",
+        stderr(&output)
+    );
+    // The same listing in the long format, and with --verbose the unreadable line itself.
+    let output = ferry(&["ls", "-v", "--tls", "off", &url], Some(PASSWORD));
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("l lrwxrwxrwx") && l.ends_with(" link -> target dir")),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 6, "{text}");
+    assert!(
+        stderr(&output)
+            .contains("could not read listing line: this line is nothing any server sends"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn ls_plain_lists_names() {
     let server = TestServer::start();

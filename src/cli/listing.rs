@@ -5,7 +5,7 @@ use std::io::Write;
 
 use super::{CliError, CliOptions, Connection, connect_request, exit};
 use crate::engine::{EngineOptions, Event};
-use crate::protocol::listing::{Entry, EntryKind};
+use crate::protocol::listing::{EntrySink, EntryView, ListingParser, ViewKind};
 
 /// `ferry info URL`: the greeting, the login message, SYST, FEAT and the current folder.
 pub fn info(url: &str, options: &CliOptions) -> Result<(), CliError> {
@@ -47,10 +47,11 @@ pub fn info(url: &str, options: &CliOptions) -> Result<(), CliError> {
 
 /// `ferry ls [--json] URL`: the folder's entries, as `ls -l`-like lines or one JSON object each.
 pub fn ls(url: &str, json: bool, options: &CliOptions) -> Result<(), CliError> {
-    // Entries are printed as they are parsed, while the rest of a big listing still arrives.
+    // The listing's bytes come here as they arrive, and each line is printed as it is parsed,
+    // borrowed from the bytes: no `Entry` is built for it.
     let engine_options = EngineOptions {
         log: options.verbose,
-        stream_listings: true,
+        listing_bytes: true,
         ..EngineOptions::default()
     };
     let connection = Connection::open_with(
@@ -58,33 +59,52 @@ pub fn ls(url: &str, json: bool, options: &CliOptions) -> Result<(), CliError> {
         options.verbose,
         engine_options,
     )?;
-    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-    let write = |out: &mut std::io::BufWriter<_>, entries: &[Entry]| {
-        if json {
-            write_json(out, entries)
-        } else {
-            write_long(out, entries)
-        }
-    };
-    let listing = loop {
+    let style = if json { Style::Json } else { Style::Long };
+    let mut printer = Printer::new(std::io::stdout().lock(), style);
+    let mut parser = None;
+    loop {
         match connection.next()? {
-            Event::ListingPart(entries) => write(&mut out, &entries).map_err(output_error)?,
-            Event::Listing(listing) => break listing.listing,
+            Event::ListingFormat(context) => parser = Some(ListingParser::new(*context)),
+            Event::ListingBytes(bytes) => {
+                if let Some(parser) = &mut parser {
+                    parser.feed_into(&bytes, &mut printer);
+                }
+            }
+            Event::Listing(_) => break,
             _ => {}
         }
-    };
-    write(&mut out, &listing.entries)
-        .and_then(|()| out.flush())
-        .map_err(output_error)?;
-    if !listing.unparsed.is_empty() {
+    }
+    let unparsed = parser.map_or_else(Vec::new, |parser| parser.finish_into(&mut printer).unparsed);
+    printer.finish().map(drop).map_err(output_error)?;
+    report_unparsed(&unparsed, options.verbose);
+    Ok(())
+}
+
+/// Lines no parser could read: counted, and with `--verbose` the first of them shown.
+fn report_unparsed(lines: &[Vec<u8>], verbose: bool) {
+    const SHOWN: usize = 20;
+    if lines.is_empty() {
+        return;
+    }
+    if !verbose {
         eprintln!(
             "ferry: {} listing lines could not be read (see --verbose)",
-            listing.unparsed.len()
+            lines.len()
+        );
+        return;
+    }
+    for line in lines.iter().take(SHOWN) {
+        eprintln!(
+            "ferry: could not read listing line: {}",
+            String::from_utf8_lossy(line)
         );
     }
-    // The process ends now: freeing a big listing entry by entry would only delay that.
-    std::mem::forget(listing);
-    Ok(())
+    if lines.len() > SHOWN {
+        eprintln!(
+            "ferry: ... and {} more unreadable lines",
+            lines.len() - SHOWN
+        );
+    }
 }
 
 fn output_error(e: std::io::Error) -> CliError {
@@ -100,13 +120,9 @@ fn output_error(e: std::io::Error) -> CliError {
 /// Written by hand rather than through serde: at 100,000 entries serde_json's per-byte string
 /// escaping and the per-field calls were over half of the client side's instructions
 /// (callgrind). The test below holds it to serde_json's output, byte for byte.
-fn json_line(line: &mut Vec<u8>, entry: &Entry, stamp: &mut TimestampText) {
-    let target = match &entry.kind {
-        EntryKind::Link { target } => target.as_deref(),
-        _ => None,
-    };
+fn json_line(line: &mut Vec<u8>, entry: &EntryView, stamp: &mut TimestampText) {
     line.extend_from_slice(b"{\"name\":");
-    json_string(line, &entry.name.text);
+    json_string(line, &entry.name);
     line.extend_from_slice(b",\"size\":");
     match entry.size {
         Some(size) => line.extend_from_slice(itoa::Buffer::new().format(size).as_bytes()),
@@ -122,15 +138,19 @@ fn json_line(line: &mut Vec<u8>, entry: &Entry, stamp: &mut TimestampText) {
     line.extend_from_slice(b",\"is_link\":");
     line.extend_from_slice(json_bool(entry.is_link()));
     line.extend_from_slice(b",\"target\":");
-    json_optional_string(line, target);
+    json_optional_string(line, entry.target.as_deref());
     line.extend_from_slice(b",\"permissions\":");
     json_optional_string(line, entry.permissions.as_deref());
     line.extend_from_slice(b",\"raw\":");
     // Checked strictly first: the standard library's check is several times faster than the
     // lossy one, and nearly every line is valid.
-    match std::str::from_utf8(&entry.raw_line) {
+    match entry
+        .raw_text
+        .ok_or(())
+        .or_else(|()| std::str::from_utf8(entry.raw_line))
+    {
         Ok(raw) => json_string(line, raw),
-        Err(_) => json_string(line, &String::from_utf8_lossy(&entry.raw_line)),
+        Err(_) => json_string(line, &String::from_utf8_lossy(entry.raw_line)),
     }
     line.extend_from_slice(b"}\n");
 }
@@ -152,6 +172,16 @@ fn json_string(line: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = text.as_bytes();
     line.push(b'"');
+    // Nearly every string has nothing to escape: one pass without early exits over the whole
+    // of it, which the compiler turns into vector instructions, says so.
+    if !bytes
+        .iter()
+        .fold(false, |found, &b| found | needs_escape(b))
+    {
+        line.extend_from_slice(bytes);
+        line.push(b'"');
+        return;
+    }
     let mut plain_from = 0;
     while let Some(found) = first_to_escape(&bytes[plain_from..]) {
         let at = plain_from + found;
@@ -179,6 +209,11 @@ fn json_string(line: &mut Vec<u8>, text: &str) {
     line.push(b'"');
 }
 
+/// A quote, a backslash or a control character.
+fn needs_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
 /// Where the first byte JSON must escape is: a quote, a backslash or a control character.
 /// Eight bytes are looked at in one step (a listing line is mostly plain ASCII), and the byte
 /// loop finds the exact place in the first group that has one.
@@ -188,7 +223,7 @@ fn first_to_escape(bytes: &[u8]) -> Option<usize> {
     // Non-zero when a byte of `word` is below `limit` (at most 0x80).
     let any_below =
         |word: u64, limit: u8| word.wrapping_sub(ONES * u64::from(limit)) & !word & HIGHS;
-    let needs = |byte: u8| byte < 0x20 || byte == b'"' || byte == b'\\';
+    let needs = needs_escape;
     let mut groups = bytes.chunks_exact(8);
     let mut skipped = 0;
     for group in &mut groups {
@@ -210,15 +245,71 @@ fn first_to_escape(bytes: &[u8]) -> Option<usize> {
         .map(|at| skipped + at)
 }
 
-fn write_json(out: &mut impl Write, entries: &[Entry]) -> std::io::Result<()> {
-    let mut stamp = TimestampText::default();
-    let mut line = Vec::with_capacity(512);
-    for entry in entries {
-        line.clear();
-        json_line(&mut line, entry, &mut stamp);
-        out.write_all(&line)?;
+/// How `ls` prints an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// [`long_line`]
+    Long,
+    /// [`json_line`]
+    Json,
+}
+
+/// Prints each entry as the parser hands it over (the parser's sink). Lines are gathered in
+/// one buffer written out a megabyte at a time; the first write error is kept, ends the
+/// printing, and is returned by [`Printer::finish`].
+struct Printer<W> {
+    out: W,
+    style: Style,
+    buffer: Vec<u8>,
+    stamp: TimestampText,
+    failed: Option<std::io::Error>,
+}
+
+impl<W: Write> Printer<W> {
+    const WRITE_AT: usize = 1 << 20;
+
+    fn new(out: W, style: Style) -> Self {
+        Self {
+            out,
+            style,
+            buffer: Vec::with_capacity(Self::WRITE_AT + 64 * 1024),
+            stamp: TimestampText::default(),
+            failed: None,
+        }
     }
-    Ok(())
+
+    fn write_out(&mut self) {
+        if let Err(e) = self.out.write_all(&self.buffer) {
+            self.failed = Some(e);
+        }
+        self.buffer.clear();
+    }
+
+    /// Writes out what is left; gives the writer back.
+    fn finish(mut self) -> std::io::Result<W> {
+        if self.failed.is_none() {
+            self.write_out();
+        }
+        match self.failed.take() {
+            Some(e) => Err(e),
+            None => self.out.flush().map(|()| self.out),
+        }
+    }
+}
+
+impl<W: Write> EntrySink for Printer<W> {
+    fn view(&mut self, entry: EntryView<'_>) {
+        if self.failed.is_some() {
+            return;
+        }
+        match self.style {
+            Style::Json => json_line(&mut self.buffer, &entry, &mut self.stamp),
+            Style::Long => long_line(&mut self.buffer, &entry, &mut self.stamp),
+        }
+        if self.buffer.len() >= Self::WRITE_AT {
+            self.write_out();
+        }
+    }
 }
 
 /// `2026-11-30T08:25:00`, written by hand into a buffer kept across entries: chrono's `format`
@@ -298,30 +389,18 @@ fn put_digits(into: &mut [u8], mut value: u32) {
     }
 }
 
-/// `ls` without `--json`: one line an entry, `-rw-r--r--     1234  2026-11-30 08:25  name`.
-fn write_long(out: &mut impl Write, entries: &[Entry]) -> std::io::Result<()> {
-    let mut stamp = TimestampText::default();
-    let mut line = String::with_capacity(256);
-    for entry in entries {
-        line.clear();
-        long_line(&mut line, entry, &mut stamp);
-        out.write_all(line.as_bytes())?;
-    }
-    Ok(())
-}
-
-/// One entry of [`write_long`], with its line end, into `line` (kept across entries: no
-/// allocation a line, and the time written by hand as in `--json`).
-fn long_line(line: &mut String, entry: &Entry, stamp: &mut TimestampText) {
-    use std::fmt::Write as _;
+/// `ls` without `--json`: one line an entry, `-rw-r--r--     1234  2026-11-30 08:25  name`,
+/// with its line end, appended to `line` (no allocation a line, and the time written by hand
+/// as in `--json`).
+fn long_line(line: &mut Vec<u8>, entry: &EntryView, stamp: &mut TimestampText) {
     let kind = match entry.kind {
-        EntryKind::Dir => 'd',
-        EntryKind::Link { .. } => 'l',
-        EntryKind::File => '-',
-        EntryKind::Other => '?',
+        ViewKind::Dir => 'd',
+        ViewKind::Link => 'l',
+        ViewKind::File => '-',
+        ViewKind::Other => '?',
     };
     let permissions = entry.permissions.as_deref().unwrap_or("-");
-    // Writing into a String cannot fail.
+    // Writing into a Vec cannot fail.
     let _ = write!(line, "{kind} {permissions:<11} ");
     let _ = match entry.size {
         Some(size) => write!(line, "{size:>14}  "),
@@ -329,23 +408,28 @@ fn long_line(line: &mut String, entry: &Entry, stamp: &mut TimestampText) {
     };
     let modified = entry.modified.map_or("-", |m| stamp.minutes(m.time));
     let _ = write!(line, "{modified:<16}  ");
-    line.push_str(&entry.name.text);
-    if let EntryKind::Link {
-        target: Some(target),
-    } = &entry.kind
-    {
-        line.push_str(" -> ");
-        line.push_str(target);
+    line.extend_from_slice(entry.name.as_bytes());
+    if let Some(target) = &entry.target {
+        line.extend_from_slice(b" -> ");
+        line.extend_from_slice(target.as_bytes());
     }
-    line.push('\n');
+    line.push(b'\n');
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{TimestampText, write_json};
+    use super::{Printer, Style, TimestampText};
+    use crate::protocol::listing::EntrySink;
     use crate::protocol::listing::{Entry, EntryKind, Modified, RemoteName, TimePrecision};
     use chrono::NaiveDate;
     use serde::Serialize;
+
+    /// What `ls` prints for `entry` in `style`.
+    fn printed(style: Style, entry: &Entry) -> String {
+        let mut printer = Printer::new(Vec::new(), style);
+        printer.view(entry.view());
+        String::from_utf8(printer.finish().expect("written")).expect("UTF-8")
+    }
 
     /// What `ls --json` wrote through serde_json before it was written by hand.
     #[derive(Serialize)]
@@ -445,10 +529,8 @@ mod tests {
                         group: None,
                         raw_line: raw.to_vec(),
                     };
-                    let mut written = Vec::new();
-                    write_json(&mut written, std::slice::from_ref(&entry)).expect("written");
                     assert_eq!(
-                        String::from_utf8(written).expect("UTF-8"),
+                        printed(Style::Json, &entry),
                         serde_line(&entry),
                         "case {case}"
                     );
@@ -503,7 +585,6 @@ mod tests {
         ];
         let permissions = [None, Some("-rw-r--r--"), Some("drwxr-xr-x+"), Some("ŕẃẍ")];
         let mut case = 0u64;
-        let mut stamp = TimestampText::default();
         for (year, month, day, hour, minute, second) in times {
             let time = NaiveDate::from_ymd_opt(year, month, day)
                 .and_then(|d| d.and_hms_opt(hour, minute, second))
@@ -524,9 +605,11 @@ mod tests {
                         group: None,
                         raw_line: Vec::new(),
                     };
-                    let mut line = String::new();
-                    super::long_line(&mut line, &entry, &mut stamp);
-                    assert_eq!(line, long_line_as_it_was(&entry), "case {case}");
+                    assert_eq!(
+                        printed(Style::Long, &entry),
+                        long_line_as_it_was(&entry),
+                        "case {case}"
+                    );
                 }
             }
         }

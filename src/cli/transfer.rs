@@ -181,7 +181,7 @@ fn run_transfers(
         // A run that was killed goes on where it stopped.
         restore: Restore::Queued,
         log: options.verbose,
-        stream_listings: false,
+        listing_bytes: false,
         // This thread reads the events on a tick; the engine rings for a conflict and the end.
         doorbell: Some(std::thread::current()),
     };

@@ -171,7 +171,7 @@ pub(super) async fn send_listing(
     sink: &EventSink,
     entered: bool,
 ) -> Result<(), FtpError> {
-    let listing = session.list_current().await?;
+    let listing = session.list_current_for_face().await?;
     show_listing(session, sink, listing, entered);
     Ok(())
 }

@@ -65,8 +65,8 @@ pub(crate) struct EventSink {
     tag: Option<Arc<str>>,
     /// No message log (a CLI run without `--verbose`): nothing is formatted or sent for it.
     quiet: bool,
-    /// Send listings in parts as they are parsed (`ferry ls` prints while the rest arrives).
-    pub(crate) stream_listings: bool,
+    /// See [`EngineOptions::listing_bytes`].
+    pub(crate) listing_bytes: bool,
     /// See [`EngineOptions::doorbell`].
     doorbell: Option<std::thread::Thread>,
 }
@@ -105,7 +105,7 @@ impl EventSink {
             notify: None,
             tag: None,
             quiet: false,
-            stream_listings: false,
+            listing_bytes: false,
             doorbell: None,
         };
         (sink, receiver)
@@ -170,9 +170,10 @@ pub struct EngineOptions {
     pub restore: Restore,
     /// Send the message log (commands, replies, status lines) as events.
     pub log: bool,
-    /// Send big listings in parts (`Event::ListingPart`) while they arrive; the `Listing` that
-    /// ends them holds the rest.
-    pub stream_listings: bool,
+    /// Hand each listing's bytes to the face as they arrive (`Event::ListingFormat`, then
+    /// `Event::ListingBytes`), unparsed; the `Listing` that ends them is empty. `ferry ls`
+    /// parses and prints them itself while the rest arrives, building no `Entry` for a line.
+    pub listing_bytes: bool,
     /// A face that reads the events on a tick of its own (the CLI's transfers) rather than
     /// waiting on the channel: its thread is unparked only for an event it must act on at once
     /// (see [`EventSink::send_quietly`]). A face waiting on the channel is woken by every event
@@ -187,7 +188,7 @@ impl Default for EngineOptions {
             queue_file: None,
             restore: Restore::Paused,
             log: true,
-            stream_listings: false,
+            listing_bytes: false,
             doorbell: None,
         }
     }
@@ -212,7 +213,7 @@ impl Engine {
             notify,
             tag: None,
             quiet: !options.log,
-            stream_listings: options.stream_listings,
+            listing_bytes: options.listing_bytes,
             doorbell: options.doorbell.clone(),
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()

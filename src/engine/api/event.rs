@@ -8,7 +8,7 @@ use super::certificate::CertificateInfo;
 use super::local::LocalListing;
 use super::queue::QueueEvent;
 use crate::protocol::features::Features;
-use crate::protocol::listing::{Entry, Listing};
+use crate::protocol::listing::{Listing, ListingContext};
 use crate::protocol::path::RemotePath;
 
 #[derive(Debug, Clone)]
@@ -21,8 +21,11 @@ pub enum Event {
     Log(LogLine),
     /// What is in a folder: the one just entered, or one listed for the tree or a refresh.
     Listing(Box<DirListing>),
-    /// The first entries of a listing still arriving (only with `EngineOptions::stream_listings`).
-    ListingPart(Vec<Entry>),
+    /// A listing starts: how to read the bytes that follow (only with
+    /// `EngineOptions::listing_bytes`).
+    ListingFormat(Box<ListingContext>),
+    /// The next bytes of that listing, as the server sent them.
+    ListingBytes(Vec<u8>),
     /// A command was refused; the session goes on.
     CommandFailed {
         what: String,

@@ -7,7 +7,6 @@ use std::sync::mpsc as std_mpsc;
 
 use super::Session;
 use super::control::DataStart;
-use crate::engine::EventSink;
 use crate::engine::api::event::{Event, LogKind};
 use crate::engine::error::{FtpError, FtpResult};
 use crate::protocol::command::CommandLine;
@@ -17,17 +16,22 @@ use crate::protocol::path::RemotePath;
 /// A listing bigger than this is refused rather than held in memory.
 const MAX_LISTING_BYTES: usize = 512 * 1024 * 1024;
 
-/// Entries per `ListingPart` event when listings are streamed.
-const LISTING_PART: usize = 2000;
-
 /// How many unreadable listing lines are copied into the message log.
 const UNPARSED_LINES_LOGGED: usize = 20;
 
+/// Where a listing's bytes go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Delivery {
+    /// Parsed here into the `Listing` returned.
+    Parsed,
+    /// To the face as they arrive (`Event::ListingBytes`).
+    BytesToFace,
+}
+
 /// One listing as it was read.
 struct ReadListing {
+    /// Empty when its bytes went to the face.
     listing: Listing,
-    /// Entries already sent as `ListingPart`s.
-    streamed: usize,
     bytes: usize,
     /// Empty, or its last byte a line end.
     ended_cleanly: bool,
@@ -41,17 +45,34 @@ impl Session {
     /// Its tell is a last line with no line end; such a listing is taken again, and kept only
     /// when the second one ends the same way (a server that just omits the last line end).
     pub async fn list_current(&mut self) -> FtpResult<Listing> {
-        let first = self.list_once().await?;
-        if first.ended_cleanly || self.control.sink().stream_listings {
-            return Ok(self.finish_listing(first));
+        self.list_current_as(Delivery::Parsed).await
+    }
+
+    /// [`Self::list_current`] for the face to show. With `EngineOptions::listing_bytes` its
+    /// bytes go to the face as they arrive, and the listing returned is empty; the engine's own
+    /// listings (a recursive transfer's, a sync's) are always parsed here.
+    pub async fn list_current_for_face(&mut self) -> FtpResult<Listing> {
+        let delivery = if self.control.sink().listing_bytes {
+            Delivery::BytesToFace
+        } else {
+            Delivery::Parsed
+        };
+        self.list_current_as(delivery).await
+    }
+
+    async fn list_current_as(&mut self, delivery: Delivery) -> FtpResult<Listing> {
+        let first = self.list_once(delivery).await?;
+        // Bytes already handed to the face can't be taken back.
+        if first.ended_cleanly || delivery == Delivery::BytesToFace {
+            return Ok(self.finish_listing(first, delivery));
         }
         self.control.sink().log(
             LogKind::Status,
             "The listing ended in the middle of a line; listing again to be sure".to_owned(),
         );
-        let second = self.list_once().await?;
+        let second = self.list_once(delivery).await?;
         if second.ended_cleanly || second.bytes == first.bytes {
-            return Ok(self.finish_listing(second));
+            return Ok(self.finish_listing(second, delivery));
         }
         Err(FtpError::Closed {
             doing: format!(
@@ -61,12 +82,19 @@ impl Session {
         })
     }
 
-    fn finish_listing(&self, read: ReadListing) -> Listing {
-        self.log_listing_summary(&read.listing, read.streamed + read.listing.entries.len());
+    fn finish_listing(&self, read: ReadListing, delivery: Delivery) -> Listing {
+        if delivery == Delivery::BytesToFace {
+            self.control.sink().log(
+                LogKind::Status,
+                format!("Listed {}: {} bytes", self.cwd.display(), read.bytes),
+            );
+        } else {
+            self.log_listing_summary(&read.listing);
+        }
         read.listing
     }
 
-    async fn list_once(&mut self) -> FtpResult<ReadListing> {
+    async fn list_once(&mut self, delivery: Delivery) -> FtpResult<ReadListing> {
         self.ensure_binary().await?;
         let (command, format) = if self.features.mlsd() {
             (CommandLine::bare("MLSD"), ListingFormat::Mlsd)
@@ -84,12 +112,15 @@ impl Session {
             .with_encoding(self.encoding)
             .with_server_offset_minutes(self.server_offset_minutes);
         context.system = self.system.clone();
-        // Parsed as it arrives: a big folder is read by the time its last bytes are.
-        let mut parse = ParseAlong::Here(PartsParser {
-            parser: ListingParser::new(context),
-            sink: self.control.sink().clone(),
-            streamed: 0,
-        });
+        // The face reads the bytes itself, or they are parsed as they arrive (a big folder is
+        // read by the time its last bytes are).
+        let sink = self.control.sink().clone();
+        let mut parse = if delivery == Delivery::BytesToFace {
+            sink.send(Event::ListingFormat(Box::new(context)));
+            None
+        } else {
+            Some(ParseAlong::Here(ListingParser::new(context)))
+        };
         let mut bytes = 0;
         let mut last_byte = None;
         match start {
@@ -99,7 +130,10 @@ impl Session {
                 let read = read_chunks(&mut transfer, idle, MAX_LISTING_BYTES, |chunk| {
                     bytes += chunk.len();
                     last_byte = chunk.last().copied().or(last_byte);
-                    parse.feed(chunk, bytes);
+                    match &mut parse {
+                        Some(parse) => parse.feed(chunk, bytes),
+                        None => sink.send(Event::ListingBytes(chunk.to_vec())),
+                    }
                 })
                 .await;
                 let finished = self.control.finish(transfer).await;
@@ -107,17 +141,20 @@ impl Session {
                 finished?;
             }
         }
-        let (listing, streamed) = parse.finish().await?;
+        let listing = match parse {
+            Some(parse) => parse.finish().await?,
+            None => Listing::default(),
+        };
         Ok(ReadListing {
             listing,
-            streamed,
             bytes,
             ended_cleanly: last_byte.is_none_or(|b| b == b'\n'),
         })
     }
 
-    fn log_listing_summary(&self, listing: &Listing, entries: usize) {
+    fn log_listing_summary(&self, listing: &Listing) {
         let sink = self.control.sink();
+        let entries = listing.entries.len();
         sink.log(
             LogKind::Status,
             format!(
@@ -160,35 +197,16 @@ impl Session {
     }
 }
 
-/// A listing's parser, sending its entries in parts as it goes when the face asks for them.
-struct PartsParser {
-    parser: ListingParser,
-    sink: EventSink,
-    /// Entries already sent as `ListingPart`s.
-    streamed: usize,
-}
-
-impl PartsParser {
-    fn feed(&mut self, chunk: &[u8]) {
-        self.parser.feed(chunk);
-        if self.sink.stream_listings && self.parser.parsed() >= LISTING_PART {
-            self.streamed += self.parser.parsed();
-            self.sink
-                .send(Event::ListingPart(self.parser.take_entries()));
-        }
-    }
-}
-
 /// Where a listing is parsed while it arrives. Most folders are small and are parsed on the
 /// session's task, between reads. A big one is handed to a thread of its own once
 /// [`PARSE_BESIDE_FROM`] bytes have come, so that the data connection is read at the pace the
 /// server sends instead of waiting for the parser after every read: on vsftpd's 100,000-entry
 /// listing the parse was most of the time after the server's first byte (BENCHMARKS.md).
 enum ParseAlong {
-    Here(PartsParser),
+    Here(ListingParser),
     Beside {
         chunks: std_mpsc::Sender<Vec<u8>>,
-        parsed: tokio::task::JoinHandle<PartsParser>,
+        parsed: tokio::task::JoinHandle<ListingParser>,
     },
     /// Only while moving from one to the other.
     Moving,
@@ -225,8 +243,8 @@ impl ParseAlong {
         }
     }
 
-    /// The whole listing, and how many of its entries were already sent in parts.
-    async fn finish(self) -> FtpResult<(Listing, usize)> {
+    /// The whole listing.
+    async fn finish(self) -> FtpResult<Listing> {
         let parser = match self {
             ParseAlong::Here(parser) => parser,
             ParseAlong::Beside { chunks, parsed } => {
@@ -241,7 +259,7 @@ impl ParseAlong {
                 ));
             }
         };
-        Ok((parser.parser.finish(), parser.streamed))
+        Ok(parser.finish())
     }
 }
 

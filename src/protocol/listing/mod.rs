@@ -15,6 +15,8 @@
 
 use chrono::{Duration, NaiveDateTime};
 
+use std::borrow::Cow;
+
 mod common;
 mod dates;
 mod dos;
@@ -140,6 +142,97 @@ impl Entry {
     }
 }
 
+/// An entry with its parts borrowed from its listing line (or from an [`Entry`]): what a face
+/// that writes each entry out once (`ferry ls --json`) reads, without the owned strings an
+/// `Entry` is built of. On a 100,000-line listing building and freeing those was most of the
+/// parse (BENCHMARKS.md).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryView<'a> {
+    /// The name's bytes as sent, and its text in the site's encoding.
+    pub raw_name: &'a [u8],
+    pub name: Cow<'a, str>,
+    pub kind: ViewKind,
+    /// A link's target, when the listing names it.
+    pub target: Option<Cow<'a, str>>,
+    pub size: Option<u64>,
+    pub modified: Option<Modified>,
+    pub permissions: Option<Cow<'a, str>>,
+    pub owner: Option<Cow<'a, str>>,
+    pub group: Option<Cow<'a, str>>,
+    pub raw_line: &'a [u8],
+    /// `raw_line` as text, when the parser already found it to be valid UTF-8 (`None` says
+    /// nothing either way).
+    pub raw_text: Option<&'a str>,
+}
+
+/// [`EntryKind`] without the link's target (which an [`EntryView`] holds beside it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViewKind {
+    File,
+    Dir,
+    Link,
+    Other,
+}
+
+impl EntryView<'_> {
+    pub fn is_dir(&self) -> bool {
+        self.kind == ViewKind::Dir
+    }
+
+    pub fn is_link(&self) -> bool {
+        self.kind == ViewKind::Link
+    }
+
+    /// The owned entry (what the window and the queue keep).
+    pub fn into_entry(self) -> Entry {
+        Entry {
+            name: RemoteName {
+                raw: self.raw_name.to_vec(),
+                text: self.name.into_owned(),
+            },
+            kind: match self.kind {
+                ViewKind::File => EntryKind::File,
+                ViewKind::Dir => EntryKind::Dir,
+                ViewKind::Link => EntryKind::Link {
+                    target: self.target.map(Cow::into_owned),
+                },
+                ViewKind::Other => EntryKind::Other,
+            },
+            size: self.size,
+            modified: self.modified,
+            permissions: self.permissions.as_deref().map(ShortText::new),
+            owner: self.owner.as_deref().map(ShortText::new),
+            group: self.group.as_deref().map(ShortText::new),
+            raw_line: self.raw_line.to_vec(),
+        }
+    }
+}
+
+impl Entry {
+    /// This entry, seen as an [`EntryView`] (nothing is copied).
+    pub fn view(&self) -> EntryView<'_> {
+        let (kind, target) = match &self.kind {
+            EntryKind::File => (ViewKind::File, None),
+            EntryKind::Dir => (ViewKind::Dir, None),
+            EntryKind::Link { target } => (ViewKind::Link, target.as_deref().map(Cow::Borrowed)),
+            EntryKind::Other => (ViewKind::Other, None),
+        };
+        EntryView {
+            raw_name: &self.name.raw,
+            name: Cow::Borrowed(&self.name.text),
+            kind,
+            target,
+            size: self.size,
+            modified: self.modified,
+            permissions: self.permissions.as_deref().map(Cow::Borrowed),
+            owner: self.owner.as_deref().map(Cow::Borrowed),
+            group: self.group.as_deref().map(Cow::Borrowed),
+            raw_line: &self.raw_line,
+            raw_text: None,
+        }
+    }
+}
+
 /// Which command produced the bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ListingFormat {
@@ -262,6 +355,11 @@ impl<'a> LineText<'a> {
         }
     }
 
+    /// The whole line's text, when it is valid UTF-8 and decodes as it is.
+    pub(crate) fn whole(&self) -> Option<&'a str> {
+        self.text
+    }
+
     /// `part`'s text when it is a slice of this line on character boundaries.
     fn slice_of_line(&self, part: &[u8]) -> Option<&'a str> {
         let text = self.text?;
@@ -274,26 +372,12 @@ impl<'a> LineText<'a> {
         text.get(start..start + part.len())
     }
 
-    /// The text of `part` (a slice of the line, or any bytes).
-    pub(crate) fn text(&self, part: &[u8]) -> String {
+    /// The text of `part` (a slice of the line, or any bytes), borrowed from the line when it
+    /// decodes as it is.
+    pub(crate) fn cow(&self, part: &'a [u8]) -> Cow<'a, str> {
         match self.slice_of_line(part) {
-            Some(text) => text.to_owned(),
-            None => self.encoding.decode(part),
-        }
-    }
-
-    /// [`Self::text`] as a [`ShortText`] (no allocation for a short part that decodes as it is).
-    pub(crate) fn short(&self, part: &[u8]) -> ShortText {
-        match self.slice_of_line(part) {
-            Some(text) => ShortText::new(text),
-            None => ShortText::from(self.encoding.decode(part)),
-        }
-    }
-
-    pub(crate) fn name(&self, part: &[u8]) -> RemoteName {
-        RemoteName {
-            raw: part.to_vec(),
-            text: self.text(part),
+            Some(text) => Cow::Borrowed(text),
+            None => Cow::Owned(self.encoding.decode(part)),
         }
     }
 }
@@ -417,14 +501,21 @@ impl ListingParser {
         }
     }
 
-    pub fn feed(&mut self, mut bytes: &[u8]) {
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let mut entries = std::mem::take(&mut self.listing.entries);
+        self.feed_into(bytes, &mut entries);
+        self.listing.entries = entries;
+    }
+
+    /// [`Self::feed`], handing each entry to `sink` instead of keeping it.
+    pub fn feed_into(&mut self, mut bytes: &[u8], sink: &mut impl EntrySink) {
         while let Some(end) = memchr::memchr(b'\n', bytes) {
             if self.carry.is_empty() {
-                self.line(&bytes[..end]);
+                self.line(&bytes[..end], sink);
             } else {
                 let mut line = std::mem::take(&mut self.carry);
                 line.extend_from_slice(&bytes[..end]);
-                self.line(&line);
+                self.line(&line, sink);
             }
             bytes = &bytes[end + 1..];
         }
@@ -434,22 +525,19 @@ impl ListingParser {
             .extend_from_slice(&bytes[..bytes.len().min(room)]);
     }
 
-    /// The entries parsed so far, taken out (for a face that shows them as they come).
-    pub fn take_entries(&mut self) -> Vec<Entry> {
-        // The next part is as long as this one: growing it again from empty copied every entry
-        // several times over (callgrind, a 100,000-entry listing taken 2,000 at a time).
-        let capacity = self.listing.entries.len();
-        std::mem::replace(&mut self.listing.entries, Vec::with_capacity(capacity))
-    }
-
-    pub fn parsed(&self) -> usize {
-        self.listing.entries.len()
-    }
-
     pub fn finish(mut self) -> Listing {
+        let mut entries = std::mem::take(&mut self.listing.entries);
+        let mut listing = self.finish_into(&mut entries);
+        listing.entries = entries;
+        listing
+    }
+
+    /// [`Self::finish`], handing the last entries to `sink`; the listing returned holds the
+    /// entries parsed before into the parser itself (by [`Self::feed`]) and the unread lines.
+    pub fn finish_into(mut self, sink: &mut impl EntrySink) -> Listing {
         if !self.carry.is_empty() {
             let line = std::mem::take(&mut self.carry);
-            self.line(&line);
+            self.line(&line, sink);
         }
         if let Some(line) = self.waiting.take() {
             self.unparsed(line);
@@ -464,7 +552,7 @@ impl ListingParser {
         self.listing.unparsed.push(line);
     }
 
-    fn line(&mut self, sent: &[u8]) {
+    fn line(&mut self, sent: &[u8], sink: &mut impl EntrySink) {
         let sent = sent.strip_suffix(b"\r").unwrap_or(sent);
         let line = without_padding(sent);
         // Lines of blanks carry nothing; they are skipped like empty ones.
@@ -481,21 +569,77 @@ impl ListingParser {
                 && let Some(result) = parse_joined(previous_line, line, &self.context)
             {
                 if let LineResult::Entry(entry) = result {
-                    self.listing.entries.push(entry);
+                    sink.owned(entry);
                 }
                 return;
             }
             self.unparsed(previous);
         }
-        match parse_line_hinted(line, &self.context, self.hint) {
+        let result = match parse_line_viewed(line, &self.context, self.hint) {
+            Viewed::View(view) if view.raw_name.contains(&0) => {
+                return self.unparsed(sent.to_vec());
+            }
+            Viewed::View(view) => return sink.view(view),
+            Viewed::Dot => return,
+            Viewed::Owned(result) => result,
+        };
+        match result {
             LineResult::Entry(entry) if entry.name.raw.contains(&0) => self.unparsed(sent.to_vec()),
-            LineResult::Entry(entry) => self.listing.entries.push(entry),
+            LineResult::Entry(entry) => sink.owned(entry),
             LineResult::Skip => {}
             LineResult::Unparsed if line.contains(&0) => self.unparsed(sent.to_vec()),
             // Kept as sent, for the report; tried joined with the next line first.
             LineResult::Unparsed => self.waiting = Some(sent.to_vec()),
         }
     }
+}
+
+/// Where a [`ListingParser`]'s entries go: kept as [`Entry`]s (a `Vec`), or written out one
+/// by one as they are read (`ferry ls --json`).
+pub trait EntrySink {
+    /// An entry borrowed from its line.
+    fn view(&mut self, entry: EntryView<'_>);
+
+    /// An entry a format's parser built owned (those without a borrowed reading).
+    fn owned(&mut self, entry: Entry) {
+        self.view(entry.view());
+    }
+}
+
+impl EntrySink for Vec<Entry> {
+    fn view(&mut self, entry: EntryView<'_>) {
+        self.push(entry.into_entry());
+    }
+
+    fn owned(&mut self, entry: Entry) {
+        self.push(entry);
+    }
+}
+
+/// A line read by the borrowed reading, or by the owned one.
+enum Viewed<'a> {
+    View(EntryView<'a>),
+    /// `.` or `..`, read by the borrowed reading.
+    Dot,
+    Owned(LineResult),
+}
+
+/// [`parse_line_hinted`], borrowed from the line where the layout nearly every Unix server
+/// prints is read (the same reading, which comes first for LIST without another system's
+/// hint); the other formats build their entries owned.
+fn parse_line_viewed<'a>(line: &'a [u8], context: &ListingContext, hint: SystemHint) -> Viewed<'a> {
+    let unix_first = matches!(
+        hint,
+        SystemHint::Unix | SystemHint::NetWare | SystemHint::Unknown
+    );
+    if context.format == ListingFormat::List
+        && unix_first
+        && line.len() <= MAX_LINE
+        && let Some(read) = unix::parse_canonical_view(line, context)
+    {
+        return read.map_or(Viewed::Dot, Viewed::View);
+    }
+    Viewed::Owned(parse_line_hinted(line, context, hint))
 }
 
 /// A line without its line end and without the NULs some servers pad lines or the whole

@@ -49,8 +49,8 @@ impl FerryApp {
                     );
                 }
             }
-            // The window asks for whole listings; parts never come to it.
-            Event::ListingPart(_) => {}
+            // The window asks for parsed listings; bytes never come to it.
+            Event::ListingFormat(_) | Event::ListingBytes(_) => {}
             Event::CommandFailed {
                 what,
                 failure,

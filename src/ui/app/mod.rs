@@ -119,7 +119,7 @@ impl FerryApp {
                 .map(|d| d.data.join("queue.json")),
             restore: crate::engine::Restore::Paused,
             log: true,
-            stream_listings: false,
+            listing_bytes: false,
             doorbell: None,
         };
         let (engine, events) = match Engine::start_with(engine_options, Some(notify.clone())) {

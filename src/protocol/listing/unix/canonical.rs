@@ -19,12 +19,25 @@
 
 use super::super::common::{Span, all_digits, parse_u64, tokenize};
 use super::super::dates::month_from_name;
-use super::super::{LineResult, ListingContext};
+use super::super::{EntryView, LineResult, ListingContext};
 use super::date::{TimeOrYear, month_day, time_or_year};
-use super::{Fields, entry, is_permissions};
+use super::{Fields, entry, is_permissions, view};
 
 /// `None` when the line is not in this layout, or might read otherwise in the general reading.
 pub(crate) fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
+    entry(line, ctx, fields(line, ctx)?)
+}
+
+/// [`parse`]'s reading, borrowed from the line: `Some(None)` for `.` and `..`.
+pub(crate) fn parse_view<'a>(
+    line: &'a [u8],
+    ctx: &ListingContext,
+) -> Option<Option<EntryView<'a>>> {
+    view(line, ctx, fields(line, ctx)?)
+}
+
+/// The columns of a line in this layout.
+fn fields<'a>(line: &'a [u8], ctx: &ListingContext) -> Option<Fields<'a>> {
     // The eight columns before the name, found eight bytes at a time.
     let mut spans = [Span::default(); 8];
     if tokenize(line, &mut spans) < spans.len() {
@@ -68,19 +81,15 @@ pub(crate) fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
     if name.is_empty() {
         return None;
     }
-    entry(
-        line,
-        ctx,
-        Fields {
-            type_char: permissions[0],
-            permissions,
-            owner: Some(owner),
-            group: Some(group),
-            size: Some(size),
-            modified,
-            name,
-        },
-    )
+    Some(Fields {
+        type_char: permissions[0],
+        permissions,
+        owner: Some(owner),
+        group: Some(group),
+        size: Some(size),
+        modified,
+        name,
+    })
 }
 
 /// Whether the general reading could find a date starting at column `a` (followed by `next`
@@ -95,7 +104,8 @@ fn may_start_date(a: &[u8], next: &[u8], after: &[u8]) -> bool {
             // A year, but only before a CJK month (digits and a non-ASCII suffix).
             4 => !next.is_ascii(),
             // `DD Mon (HH:MM|YYYY)`: one or two digits after the month are neither.
-            1..=3 => month_from_name(next).is_some() && !(after.len() <= 2 && all_digits(after)),
+            // (The month is looked up last: it is the dearer test.)
+            1..=3 => !(after.len() <= 2 && all_digits(after)) && month_from_name(next).is_some(),
             // No layout is five or more digits alone.
             _ => false,
         };

@@ -26,8 +26,11 @@ use chrono::NaiveDateTime;
 
 use super::common::{Tokens, all_digits, find, is_blank, parse_size_with_unit, parse_u64};
 use super::dates::{month_from_name, parse_numeric_date, parse_time};
+use std::borrow::Cow;
+
 use super::{
-    Entry, EntryKind, LineResult, LineText, ListingContext, ListingFormat, ShortText, TimePrecision,
+    Entry, EntryKind, EntryView, LineResult, LineText, ListingContext, ListingFormat,
+    TimePrecision, ViewKind,
 };
 
 mod canonical;
@@ -36,6 +39,7 @@ mod numeric;
 
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use canonical::parse as parse_canonical;
+pub(crate) use canonical::parse_view as parse_canonical_view;
 use date::{parse_date, parse_numeric_month_day};
 pub(crate) use numeric::parse_numeric_line;
 
@@ -180,6 +184,19 @@ struct Fields<'a> {
 
 /// The entry of a line whose columns were found; `None` when it names nothing.
 fn entry(line: &[u8], ctx: &ListingContext, fields: Fields) -> Option<LineResult> {
+    Some(match view(line, ctx, fields)? {
+        Some(view) => LineResult::Entry(view.into_entry()),
+        None => LineResult::Skip,
+    })
+}
+
+/// The entry of a line whose columns were found, borrowed from the line: `Some(None)` for the
+/// `.` and `..` entries, `None` when it names nothing.
+fn view<'a>(
+    line: &'a [u8],
+    ctx: &ListingContext,
+    fields: Fields<'a>,
+) -> Option<Option<EntryView<'a>>> {
     let Fields {
         type_char,
         permissions,
@@ -189,58 +206,61 @@ fn entry(line: &[u8], ctx: &ListingContext, fields: Fields) -> Option<LineResult
         modified,
         name,
     } = fields;
-    let mut kind = match type_char {
-        b'-' | b'f' => EntryKind::File,
-        b'd' => EntryKind::Dir,
-        b'l' => EntryKind::Link { target: None },
-        _ => EntryKind::Other,
+    let kind = match type_char {
+        b'-' | b'f' => ViewKind::File,
+        b'd' => ViewKind::Dir,
+        b'l' => ViewKind::Link,
+        _ => ViewKind::Other,
     };
     let text = LineText::new(line, ctx);
     let mut name_bytes = name;
-    if let EntryKind::Link { target } = &mut kind
+    let mut target = None;
+    if kind == ViewKind::Link
         && let Some(arrow) = find(name, b" -> ")
     {
         name_bytes = &name[..arrow];
         let tgt = &name[arrow + 4..];
         if !tgt.is_empty() {
-            *target = Some(text.text(tgt));
+            target = Some(text.cow(tgt));
         }
     }
     if name_bytes.is_empty() {
         return None;
     }
     if name_bytes == b"." || name_bytes == b".." {
-        return Some(LineResult::Skip);
+        return Some(None);
     }
     let size = match kind {
-        EntryKind::Other if matches!(type_char, b'b' | b'c') => None,
+        ViewKind::Other if matches!(type_char, b'b' | b'c') => None,
         _ => size,
     };
-
-    Some(LineResult::Entry(Entry {
-        name: text.name(name_bytes),
+    Some(Some(EntryView {
+        raw_name: name_bytes,
+        name: text.cow(name_bytes),
         kind,
+        target,
         size,
         modified: Some(modified),
-        permissions: Some(text.short(permissions)),
-        owner: owner.map(|o| text.short(o)),
+        permissions: Some(text.cow(permissions)),
+        owner: owner.map(|o| text.cow(o)),
         group: group.map(|g| one_blank_between_words(g, &text)),
-        raw_line: line.to_vec(),
+        raw_line: line,
+        raw_text: text.whole(),
     }))
 }
 
 /// A group of several words (`domain user`, Connect:Enterprise's `BCC3I1       7670`) as
 /// words with one blank between them: the column alignment is no part of the group.
-fn one_blank_between_words(group: &[u8], text: &LineText) -> ShortText {
+fn one_blank_between_words<'a>(group: &'a [u8], text: &LineText<'a>) -> Cow<'a, str> {
     // The common one-word group is decoded as it is (this runs for every line).
     if !group.iter().any(|&b| is_blank(b)) {
-        return text.short(group);
+        return text.cow(group);
     }
     let words: Vec<&[u8]> = group
         .split(|&b| is_blank(b))
         .filter(|w| !w.is_empty())
         .collect();
-    text.short(&words.join(&b' '))
+    Cow::Owned(text.cow(&words.join(&b' ')).into_owned())
 }
 
 /// Finds the date: the first token position `k` (after at least a size column) where a date
