@@ -431,6 +431,47 @@ mod tests {
         String::from_utf8(printer.finish().expect("written")).expect("UTF-8")
     }
 
+    /// Entries printed as the parser reads them (borrowed from their lines) read exactly as
+    /// the same entries parsed owned, as the window keeps them, in every name encoding.
+    #[test]
+    fn lines_print_as_their_owned_entries_do() {
+        use crate::protocol::listing::{
+            ListingContext, ListingParser, NameEncoding, parse_listing,
+        };
+        let listing: &[u8] = b"-rw-r--r--    1 1001     1001            0 Dec 02 13:13 entry_000001.txt\r\n\
+lrwxrwxrwx    1 0        0              11 Jan 02  2025 link -> target dir\r\n\
+-rw-r--r--    1 j\xc3\xb6rg   gr\xc3\xbcppe         531 Jan 29 03:26 na\xc3\xafve caf\xc3\xa9.txt\r\n\
+-rw-r--r--    1 j\xf6rg    group          531 Jan 29 03:26 caf\xe9 latin.txt\r\n\
+-rw-r--r--    1 owner    group            5 Jan 02  2025 tab\there \"quoted\" back\\slash\r\n\
+crw-rw-rw-    1 root     root       1,   3 Jan 02  2025 null\r\n\
+01-02-25  10:31AM                  512 windows.txt\r\n";
+        for &encoding in NameEncoding::ALL {
+            let context = ListingContext::for_tests().with_encoding(encoding);
+            for style in [Style::Json, Style::Long] {
+                let mut printer = Printer::new(Vec::new(), style);
+                let mut parser = ListingParser::new(context.clone());
+                for piece in listing.chunks(13) {
+                    parser.feed_into(piece, &mut printer);
+                }
+                assert!(parser.finish_into(&mut printer).unparsed.is_empty());
+                let as_read = printer.finish().expect("written");
+                let mut printer = Printer::new(Vec::new(), style);
+                let owned = parse_listing(listing, &context);
+                assert_eq!(owned.entries.len(), 7);
+                for entry in &owned.entries {
+                    printer.view(entry.view());
+                }
+                let as_kept = printer.finish().expect("written");
+                assert_eq!(
+                    String::from_utf8_lossy(&as_read),
+                    String::from_utf8_lossy(&as_kept),
+                    "{encoding:?}, {style:?}"
+                );
+                assert_eq!(as_read, as_kept, "{encoding:?}, {style:?}");
+            }
+        }
+    }
+
     /// What `ls --json` wrote through serde_json before it was written by hand.
     #[derive(Serialize)]
     struct SerdeEntry<'a> {
