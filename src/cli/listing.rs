@@ -5,7 +5,7 @@ use std::io::Write;
 
 use super::{CliError, CliOptions, Connection, connect_request, exit};
 use crate::engine::{EngineOptions, Event};
-use crate::protocol::listing::{EntrySink, EntryView, ListingParser, ViewKind};
+use crate::protocol::listing::{EntrySink, EntryView, ListingParser, ViewKind, unread_lines_shown};
 
 /// `ferry info URL`: the greeting, the login message, SYST, FEAT and the current folder.
 pub fn info(url: &str, options: &CliOptions) -> Result<(), CliError> {
@@ -82,7 +82,6 @@ pub fn ls(url: &str, json: bool, options: &CliOptions) -> Result<(), CliError> {
 
 /// Lines no parser could read: counted, and with `--verbose` the first of them shown.
 fn report_unparsed(lines: &[Vec<u8>], verbose: bool) {
-    const SHOWN: usize = 20;
     if lines.is_empty() {
         return;
     }
@@ -93,17 +92,12 @@ fn report_unparsed(lines: &[Vec<u8>], verbose: bool) {
         );
         return;
     }
-    for line in lines.iter().take(SHOWN) {
-        eprintln!(
-            "ferry: could not read listing line: {}",
-            String::from_utf8_lossy(line)
-        );
+    let (shown, more) = unread_lines_shown(lines);
+    for line in shown {
+        eprintln!("ferry: could not read listing line: {line}");
     }
-    if lines.len() > SHOWN {
-        eprintln!(
-            "ferry: ... and {} more unreadable lines",
-            lines.len() - SHOWN
-        );
+    if more > 0 {
+        eprintln!("ferry: ... and {more} more unreadable lines");
     }
 }
 
@@ -255,7 +249,8 @@ enum Style {
 }
 
 /// Prints each entry as the parser hands it over (the parser's sink). Lines are gathered in
-/// one buffer written out a megabyte at a time; the first write error is kept, ends the
+/// one buffer written out a megabyte at a time (its own rather than a `BufWriter`'s: a line is
+/// built where it is written, not copied once more); the first write error is kept, ends the
 /// printing, and is returned by [`Printer::finish`].
 struct Printer<W> {
     out: W,

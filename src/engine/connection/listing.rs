@@ -10,14 +10,13 @@ use super::control::DataStart;
 use crate::engine::api::event::{Event, LogKind};
 use crate::engine::error::{FtpError, FtpResult};
 use crate::protocol::command::CommandLine;
-use crate::protocol::listing::{Listing, ListingContext, ListingFormat, ListingParser};
+use crate::protocol::listing::{
+    Listing, ListingContext, ListingFormat, ListingParser, unread_lines_shown,
+};
 use crate::protocol::path::RemotePath;
 
 /// A listing bigger than this is refused rather than held in memory.
 const MAX_LISTING_BYTES: usize = 512 * 1024 * 1024;
-
-/// How many unreadable listing lines are copied into the message log.
-const UNPARSED_LINES_LOGGED: usize = 20;
 
 /// Where a listing's bytes go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,22 +162,17 @@ impl Session {
                 if entries == 1 { "entry" } else { "entries" }
             ),
         );
-        for line in listing.unparsed.iter().take(UNPARSED_LINES_LOGGED) {
+        let (shown, more) = unread_lines_shown(&listing.unparsed);
+        for line in shown {
             sink.log(
                 LogKind::Error,
-                format!(
-                    "Could not read listing line: {}",
-                    String::from_utf8_lossy(line)
-                ),
+                format!("Could not read listing line: {line}"),
             );
         }
-        if listing.unparsed.len() > UNPARSED_LINES_LOGGED {
+        if more > 0 {
             sink.log(
                 LogKind::Error,
-                format!(
-                    "... and {} more unreadable lines",
-                    listing.unparsed.len() - UNPARSED_LINES_LOGGED
-                ),
+                format!("... and {more} more unreadable lines"),
             );
         }
     }

@@ -440,6 +440,17 @@ pub struct Listing {
     pub unparsed: Vec<Vec<u8>>,
 }
 
+/// The unreadable lines of a listing a face shows: the first twenty as text (invalid UTF-8 as
+/// U+FFFD), and how many more there are.
+pub fn unread_lines_shown(unparsed: &[Vec<u8>]) -> (impl Iterator<Item = Cow<'_, str>>, usize) {
+    const SHOWN: usize = 20;
+    let shown = unparsed
+        .iter()
+        .take(SHOWN)
+        .map(|line| String::from_utf8_lossy(line));
+    (shown, unparsed.len().saturating_sub(SHOWN))
+}
+
 /// Splits listing bytes into lines (CRLF or bare LF), skipping empty ones.
 pub fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = bytes;
