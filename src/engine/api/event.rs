@@ -5,6 +5,7 @@ use chrono::{DateTime, Local};
 use std::path::PathBuf;
 
 use super::certificate::CertificateInfo;
+use super::listing_chunk::ListingChunk;
 use super::local::LocalListing;
 use super::queue::QueueEvent;
 use crate::protocol::features::Features;
@@ -25,7 +26,7 @@ pub enum Event {
     /// `EngineOptions::listing_bytes`).
     ListingFormat(Box<ListingContext>),
     /// The next bytes of that listing, as the server sent them.
-    ListingBytes(Vec<u8>),
+    ListingBytes(ListingChunk),
     /// A command was refused; the session goes on.
     CommandFailed {
         what: String,

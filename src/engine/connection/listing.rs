@@ -8,6 +8,7 @@ use std::sync::mpsc as std_mpsc;
 use super::Session;
 use super::control::DataStart;
 use crate::engine::api::event::{Event, LogKind};
+use crate::engine::api::listing_chunk::{ChunkPool, ListingChunk};
 use crate::engine::error::{FtpError, FtpResult};
 use crate::protocol::command::CommandLine;
 use crate::protocol::listing::{
@@ -126,15 +127,17 @@ impl Session {
             DataStart::Done(_) => {}
             DataStart::Open(mut transfer) => {
                 let idle = self.control.reply_timeout();
-                let read = read_chunks(&mut transfer, idle, MAX_LISTING_BYTES, |chunk| {
-                    bytes += chunk.len();
-                    last_byte = chunk.last().copied().or(last_byte);
-                    match &mut parse {
-                        Some(parse) => parse.feed(chunk, bytes),
-                        None => sink.send(Event::ListingBytes(chunk.to_vec())),
-                    }
-                })
-                .await;
+                let mut pool = ChunkPool::new();
+                let read =
+                    read_chunks(&mut transfer, idle, MAX_LISTING_BYTES, &mut pool, |chunk| {
+                        bytes += chunk.len();
+                        last_byte = chunk.last().copied().or(last_byte);
+                        match &mut parse {
+                            Some(parse) => parse.feed(chunk, bytes),
+                            None => sink.send(Event::ListingBytes(chunk)),
+                        }
+                    })
+                    .await;
                 let finished = self.control.finish(transfer).await;
                 read?;
                 finished?;
@@ -199,7 +202,7 @@ impl Session {
 enum ParseAlong {
     Here(ListingParser),
     Beside {
-        chunks: std_mpsc::Sender<Vec<u8>>,
+        chunks: std_mpsc::Sender<ListingChunk>,
         parsed: tokio::task::JoinHandle<ListingParser>,
     },
     /// Only while moving from one to the other.
@@ -213,16 +216,16 @@ const PARSE_BESIDE_FROM: usize = 128 * 1024;
 
 impl ParseAlong {
     /// Takes the next chunk; `arrived` counts the bytes so far, this chunk included.
-    fn feed(&mut self, chunk: &[u8], arrived: usize) {
+    fn feed(&mut self, chunk: ListingChunk, arrived: usize) {
         if let ParseAlong::Here(parser) = self {
             if arrived < PARSE_BESIDE_FROM {
-                parser.feed(chunk);
+                parser.feed(&chunk);
                 return;
             }
             let ParseAlong::Here(mut parser) = std::mem::replace(self, ParseAlong::Moving) else {
                 return;
             };
-            let (chunks, arriving) = std_mpsc::channel::<Vec<u8>>();
+            let (chunks, arriving) = std_mpsc::channel::<ListingChunk>();
             let parsed = tokio::task::spawn_blocking(move || {
                 for chunk in arriving {
                     parser.feed(&chunk);
@@ -233,7 +236,7 @@ impl ParseAlong {
         }
         if let ParseAlong::Beside { chunks, .. } = self {
             // A send fails only when the parser's thread has panicked; `finish` reports it.
-            let _ = chunks.send(chunk.to_vec());
+            let _ = chunks.send(chunk);
         }
     }
 
@@ -257,19 +260,21 @@ impl ParseAlong {
     }
 }
 
-/// Reads a data connection to its end, handing each chunk to `take` as it arrives. Each read
-/// may wait `idle` at most; more than `limit` bytes is an error, so an endless listing can't run
+/// Reads a data connection to its end, handing each chunk to `take` as it arrives, in the
+/// buffers of `pool` (so a reader that keeps every buffer holds the reading up). Each read may
+/// wait `idle` at most; more than `limit` bytes is an error, so an endless listing can't run
 /// forever.
 pub(crate) async fn read_chunks(
     stream: &mut (impl AsyncRead + Unpin),
     idle: std::time::Duration,
     limit: usize,
-    mut take: impl FnMut(&[u8]),
+    pool: &mut ChunkPool,
+    mut take: impl FnMut(ListingChunk),
 ) -> FtpResult<()> {
-    let mut chunk = vec![0u8; 256 * 1024];
     let mut total = 0usize;
     loop {
-        match tokio::time::timeout(idle, stream.read(&mut chunk)).await {
+        let mut buffer = pool.empty_buffer().await;
+        match tokio::time::timeout(idle, stream.read_buf(&mut buffer)).await {
             Ok(Ok(0)) => return Ok(()),
             Ok(Ok(n)) => {
                 total += n;
@@ -279,7 +284,7 @@ pub(crate) async fn read_chunks(
                         limit / (1024 * 1024)
                     )));
                 }
-                take(&chunk[..n]);
+                take(pool.chunk(buffer));
             }
             Ok(Err(source)) => {
                 return Err(FtpError::Io {
