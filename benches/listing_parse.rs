@@ -1,4 +1,6 @@
-//! Listing parser throughput: 100,000 generated Unix `ls -l` lines and 100,000 MLSD lines.
+//! Listing parser throughput: 100,000 generated Unix `ls -l` lines and 100,000 MLSD lines,
+//! parsed into the entries the window keeps, and printed as `ferry ls --json` prints them (the
+//! Unix lines, and the suite's 100,000-entry folder as vsftpd lists it).
 //! Run with `cargo bench --bench listing_parse`; throughput is reported in lines (elements).
 
 use std::hint::black_box;
@@ -10,6 +12,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ferry::cli::ListingPrinter;
 use ferry::protocol::listing::{ListingContext, ListingFormat, parse_listing};
 
 const LINES: usize = 100_000;
@@ -42,6 +45,31 @@ fn unix_listing() -> Vec<u8> {
         out.push_str(&line);
     }
     out.into_bytes()
+}
+
+/// The suite's `many100k` folder as vsftpd lists it: empty files made in the same minute.
+fn suite_listing() -> Vec<u8> {
+    let mut out = Vec::with_capacity(LINES * 74);
+    for i in 1..=LINES {
+        out.extend_from_slice(
+            format!("-rw-r--r--    1 1001     1001            0 Dec 02 13:13 entry_{i:06}.txt\r\n")
+                .as_bytes(),
+        );
+    }
+    out
+}
+
+/// `ferry ls --json`'s output of `listing`, written nowhere.
+fn print_json(listing: &[u8], ctx: &ListingContext) -> usize {
+    // Fed in 64 KiB pieces, about what one read of the data connection brings.
+    let mut printer = ListingPrinter::new(ctx.clone(), true, std::io::sink());
+    for piece in listing.chunks(64 * 1024) {
+        printer.feed(piece);
+    }
+    printer
+        .finish()
+        .map(|unparsed| unparsed.len())
+        .unwrap_or(usize::MAX)
 }
 
 fn mlsd_listing() -> Vec<u8> {
@@ -82,6 +110,16 @@ fn bench(c: &mut Criterion) {
     assert_eq!(parse_listing(&unix, &ctx).entries.len(), LINES);
     group.bench_function("unix_100k", |b| {
         b.iter(|| parse_listing(black_box(&unix), &ctx))
+    });
+
+    assert_eq!(print_json(&unix, &ctx), 0);
+    group.bench_function("ls_json_unix_100k", |b| {
+        b.iter(|| print_json(black_box(&unix), &ctx))
+    });
+    let suite = suite_listing();
+    assert_eq!(print_json(&suite, &ctx), 0);
+    group.bench_function("ls_json_suite_100k", |b| {
+        b.iter(|| print_json(black_box(&suite), &ctx))
     });
 
     let ctx = ListingContext::new(ListingFormat::Mlsd, now);

@@ -1,11 +1,14 @@
 //! `ferry info` and `ferry ls`: what a server says about itself, and a folder's entries as
 //! `ls -l`-like lines or JSON.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use super::{CliError, CliOptions, Connection, connect_request, exit};
 use crate::engine::{EngineOptions, Event};
-use crate::protocol::listing::{EntrySink, EntryView, ListingParser, ViewKind, unread_lines_shown};
+use crate::protocol::listing::{
+    EntrySink, EntryView, ListingContext, ListingParser, ViewKind, unread_lines_shown,
+};
 
 /// `ferry info URL`: the greeting, the login message, SYST, FEAT and the current folder.
 pub fn info(url: &str, options: &CliOptions) -> Result<(), CliError> {
@@ -59,25 +62,60 @@ pub fn ls(url: &str, json: bool, options: &CliOptions) -> Result<(), CliError> {
         options.verbose,
         engine_options,
     )?;
-    let style = if json { Style::Json } else { Style::Long };
-    let mut printer = Printer::new(std::io::stdout().lock(), style);
-    let mut parser = None;
+    let mut printing = None;
     loop {
         match connection.next()? {
-            Event::ListingFormat(context) => parser = Some(ListingParser::new(*context)),
+            Event::ListingFormat(context) => {
+                printing = Some(ListingPrinter::new(
+                    *context,
+                    json,
+                    std::io::stdout().lock(),
+                ));
+            }
             Event::ListingBytes(bytes) => {
-                if let Some(parser) = &mut parser {
-                    parser.feed_into(&bytes, &mut printer);
+                if let Some(printing) = &mut printing {
+                    printing.feed(&bytes);
                 }
             }
             Event::Listing(_) => break,
             _ => {}
         }
     }
-    let unparsed = parser.map_or_else(Vec::new, |parser| parser.finish_into(&mut printer).unparsed);
-    printer.finish().map(drop).map_err(output_error)?;
+    let unparsed = match printing {
+        Some(printing) => printing.finish().map_err(output_error)?,
+        None => Vec::new(),
+    };
     report_unparsed(&unparsed, options.verbose);
     Ok(())
+}
+
+/// A listing's bytes printed as `ferry ls` prints them, each line as soon as it has come.
+pub struct ListingPrinter<W: Write> {
+    parser: ListingParser,
+    printer: Printer<W>,
+}
+
+impl<W: Write> ListingPrinter<W> {
+    /// Entries as JSON objects (`json`) or `ls -l`-like lines, into `out`.
+    pub fn new(context: ListingContext, json: bool, out: W) -> Self {
+        let style = if json { Style::Json } else { Style::Long };
+        Self {
+            parser: ListingParser::new(context),
+            printer: Printer::new(out, style),
+        }
+    }
+
+    /// The listing's next bytes, cut anywhere.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        self.parser.feed_into(bytes, &mut self.printer);
+    }
+
+    /// Prints what is left; gives the lines no parser could read.
+    pub fn finish(mut self) -> std::io::Result<Vec<Vec<u8>>> {
+        let unparsed = self.parser.finish_into(&mut self.printer).unparsed;
+        self.printer.finish()?;
+        Ok(unparsed)
+    }
 }
 
 /// Lines no parser could read: counted, and with `--verbose` the first of them shown.
@@ -115,8 +153,28 @@ fn output_error(e: std::io::Error) -> CliError {
 /// escaping and the per-field calls were over half of the client side's instructions
 /// (callgrind). The test below holds it to serde_json's output, byte for byte.
 fn json_line(line: &mut Vec<u8>, entry: &EntryView, stamp: &mut TimestampText) {
+    // Checked strictly first: the standard library's check is several times faster than the
+    // lossy one, and nearly every line is valid.
+    let raw = match entry
+        .raw_text
+        .ok_or(())
+        .or_else(|()| std::str::from_utf8(entry.raw_line))
+    {
+        Ok(raw) => Cow::Borrowed(raw),
+        Err(_) => String::from_utf8_lossy(entry.raw_line),
+    };
+    // A line with nothing to escape has nothing to escape in any part of it: the parts borrowed
+    // from it are then copied without looking (one look at the line instead of one per part).
+    let plain_line = !has_any_to_escape(raw.as_bytes());
+    let string = |line: &mut Vec<u8>, text: &str| {
+        if plain_line && is_part_of(text, &raw) {
+            json_plain_string(line, text);
+        } else {
+            json_string(line, text);
+        }
+    };
     line.extend_from_slice(b"{\"name\":");
-    json_string(line, &entry.name);
+    string(line, &entry.name);
     line.extend_from_slice(b",\"size\":");
     match entry.size {
         Some(size) => line.extend_from_slice(itoa::Buffer::new().format(size).as_bytes()),
@@ -124,7 +182,8 @@ fn json_line(line: &mut Vec<u8>, entry: &EntryView, stamp: &mut TimestampText) {
     }
     line.extend_from_slice(b",\"modified\":");
     match entry.modified {
-        Some(modified) => json_string(line, stamp.format(modified.time)),
+        // Digits, signs, `:` and `T`: nothing to escape.
+        Some(modified) => json_plain_string(line, stamp.format(modified.time)),
         None => line.extend_from_slice(b"null"),
     }
     line.extend_from_slice(b",\"is_dir\":");
@@ -132,19 +191,20 @@ fn json_line(line: &mut Vec<u8>, entry: &EntryView, stamp: &mut TimestampText) {
     line.extend_from_slice(b",\"is_link\":");
     line.extend_from_slice(json_bool(entry.is_link()));
     line.extend_from_slice(b",\"target\":");
-    json_optional_string(line, entry.target.as_deref());
+    match entry.target.as_deref() {
+        Some(target) => string(line, target),
+        None => line.extend_from_slice(b"null"),
+    }
     line.extend_from_slice(b",\"permissions\":");
-    json_optional_string(line, entry.permissions.as_deref());
+    match entry.permissions.as_deref() {
+        Some(permissions) => string(line, permissions),
+        None => line.extend_from_slice(b"null"),
+    }
     line.extend_from_slice(b",\"raw\":");
-    // Checked strictly first: the standard library's check is several times faster than the
-    // lossy one, and nearly every line is valid.
-    match entry
-        .raw_text
-        .ok_or(())
-        .or_else(|()| std::str::from_utf8(entry.raw_line))
-    {
-        Ok(raw) => json_string(line, raw),
-        Err(_) => json_string(line, &String::from_utf8_lossy(entry.raw_line)),
+    if plain_line {
+        json_plain_string(line, &raw);
+    } else {
+        json_string(line, &raw);
     }
     line.extend_from_slice(b"}\n");
 }
@@ -153,11 +213,26 @@ fn json_bool(value: bool) -> &'static [u8] {
     if value { b"true" } else { b"false" }
 }
 
-fn json_optional_string(line: &mut Vec<u8>, text: Option<&str>) {
-    match text {
-        Some(text) => json_string(line, text),
-        None => line.extend_from_slice(b"null"),
-    }
+/// Whether `part` lies within `whole` (is a slice of it).
+fn is_part_of(part: &str, whole: &str) -> bool {
+    let whole = whole.as_bytes().as_ptr_range();
+    let part = part.as_bytes().as_ptr_range();
+    whole.start <= part.start && part.end <= whole.end
+}
+
+/// A JSON string of text known to hold nothing to escape.
+fn json_plain_string(line: &mut Vec<u8>, text: &str) {
+    line.push(b'"');
+    line.extend_from_slice(text.as_bytes());
+    line.push(b'"');
+}
+
+/// Whether any byte needs escaping: one pass without early exits over all of them, which the
+/// compiler turns into vector instructions (nearly every string has none).
+fn has_any_to_escape(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .fold(false, |found, &b| found | needs_escape(b))
 }
 
 /// A JSON string, escaped as serde_json escapes it (short escapes where JSON has them,
@@ -165,17 +240,10 @@ fn json_optional_string(line: &mut Vec<u8>, text: Option<&str>) {
 fn json_string(line: &mut Vec<u8>, text: &str) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes = text.as_bytes();
-    line.push(b'"');
-    // Nearly every string has nothing to escape: one pass without early exits over the whole
-    // of it, which the compiler turns into vector instructions, says so.
-    if !bytes
-        .iter()
-        .fold(false, |found, &b| found | needs_escape(b))
-    {
-        line.extend_from_slice(bytes);
-        line.push(b'"');
-        return;
+    if !has_any_to_escape(bytes) {
+        return json_plain_string(line, text);
     }
+    line.push(b'"');
     let mut plain_from = 0;
     while let Some(found) = first_to_escape(&bytes[plain_from..]) {
         let at = plain_from + found;
@@ -261,7 +329,7 @@ struct Printer<W> {
 }
 
 impl<W: Write> Printer<W> {
-    const WRITE_AT: usize = 1 << 20;
+    const WRITE_AT: usize = 256 * 1024;
 
     fn new(out: W, style: Style) -> Self {
         Self {

@@ -12,7 +12,7 @@ use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
 pub use files::{mkdir, mv, rm};
-pub use listing::{info, ls};
+pub use listing::{ListingPrinter, info, ls};
 pub use sync::{SyncArgs, sync};
 pub use transfer::{TransferOptions, get, put};
 
