@@ -13,26 +13,31 @@ pub(crate) fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
 
-/// Splits `line` at runs of blanks into at most `out.len()` tokens; returns how many.
+/// Splits `line` at runs of blanks into at most `out.len()` tokens (and [`MAX_TOKENS`]); returns
+/// how many.
 ///
 /// Sixteen bytes at a time: each word gives a bit per blank byte, and tokens begin and end where
 /// those bits change. (Byte by byte, this was a fifth of a listing's parsing: callgrind, 840
-/// instructions for a 67-byte `ls -l` line.)
+/// instructions for a 67-byte `ls -l` line.) Changes alternate between a token's start and its
+/// end, so they are noted in order as boundaries, with no test of which one each is.
 #[inline]
 pub(crate) fn tokenize(line: &[u8], out: &mut [Span]) -> usize {
-    if out.is_empty() {
+    let wanted = out.len().min(MAX_TOKENS);
+    if wanted == 0 {
         return 0;
     }
-    let mut n = 0;
-    // Where the token being read began, when one is open at the end of the previous word.
-    let mut open: Option<usize> = None;
+    // Token i runs from boundaries[2i] to boundaries[2i + 1].
+    let mut boundaries = [0usize; 2 * MAX_TOKENS];
+    let limit = 2 * wanted;
+    let mut found = 0;
     let mut words = line.chunks_exact(WORD);
     let mut base = 0;
     for word in &mut words {
         let mut bytes = [0u8; WORD];
         bytes.copy_from_slice(word);
-        if !take_word(blank_bits(bytes), base, &mut open, out, &mut n) {
-            return n;
+        found = take_word(blank_bits(bytes), base, &mut boundaries, found, limit);
+        if found == limit {
+            return spans_of(&boundaries, found / 2, out);
         }
         base += WORD;
     }
@@ -41,20 +46,14 @@ pub(crate) fn tokenize(line: &[u8], out: &mut [Span]) -> usize {
         // Past the line's end counts as blank, which closes the last token there.
         let mut bytes = [b' '; WORD];
         bytes[..rest.len()].copy_from_slice(rest);
-        if !take_word(blank_bits(bytes), base, &mut open, out, &mut n) {
-            return n;
-        }
+        found = take_word(blank_bits(bytes), base, &mut boundaries, found, limit);
     }
-    if let Some(start) = open
-        && n < out.len()
-    {
-        out[n] = Span {
-            start,
-            end: line.len(),
-        };
-        n += 1;
+    if found % 2 == 1 {
+        // A token open at the end of a line that filled its last word.
+        boundaries[found] = line.len();
+        found += 1;
     }
-    n
+    spans_of(&boundaries, found / 2, out)
 }
 
 /// Bytes looked at in one step.
@@ -72,34 +71,38 @@ fn blank_bits(bytes: [u8; WORD]) -> u16 {
     bits
 }
 
-/// Records the tokens that begin or end in one word; `false` when `out` is full.
+/// Notes the boundaries of tokens in one word after the `found` so far (an odd count: a token
+/// is open); stops at `limit`. Returns the new count.
 #[inline]
 fn take_word(
     blanks: u16,
     base: usize,
-    open: &mut Option<usize>,
-    out: &mut [Span],
-    n: &mut usize,
-) -> bool {
+    boundaries: &mut [usize; 2 * MAX_TOKENS],
+    mut found: usize,
+    limit: usize,
+) -> usize {
     let inside = !blanks;
     // Bit i set where byte i differs from the byte before it (blank or not).
-    let before = (inside << 1) | u16::from(open.is_some());
+    let before = (inside << 1) | u16::from(found % 2 == 1);
     let mut changes = inside ^ before;
-    while changes != 0 {
-        let at = base + changes.trailing_zeros() as usize;
+    while changes != 0 && found < limit {
+        boundaries[found] = base + changes.trailing_zeros() as usize;
+        found += 1;
         changes &= changes - 1;
-        match open.take() {
-            None => *open = Some(at),
-            Some(start) => {
-                out[*n] = Span { start, end: at };
-                *n += 1;
-                if *n == out.len() {
-                    return false;
-                }
-            }
-        }
     }
-    true
+    found
+}
+
+/// The first `count` tokens of `boundaries` into `out`; returns `count`.
+#[inline]
+fn spans_of(boundaries: &[usize; 2 * MAX_TOKENS], count: usize, out: &mut [Span]) -> usize {
+    for (span, pair) in out.iter_mut().zip(boundaries.chunks_exact(2)).take(count) {
+        *span = Span {
+            start: pair[0],
+            end: pair[1],
+        };
+    }
+    count
 }
 
 /// Fixed-capacity token list for one line.
