@@ -59,9 +59,31 @@ pub(crate) fn tokenize(line: &[u8], out: &mut [Span]) -> usize {
 /// Bytes looked at in one step.
 const WORD: usize = 16;
 
-/// Bit `i` set when byte `i` of the word is a blank (space or tab). Written as a plain loop
-/// over the sixteen bytes, which the compiler turns into one vector compare and a mask (on
-/// x86-64, `pcmpeqb` and `pmovmskb`).
+/// Bit `i` set when byte `i` of the word is a blank (space or tab): two vector compares and a
+/// mask on x86-64 (written as a loop over the bytes, the compiler made a chain of shifts and ors
+/// of it: a third of the tokenizer's time, perf).
+#[cfg(target_arch = "x86_64")]
+#[inline]
+fn blank_bits(bytes: [u8; WORD]) -> u16 {
+    use std::arch::x86_64::{
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+    };
+    // SAFETY: SSE2, all these need, is part of every x86-64 processor; the load reads the
+    // sixteen bytes of `bytes` (an unaligned load, which `loadu` allows).
+    let mask = unsafe {
+        let word = _mm_loadu_si128(bytes.as_ptr().cast::<__m128i>());
+        let blanks = _mm_or_si128(
+            _mm_cmpeq_epi8(word, _mm_set1_epi8(b' ' as i8)),
+            _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\t' as i8)),
+        );
+        _mm_movemask_epi8(blanks)
+    };
+    // Sixteen bytes give sixteen bits: the upper half of the i32 is zero.
+    mask as u16
+}
+
+/// Bit `i` set when byte `i` of the word is a blank (space or tab).
+#[cfg(not(target_arch = "x86_64"))]
 #[inline]
 fn blank_bits(bytes: [u8; WORD]) -> u16 {
     let mut bits = 0u16;

@@ -638,6 +638,8 @@ enum Viewed<'a> {
 /// [`parse_line_hinted`], borrowed from the line where the layout nearly every Unix server
 /// prints is read (the same reading, which comes first for LIST without another system's
 /// hint); the other formats build their entries owned.
+// Inlined: see `unix::view`.
+#[inline]
 fn parse_line_viewed<'a>(line: &'a [u8], context: &ListingContext, hint: SystemHint) -> Viewed<'a> {
     let unix_first = matches!(
         hint,

@@ -29,6 +29,8 @@ pub(crate) fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
 }
 
 /// [`parse`]'s reading, borrowed from the line: `Some(None)` for `.` and `..`.
+// Inlined: see `unix::view`.
+#[inline]
 pub(crate) fn parse_view<'a>(
     line: &'a [u8],
     ctx: &ListingContext,
