@@ -83,8 +83,8 @@ fn ls_json_has_one_object_per_entry() {
     assert_eq!(reports["is_dir"], true);
 }
 
-/// A folder whose listing is far bigger than what is parsed between reads (128 KiB): it is
-/// parsed on a thread beside the reading, and every entry must still come out, once.
+/// A folder whose listing is far bigger than one of the buffers it is read into (the few
+/// buffers go round between the engine and `ls`): every entry must still come out, once.
 #[test]
 fn ls_json_lists_every_entry_of_a_big_folder() {
     const FILES: usize = 6_000;

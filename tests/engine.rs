@@ -131,6 +131,32 @@ fn active_mode_lists_too() {
     assert!(listing_names(seen.last().unwrap()).contains(&"welcome.txt".to_owned()));
 }
 
+/// The window's listing of a big folder: its bytes, more than the few buffers they are read
+/// into hold together, are parsed on a thread beside the reading (past 128 KiB), and every
+/// entry arrives once, in the listing the window shows.
+#[test]
+fn a_big_folder_is_listed_whole_for_the_window() {
+    const FILES: usize = 12_000;
+    let server = TestServer::start();
+    let folder = server.path().join("big");
+    std::fs::create_dir(&folder).unwrap();
+    for i in 0..FILES {
+        std::fs::write(folder.join(format!("entry-{i:05}.txt")), b"").unwrap();
+    }
+    let (engine, events) = Engine::start(None).unwrap();
+    engine.send(Command::Connect(server.request(PASSWORD)));
+    collect_until(&events, is_listing);
+    engine.send(Command::List(RemotePath::from_text("/big")));
+    let seen = collect_until(&events, |e| {
+        is_listing(e) || matches!(e, Event::CommandFailed { .. } | Event::Disconnected { .. })
+    });
+    let mut names = listing_names(seen.last().unwrap());
+    names.sort();
+    let expected: Vec<String> = (0..FILES).map(|i| format!("entry-{i:05}.txt")).collect();
+    assert_eq!(names.len(), FILES, "{}", log_text(&seen));
+    assert_eq!(names, expected);
+}
+
 #[test]
 fn disconnect_and_reconnect_many_times() {
     let server = TestServer::start();
