@@ -59,10 +59,11 @@ fn suite_listing() -> Vec<u8> {
     out
 }
 
-/// `ferry ls --json`'s output of `listing`, written nowhere.
-fn print_json(listing: &[u8], ctx: &ListingContext) -> usize {
+/// `ferry ls`'s output (`ls -l`-like lines, `json` false) or `ls --json`'s of `listing`, written
+/// nowhere; the count of lines no parser could read.
+fn print(listing: &[u8], ctx: &ListingContext, json: bool) -> usize {
     // Fed in 64 KiB pieces, about what one read of the data connection brings.
-    let mut printer = ListingPrinter::new(ctx.clone(), true, std::io::sink());
+    let mut printer = ListingPrinter::new(ctx.clone(), json, std::io::sink());
     for piece in listing.chunks(64 * 1024) {
         printer.feed(piece);
     }
@@ -112,14 +113,18 @@ fn bench(c: &mut Criterion) {
         b.iter(|| parse_listing(black_box(&unix), &ctx))
     });
 
-    assert_eq!(print_json(&unix, &ctx), 0);
+    assert_eq!(print(&unix, &ctx, true), 0);
     group.bench_function("ls_json_unix_100k", |b| {
-        b.iter(|| print_json(black_box(&unix), &ctx))
+        b.iter(|| print(black_box(&unix), &ctx, true))
     });
     let suite = suite_listing();
-    assert_eq!(print_json(&suite, &ctx), 0);
+    assert_eq!(print(&suite, &ctx, true), 0);
     group.bench_function("ls_json_suite_100k", |b| {
-        b.iter(|| print_json(black_box(&suite), &ctx))
+        b.iter(|| print(black_box(&suite), &ctx, true))
+    });
+    assert_eq!(print(&suite, &ctx, false), 0);
+    group.bench_function("ls_long_suite_100k", |b| {
+        b.iter(|| print(black_box(&suite), &ctx, false))
     });
 
     let ctx = ListingContext::new(ListingFormat::Mlsd, now);
