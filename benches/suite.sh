@@ -32,7 +32,8 @@
 #   limit: TCP copy (sendfile -> recv, loopback, to nowhere) and disk write (dd + fdatasync)
 #   download / upload 1 GiB, plain and FTPS (explicit TLS), on vsftpd and pure-ftpd
 #   download / upload 2,000 files of 4 KiB in 200 folders, 4 connections, both servers
-#   listing of a 100,000-entry folder, both servers (Ferry ls --json, curl LIST, lftp cls -1)
+#   listing of a 100,000-entry folder, both servers (Ferry ls --json, curl LIST, lftp cls -1), and
+#   again as ls -l lines (Ferry ls, curl LIST, lftp cls -l)
 #   segmented download of 200 MiB from the 20 MB/s-per-connection vsftpd (Ferry --segments 4,
 #   lftp pget -n 4, curl one connection)
 #
@@ -560,6 +561,16 @@ for server in vsftpd pure-ftpd; do
       ferry "$ferry ls --tls off --json ftp://$user@$host/$many_dir > @SINK@" "check_entries $out/sink.ferry $many" \
       curl "curl -sS ftp://$user:$pass@$host/$many_dir/ > @SINK@" "check_entries $out/sink.curl $many" \
       lftp "lftp -u $user,$pass -e '$lftp_plain; cls -1 /$many_dir; quit' ftp://$host > @SINK@" "check_entries $out/sink.lftp $many"
+  fi
+  # The same with `ferry ls`'s own lines (`ls -l`-like, a third of --json's bytes), and lftp's
+  # long listing: what a person types, where the case above is what a script reads.
+  name="listing $(commas "$many") entries as ls -l lines, $server"
+  if selected "$name"; then
+    ensure_many
+    case_ "$name" entries "$many" 0 "" "output to /dev/null (to a file on the checking round)" "true" \
+      ferry "$ferry ls --tls off ftp://$user@$host/$many_dir > @SINK@" "check_entries $out/sink.ferry $many" \
+      curl "curl -sS ftp://$user:$pass@$host/$many_dir/ > @SINK@" "check_entries $out/sink.curl $many" \
+      lftp "lftp -u $user,$pass -e '$lftp_plain; cls -l /$many_dir; quit' ftp://$host > @SINK@" "check_entries $out/sink.lftp $many"
   fi
 done
 
