@@ -6,7 +6,7 @@ use super::FerryApp;
 use super::actions::{Action, Actions};
 use crate::engine::{Direction, Event, ItemState, QueueEvent};
 use crate::ui::ConnectionState;
-use crate::ui::accounts::KeyringState;
+use crate::ui::accounts::{Accounts, KeyringState};
 use crate::ui::dialogs::Dialog;
 use crate::ui::jobs::{Done, PickPurpose};
 
@@ -199,13 +199,13 @@ impl FerryApp {
                 Done::Keyring(Ok(())) => state.accounts.keyring = KeyringState::Available,
                 Done::Keyring(Err(e)) => {
                     // Said once; from then on the password is asked when connecting. The short
-                    // form in the status line, the technical one in the log (as a status: it
-                    // is how this system is, not something that went wrong).
+                    // form in the status line (when a saved site is concerned), the technical
+                    // one in the log (as a status: it is how this system is, not something
+                    // that went wrong).
                     if !state.accounts.keyring_missing() {
-                        state.notices.note(
-                            "No password keyring on this system: Ferry will ask for saved sites' passwords when connecting",
-                            now,
-                        );
+                        if let Some(notice) = Accounts::missing_keyring_notice(&state.sites) {
+                            state.notices.note(notice, now);
+                        }
                         state.log.push(crate::engine::LogLine::now(
                             crate::engine::LogKind::Status,
                             e.to_string(),
