@@ -497,6 +497,39 @@ fn a_sort_by_a_column_the_width_hides_is_still_shown() {
     );
 }
 
+/// At 800×600 the panes are too narrow for the dates: the first header says, when the pointer
+/// rests on it, which columns the width hides and how to make room (the dividers). At full
+/// width it says only what a click does.
+#[test]
+fn the_first_header_says_which_columns_the_width_hides() {
+    let server = TestServer::start();
+    for (size, hidden) in [((800.0, 600.0), true), ((1920.0, 1080.0), false)] {
+        let mut window = Window::open_sized(None, egui::vec2(size.0, size.1));
+        window.connect_and_wait_for(&server, "Documents");
+        let header = window
+            .pane_widget("Remote files: sort by Name", Side::Remote)
+            .rect()
+            .center();
+        window.harness.hover_at(header);
+        window.harness.run_steps(20);
+        assert_eq!(
+            window.has_label_containing("Hidden at this width: Modified"),
+            hidden,
+            "at {size:?}"
+        );
+        assert!(
+            window.has_label_containing("Sort by this column"),
+            "no hover text at {size:?}"
+        );
+        if hidden {
+            assert!(
+                window.has_label_containing("Drag the divider"),
+                "the hint does not say how to show them"
+            );
+        }
+    }
+}
+
 /// The walks: at 800×600 the queue's State column was cut to a sliver at the window's edge, so
 /// why a transfer waited or failed could not be read; the second walk found it so after the
 /// window was made smaller (the columns kept the widths of the larger one). Every column of a

@@ -146,6 +146,19 @@ fn columns_for(width: f32) -> &'static [SortColumn] {
     &ALL[..n]
 }
 
+/// The first header's hover text when the width hides columns: which, and how to show them
+/// (the dividers are not obvious, and a walk at 800×600 took the dates for missing).
+fn hidden_columns_hint(shown: &[SortColumn]) -> String {
+    let hidden: Vec<&str> = SortColumn::ALL[shown.len()..]
+        .iter()
+        .map(|column| column.title())
+        .collect();
+    format!(
+        "Sort by this column. Hidden at this width: {}. Drag the divider beside the folder tree, or the one between the panes, to make room for them.",
+        hidden.join(", ")
+    )
+}
+
 /// Draws the table for `items`. `row_menu` fills a row's context menu, given the selection;
 /// `space_menu` the one on the empty space below the rows.
 pub fn show<T: TableItem, A>(
@@ -211,7 +224,13 @@ pub fn show<T: TableItem, A>(
                 header.col(|ui| {
                     let title =
                         egui::Button::new(RichText::new(column.title()).strong()).frame(false);
-                    let button = ui.add(title).on_hover_text("Sort by this column");
+                    let hover = if column == columns[0] && columns.len() < SortColumn::ALL.len()
+                    {
+                        hidden_columns_hint(columns)
+                    } else {
+                        "Sort by this column".to_owned()
+                    };
+                    let button = ui.add(title).on_hover_text(hover);
                     let spoken = format!("{}: sort by {}", config.name, column.title());
                     button.widget_info(|| {
                         egui::WidgetInfo::labeled(egui::Role::Button, true, &spoken)
