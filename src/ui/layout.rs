@@ -208,7 +208,7 @@ fn pane_links(ui: &mut Ui, state: &AppState, actions: &mut Actions) {
         ui.add(
             egui::Label::new(
                 egui::RichText::new(
-                    "Drag files between the panes · Tab: the next pane or the queue · Enter: open · \
+                    "Drag files between the panes · Tab: the next pane or the queue · Enter: open a folder, send a file · \
                      Ctrl+Enter: send across",
                 )
                 .weak(),
