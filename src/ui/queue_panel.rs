@@ -86,6 +86,17 @@ impl QueueView {
         &self.items
     }
 
+    /// What the status line says of `update`: a transfer that has just failed (not one the
+    /// person cancelled), with why. The Failed tab's count alone was missed in a walk, and the
+    /// reason, cut short in the row, was read only on hover.
+    pub fn failure_news(&self, update: &QueueItem) -> Option<String> {
+        let was = self.position(update.id).map(|p| self.items[p].state);
+        let newly_failed = update.state == ItemState::Failed && was != Some(ItemState::Failed);
+        let why = update.message.as_deref().unwrap_or("no reason given");
+        (newly_failed && why != CANCELLED)
+            .then(|| format!("{} failed: {why} (the Failed tab keeps it)", update.name()))
+    }
+
     pub fn on_event(&mut self, event: QueueEvent) {
         match event {
             QueueEvent::Added { after, items } => {
@@ -920,6 +931,53 @@ mod tests {
         ];
         for (item, text, tone) in cases {
             assert_eq!(state_text(&item), (text.to_owned(), tone));
+        }
+    }
+
+    #[test]
+    fn a_transfer_that_fails_is_told_once_and_a_cancelled_one_not_at_all() {
+        let item = |state: ItemState, message: Option<&str>| QueueItem {
+            message: message.map(str::to_owned),
+            ..QueueItem::sample(state)
+        };
+        // (the state the queue shows, the update, told)
+        let cases = [
+            (
+                ItemState::Transferring,
+                item(ItemState::Failed, Some("550 Denied")),
+                true,
+            ),
+            (ItemState::Queued, item(ItemState::Failed, None), true),
+            (
+                ItemState::Transferring,
+                item(ItemState::Failed, Some(CANCELLED)),
+                false,
+            ),
+            (
+                ItemState::Failed,
+                item(ItemState::Failed, Some("550 Denied")),
+                false,
+            ),
+            (ItemState::Transferring, item(ItemState::Done, None), false),
+            (
+                ItemState::Transferring,
+                item(ItemState::Paused, None),
+                false,
+            ),
+        ];
+        for (was, update, told) in cases {
+            let mut queue = QueueView::default();
+            queue.on_event(QueueEvent::Added {
+                after: None,
+                items: vec![QueueItem::sample(was)],
+            });
+            let news = queue.failure_news(&update);
+            assert_eq!(news.is_some(), told, "{was:?} -> {update:?}");
+            if let Some(news) = news {
+                let why = update.message.as_deref().unwrap_or("no reason given");
+                assert!(news.contains(why), "{news}");
+                assert!(news.contains(&update.name()), "{news}");
+            }
         }
     }
 

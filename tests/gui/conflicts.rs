@@ -195,6 +195,14 @@ fn every_conflict_choice_in_both_directions() {
                 let log = window.harness.state().log_text();
                 assert!(log.contains("Resume it in the queue"), "{what}: {log}");
             }
+            if tab == "Failed (1)" {
+                // Said in the status line, with why, and not only counted in the tab.
+                let notice = window.notice();
+                assert!(
+                    notice.contains("d.bin failed: ") && notice.contains("not resumed"),
+                    "{what}: {notice:?}"
+                );
+            }
             assert_eq!(std::fs::read(&target).unwrap(), target_after, "{what}");
             assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
             if choice == "Resume" && !upload && target_after == NEW {

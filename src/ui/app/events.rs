@@ -146,6 +146,13 @@ impl FerryApp {
                         }
                     }
                 }
+                if let QueueEvent::Updated(item) = &event
+                    && let Some(news) = state.queue.failure_news(item)
+                {
+                    // The status line (the newest failure), not the problems' box: a batch
+                    // failing would pile up a box for each file.
+                    state.notices.note(news, now);
+                }
                 state.queue.on_event(event);
             }
             Event::LocalListing(listing) => state.local.on_listing(*listing),
