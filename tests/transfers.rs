@@ -1160,4 +1160,19 @@ fn a_running_transfer_removed_from_the_queue_is_logged_as_removed() {
         queue.log_text()
     );
     assert!(!dir.path().join("removed.bin").exists());
+    // Its partial file stays (it may have been the person's own file, for a Resume), and the
+    // log says where it is.
+    let part = dir.path().join("removed.bin.part");
+    let kept = std::fs::read(&part).expect("the partial file is left");
+    assert!(
+        bytes.starts_with(&kept),
+        "the partial file holds the start of the file"
+    );
+    assert!(
+        queue
+            .log_text()
+            .contains(&format!("its partial file {} is left", part.display())),
+        "{}",
+        queue.log_text()
+    );
 }

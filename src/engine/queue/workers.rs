@@ -568,10 +568,7 @@ async fn run_attempt(
                 Finish::Stopped(super::state::Stop::Cancel)
                     if shared.lock().state.get(id).is_none() =>
                 {
-                    sink.log(
-                        LogKind::Status,
-                        format!("Stopped {what}: removed from the queue"),
-                    )
+                    sink.log(LogKind::Status, removed_text(&what, &start.request))
                 }
                 Finish::Stopped(super::state::Stop::Cancel) => sink.log(
                     LogKind::Status,
@@ -645,6 +642,22 @@ async fn expand_folder(
         .and_then(|r| r.item.message.clone())
         .unwrap_or_default();
     Ok(Finish::Done(message))
+}
+
+/// What the log says of a running transfer the person removed from the queue. A download's
+/// `.part` stays where it is: it may hold the person's own file (a "Resume" answer turns the
+/// file in the way into it), so it is not Ferry's to delete; the log names it, as removing the
+/// item said nothing of it (a walk found it left behind).
+fn removed_text(what: &str, request: &crate::engine::TransferRequest) -> String {
+    let part = transfer::part_path(&request.local);
+    if request.direction == Direction::Download && !request.is_dir && part.exists() {
+        format!(
+            "Stopped {what}: removed from the queue; its partial file {} is left as it is",
+            part.display()
+        )
+    } else {
+        format!("Stopped {what}: removed from the queue")
+    }
 }
 
 #[cfg(test)]
