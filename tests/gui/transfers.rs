@@ -190,3 +190,41 @@ fn files_dropped_from_the_os_are_uploaded() {
         std::fs::read(&second).unwrap()
     );
 }
+
+/// Disconnecting while the queue works says that the queue goes on: it has connections of its
+/// own, as FileZilla's has. A walk saw an upload finish after "Disconnected", and had taken it
+/// for stopped.
+#[test]
+fn disconnecting_while_transferring_says_the_queue_goes_on() {
+    let server = TestServer::start();
+    std::fs::write(server.path().join("slow.bin"), vec![7u8; 256 * 1024]).unwrap();
+    let mut settings = ferry::store::settings::Settings::default();
+    settings.transfers.download_limit_kib = 4;
+    let mut window = Window::open_setup(Setup {
+        settings,
+        ..Setup::default()
+    });
+    // With nothing in the queue, a disconnection says nothing of it.
+    window.connect_to(&server);
+    window.harness.get_by_label("Disconnect").click();
+    window.harness.run_steps(2);
+    assert!(!window.notice().contains("queue"), "{:?}", window.notice());
+    // The connection bar keeps what was typed: Connect again.
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the server's list again", |h| {
+        h.query_all_by_label("slow.bin").next().is_some()
+    });
+    window.double_click("slow.bin");
+    window.run_until("the download running", |h| {
+        h.query_all_by_label_contains("Transferring")
+            .next()
+            .is_some()
+    });
+    window.harness.get_by_label("Disconnect").click();
+    window.harness.run_steps(2);
+    let notice = window.notice();
+    assert!(
+        notice.contains("Disconnected; the queue goes on with 1 transfer (Pause all stops it)"),
+        "{notice:?}"
+    );
+}
