@@ -62,15 +62,39 @@ pub struct ShownCounts {
     pub files: usize,
     pub folders: usize,
     pub filtered_out: usize,
+    /// The rows selected, when there are some.
+    pub selected: Option<SelectedCounts>,
+}
+
+/// The selected rows: files (with their listed sizes added up) and folders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelectedCounts {
+    pub files: usize,
+    pub folders: usize,
+    pub bytes: u64,
 }
 
 impl std::fmt::Display for ShownCounts {
     /// `3 files and 1 folder`, or `2 files (the filter hides 12)`: the count matches the rows
-    /// the person sees, and says when there are more.
+    /// the person sees, and says when there are more. Then what is selected, and its size, as
+    /// FileZilla's status bar says it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&counted(self.files, self.folders))?;
         if self.filtered_out > 0 {
             write!(f, " (the filter hides {})", self.filtered_out)?;
+        }
+        if let Some(selected) = self.selected {
+            write!(
+                f,
+                ", selected: {}",
+                counted(selected.files, selected.folders)
+            )?;
+            if selected.files > 0 {
+                write!(f, ", {}", human_size(selected.bytes))?;
+                if selected.folders > 0 {
+                    f.write_str(" in the files")?;
+                }
+            }
         }
         Ok(())
     }
@@ -93,6 +117,36 @@ mod tests {
                 files,
                 folders,
                 filtered_out,
+                selected: None,
+            };
+            assert_eq!(counts.to_string(), text);
+        }
+    }
+
+    #[test]
+    fn shown_counts_say_what_is_selected_and_its_size() {
+        let cases = [
+            ((1, 0, 0), "12 files and 2 folders, selected: 1 file, 0 B"),
+            (
+                (3, 0, 1_258_291),
+                "12 files and 2 folders, selected: 3 files, 1.2 MiB",
+            ),
+            ((0, 2, 0), "12 files and 2 folders, selected: 2 folders"),
+            (
+                (2, 1, 2048),
+                "12 files and 2 folders, selected: 2 files and 1 folder, 2.0 KiB in the files",
+            ),
+        ];
+        for ((files, folders, bytes), text) in cases {
+            let counts = ShownCounts {
+                files: 12,
+                folders: 2,
+                filtered_out: 0,
+                selected: Some(SelectedCounts {
+                    files,
+                    folders,
+                    bytes,
+                }),
             };
             assert_eq!(counts.to_string(), text);
         }

@@ -236,6 +236,26 @@ fn tree_sort_filter_rename_and_delete() {
     assert!(window.has_row("holiday-01.jpg"));
     assert!(window.has_label("Server: 2 files and 1 folder"));
 
+    // What is selected, and its size, as FileZilla's status bar says it (a walk missed it).
+    window.row("holiday-01.jpg").click();
+    window.harness.step();
+    window.harness.step();
+    assert!(
+        window.has_label("Server: 2 files and 1 folder, selected: 1 file, 420.0 KiB"),
+        "one file selected"
+    );
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    window.harness.step();
+    window.harness.step();
+    assert!(
+        window.has_label(
+            "Server: 2 files and 1 folder, selected: 2 files and 1 folder, 800.0 KiB in the files"
+        ),
+        "all selected"
+    );
+
     // Back to Documents (from the cache) for the changes.
     window
         .harness

@@ -197,6 +197,11 @@ impl TableState {
             .collect()
     }
 
+    /// Whether any item is selected (shown or not).
+    pub fn any_selected(&self) -> bool {
+        self.selected.contains(&true)
+    }
+
     /// How many folders the table shows, after the filter, as of its last ordering.
     pub fn visible_folders(&self) -> usize {
         self.visible_folders
