@@ -148,7 +148,7 @@ fn upload_mirror_with_exclusions_then_a_rerun_plans_nothing() {
     assert_eq!(plan[&("upload".into(), "index.html".into())], "new here");
     assert_eq!(
         plan[&("delete-remote".into(), "gone.txt".into())],
-        "gone here"
+        "not here"
     );
     // A dry run changes nothing.
     assert!(pair.remote().join("gone.txt").exists());

@@ -144,7 +144,7 @@ impl Reason {
             Reason::Newer(side) => format!("newer {}", side.label()),
             Reason::SizeDiffers => "size differs".into(),
             Reason::ChecksumDiffers => "checksum differs".into(),
-            Reason::Gone(side) => format!("gone {}", side.label()),
+            Reason::Gone(side) => format!("not {}", side.label()),
             Reason::ChangedOnBoth => "changed on both sides since the last sync".into(),
             Reason::KindDiffers => "a folder on one side, a file on the other".into(),
             Reason::Undecidable => "differs, and neither side is newer".into(),

@@ -526,7 +526,8 @@ fn tolerances() {
 fn reasons_read_as_sentences() {
     assert_eq!(Reason::New(Local).text(), "new here");
     assert_eq!(Reason::Newer(Remote).text(), "newer on the server");
-    assert_eq!(Reason::Gone(Local).text(), "gone here");
+    assert_eq!(Reason::Gone(Local).text(), "not here");
+    assert_eq!(Reason::Gone(Remote).text(), "not on the server");
     let json = serde_json::to_string(&Reason::Newer(Remote)).expect("json");
     assert_eq!(json, r#"{"why":"newer","side":"remote"}"#);
 }
