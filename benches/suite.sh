@@ -554,24 +554,21 @@ for server in vsftpd pure-ftpd; do
       lftp "lftp -u $user,$pass -e '$lftp_plain; mirror -R --parallel=4 $small_src /upload/suite-small; quit' ftp://$host" "check_tree $up_dir $small_n $small_bytes $small_src"
     eval "$(aside_cmd "$up_dir" "$up_trash")"
   fi
-  name="listing $(commas "$many") entries, $server"
-  if selected "$name"; then
+  # Twice: `ls --json` (what a script reads; lftp `cls -1`), and `ferry ls`'s own `ls -l`-like
+  # lines (what a person types, a third of the bytes; lftp's long listing, `cls -l`).
+  for style in json long; do
+    if [ $style = json ]; then
+      name="listing $(commas "$many") entries, $server"; fls="--json"; cls="-1"
+    else
+      name="listing $(commas "$many") entries as ls -l lines, $server"; fls=""; cls="-l"
+    fi
+    selected "$name" || continue
     ensure_many
     case_ "$name" entries "$many" 0 "" "output to /dev/null (to a file on the checking round)" "true" \
-      ferry "$ferry ls --tls off --json ftp://$user@$host/$many_dir > @SINK@" "check_entries $out/sink.ferry $many" \
+      ferry "$ferry ls --tls off $fls ftp://$user@$host/$many_dir > @SINK@" "check_entries $out/sink.ferry $many" \
       curl "curl -sS ftp://$user:$pass@$host/$many_dir/ > @SINK@" "check_entries $out/sink.curl $many" \
-      lftp "lftp -u $user,$pass -e '$lftp_plain; cls -1 /$many_dir; quit' ftp://$host > @SINK@" "check_entries $out/sink.lftp $many"
-  fi
-  # The same with `ferry ls`'s own lines (`ls -l`-like, a third of --json's bytes), and lftp's
-  # long listing: what a person types, where the case above is what a script reads.
-  name="listing $(commas "$many") entries as ls -l lines, $server"
-  if selected "$name"; then
-    ensure_many
-    case_ "$name" entries "$many" 0 "" "output to /dev/null (to a file on the checking round)" "true" \
-      ferry "$ferry ls --tls off ftp://$user@$host/$many_dir > @SINK@" "check_entries $out/sink.ferry $many" \
-      curl "curl -sS ftp://$user:$pass@$host/$many_dir/ > @SINK@" "check_entries $out/sink.curl $many" \
-      lftp "lftp -u $user,$pass -e '$lftp_plain; cls -l /$many_dir; quit' ftp://$host > @SINK@" "check_entries $out/sink.lftp $many"
-  fi
+      lftp "lftp -u $user,$pass -e '$lftp_plain; cls $cls /$many_dir; quit' ftp://$host > @SINK@" "check_entries $out/sink.lftp $many"
+  done
 done
 
 name="segmented download $lim_h, 20 MB/s per connection, vsftpd-limited"
