@@ -13,12 +13,16 @@ pub struct SettingsWindow {
     draft: Option<Settings>,
     /// The ASCII extensions as typed (split into the list on OK).
     extensions: String,
+    /// Opened since the last frame: it opens at the top, not where it was scrolled to last time
+    /// (a walk reopened it half-way down and took the first groups for gone).
+    just_opened: bool,
 }
 
 impl SettingsWindow {
     pub fn open(&mut self, settings: &Settings) {
         self.extensions = settings.transfers.ascii_extensions.join(", ");
         self.draft = Some(settings.clone());
+        self.just_opened = true;
     }
 
     pub fn is_open(&self) -> bool {
@@ -48,6 +52,7 @@ pub fn show(ctx: &egui::Context, window: &mut SettingsWindow, actions: &mut Acti
     };
     let mut open = true;
     let mut done: Option<bool> = None;
+    let from_the_top = std::mem::take(&mut window.just_opened);
     egui::Window::new("Settings")
         .open(&mut open)
         .collapsible(false)
@@ -61,14 +66,17 @@ pub fn show(ctx: &egui::Context, window: &mut SettingsWindow, actions: &mut Acti
             // A name for the window's contents, for screen readers (and tests) to find them.
             let contents = egui::UiBuilder::new().accessibility_label("Settings window");
             ui.scope_builder(contents, |ui| {
-                egui::ScrollArea::vertical()
-                    .max_height(ctx.content_rect().height() - 160.0)
-                    .show(ui, |ui| {
-                        connection(ui, draft);
-                        transfers(ui, draft, &mut window.extensions);
-                        panes(ui, draft);
-                        appearance(ui, draft);
-                    });
+                let mut scroll =
+                    egui::ScrollArea::vertical().max_height(ctx.content_rect().height() - 160.0);
+                if from_the_top {
+                    scroll = scroll.vertical_scroll_offset(0.0);
+                }
+                scroll.show(ui, |ui| {
+                    connection(ui, draft);
+                    transfers(ui, draft, &mut window.extensions);
+                    panes(ui, draft);
+                    appearance(ui, draft);
+                });
             });
             ui.separator();
             ui.horizontal(|ui| {

@@ -238,3 +238,34 @@ fn a_speed_limit_typed_with_a_unit_reads_as_meant() {
         assert_eq!(set, kib, "{typed:?} in {field}");
     }
 }
+
+/// The Settings window opens at its top each time: a walk closed it scrolled half-way down,
+/// opened it again there, and took the first groups for gone.
+#[test]
+fn the_settings_window_opens_at_its_top_again() {
+    let mut window = Window::open_sized(None, egui::vec2(800.0, 600.0));
+    let first_field_top = |window: &Window| window.harness.get_by_label("Connection").rect().top();
+    open_settings(&mut window);
+    let at_the_top = first_field_top(&window);
+    let middle = window
+        .harness
+        .get_by_label("Reply timeout:")
+        .rect()
+        .center();
+    for _ in 0..10 {
+        window.wheel(middle, 5.0);
+    }
+    window.harness.run_steps(5);
+    assert!(
+        first_field_top(&window) < at_the_top - 50.0,
+        "the test's wheel did not scroll the window"
+    );
+    window.harness.get_by_label("Cancel").click();
+    window.harness.run_steps(2);
+    open_settings(&mut window);
+    window.harness.run_steps(2);
+    assert!(
+        (first_field_top(&window) - at_the_top).abs() < 1.0,
+        "opened again where it was scrolled to"
+    );
+}
