@@ -638,3 +638,36 @@ fn shift_tab(window: &mut Window) {
         .key_press_modifiers(egui::Modifiers::SHIFT, Key::Tab);
     window.harness.run_steps(2);
 }
+
+/// A walk saw no cursor in the new folder's name field (its X server had no window manager, so
+/// the window had no keyboard focus). The field does take the keys: F7, then typing, with no
+/// click in between, names the folder.
+#[test]
+fn the_new_folder_name_takes_the_typing_at_once() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_and_wait_for(&server, "Documents");
+    window.row("Documents").click();
+    window.harness.step();
+    window.press(Key::F7);
+    assert!(window.has_label("Create folder"));
+    window.harness.run_steps(2);
+    for c in "abc".chars() {
+        window.harness.event(egui::Event::Text(c.to_string()));
+        window.harness.step();
+    }
+    let value = window.harness.get_by_label("Folder name:").value();
+    assert_eq!(value.as_deref(), Some("abc"));
+    // The same for a new name (F2), which replaces the name chosen.
+    window.press(Key::Escape);
+    assert!(!window.has_label("Create folder"), "Esc left the dialog");
+    window.press(Key::F2);
+    assert!(window.has_label("Rename"));
+    window.harness.run_steps(2);
+    for c in "xyz".chars() {
+        window.harness.event(egui::Event::Text(c.to_string()));
+        window.harness.step();
+    }
+    let value = window.harness.get_by_label("New name:").value();
+    assert_eq!(value.as_deref(), Some("xyz"));
+}
