@@ -389,24 +389,23 @@ struct TimestampText {
 impl TimestampText {
     /// `2026-11-30T08:25:00`, for `ls --json`.
     fn format(&mut self, time: chrono::NaiveDateTime) -> &str {
-        self.write(time, b'T', true, "%Y-%m-%dT%H:%M:%S")
+        self.write(time, true)
     }
 
     /// `2026-11-30 08:25`, for `ls` without `--json`.
     fn minutes(&mut self, time: chrono::NaiveDateTime) -> &str {
-        self.write(time, b' ', false, "%Y-%m-%d %H:%M")
+        self.write(time, false)
     }
 
-    /// The date, `separator`, and the time to the minute or `seconds`; `pattern` is the same
-    /// for chrono, which writes the years of other than four digits (with a sign or more).
-    fn write(
-        &mut self,
-        time: chrono::NaiveDateTime,
-        separator: u8,
-        seconds: bool,
-        pattern: &str,
-    ) -> &str {
+    /// With `seconds`, `--json`'s form; without, `ls`'s. Chrono writes the years of other than
+    /// four digits (with a sign or more).
+    fn write(&mut self, time: chrono::NaiveDateTime, seconds: bool) -> &str {
         use chrono::{Datelike, Timelike};
+        let (separator, pattern) = if seconds {
+            (b'T', "%Y-%m-%dT%H:%M:%S")
+        } else {
+            (b' ', "%Y-%m-%d %H:%M")
+        };
         let date = time.date();
         if !(0..=9999).contains(&date.year()) {
             use std::fmt::Write as _;

@@ -568,7 +568,7 @@ async fn run_attempt(
                 Finish::Stopped(super::state::Stop::Cancel)
                     if shared.lock().state.get(id).is_none() =>
                 {
-                    sink.log(LogKind::Status, removed_text(&what, &start.request))
+                    sink.log(LogKind::Status, removed_text(&what, &start.request).await)
                 }
                 Finish::Stopped(super::state::Stop::Cancel) => sink.log(
                     LogKind::Status,
@@ -648,9 +648,13 @@ async fn expand_folder(
 /// `.part` stays where it is: it may hold the person's own file (a "Resume" answer turns the
 /// file in the way into it), so it is not Ferry's to delete; the log names it, as removing the
 /// item said nothing of it (a walk found it left behind).
-fn removed_text(what: &str, request: &crate::engine::TransferRequest) -> String {
+async fn removed_text(what: &str, request: &crate::engine::TransferRequest) -> String {
     let part = transfer::part_path(&request.local);
-    if request.direction == Direction::Download && !request.is_dir && part.exists() {
+    let left = request.direction == Direction::Download
+        && !request.is_dir
+        // Off the runtime's threads, as the transfers' own file work is.
+        && tokio::fs::try_exists(&part).await.unwrap_or(false);
+    if left {
         format!(
             "Stopped {what}: removed from the queue; its partial file {} is left as it is",
             part.display()

@@ -190,16 +190,15 @@ impl TableState {
 
     /// Selected item indices, in the order shown.
     pub fn selected_items(&self) -> Vec<usize> {
+        self.selected_shown().collect()
+    }
+
+    /// The same without collecting them (the status line reads it every frame).
+    pub fn selected_shown(&self) -> impl Iterator<Item = usize> + '_ {
         self.visible
             .iter()
             .copied()
             .filter(|&i| self.selected.get(i).copied().unwrap_or(false))
-            .collect()
-    }
-
-    /// Whether any item is selected (shown or not).
-    pub fn any_selected(&self) -> bool {
-        self.selected.contains(&true)
     }
 
     /// How many folders the table shows, after the filter, as of its last ordering.
