@@ -11,7 +11,7 @@ use super::app::{Action, Actions};
 use super::conflict_dialog::{Question, question_place};
 use super::format;
 use super::queue_keys::{self, Offered, Step};
-use super::widgets;
+use super::widgets::{self, text_width};
 use crate::engine::api::queue::CANCELLED;
 use crate::engine::{Direction, ItemState, QueueAction, QueueEvent, QueueItem, TransferId};
 use crate::store::settings::TransferSettings;
@@ -809,14 +809,6 @@ fn eta_text(seconds: f64) -> String {
             seconds % 60
         ),
     }
-}
-
-/// How wide `text` is on one line in the body font.
-fn text_width(ui: &mut egui::Ui, text: &str) -> f32 {
-    let font = egui::TextStyle::Body.resolve(ui.style());
-    ui.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE))
-        .size()
-        .x
 }
 
 /// What is left of the toolbar's current line. (`available_width` is the whole width in a

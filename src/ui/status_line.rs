@@ -3,18 +3,53 @@
 
 use super::ConnectionState;
 use super::app::AppState;
+use super::format::ShownCounts;
+use super::widgets::text_width;
+
+/// The room a note keeps beside the counts: what is selected gives way first (a walk at
+/// 800×600 read only "notes.txt…" of a failure, beside the selections' sizes).
+const NOTE_LEAST: f32 = 320.0;
+/// About what "Connected to host:port" takes, left of the note.
+const CONNECTION_ROOM: f32 = 220.0;
 
 pub fn show(ui: &mut egui::Ui, state: &AppState) {
     ui.horizontal(|ui| {
+        let counts = |with_selection: bool| {
+            let text = |side: &str, counts: Option<ShownCounts>| {
+                counts.map(|counts| {
+                    let counts = ShownCounts {
+                        selected: counts.selected.filter(|_| with_selection),
+                        ..counts
+                    };
+                    format!("{side}: {counts}")
+                })
+            };
+            [
+                text("Server", state.remote.counts()),
+                text("Local", state.local.counts()),
+            ]
+        };
+        let mut shown = counts(true);
+        if state.notices.current().is_some() {
+            let wanted: f32 = shown
+                .iter()
+                .flatten()
+                .map(|t| text_width(ui, t) + 16.0)
+                .sum();
+            if wanted + CONNECTION_ROOM + NOTE_LEAST > ui.available_width() {
+                shown = counts(false);
+            }
+        }
         // The counts first, from the right, so a long note is what gets cut short.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             // Right to left: the server's, then the local pane's.
-            if let Some(counts) = state.remote.counts() {
-                ui.label(format!("Server: {counts}"));
+            let [server, local] = shown;
+            if let Some(server) = server {
+                ui.label(server);
             }
-            if let Some(counts) = state.local.counts() {
+            if let Some(local) = local {
                 ui.separator();
-                ui.label(format!("Local: {counts}"));
+                ui.label(local);
             }
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                 connection(ui, state);

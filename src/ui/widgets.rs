@@ -270,6 +270,14 @@ fn parse_limit_kib(text: &str) -> Option<u64> {
     Some(if kib > 0.0 { rounded.max(1) } else { 0 })
 }
 
+/// How wide `text` is on one line in the body font.
+pub fn text_width(ui: &mut Ui, text: &str) -> f32 {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    ui.fonts_mut(|f| f.layout_no_wrap(text.to_owned(), font, egui::Color32::WHITE))
+        .size()
+        .x
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_limit_kib;

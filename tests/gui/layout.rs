@@ -590,3 +590,50 @@ fn the_queue_shows_every_column_of_a_transfer_at_every_size() {
         );
     }
 }
+
+/// At 800×600 the status line's note keeps room to be read beside the panes' counts: what is
+/// selected gives way (a walk read only "notes.txt…" of a failure there, beside the sizes of
+/// the selections).
+#[test]
+fn at_800_by_600_a_note_keeps_room_beside_the_selections() {
+    let server = TestServer::start();
+    // Set up where the server's welcome.txt is in view, then made small.
+    let mut window = Window::open_sized(None, egui::vec2(1200.0, 800.0));
+    window.add_local_files(&[("welcome.txt", b"older")]);
+    window.connect_to(&server);
+    // The server's welcome.txt, sent across onto the local one: asked, and left for later.
+    window.double_click("welcome.txt");
+    window.run_until("the conflict question", |h| {
+        h.query_by_label("The target already exists").is_some()
+    });
+    window.harness.get_by_label("Decide later").click();
+    window.run_until("the paused item", |h| {
+        h.query_all_by_label_contains("Paused").next().is_some()
+    });
+    window.harness.set_size(egui::vec2(800.0, 600.0));
+    window.harness.run_steps(3);
+    // Both panes have a row selected.
+    window.local_row("welcome.txt").click();
+    window.harness.run_steps(2);
+    assert!(
+        window.notice().contains("Left for later"),
+        "{:?}",
+        window.notice()
+    );
+    // The status line's note (the log says it too): the lowest of them.
+    let note = window
+        .harness
+        .query_all_by_label_contains("Left for later")
+        .map(|node| node.rect())
+        .max_by(|a, b| a.top().total_cmp(&b.top()))
+        .expect("the note");
+    assert!(
+        note.width() >= 250.0,
+        "the note has {} points: {note:?}",
+        note.width()
+    );
+    assert_eq!(
+        std::fs::read(window.downloads.path().join("welcome.txt")).unwrap(),
+        b"older"
+    );
+}
