@@ -88,7 +88,10 @@ impl Reply {
     /// `530 Login incorrect.`: the code and the first line of text, for status lines and errors.
     pub fn summary(&self) -> String {
         let first = String::from_utf8_lossy(self.first_line_text_bytes());
-        format!("{} {}", self.code, first.trim())
+        match first.trim() {
+            "" => self.code.to_string(),
+            text => format!("{} {text}", self.code),
+        }
     }
 }
 

@@ -430,7 +430,7 @@ impl Control {
             if let Some(info) = tls.refused_certificate() {
                 return FtpError::Untrusted(Box::new(info));
             }
-            if let Some(reply) = clear_text_reply(&tls.tail()) {
+            if let Some(reply) = tls.clear_text_reply() {
                 self.log_reply(&reply);
                 return FtpError::reply(reply);
             }
@@ -542,29 +542,6 @@ fn reply_of(response: &suppaftp::types::Response) -> Reply {
         .find_map(|line| std::str::from_utf8(&line[..3]).ok()?.parse::<u16>().ok());
     let code = written.unwrap_or(response.status.code() as u16);
     Reply::from_raw(code, &response.body)
-}
-
-/// A reply a server wrote in the clear where TLS was expected, if the last bytes read end with
-/// one (after whatever TLS records came before it on the same line).
-fn clear_text_reply(tail: &[u8]) -> Option<Reply> {
-    let last = tail
-        .split(|&b| b == b'\n')
-        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
-        .rfind(|line| !line.is_empty())?;
-    let printable = |b: &u8| *b == b'\t' || (b' '..0x7f).contains(b);
-    let start = last
-        .iter()
-        .rposition(|b| !printable(b))
-        .map_or(0, |p| p + 1);
-    let text = &last[start..];
-    let at = (0..text.len().saturating_sub(3)).find(|&i| {
-        text[i..i + 3].iter().all(u8::is_ascii_digit)
-            && matches!(text[i + 3], b' ' | b'-')
-            && (i == 0 || !text[i - 1].is_ascii_digit())
-    })?;
-    let line = &text[at..];
-    let code = std::str::from_utf8(&line[..3]).ok()?.parse().ok()?;
-    Some(Reply::from_raw(code, line))
 }
 
 fn verb_of(command: &CommandLine) -> &str {
@@ -705,14 +682,6 @@ mod tests {
                 "{code} after {tries}"
             );
         }
-    }
-
-    #[test]
-    fn a_plain_reply_hidden_behind_tls_is_found() {
-        let tail = b"\x17\x03\x03\x00\x20\x8f\x01500 OOPS: cannot change directory:/home/x\r\n";
-        let reply = clear_text_reply(tail).expect("the reply");
-        assert_eq!(reply.summary(), "500 OOPS: cannot change directory:/home/x");
-        assert!(clear_text_reply(b"\x16\x03\x01\x02\x00\x01").is_none());
     }
 
     #[test]

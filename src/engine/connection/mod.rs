@@ -3,6 +3,7 @@
 //! folders (here), listings (`listing`), file facts and changes (`files`), and the data
 //! connections transfers use.
 
+mod clear_text;
 mod control;
 mod files;
 mod listing;

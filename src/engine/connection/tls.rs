@@ -7,7 +7,6 @@
 //! person chose to trust (by its SHA-256 fingerprint) is accepted as it is; any other that fails
 //! is reported with what is needed to decide: subject, issuer, validity, fingerprint, and why.
 
-use std::collections::VecDeque;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -25,6 +24,8 @@ use super::super::api::certificate::{
     CertificateInfo, Fingerprint, TlsOptions, TlsVersions, fingerprint,
 };
 use super::super::error::{FtpError, FtpResult};
+use super::clear_text::ClearTextWatch;
+use crate::protocol::reply::Reply;
 
 /// What is wrong with a certificate, in words a person can weigh in the trust dialog.
 fn problem_text(error: &rustls::Error) -> String {
@@ -106,14 +107,14 @@ impl ServerCertVerifier for Verifier {
 }
 
 /// One connection's TLS: a client configuration shared by the control and every data connection
-/// (so their sessions resume), the name the certificate must carry, and what was last read in
-/// the clear (see `Tail`).
+/// (so their sessions resume), the name the certificate must carry, and what the control
+/// connection read in the clear after its TLS records (see `ClearTextWatch`).
 #[derive(Clone)]
 pub(crate) struct Tls {
     connector: TlsConnector,
     server_name: ServerName<'static>,
     verifier: Arc<Verifier>,
-    tail: Tail,
+    clear_text: Arc<Mutex<ClearTextWatch>>,
     /// The version and cipher suite of the first handshake (the control connection's).
     description: Arc<Mutex<Option<String>>>,
 }
@@ -157,7 +158,7 @@ impl Tls {
             connector: TlsConnector::from(Arc::new(config)),
             server_name,
             verifier,
-            tail: Tail::default(),
+            clear_text: Arc::default(),
             description: Arc::default(),
         })
     }
@@ -180,11 +181,10 @@ impl Tls {
         self.verifier.refused.lock().ok().and_then(|mut r| r.take())
     }
 
-    /// The last bytes read on the control connection: a server that fails inside a TLS session
-    /// often writes its error in the clear (vsftpd's `500 OOPS: ...`), which TLS can only call
-    /// a corrupt record.
-    pub fn tail(&self) -> Vec<u8> {
-        self.tail.bytes()
+    /// The reply the server wrote in the clear where TLS records were expected on the control
+    /// connection (vsftpd's `500 OOPS: ...`), which TLS can only call a corrupt record.
+    pub fn clear_text_reply(&self) -> Option<Reply> {
+        self.clear_text.lock().ok()?.reply()
     }
 }
 
@@ -202,7 +202,7 @@ impl AsyncTlsConnector for Tls {
             .unwrap_or(false);
         let recorded = Recorded {
             tcp: stream,
-            tail: first.then(|| self.tail.clone()),
+            clear_text: first.then(|| self.clear_text.clone()),
         };
         let stream = self
             .connector
@@ -219,42 +219,11 @@ impl AsyncTlsConnector for Tls {
     }
 }
 
-/// The last bytes read from a socket, kept for the error message when TLS can't make sense of
-/// them.
-#[derive(Clone, Default)]
-struct Tail(Arc<Mutex<VecDeque<u8>>>);
-
-impl Tail {
-    const KEEP: usize = 1024;
-
-    fn record(&self, bytes: &[u8]) {
-        if let Ok(mut tail) = self.0.lock() {
-            let take = bytes.len().min(Self::KEEP);
-            tail.extend(&bytes[bytes.len() - take..]);
-            let excess = tail.len().saturating_sub(Self::KEEP);
-            tail.drain(..excess);
-        }
-    }
-
-    fn bytes(&self) -> Vec<u8> {
-        self.0
-            .lock()
-            .map(|tail| tail.iter().copied().collect())
-            .unwrap_or_default()
-    }
-}
-
-/// A TCP socket that remembers what it last read (the control connection's).
+/// A TCP socket whose reads are followed for text in the clear (the control connection's).
 #[derive(Debug)]
 pub(crate) struct Recorded {
     tcp: TcpStream,
-    tail: Option<Tail>,
-}
-
-impl std::fmt::Debug for Tail {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Tail")
-    }
+    clear_text: Option<Arc<Mutex<ClearTextWatch>>>,
 }
 
 impl AsyncRead for Recorded {
@@ -266,8 +235,10 @@ impl AsyncRead for Recorded {
         let this = self.get_mut();
         let before = buf.filled().len();
         let result = Pin::new(&mut this.tcp).poll_read(cx, buf);
-        if let (Some(tail), true) = (&this.tail, result.is_ready()) {
-            tail.record(&buf.filled()[before..]);
+        if let (Some(watch), true) = (&this.clear_text, result.is_ready())
+            && let Ok(mut watch) = watch.lock()
+        {
+            watch.read(&buf.filled()[before..]);
         }
         result
     }
