@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 
 use super::features::Features;
 use super::listing::{
-    EntryKind, Listing, ListingContext, ListingFormat, ListingParser, NameEncoding, lines,
-    parse_listing, unix,
+    EntryKind, LineResult, Listing, ListingContext, ListingFormat, ListingParser, NameEncoding,
+    lines, parse_listing, unix,
 };
 use super::local_name::{join_inside, safe_local_name};
 use super::passive::{parse_epsv, parse_pasv};
@@ -60,9 +60,16 @@ pub fn listing(data: &[u8]) {
         context.system = system.map(str::to_owned);
         let whole = parse_listing(bytes, &context);
         check_listing(&whole, lines_sent);
-        // The one-pass reading of the common Unix layout reads a line as the general one does.
+        // The one-pass reading of the common Unix layout reads a line as the general one does,
+        // and its borrowed form (the streaming parser's, keeping the dates of the lines before)
+        // as the owned one.
+        let mut dates = unix::InferredDates::default();
         for line in lines(bytes) {
-            if let Some(canonical) = unix::parse_canonical(line, &context) {
+            let viewed = unix::parse_canonical_view(line, &context, &mut dates)
+                .map(|view| view.map_or(LineResult::Skip, |v| LineResult::Entry(v.into_entry())));
+            let canonical = unix::parse_canonical(line, &context);
+            assert_eq!(viewed, canonical, "{line:?}");
+            if let Some(canonical) = canonical {
                 assert_eq!(
                     Some(canonical),
                     unix::parse_general(line, &context),

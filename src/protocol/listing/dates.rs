@@ -100,6 +100,16 @@ fn cyrillic_month(l: &[u8]) -> Option<u32> {
 /// `24:00` (some servers' midnight) is returned as hour 24 and rolled over by
 /// [`local_modified`].
 pub(crate) fn parse_time(s: &[u8]) -> Option<(u32, u32, u32, bool)> {
+    // `HH:MM`, as `ls` prints it, read directly (the general split below was 3 % of `ls
+    // --json`, callgrind); the same answer as the general reading.
+    if let &[h1, h2, b':', m1, m2] = s
+        && [h1, h2, m1, m2].iter().all(u8::is_ascii_digit)
+    {
+        let h = u32::from(h1 - b'0') * 10 + u32::from(h2 - b'0');
+        let m = u32::from(m1 - b'0') * 10 + u32::from(m2 - b'0');
+        let ok = (h < 24 && m < 60) || (h == 24 && m == 0);
+        return ok.then_some((h, m, 0, false));
+    }
     let mut parts = s.splitn(3, |&b| b == b':');
     let h = parts.next()?;
     let m = parts.next()?;

@@ -498,6 +498,7 @@ pub struct ListingParser {
     carry: Vec<u8>,
     /// A line no parser read alone, waiting to be tried joined with the next.
     waiting: Option<Vec<u8>>,
+    dates: unix::InferredDates,
     listing: Listing,
 }
 
@@ -508,6 +509,7 @@ impl ListingParser {
             context,
             carry: Vec::new(),
             waiting: None,
+            dates: unix::InferredDates::default(),
             listing: Listing::default(),
         }
     }
@@ -586,7 +588,7 @@ impl ListingParser {
             }
             self.unparsed(previous);
         }
-        let result = match parse_line_viewed(line, &self.context, self.hint) {
+        let result = match parse_line_viewed(line, &self.context, self.hint, &mut self.dates) {
             Viewed::View(view) if has_nul(view.raw_name) => {
                 return self.unparsed(sent.to_vec());
             }
@@ -640,7 +642,12 @@ enum Viewed<'a> {
 /// hint); the other formats build their entries owned.
 // Inlined: see `unix::view`.
 #[inline]
-fn parse_line_viewed<'a>(line: &'a [u8], context: &ListingContext, hint: SystemHint) -> Viewed<'a> {
+fn parse_line_viewed<'a>(
+    line: &'a [u8],
+    context: &ListingContext,
+    hint: SystemHint,
+    dates: &mut unix::InferredDates,
+) -> Viewed<'a> {
     let unix_first = matches!(
         hint,
         SystemHint::Unix | SystemHint::NetWare | SystemHint::Unknown
@@ -648,7 +655,7 @@ fn parse_line_viewed<'a>(line: &'a [u8], context: &ListingContext, hint: SystemH
     if context.format == ListingFormat::List
         && unix_first
         && line.len() <= MAX_LINE
-        && let Some(read) = unix::parse_canonical_view(line, context)
+        && let Some(read) = unix::parse_canonical_view(line, context, dates)
     {
         return read.map_or(Viewed::Dot, Viewed::View);
     }

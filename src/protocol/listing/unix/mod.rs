@@ -37,6 +37,7 @@ mod canonical;
 mod date;
 mod numeric;
 
+pub(crate) use canonical::InferredDates;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use canonical::parse as parse_canonical;
 pub(crate) use canonical::parse_view as parse_canonical_view;
@@ -379,16 +380,29 @@ fn is_permissions(tok: &[u8]) -> bool {
     ) {
         return false;
     }
-    if !tok[1..10].iter().all(|b| {
-        matches!(
-            b,
-            b'r' | b'w' | b'x' | b's' | b'S' | b't' | b'T' | b'l' | b'L' | b'-'
-        )
-    }) {
+    // One table lookup a letter, all nine looked at (no early exit): a `matches!` of ten
+    // letters on each was 3 % of `ls --json` (callgrind).
+    if !tok[1..10]
+        .iter()
+        .fold(true, |ok, &b| ok & MODE_LETTER[usize::from(b)])
+    {
         return false;
     }
     tok.len() == 10 || matches!(tok[10], b'+' | b'@' | b'.' | b'*')
 }
+
+/// The letters of the nine mode columns: `rwx`, set-id and sticky (`sStT`), mandatory
+/// locking (`lL`) and `-`.
+const MODE_LETTER: [bool; 256] = {
+    let mut table = [false; 256];
+    let letters = b"rwxsStTlL-";
+    let mut i = 0;
+    while i < letters.len() {
+        table[letters[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
 
 /// NetWare's `[RWCEAFMS]` / `[R----F--]`.
 fn is_netware_rights(tok: &[u8]) -> bool {

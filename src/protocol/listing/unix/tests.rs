@@ -340,22 +340,25 @@ fn not_unix() {
 
 /// The one-pass reading of the common layout (`canonical.rs`) against the general one: the
 /// same entry for every line it reads, and `None` for every other. `true` when it read it.
-fn readings_agree(line: &[u8], ctx: &ListingContext) -> bool {
+/// The borrowed reading the streaming parser uses, with `dates` kept from the lines before as
+/// the parser keeps them, reads it the same again.
+fn readings_agree(line: &[u8], ctx: &ListingContext, dates: &mut InferredDates) -> bool {
+    let shown = String::from_utf8_lossy(line);
+    let viewed = parse_canonical_view(line, ctx, dates)
+        .map(|view| view.map_or(LineResult::Skip, |v| LineResult::Entry(v.into_entry())));
     let Some(canonical) = parse_canonical(line, ctx) else {
+        assert_eq!(viewed, None, "{shown:?}");
         return false;
     };
-    assert_eq!(
-        Some(canonical),
-        parse_general(line, ctx),
-        "{:?}",
-        String::from_utf8_lossy(line)
-    );
+    assert_eq!(viewed.as_ref(), Some(&canonical), "{shown:?}");
+    assert_eq!(Some(canonical), parse_general(line, ctx), "{shown:?}");
     true
 }
 
 #[test]
 fn the_common_layout_reads_as_the_general_reading_does_in_every_capture() {
     let ctx = ListingContext::new(ListingFormat::List, now());
+    let mut dates = InferredDates::default();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/listings");
     let mut read = 0;
     let mut lines_seen = 0;
@@ -373,7 +376,7 @@ fn the_common_layout_reads_as_the_general_reading_does_in_every_capture() {
             let bytes = std::fs::read(&path).expect("a readable capture");
             for line in crate::protocol::listing::lines(&bytes) {
                 lines_seen += 1;
-                read += usize::from(readings_agree(line, &ctx));
+                read += usize::from(readings_agree(line, &ctx, &mut dates));
             }
         }
     }
@@ -439,6 +442,7 @@ fn the_common_layout_reads_as_the_general_reading_does_whatever_the_columns_hold
         "Jan 01 2019 y",
     ];
     let ctx = ListingContext::new(ListingFormat::List, now());
+    let mut dates = InferredDates::default();
     let pick = |state: &mut u64, from: &[&'static str]| {
         *state ^= *state << 13;
         *state ^= *state >> 7;
@@ -461,7 +465,7 @@ fn the_common_layout_reads_as_the_general_reading_does_whatever_the_columns_hold
             pick(&mut state, TIMES),
             pick(&mut state, FILE_NAMES),
         );
-        read += usize::from(readings_agree(line.as_bytes(), &ctx));
+        read += usize::from(readings_agree(line.as_bytes(), &ctx, &mut dates));
     }
     // Enough lines fit the layout for the comparison to mean something.
     assert!(read > 400, "{read} lines read in one pass");
@@ -470,6 +474,7 @@ fn the_common_layout_reads_as_the_general_reading_does_whatever_the_columns_hold
 #[test]
 fn the_common_layout_takes_what_vsftpd_proftpd_and_pure_ftpd_print() {
     let ctx = ListingContext::new(ListingFormat::List, now());
+    let mut dates = InferredDates::default();
     for line in [
         "-rw-r--r--    1 1001     1001     5368709120 Nov 23 19:05 big-5GiB.sparse",
         "drwxr-xr-x    7 0        0            4096 Jan 02  2024 ..",
@@ -477,6 +482,6 @@ fn the_common_layout_takes_what_vsftpd_proftpd_and_pure_ftpd_print() {
         "-rw-r--r--   1 ftp      ftp            13 Nov 23 19:05 README.txt",
         "drwxr-xr-x    2 1001       1001             4096 Nov 23 19:05 dir with spaces",
     ] {
-        assert!(readings_agree(line.as_bytes(), &ctx), "{line}");
+        assert!(readings_agree(line.as_bytes(), &ctx, &mut dates), "{line}");
     }
 }
