@@ -16,10 +16,11 @@ pub(crate) fn is_blank(b: u8) -> bool {
 /// Splits `line` at runs of blanks into at most `out.len()` tokens (and [`MAX_TOKENS`]); returns
 /// how many.
 ///
-/// Sixteen bytes at a time: each word gives a bit per blank byte, and tokens begin and end where
-/// those bits change. (Byte by byte, this was a fifth of a listing's parsing: callgrind, 840
-/// instructions for a 67-byte `ls -l` line.) Changes alternate between a token's start and its
-/// end, so they are noted in order as boundaries, with no test of which one each is.
+/// Sixty-four bytes at a time: each block gives a bit per blank byte, and tokens begin and end
+/// where those bits change. (Byte by byte, this was a fifth of a listing's parsing: callgrind,
+/// 840 instructions for a 67-byte `ls -l` line; sixteen bytes at a time, 324.) Changes
+/// alternate between a token's start and its end, so they are noted in order as boundaries,
+/// with no test of which one each is.
 #[inline]
 pub(crate) fn tokenize(line: &[u8], out: &mut [Span]) -> usize {
     let wanted = out.len().min(MAX_TOKENS);
@@ -30,26 +31,24 @@ pub(crate) fn tokenize(line: &[u8], out: &mut [Span]) -> usize {
     let mut boundaries = [0usize; 2 * MAX_TOKENS];
     let limit = 2 * wanted;
     let mut found = 0;
-    let mut words = line.chunks_exact(WORD);
     let mut base = 0;
-    for word in &mut words {
-        let mut bytes = [0u8; WORD];
-        bytes.copy_from_slice(word);
-        found = take_word(blank_bits(bytes), base, &mut boundaries, found, limit);
+    for block in line.chunks(BLOCK) {
+        let blanks = if let Ok(whole) = <&[u8; BLOCK]>::try_from(block) {
+            blank_bits(whole)
+        } else {
+            // Past the line's end counts as blank, which closes the last token there.
+            let mut padded = [b' '; BLOCK];
+            padded[..block.len()].copy_from_slice(block);
+            blank_bits(&padded)
+        };
+        found = take_block(blanks, base, &mut boundaries, found, limit);
         if found == limit {
-            return spans_of(&boundaries, found / 2, out);
+            break;
         }
-        base += WORD;
-    }
-    let rest = words.remainder();
-    if !rest.is_empty() {
-        // Past the line's end counts as blank, which closes the last token there.
-        let mut bytes = [b' '; WORD];
-        bytes[..rest.len()].copy_from_slice(rest);
-        found = take_word(blank_bits(bytes), base, &mut boundaries, found, limit);
+        base += BLOCK;
     }
     if found % 2 == 1 {
-        // A token open at the end of a line that filled its last word.
+        // A token open at the end of a line that filled its last block.
         boundaries[found] = line.len();
         found += 1;
     }
@@ -57,47 +56,51 @@ pub(crate) fn tokenize(line: &[u8], out: &mut [Span]) -> usize {
 }
 
 /// Bytes looked at in one step.
-const WORD: usize = 16;
+const BLOCK: usize = 64;
 
-/// Bit `i` set when byte `i` of the word is a blank (space or tab): two vector compares and a
-/// mask on x86-64 (written as a loop over the bytes, the compiler made a chain of shifts and ors
-/// of it: a third of the tokenizer's time, perf).
+/// Bit `i` set when byte `i` of the block is a blank (space or tab): two vector compares and a
+/// mask for each sixteen bytes on x86-64 (written as a loop over the bytes, the compiler made a
+/// chain of shifts and ors of it: a third of the tokenizer's time, perf).
 #[cfg(target_arch = "x86_64")]
 #[inline]
-fn blank_bits(bytes: [u8; WORD]) -> u16 {
+fn blank_bits(block: &[u8; BLOCK]) -> u64 {
     use std::arch::x86_64::{
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
     };
-    // SAFETY: SSE2, all these need, is part of every x86-64 processor; the load reads the
-    // sixteen bytes of `bytes` (an unaligned load, which `loadu` allows).
-    let mask = unsafe {
-        let word = _mm_loadu_si128(bytes.as_ptr().cast::<__m128i>());
-        let blanks = _mm_or_si128(
-            _mm_cmpeq_epi8(word, _mm_set1_epi8(b' ' as i8)),
-            _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\t' as i8)),
-        );
-        _mm_movemask_epi8(blanks)
-    };
-    // Sixteen bytes give sixteen bits: the upper half of the i32 is zero.
-    mask as u16
-}
-
-/// Bit `i` set when byte `i` of the word is a blank (space or tab).
-#[cfg(not(target_arch = "x86_64"))]
-#[inline]
-fn blank_bits(bytes: [u8; WORD]) -> u16 {
-    let mut bits = 0u16;
-    for (i, &b) in bytes.iter().enumerate() {
-        bits |= u16::from(is_blank(b)) << i;
+    let mut bits = 0u64;
+    for (i, word) in block.chunks_exact(16).enumerate() {
+        // SAFETY: SSE2, all these need, is part of every x86-64 processor; the load reads the
+        // sixteen bytes of `word` (an unaligned load, which `loadu` allows).
+        let mask = unsafe {
+            let word = _mm_loadu_si128(word.as_ptr().cast::<__m128i>());
+            let blanks = _mm_or_si128(
+                _mm_cmpeq_epi8(word, _mm_set1_epi8(b' ' as i8)),
+                _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\t' as i8)),
+            );
+            _mm_movemask_epi8(blanks)
+        };
+        // Sixteen bytes give sixteen bits: the upper half of the i32 is zero.
+        bits |= u64::from(mask as u16) << (16 * i);
     }
     bits
 }
 
-/// Notes the boundaries of tokens in one word after the `found` so far (an odd count: a token
+/// Bit `i` set when byte `i` of the block is a blank (space or tab).
+#[cfg(not(target_arch = "x86_64"))]
+#[inline]
+fn blank_bits(block: &[u8; BLOCK]) -> u64 {
+    let mut bits = 0u64;
+    for (i, &b) in block.iter().enumerate() {
+        bits |= u64::from(is_blank(b)) << i;
+    }
+    bits
+}
+
+/// Notes the boundaries of tokens in one block after the `found` so far (an odd count: a token
 /// is open); stops at `limit`. Returns the new count.
 #[inline]
-fn take_word(
-    blanks: u16,
+fn take_block(
+    blanks: u64,
     base: usize,
     boundaries: &mut [usize; 2 * MAX_TOKENS],
     mut found: usize,
@@ -105,7 +108,7 @@ fn take_word(
 ) -> usize {
     let inside = !blanks;
     // Bit i set where byte i differs from the byte before it (blank or not).
-    let before = (inside << 1) | u16::from(found % 2 == 1);
+    let before = (inside << 1) | u64::from(found % 2 == 1);
     let mut changes = inside ^ before;
     while changes != 0 && found < limit {
         boundaries[found] = base + changes.trailing_zeros() as usize;
@@ -357,7 +360,7 @@ mod tests {
     #[test]
     fn tokenize_equals_the_bytewise_reading() {
         // Blanks, bytes next to them in value (\x08, \n, \x1f, !, \xa0), and high bytes, at
-        // every length up to three words and with every token limit.
+        // every length up to three blocks and with every token limit.
         const ALPHABET: &[u8] = b"  \t\ta\x08\n\x1f!\xa0\xe2\x80\xff-9\x00\r";
         let mut state = 0x9e37_79b9_7f4a_7c15u64;
         let mut lines: Vec<Vec<u8>> = vec![
@@ -371,7 +374,7 @@ mod tests {
             state ^= state << 13;
             state ^= state >> 7;
             state ^= state << 17;
-            let len = (state % 27) as usize;
+            let len = (state % (3 * BLOCK as u64 + 3)) as usize;
             let line = (0..len)
                 .map(|i| ALPHABET[((state >> (i * 2 % 60)) as usize + i) % ALPHABET.len()])
                 .collect();
