@@ -97,11 +97,10 @@ impl NameEncoding {
     /// The text of `raw` when it decodes as it is: valid UTF-8 for Auto and UTF-8, and pure
     /// ASCII for every other encoding (all of them are ASCII-compatible).
     pub(crate) fn as_is(self, raw: &[u8]) -> Option<&str> {
-        // Nearly every line is ASCII: one pass over it with no early exit, which the compiler
-        // turns into vector instructions, is several times cheaper than `from_utf8` (whose
-        // byte-by-byte start up to an aligned word was 6 % of `ls --json` on 100,000 lines,
-        // callgrind).
-        if raw.iter().fold(0, |high, &b| high | b) < 0x80 {
+        // Nearly every line is ASCII: `is_ascii` reads it a word at a time, several times
+        // cheaper than `from_utf8` (whose byte-by-byte start up to an aligned word was 6 % of
+        // `ls --json` on 100,000 lines, callgrind).
+        if raw.is_ascii() {
             // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
             return Some(unsafe { std::str::from_utf8_unchecked(raw) });
         }
