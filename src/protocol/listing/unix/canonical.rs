@@ -125,6 +125,7 @@ fn fields<'a>(
         permissions,
         owner: Some(owner),
         group: Some(group),
+        group_is_one_word: true,
         size: Some(size),
         modified,
         name,

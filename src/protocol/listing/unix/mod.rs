@@ -163,6 +163,7 @@ pub(crate) fn parse_general(line: &[u8], ctx: &ListingContext) -> Option<LineRes
             permissions,
             owner,
             group,
+            group_is_one_word: false,
             size: columns.size,
             modified: columns.modified,
             name,
@@ -176,6 +177,8 @@ struct Fields<'a> {
     permissions: &'a [u8],
     owner: Option<&'a [u8]>,
     group: Option<&'a [u8]>,
+    /// The group is one token (no blanks inside to even out).
+    group_is_one_word: bool,
     /// As the size column reads (a device's is dropped below).
     size: Option<u64>,
     modified: super::Modified,
@@ -208,6 +211,7 @@ fn view<'a>(
         permissions,
         owner,
         group,
+        group_is_one_word,
         size,
         modified,
         name,
@@ -249,7 +253,13 @@ fn view<'a>(
         modified: Some(modified),
         permissions: Some(text.cow(permissions)),
         owner: owner.map(|o| text.cow(o)),
-        group: group.map(|g| one_blank_between_words(g, &text)),
+        group: group.map(|g| {
+            if group_is_one_word {
+                text.cow(g)
+            } else {
+                one_blank_between_words(g, &text)
+            }
+        }),
         raw_line: line,
         raw_text: text.whole(),
     }))
