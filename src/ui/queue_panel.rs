@@ -45,6 +45,46 @@ impl QueueTab {
     }
 }
 
+/// Queue items moving data or about to: files, and folders whose contents are still to be
+/// listed and queued.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActiveCounts {
+    pub files: usize,
+    pub folders: usize,
+}
+
+impl ActiveCounts {
+    pub fn total(self) -> usize {
+        self.files + self.folders
+    }
+
+    /// The note when the person disconnects with these going on: the queue has connections of
+    /// its own and goes on, as FileZilla's does (a walk saw an upload finish after
+    /// "Disconnected" and thought it had stopped). Nothing when the queue is idle.
+    pub fn disconnect_note(self) -> Option<String> {
+        let them = if self.total() == 1 { "it" } else { "them" };
+        (self.total() > 0).then(|| {
+            format!(
+                "Disconnected; the queue goes on with {} (Pause all stops {them})",
+                format::counted(self.files, self.folders)
+            )
+        })
+    }
+
+    /// What the quit prompt says of them.
+    pub fn unfinished_text(self) -> String {
+        let (have, they) = if self.total() == 1 {
+            ("has", "it stops, and comes")
+        } else {
+            ("have", "they stop, and come")
+        };
+        format!(
+            "{} {have} not finished. If you quit now {they} back paused the next time Ferry starts.",
+            format::counted(self.files, self.folders)
+        )
+    }
+}
+
 /// The window's copy of the engine's queue.
 #[derive(Default)]
 pub struct QueueView {
@@ -320,10 +360,23 @@ impl QueueView {
 
     /// Items moving data or about to.
     pub fn active(&self) -> usize {
-        self.items
-            .iter()
-            .filter(|i| i.state.is_active() || i.state == ItemState::Queued)
-            .count()
+        self.active_counts().total()
+    }
+
+    /// [`Self::active`], files and folders apart: a folder's item is its contents still to be
+    /// listed and queued, not one transfer.
+    pub fn active_counts(&self) -> ActiveCounts {
+        let mut counts = ActiveCounts::default();
+        for item in &self.items {
+            if item.state.is_active() || item.state == ItemState::Queued {
+                if item.request.is_dir {
+                    counts.folders += 1;
+                } else {
+                    counts.files += 1;
+                }
+            }
+        }
+        counts
     }
 
     fn bytes_left(&self) -> u64 {
@@ -1053,5 +1106,42 @@ mod tests {
         assert_eq!(super::eta_text(42.4), "42 s");
         assert_eq!(super::eta_text(125.0), "2:05");
         assert_eq!(super::eta_text(3725.0), "1:02:05");
+    }
+
+    #[test]
+    fn what_goes_on_is_counted_in_files_and_folders() {
+        let cases = [
+            (
+                (0, 0),
+                None,
+                "0 files have not finished. If you quit now they stop",
+            ),
+            (
+                (1, 0),
+                Some("Disconnected; the queue goes on with 1 file (Pause all stops it)"),
+                "1 file has not finished. If you quit now it stops, and comes back",
+            ),
+            (
+                (0, 1),
+                Some("Disconnected; the queue goes on with 1 folder (Pause all stops it)"),
+                "1 folder has not finished. If you quit now it stops",
+            ),
+            (
+                (3, 1),
+                Some(
+                    "Disconnected; the queue goes on with 3 files and 1 folder (Pause all stops them)",
+                ),
+                "3 files and 1 folder have not finished. If you quit now they stop, and come back",
+            ),
+        ];
+        for ((files, folders), note, quit) in cases {
+            let counts = super::ActiveCounts { files, folders };
+            assert_eq!(counts.disconnect_note().as_deref(), note, "{counts:?}");
+            assert!(
+                counts.unfinished_text().starts_with(quit),
+                "{counts:?}: {}",
+                counts.unfinished_text()
+            );
+        }
     }
 }

@@ -224,7 +224,59 @@ fn disconnecting_while_transferring_says_the_queue_goes_on() {
     window.harness.run_steps(2);
     let notice = window.notice();
     assert!(
-        notice.contains("Disconnected; the queue goes on with 1 transfer (Pause all stops it)"),
+        notice.contains("Disconnected; the queue goes on with 1 file (Pause all stops it)"),
         "{notice:?}"
+    );
+}
+
+/// Closing the window while the queue works asks first, and says what has not finished in
+/// files and folders; "Keep running" leaves the transfer going.
+#[test]
+fn closing_the_window_while_transferring_asks_first() {
+    let server = TestServer::start();
+    std::fs::write(server.path().join("slow.bin"), vec![7u8; 256 * 1024]).unwrap();
+    let mut settings = ferry::store::settings::Settings::default();
+    settings.transfers.download_limit_kib = 4;
+    let mut window = Window::open_setup(Setup {
+        settings,
+        ..Setup::default()
+    });
+    window.connect_to(&server);
+    window.double_click("slow.bin");
+    window.run_until("the download running", |h| {
+        h.query_all_by_label_contains("Transferring")
+            .next()
+            .is_some()
+    });
+    window
+        .harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    window.harness.run_steps(2);
+    assert!(
+        window
+            .harness
+            .query_by_label_contains("1 file has not finished")
+            .is_some(),
+        "no quit prompt"
+    );
+    window.harness.get_by_label("Keep running").click();
+    window.harness.run_steps(2);
+    assert!(
+        window
+            .harness
+            .query_by_label_contains("has not finished")
+            .is_none()
+    );
+    assert!(
+        window
+            .harness
+            .query_all_by_label_contains("Transferring")
+            .next()
+            .is_some()
     );
 }

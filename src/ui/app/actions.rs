@@ -192,21 +192,8 @@ impl FerryApp {
                 self.state.connection = ConnectionState::Disconnected { reason: None };
                 self.state.server = None;
                 self.state.remote.disconnected();
-                // The queue has connections of its own and goes on, as FileZilla's does; a
-                // walk saw an upload finish after "Disconnected" and thought it had stopped.
-                let going_on = self.state.queue.active();
-                if going_on > 0 {
-                    let (transfers, them) = if going_on == 1 {
-                        ("1 transfer".to_owned(), "it")
-                    } else {
-                        (format!("{going_on} transfers"), "them")
-                    };
-                    self.state.notices.note(
-                        format!(
-                            "Disconnected; the queue goes on with {transfers} (Pause all stops {them})"
-                        ),
-                        now,
-                    );
+                if let Some(note) = self.state.queue.active_counts().disconnect_note() {
+                    self.state.notices.note(note, now);
                 }
             }
             Action::OpenRemote(target) => self.open_remote(target),

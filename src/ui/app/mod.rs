@@ -451,7 +451,12 @@ impl eframe::App for FerryApp {
         super::sync_dialog::show(&ctx, &mut state.synchronize, &mut actions);
         dialogs::prompts::trust_dialog(&ctx, &mut state.accounts, &mut actions);
         dialogs::prompts::password_dialog(&ctx, &mut state.password_prompt, &mut actions);
-        dialogs::prompts::quit_prompt(&ctx, &mut state.quit, state.queue.active(), &mut actions);
+        dialogs::prompts::quit_prompt(
+            &ctx,
+            &mut state.quit,
+            state.queue.active_counts(),
+            &mut actions,
+        );
         layout::problems(&ctx, &mut state.notices, placed.problems_at);
 
         self.apply_all(&mut actions);

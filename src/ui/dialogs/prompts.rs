@@ -11,6 +11,7 @@ use crate::protocol::path::RemotePath;
 use crate::store::secret::Secret;
 use crate::ui::accounts::Accounts;
 use crate::ui::app::{Action, Actions, QuitPrompt};
+use crate::ui::queue_panel::ActiveCounts;
 
 /// "This file changed: upload it back?"
 pub fn edit_prompt(
@@ -165,7 +166,7 @@ pub fn password_dialog(
 pub fn quit_prompt(
     ctx: &egui::Context,
     quit: &mut QuitPrompt,
-    running: usize,
+    running: ActiveCounts,
     actions: &mut Actions,
 ) {
     if !quit.asking {
@@ -173,14 +174,7 @@ pub fn quit_prompt(
     }
     egui::Modal::new(egui::Id::unique("quit_prompt")).show(ctx, |ui| {
         ui.heading("Transfers are still running");
-        let what = if running == 1 {
-            "1 transfer has".to_owned()
-        } else {
-            format!("{running} transfers have")
-        };
-        ui.label(format!(
-            "{what} not finished. If you quit now they stop, and come back paused the next time Ferry starts."
-        ));
+        ui.label(running.unfinished_text());
         ui.horizontal(|ui| {
             if ui.button("Quit").clicked() {
                 actions.push(Action::Quit);
