@@ -196,14 +196,7 @@ fn files_dropped_from_the_os_are_uploaded() {
 /// for stopped.
 #[test]
 fn disconnecting_while_transferring_says_the_queue_goes_on() {
-    let server = TestServer::start();
-    std::fs::write(server.path().join("slow.bin"), vec![7u8; 256 * 1024]).unwrap();
-    let mut settings = ferry::store::settings::Settings::default();
-    settings.transfers.download_limit_kib = 4;
-    let mut window = Window::open_setup(Setup {
-        settings,
-        ..Setup::default()
-    });
+    let (server, mut window) = slow_download_window();
     // With nothing in the queue, a disconnection says nothing of it.
     window.connect_to(&server);
     window.harness.get_by_label("Disconnect").click();
@@ -214,12 +207,7 @@ fn disconnecting_while_transferring_says_the_queue_goes_on() {
     window.run_until("the server's list again", |h| {
         h.query_all_by_label("slow.bin").next().is_some()
     });
-    window.double_click("slow.bin");
-    window.run_until("the download running", |h| {
-        h.query_all_by_label_contains("Transferring")
-            .next()
-            .is_some()
-    });
+    start_the_slow_download(&mut window);
     window.harness.get_by_label("Disconnect").click();
     window.harness.run_steps(2);
     let notice = window.notice();
@@ -233,21 +221,9 @@ fn disconnecting_while_transferring_says_the_queue_goes_on() {
 /// files and folders; "Keep running" leaves the transfer going.
 #[test]
 fn closing_the_window_while_transferring_asks_first() {
-    let server = TestServer::start();
-    std::fs::write(server.path().join("slow.bin"), vec![7u8; 256 * 1024]).unwrap();
-    let mut settings = ferry::store::settings::Settings::default();
-    settings.transfers.download_limit_kib = 4;
-    let mut window = Window::open_setup(Setup {
-        settings,
-        ..Setup::default()
-    });
+    let (server, mut window) = slow_download_window();
     window.connect_to(&server);
-    window.double_click("slow.bin");
-    window.run_until("the download running", |h| {
-        h.query_all_by_label_contains("Transferring")
-            .next()
-            .is_some()
-    });
+    start_the_slow_download(&mut window);
     window
         .harness
         .input_mut()
@@ -279,4 +255,27 @@ fn closing_the_window_while_transferring_asks_first() {
             .next()
             .is_some()
     );
+}
+
+/// A server with `slow.bin` (256 KiB) and a window whose downloads are held to 4 KiB/s: a
+/// download that is still running while the test works the window.
+fn slow_download_window() -> (TestServer, Window) {
+    let server = TestServer::start();
+    std::fs::write(server.path().join("slow.bin"), vec![7u8; 256 * 1024]).unwrap();
+    let mut settings = ferry::store::settings::Settings::default();
+    settings.transfers.download_limit_kib = 4;
+    let window = Window::open_setup(Setup {
+        settings,
+        ..Setup::default()
+    });
+    (server, window)
+}
+
+fn start_the_slow_download(window: &mut Window) {
+    window.double_click("slow.bin");
+    window.run_until("the download running", |h| {
+        h.query_all_by_label_contains("Transferring")
+            .next()
+            .is_some()
+    });
 }
