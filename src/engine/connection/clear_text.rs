@@ -62,8 +62,16 @@ impl ClearTextWatch {
             .split(|&b| b == b'\n')
             .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
             .rfind(|line| !line.is_empty())?;
-        let code = std::str::from_utf8(line.get(..3)?).ok()?.parse().ok()?;
-        matches!(line.get(3), None | Some(b' ' | b'-')).then(|| Reply::from_raw(code, line))
+        let digits = line.get(..3)?;
+        if !digits.iter().all(u8::is_ascii_digit)
+            || !matches!(line.get(3), None | Some(b' ' | b'-'))
+        {
+            return None;
+        }
+        let code = digits
+            .iter()
+            .fold(0u16, |code, digit| code * 10 + u16::from(digit - b'0'));
+        Some(Reply::from_raw(code, line))
     }
 }
 
@@ -132,6 +140,7 @@ mod tests {
             (b"421\r\n", Some("421")),
             (b"SSH-2.0-OpenSSH_9.6\r\n", None),
             (b"5000 no\r\n", None),
+            (b"+50 signed\r\n", None),
             (b"\r\n\r\n", None),
         ];
         for (text, wanted) in cases {
