@@ -8,7 +8,8 @@ by tracing (strace made curl's reads several times slower).
 Runs the commands interleaved (A B A B ...), ROUNDS times each, and prints per command the
 medians of: start -> control SYN, SYN -> LIST/MLSD sent, LIST -> the first data byte (the
 server preparing the listing), the first -> the last data byte (the sending, which a slow reader
-stretches), and the last data byte -> the process's exit. Example (vsftpd of
+stretches), the last data byte -> the server's 226 (the server's own tidying), and the 226 -> the
+process's exit. Example (vsftpd of
 tests/interop/servers.sh, the 100,000-entry folder of the suite):
 
     benches/listing_timeline.py 8 \\
@@ -73,9 +74,11 @@ def phases(capture, started, ended):
     data = [p for p in pk if p[0] > listed and CONTROL not in (p[1], p[2]) and p[4] > 0
             and p[1] < p[2]]
     first, last = data[0][0], data[-1][0]
+    # The server's word that the listing is complete, which every client waits for.
+    done = next(p[0] for p in pk if p[0] > listed and p[1] == CONTROL and p[5][:3] == b"226")
     ms = lambda a, b: (b - a) * 1e3
     return (ms(started, syn), ms(syn, listed), ms(listed, first), ms(first, last),
-            ms(last, ended), ms(started, ended))
+            ms(last, done), ms(done, ended), ms(started, ended))
 
 
 def main():
@@ -105,8 +108,8 @@ def main():
                     results[name].append(phases(capture, started, ended))
                 except (StopIteration, IndexError):
                     print(f"{name}: no LIST and data connection in the capture", file=sys.stderr)
-    labels = ("start->SYN", "SYN->LIST", "LIST->first byte", "sending", "last byte->exit",
-              "total")
+    labels = ("start->SYN", "SYN->LIST", "LIST->first byte", "sending", "last byte->226",
+              "226->exit", "total")
     print("| command | " + " | ".join(labels) + " |")
     print("|---" * (len(labels) + 1) + "|")
     for name, runs in results.items():
