@@ -9,9 +9,10 @@
 # `cargo install cargo-fuzz`). The checks themselves are in src/protocol/fuzz_checks.rs; every
 # `cargo test` replays the inputs fuzzing found and a short pseudo-random run of each, on stable.
 #
-# Built without AddressSanitizer by default: the parsers are safe Rust but for two small
-# `unsafe` blocks (the tokenizer's SSE2 load, and ASCII bytes taken as text once checked), so it
-# would find little more, and it halves the speed. FUZZ_SANITIZER=address turns it back on.
+# Built without AddressSanitizer by default: the parsers are safe Rust but for a few small
+# `unsafe` blocks (the SSE2 loads of the tokenizer and of the plain-text check, and ASCII bytes
+# taken as text once checked), so it would find little more, and it halves the speed.
+# FUZZ_SANITIZER=address turns it back on.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -7,7 +7,7 @@ use std::io::Write;
 use super::{CliError, CliOptions, Connection, connect_request, exit};
 use crate::engine::{EngineOptions, Event};
 use crate::protocol::listing::{
-    EntrySink, EntryView, ListingContext, ListingParser, ViewKind, unread_lines_shown,
+    EntrySink, EntryView, ListingContext, ListingParser, PlainLine, ViewKind, unread_lines_shown,
 };
 
 /// `ferry info URL`: the greeting, the login message, SYST, FEAT and the current folder.
@@ -219,6 +219,25 @@ fn json_line(line: &mut Vec<u8>, entry: &EntryView, stamp: &mut TimestampText) {
     }
 }
 
+/// [`json_line`] of a plain line: nothing in it to escape, so each part goes in as it is.
+fn json_plain_line(out: &mut Vec<u8>, line: &PlainLine, stamp: &mut TimestampText) {
+    out.extend_from_slice(b"{\"name\":\"");
+    out.extend_from_slice(line.name.as_bytes());
+    out.extend_from_slice(b"\",\"size\":");
+    out.extend_from_slice(itoa::Buffer::new().format(line.size).as_bytes());
+    out.extend_from_slice(b",\"modified\":\"");
+    out.extend_from_slice(stamp.format(line.modified.time));
+    out.extend_from_slice(if line.is_dir {
+        b"\",\"is_dir\":true,\"is_link\":false,\"target\":null,\"permissions\":\""
+    } else {
+        b"\",\"is_dir\":false,\"is_link\":false,\"target\":null,\"permissions\":\""
+    });
+    out.extend_from_slice(line.permissions.as_bytes());
+    out.extend_from_slice(b"\",\"raw\":\"");
+    out.extend_from_slice(line.line.as_bytes());
+    out.extend_from_slice(b"\"}\n");
+}
+
 /// Whether `part` lies within `whole` (is a slice of it).
 fn is_part_of(part: &str, whole: &str) -> bool {
     let whole = whole.as_bytes().as_ptr_range();
@@ -379,6 +398,19 @@ impl<W: Write> EntrySink for Printer<W> {
             self.write_out();
         }
     }
+
+    fn plain(&mut self, line: PlainLine<'_>) {
+        if self.failed.is_some() {
+            return;
+        }
+        match self.style {
+            Style::Json => json_plain_line(&mut self.buffer, &line, &mut self.stamp),
+            Style::Long => long_line(&mut self.buffer, &line.view(), &mut self.stamp),
+        }
+        if self.buffer.len() >= Self::WRITE_AT {
+            self.write_out();
+        }
+    }
 }
 
 /// `2026-11-30T08:25:00`, written by hand into a buffer kept across entries: chrono's `format`
@@ -388,11 +420,15 @@ impl<W: Write> EntrySink for Printer<W> {
 ///
 /// ASCII bytes, not a `String`: making text of them checked them again each time (2 % of
 /// `ls --json`, callgrind).
+///
+/// The whole text is kept too, for the next entry of the same time (files written together).
 #[derive(Default)]
 struct TimestampText {
     text: Vec<u8>,
     /// The date `text` begins with (`YYYY-MM-DD` and the separator), when it does.
     date: Option<(chrono::NaiveDate, u8)>,
+    /// The time `text` is, and whether with seconds, when it is all of one.
+    written: Option<(chrono::NaiveDateTime, bool)>,
 }
 
 impl TimestampText {
@@ -410,6 +446,10 @@ impl TimestampText {
     /// four digits (with a sign or more).
     fn write(&mut self, time: chrono::NaiveDateTime, seconds: bool) -> &[u8] {
         use chrono::{Datelike, Timelike};
+        if self.written == Some((time, seconds)) {
+            return &self.text;
+        }
+        self.written = Some((time, seconds));
         let (separator, pattern) = if seconds {
             (b'T', "%Y-%m-%dT%H:%M:%S")
         } else {
@@ -580,6 +620,64 @@ crw-rw-rw-    1 root     root       1,   3 Jan 02  2025 null\r\n\
                 assert_eq!(as_read, as_kept, "{encoding:?}, {style:?}");
             }
         }
+    }
+
+    /// Every capture of a real server's listing (most of whose lines are plain, printed from
+    /// their slices: `PlainLine`) prints as its entries parsed owned do, in both styles.
+    #[test]
+    fn every_capture_prints_as_its_owned_entries_do() {
+        use crate::protocol::listing::{
+            ListingContext, ListingFormat, ListingParser, parse_listing,
+        };
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/listings");
+        let mut captures = 0;
+        for server in std::fs::read_dir(root).expect("the captures are in the repository") {
+            let server = server.expect("a capture folder").path();
+            if !server.is_dir() {
+                continue;
+            }
+            for file in std::fs::read_dir(&server).expect("a capture folder") {
+                let path = file.expect("a capture").path();
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let format = if name.starts_with("LIST") {
+                    ListingFormat::List
+                } else if name.starts_with("MLSD") {
+                    ListingFormat::Mlsd
+                } else {
+                    continue;
+                };
+                captures += 1;
+                let bytes = std::fs::read(&path).expect("a readable capture");
+                let context = ListingContext::new(
+                    format,
+                    chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+                        .and_then(|d| d.and_hms_opt(19, 5, 0))
+                        .expect("a real date"),
+                );
+                for style in [Style::Json, Style::Long] {
+                    let mut printer = Printer::new(Vec::new(), style);
+                    let mut parser = ListingParser::new(context.clone());
+                    for piece in bytes.chunks(1000) {
+                        parser.feed_into(piece, &mut printer);
+                    }
+                    let unread = parser.finish_into(&mut printer).unparsed;
+                    let as_read = printer.finish().expect("written");
+                    let owned = parse_listing(&bytes, &context);
+                    assert_eq!(unread, owned.unparsed, "{path:?}");
+                    let mut printer = Printer::new(Vec::new(), style);
+                    for entry in &owned.entries {
+                        printer.view(entry.view());
+                    }
+                    let as_kept = printer.finish().expect("written");
+                    assert_eq!(
+                        String::from_utf8_lossy(&as_read),
+                        String::from_utf8_lossy(&as_kept),
+                        "{path:?}, {style:?}"
+                    );
+                }
+            }
+        }
+        assert!(captures > 20, "{captures} captures");
     }
 
     /// What `ls --json` wrote through serde_json before it was written by hand.
@@ -793,6 +891,7 @@ crw-rw-rw-    1 root     root       1,   3 Jan 02  2025 null\r\n\
             (999, 12, 31, 23, 59, 59),
             (0, 1, 1, 0, 0, 0),
             (9999, 12, 31, 23, 59, 59),
+            (10000, 1, 1, 0, 0, 0),
             (10000, 1, 1, 0, 0, 0),
             (-1, 6, 15, 12, 30, 45),
             (2026, 11, 30, 8, 25, 0),

@@ -12,8 +12,8 @@ use chrono::NaiveDate;
 
 use super::features::Features;
 use super::listing::{
-    EntryKind, LineResult, Listing, ListingContext, ListingFormat, ListingParser, NameEncoding,
-    lines, parse_listing, unix,
+    EntryKind, Listing, ListingContext, ListingFormat, ListingParser, NameEncoding, Viewed, lines,
+    parse_listing, unix,
 };
 use super::local_name::{join_inside, safe_local_name};
 use super::passive::{parse_epsv, parse_pasv};
@@ -65,8 +65,8 @@ pub fn listing(data: &[u8]) {
         // as the owned one.
         let mut dates = unix::InferredDates::default();
         for line in lines(bytes) {
-            let viewed = unix::parse_canonical_view(line, &context, &mut dates)
-                .map(|view| view.map_or(LineResult::Skip, |v| LineResult::Entry(v.into_entry())));
+            let viewed =
+                unix::parse_canonical_view(line, &context, &mut dates).map(Viewed::into_result);
             let canonical = unix::parse_canonical(line, &context);
             assert_eq!(viewed, canonical, "{line:?}");
             if let Some(canonical) = canonical {

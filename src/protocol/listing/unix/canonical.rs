@@ -21,7 +21,7 @@ use super::super::common::{Span, all_digits, parse_u64, tokenize};
 use chrono::NaiveDate;
 
 use super::super::dates::{infer_year, local_modified, month_from_name};
-use super::super::{EntryView, LineResult, ListingContext};
+use super::super::{LineResult, ListingContext, Modified, PlainLine, Viewed, plain_text};
 use super::date::{TimeOrYear, month_day, time_or_year};
 use super::{Fields, entry, is_permissions, view};
 
@@ -30,27 +30,91 @@ pub(crate) fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
     entry(line, ctx, fields(line, ctx, None)?)
 }
 
-/// [`parse`]'s reading, borrowed from the line: `Some(None)` for `.` and `..`.
+/// [`parse`]'s reading, borrowed from the line: a plain line as its slices, any other as its
+/// view, and `.` and `..` as [`Viewed::Dot`].
 // Inlined: see `unix::view`.
 #[inline]
 pub(crate) fn parse_view<'a>(
     line: &'a [u8],
     ctx: &ListingContext,
     dates: &mut InferredDates,
-) -> Option<Option<EntryView<'a>>> {
-    view(line, ctx, fields(line, ctx, Some(dates))?)
+) -> Option<Viewed<'a>> {
+    let fields = fields(line, ctx, Some(dates))?;
+    if let Some(plain) = plain(line, &fields) {
+        return Some(Viewed::Plain(plain));
+    }
+    Some(view(line, ctx, fields)?.map_or(Viewed::Dot, Viewed::View))
+}
+
+/// The line as a [`PlainLine`], when it is one: a file or a folder, every byte printable ASCII
+/// other than `"` and `\`, and not `.` or `..`.
+#[inline]
+fn plain<'a>(line: &'a [u8], fields: &Fields<'a>) -> Option<PlainLine<'a>> {
+    let is_dir = match fields.type_char {
+        b'-' => false,
+        b'd' => true,
+        _ => return None,
+    };
+    if matches!(fields.name, b"." | b"..") {
+        return None;
+    }
+    // Printable ASCII reads as it is in every encoding; the columns are cut from the line's
+    // text where they lie in its bytes (on ASCII, every place is a character's boundary).
+    let whole = plain_text(line)?;
+    let text = |part: &'a [u8]| {
+        let start = (part.as_ptr() as usize).checked_sub(line.as_ptr() as usize)?;
+        whole.get(start..start + part.len())
+    };
+    Some(PlainLine {
+        line: whole,
+        is_dir,
+        permissions: text(fields.permissions)?,
+        owner: text(fields.owner?)?,
+        group: text(fields.group?)?,
+        size: fields.size?,
+        modified: fields.modified,
+        name: text(fields.name)?,
+    })
 }
 
 /// The dates of `Mon DD HH:MM` lines with their year worked out, kept for one listing (whose
 /// "now" does not change): each month and day once, not once a line. The year and chrono's date
 /// arithmetic were 5 % of `ls --json` on 100,000 lines (callgrind).
+///
+/// It also keeps the last line's date columns as they read: the files of a folder often share
+/// their date and time (written together: an unpacked archive, a copied tree, a night's logs),
+/// and a line whose columns are the same text as the line before's reads the same. Reading
+/// them took a ninth of `ls --json`'s parse and print (callgrind).
 #[derive(Default)]
 pub(crate) struct InferredDates {
     /// By `(month - 1) * 31 + day - 1`, once worked out; empty until the first.
     dates: Vec<Option<Option<NaiveDate>>>,
+    /// The text from the month to the time or year column of the last line read (blanks
+    /// between included), up to its first [`LAST_TEXT`] bytes, and what it read as.
+    last: Option<([u8; LAST_TEXT], usize, Modified)>,
 }
 
+/// Longer date columns than this (the blanks between included) are read each time.
+const LAST_TEXT: usize = 24;
+
 impl InferredDates {
+    /// What `text` (the date columns) read as, when it is the last line's.
+    fn same_as_last(&self, text: &[u8]) -> Option<Modified> {
+        let (last, len, modified) = self.last.as_ref()?;
+        (text.len() == *len && last.get(..*len)? == text).then_some(*modified)
+    }
+
+    fn remember(&mut self, text: &[u8], modified: Modified) {
+        let mut kept = [0; LAST_TEXT];
+        self.last = match kept.get_mut(..text.len()) {
+            Some(part) => {
+                part.copy_from_slice(text);
+                Some((kept, text.len(), modified))
+            }
+            None => None,
+        };
+    }
+
     fn date(&mut self, ctx: &ListingContext, month: u32, day: u32) -> Option<NaiveDate> {
         // Months 1 to 12 and days 1 to 31, as the columns were read.
         let index = (month as usize).checked_sub(1)? * 31 + (day as usize).checked_sub(1)?;
@@ -101,19 +165,19 @@ fn fields<'a>(
         return None;
     }
     let size = parse_u64(size_column)?;
-    let month = english_month(month_column)?;
-    let day = day_of_month(day_column)?;
-    let time = time_or_year(time_column)?;
-    // `HH:MM:SS` may be `ls -T`'s `HH:MM:SS YYYY`: the general reading's.
-    if let TimeOrYear::Time((_, _, _, true)) = time {
-        return None;
-    }
-    let modified = match (time, dates) {
-        // `month_day`'s reading, with the year from the table.
-        (TimeOrYear::Time(time), Some(dates)) => {
-            local_modified(ctx, dates.date(ctx, month, day)?, Some(time))?
+    let modified = match dates {
+        Some(dates) => {
+            let text = line.get(spans[5].start..spans[7].end).unwrap_or_default();
+            match dates.same_as_last(text) {
+                Some(modified) => modified,
+                None => {
+                    let modified = date(ctx, month_column, day_column, time_column, Some(dates))?;
+                    dates.remember(text, modified);
+                    modified
+                }
+            }
         }
-        (time, _) => month_day(ctx, month, day, time)?,
+        None => date(ctx, month_column, day_column, time_column, None)?,
     };
     // After exactly one blank: a name's own leading blanks are kept.
     let name = &line[(spans[7].end + 1).min(line.len())..];
@@ -132,9 +196,35 @@ fn fields<'a>(
     })
 }
 
+/// The date of the month, day and time-or-year columns; with the year of a `Mon DD HH:MM`
+/// from `dates`' table.
+fn date(
+    ctx: &ListingContext,
+    month_column: &[u8],
+    day_column: &[u8],
+    time_column: &[u8],
+    dates: Option<&mut InferredDates>,
+) -> Option<Modified> {
+    let month = english_month(month_column)?;
+    let day = day_of_month(day_column)?;
+    let time = time_or_year(time_column)?;
+    // `HH:MM:SS` may be `ls -T`'s `HH:MM:SS YYYY`: the general reading's.
+    if let TimeOrYear::Time((_, _, _, true)) = time {
+        return None;
+    }
+    match (time, dates) {
+        // `month_day`'s reading, with the year from the table.
+        (TimeOrYear::Time(time), Some(dates)) => {
+            local_modified(ctx, dates.date(ctx, month, day)?, Some(time))
+        }
+        (time, _) => month_day(ctx, month, day, time),
+    }
+}
+
 /// Whether the general reading could find a date starting at column `a` (followed by `next`
 /// and `after`): `false` only where none of its layouts can start there (see
 /// `date::parse_date`); `true` sends the line to it.
+#[inline(always)]
 fn may_start_date(a: &[u8], next: &[u8], after: &[u8]) -> bool {
     let Some(&first) = a.first() else {
         return true;
