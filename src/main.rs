@@ -333,7 +333,7 @@ fn main() -> ExitCode {
             trusted: args.trust_fingerprint.clone(),
         },
     };
-    match args.command {
+    let status = match args.command {
         Some(CliCommand::Info { url }) => cli::finish(cli::info(&url, &options)),
         Some(CliCommand::Ls { json, url }) => cli::finish(cli::ls(&url, json, &options)),
         Some(CliCommand::Rm { recursive, url }) => cli::finish(cli::rm(&url, recursive, &options)),
@@ -398,14 +398,37 @@ fn main() -> ExitCode {
             };
             cli::finish(cli::sync(&args, &options))
         }
-        None => ferry::ui::run_app(ferry::ui::Launch {
-            demo: args.demo,
-            url: args.url,
-            settings,
-            data_mode: options.data_mode,
-            dirs,
-        }),
+        None => {
+            return ferry::ui::run_app(ferry::ui::Launch {
+                demo: args.demo,
+                url: args.url,
+                settings,
+                data_mode: options.data_mode,
+                dirs,
+            });
+        }
+    };
+    exit_after_command(status)
+}
+
+/// Ends the process once a command is done, with its output flushed, and without the tidying
+/// of an ordinary exit: there, mimalloc hands the process's memory back to the kernel page by
+/// page just before the kernel takes all of it at once (some 75 `madvise` calls and half a
+/// millisecond after a 100,000-entry `ferry ls`, strace). Nothing else is left to run: the
+/// command has closed its files, the engine's threads are ended by any exit, and the standard
+/// error is unbuffered.
+fn exit_after_command(status: u8) -> ExitCode {
+    use std::io::Write;
+    let flushed = std::io::stdout().flush().is_ok();
+    #[cfg(target_os = "linux")]
+    if flushed {
+        // SAFETY: `_exit` ends the process at once and touches no memory of ours; the one
+        // buffer that needs writing out (the standard output's) was flushed above.
+        unsafe { libc::_exit(i32::from(status)) }
     }
+    // A failed flush (a closed pipe) goes the ordinary way, which reports nothing either.
+    let _ = flushed;
+    ExitCode::from(status)
 }
 
 fn parse_encoding(name: &str) -> Result<NameEncoding, String> {

@@ -7,7 +7,6 @@ mod listing;
 mod sync;
 mod transfer;
 
-use std::process::ExitCode;
 use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
 use std::time::{Duration, Instant};
 
@@ -94,12 +93,13 @@ impl From<Failure> for CliError {
     }
 }
 
-pub fn finish(result: Result<(), CliError>) -> ExitCode {
+/// A command's exit status, its error (if any) written on stderr.
+pub fn finish(result: Result<(), CliError>) -> u8 {
     match result {
-        Ok(()) => ExitCode::from(exit::OK),
+        Ok(()) => exit::OK,
         Err(error) => {
             eprintln!("ferry: {}", error.message);
-            ExitCode::from(error.code)
+            error.code
         }
     }
 }
