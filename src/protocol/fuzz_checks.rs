@@ -63,10 +63,10 @@ pub fn listing(data: &[u8]) {
         // The one-pass reading of the common Unix layout reads a line as the general one does,
         // and its borrowed form (the streaming parser's, keeping the dates of the lines before)
         // as the owned one.
-        let mut dates = unix::InferredDates::default();
+        let mut memory = unix::LineMemory::default();
         for line in lines(bytes) {
             let viewed =
-                unix::parse_canonical_view(line, &context, &mut dates).map(Viewed::into_result);
+                unix::parse_canonical_view(line, &context, &mut memory).map(Viewed::into_result);
             let canonical = unix::parse_canonical(line, &context);
             assert_eq!(viewed, canonical, "{line:?}");
             if let Some(canonical) = canonical {

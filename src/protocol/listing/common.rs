@@ -58,6 +58,57 @@ pub(crate) fn tokenize(line: &[u8], out: &mut [Span]) -> usize {
 /// Bytes looked at in one step.
 const BLOCK: usize = 64;
 
+/// Where the first `N` tokens of a line were, and the blanks that placed them: a line whose
+/// first block has its blanks at the same places, up to the blank after the last of those
+/// tokens, has the same tokens there. A listing's lines are mostly in columns of the same
+/// widths, so most are the shape of the line before.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shape<const N: usize> {
+    /// The bits of the first block that placed the tokens (up to the blank after the last).
+    care: u64,
+    /// Which of those were blanks.
+    blanks: u64,
+    spans: [Span; N],
+}
+
+/// [`tokenize`] into all of `out` (`true` when the line has that many tokens), taking the last
+/// line's `shape` when this line has it, and keeping this line's for the next. (Finding the
+/// eight columns of an `ls -l` line was a quarter of `ls --json`'s parse and print; a line of
+/// the last one's shape costs one block's blank bits, callgrind.)
+#[inline]
+pub(crate) fn tokenize_like<const N: usize>(
+    line: &[u8],
+    out: &mut [Span; N],
+    shape: &mut Option<Shape<N>>,
+) -> bool {
+    let Some(first) = line.first_chunk::<BLOCK>() else {
+        return tokenize(line, out) == N;
+    };
+    let blanks = blank_bits(first);
+    if let Some(last) = shape
+        && blanks & last.care == last.blanks
+    {
+        *out = last.spans;
+        return true;
+    }
+    if N == 0 || tokenize(line, out) < N {
+        return false;
+    }
+    // The blank after the last token is in the first block (and in the line, which is at least
+    // a block long): the tokens' shape is all there.
+    let end = out[N - 1].end;
+    if end < BLOCK {
+        // Bits 0 to `end`; `2 << 63` is 0, and 0 - 1 all the bits.
+        let care = (2u64 << end).wrapping_sub(1);
+        *shape = Some(Shape {
+            care,
+            blanks: blanks & care,
+            spans: *out,
+        });
+    }
+    true
+}
+
 /// Bit `i` set when byte `i` of the block is a blank (space or tab): two vector compares and a
 /// mask for each sixteen bytes on x86-64 (written as a loop over the bytes, the compiler made a
 /// chain of shifts and ors of it: a third of the tokenizer's time, perf).
@@ -468,6 +519,60 @@ mod tests {
             }
             assert!(is_plain(&vec![b'~'; len]));
         }
+    }
+
+    /// Tokens taken from the last line's shape are the line's own, whatever the lines before:
+    /// every pair of the generated lines, and lines of the same columns but for one wider.
+    #[test]
+    fn tokens_of_the_last_line_s_shape_are_the_line_s_own() {
+        let mut lines: Vec<Vec<u8>> = vec![
+            b"-rw-r--r--    1 1001     1001            0 Dec 02 13:13 entry_000001.txt".to_vec(),
+            b"-rw-r--r--    1 1001     1001            0 Dec 02 13:13 entry_000002.txt".to_vec(),
+            b"-rw-r--r--    1 1001     1001         4096 Dec 02 13:13 entry_000003.txt".to_vec(),
+            b"-rw-r--r--    1 1001     1001            0 Dec 02 13:13 e".to_vec(),
+            b"-rw-r--r--    1 1001     1001  12345678901 Dec 02 13:13 entry_000004.txt".to_vec(),
+            b"-rw-r--r--    1 1001     1001            0 Dec 02  2025 entry_000005.txt".to_vec(),
+            b"-rw-r--r--    1 1001     1001            0 Dec 02 13:13 entry 000006 .txt".to_vec(),
+            b"-rw-r--r--    1 1001     1001 0 Dec 02 13:13 entry_000007.txt and more words"
+                .to_vec(),
+            b"-rw-r--r--    1 1001     1001            0 Dec 02 13:13\t\tentry_000008.txt".to_vec(),
+            b"-rw-r--r--    1 1001     10011           0 Dec 02 13:13 entry_000009.txt".to_vec(),
+            b"drwxr-xr-x 1 a b 0 Dec 02 13:13 name after a short line, at least sixty-four"
+                .to_vec(),
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        const ALPHABET: &[u8] = b"   \ta-9x";
+        for _ in 0..300 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = 40 + (state % 100) as usize;
+            lines.push(
+                (0..len)
+                    .map(|i| ALPHABET[((state >> (i * 3 % 60)) as usize + i) % ALPHABET.len()])
+                    .collect(),
+            );
+        }
+        fn check<const N: usize>(lines: &[Vec<u8>]) {
+            for before in lines {
+                for line in lines {
+                    let mut shape = None;
+                    let mut out = [Span::default(); N];
+                    tokenize_like(before, &mut out, &mut shape);
+                    let mut out = [Span::default(); N];
+                    let all = tokenize_like(line, &mut out, &mut shape);
+                    let mut expected = [Span::default(); N];
+                    let found = tokenize(line, &mut expected);
+                    assert_eq!(all, found == N, "{line:?} after {before:?}");
+                    if all {
+                        assert_eq!(out, expected, "{line:?} after {before:?}");
+                    }
+                }
+            }
+        }
+        check::<8>(&lines);
+        check::<3>(&lines);
+        check::<1>(&lines);
     }
 
     #[test]

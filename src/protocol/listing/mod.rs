@@ -550,7 +550,7 @@ pub struct ListingParser {
     carry: Vec<u8>,
     /// A line no parser read alone, waiting to be tried joined with the next.
     waiting: Option<Vec<u8>>,
-    dates: unix::InferredDates,
+    memory: unix::LineMemory,
     listing: Listing,
 }
 
@@ -561,7 +561,7 @@ impl ListingParser {
             context,
             carry: Vec::new(),
             waiting: None,
-            dates: unix::InferredDates::default(),
+            memory: unix::LineMemory::default(),
             listing: Listing::default(),
         }
     }
@@ -640,7 +640,7 @@ impl ListingParser {
             }
             self.unparsed(previous);
         }
-        let result = match parse_line_viewed(line, &self.context, self.hint, &mut self.dates) {
+        let result = match parse_line_viewed(line, &self.context, self.hint, &mut self.memory) {
             // No control byte in it, so no NUL.
             Viewed::Plain(plain) => return sink.plain(plain),
             Viewed::View(view) if has_nul(view.raw_name) => {
@@ -721,7 +721,7 @@ fn parse_line_viewed<'a>(
     line: &'a [u8],
     context: &ListingContext,
     hint: SystemHint,
-    dates: &mut unix::InferredDates,
+    memory: &mut unix::LineMemory,
 ) -> Viewed<'a> {
     let unix_first = matches!(
         hint,
@@ -730,7 +730,7 @@ fn parse_line_viewed<'a>(
     if context.format == ListingFormat::List
         && unix_first
         && line.len() <= MAX_LINE
-        && let Some(read) = unix::parse_canonical_view(line, context, dates)
+        && let Some(read) = unix::parse_canonical_view(line, context, memory)
     {
         return read;
     }

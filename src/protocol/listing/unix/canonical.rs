@@ -17,7 +17,7 @@
 //! followed by a month-like group...). The tests and the listing fuzz target hold the two
 //! readings to each other line by line.
 
-use super::super::common::{Span, all_digits, parse_u64, tokenize};
+use super::super::common::{Shape, Span, all_digits, parse_u64, tokenize, tokenize_like};
 use chrono::NaiveDate;
 
 use super::super::dates::{infer_year, local_modified, month_from_name};
@@ -37,9 +37,9 @@ pub(crate) fn parse(line: &[u8], ctx: &ListingContext) -> Option<LineResult> {
 pub(crate) fn parse_view<'a>(
     line: &'a [u8],
     ctx: &ListingContext,
-    dates: &mut InferredDates,
+    memory: &mut LineMemory,
 ) -> Option<Viewed<'a>> {
-    let fields = fields(line, ctx, Some(dates))?;
+    let fields = fields(line, ctx, Some(memory))?;
     if let Some(plain) = plain(line, &fields) {
         return Some(Viewed::Plain(plain));
     }
@@ -77,18 +77,22 @@ fn plain<'a>(line: &'a [u8], fields: &Fields<'a>) -> Option<PlainLine<'a>> {
     })
 }
 
-/// The dates of `Mon DD HH:MM` lines with their year worked out, kept for one listing (whose
-/// "now" does not change): each month and day once, not once a line. The year and chrono's date
-/// arithmetic were 5 % of `ls --json` on 100,000 lines (callgrind).
-///
-/// It also keeps the last line's date columns as they read: the files of a folder often share
-/// their date and time (written together: an unpacked archive, a copied tree, a night's logs),
-/// and a line whose columns are the same text as the line before's reads the same. Reading
-/// them took a ninth of `ls --json`'s parse and print (callgrind).
+/// What the streaming reading of one listing keeps from line to line, each part what a line
+/// reads as when it is the same as before (callgrind, `ls --json` of 100,000 lines):
+/// - the dates of `Mon DD HH:MM` lines with their year worked out, each month and day once,
+///   not once a line (the listing's "now" does not change). The year and chrono's date
+///   arithmetic were 5 % of the parse and print.
+/// - the last line's date columns as they read: the files of a folder often share their date
+///   and time (written together: an unpacked archive, a copied tree, a night's logs). Reading
+///   them was a ninth.
+/// - where the last line's columns were ([`Shape`]): a listing's columns are mostly of the
+///   same widths from line to line. Finding them was a quarter.
 #[derive(Default)]
-pub(crate) struct InferredDates {
+pub(crate) struct LineMemory {
     /// By `(month - 1) * 31 + day - 1`, once worked out; empty until the first.
     dates: Vec<Option<Option<NaiveDate>>>,
+    /// The eight columns before the name.
+    shape: Option<Shape<8>>,
     /// The text from the month to the time or year column of the last line read (blanks
     /// between included), up to its first [`LAST_TEXT`] bytes, and what it read as.
     last: Option<([u8; LAST_TEXT], usize, Modified)>,
@@ -97,7 +101,7 @@ pub(crate) struct InferredDates {
 /// Longer date columns than this (the blanks between included) are read each time.
 const LAST_TEXT: usize = 24;
 
-impl InferredDates {
+impl LineMemory {
     /// What `text` (the date columns) read as, when it is the last line's.
     fn same_as_last(&self, text: &[u8]) -> Option<Modified> {
         let (last, len, modified) = self.last.as_ref()?;
@@ -132,11 +136,16 @@ impl InferredDates {
 fn fields<'a>(
     line: &'a [u8],
     ctx: &ListingContext,
-    dates: Option<&mut InferredDates>,
+    mut memory: Option<&mut LineMemory>,
 ) -> Option<Fields<'a>> {
-    // The eight columns before the name, found eight bytes at a time.
+    // The eight columns before the name: where the line before had them, when its blanks are
+    // at the same places.
     let mut spans = [Span::default(); 8];
-    if tokenize(line, &mut spans) < spans.len() {
+    let found = match memory.as_deref_mut() {
+        Some(memory) => tokenize_like(line, &mut spans, &mut memory.shape),
+        None => tokenize(line, &mut spans) == spans.len(),
+    };
+    if !found {
         return None;
     }
     // Each column cut on its own: `spans.map(...)` built the array of eight slices through
@@ -165,14 +174,14 @@ fn fields<'a>(
         return None;
     }
     let size = parse_u64(size_column)?;
-    let modified = match dates {
-        Some(dates) => {
+    let modified = match memory {
+        Some(memory) => {
             let text = line.get(spans[5].start..spans[7].end).unwrap_or_default();
-            match dates.same_as_last(text) {
+            match memory.same_as_last(text) {
                 Some(modified) => modified,
                 None => {
-                    let modified = date(ctx, month_column, day_column, time_column, Some(dates))?;
-                    dates.remember(text, modified);
+                    let modified = date(ctx, month_column, day_column, time_column, Some(memory))?;
+                    memory.remember(text, modified);
                     modified
                 }
             }
@@ -197,13 +206,13 @@ fn fields<'a>(
 }
 
 /// The date of the month, day and time-or-year columns; with the year of a `Mon DD HH:MM`
-/// from `dates`' table.
+/// from `memory`'s table.
 fn date(
     ctx: &ListingContext,
     month_column: &[u8],
     day_column: &[u8],
     time_column: &[u8],
-    dates: Option<&mut InferredDates>,
+    memory: Option<&mut LineMemory>,
 ) -> Option<Modified> {
     let month = english_month(month_column)?;
     let day = day_of_month(day_column)?;
@@ -212,10 +221,10 @@ fn date(
     if let TimeOrYear::Time((_, _, _, true)) = time {
         return None;
     }
-    match (time, dates) {
+    match (time, memory) {
         // `month_day`'s reading, with the year from the table.
-        (TimeOrYear::Time(time), Some(dates)) => {
-            local_modified(ctx, dates.date(ctx, month, day)?, Some(time))
+        (TimeOrYear::Time(time), Some(memory)) => {
+            local_modified(ctx, memory.date(ctx, month, day)?, Some(time))
         }
         (time, _) => month_day(ctx, month, day, time),
     }

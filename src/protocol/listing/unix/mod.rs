@@ -37,7 +37,7 @@ mod canonical;
 mod date;
 mod numeric;
 
-pub(crate) use canonical::InferredDates;
+pub(crate) use canonical::LineMemory;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use canonical::parse as parse_canonical;
 pub(crate) use canonical::parse_view as parse_canonical_view;

@@ -342,9 +342,9 @@ fn not_unix() {
 /// same entry for every line it reads, and `None` for every other. `true` when it read it.
 /// The borrowed reading the streaming parser uses, with `dates` kept from the lines before as
 /// the parser keeps them, reads it the same again.
-fn readings_agree(line: &[u8], ctx: &ListingContext, dates: &mut InferredDates) -> bool {
+fn readings_agree(line: &[u8], ctx: &ListingContext, memory: &mut LineMemory) -> bool {
     let shown = String::from_utf8_lossy(line);
-    let viewed = parse_canonical_view(line, ctx, dates).map(Viewed::into_result);
+    let viewed = parse_canonical_view(line, ctx, memory).map(Viewed::into_result);
     let Some(canonical) = parse_canonical(line, ctx) else {
         assert_eq!(viewed, None, "{shown:?}");
         return false;
@@ -357,7 +357,7 @@ fn readings_agree(line: &[u8], ctx: &ListingContext, dates: &mut InferredDates) 
 #[test]
 fn the_common_layout_reads_as_the_general_reading_does_in_every_capture() {
     let ctx = ListingContext::new(ListingFormat::List, now());
-    let mut dates = InferredDates::default();
+    let mut memory = LineMemory::default();
     let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/listings");
     let mut read = 0;
     let mut lines_seen = 0;
@@ -375,7 +375,7 @@ fn the_common_layout_reads_as_the_general_reading_does_in_every_capture() {
             let bytes = std::fs::read(&path).expect("a readable capture");
             for line in crate::protocol::listing::lines(&bytes) {
                 lines_seen += 1;
-                read += usize::from(readings_agree(line, &ctx, &mut dates));
+                read += usize::from(readings_agree(line, &ctx, &mut memory));
             }
         }
     }
@@ -441,7 +441,7 @@ fn the_common_layout_reads_as_the_general_reading_does_whatever_the_columns_hold
         "Jan 01 2019 y",
     ];
     let ctx = ListingContext::new(ListingFormat::List, now());
-    let mut dates = InferredDates::default();
+    let mut memory = LineMemory::default();
     let pick = |state: &mut u64, from: &[&'static str]| {
         *state ^= *state << 13;
         *state ^= *state >> 7;
@@ -472,7 +472,7 @@ fn the_common_layout_reads_as_the_general_reading_does_whatever_the_columns_hold
             pick(&mut state, SIZES),
             pick(&mut state, FILE_NAMES),
         );
-        read += usize::from(readings_agree(line.as_bytes(), &ctx, &mut dates));
+        read += usize::from(readings_agree(line.as_bytes(), &ctx, &mut memory));
     }
     // Enough lines fit the layout for the comparison to mean something.
     assert!(read > 400, "{read} lines read in one pass");
@@ -553,9 +553,9 @@ fn plain_lines_are_handed_on_as_their_slices_and_the_others_as_views() {
         (b"total 12", Read::NotThisLayout),
     ];
     let ctx = ListingContext::new(ListingFormat::List, now());
-    let mut dates = InferredDates::default();
+    let mut memory = LineMemory::default();
     for (line, expected) in cases {
-        let read = match parse_canonical_view(line, &ctx, &mut dates) {
+        let read = match parse_canonical_view(line, &ctx, &mut memory) {
             Some(Viewed::Plain(plain)) => {
                 assert_eq!(plain.line.as_bytes(), *line);
                 Read::Plain
@@ -567,7 +567,7 @@ fn plain_lines_are_handed_on_as_their_slices_and_the_others_as_views() {
         assert_eq!(&read, expected, "{}", String::from_utf8_lossy(line));
         // Whichever way it is handed on, the entry is the general reading's.
         if read != Read::NotThisLayout {
-            assert!(readings_agree(line, &ctx, &mut dates));
+            assert!(readings_agree(line, &ctx, &mut memory));
         }
     }
 }
@@ -575,7 +575,7 @@ fn plain_lines_are_handed_on_as_their_slices_and_the_others_as_views() {
 #[test]
 fn the_common_layout_takes_what_vsftpd_proftpd_and_pure_ftpd_print() {
     let ctx = ListingContext::new(ListingFormat::List, now());
-    let mut dates = InferredDates::default();
+    let mut memory = LineMemory::default();
     for line in [
         "-rw-r--r--    1 1001     1001     5368709120 Nov 23 19:05 big-5GiB.sparse",
         "drwxr-xr-x    7 0        0            4096 Jan 02  2024 ..",
@@ -583,6 +583,6 @@ fn the_common_layout_takes_what_vsftpd_proftpd_and_pure_ftpd_print() {
         "-rw-r--r--   1 ftp      ftp            13 Nov 23 19:05 README.txt",
         "drwxr-xr-x    2 1001       1001             4096 Nov 23 19:05 dir with spaces",
     ] {
-        assert!(readings_agree(line.as_bytes(), &ctx, &mut dates), "{line}");
+        assert!(readings_agree(line.as_bytes(), &ctx, &mut memory), "{line}");
     }
 }
