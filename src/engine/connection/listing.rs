@@ -119,7 +119,7 @@ impl Session {
             sink.send(Event::ListingFormat(Box::new(context)));
             None
         } else {
-            Some(ParseAlong::Here(ListingParser::new(context)))
+            Some(ParseAlong::Here(Box::new(ListingParser::new(context))))
         };
         let mut bytes = 0;
         let mut last_byte = None;
@@ -200,7 +200,8 @@ impl Session {
 /// server sends instead of waiting for the parser after every read: on vsftpd's 100,000-entry
 /// listing the parse was most of the time after the server's first byte (BENCHMARKS.md).
 enum ParseAlong {
-    Here(ListingParser),
+    /// Boxed: the parser, with what it keeps from line to line, is some 400 bytes.
+    Here(Box<ListingParser>),
     Beside {
         chunks: std_mpsc::Sender<ListingChunk>,
         parsed: tokio::task::JoinHandle<ListingParser>,
@@ -230,7 +231,7 @@ impl ParseAlong {
                 for chunk in arriving {
                     parser.feed(&chunk);
                 }
-                parser
+                *parser
             });
             *self = ParseAlong::Beside { chunks, parsed };
         }
@@ -243,7 +244,7 @@ impl ParseAlong {
     /// The whole listing.
     async fn finish(self) -> FtpResult<Listing> {
         let parser = match self {
-            ParseAlong::Here(parser) => parser,
+            ParseAlong::Here(parser) => *parser,
             ParseAlong::Beside { chunks, parsed } => {
                 drop(chunks);
                 parsed
