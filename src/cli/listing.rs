@@ -585,9 +585,7 @@ mod tests {
     /// the same entries parsed owned, as the window keeps them, in every name encoding.
     #[test]
     fn lines_print_as_their_owned_entries_do() {
-        use crate::protocol::listing::{
-            ListingContext, ListingParser, NameEncoding, parse_listing,
-        };
+        use crate::protocol::listing::{ListingContext, NameEncoding};
         let listing: &[u8] = b"-rw-r--r--    1 1001     1001            0 Dec 02 13:13 entry_000001.txt\r\n\
 lrwxrwxrwx    1 0        0              11 Jan 02  2025 link -> target dir\r\n\
 -rw-r--r--    1 j\xc3\xb6rg   gr\xc3\xbcppe         531 Jan 29 03:26 na\xc3\xafve caf\xc3\xa9.txt\r\n\
@@ -598,27 +596,54 @@ crw-rw-rw-    1 root     root       1,   3 Jan 02  2025 null\r\n\
         for &encoding in NameEncoding::ALL {
             let context = ListingContext::for_tests().with_encoding(encoding);
             for style in [Style::Json, Style::Long] {
-                let mut printer = Printer::new(Vec::new(), style);
-                let mut parser = ListingParser::new(context.clone());
-                for piece in listing.chunks(13) {
-                    parser.feed_into(piece, &mut printer);
-                }
-                assert!(parser.finish_into(&mut printer).unparsed.is_empty());
-                let as_read = printer.finish().expect("written");
-                let mut printer = Printer::new(Vec::new(), style);
-                let owned = parse_listing(listing, &context);
-                assert_eq!(owned.entries.len(), 7);
-                for entry in &owned.entries {
-                    printer.view(entry.view());
-                }
-                let as_kept = printer.finish().expect("written");
+                let both = printed_both_ways(listing, &context, style, 13);
+                assert!(both.streamed_unread.is_empty());
+                assert_eq!(both.entries, 7);
                 assert_eq!(
-                    String::from_utf8_lossy(&as_read),
-                    String::from_utf8_lossy(&as_kept),
+                    String::from_utf8_lossy(&both.streamed),
+                    String::from_utf8_lossy(&both.kept),
                     "{encoding:?}, {style:?}"
                 );
-                assert_eq!(as_read, as_kept, "{encoding:?}, {style:?}");
+                assert_eq!(both.streamed, both.kept, "{encoding:?}, {style:?}");
             }
+        }
+    }
+
+    /// A listing printed two ways: as `ls` prints it while it arrives (in pieces of `piece`
+    /// bytes), and its entries parsed owned, as the window keeps them, printed one by one.
+    struct BothWays {
+        streamed: Vec<u8>,
+        streamed_unread: Vec<Vec<u8>>,
+        kept: Vec<u8>,
+        kept_unread: Vec<Vec<u8>>,
+        entries: usize,
+    }
+
+    fn printed_both_ways(
+        listing: &[u8],
+        context: &crate::protocol::listing::ListingContext,
+        style: Style,
+        piece: usize,
+    ) -> BothWays {
+        use crate::protocol::listing::{ListingParser, parse_listing};
+        let mut printer = Printer::new(Vec::new(), style);
+        let mut parser = ListingParser::new(context.clone());
+        for piece in listing.chunks(piece) {
+            parser.feed_into(piece, &mut printer);
+        }
+        let streamed_unread = parser.finish_into(&mut printer).unparsed;
+        let streamed = printer.finish().expect("written");
+        let owned = parse_listing(listing, context);
+        let mut printer = Printer::new(Vec::new(), style);
+        for entry in &owned.entries {
+            printer.view(entry.view());
+        }
+        BothWays {
+            streamed,
+            streamed_unread,
+            kept: printer.finish().expect("written"),
+            kept_unread: owned.unparsed,
+            entries: owned.entries.len(),
         }
     }
 
@@ -626,58 +651,22 @@ crw-rw-rw-    1 root     root       1,   3 Jan 02  2025 null\r\n\
     /// their slices: `PlainLine`) prints as its entries parsed owned do, in both styles.
     #[test]
     fn every_capture_prints_as_its_owned_entries_do() {
-        use crate::protocol::listing::{
-            ListingContext, ListingFormat, ListingParser, parse_listing,
-        };
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/listings");
-        let mut captures = 0;
-        for server in std::fs::read_dir(root).expect("the captures are in the repository") {
-            let server = server.expect("a capture folder").path();
-            if !server.is_dir() {
-                continue;
-            }
-            for file in std::fs::read_dir(&server).expect("a capture folder") {
-                let path = file.expect("a capture").path();
-                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                let format = if name.starts_with("LIST") {
-                    ListingFormat::List
-                } else if name.starts_with("MLSD") {
-                    ListingFormat::Mlsd
-                } else {
-                    continue;
-                };
-                captures += 1;
-                let bytes = std::fs::read(&path).expect("a readable capture");
-                let context = ListingContext::new(
-                    format,
-                    chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
-                        .and_then(|d| d.and_hms_opt(19, 5, 0))
-                        .expect("a real date"),
+        use crate::protocol::listing::ListingContext;
+        let captures = crate::protocol::listing::tests::every_capture();
+        assert!(captures.len() > 20, "{} captures", captures.len());
+        for (path, format, bytes) in captures {
+            let now = NaiveDate::from_ymd_opt(2026, 11, 23).and_then(|d| d.and_hms_opt(19, 5, 0));
+            let context = ListingContext::new(format, now.expect("a real date"));
+            for style in [Style::Json, Style::Long] {
+                let both = printed_both_ways(&bytes, &context, style, 1000);
+                assert_eq!(both.streamed_unread, both.kept_unread, "{path:?}");
+                assert_eq!(
+                    String::from_utf8_lossy(&both.streamed),
+                    String::from_utf8_lossy(&both.kept),
+                    "{path:?}, {style:?}"
                 );
-                for style in [Style::Json, Style::Long] {
-                    let mut printer = Printer::new(Vec::new(), style);
-                    let mut parser = ListingParser::new(context.clone());
-                    for piece in bytes.chunks(1000) {
-                        parser.feed_into(piece, &mut printer);
-                    }
-                    let unread = parser.finish_into(&mut printer).unparsed;
-                    let as_read = printer.finish().expect("written");
-                    let owned = parse_listing(&bytes, &context);
-                    assert_eq!(unread, owned.unparsed, "{path:?}");
-                    let mut printer = Printer::new(Vec::new(), style);
-                    for entry in &owned.entries {
-                        printer.view(entry.view());
-                    }
-                    let as_kept = printer.finish().expect("written");
-                    assert_eq!(
-                        String::from_utf8_lossy(&as_read),
-                        String::from_utf8_lossy(&as_kept),
-                        "{path:?}, {style:?}"
-                    );
-                }
             }
         }
-        assert!(captures > 20, "{captures} captures");
     }
 
     /// What `ls --json` wrote through serde_json before it was written by hand.

@@ -31,7 +31,7 @@ pub mod unix;
 mod vms;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use encoding::NameEncoding;
 

@@ -8,7 +8,34 @@ mod hostile;
 mod other_formats;
 mod unix_formats;
 
-use super::{LineText, ListingContext, NameEncoding};
+use super::{LineText, ListingContext, ListingFormat, NameEncoding};
+
+/// Every capture of a real server's listing in `tests/fixtures/listings/` (see corpus.rs): its
+/// path, its format (`LIST…` or `MLSD…` files) and its bytes.
+pub(crate) fn every_capture() -> Vec<(std::path::PathBuf, ListingFormat, Vec<u8>)> {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/listings");
+    let mut captures = Vec::new();
+    for server in std::fs::read_dir(root).expect("the captures are in the repository") {
+        let server = server.expect("a capture folder").path();
+        if !server.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&server).expect("a capture folder") {
+            let path = file.expect("a capture").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let format = if name.starts_with("LIST") {
+                ListingFormat::List
+            } else if name.starts_with("MLSD") {
+                ListingFormat::Mlsd
+            } else {
+                continue;
+            };
+            let bytes = std::fs::read(&path).expect("a readable capture");
+            captures.push((path, format, bytes));
+        }
+    }
+    captures
+}
 
 /// A part of a line decoded through the line's text equals the part decoded alone, in every
 /// encoding, for every slice of lines that are UTF-8, ASCII, or neither.

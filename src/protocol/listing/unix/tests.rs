@@ -358,25 +358,15 @@ fn readings_agree(line: &[u8], ctx: &ListingContext, memory: &mut LineMemory) ->
 fn the_common_layout_reads_as_the_general_reading_does_in_every_capture() {
     let ctx = ListingContext::new(ListingFormat::List, now());
     let mut memory = LineMemory::default();
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/listings");
     let mut read = 0;
     let mut lines_seen = 0;
-    for server in std::fs::read_dir(root).expect("the captures are in the repository") {
-        let server = server.expect("a capture folder").path();
-        if !server.is_dir() {
+    for (_, format, bytes) in super::super::tests::every_capture() {
+        if format != ListingFormat::List {
             continue;
         }
-        for file in std::fs::read_dir(&server).expect("a capture folder") {
-            let path = file.expect("a capture").path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if !name.starts_with("LIST") {
-                continue;
-            }
-            let bytes = std::fs::read(&path).expect("a readable capture");
-            for line in crate::protocol::listing::lines(&bytes) {
-                lines_seen += 1;
-                read += usize::from(readings_agree(line, &ctx, &mut memory));
-            }
+        for line in crate::protocol::listing::lines(&bytes) {
+            lines_seen += 1;
+            read += usize::from(readings_agree(line, &ctx, &mut memory));
         }
     }
     // vsftpd, proftpd and pure-ftpd print this layout for every entry.
