@@ -71,17 +71,21 @@ impl ActiveCounts {
         })
     }
 
-    /// What the quit prompt says of them.
-    pub fn unfinished_text(self) -> String {
-        let (have, they) = if self.total() == 1 {
-            ("has", "it stops, and comes")
+    /// What the quit prompt says of them; `kept`: the queue comes back at the next start.
+    pub fn unfinished_text(self, kept: bool) -> String {
+        let (have, they, come) = if self.total() == 1 {
+            ("has", "it stops", "comes")
         } else {
-            ("have", "they stop, and come")
+            ("have", "they stop", "come")
         };
-        format!(
-            "{} {have} not finished. If you quit now {they} back paused the next time Ferry starts.",
-            format::counted(self.files, self.folders)
-        )
+        let counted = format::counted(self.files, self.folders);
+        if kept {
+            format!(
+                "{counted} {have} not finished. If you quit now {they}, and {come} back paused the next time Ferry starts."
+            )
+        } else {
+            format!("{counted} {have} not finished. If you quit now {they}.")
+        }
     }
 }
 
@@ -1138,10 +1142,17 @@ mod tests {
             let counts = super::ActiveCounts { files, folders };
             assert_eq!(counts.disconnect_note().as_deref(), note, "{counts:?}");
             assert!(
-                counts.unfinished_text().starts_with(quit),
+                counts.unfinished_text(true).starts_with(quit),
                 "{counts:?}: {}",
-                counts.unfinished_text()
+                counts.unfinished_text(true)
             );
+            // The demo's queue is not kept: nothing is promised for the next start.
+            let unkept = counts.unfinished_text(false);
+            assert!(
+                quit.starts_with(unkept.trim_end_matches('.')),
+                "{counts:?}: {unkept}"
+            );
+            assert!(!unkept.contains("back"), "{counts:?}: {unkept}");
         }
     }
 }

@@ -224,15 +224,7 @@ fn closing_the_window_while_transferring_asks_first() {
     let (server, mut window) = slow_download_window();
     window.connect_to(&server);
     start_the_slow_download(&mut window);
-    window
-        .harness
-        .input_mut()
-        .viewports
-        .entry(egui::ViewportId::ROOT)
-        .or_default()
-        .events
-        .push(egui::ViewportEvent::Close);
-    window.harness.run_steps(2);
+    close_the_window(&mut window);
     assert!(
         window
             .harness
@@ -242,18 +234,56 @@ fn closing_the_window_while_transferring_asks_first() {
     );
     window.harness.get_by_label("Keep running").click();
     window.harness.run_steps(2);
+    assert_still_transferring_without_the_question(&mut window);
+}
+
+/// Escape at the quit question is "Keep running", as in any dialog: the safe answer.
+#[test]
+fn escape_at_the_quit_question_keeps_the_transfers_running() {
+    let (server, mut window) = slow_download_window();
+    window.connect_to(&server);
+    start_the_slow_download(&mut window);
+    close_the_window(&mut window);
+    assert!(
+        window
+            .harness
+            .query_by_label_contains("1 file has not finished")
+            .is_some(),
+        "no quit prompt"
+    );
+    window.press(egui::Key::Escape);
+    window.harness.run_steps(2);
+    assert_still_transferring_without_the_question(&mut window);
+}
+
+/// The window's own close button (or the window manager's close), as the system sends it.
+fn close_the_window(window: &mut Window) {
+    window
+        .harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    window.harness.run_steps(2);
+}
+
+fn assert_still_transferring_without_the_question(window: &mut Window) {
     assert!(
         window
             .harness
             .query_by_label_contains("has not finished")
-            .is_none()
+            .is_none(),
+        "the quit question is still open"
     );
     assert!(
         window
             .harness
             .query_all_by_label_contains("Transferring")
             .next()
-            .is_some()
+            .is_some(),
+        "the download stopped"
     );
 }
 

@@ -421,6 +421,8 @@ impl eframe::App for FerryApp {
         self.os_drops(&ctx, &mut actions);
         self.sync_step(now, &mut actions);
 
+        // The demo's queue is not kept for the next start (see `new`).
+        let queue_kept = self.demo.is_none();
         let state = &mut self.state;
         let encoding = state.remote.encoding();
         if let Some(action) = dialogs::show(&ctx, &mut state.dialog, encoding) {
@@ -455,6 +457,7 @@ impl eframe::App for FerryApp {
             &ctx,
             &mut state.quit,
             state.queue.active_counts(),
+            queue_kept,
             &mut actions,
         );
         layout::problems(&ctx, &mut state.notices, placed.problems_at);

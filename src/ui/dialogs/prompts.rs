@@ -162,19 +162,21 @@ pub fn password_dialog(
     }
 }
 
-/// Closing the window while transfers run asks first; they resume on the next start.
+/// Closing the window while transfers run asks first; they resume on the next start when the
+/// queue is kept (`queue_kept`: not the demo's).
 pub fn quit_prompt(
     ctx: &egui::Context,
     quit: &mut QuitPrompt,
     running: ActiveCounts,
+    queue_kept: bool,
     actions: &mut Actions,
 ) {
     if !quit.asking {
         return;
     }
-    egui::Modal::new(egui::Id::unique("quit_prompt")).show(ctx, |ui| {
+    let modal = egui::Modal::new(egui::Id::unique("quit_prompt")).show(ctx, |ui| {
         ui.heading("Transfers are still running");
-        ui.label(running.unfinished_text());
+        ui.label(running.unfinished_text(queue_kept));
         ui.horizontal(|ui| {
             if ui.button("Quit").clicked() {
                 actions.push(Action::Quit);
@@ -184,4 +186,8 @@ pub fn quit_prompt(
             }
         });
     });
+    // Escape (or a click beside the question) is the safe answer, as in any dialog.
+    if modal.should_close() {
+        quit.asking = false;
+    }
 }
