@@ -15,7 +15,7 @@
 #   suite; quick: 900; once reached, the remaining runs are skipped and the report says so)
 #
 # Needs: root on Debian 12 (the interop servers: tests/interop/servers.sh installs and starts
-# vsftpd on 21210 and pure-ftpd on 21220; this script adds a vsftpd limited to 20 MB/s per
+# vsftpd on 21210 and pure-ftpd on 21220; this script adds a proftpd limited to 20 MB/s per
 # connection on 21212, passive ports 31400-31499, and stops it again), hyperfine, curl, lftp,
 # python3, GNU time (/usr/bin/time), coreutils timeout; missing ones are apt-get installed.
 # Disk: ~1.5 GiB of fixtures under the interop root (kept for reruns: bench/1G.bin,
@@ -34,7 +34,7 @@
 #   download / upload 2,000 files of 4 KiB in 200 folders, 4 connections, both servers
 #   listing of a 100,000-entry folder, both servers (Ferry ls --json, curl LIST, lftp cls -1), and
 #   again as ls -l lines (Ferry ls, curl LIST, lftp cls -l)
-#   segmented download of 200 MiB from the 20 MB/s-per-connection vsftpd (Ferry --segments 4,
+#   segmented download of 200 MiB from the 20 MB/s-per-connection proftpd (Ferry --segments 4,
 #   lftp pget -n 4, curl one connection)
 #
 # How it runs: each round runs every client once, in an order that turns from round to round
@@ -142,7 +142,7 @@ export FERRY_CONFIG_DIR=$tmp/config
 mkdir -p "$FERRY_CONFIG_DIR"
 
 started_interop=""   # the interop servers this run started (stopped again at the end)
-limited_pid=""       # the rate-limited vsftpd (always ours)
+limited_pid=""       # the rate-limited proftpd (always ours)
 pinned_pids=""
 interop_dir=""
 root=""
@@ -163,8 +163,8 @@ cleanup() {
   for p in $pinned_pids; do taskset -p -c "0-$(($(nproc) - 1))" "$p" >/dev/null 2>&1; done
   if [ -n "$limited_pid" ]; then
     stop_group "$limited_pid"
-    rm -f "$interop_dir/run/vsftpd-limited.pid"
-    say "stopped the rate-limited vsftpd"
+    rm -f "$limited_pidf"
+    say "stopped the rate-limited proftpd"
   fi
   if [ "$started_interop" = " vsftpd vsftpd-implicit pure-ftpd proftpd" ]; then
     tests/interop/servers.sh stop 2>/dev/null
@@ -193,6 +193,7 @@ done
 eval "$(tests/interop/servers.sh env)"
 root=$FERRY_INTEROP_ROOT
 interop_dir=$(dirname "$root")
+limited_pidf=$interop_dir/run/proftpd-limited.pid
 user=$FERRY_INTEROP_USER
 pass=$FERRY_INTEROP_PASS
 export FERRY_PASSWORD=$pass
@@ -204,30 +205,42 @@ limited_host=127.0.0.1:$limited_port
 limited_rate=20000000
 
 listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+# The pid listening on a port, if any.
+listener() { ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
 
+# The per-connection limit is proftpd's TransferRate, not vsftpd's local_max_rate (which this
+# case used until 2026-12-03). vsftpd 3.0.3 computes a chunk's rate as an `unsigned int` from
+# its 64 KiB and the time the chunk took (ftpdataio.c, handle_io): once a chunk goes in less
+# than 15 us (64 KiB / 2^32 B/s), which `sendfile` on loopback often does on a quick machine,
+# the rate wraps around, the pause comes out a small fraction of what it should be, and the
+# "20 MB/s" server sent curl 125 MB/s (2026-12-03: 1.6 s for 200 MiB; under strace, whose
+# slower syscalls keep every chunk above 15 us, 11 s). proftpd's throttle sleeps until the bytes
+# sent so far fit the rate since the transfer began (throttle.c), whatever the chunk's timing.
 start_limited() {
   if [ -n "$limited_pid" ] || out_of_time; then return 0; fi
-  local conf=$interop_dir/conf/vsftpd-limited.conf pidf=$interop_dir/run/vsftpd-limited.pid old
-  # One left over from a run that was killed: ours, so it goes.
-  old=$(cat "$pidf" 2>/dev/null || true)
-  if [ -n "$old" ] && tr '\0' ' ' <"/proc/$old/cmdline" 2>/dev/null | grep -q vsftpd-limited.conf; then
-    stop_group "$old"
-  fi
+  local conf=$interop_dir/conf/proftpd-limited.conf old
+  # One left over from a run that was killed: ours (its pid file names what listens), so it goes.
+  old=$(cat "$limited_pidf" 2>/dev/null || true)
+  if [ -n "$old" ] && [ "$(listener $limited_port)" = "$old" ]; then stop_group "$old"; fi
   listening $limited_port && die "port $limited_port is taken by a process this suite did not start"
-  sed -e "s/^listen_port=.*/listen_port=$limited_port/" \
-    -e "s/^pasv_min_port=.*/pasv_min_port=31400/" -e "s/^pasv_max_port=.*/pasv_max_port=31499/" \
-    -e "s|^xferlog_file=.*|xferlog_file=$interop_dir/log/vsftpd-limited-xfer.log|" \
-    -e "s|^vsftpd_log_file=.*|vsftpd_log_file=$interop_dir/log/vsftpd-limited.log|" \
-    -e "s/^ftpd_banner=.*/ftpd_banner=vsftpd (Ferry suite, $limited_rate B\/s per connection)/" \
-    "$interop_dir/conf/vsftpd.conf" >"$conf"
-  echo "local_max_rate=$limited_rate" >>"$conf"
+  sed -e "s/^Port .*/Port $limited_port/" \
+    -e "s/^PassivePorts .*/PassivePorts 31400 31499/" \
+    -e "s|^PidFile .*|PidFile $interop_dir/run/proftpd-limited.own.pid|" \
+    -e "s|^ScoreboardFile .*|ScoreboardFile $interop_dir/run/proftpd-limited.scoreboard|" \
+    -e "s|^DelayTable .*|DelayTable $interop_dir/run/proftpd-limited.delay|" \
+    -e "s|^SystemLog .*|SystemLog $interop_dir/log/proftpd-limited.log|" \
+    -e "s|^TransferLog .*|TransferLog $interop_dir/log/proftpd-limited-xfer.log|" \
+    -e "s/^ServerName .*/ServerName \"proftpd (Ferry suite, $limited_rate B\/s per connection)\"/" \
+    "$interop_dir/conf/proftpd.conf" >"$conf"
+  # In KiB/s (proftpd's unit), for every download command; each session throttles itself.
+  echo "TransferRate RETR $(awk -v r=$limited_rate 'BEGIN { printf "%.2f", r / 1024 }')" >>"$conf"
   chmod 600 "$conf"
-  setsid /usr/sbin/vsftpd "$conf" >"$interop_dir/log/vsftpd-limited.out" 2>&1 </dev/null &
+  setsid "$interop_dir/opt/proftpd/usr/sbin/proftpd" -n -c "$conf" >"$interop_dir/log/proftpd-limited.out" 2>&1 </dev/null &
   limited_pid=$!
-  echo "$limited_pid" >"$pidf"
+  echo "$limited_pid" >"$limited_pidf"
   for _ in $(seq 1 50); do listening $limited_port && break; sleep 0.2; done
-  listening $limited_port || { tail -5 "$interop_dir/log/vsftpd-limited.out" >&2; die "the rate-limited vsftpd did not start"; }
-  say "rate-limited vsftpd up on $limited_host (pid $limited_pid, $limited_rate B/s per connection)"
+  listening $limited_port || { tail -5 "$interop_dir/log/proftpd-limited.out" >&2; die "the rate-limited proftpd did not start"; }
+  say "rate-limited proftpd up on $limited_host (pid $limited_pid, $limited_rate B/s per connection)"
   pin_server "$limited_pid"
 }
 
@@ -248,8 +261,8 @@ fi
 # The rate-limited server's port must be free (or held by one this suite left behind): found
 # out now, not after twenty minutes of other cases.
 if listening $limited_port; then
-  old_limited=$(cat "$interop_dir/run/vsftpd-limited.pid" 2>/dev/null || true)
-  if ! { [ -n "$old_limited" ] && tr '\0' ' ' <"/proc/$old_limited/cmdline" 2>/dev/null | grep -q vsftpd-limited.conf; }; then
+  old_limited=$(cat "$limited_pidf" 2>/dev/null || true)
+  if ! { [ -n "$old_limited" ] && [ "$(listener $limited_port)" = "$old_limited" ]; }; then
     case "${FERRY_SUITE_ONLY:-}" in
       "") die "port $limited_port is taken by a process this suite did not start (the rate-limited case needs it)" ;;
     esac
@@ -571,7 +584,7 @@ for server in vsftpd pure-ftpd; do
   done
 done
 
-name="segmented download $lim_h, 20 MB/s per connection, vsftpd-limited"
+name="segmented download $lim_h, 20 MB/s per connection, proftpd-limited"
 if selected "$name"; then
   ensure_lim
   start_limited
