@@ -892,6 +892,93 @@ fn resume_on_a_file_that_is_not_the_start_of_the_servers_leaves_it_alone() {
     assert!(!dir.path().join("big.bin.part").exists());
 }
 
+/// A resumed download shows its progress while the last 64 KiB it holds come again to be
+/// compared: at 4 KiB/s a walk found the item at "Connecting", 0 %, 0 B/s for some 20 s,
+/// while those bytes came. Then it goes on to the end, the file byte for byte the server's.
+#[test]
+fn a_resumed_download_under_a_low_limit_shows_the_compared_bytes_moving() {
+    let server = TestServer::start();
+    let bytes = ferry::demo::pseudo_random_bytes(256 * 1024, 53);
+    std::fs::write(server.path().join("resumed.bin"), &bytes).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("resumed.bin");
+    let held = 200 * 1024;
+    std::fs::write(&target, &bytes[..held]).unwrap();
+    let mut settings = Queue::settings(ConflictPolicy::Resume);
+    settings.download_limit_kib = 4;
+    let mut queue = Queue::connect(server.request(PASSWORD), settings);
+    queue
+        .engine
+        .send(Command::Enqueue(vec![download("/resumed.bin", &target)]));
+    let mut first = None;
+    queue.wait("the first progress", |_, event| match event {
+        Event::Queue(QueueEvent::Progress { transferred, .. }) => {
+            first = Some(*transferred);
+            true
+        }
+        _ => false,
+    });
+    let first = first.unwrap();
+    assert!(
+        first < held as u64,
+        "the first progress came at byte {first}, after the {held} bytes held were compared"
+    );
+    // (A progress event is what turns the item to "Transferring" in the window and the CLI.)
+    queue
+        .engine
+        .send(Command::SetTransferSettings(Queue::settings(
+            ConflictPolicy::Resume,
+        )));
+    queue.settle();
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    assert!(std::fs::read(&target).unwrap() == bytes, "the file differs");
+    assert!(std::fs::read(server.path().join("resumed.bin")).unwrap() == bytes);
+}
+
+/// The same for an upload that continues the server's file: its last 64 KiB come back to be
+/// compared first, and the item shows them moving.
+#[test]
+fn a_resumed_upload_under_a_low_limit_shows_the_compared_bytes_moving() {
+    let server = TestServer::start();
+    let bytes = ferry::demo::pseudo_random_bytes(256 * 1024, 54);
+    let held = 200 * 1024;
+    std::fs::write(server.path().join("resumed.bin"), &bytes[..held]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("resumed.bin");
+    std::fs::write(&local, &bytes).unwrap();
+    let mut settings = Queue::settings(ConflictPolicy::Resume);
+    settings.upload_limit_kib = 4;
+    let mut queue = Queue::connect(server.request(PASSWORD), settings);
+    queue
+        .engine
+        .send(Command::Enqueue(vec![upload(&local, "/resumed.bin")]));
+    let mut first = None;
+    queue.wait("the first progress", |_, event| match event {
+        Event::Queue(QueueEvent::Progress { transferred, .. }) => {
+            first = Some(*transferred);
+            true
+        }
+        _ => false,
+    });
+    let first = first.unwrap();
+    assert!(
+        first < held as u64,
+        "the first progress came at byte {first}, after the server's {held} bytes were compared"
+    );
+    queue
+        .engine
+        .send(Command::SetTransferSettings(Queue::settings(
+            ConflictPolicy::Resume,
+        )));
+    queue.settle();
+    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+    assert!(std::fs::read(server.path().join("resumed.bin")).unwrap() == bytes);
+    assert!(
+        std::fs::read(&local).unwrap() == bytes,
+        "the local file changed"
+    );
+}
+
 /// The queue's progress moves while a buffer is being sent, not once a megabyte: under a
 /// 300 KiB/s limit a person watched the bar stand still for seconds and took it for stuck.
 #[test]

@@ -307,8 +307,15 @@ async fn fetch(
             }
         };
         let idle = session.reply_timeout();
+        // From the first byte that comes, the compared ones included: the file up to there is
+        // what the item holds.
+        let first_byte = offset - overlap;
+        let mut progress = Progress::new(context, first_byte, source.size);
         if overlap > 0 {
-            let again = match receive_exactly(&mut stream, overlap, context, idle).await {
+            let compared = receive_exactly(&mut stream, overlap, context, idle, |received| {
+                progress.update(first_byte + received, false);
+            });
+            let again = match compared.await {
                 Ok(again) => again,
                 Err(e) => {
                     let _ = writer.finish(None).await;
@@ -345,7 +352,6 @@ async fn fetch(
                 continue;
             }
         }
-        let mut progress = Progress::new(context, offset, source.size);
         let mut transferred = offset;
         let mut converter = ascii.then(NetworkToLocal::default);
         let mut wire = 0u64;
