@@ -93,6 +93,10 @@ impl ActiveCounts {
 #[derive(Default)]
 pub struct QueueView {
     items: Vec<QueueItem>,
+    /// Where each item is in `items`, for the events that name one: a search through 100,000
+    /// items for each of their events made a big transfer quadratic. Made again when first
+    /// needed after items were added, removed or reordered (`None` until then).
+    positions: std::cell::RefCell<Option<HashMap<TransferId, usize>>>,
     rates: HashMap<TransferId, f64>,
     pub tab: QueueTab,
     selected: HashSet<TransferId>,
@@ -153,6 +157,7 @@ impl QueueView {
                     .and_then(|id| self.position(id))
                     .map_or(self.items.len(), |p| p + 1);
                 self.items.splice(at..at, items);
+                self.positions_moved();
             }
             QueueEvent::Updated(item) => {
                 if !item.state.is_active() {
@@ -187,7 +192,9 @@ impl QueueView {
                 self.rates.insert(id, rate);
             }
             QueueEvent::Removed(ids) => {
+                let ids: HashSet<TransferId> = ids.into_iter().collect();
                 self.items.retain(|i| !ids.contains(&i.id));
+                self.positions_moved();
                 // A removed transfer's last rate would stay in the total for good.
                 self.rates.retain(|id, _| !ids.contains(id));
                 self.selected.retain(|id| !ids.contains(id));
@@ -198,6 +205,7 @@ impl QueueView {
                     order.iter().enumerate().map(|(r, id)| (*id, r)).collect();
                 self.items
                     .sort_by_key(|i| rank.get(&i.id).copied().unwrap_or(usize::MAX));
+                self.positions_moved();
             }
             QueueEvent::AskConflict(conflict) => {
                 self.questions.retain(|q| q.conflict.id != conflict.id);
@@ -214,7 +222,20 @@ impl QueueView {
     }
 
     fn position(&self, id: TransferId) -> Option<usize> {
-        self.items.iter().position(|i| i.id == id)
+        let mut positions = self.positions.borrow_mut();
+        positions
+            .get_or_insert_with(|| {
+                // From the end, so that an id listed twice finds its first place.
+                let by_id = self.items.iter().enumerate().rev();
+                by_id.map(|(at, item)| (item.id, at)).collect()
+            })
+            .get(&id)
+            .copied()
+    }
+
+    /// Items were added, removed or reordered: their positions are found again when next needed.
+    fn positions_moved(&mut self) {
+        *self.positions.get_mut() = None;
     }
 
     /// The items the open tab shows, in order.
@@ -1050,6 +1071,56 @@ mod tests {
         assert_eq!(queue.total_rate(), 1536.0);
         queue.on_event(QueueEvent::Removed(vec![1]));
         assert_eq!(queue.total_rate(), 1024.0);
+    }
+
+    /// Progress and updates land on the item they name after items were added in the middle,
+    /// removed and reordered (its place is looked up, not searched for).
+    #[test]
+    fn events_find_their_item_after_the_list_changed_shape() {
+        let mut queue = QueueView::default();
+        let item = |id| {
+            let mut item = QueueItem::sample(ItemState::Queued);
+            item.id = id;
+            item
+        };
+        let progress = |id, transferred| QueueEvent::Progress {
+            id,
+            transferred,
+            total: None,
+            rate: 0.0,
+        };
+        let listed = |queue: &QueueView| -> Vec<(TransferId, u64)> {
+            queue
+                .items()
+                .iter()
+                .map(|i| (i.id, i.transferred))
+                .collect()
+        };
+        queue.on_event(QueueEvent::Added {
+            after: None,
+            items: vec![item(1), item(2)],
+        });
+        queue.on_event(progress(2, 20));
+        queue.on_event(QueueEvent::Added {
+            after: Some(1),
+            items: vec![item(3), item(4)],
+        });
+        queue.on_event(progress(2, 21));
+        queue.on_event(progress(4, 40));
+        assert_eq!(listed(&queue), [(1, 0), (3, 0), (4, 40), (2, 21)]);
+        queue.on_event(QueueEvent::Removed(vec![1, 3]));
+        queue.on_event(progress(2, 22));
+        assert_eq!(listed(&queue), [(4, 40), (2, 22)]);
+        queue.on_event(QueueEvent::Reordered(vec![2, 4]));
+        queue.on_event(progress(4, 41));
+        let mut done = item(2);
+        done.state = ItemState::Done;
+        done.transferred = 99;
+        queue.on_event(QueueEvent::Updated(done));
+        assert_eq!(listed(&queue), [(2, 99), (4, 41)]);
+        // An event for an item the view doesn't hold changes nothing.
+        queue.on_event(progress(7, 70));
+        assert_eq!(listed(&queue), [(2, 99), (4, 41)]);
     }
 
     /// The walk: two transfers running side by side found their targets in the other order,
