@@ -400,26 +400,6 @@ conn.close()
 _, status = os.waitpid(child, 0)
 sys.exit(0 if status == 0 and off == size else 1)
 PY
-# Memory touched before each run that writes a large file (untimed, in its preparation). This
-# machine is a VM with free page reporting (/sys/module/page_reporting: every free 2 MiB block is
-# handed back to the host at once): a page the guest gets back from the host faults in the host
-# on its first write. A 1 GiB download that happened to get such pages took 2-8 s instead of 0.6,
-# with its CPU time equal to its wall time (`perf`: 41% in copy_folio_from_iter_atomic, the copy
-# into the page cache) and no difference in /proc/vmstat; which client it hit was chance, so
-# one run of the suite showed Ferry at 0.44x lftp and the next at 1.2x. Touching 1.5x the bytes
-# a run writes and letting them go just before it made all 16 of 16 downloads fast (0.54-0.67 s
-# for Ferry, 0.73-0.86 s for curl), the faults taken by this script instead. On a machine
-# without page reporting this costs a second a run and changes nothing.
-cat >"$tmp/prefault.py" <<'PY'
-import sys
-size = int(sys.argv[1]) << 20
-block = bytearray(size)
-view = memoryview(block)
-for offset in range(0, size, 4096):
-    view[offset] = 1
-PY
-# prefault_for BYTES: the preparation's part that touches 1.5x BYTES of memory.
-prefault_for() { echo "$python -S $tmp/prefault.py $(( ($1 >> 20) * 3 / 2 ))"; }
 
 printf '' >"$tmp/cases.tsv"; printf '' >"$tmp/cmds.tsv"; printf '' >"$tmp/runs.tsv"
 cid=0
@@ -535,7 +515,7 @@ if selected "$name"; then
   # free page reporting fault on the host once another file's pages were freed
   # (src/engine/local_io.rs, WRITE_PIECE).
   case_ "$name" bytes "$big" "$big" "" "dd if=/dev/zero bs=16K conv=fdatasync, into the download folder" \
-    "$clean_d && $(prefault_for "$big")" \
+    "$clean_d" \
     dd "dd if=/dev/zero of=$out/d/dd.bin bs=16K count=$((big >> 14)) conv=fdatasync status=none" "check_file $out/d/dd.bin $big"
 fi
 
@@ -551,7 +531,7 @@ for tls in plain FTPS; do
     if selected "$name"; then
       ensure_big
       dst=$out/d/$big_name
-      case_ "$name" bytes "$big" "$big" tcp "" "$clean_d && $(prefault_for "$big")" \
+      case_ "$name" bytes "$big" "$big" tcp "" "$clean_d" \
         ferry "$ferry get $fopt ftp://$user@$host/$fixdir/$big_name $dst" "check_file $dst $big $big_src" \
         curl "curl -sS $copt-o $dst ftp://$user:$pass@$host/$fixdir/$big_name" "check_file $dst $big $big_src" \
         lftp "lftp -u $user,$pass -e '$lset; get /$fixdir/$big_name -o $dst; quit' ftp://$host" "check_file $dst $big $big_src"
@@ -559,7 +539,7 @@ for tls in plain FTPS; do
     name="upload $big_h, $tls, $server"
     if selected "$name"; then
       ensure_big
-      case_ "$name" bytes "$big" "$big" tcp "" "rm -f $up && sync && $(prefault_for "$big")" \
+      case_ "$name" bytes "$big" "$big" tcp "" "rm -f $up && sync" \
         ferry "$ferry put $fopt --on-conflict overwrite $big_src ftp://$user@$host/upload/suite-up.bin" "check_file $up $big $big_src" \
         curl "curl -sS $copt-T $big_src ftp://$user:$pass@$host/upload/suite-up.bin" "check_file $up $big $big_src" \
         lftp "lftp -u $user,$pass -e '$lset; put $big_src -o /upload/suite-up.bin; quit' ftp://$host" "check_file $up $big $big_src"
@@ -611,7 +591,7 @@ if selected "$name"; then
   dst=$out/d/$lim_name
   if [ "$has_segments" = 1 ]; then seg="--segments 4 "; note="ferry --segments 4, lftp pget -n 4, curl one connection"
   else seg=""; note="ferry (no --segments in this build): one connection; lftp pget -n 4; curl one connection"; fi
-  case_ "$name" bytes "$lim" "$lim" "" "$note" "$clean_d && $(prefault_for "$lim")" \
+  case_ "$name" bytes "$lim" "$lim" "" "$note" "$clean_d" \
     ferry "$ferry get --tls off ${seg}ftp://$user@$limited_host/$fixdir/$lim_name $dst" "check_file $dst $lim $lim_src" \
     curl "curl -sS -o $dst ftp://$user:$pass@$limited_host/$fixdir/$lim_name" "check_file $dst $lim $lim_src" \
     lftp "lftp -u $user,$pass -e '$lftp_plain; pget -n 4 /$fixdir/$lim_name -o $dst; quit' ftp://$limited_host" "check_file $dst $lim $lim_src"
