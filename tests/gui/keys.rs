@@ -433,6 +433,16 @@ fn enter_sends_every_chosen_file_both_ways() {
         );
     }
 
+    // The local pane lists its folder again once the downloads are in: a click while that
+    // listing lands would choose whatever row has moved under it (CI chose second.txt).
+    window.run_until("the downloads in the local pane", |h| {
+        let pane = h.get_by_label("Local pane");
+        ["second.txt", "welcome.txt"].iter().all(|name| {
+            pane.query_all_by_role_and_label(Role::Row, name)
+                .next()
+                .is_some()
+        })
+    });
     window.local_row("up-1.txt").click();
     window.harness.step();
     window
