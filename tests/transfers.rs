@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use ferry::engine::{
-    Command, ConflictPolicy, ConnectRequest, Engine, EngineOptions, Event, ItemState, Login,
-    QueueEvent, QueueItem, TransferRequest, TransferType,
+    Command, ConflictPolicy, ConnectRequest, Direction, Engine, EngineOptions, Event, ItemState,
+    Login, QueueEvent, QueueItem, TransferRequest, TransferType,
 };
 use ferry::store::settings::TransferSettings;
 use sha2::Digest;
@@ -892,91 +892,61 @@ fn resume_on_a_file_that_is_not_the_start_of_the_servers_leaves_it_alone() {
     assert!(!dir.path().join("big.bin.part").exists());
 }
 
-/// A resumed download shows its progress while the last 64 KiB it holds come again to be
-/// compared: at 4 KiB/s a walk found the item at "Connecting", 0 %, 0 B/s for some 20 s,
-/// while those bytes came. Then it goes on to the end, the file byte for byte the server's.
+/// A resumed transfer shows its progress while the last 64 KiB it continues from come again to
+/// be compared (from the local file for a download, from the server's for an upload): at
+/// 4 KiB/s a walk found the item at "Connecting", 0 %, 0 B/s for some 20 s while those bytes
+/// came. Then it goes on to the end, the bytes the same on both sides. Both ways.
 #[test]
-fn a_resumed_download_under_a_low_limit_shows_the_compared_bytes_moving() {
-    let server = TestServer::start();
-    let bytes = ferry::demo::pseudo_random_bytes(256 * 1024, 53);
-    std::fs::write(server.path().join("resumed.bin"), &bytes).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("resumed.bin");
-    let held = 200 * 1024;
-    std::fs::write(&target, &bytes[..held]).unwrap();
-    let mut settings = Queue::settings(ConflictPolicy::Resume);
-    settings.download_limit_kib = 4;
-    let mut queue = Queue::connect(server.request(PASSWORD), settings);
-    queue
-        .engine
-        .send(Command::Enqueue(vec![download("/resumed.bin", &target)]));
-    let mut first = None;
-    queue.wait("the first progress", |_, event| match event {
-        Event::Queue(QueueEvent::Progress { transferred, .. }) => {
-            first = Some(*transferred);
-            true
-        }
-        _ => false,
-    });
-    let first = first.unwrap();
-    assert!(
-        first < held as u64,
-        "the first progress came at byte {first}, after the {held} bytes held were compared"
-    );
-    // (A progress event is what turns the item to "Transferring" in the window and the CLI.)
-    queue
-        .engine
-        .send(Command::SetTransferSettings(Queue::settings(
-            ConflictPolicy::Resume,
-        )));
-    queue.settle();
-    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
-    assert!(std::fs::read(&target).unwrap() == bytes, "the file differs");
-    assert!(std::fs::read(server.path().join("resumed.bin")).unwrap() == bytes);
-}
-
-/// The same for an upload that continues the server's file: its last 64 KiB come back to be
-/// compared first, and the item shows them moving.
-#[test]
-fn a_resumed_upload_under_a_low_limit_shows_the_compared_bytes_moving() {
-    let server = TestServer::start();
-    let bytes = ferry::demo::pseudo_random_bytes(256 * 1024, 54);
-    let held = 200 * 1024;
-    std::fs::write(server.path().join("resumed.bin"), &bytes[..held]).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let local = dir.path().join("resumed.bin");
-    std::fs::write(&local, &bytes).unwrap();
-    let mut settings = Queue::settings(ConflictPolicy::Resume);
-    settings.upload_limit_kib = 4;
-    let mut queue = Queue::connect(server.request(PASSWORD), settings);
-    queue
-        .engine
-        .send(Command::Enqueue(vec![upload(&local, "/resumed.bin")]));
-    let mut first = None;
-    queue.wait("the first progress", |_, event| match event {
-        Event::Queue(QueueEvent::Progress { transferred, .. }) => {
-            first = Some(*transferred);
-            true
-        }
-        _ => false,
-    });
-    let first = first.unwrap();
-    assert!(
-        first < held as u64,
-        "the first progress came at byte {first}, after the server's {held} bytes were compared"
-    );
-    queue
-        .engine
-        .send(Command::SetTransferSettings(Queue::settings(
-            ConflictPolicy::Resume,
-        )));
-    queue.settle();
-    assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
-    assert!(std::fs::read(server.path().join("resumed.bin")).unwrap() == bytes);
-    assert!(
-        std::fs::read(&local).unwrap() == bytes,
-        "the local file changed"
-    );
+fn a_resume_under_a_low_limit_shows_the_compared_bytes_moving() {
+    for direction in [Direction::Download, Direction::Upload] {
+        let server = TestServer::start();
+        let bytes = ferry::demo::pseudo_random_bytes(256 * 1024, 53);
+        let held = 200 * 1024;
+        let dir = tempfile::tempdir().unwrap();
+        let local = dir.path().join("resumed.bin");
+        let remote = server.path().join("resumed.bin");
+        let (whole, partial) = match direction {
+            Direction::Download => (&remote, &local),
+            Direction::Upload => (&local, &remote),
+        };
+        std::fs::write(whole, &bytes).unwrap();
+        std::fs::write(partial, &bytes[..held]).unwrap();
+        let mut settings = Queue::settings(ConflictPolicy::Resume);
+        settings.download_limit_kib = 4;
+        settings.upload_limit_kib = 4;
+        let mut queue = Queue::connect(server.request(PASSWORD), settings);
+        let request = match direction {
+            Direction::Download => download("/resumed.bin", &local),
+            Direction::Upload => upload(&local, "/resumed.bin"),
+        };
+        queue.engine.send(Command::Enqueue(vec![request]));
+        let mut first = None;
+        queue.wait("the first progress", |_, event| match event {
+            Event::Queue(QueueEvent::Progress { transferred, .. }) => {
+                first = Some(*transferred);
+                true
+            }
+            _ => false,
+        });
+        let first = first.unwrap();
+        assert!(
+            first < held as u64,
+            "{direction:?}: the first progress came at byte {first}, after the {held} bytes were compared"
+        );
+        // (A progress event is what turns the item to "Transferring" in the window and the CLI.)
+        let unlimited = Queue::settings(ConflictPolicy::Resume);
+        queue.engine.send(Command::SetTransferSettings(unlimited));
+        queue.settle();
+        assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
+        assert!(
+            std::fs::read(&local).unwrap() == bytes,
+            "{direction:?}: local"
+        );
+        assert!(
+            std::fs::read(&remote).unwrap() == bytes,
+            "{direction:?}: server"
+        );
+    }
 }
 
 /// The queue's progress moves while a buffer is being sent, not once a megabyte: under a
