@@ -577,23 +577,23 @@ impl QueueState {
         };
         let (site, target) = (done.site.clone(), done.item.request.clone());
         let mut asked_again = false;
-        let candidates: Vec<TransferId> = self.maybe_asking.iter().copied().collect();
-        for id in candidates {
-            let Some(record) = self
-                .records
-                .get_mut(&id)
+        let records = &mut self.records;
+        // Kept: the ids still asking about something else.
+        self.maybe_asking.retain(|id| {
+            let Some(record) = records
+                .get_mut(id)
                 .filter(|record| record.state() == ItemState::Asking)
             else {
-                self.maybe_asking.remove(&id);
-                continue;
+                return false;
             };
-            if id != written && same_target(&record.site, &record.item.request, &site, &target) {
-                record.set(ItemState::Queued, None);
-                changes.updated(record);
-                self.maybe_asking.remove(&id);
-                asked_again = true;
+            if *id == written || !same_target(&record.site, &record.item.request, &site, &target) {
+                return true;
             }
-        }
+            record.set(ItemState::Queued, None);
+            changes.updated(record);
+            asked_again = true;
+            false
+        });
         if asked_again {
             self.scan_from = 0;
         }
