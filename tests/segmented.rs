@@ -352,6 +352,41 @@ fn split_download_through_faults(
     (log, dir)
 }
 
+/// A download that came fast and then slows to a crawl is read as the bytes come: the reader,
+/// woken only once some milliseconds' worth wait while the pace was high, goes back to waking
+/// for every byte, so the crawl (16 KiB every quarter second, for two seconds) never looks like
+/// a silent server to the one-second idle timeout. One connection (the setting off), one RETR:
+/// no timeout and no second attempt.
+#[test]
+fn a_download_whose_pace_falls_is_read_as_its_bytes_come() {
+    let fast = 24 * MIB;
+    let size = fast + 128 * 1024;
+    let server = FaultyServer::start();
+    let bytes = ferry::demo::pseudo_random_bytes(size, 23);
+    server.add_file("/big.bin", bytes.clone());
+    server.set_faults(Faults {
+        slow_down_once: Some((fast, 64 * 1024)),
+        ..Faults::default()
+    });
+    let mut request = request_to(
+        server.port,
+        Login::Normal {
+            user: "u".into(),
+            password: ferry::store::secret::Secret::new("p"),
+        },
+    );
+    request.timeouts.command = std::time::Duration::from_secs(1);
+    let mut queue = Queue::connect(request, split_as_it_goes(1));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.run(vec![download("/big.bin", &target)]);
+    let log = queue.log_text();
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Done, "{log}");
+    assert_eq!(log.matches("RETR /big.bin").count(), 1, "{log}");
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+}
+
 #[test]
 fn a_server_that_ignores_rest_fails_the_split_download_and_keeps_nothing_wrong() {
     let server = FaultyServer::start();

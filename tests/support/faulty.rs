@@ -52,6 +52,9 @@ pub struct Faults {
     /// A RETR from the file's first byte sends at this many bytes a second at most, the others
     /// at loopback speed: a split download whose first range's connection is slow.
     pub slow_from_first_byte: Option<usize>,
+    /// The next RETR sends its first `.0` bytes at loopback speed and the rest at `.1` bytes a
+    /// second: a fast connection whose pace falls.
+    pub slow_down_once: Option<(usize, usize)>,
 }
 
 /// A connection failing at a chosen point: at a command of the `connection`-th control
@@ -417,6 +420,7 @@ fn serve(
                 rest = 0;
                 let cut = fault.cut_data_once.take();
                 let drop_control = fault.drop_control_once.take();
+                let slow_down = fault.slow_down_once.take();
                 let pace = fault
                     .slow_from_first_byte
                     .filter(|_| start == 0)
@@ -454,10 +458,21 @@ fn serve(
                     // A client that stops reading (a range of a split download is done)
                     // closes the data connection: 426, as real servers say, and the session
                     // goes on.
-                    None => match write_at_pace(&mut data, body, pace) {
-                        Ok(()) => "226 done".into(),
-                        Err(_) => "426 data connection closed by the client".into(),
-                    },
+                    None => {
+                        let sent = match slow_down {
+                            Some((fast, slow_pace)) => {
+                                let (first, rest) = body.split_at(fast.min(body.len()));
+                                data.write_all(first).and_then(|()| {
+                                    write_at_pace(&mut data, rest, Some(slow_pace.max(1)))
+                                })
+                            }
+                            None => write_at_pace(&mut data, body, pace),
+                        };
+                        match sent {
+                            Ok(()) => "226 done".into(),
+                            Err(_) => "426 data connection closed by the client".into(),
+                        }
+                    }
                 }
             }
             "STOR" | "APPE" => {

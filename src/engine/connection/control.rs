@@ -17,6 +17,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
 use super::tls::{FerryTlsStream, Tls};
+use super::wake::{self, PATIENCE, WakeThreshold};
 use crate::engine::EventSink;
 use crate::engine::api::command::DataMode;
 use crate::engine::api::event::LogKind;
@@ -312,7 +313,10 @@ impl Control {
                     // 1.41-1.54 s against 1.11 s with it (curl, which sets it too, 1.13 s).
                     // A piece is written whole, so no tiny segments come of it.
                     let _ = stream.get_ref().get_ref().set_nodelay(true);
-                    return Ok(DataStart::Open(Transfer { stream }));
+                    return Ok(DataStart::Open(Transfer {
+                        stream,
+                        wake: WakeThreshold::default(),
+                    }));
                 }
                 Ok(Err(suppaftp::FtpError::UnexpectedResponse(response))) => {
                     let reply = reply_of(&response);
@@ -476,6 +480,8 @@ impl Control {
 /// closing reply is read (by suppaftp) before the next command.
 pub(crate) struct Transfer {
     stream: TransferStream<FerryTlsStream>,
+    /// After how many waiting bytes the kernel wakes this connection's reader.
+    wake: WakeThreshold,
 }
 
 impl Transfer {
@@ -487,18 +493,51 @@ impl Transfer {
         most: usize,
         idle: Duration,
     ) -> FtpResult<usize> {
-        use tokio::io::AsyncReadExt;
-        let mut room = bytes::BufMut::limit(into, most);
-        match tokio::time::timeout(idle, self.read_buf(&mut room)).await {
-            Ok(Ok(n)) => Ok(n),
-            Ok(Err(source)) => Err(FtpError::Io {
-                doing: "receiving the file".into(),
-                source,
-            }),
+        let mut waited = Duration::ZERO;
+        if self.wake.current() > 1 {
+            match tokio::time::timeout(PATIENCE, self.read_some(into, most)).await {
+                Ok(read) => return self.after_read(read),
+                Err(_) => {
+                    // Fewer bytes than the threshold came: the pace fell, or the data ended
+                    // short of it. From now on every byte wakes the reader again.
+                    if let Some(lower) = self.wake.waited_long() {
+                        self.ask_kernel(lower);
+                    }
+                    waited = PATIENCE;
+                }
+            }
+        }
+        match tokio::time::timeout(idle.saturating_sub(waited), self.read_some(into, most)).await {
+            Ok(read) => self.after_read(read),
             Err(_) => Err(FtpError::Timeout {
                 doing: "waiting for the file's data".into(),
                 after: idle,
             }),
+        }
+    }
+
+    async fn read_some(&mut self, into: &mut Vec<u8>, most: usize) -> std::io::Result<usize> {
+        use tokio::io::AsyncReadExt;
+        let mut room = bytes::BufMut::limit(into, most);
+        self.stream.read_buf(&mut room).await
+    }
+
+    fn after_read(&mut self, read: std::io::Result<usize>) -> FtpResult<usize> {
+        let n = read.map_err(|source| FtpError::Io {
+            doing: "receiving the file".into(),
+            source,
+        })?;
+        if n > 0
+            && let Some(threshold) = self.wake.received(n, std::time::Instant::now())
+        {
+            self.ask_kernel(threshold);
+        }
+        Ok(n)
+    }
+
+    fn ask_kernel(&mut self, threshold: u32) {
+        if let Some(taken) = wake::ask_kernel(self.stream.get_ref().get_ref(), threshold) {
+            self.wake.set(taken);
         }
     }
 }

@@ -8,6 +8,7 @@ mod control;
 mod files;
 mod listing;
 pub(crate) mod tls;
+mod wake;
 
 use super::EventSink;
 use super::api::certificate::{TlsMode, TlsOptions};

@@ -510,7 +510,8 @@ async fn fetch_range(
         DataStart::Done(reply) => return Err(FtpError::reply(reply)),
     };
     let idle = session.reply_timeout();
-    let mut buffer = vec![0u8; CHUNK];
+    // Read into its spare room: nothing is zeroed first.
+    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK);
     let mut spare: Option<Vec<u8>> = None;
     let mut pending: Option<PendingWrite> = None;
     let mut failure = None;
@@ -525,9 +526,9 @@ async fn fetch_range(
         if offset >= end {
             break;
         }
-        let mut filled = 0;
         let mut ended = false;
         loop {
+            let filled = buffer.len();
             // Where this connection reads, and the end as it is now: a split may move it to
             // within READ_AT_ONCE of that place, so each read is at most that long.
             let reading_at = offset + filled as u64;
@@ -535,37 +536,26 @@ async fn fetch_range(
             let end = shared.map().reading(index, reading_at, pace);
             let wanted = usize::try_from(end.saturating_sub(offset))
                 .unwrap_or(usize::MAX)
-                .min(buffer.len());
+                .min(CHUNK);
             if filled >= wanted {
                 break;
             }
             let upto = wanted.min(filled + context.limiter.piece(READ_AT_ONCE));
-            match tokio::time::timeout(idle, stream.read(&mut buffer[filled..upto])).await {
-                Ok(Ok(0)) => {
+            match stream.receive(&mut buffer, upto - filled, idle).await {
+                Ok(0) => {
                     ended = true;
                     break;
                 }
-                Ok(Ok(n)) => {
+                Ok(n) => {
                     if first_byte.is_none() {
                         first_byte = Some((std::time::Instant::now(), reading_at + n as u64));
                         shared.started_after(asked.elapsed());
                     }
-                    filled += n;
                     context.count_moved(n);
                     context.pace(n).await;
                 }
-                Ok(Err(source)) => {
-                    failure = Some(FtpError::Io {
-                        doing: "receiving a range of the file".into(),
-                        source,
-                    });
-                    break;
-                }
-                Err(_) => {
-                    failure = Some(FtpError::Timeout {
-                        doing: "waiting for a range of the file".into(),
-                        after: idle,
-                    });
+                Err(error) => {
+                    failure = Some(error);
                     break;
                 }
             }
@@ -579,12 +569,12 @@ async fn fetch_range(
             finish_write(write, index, shared, &mut spare).await;
             shared.checkpoint(context, false);
         }
+        let filled = buffer.len();
         if filled > 0 {
-            let mut chunk = std::mem::replace(
+            let chunk = std::mem::replace(
                 &mut buffer,
-                spare.take().unwrap_or_else(|| vec![0u8; CHUNK]),
+                spare.take().unwrap_or_else(|| Vec::with_capacity(CHUNK)),
             );
-            chunk.truncate(filled);
             let file = shared.file.clone();
             let at = offset;
             pending = Some(tokio::task::spawn_blocking(move || {
@@ -613,9 +603,6 @@ async fn fetch_range(
                 });
             }
             break;
-        }
-        if buffer.len() < CHUNK {
-            buffer.resize(CHUNK, 0);
         }
     }
     if let Some(write) = pending.take() {
@@ -690,7 +677,7 @@ async fn finish_write(
     match write.await.map_err(std::io::Error::other).and_then(|r| r) {
         Ok((mut chunk, written_to)) => {
             shared.map().written_to(index, written_to);
-            chunk.resize(CHUNK, 0);
+            chunk.clear();
             *spare = Some(chunk);
         }
         Err(e) => {
