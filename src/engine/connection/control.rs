@@ -11,7 +11,7 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use suppaftp::tokio::{ImplAsyncFtpStream, TransferStream};
+use suppaftp::tokio::{AsyncDataStream, ImplAsyncFtpStream, TransferStream};
 use suppaftp::{Mode, Status};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
@@ -535,7 +535,13 @@ impl Transfer {
         Ok(n)
     }
 
+    /// Plain data connections only. Over TLS from vsftpd, a reader woken later was slower:
+    /// 1 GiB in 1.60-2.52 s against 1.24-1.76 s (8 interleaved rounds, 7,300 involuntary
+    /// context switches against 1,900).
     fn ask_kernel(&mut self, threshold: u32) {
+        if !matches!(self.stream.get_ref(), AsyncDataStream::Tcp(_)) {
+            return;
+        }
         if let Some(taken) = wake::ask_kernel(self.stream.get_ref().get_ref(), threshold) {
             self.wake.set(taken);
         }

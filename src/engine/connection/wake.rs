@@ -8,6 +8,8 @@
 //! `--segments 1`: 1,700 and 0.42 s; lftp 0.52 s), and 0.55 s of wall time against 0.57 s
 //! (lftp 0.58 s). Medians of 12 interleaved rounds.
 //!
+//! Plain data connections only (see `Transfer::ask_kernel`): over TLS it was slower.
+//!
 //! The threshold follows the pace measured so far. A pace that drops leaves fewer bytes waiting
 //! than the threshold: after [`PATIENCE`] without a wake it goes back to one byte, so a slow or
 //! stalling server is read as it always was (and its idle timeout counts as before).
