@@ -301,14 +301,28 @@ fn a_paused_segmented_download_resumes_each_range_from_its_own_offset() {
 }
 
 fn faulty_queue(server: &FaultyServer, settings: TransferSettings) -> Queue {
-    let request = request_to(
+    Queue::connect(faulty_request(server), settings)
+}
+
+/// A session on the faulty server whose replies and data may be silent for `idle` at most.
+fn faulty_queue_waiting(
+    server: &FaultyServer,
+    settings: TransferSettings,
+    idle: std::time::Duration,
+) -> Queue {
+    let mut request = faulty_request(server);
+    request.timeouts.command = idle;
+    Queue::connect(request, settings)
+}
+
+fn faulty_request(server: &FaultyServer) -> ferry::engine::ConnectRequest {
+    request_to(
         server.port,
         Login::Normal {
             user: "u".into(),
             password: ferry::store::secret::Secret::new("p"),
         },
-    );
-    Queue::connect(request, settings)
+    )
 }
 
 #[test]
@@ -368,15 +382,11 @@ fn a_download_whose_pace_falls_is_read_as_its_bytes_come() {
         slow_down_once: Some((fast, 64 * 1024)),
         ..Faults::default()
     });
-    let mut request = request_to(
-        server.port,
-        Login::Normal {
-            user: "u".into(),
-            password: ferry::store::secret::Secret::new("p"),
-        },
+    let mut queue = faulty_queue_waiting(
+        &server,
+        split_as_it_goes(1),
+        std::time::Duration::from_secs(1),
     );
-    request.timeouts.command = std::time::Duration::from_secs(1);
-    let mut queue = Queue::connect(request, split_as_it_goes(1));
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("big.bin");
     queue.run(vec![download("/big.bin", &target)]);
@@ -440,15 +450,7 @@ fn download_with_a_silent_connection(verb: &'static str, seed: u64) -> (Queue, F
         hold_data_until_fired: true,
         ..Faults::default()
     });
-    let mut request = request_to(
-        server.port,
-        Login::Normal {
-            user: "u".into(),
-            password: ferry::store::secret::Secret::new("p"),
-        },
-    );
-    request.timeouts.command = std::time::Duration::from_secs(2);
-    let mut queue = Queue::connect(request, split_over(3));
+    let mut queue = faulty_queue_waiting(&server, split_over(3), std::time::Duration::from_secs(2));
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("big.bin");
     queue.run(vec![download("/big.bin", &target)]);

@@ -216,12 +216,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_fast_connection_raises_it_and_a_wait_lowers_it_again() {
+    /// 25 MiB in 20 ms (128 KiB every 100 µs: about 1.3 GB/s): the most.
+    fn after_a_fast_start() -> (Instant, WakeThreshold) {
         let start = Instant::now();
         let mut wake = WakeThreshold::default();
         assert_eq!(wake.current(), 1);
-        // 128 KiB every 100 µs: about 1.3 GB/s.
         feed(
             &mut wake,
             start,
@@ -230,6 +229,12 @@ mod tests {
             Duration::from_micros(100),
         );
         assert_eq!(wake.current(), MOST);
+        (start, wake)
+    }
+
+    #[test]
+    fn a_fast_connection_raises_it_and_a_wait_lowers_it_again() {
+        let (start, mut wake) = after_a_fast_start();
         assert_eq!(wake.waited_long(), Some(1));
         wake.set(1);
         assert_eq!(wake.waited_long(), None, "already down");
@@ -253,17 +258,7 @@ mod tests {
 
     #[test]
     fn a_pace_that_falls_brings_it_down_at_the_next_look() {
-        let start = Instant::now();
-        let mut wake = WakeThreshold::default();
-        // 25 MiB in 20 ms.
-        feed(
-            &mut wake,
-            start,
-            200,
-            128 * 1024,
-            Duration::from_micros(100),
-        );
-        assert_eq!(wake.current(), MOST);
+        let (start, mut wake) = after_a_fast_start();
         // Then 128 KiB every 20 ms (6.5 MB/s): the average since the first byte falls below
         // what is worth waiting for (75 MiB in 8 s at the end).
         let later = start + Duration::from_millis(20);
