@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 pub(crate) const PATIENCE: Duration = Duration::from_millis(50);
 /// The bytes worth waiting for: what the pace brings in this long.
 const WORTH: Duration = Duration::from_millis(5);
-/// The most: four of pure-ftpd's writes, a few of vsftpd's.
+/// The most: eight of pure-ftpd's 128 KiB writes.
 const MOST: u32 = 1024 * 1024;
 /// Below this, waking for every segment costs too little to matter.
 const LEAST: u32 = 64 * 1024;
