@@ -668,13 +668,7 @@ fn browse_faulty(
     server: &support::faulty::FaultyServer,
     keep_alive: Option<(Duration, Duration)>,
 ) -> (ferry::engine::EngineHandle, ferry::engine::EventReceiver) {
-    let mut request = request_to(
-        server.port,
-        Login::Normal {
-            user: "u".into(),
-            password: ferry::store::secret::Secret::new("p"),
-        },
-    );
+    let mut request = server.request();
     request.timeouts.keep_alive = keep_alive;
     let (engine, events) = Engine::start(None).unwrap();
     engine.send(Command::Connect(request));

@@ -6,12 +6,12 @@ mod support;
 
 use std::path::Path;
 
-use ferry::engine::{Command, ConflictPolicy, Event, ItemState, Login, QueueAction, QueueEvent};
+use ferry::engine::{Command, ConflictPolicy, Event, ItemState, QueueAction, QueueEvent};
 use ferry::store::settings::TransferSettings;
 use sha2::Digest;
 use support::faulty::{FailAt, FailHow, FailPoint, Faults, FaultyServer};
 use support::queue::{Queue, download};
-use support::{PASSWORD, TestServer, request_to};
+use support::{PASSWORD, TestServer};
 
 const MIB: usize = 1024 * 1024;
 
@@ -301,7 +301,7 @@ fn a_paused_segmented_download_resumes_each_range_from_its_own_offset() {
 }
 
 fn faulty_queue(server: &FaultyServer, settings: TransferSettings) -> Queue {
-    Queue::connect(faulty_request(server), settings)
+    Queue::connect(server.request(), settings)
 }
 
 /// A session on the faulty server whose replies and data may be silent for `idle` at most.
@@ -310,19 +310,9 @@ fn faulty_queue_waiting(
     settings: TransferSettings,
     idle: std::time::Duration,
 ) -> Queue {
-    let mut request = faulty_request(server);
+    let mut request = server.request();
     request.timeouts.command = idle;
     Queue::connect(request, settings)
-}
-
-fn faulty_request(server: &FaultyServer) -> ferry::engine::ConnectRequest {
-    request_to(
-        server.port,
-        Login::Normal {
-            user: "u".into(),
-            password: ferry::store::secret::Secret::new("p"),
-        },
-    )
 }
 
 #[test]

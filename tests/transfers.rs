@@ -8,13 +8,13 @@ use std::time::{Duration, Instant};
 
 use ferry::engine::{
     Command, ConflictPolicy, ConnectRequest, Direction, Engine, EngineOptions, Event, ItemState,
-    Login, QueueEvent, QueueItem, TransferRequest, TransferType,
+    QueueEvent, QueueItem, TransferRequest, TransferType,
 };
 use ferry::store::settings::TransferSettings;
 use sha2::Digest;
 use support::faulty::{Faults, FaultyServer};
 use support::queue::{Queue, download, folder, upload};
-use support::{PASSWORD, PATIENCE, TestServer, request_to};
+use support::{PASSWORD, PATIENCE, TestServer};
 
 fn sha256(bytes: &[u8]) -> Vec<u8> {
     sha2::Sha256::digest(bytes).to_vec()
@@ -317,13 +317,7 @@ fn pause_and_resume_continue_where_it_stopped() {
 }
 
 fn faulty_queue(server: &FaultyServer) -> Queue {
-    let request = request_to(
-        server.port,
-        Login::Normal {
-            user: "u".into(),
-            password: ferry::store::secret::Secret::new("p"),
-        },
-    );
+    let request = server.request();
     Queue::connect(request, Queue::settings(ConflictPolicy::Ask))
 }
 
@@ -872,13 +866,7 @@ fn resume_on_a_file_that_is_not_the_start_of_the_servers_leaves_it_alone() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("big.bin");
     std::fs::write(&target, &theirs).unwrap();
-    let request = request_to(
-        server.port,
-        Login::Normal {
-            user: "u".into(),
-            password: ferry::store::secret::Secret::new("p"),
-        },
-    );
+    let request = server.request();
     let mut queue = Queue::connect(request, Queue::settings(ConflictPolicy::Resume));
     queue.run(vec![download("/big.bin", &target)]);
     let item = queue.only();

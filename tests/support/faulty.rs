@@ -156,6 +156,17 @@ impl FaultyServer {
         }
     }
 
+    /// A session on this server (it takes any user and password).
+    pub fn request(&self) -> ferry::engine::ConnectRequest {
+        super::request_to(
+            self.port,
+            ferry::engine::Login::Normal {
+                user: "u".into(),
+                password: ferry::store::secret::Secret::new("p"),
+            },
+        )
+    }
+
     pub fn add_file(&self, path: &str, bytes: Vec<u8>) {
         let mut disk = self.disk.lock().unwrap();
         let mut parent = parent_of(path);
