@@ -29,16 +29,22 @@ pub fn show(ui: &mut egui::Ui, state: &AppState) {
                 text("Local", state.local.counts()),
             ]
         };
+        // What is selected gives way when the counts, the connection and the note (if any)
+        // don't fit: at 800×600 a walk read "127.0.0.1:3997Local: 3 files…", the connection
+        // and the local pane's selection written over each other.
         let mut shown = counts(true);
-        if state.notices.current().is_some() {
-            let wanted: f32 = shown
-                .iter()
-                .flatten()
-                .map(|t| text_width(ui, t) + 16.0)
-                .sum();
-            if wanted + CONNECTION_ROOM + NOTE_LEAST > ui.available_width() {
-                shown = counts(false);
-            }
+        let note_room = if state.notices.current().is_some() {
+            NOTE_LEAST
+        } else {
+            0.0
+        };
+        let wanted: f32 = shown
+            .iter()
+            .flatten()
+            .map(|t| text_width(ui, t) + 16.0)
+            .sum();
+        if wanted + CONNECTION_ROOM + note_room > ui.available_width() {
+            shown = counts(false);
         }
         // The counts first, from the right, so a long note is what gets cut short.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -71,14 +77,15 @@ fn connection(ui: &mut egui::Ui, state: &AppState) {
     match &state.connection {
         ConnectionState::Connecting { target } => {
             ui.add(egui::Spinner::new());
-            ui.label(format!("Connecting to {target}…"));
+            ui.add(egui::Label::new(format!("Connecting to {target}…")).truncate());
         }
         ConnectionState::Connected { target } => {
             if state.remote.is_loading() {
                 ui.add(egui::Spinner::new());
             }
             lock(ui, state);
-            ui.label(format!("Connected to {target}"));
+            // Cut short rather than written under the counts (a long host name).
+            ui.add(egui::Label::new(format!("Connected to {target}")).truncate());
         }
         ConnectionState::Disconnected {
             reason: Some(reason),

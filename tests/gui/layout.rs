@@ -637,3 +637,55 @@ fn at_800_by_600_a_note_keeps_room_beside_the_selections() {
         b"older"
     );
 }
+
+/// At 800×600, with a file chosen in each pane and no note, "Connected to …" and the panes'
+/// counts stand side by side in the status line: what is selected gives way (a walk read
+/// "127.0.0.1:3997Local: 3 files…", the two written over each other).
+#[test]
+fn at_800_by_600_the_connection_and_the_selections_do_not_overlap() {
+    let server = TestServer::start();
+    // And the demo server's: three files and six folders.
+    for folder in [
+        "Documents",
+        "Empty folder",
+        "Music",
+        "My Projects",
+        "Photos",
+        "Software",
+    ] {
+        std::fs::create_dir_all(server.path().join(folder)).unwrap();
+    }
+    for file in ["up-walk.bin", ".hidden-settings"] {
+        std::fs::write(server.path().join(file), b"x").unwrap();
+    }
+    let mut window = Window::open_sized(None, egui::vec2(800.0, 600.0));
+    // What the walk's local folder held: three files and four folders, the chosen one 293 KiB.
+    let big = vec![7u8; 300_000];
+    window.add_local_files(&[
+        ("up-walk.bin", &big),
+        ("ferry.log", b""),
+        ("welcome.txt", b"older"),
+        ("cfg/a", b""),
+        ("Photos/b", b""),
+        ("shots/c", b""),
+        ("tmp/d", b""),
+    ]);
+    window.connect_to(&server);
+    window.local_row("up-walk.bin").click();
+    window.harness.run_steps(2);
+    // (At 800×600 the server's welcome.txt is below the pane's fold.)
+    window.row(".hidden-settings").click();
+    window.harness.run_steps(2);
+    assert_eq!(window.notice(), "", "a note would change the room");
+    let connected = window
+        .harness
+        .get_by_label_contains("Connected to 127.0.0.1")
+        .rect();
+    let local = window.harness.get_by_label_contains("Local: ").rect();
+    let server_counts = window.harness.get_by_label_contains("Server: ").rect();
+    assert!(
+        connected.right() <= local.left() && local.right() <= server_counts.left(),
+        "connection {connected:?}, local {local:?}, server {server_counts:?}"
+    );
+    assert!(server_counts.right() <= 800.5, "{server_counts:?}");
+}
