@@ -42,9 +42,20 @@ fn split_as_it_goes(connections: usize) -> TransferSettings {
 /// `.part` or map left) and returns the queue's log for the test's own checks.
 fn download_one_big_file(size: usize, seed: u64, settings: TransferSettings) -> String {
     let server = TestServer::start();
+    download_big_file(&server, server.request(PASSWORD), size, seed, settings)
+}
+
+/// The same from `server`, connected with `request`.
+fn download_big_file(
+    server: &TestServer,
+    request: ferry::engine::ConnectRequest,
+    size: usize,
+    seed: u64,
+    settings: TransferSettings,
+) -> String {
     let bytes = ferry::demo::pseudo_random_bytes(size, seed);
     std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
-    let mut queue = Queue::connect(server.request(PASSWORD), settings);
+    let mut queue = Queue::connect(request, settings);
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("big.bin");
     queue.run(vec![download("/big.bin", &target)]);
@@ -101,6 +112,32 @@ fn a_fast_download_is_left_to_one_connection() {
     let log = download_one_big_file(24 * MIB + 5, 12, split_as_it_goes(4));
     assert_eq!(log.matches("RETR /big.bin").count(), 1, "{log}");
     assert_eq!(rest_commands(&log), 0, "{log}");
+}
+
+/// Over TLS a download's buffers are written by a blocking thread while the next is decrypted
+/// (in the clear, where they were received): split over four connections or on one, the file
+/// is byte-exact and every connection is encrypted.
+#[test]
+fn a_download_over_tls_is_written_byte_for_byte_split_or_not() {
+    let server = TestServer::start_tls();
+    let mut request = server.request(PASSWORD);
+    request.tls = ferry::engine::TlsOptions {
+        mode: ferry::engine::TlsMode::Explicit,
+        trusted: vec![server.fingerprint()],
+        ..Default::default()
+    };
+    for (connections, seed) in [(4, 21), (1, 22)] {
+        let log = download_big_file(
+            &server,
+            request.clone(),
+            16 * MIB + 11,
+            seed,
+            split_over(connections),
+        );
+        let retrs = log.matches("RETR /big.bin").count();
+        assert_eq!(retrs >= 2, connections > 1, "{connections}: {log}");
+        assert!(log.contains("PROT P"), "{log}");
+    }
 }
 
 /// A download that would take long at its rate so far is joined by more connections, each

@@ -1,8 +1,10 @@
-//! Local files for transfers. A download is written off the async threads: one blocking thread
-//! per open file, fed in large buffers through a short channel, so the network and the disk work
-//! at the same time and no chunk costs more than one hand-off. (Writing 8 KiB at a time through
-//! `tokio::fs` ran about 4× slower than curl.) An upload is read where it is sent (see
-//! [`FileReader`]), and small files are written there too (see [`INLINE_LIMIT`]).
+//! Local files for transfers. A download received in the clear is written where it is received,
+//! in large buffers, while the disk keeps up; one received over TLS (or once the disk is slow)
+//! by one blocking thread per open file, fed through a short channel, so the network and the
+//! disk work at the same time and no chunk costs more than one hand-off (see
+//! `super::write_place`). (Writing 8 KiB at a time through `tokio::fs` ran about 4× slower than
+//! curl.) An upload is read where it is sent (see [`FileReader`]), and small files are written
+//! there too (see [`INLINE_LIMIT`]).
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -11,6 +13,7 @@ use std::time::SystemTime;
 
 use tokio::sync::mpsc;
 
+use super::write_place::WritePlace;
 use crate::protocol::verify::HashAlgorithm;
 
 /// The size of one buffer between the network and the disk.
@@ -36,19 +39,27 @@ const DEPTH: usize = 4;
 /// the page cache, handing off to another thread costs more than the write.
 const INLINE_LIMIT: u64 = 256 * 1024;
 
-/// A file being written by a download, from an offset on.
-pub(crate) enum FileWriter {
+/// A file being written by a download, from an offset on: where it was received while that is
+/// quick (see [`WritePlace`]), else by a blocking thread of its own.
+pub(crate) struct FileWriter {
+    state: WriterState,
+    place: WritePlace,
+}
+
+enum WriterState {
+    Here {
+        file: File,
+        written: u64,
+        failed: Option<std::io::Error>,
+        /// A written buffer, kept for the next.
+        spare: Option<Vec<u8>>,
+    },
     Threaded {
         chunks: Option<mpsc::Sender<Vec<u8>>>,
         spare: mpsc::UnboundedReceiver<Vec<u8>>,
         /// The time to give the file once written.
         stamp: Option<tokio::sync::oneshot::Sender<Option<SystemTime>>>,
         done: tokio::task::JoinHandle<std::io::Result<u64>>,
-    },
-    Inline {
-        file: File,
-        written: u64,
-        failed: Option<std::io::Error>,
     },
 }
 
@@ -69,89 +80,146 @@ fn open_for_writing(path: &Path, offset: u64) -> std::io::Result<File> {
     Ok(file)
 }
 
+/// A blocking thread writing `file` from `written` on, fed through a short channel.
+fn threaded(file: File, written: u64) -> WriterState {
+    let (chunks, mut incoming) = mpsc::channel::<Vec<u8>>(DEPTH);
+    let (give_back, spare) = mpsc::unbounded_channel();
+    let (stamp, stamp_wanted) = tokio::sync::oneshot::channel::<Option<SystemTime>>();
+    let done = tokio::task::spawn_blocking(move || {
+        let mut file = file;
+        let mut written = written;
+        while let Some(mut chunk) = incoming.blocking_recv() {
+            write_in_pieces(&mut file, &chunk)?;
+            written += chunk.len() as u64;
+            chunk.clear();
+            let _ = give_back.send(chunk);
+        }
+        file.flush()?;
+        if let Ok(Some(when)) = stamp_wanted.blocking_recv() {
+            file.set_modified(when)?;
+        }
+        Ok(written)
+    });
+    WriterState::Threaded {
+        chunks: Some(chunks),
+        spare,
+        stamp: Some(stamp),
+        done,
+    }
+}
+
 impl FileWriter {
     /// Opens `path` for writing at `offset`: 0 creates or truncates it, more keeps the first
     /// `offset` bytes (a resume) and cuts anything after them. `expected` is how much will be
-    /// written, when known.
+    /// written, when known. The bytes are written where they are received until
+    /// [`FileWriter::received_over_tls`] says otherwise.
     pub async fn open(path: &Path, offset: u64, expected: Option<u64>) -> std::io::Result<Self> {
-        if expected.is_some_and(|size| size.saturating_sub(offset) <= INLINE_LIMIT) {
-            return Ok(Self::Inline {
-                file: open_for_writing(path, offset)?,
+        let small = expected.is_some_and(|size| size.saturating_sub(offset) <= INLINE_LIMIT);
+        let file = if small {
+            open_for_writing(path, offset)?
+        } else {
+            // An open can wait on a slow disk; for a small file the hand-off costs more.
+            let path = path.to_path_buf();
+            tokio::task::spawn_blocking(move || open_for_writing(&path, offset))
+                .await
+                .map_err(std::io::Error::other)??
+        };
+        Ok(Self {
+            state: WriterState::Here {
+                file,
                 written: offset,
                 failed: None,
-            });
-        }
-        let path = path.to_path_buf();
-        let file = tokio::task::spawn_blocking(move || open_for_writing(&path, offset))
-            .await
-            .map_err(std::io::Error::other)??;
-        let (chunks, mut incoming) = mpsc::channel::<Vec<u8>>(DEPTH);
-        let (give_back, spare) = mpsc::unbounded_channel();
-        let (stamp, stamp_wanted) = tokio::sync::oneshot::channel::<Option<SystemTime>>();
-        let done = tokio::task::spawn_blocking(move || {
-            let mut file = file;
-            let mut written = offset;
-            while let Some(mut chunk) = incoming.blocking_recv() {
-                write_in_pieces(&mut file, &chunk)?;
-                written += chunk.len() as u64;
-                chunk.clear();
-                let _ = give_back.send(chunk);
-            }
-            file.flush()?;
-            if let Ok(Some(when)) = stamp_wanted.blocking_recv() {
-                file.set_modified(when)?;
-            }
-            Ok(written)
-        });
-        Ok(Self::Threaded {
-            chunks: Some(chunks),
-            spare,
-            stamp: Some(stamp),
-            done,
+                spare: None,
+            },
+            place: WritePlace::new(true),
         })
+    }
+
+    /// The bytes come over TLS: a file bigger than [`INLINE_LIMIT`] goes to a blocking thread,
+    /// which writes while the next buffer is decrypted.
+    pub fn received_over_tls(&mut self, expected: Option<u64>) {
+        let WriterState::Here { written, .. } = &self.state else {
+            return;
+        };
+        let small = expected.is_some_and(|size| size.saturating_sub(*written) <= INLINE_LIMIT);
+        if !small {
+            self.place = WritePlace::new(false);
+        }
     }
 
     /// An empty buffer for at least `len` bytes, reused when one has come back.
     pub fn buffer(&mut self, len: usize) -> Vec<u8> {
-        match self {
-            Self::Threaded { spare, .. } => spare
-                .try_recv()
-                .unwrap_or_else(|_| Vec::with_capacity(len.clamp(4096, CHUNK))),
-            Self::Inline { .. } => Vec::with_capacity(len),
-        }
+        let kept = match &mut self.state {
+            WriterState::Threaded { spare, .. } => spare.try_recv().ok(),
+            WriterState::Here { spare, .. } => spare.take(),
+        };
+        kept.unwrap_or_else(|| Vec::with_capacity(len.clamp(4096, CHUNK)))
     }
 
-    /// Queues a filled buffer for the disk. An error means the writer stopped (disk full, ...):
-    /// `finish` says why.
-    pub async fn write(&mut self, chunk: Vec<u8>) -> Result<(), ()> {
-        match self {
-            Self::Threaded {
+    /// Writes a filled buffer, or queues it for the disk. An error means the writer stopped
+    /// (disk full, ...): `finish` says why.
+    pub async fn write(&mut self, mut chunk: Vec<u8>) -> Result<(), ()> {
+        if !self.place.inline() {
+            self.hand_off();
+        }
+        match &mut self.state {
+            WriterState::Threaded {
                 chunks: Some(chunks),
                 ..
             } => chunks.send(chunk).await.map_err(|_| ()),
-            Self::Threaded { chunks: None, .. } => Err(()),
-            Self::Inline {
+            WriterState::Threaded { chunks: None, .. } => Err(()),
+            WriterState::Here {
+                failed: Some(_), ..
+            } => Err(()),
+            WriterState::Here {
                 file,
                 written,
                 failed,
-            } => match file.write_all(&chunk) {
-                Ok(()) => {
-                    *written += chunk.len() as u64;
-                    Ok(())
+                spare,
+            } => {
+                let began = std::time::Instant::now();
+                let result = write_in_pieces(file, &chunk);
+                self.place.wrote(began.elapsed());
+                match result {
+                    Ok(()) => {
+                        *written += chunk.len() as u64;
+                        chunk.clear();
+                        *spare = Some(chunk);
+                        Ok(())
+                    }
+                    Err(e) => {
+                        *failed = Some(e);
+                        Err(())
+                    }
                 }
-                Err(e) => {
-                    *failed = Some(e);
-                    Err(())
-                }
-            },
+            }
+        }
+    }
+
+    /// From here on a blocking thread writes (the bytes come over TLS, or a write here was
+    /// slow). The thread gets its own handle of the file, at the same position.
+    fn hand_off(&mut self) {
+        let WriterState::Here {
+            file,
+            written,
+            failed: None,
+            ..
+        } = &mut self.state
+        else {
+            return;
+        };
+        match file.try_clone() {
+            Ok(handle) => self.state = threaded(handle, *written),
+            // Written here after all.
+            Err(_) => self.place = WritePlace::new(true),
         }
     }
 
     /// Waits for every buffer to reach the file; returns the file's length. `modified` is set
     /// as the file's time before it is closed (saving an open by path afterwards).
     pub async fn finish(self, modified: Option<SystemTime>) -> std::io::Result<u64> {
-        match self {
-            Self::Threaded {
+        match self.state {
+            WriterState::Threaded {
                 chunks,
                 done,
                 mut stamp,
@@ -163,10 +231,10 @@ impl FileWriter {
                 drop(chunks);
                 done.await.map_err(std::io::Error::other)?
             }
-            Self::Inline {
+            WriterState::Here {
                 failed: Some(e), ..
             } => Err(e),
-            Self::Inline { file, written, .. } => {
+            WriterState::Here { file, written, .. } => {
                 if let Some(when) = modified {
                     file.set_modified(when)?;
                 }

@@ -15,6 +15,7 @@ mod opener;
 pub mod queue;
 pub mod sync;
 pub mod watch;
+mod write_place;
 /// The TLS vocabulary where it has always been found (`ferry::engine::tls::fingerprint`...).
 pub mod tls {
     pub use super::api::certificate::{
