@@ -1,8 +1,7 @@
-//! Local files for transfers. A download received in the clear is written where it is received,
-//! in large buffers, while the disk keeps up; one received over TLS (or once the disk is slow)
-//! by one blocking thread per open file, fed through a short channel, so the network and the
-//! disk work at the same time and no chunk costs more than one hand-off (see
-//! `super::write_place`). (Writing 8 KiB at a time through `tokio::fs` ran about 4× slower than
+//! Local files for transfers. A download is written where it is received, in large buffers,
+//! while the disk keeps up; once it is slow, by one blocking thread per open file, fed through
+//! a short channel, so the network and the disk work at the same time and no chunk costs more
+//! than one hand-off (see `super::write_place`). (Writing 8 KiB at a time through `tokio::fs` ran about 4× slower than
 //! curl.) An upload is read where it is sent (see [`FileReader`]), and small files are written
 //! there too (see [`INLINE_LIMIT`]).
 
@@ -111,8 +110,7 @@ fn threaded(file: File, written: u64) -> WriterState {
 impl FileWriter {
     /// Opens `path` for writing at `offset`: 0 creates or truncates it, more keeps the first
     /// `offset` bytes (a resume) and cuts anything after them. `expected` is how much will be
-    /// written, when known. The bytes are written where they are received until
-    /// [`FileWriter::received_over_tls`] says otherwise.
+    /// written, when known.
     pub async fn open(path: &Path, offset: u64, expected: Option<u64>) -> std::io::Result<Self> {
         let small = expected.is_some_and(|size| size.saturating_sub(offset) <= INLINE_LIMIT);
         let file = if small {
@@ -131,20 +129,8 @@ impl FileWriter {
                 failed: None,
                 spare: None,
             },
-            place: WritePlace::new(true),
+            place: WritePlace::new(),
         })
-    }
-
-    /// The bytes come over TLS: a file bigger than [`INLINE_LIMIT`] goes to a blocking thread,
-    /// which writes while the next buffer is decrypted.
-    pub fn received_over_tls(&mut self, expected: Option<u64>) {
-        let WriterState::Here { written, .. } = &self.state else {
-            return;
-        };
-        let small = expected.is_some_and(|size| size.saturating_sub(*written) <= INLINE_LIMIT);
-        if !small {
-            self.place = WritePlace::new(false);
-        }
     }
 
     /// An empty buffer for at least `len` bytes, reused when one has come back.
@@ -196,8 +182,8 @@ impl FileWriter {
         }
     }
 
-    /// From here on a blocking thread writes (the bytes come over TLS, or a write here was
-    /// slow). The thread gets its own handle of the file, at the same position.
+    /// From here on a blocking thread writes (a write here was slow). The thread gets its own
+    /// handle of the file, at the same position.
     fn hand_off(&mut self) {
         let WriterState::Here {
             file,
@@ -211,7 +197,7 @@ impl FileWriter {
         match file.try_clone() {
             Ok(handle) => self.state = threaded(handle, *written),
             // Written here after all.
-            Err(_) => self.place = WritePlace::new(true),
+            Err(_) => self.place = WritePlace::new(),
         }
     }
 
@@ -538,6 +524,52 @@ mod tests {
         assert_eq!(written.len(), size);
         assert!(written[..split] == first[..], "the first range differs");
         assert!(written[split..] == second[..], "the second range differs");
+    }
+
+    /// A resumed download written where it is received until one write is slow, then by a
+    /// thread of its own: every byte lands after what was there, in order, and the file gets
+    /// the server's time.
+    #[test]
+    fn a_download_goes_on_on_a_writing_thread_once_the_disk_is_slow() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("slow.part");
+        let kept = pattern(1000, 5);
+        std::fs::write(&path, &kept).expect("the partial file is written");
+        let chunks: Vec<Vec<u8>> = (0..4u8).map(|i| pattern(CHUNK - 7, 6 + i)).collect();
+        let when = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let written = runtime.block_on(async {
+            let expected = kept.len() + chunks.len() * (CHUNK - 7);
+            let mut writer = FileWriter::open(&path, kept.len() as u64, Some(expected as u64))
+                .await
+                .expect("the file opens");
+            for (i, chunk) in chunks.iter().enumerate() {
+                let mut buffer = writer.buffer(CHUNK);
+                buffer.extend_from_slice(chunk);
+                writer.write(buffer).await.expect("the chunk is written");
+                let threaded = matches!(writer.state, WriterState::Threaded { .. });
+                assert_eq!(threaded, i >= 2, "after chunk {i}");
+                if i == 1 {
+                    // The second write took long.
+                    writer
+                        .place
+                        .wrote(super::super::write_place::SLOW_WRITE * 2);
+                }
+            }
+            writer
+                .finish(Some(when))
+                .await
+                .expect("the file is finished")
+        });
+        let on_disk = std::fs::read(&path).expect("the file reads back");
+        let mut expected = kept.clone();
+        chunks.iter().for_each(|c| expected.extend_from_slice(c));
+        assert_eq!(written, expected.len() as u64);
+        assert!(on_disk == expected, "the bytes differ");
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified());
+        assert_eq!(modified.expect("a time"), when);
     }
 
     #[test]

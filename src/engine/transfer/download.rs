@@ -306,9 +306,6 @@ async fn fetch(
                 return Err(FtpError::reply(reply));
             }
         };
-        if !stream.is_plain() {
-            writer.received_over_tls(source.size);
-        }
         let idle = session.reply_timeout();
         // From the first byte that comes, the compared ones included: the file up to there is
         // what the item holds.

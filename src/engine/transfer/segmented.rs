@@ -519,7 +519,7 @@ async fn fetch_range(
     // quicker (1.60 s against 1.53 s, 12 interleaved rounds, within this case's spread; 4,200
     // involuntary context switches against 1,000). A split's margin is never less than this.
     let plain = stream.is_plain();
-    let mut place = WritePlace::new(plain);
+    let mut place = WritePlace::new();
     let mut failure = None;
     // When the first byte came, and where it went: the range's pace is measured from there.
     let mut first_byte: Option<(std::time::Instant, u64)> = None;
