@@ -79,6 +79,24 @@ fn open_for_writing(path: &Path, offset: u64) -> std::io::Result<File> {
     Ok(file)
 }
 
+/// Opens `path` at `offset` with `open`: a file of at most [`INLINE_LIMIT`] bytes to move
+/// (`small`) on this thread, where the hand-off would cost more than the open; a larger one on
+/// the blocking pool, as an open can wait on a slow disk.
+async fn open_file(
+    path: &Path,
+    offset: u64,
+    small: bool,
+    open: fn(&Path, u64) -> std::io::Result<File>,
+) -> std::io::Result<File> {
+    if small {
+        return open(path, offset);
+    }
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || open(&path, offset))
+        .await
+        .map_err(std::io::Error::other)?
+}
+
 /// A blocking thread writing `file` from `written` on, fed through a short channel.
 fn threaded(file: File, written: u64) -> WriterState {
     let (chunks, mut incoming) = mpsc::channel::<Vec<u8>>(DEPTH);
@@ -113,15 +131,7 @@ impl FileWriter {
     /// written, when known.
     pub async fn open(path: &Path, offset: u64, expected: Option<u64>) -> std::io::Result<Self> {
         let small = expected.is_some_and(|size| size.saturating_sub(offset) <= INLINE_LIMIT);
-        let file = if small {
-            open_for_writing(path, offset)?
-        } else {
-            // An open can wait on a slow disk; for a small file the hand-off costs more.
-            let path = path.to_path_buf();
-            tokio::task::spawn_blocking(move || open_for_writing(&path, offset))
-                .await
-                .map_err(std::io::Error::other)??
-        };
+        let file = open_file(path, offset, small, open_for_writing).await?;
         Ok(Self {
             state: WriterState::Here {
                 file,
@@ -273,19 +283,10 @@ fn open_for_reading(path: &Path, offset: u64) -> std::io::Result<File> {
 }
 
 impl FileReader {
-    /// Opens `path` for reading from `offset`; `expected` is its size, when known. Files over
-    /// [`INLINE_LIMIT`] are opened on the blocking pool (an open can wait on a slow disk; for a
-    /// small one the hand-off costs more than the open).
+    /// Opens `path` for reading from `offset`; `expected` is its size, when known.
     pub async fn open(path: &Path, offset: u64, expected: Option<u64>) -> std::io::Result<Self> {
         let left = expected.map_or(u64::MAX, |size| size.saturating_sub(offset));
-        let file = if left <= INLINE_LIMIT {
-            open_for_reading(path, offset)?
-        } else {
-            let path = path.to_path_buf();
-            tokio::task::spawn_blocking(move || open_for_reading(&path, offset))
-                .await
-                .map_err(std::io::Error::other)??
-        };
+        let file = open_file(path, offset, left <= INLINE_LIMIT, open_for_reading).await?;
         Ok(Self {
             file: Some(file),
             left,
