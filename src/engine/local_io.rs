@@ -1,9 +1,9 @@
 //! Local files for transfers. A download is written where it is received, in large buffers,
 //! while the disk keeps up; once it is slow, by one blocking thread per open file, fed through
 //! a short channel, so the network and the disk work at the same time and no chunk costs more
-//! than one hand-off (see `super::write_place`). (Writing 8 KiB at a time through `tokio::fs` ran about 4× slower than
-//! curl.) An upload is read where it is sent (see [`FileReader`]), and small files are written
-//! there too (see [`INLINE_LIMIT`]).
+//! than one hand-off (see `super::write_place`). (Writing 8 KiB at a time through `tokio::fs`
+//! ran about 4× slower than curl.) An upload is read where it is sent (see [`FileReader`]).
+//! A small file is opened where it is moved (see [`INLINE_LIMIT`]).
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -34,8 +34,9 @@ pub(crate) const WRITE_PIECE: usize = 16 * 1024;
 /// Buffers in flight between the two sides.
 const DEPTH: usize = 4;
 
-/// Files no bigger than this are written on the transfer's own thread: for a few kilobytes in
-/// the page cache, handing off to another thread costs more than the write.
+/// Files with no more than this to move are opened on the transfer's own thread: for a few
+/// kilobytes, handing the open to another thread costs more than the open (and the write or
+/// read that follows).
 const INLINE_LIMIT: u64 = 256 * 1024;
 
 /// A file being written by a download, from an offset on: where it was received while that is
