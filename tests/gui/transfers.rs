@@ -107,6 +107,46 @@ fn dragging_a_remote_file_onto_the_local_pane_downloads_it() {
     });
 }
 
+/// A quick hand: the press and a first move of more than a row come in the same frame. What is
+/// dragged is the row that was pressed, not the one the pointer has reached.
+#[test]
+fn a_quick_drag_takes_the_row_that_was_pressed() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    let pressed = window.row("welcome.txt").rect();
+    let from = pressed.center();
+    let to = window.table_space("Local");
+    window.harness.hover_at(from);
+    window.harness.step();
+    // Two rows up at once, before the next frame.
+    let flicked = from - egui::vec2(10.0, 2.0 * pressed.height());
+    let events = &mut window.harness.input_mut().events;
+    events.push(egui::Event::PointerButton {
+        pos: from,
+        button: egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    events.push(egui::Event::PointerMoved(flicked));
+    window.harness.step();
+    for i in 1..=4 {
+        let t = i as f32 / 4.0;
+        window.harness.hover_at(flicked + (to - flicked) * t);
+        window.harness.step();
+    }
+    window.harness.drop_at(to);
+    window.harness.step();
+    window.run_until("the download", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    let names: Vec<String> = std::fs::read_dir(window.downloads.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["welcome.txt"]);
+}
+
 #[test]
 fn dragging_a_local_folder_onto_the_remote_pane_uploads_it() {
     let server = TestServer::start();

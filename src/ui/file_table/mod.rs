@@ -186,6 +186,12 @@ pub fn show<T: TableItem, A>(
     let mut chosen = None;
     let mut drag_started = false;
     let mut pointer_row = None;
+    // egui hands a drag to the widget under the pointer at the end of the frame the button went
+    // down in: when the press and a long first move come in one frame (a quick hand), that is
+    // a row the person never pressed. The row under the press is the one dragged.
+    let press_origin = ui.input(|i| i.pointer.press_origin());
+    let mut pressed_row = None;
+    let mut dragged_row = None;
     let row_height = ui.text_style_height(&egui::TextStyle::Body) + 6.0;
     let highlight = ui.visuals().selection.stroke;
     let area = ui.available_rect_before_wrap();
@@ -325,14 +331,11 @@ pub fn show<T: TableItem, A>(
                     let modifiers = response.ctx.input(|i| i.modifiers);
                     state.click(position, modifiers);
                 }
-                if response.drag_started()
-                    && let Row::Item(item) = which
-                {
-                    if !state.is_selected(item) {
-                        state.select_only(item);
-                        state.cursor = Some(position);
-                    }
-                    drag_started = true;
+                if press_origin.is_some_and(|at| response.rect.contains(at)) {
+                    pressed_row = Some((position, which));
+                }
+                if response.drag_started() {
+                    dragged_row = Some((position, which));
                 }
                 if response.double_clicked() {
                     action = Some(match which {
@@ -356,6 +359,18 @@ pub fn show<T: TableItem, A>(
                 });
             });
         });
+    let dragged = if press_origin.is_some() {
+        dragged_row.and(pressed_row)
+    } else {
+        dragged_row
+    };
+    if let Some((position, Row::Item(item))) = dragged {
+        if !state.is_selected(item) {
+            state.select_only(item);
+            state.cursor = Some(position);
+        }
+        drag_started = true;
+    }
     // The empty space under the rows: a click there clears the selection, a right-click offers
     // what makes sense without one (new folder, refresh...).
     let rows_end = body.inner_rect.top() + body.content_size.y - body.state.clamped_offset().y;
