@@ -515,11 +515,11 @@ async fn fetch_range(
     let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK);
     let mut spare: Option<Vec<u8>> = None;
     let mut pending: Option<PendingWrite> = None;
+    let mut place = WritePlace::new();
     // Over TLS, reads stay at the least, as before: from vsftpd, a megabyte at a time was no
     // quicker (1.60 s against 1.53 s, 12 interleaved rounds, within this case's spread; 4,200
     // involuntary context switches against 1,000). A split's margin is never less than this.
     let plain = stream.is_plain();
-    let mut place = WritePlace::new();
     let mut failure = None;
     // When the first byte came, and where it went: the range's pace is measured from there.
     let mut first_byte: Option<(std::time::Instant, u64)> = None;
@@ -590,24 +590,13 @@ async fn fetch_range(
             let at = offset;
             if place.inline() {
                 let began = std::time::Instant::now();
-                let written =
-                    local_io::write_at(&file.lock().unwrap_or_else(|p| p.into_inner()), &chunk, at);
+                let written = write_chunk(&file, chunk, at);
                 place.wrote(began.elapsed());
-                note_write(
-                    written.map(|()| (chunk, at + filled as u64)),
-                    index,
-                    shared,
-                    &mut spare,
-                );
+                note_write(written, index, shared, &mut spare);
                 shared.checkpoint(context, false);
             } else {
                 pending = Some(tokio::task::spawn_blocking(move || {
-                    local_io::write_at(
-                        &file.lock().unwrap_or_else(|p| p.into_inner()),
-                        &chunk,
-                        at,
-                    )?;
-                    Ok((chunk, at + filled as u64))
+                    write_chunk(&file, chunk, at)
                 }));
             }
             offset += filled as u64;
@@ -695,6 +684,18 @@ fn pace_since(since: Option<(std::time::Instant, u64)>, now_at: u64) -> u64 {
         return 0;
     }
     (now_at.saturating_sub(from) as f64 / elapsed.as_secs_f64()) as u64
+}
+
+/// Writes `chunk` at `at` in the shared `.part`; gives the buffer back with the offset its
+/// bytes reach.
+fn write_chunk(
+    file: &Mutex<std::fs::File>,
+    chunk: Vec<u8>,
+    at: u64,
+) -> std::io::Result<(Vec<u8>, u64)> {
+    local_io::write_at(&file.lock().unwrap_or_else(|p| p.into_inner()), &chunk, at)?;
+    let reached = at + chunk.len() as u64;
+    Ok((chunk, reached))
 }
 
 async fn finish_write(
