@@ -140,19 +140,32 @@ fn a_download_over_tls_is_written_byte_for_byte_split_or_not() {
     }
 }
 
-/// A download that would take long at its rate so far is joined by more connections, each
-/// taking the second half of the largest range left; the file is byte-exact and crossed the
-/// network once. (The speed limit here holds for all connections together, so joining gains
-/// nothing: it only makes the download slow enough to be joined.)
+/// A download that would take long at its rate so far, because the server sends slowly on its
+/// connection, is joined by more connections, each taking the second half of the largest range
+/// left; the file is byte-exact and crossed the network once. (The faulty server sends a RETR
+/// from the first byte at 2 MiB/s, the joined connections' RETRs from their offsets at full
+/// speed, as a server that limits each connection would do to each.)
 #[test]
-fn a_slow_download_is_joined_by_more_connections() {
+fn a_download_the_server_sends_slowly_is_joined_by_more_connections() {
     // Big enough that what is left after a quarter of a second can still be cut in two ranges
-    // of `MIN_RANGE`; slow enough (2 MiB/s) that it would take seconds more.
-    let slow = TransferSettings {
-        download_limit_kib: 2048,
-        ..split_as_it_goes(4)
-    };
-    let log = download_one_big_file(10 * MIB + 3, 13, slow);
+    // of `MIN_RANGE`; slow enough that it would take seconds more.
+    let server = FaultyServer::start();
+    let size = 10 * MIB + 3;
+    let bytes = ferry::demo::pseudo_random_bytes(size, 13);
+    server.add_file("/big.bin", bytes.clone());
+    server.set_faults(Faults {
+        slow_from_first_byte: Some(2 * MIB),
+        ..Faults::default()
+    });
+    let mut queue = faulty_queue(&server, split_as_it_goes(4));
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("big.bin");
+    queue.run(vec![download("/big.bin", &target)]);
+    let log = queue.log_text();
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Done, "{log}");
+    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
+    assert_eq!(item.moved, size as u64, "{log}");
     assert!(
         log.matches("RETR /big.bin").count() >= 2,
         "another connection joined: {log}"
@@ -161,6 +174,22 @@ fn a_slow_download_is_joined_by_more_connections() {
         rest_commands(&log) >= 1,
         "the join took a range of its own: {log}"
     );
+    assert_eq!(names_in(dir.path()), ["big.bin"]);
+}
+
+/// A download as slow, but held back on this side (here the speed limit, which holds for all
+/// connections together; a slow disk is the same): the connection seldom waits for the server,
+/// so another one would only share the limit, and none joins. One RETR, byte-exact.
+#[test]
+fn a_download_held_back_on_this_side_is_left_to_one_connection() {
+    // At 4 MiB/s, 10 MiB: over two seconds left after the first quarter, as above.
+    let limited = TransferSettings {
+        download_limit_kib: 4096,
+        ..split_as_it_goes(4)
+    };
+    let log = download_one_big_file(10 * MIB + 3, 13, limited);
+    assert_eq!(log.matches("RETR /big.bin").count(), 1, "{log}");
+    assert_eq!(rest_commands(&log), 0, "{log}");
 }
 
 /// Near the end of a split download, a connection that has finished its range takes half of

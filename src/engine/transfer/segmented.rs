@@ -102,6 +102,9 @@ struct Shared<'a> {
     released: tokio::sync::Notify,
     /// The least time from asking for a range to its first byte, over every range so far.
     start_cost: Mutex<Option<std::time::Duration>>,
+    /// Nanoseconds the connections spent waiting on the server (its answer to RETR, then the
+    /// bytes), against the time since `started`: whether another one could add anything.
+    waited_ns: std::sync::atomic::AtomicU64,
 }
 
 impl Shared<'_> {
@@ -147,6 +150,17 @@ impl Shared<'_> {
     }
 
     /// A range's first byte came `after` it was asked for.
+    /// Time spent waiting on the server, from `since` on.
+    fn waited_since(&self, since: std::time::Instant) {
+        let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.waited_ns
+            .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn waited(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(self.waited_ns.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
     fn started_after(&self, after: std::time::Duration) {
         let mut least = self.start_cost.lock().unwrap_or_else(|p| p.into_inner());
         *least = Some(least.map_or(after, |least| least.min(after)));
@@ -253,6 +267,7 @@ async fn fetch_with(
         first_done_told: tokio::sync::Notify::new(),
         released: tokio::sync::Notify::new(),
         start_cost: Mutex::new(None),
+        waited_ns: std::sync::atomic::AtomicU64::new(0),
     };
     let progress = Mutex::new(Progress::new(context, shared.map().done(), Some(size)));
     let mut lanes = vec![Connection::Own(own)];
@@ -376,7 +391,7 @@ async fn wait_until_worth_joining(context: &TransferContext<'_>, shared: &Shared
         }
         let moved = context.moved.load(Ordering::Relaxed);
         let remaining = size.saturating_sub(shared.at_start + moved);
-        if worth_joining(shared.started.elapsed(), moved, remaining) {
+        if worth_joining(shared.started.elapsed(), moved, remaining, shared.waited()) {
             return true;
         }
         tokio::select! {
@@ -506,7 +521,10 @@ async fn fetch_range(
             "the server refused REST, which its FEAT offers".into(),
         ));
     }
-    let mut stream = match session.start_transfer("RETR", remote).await? {
+    let opening = std::time::Instant::now();
+    let opened = session.start_transfer("RETR", remote).await;
+    shared.waited_since(opening);
+    let mut stream = match opened? {
         DataStart::Open(stream) => stream,
         DataStart::Done(reply) => return Err(FtpError::reply(reply)),
     };
@@ -552,7 +570,10 @@ async fn fetch_range(
                 READ_AT_ONCE
             };
             let upto = wanted.min(filled + context.limiter.piece(at_once));
-            match stream.receive(&mut buffer, upto - filled, idle).await {
+            let reading = std::time::Instant::now();
+            let received = stream.receive(&mut buffer, upto - filled, idle).await;
+            shared.waited_since(reading);
+            match received {
                 Ok(0) => {
                     ended = true;
                     break;

@@ -169,12 +169,24 @@ pub const JOIN_IF_LEFT: Duration = Duration::from_secs(2);
 
 /// Whether another connection should join a download that is not split from its first byte:
 /// only when, at the rate so far (`moved` bytes in `elapsed`), the `remaining` bytes would take
-/// more than [`JOIN_IF_LEFT`]. A file one connection brings in a second or two is left to it:
-/// on a fast link, more connections only add the server's work and the machine's switching
-/// (a 1 GiB download on loopback over four connections ran 0.6-0.8× lftp's one), while a
-/// server that limits each connection is found out in a quarter of a second.
-pub fn worth_joining(elapsed: Duration, moved: u64, remaining: u64) -> bool {
+/// more than [`JOIN_IF_LEFT`], and the connection at work spent at least half of that time
+/// waiting on the server (`waited`: for its answer to RETR, and for the bytes).
+///
+/// A file one connection brings in a second or two is left to it: on a fast link, more
+/// connections only add the server's work and the machine's switching (a 1 GiB download on
+/// loopback over four connections ran 0.6-0.8× lftp's one), while a server that limits each
+/// connection is found out in a quarter of a second.
+///
+/// A connection that is slow but seldom waits is held back by this machine (a slow disk, the
+/// host's page faults on the page cache, a speed limit, the processor): more connections would
+/// share that, not add to it, and cost the server three more logins and the disk writes in
+/// four places at once. In the suite's 1 GiB downloads, the rounds the host slowed joined three
+/// connections to a download that was waiting on the page cache.
+pub fn worth_joining(elapsed: Duration, moved: u64, remaining: u64, waited: Duration) -> bool {
     if elapsed < MEASURE_FOR || remaining == 0 {
+        return false;
+    }
+    if waited < elapsed / 2 {
         return false;
     }
     if moved == 0 {
@@ -382,30 +394,38 @@ mod tests {
         use std::time::Duration;
         const MB: u64 = 1_000_000;
         let ms = Duration::from_millis;
-        // (elapsed, moved, remaining, joins)
+        // (elapsed, moved, remaining, waited for bytes, joins)
         let cases = [
             // Too soon to tell.
-            (ms(0), 0, 1000 * MB, false),
-            (ms(249), 1, 1000 * MB, false),
+            (ms(0), 0, 1000 * MB, ms(0), false),
+            (ms(249), 1, 1000 * MB, ms(249), false),
             // Nothing yet after a quarter of a second: slow.
-            (ms(250), 0, 1000 * MB, true),
+            (ms(250), 0, 1000 * MB, ms(250), true),
             // Loopback, 1 GiB at 1.5 GB/s: under a second left.
-            (ms(250), 375 * MB, 700 * MB, false),
+            (ms(250), 375 * MB, 700 * MB, ms(150), false),
             // FTPS at 600 MB/s: 1.5 s left.
-            (ms(250), 150 * MB, 900 * MB, false),
-            // 20 MB/s per connection, 200 MB: nine seconds left.
-            (ms(250), 5 * MB, 195 * MB, true),
+            (ms(250), 150 * MB, 900 * MB, ms(200), false),
+            // 20 MB/s per connection, 200 MB: nine seconds left, nearly all of it waiting.
+            (ms(250), 5 * MB, 195 * MB, ms(245), true),
             // Exactly two seconds left is not more than two.
-            (ms(1000), 10 * MB, 20 * MB, false),
-            (ms(1000), 10 * MB, 21 * MB, true),
+            (ms(1000), 10 * MB, 20 * MB, ms(900), false),
+            (ms(1000), 10 * MB, 21 * MB, ms(900), true),
+            // Half the time waiting is enough; less is not.
+            (ms(1000), 10 * MB, 100 * MB, ms(500), true),
+            (ms(1000), 10 * MB, 100 * MB, ms(499), false),
+            // 1 GiB at 300 MB/s because the page cache was slow: three seconds left, but the
+            // connection waited for bytes a fifth of the time.
+            (ms(250), 75 * MB, 1000 * MB, ms(50), false),
+            // A slow disk (30 MB/s) behind a fast link: never waiting.
+            (ms(2000), 60 * MB, 2000 * MB, ms(10), false),
             // Nothing left.
-            (ms(5000), 1, 0, false),
+            (ms(5000), 1, 0, ms(5000), false),
         ];
-        for (elapsed, moved, remaining, joins) in cases {
+        for (elapsed, moved, remaining, waited, joins) in cases {
             assert_eq!(
-                worth_joining(elapsed, moved, remaining),
+                worth_joining(elapsed, moved, remaining, waited),
                 joins,
-                "{elapsed:?}, {moved} moved, {remaining} left"
+                "{elapsed:?}, {moved} moved, {remaining} left, waited {waited:?}"
             );
         }
     }
