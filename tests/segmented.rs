@@ -149,23 +149,11 @@ fn a_download_over_tls_is_written_byte_for_byte_split_or_not() {
 fn a_download_the_server_sends_slowly_is_joined_by_more_connections() {
     // Big enough that what is left after a quarter of a second can still be cut in two ranges
     // of `MIN_RANGE`; slow enough that it would take seconds more.
-    let server = FaultyServer::start();
-    let size = 10 * MIB + 3;
-    let bytes = ferry::demo::pseudo_random_bytes(size, 13);
-    server.add_file("/big.bin", bytes.clone());
-    server.set_faults(Faults {
+    let faults = Faults {
         slow_from_first_byte: Some(2 * MIB),
         ..Faults::default()
-    });
-    let mut queue = faulty_queue(&server, split_as_it_goes(4));
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("big.bin");
-    queue.run(vec![download("/big.bin", &target)]);
-    let log = queue.log_text();
-    let item = queue.only();
-    assert_eq!(item.state, ItemState::Done, "{log}");
-    assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
-    assert_eq!(item.moved, size as u64, "{log}");
+    };
+    let (log, dir) = split_download_through_faults(10 * MIB + 3, 13, faults, split_as_it_goes(4));
     assert!(
         log.matches("RETR /big.bin").count() >= 2,
         "another connection joined: {log}"
@@ -204,7 +192,7 @@ fn the_slowest_range_is_split_among_the_connections_that_are_done() {
         slow_from_first_byte: Some(256 * 1024),
         ..Faults::default()
     };
-    let (log, dir) = split_download_through_faults(SIZE, 21, faults, 4);
+    let (log, dir) = split_download_through_faults(SIZE, 21, faults, split_over(4));
     // The first quarter, the slow connection's, was cut: a REST into it.
     let quarter = (SIZE / 4) as u64;
     let rests_into_the_slow_range: Vec<u64> = log
@@ -388,7 +376,7 @@ fn a_cut_range_is_continued_from_its_offset_and_nothing_is_fetched_twice() {
         cut_data_once: Some(1_000_000),
         ..Faults::default()
     };
-    let (log, _dir) = split_download_through_faults(size, 14, faults, 3);
+    let (log, _dir) = split_download_through_faults(size, 14, faults, split_over(3));
     // Whichever range was cut went on from where its bytes ended.
     let step = size / 3;
     assert!(
@@ -397,20 +385,20 @@ fn a_cut_range_is_continued_from_its_offset_and_nothing_is_fetched_twice() {
     );
 }
 
-/// `size` random bytes on the faulty server with `faults`, downloaded split over `connections`
-/// from the start: done, byte for byte, and no byte fetched twice. The log and the folder the
-/// file went into, for the test's own checks.
+/// `size` random bytes on the faulty server with `faults`, downloaded with `settings` (split
+/// from the start, or as it goes): done, byte for byte, and no byte fetched twice. The log and
+/// the folder the file went into, for the test's own checks.
 fn split_download_through_faults(
     size: usize,
     seed: u64,
     faults: Faults,
-    connections: usize,
+    settings: TransferSettings,
 ) -> (String, tempfile::TempDir) {
     let server = FaultyServer::start();
     let bytes = ferry::demo::pseudo_random_bytes(size, seed);
     server.add_file("/big.bin", bytes.clone());
     server.set_faults(faults);
-    let mut queue = faulty_queue(&server, split_over(connections));
+    let mut queue = faulty_queue(&server, settings);
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("big.bin");
     queue.run(vec![download("/big.bin", &target)]);
