@@ -149,18 +149,21 @@ impl Shared<'_> {
         context.report.segments(ranges, false);
     }
 
-    /// A range's first byte came `after` it was asked for.
-    /// Time spent waiting on the server, from `since` on.
-    fn waited_since(&self, since: std::time::Instant) {
+    /// Awaits `answer`, a wait on the server, and adds its time to what the connections waited.
+    async fn waiting_on_server<T>(&self, answer: impl std::future::Future<Output = T>) -> T {
+        let since = std::time::Instant::now();
+        let answered = answer.await;
         let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
         self.waited_ns
             .fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+        answered
     }
 
     fn waited(&self) -> std::time::Duration {
         std::time::Duration::from_nanos(self.waited_ns.load(std::sync::atomic::Ordering::Relaxed))
     }
 
+    /// A range's first byte came `after` it was asked for.
     fn started_after(&self, after: std::time::Duration) {
         let mut least = self.start_cost.lock().unwrap_or_else(|p| p.into_inner());
         *least = Some(least.map_or(after, |least| least.min(after)));
@@ -521,9 +524,9 @@ async fn fetch_range(
             "the server refused REST, which its FEAT offers".into(),
         ));
     }
-    let opening = std::time::Instant::now();
-    let opened = session.start_transfer("RETR", remote).await;
-    shared.waited_since(opening);
+    let opened = shared
+        .waiting_on_server(session.start_transfer("RETR", remote))
+        .await;
     let mut stream = match opened? {
         DataStart::Open(stream) => stream,
         DataStart::Done(reply) => return Err(FtpError::reply(reply)),
@@ -570,9 +573,9 @@ async fn fetch_range(
                 READ_AT_ONCE
             };
             let upto = wanted.min(filled + context.limiter.piece(at_once));
-            let reading = std::time::Instant::now();
-            let received = stream.receive(&mut buffer, upto - filled, idle).await;
-            shared.waited_since(reading);
+            let received = shared
+                .waiting_on_server(stream.receive(&mut buffer, upto - filled, idle))
+                .await;
             match received {
                 Ok(0) => {
                     ended = true;

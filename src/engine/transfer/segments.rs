@@ -394,7 +394,7 @@ mod tests {
         use std::time::Duration;
         const MB: u64 = 1_000_000;
         let ms = Duration::from_millis;
-        // (elapsed, moved, remaining, waited for bytes, joins)
+        // (elapsed, moved, remaining, waited on the server, joins)
         let cases = [
             // Too soon to tell.
             (ms(0), 0, 1000 * MB, ms(0), false),
