@@ -260,11 +260,12 @@ fn transfer_exit_codes_tell_failures_apart() {
             6,
         ),
         (
-            "put, no such folder",
+            // A missing folder is made; a file where the folder would be can't be.
+            "put, a file in the way of its folder",
             vec![
                 "put".into(),
                 local.display().to_string(),
-                format!("{}/no/such/up.txt", server.url()),
+                format!("{}/welcome.txt/up.txt", server.url()),
             ],
             PASSWORD,
             6,
@@ -445,6 +446,111 @@ fn get_and_put_files_and_folders() {
     assert_eq!(
         std::fs::read(server.path().join("Backup/Old Albums/scan 1998.png")).unwrap(),
         std::fs::read(server.path().join("Photos/Old Albums/scan 1998.png")).unwrap()
+    );
+}
+
+/// A folder uploaded into a place that doesn't exist yet on the server: the missing folders are
+/// made, as `mkdir -p` (and FileZilla) would, and every file arrives. Before, the first MKD was
+/// refused (its parent was missing), nothing said so, and each file then failed on its own.
+#[test]
+fn a_folder_uploaded_into_missing_folders_makes_them() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("Holiday");
+    std::fs::create_dir_all(tree.join("day 1")).unwrap();
+    std::fs::write(tree.join("day 1/beach.jpg"), b"sand and sea").unwrap();
+    std::fs::write(tree.join("notes.txt"), b"hot").unwrap();
+    let put = ferry(
+        &[
+            "put",
+            "-r",
+            tree.to_str().unwrap(),
+            &format!("{}/Backups/2026/", server.url()),
+        ],
+        Some(PASSWORD),
+    );
+    assert!(put.status.success(), "{}", stderr(&put));
+    let landed = server.path().join("Backups/2026/Holiday");
+    assert_eq!(
+        std::fs::read(landed.join("day 1/beach.jpg")).unwrap(),
+        b"sand and sea"
+    );
+    assert_eq!(std::fs::read(landed.join("notes.txt")).unwrap(), b"hot");
+    // The local side is as it was.
+    assert_eq!(
+        std::fs::read(tree.join("day 1/beach.jpg")).unwrap(),
+        b"sand and sea"
+    );
+}
+
+/// One file put into a folder that isn't on the server yet, named as the folder (a URL ending
+/// in `/`) or with the file's new name: the folder is made and the file arrives, byte for byte.
+#[test]
+fn a_file_uploaded_into_a_missing_folder_makes_it() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("report.txt");
+    std::fs::write(&local, b"quarterly figures").unwrap();
+    for (url, landed) in [
+        ("Reports/2026/", "Reports/2026/report.txt"),
+        ("Archive/old/renamed.txt", "Archive/old/renamed.txt"),
+    ] {
+        let put = ferry(
+            &[
+                "put",
+                "-v",
+                local.to_str().unwrap(),
+                &format!("{}/{url}", server.url()),
+            ],
+            Some(PASSWORD),
+        );
+        assert!(put.status.success(), "{url}: {}", stderr(&put));
+        assert_eq!(
+            std::fs::read(server.path().join(landed)).unwrap(),
+            b"quarterly figures",
+            "{url}"
+        );
+    }
+    assert_eq!(std::fs::read(&local).unwrap(), b"quarterly figures");
+}
+
+/// A folder the server can't make (a file has its name) fails once, saying which folder and
+/// what the server answered; nothing of the file in the way changes and no file is sent.
+#[test]
+fn a_folder_the_server_cannot_make_fails_once_and_clearly() {
+    let server = TestServer::start();
+    std::fs::write(server.path().join("taken"), b"someone's file").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("taken");
+    std::fs::create_dir_all(&tree).unwrap();
+    std::fs::write(tree.join("a.txt"), b"a").unwrap();
+    std::fs::write(tree.join("b.txt"), b"b").unwrap();
+    let put = ferry(
+        &[
+            "put",
+            "-r",
+            "-v",
+            tree.to_str().unwrap(),
+            &format!("{}/", server.url()),
+        ],
+        Some(PASSWORD),
+    );
+    let said = stderr(&put);
+    assert!(!put.status.success(), "{said}");
+    assert!(!said.contains("> STOR"), "a file was sent: {said}");
+    let failed: Vec<&str> = said
+        .lines()
+        .filter(|l| l.starts_with("failed:") || l.starts_with("ferry:"))
+        .collect();
+    assert!(
+        failed
+            .iter()
+            .any(|l| l.contains("taken") && l.contains("55")),
+        "no failure naming the folder and the server's answer: {said}"
+    );
+    assert_eq!(
+        std::fs::read(server.path().join("taken")).unwrap(),
+        b"someone's file"
     );
 }
 

@@ -177,8 +177,49 @@ macro_rules! interop_suite {
             fn sync_up_and_down() {
                 super::sync_up_and_down($var, stringify!($module));
             }
+
+            #[test]
+            #[ignore = "needs tests/interop/servers.sh (root)"]
+            fn put_makes_missing_folders() {
+                super::put_makes_missing_folders($var, stringify!($module));
+            }
         }
     };
+}
+
+/// `put` into folders the server doesn't have yet: a folder with `-r` two levels down, and one
+/// file into a folder named with a trailing `/`. Each server refuses differently (vsftpd 553 to
+/// STOR and 550 to MKD, pure-ftpd and proftpd their own texts); the folders are made and the
+/// bytes on the server are the local ones.
+fn put_makes_missing_folders(server_var: &str, name: &str) {
+    let folder = format!("made-{name}");
+    let on_server = root().join("upload").join(&folder);
+    let _ = std::fs::remove_dir_all(&on_server);
+    let local = tempfile::tempdir().unwrap();
+    let tree = local.path().join("tree");
+    std::fs::create_dir_all(tree.join("inner")).unwrap();
+    std::fs::write(tree.join("inner/a.txt"), b"inner file\n").unwrap();
+    std::fs::write(tree.join("top.bin"), [7u8; 70_000]).unwrap();
+    let base = format!("{}/upload/{folder}", user_url(server_var));
+    ok_stdout(ferry(&[
+        "put",
+        "-r",
+        tree.to_str().unwrap(),
+        &format!("{base}/deep/er/"),
+    ]));
+    ok_stdout(ferry(&[
+        "put",
+        tree.join("top.bin").to_str().unwrap(),
+        &format!("{base}/single/"),
+    ]));
+    for (local, remote) in [
+        ("inner/a.txt", "deep/er/tree/inner/a.txt"),
+        ("top.bin", "deep/er/tree/top.bin"),
+        ("top.bin", "single/top.bin"),
+    ] {
+        files_equal(&tree.join(local), &on_server.join(remote));
+    }
+    let _ = std::fs::remove_dir_all(&on_server);
 }
 
 /// `ferry sync` up into an empty folder, then down into another: both copies byte for byte,

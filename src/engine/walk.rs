@@ -11,7 +11,7 @@ use std::path::Path;
 use super::api::event::LogKind;
 use super::api::queue::{Direction, TransferRequest};
 use super::connection::Session;
-use super::error::FtpResult;
+use super::error::{FtpError, FtpResult};
 use crate::protocol::listing::{EntryKind, TimePrecision};
 use crate::protocol::local_name::{join_inside, local_name_bytes, safe_local_name};
 
@@ -115,7 +115,7 @@ pub(crate) async fn local_level(
     let folder = request.local.clone();
     let read = tokio::task::spawn_blocking(move || read_local(&folder))
         .await
-        .map_err(|e| super::error::FtpError::Protocol(format!("the folder scan stopped: {e}")))?;
+        .map_err(|e| FtpError::Protocol(format!("the folder scan stopped: {e}")))?;
     let entries = match read {
         Ok(entries) => entries,
         Err(e) => {
@@ -125,7 +125,18 @@ pub(crate) async fn local_level(
             )));
         }
     };
-    session.make_dir(&request.remote).await?;
+    match session.make_dir(&request.remote).await {
+        Ok(_) => {}
+        // Refused for good: the folder fails, once, and none of its files is tried.
+        Err(FtpError::Reply(reply)) if reply.code >= 500 => {
+            return Ok(Err(format!(
+                "could not make the folder {} on the server: {}",
+                request.remote.display(),
+                reply.summary()
+            )));
+        }
+        Err(e) => return Err(e),
+    }
     let mut level = Level::default();
     for (path, name, kind) in entries {
         match kind {

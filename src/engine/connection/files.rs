@@ -162,13 +162,49 @@ impl Session {
         Ok(parse_digest(&reply, algorithm).map(|digest| (algorithm, digest)))
     }
 
-    /// MKD by path; an existing folder is fine (servers answer 550 for it, and a real refusal
-    /// shows when files are stored there).
-    pub async fn make_dir(&mut self, path: &RemotePath) -> FtpResult<()> {
-        self.control
-            .execute(&CommandLine::with_arg("MKD", path.as_bytes())?)
-            .await
-            .map(drop)
+    /// Makes sure the folder `path` is on the server, making it and any missing folder above
+    /// it, as `mkdir -p` does (and FileZilla's uploads). Servers answer MKD with 550 for a folder
+    /// that exists as for one they can't make, so a refused MKD is followed by a CWD to tell the
+    /// two apart: one command more for a folder that is there, and the walk down from the root
+    /// only for one that isn't. The error is the server's answer to making `path` itself.
+    pub async fn make_dir(&mut self, path: &RemotePath) -> FtpResult<FolderMade> {
+        let make = CommandLine::with_arg("MKD", path.as_bytes())?;
+        let refused = self.control.execute(&make).await?;
+        if refused.is_completion() {
+            return Ok(FolderMade::Made);
+        }
+        if self.enters(path).await? {
+            return Ok(FolderMade::WasThere);
+        }
+        let chain = path.ancestors_and_self();
+        // From below the root down to the parent; a refusal here is a folder that is there, or
+        // one that can't be made, which the last MKD tells.
+        for above in chain.iter().skip(1).take(chain.len().saturating_sub(2)) {
+            self.control
+                .execute(&CommandLine::with_arg("MKD", above.as_bytes())?)
+                .await?;
+        }
+        let again = self.control.execute(&make).await?;
+        if again.is_completion() {
+            return Ok(FolderMade::Made);
+        }
+        // Another connection of the pool may have made it meanwhile.
+        if self.enters(path).await? {
+            return Ok(FolderMade::WasThere);
+        }
+        Err(FtpError::reply(again))
+    }
+
+    /// CWD to a folder; whether the server let the session in (a folder that is there).
+    pub async fn enters(&mut self, path: &RemotePath) -> FtpResult<bool> {
+        let reply = self
+            .control
+            .execute(&CommandLine::with_arg("CWD", path.as_bytes())?)
+            .await?;
+        if reply.is_completion() {
+            self.cwd = path.clone();
+        }
+        Ok(reply.is_completion())
     }
 
     /// A command on a name in the current folder that must end in a 2xx reply.
@@ -242,6 +278,13 @@ impl Session {
         arg.extend_from_slice(name);
         self.on_name("SITE", &arg).await.map(drop)
     }
+}
+
+/// What [`Session::make_dir`] found: a folder it made, or one already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderMade {
+    Made,
+    WasThere,
 }
 
 /// Whether an uploaded file kept its modification time (MFMT).

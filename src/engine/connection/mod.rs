@@ -23,7 +23,7 @@ use crate::protocol::reply::Reply;
 
 use control::Control;
 pub(crate) use control::{DataStart, Transfer};
-pub(crate) use files::TimeKept;
+pub(crate) use files::{FolderMade, TimeKept};
 use tls::Tls;
 
 /// The password sent for anonymous logins, as FileZilla and most browsers do.

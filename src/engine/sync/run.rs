@@ -15,7 +15,7 @@ use crate::engine::EventSink;
 use crate::engine::api::command::ConnectRequest;
 use crate::engine::api::event::LogKind;
 use crate::engine::api::queue::{ConflictPolicy, Direction, TransferRequest, TransferType};
-use crate::engine::connection::Session;
+use crate::engine::connection::{FolderMade, Session};
 use crate::engine::error::{FtpError, FtpResult};
 use crate::engine::local_io;
 use crate::protocol::listing::{RemoteName, TimePrecision};
@@ -329,9 +329,9 @@ pub(crate) async fn start(
                     continue;
                 }
                 match session.make_dir(&remote_path_of(plan, folder)).await {
-                    Ok(()) => {
+                    Ok(found) => {
                         made.insert(folder.to_owned());
-                        started.folders_made += 1;
+                        started.folders_made += usize::from(found == FolderMade::Made);
                     }
                     Err(e) if e.is_fatal() => return Err(e),
                     Err(_) => {}
@@ -340,9 +340,9 @@ pub(crate) async fn start(
         }
         let outcome: Result<(), String> = match action.action {
             SyncAction::MakeRemoteFolder => match session.make_dir(&remote).await {
-                Ok(()) => {
+                Ok(found) => {
                     made.insert(action.path.clone());
-                    started.folders_made += 1;
+                    started.folders_made += usize::from(found == FolderMade::Made);
                     Ok(())
                 }
                 Err(e) if e.is_fatal() => return Err(e),

@@ -6,7 +6,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::super::api::queue::{Conflict, Direction, FileFacts};
 use super::super::connection::DataStart;
-use super::super::connection::{Session, TimeKept};
+use super::super::connection::{FolderMade, Session, TimeKept};
 use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, FileReader};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
@@ -85,7 +85,18 @@ pub(crate) async fn upload(
     } else {
         offset
     };
-    send(session, context, &remote, offset, ascii, &source).await
+    let sent = send(session, context, &remote, offset, ascii, &source).await;
+    // A folder missing on the server (typed in a path, or removed meanwhile) is made, as
+    // FileZilla does, and the file sent once more. Servers refuse the STOR (vsftpd: 553) or
+    // take the bytes and refuse them after (libunftp: 150, then 550).
+    if let Err(FtpError::Reply(reply)) = &sent
+        && offset == 0
+        && matches!(reply.code, 550 | 553)
+        && made_its_folder(session, context, &remote).await?
+    {
+        return send(session, context, &remote, offset, ascii, &source).await;
+    }
+    sent
 }
 
 /// Where an upload that would continue the server's file at `offset` goes on: there, when the
@@ -224,6 +235,31 @@ async fn elsewhere(
         return Ok(Err(finish));
     }
     Ok(Ok(chosen))
+}
+
+/// After a refused STOR: whether the file's folder was missing and is made now. A folder that
+/// is there means the refusal was about the file itself.
+async fn made_its_folder(
+    session: &mut Session,
+    context: &TransferContext<'_>,
+    remote: &RemotePath,
+) -> FtpResult<bool> {
+    let Some(folder) = remote.parent() else {
+        return Ok(false);
+    };
+    if session.enters(&folder).await? {
+        return Ok(false);
+    }
+    match session.make_dir(&folder).await {
+        Ok(FolderMade::Made) => {
+            context.log(format!("Made the folder {folder} on the server"));
+            Ok(true)
+        }
+        Ok(FolderMade::WasThere) => Ok(true),
+        Err(e) if e.is_fatal() => Err(e),
+        // The STOR's refusal is the one to report.
+        Err(_) => Ok(false),
+    }
 }
 
 /// Sends the file from `offset` on, and checks what the server stored.
