@@ -169,8 +169,8 @@ impl Session {
     /// only for one that isn't. The error is the server's answer to making `path` itself.
     pub async fn make_dir(&mut self, path: &RemotePath) -> FtpResult<FolderMade> {
         let make = CommandLine::with_arg("MKD", path.as_bytes())?;
-        let refused = self.control.execute(&make).await?;
-        if refused.is_completion() {
+        let first = self.control.execute(&make).await?;
+        if first.is_completion() {
             return Ok(FolderMade::Made);
         }
         if self.enters(path).await? {
