@@ -203,7 +203,7 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
                     // Greyed out with no word, it read as broken (a walk).
                     .on_disabled_hover_text(
                         "Recent servers: none yet. A server you log in to is listed here \
-                         (passwords are not kept)",
+                         (passwords are not kept; the built-in demo server is not)",
                     );
             });
             // One button: Connect when there is no connection, Disconnect while there is one;

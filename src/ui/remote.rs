@@ -362,6 +362,9 @@ impl FolderSource for RemoteFolders {
     }
 }
 
+/// Said when files are let go over the server pane with no folder there to upload into.
+pub(crate) const NOT_CONNECTED_DROP: &str = "Connect to a server to upload dropped files";
+
 /// What `show` tells the window besides actions.
 pub struct RemoteOutput {
     pub tree_divider: DividerDrag,
@@ -412,6 +415,10 @@ pub fn show(
                 paths: paths.clone(),
                 into: target.clone(),
             });
+        }
+        // Nothing to upload into yet: said, as for files dropped from a file manager.
+        Some(DragPayload::Local { .. }) => {
+            actions.push(Action::Notice(NOT_CONNECTED_DROP.into()));
         }
         Some(DragPayload::Remote { dir, entries }) => {
             let dragged: Vec<RemotePath> = entries.iter().map(|e| dir.join_name(&e.name)).collect();

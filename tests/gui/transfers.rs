@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use egui::accesskit::Role;
 use egui_kittest::kittest::Queryable;
+use ferry::ui::Side;
 
 use crate::support::TestServer;
 use crate::window::*;
@@ -180,6 +181,73 @@ fn dragging_a_local_folder_onto_the_remote_pane_uploads_it() {
         std::fs::read(server.path().join("to-upload/inner/b.bin")).unwrap(),
         std::fs::read(folder.join("inner/b.bin")).unwrap()
     );
+}
+
+/// An upload over a file on the server, cancelled half way: the server pane lists the folder
+/// again and shows what the server holds now, not the old file's size (a new user took the
+/// stale size for the old file left intact, as FileZilla would have listed it again).
+#[test]
+fn a_cancelled_upload_shows_what_the_server_holds_now() {
+    let server = TestServer::start();
+    std::fs::write(server.path().join("notes.bin"), vec![1u8; 70_000]).unwrap();
+    let mut settings = ferry::store::settings::Settings::default();
+    settings.transfers.upload_limit_kib = 4;
+    settings.transfers.conflict_policy = ferry::engine::ConflictPolicy::Overwrite;
+    let mut window = Window::open_setup(Setup {
+        settings,
+        ..Setup::default()
+    });
+    window.add_local_files(&[("notes.bin", &[2u8; 256 * 1024])]);
+    window.connect_and_wait_for(&server, "notes.bin");
+    let old_size = |window: &Window| {
+        window
+            .pane(Side::Remote)
+            .query_all_by_label("68.4 KiB")
+            .next()
+            .is_some()
+    };
+    assert!(old_size(&window), "the server's file as it was");
+    let from = window.local_row("notes.bin").rect().center();
+    let to = window.table_space("Remote");
+    window.drag(from, to);
+    window.run_until("the upload running", |h| {
+        h.query_all_by_label_contains("Transferring")
+            .next()
+            .is_some()
+    });
+    let item = window.queue_row("Queued (1)", "notes.bin");
+    window.right_click_at(item);
+    window.harness.get_by_label("Cancel").click();
+    window.run_until("the cancelled item", |h| {
+        h.query_by_label("Failed (1)").is_some()
+    });
+    let held = std::fs::metadata(server.path().join("notes.bin")).unwrap().len();
+    assert!(held < 70_000, "the upload went further than expected: {held}");
+    window.run_until("the server's file as it is now", |h| {
+        let pane = h.get_by_label("Remote pane");
+        pane.query_all_by_role_and_label(Role::Label, "notes.bin")
+            .next()
+            .is_some()
+            && pane.query_all_by_label("68.4 KiB").next().is_none()
+    });
+}
+
+/// A local file dragged onto the server pane before connecting: the status line says to
+/// connect first (it said nothing, and a new user thought the drag had failed).
+#[test]
+fn a_drag_onto_the_server_pane_before_connecting_says_to_connect() {
+    let mut window = Window::open();
+    window.add_local_files(&[("early.txt", b"too soon")]);
+    let from = window.local_row("early.txt").rect().center();
+    // The server pane: the right half, level with the row.
+    let to = egui::pos2(window.size.x * 0.75, from.y);
+    window.drag(from, to);
+    window.run_until("the notice", |h| {
+        h.state()
+            .notice()
+            .is_some_and(|n| n.contains("Connect to a server"))
+    });
+    assert!(window.harness.state().queue_items().is_empty());
 }
 
 /// A file dropped on the window from a file manager.

@@ -126,10 +126,10 @@ impl FerryApp {
                     actions.push(Action::Sync(command));
                 }
                 if let QueueEvent::Updated(item) = &event
-                    && item.state == ItemState::Done
+                    && wrote_its_target(item.state)
                 {
                     // A transfer into a folder a pane shows (or one inside it): list it again,
-                    // so what arrived is there.
+                    // so what arrived is there, or what a cancelled or failed one left.
                     match item.request.direction {
                         Direction::Download => {
                             if let Some(folder) = state.local.shows_ancestor_of(&item.request.local)
@@ -308,4 +308,10 @@ impl FerryApp {
             )
         });
     }
+}
+
+/// Whether an item in this state may have changed its target: finished, or stopped by a
+/// failure or a cancel part way (the server keeps what came). A skipped one wrote nothing.
+fn wrote_its_target(state: ItemState) -> bool {
+    matches!(state, ItemState::Done | ItemState::Failed)
 }

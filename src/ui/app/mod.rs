@@ -361,9 +361,7 @@ impl FerryApp {
                 paths: dropped,
                 into: Some(into),
             }),
-            None => actions.push(Action::Notice(
-                "Connect to a server to upload dropped files".into(),
-            )),
+            None => actions.push(Action::Notice(crate::ui::remote::NOT_CONNECTED_DROP.into())),
         }
     }
 
