@@ -26,6 +26,8 @@ pub enum TreeAction<P> {
     Open(P),
     /// An open node has no listing: load one.
     Load(P),
+    /// The person started dragging a folder (to the other pane, as FileZilla allows).
+    Drag(P),
 }
 
 pub struct TreeState<P> {
@@ -142,7 +144,9 @@ pub fn show<P: Clone + Eq + Hash>(
                     ui.add_space(ui.spacing().interact_size.y);
                 }
                 let current = source.is_current(&line.path);
-                let label = ui.selectable_label(current, format!("🗀 {}", line.name));
+                let label = ui
+                    .selectable_label(current, format!("🗀 {}", line.name))
+                    .interact(egui::Sense::drag());
                 label.widget_info(|| {
                     egui::WidgetInfo::labeled(egui::Role::TreeItem, true, &line.name)
                 });
@@ -161,6 +165,9 @@ pub fn show<P: Clone + Eq + Hash>(
                 }
                 if label.clicked() {
                     actions.push(TreeAction::Open(line.path.clone()));
+                }
+                if label.drag_started() {
+                    actions.push(TreeAction::Drag(line.path.clone()));
                 }
                 if label.contains_pointer() {
                     pointer_node = Some(line.path.clone());

@@ -212,6 +212,20 @@ impl<T: FolderEntry> Folders<T> {
         path.chain().contains(&current).then_some(current)
     }
 
+    /// The folder a tree node stands for, and the folder it is in, from that folder's listing
+    /// (a node dragged from the tree). A node known only as the way down to the folder shown
+    /// has no entry.
+    pub fn entry_of(&self, path: &T::Path) -> Option<(T::Path, T)> {
+        let parent = path.parent_folder()?;
+        let entry = self
+            .cache
+            .get(&parent)?
+            .iter()
+            .find(|e| e.is_folder() && e.path_in(&parent) == *path)?
+            .clone();
+        Some((parent, entry))
+    }
+
     /// The entries selected in `table`, in the order shown.
     pub fn selected(&self, table: &TableState) -> Vec<T> {
         let Some(shown) = &self.shown else {

@@ -405,6 +405,17 @@ pub fn show(
         let (paths, entries) = view.selected();
         drag::start(ui.ctx(), DragPayload::Local { paths, entries });
     }
+    if let Some(path) = &output.tree_drag
+        && let Some((_, entry)) = view.folders.list.entry_of(path)
+    {
+        drag::start(
+            ui.ctx(),
+            DragPayload::Local {
+                paths: vec![path.clone()],
+                entries: vec![entry],
+            },
+        );
+    }
     if let Some(action) = output.table {
         table_action(view, action, actions);
     }

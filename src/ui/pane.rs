@@ -100,6 +100,8 @@ pub struct PaneOutput<P, M> {
     /// Tree nodes to list.
     pub load: Vec<P>,
     pub drag_started: bool,
+    /// A folder of the tree the person started dragging.
+    pub tree_drag: Option<P>,
     pub pointer_row: Option<Row>,
     pub pointer_node: Option<P>,
     /// The pane's whole area (drops, clicks that give it the keyboard).
@@ -171,6 +173,7 @@ pub fn show<S: FolderSource>(
         show_hidden: None,
         load: Vec::new(),
         drag_started: false,
+        tree_drag: None,
         pointer_row: None,
         pointer_node: None,
         rect,
@@ -354,6 +357,7 @@ fn body<S: FolderSource>(
         match action {
             TreeAction::Open(path) => output.open = Some(path),
             TreeAction::Load(path) => output.load.push(path),
+            TreeAction::Drag(path) => output.tree_drag = Some(path),
         }
     }
     output.pointer_node = tree.pointer_node;

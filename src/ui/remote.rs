@@ -400,6 +400,17 @@ pub fn show(
         let entries = view.selected();
         drag::start(ui.ctx(), DragPayload::Remote { dir, entries });
     }
+    if let Some(path) = &output.tree_drag
+        && let Some((dir, entry)) = view.folders.list.entry_of(path)
+    {
+        drag::start(
+            ui.ctx(),
+            DragPayload::Remote {
+                dir,
+                entries: vec![entry],
+            },
+        );
+    }
     if let Some(action) = output.table {
         table_action(view, action, actions);
     }

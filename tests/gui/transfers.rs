@@ -221,8 +221,13 @@ fn a_cancelled_upload_shows_what_the_server_holds_now() {
     window.run_until("the cancelled item", |h| {
         h.query_by_label("Failed (1)").is_some()
     });
-    let held = std::fs::metadata(server.path().join("notes.bin")).unwrap().len();
-    assert!(held < 70_000, "the upload went further than expected: {held}");
+    let held = std::fs::metadata(server.path().join("notes.bin"))
+        .unwrap()
+        .len();
+    assert!(
+        held < 70_000,
+        "the upload went further than expected: {held}"
+    );
     window.run_until("the server's file as it is now", |h| {
         let pane = h.get_by_label("Remote pane");
         pane.query_all_by_role_and_label(Role::Label, "notes.bin")
@@ -248,6 +253,59 @@ fn a_drag_onto_the_server_pane_before_connecting_says_to_connect() {
             .is_some_and(|n| n.contains("Connect to a server"))
     });
     assert!(window.harness.state().queue_items().is_empty());
+}
+
+/// A folder dragged from a pane's folder tree onto the other pane goes across with everything
+/// in it, as from the table (FileZilla allows both; a walk found the tree's folders would not
+/// move): down from the server's tree, then up from the local one, bytes checked each way.
+#[test]
+fn folders_dragged_from_the_trees_go_across() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_and_wait_for(&server, "Documents");
+    let tree_node = |window: &Window, side: Side, name: &str| {
+        window
+            .pane(side)
+            .query_all_by_role_and_label(Role::TreeItem, name)
+            .next()
+            .unwrap_or_else(|| panic!("no {name} in the {side:?} tree"))
+            .rect()
+            .center()
+    };
+    let from = tree_node(&window, Side::Remote, "Documents");
+    let to = window.table_space("Local");
+    window.drag(from, to);
+    window.run_until("the folder downloaded", |h| {
+        h.query_by_label("Successful (4)").is_some()
+    });
+    for file in ["readme.txt", "Reports/2025/summary.csv"] {
+        assert_eq!(
+            std::fs::read(window.downloads.path().join("Documents").join(file)).unwrap(),
+            std::fs::read(server.path().join("Documents").join(file)).unwrap(),
+            "{file}"
+        );
+    }
+
+    let folder = window.downloads.path().join("outgoing");
+    std::fs::create_dir_all(folder.join("inner")).unwrap();
+    std::fs::write(folder.join("inner/up.txt"), b"from the local tree").unwrap();
+    window.open_local_again();
+    window.run_until("the local tree", |h| {
+        h.get_by_label("Local pane")
+            .query_all_by_role_and_label(Role::TreeItem, "outgoing")
+            .next()
+            .is_some()
+    });
+    let from = tree_node(&window, Side::Local, "outgoing");
+    let to = window.table_space("Remote");
+    window.drag(from, to);
+    window.run_until("the folder uploaded", |h| {
+        h.query_by_label("Successful (5)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(server.path().join("outgoing/inner/up.txt")).unwrap(),
+        b"from the local tree"
+    );
 }
 
 /// A file dropped on the window from a file manager.
