@@ -202,8 +202,8 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
                     .on_hover_text("Recent servers (passwords are not kept)")
                     // Greyed out with no word, it read as broken (a walk).
                     .on_disabled_hover_text(
-                        "Recent servers: none yet. A server you log in to is listed here \
-                         (passwords are not kept; the built-in demo server is not)",
+                        "Recent servers: none yet. A server you log in to is listed here, \
+                         but not the built-in demo server (passwords are not kept)",
                     );
             });
             // One button: Connect when there is no connection, Disconnect while there is one;
