@@ -355,7 +355,12 @@ mod tests {
     #[test]
     fn the_queue_starts_at_a_share_of_the_window() {
         // (window height, what the queue may take, where it starts)
-        for (window, start) in [(600.0, 148.6), (800.0, 196.6), (1080.0, 230.0), (1440.0, 230.0)] {
+        for (window, start) in [
+            (600.0, 148.6),
+            (800.0, 196.6),
+            (1080.0, 230.0),
+            (1440.0, 230.0),
+        ] {
             let most = super::queue_largest(window - 54.0).max(super::QUEUE_LEAST);
             let height = super::default_queue_height(most);
             assert!(
