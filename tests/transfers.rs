@@ -1101,8 +1101,17 @@ fn a_pause_under_a_very_low_speed_limit_acts_at_once_both_ways() {
                 .get(&id)
                 .is_some_and(|i| i.state == ItemState::Paused)
         });
-        // A few tenths of a second at 1 KiB/s, not a 64 KiB read.
-        let moved = std::fs::metadata(&partial).map_or(0, |m| m.len());
+        // A few tenths of a second at 1 KiB/s, not a 64 KiB read. The server writes what it
+        // received after Ferry has already said "paused" (libunftp's copy ends when the data
+        // connection closes), so its file is read until it holds something, bounded.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let moved = loop {
+            let size = std::fs::metadata(&partial).map_or(0, |m| m.len());
+            if size > 0 || std::time::Instant::now() > deadline {
+                break size;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
         assert!(
             moved > 0 && moved <= 8 * 1024,
             "{direction:?}: {moved} bytes moved before the pause"
