@@ -524,7 +524,11 @@ fn list(ui: &mut egui::Ui, queue: &mut QueueView, actions: &mut Actions) {
         // window pushed State off the edge (first walk), then squeezed the name to "welcom…"
         // (second walk). The name takes what the others leave.
         .resizable(false)
-        .column(Column::remainder().at_least(100.0).clip(true))
+        .column(Column::remainder().at_least(100.0).clip(true));
+    if let Some(to) = widths.to {
+        builder = builder.column(Column::exact(to).clip(true));
+    }
+    builder = builder
         .column(Column::exact(widths.size))
         .column(Column::exact(widths.progress))
         .column(Column::exact(80.0))
@@ -545,7 +549,11 @@ fn list(ui: &mut egui::Ui, queue: &mut QueueView, actions: &mut Actions) {
     }
     builder
         .header(row_height, |mut header| {
-            for title in ["Name", "Size", "Progress", "Rate", "ETA", "State"] {
+            let titles = ["Name", "To", "Size", "Progress", "Rate", "ETA", "State"];
+            for title in titles
+                .into_iter()
+                .filter(|title| *title != "To" || widths.to.is_some())
+            {
                 header.col(|ui| {
                     ui.strong(title);
                 });
@@ -558,7 +566,13 @@ fn list(ui: &mut egui::Ui, queue: &mut QueueView, actions: &mut Actions) {
                 let id = item.id;
                 let selected = queue.selected.contains(&id);
                 row.set_selected(selected);
-                item_cells(&mut row, item, queue.rates.get(&id).copied(), selected);
+                item_cells(
+                    &mut row,
+                    item,
+                    queue.rates.get(&id).copied(),
+                    selected,
+                    widths.to.is_some(),
+                );
                 let response = row.response();
                 if response.clicked() {
                     let modifiers = response.ctx.input(|i| i.modifiers);
@@ -745,6 +759,7 @@ fn item_cells(
     item: &QueueItem,
     rate: Option<f64>,
     selected: bool,
+    with_destination: bool,
 ) {
     let arrow = match item.request.direction {
         Direction::Download => "⬇",
@@ -781,6 +796,26 @@ fn item_cells(
         };
         name.on_hover_text(route);
     });
+    if with_destination {
+        row.col(|ui| {
+            let folder = destination_folder(item);
+            let fits = |text: &str| {
+                let galley = ui.painter().layout_no_wrap(
+                    text.to_owned(),
+                    egui::TextStyle::Body.resolve(ui.style()),
+                    ui.visuals().text_color(),
+                );
+                galley.size().x <= ui.available_width()
+            };
+            // The folder's end says most about where the file goes: it is kept, and the
+            // start given up for room ("…/you/Downloads").
+            let shown = path_tails(&folder)
+                .find(|tail| fits(tail))
+                .unwrap_or_else(|| folder.clone());
+            ui.add(egui::Label::new(shown).selectable(false).truncate())
+                .on_hover_text(folder);
+        });
+    }
     row.col(|ui| {
         if let Some(total) = item.total.filter(|_| !item.request.is_dir) {
             ui.add(egui::Label::new(format::human_size(total)).selectable(false));
@@ -833,11 +868,39 @@ fn item_cells(
     });
 }
 
-/// The widths of the queue's Size, Progress and State columns at the width the queue has (Rate
-/// and ETA are fixed; Name takes what is left). In a narrow window the bar gives way, so that
-/// the state keeps room for its reason and the name some: at 800 points State was a 50-point
-/// sliver.
+/// The folder an item lands in: on this computer for a download, on the server for an upload.
+fn destination_folder(item: &QueueItem) -> String {
+    match item.request.direction {
+        Direction::Download => item
+            .request
+            .local
+            .parent()
+            .map_or_else(String::new, |folder| folder.display().to_string()),
+        Direction::Upload => item
+            .request
+            .remote
+            .parent()
+            .map_or_else(String::new, |folder| folder.to_string()),
+    }
+}
+
+/// `path` whole, then shorter and shorter with its start given up: `/a/b/c`, `…/b/c`, `…/c`.
+/// (`\\` separates too, for Windows paths.)
+fn path_tails(path: &str) -> impl Iterator<Item = String> + '_ {
+    let cuts = path
+        .char_indices()
+        .filter(|&(at, c)| (c == '/' || c == '\\') && at > 0 && at + 1 < path.len())
+        .map(|(at, _)| format!("…{}", &path[at..]));
+    std::iter::once(path.to_owned()).chain(cuts)
+}
+
+/// The widths of the queue's To, Size, Progress and State columns at the width the queue has
+/// (Rate and ETA are fixed; Name takes what is left). In a narrow window the bar gives way, so
+/// that the state keeps room for its reason and the name some: at 800 points State was a
+/// 50-point sliver. Where the item goes (To, as FileZilla's queue shows both ends) is shown
+/// only where the name keeps room beside it.
 struct ColumnWidths {
+    to: Option<f32>,
     size: f32,
     progress: f32,
     state: f32,
@@ -846,6 +909,7 @@ struct ColumnWidths {
 fn column_widths(available: f32) -> ColumnWidths {
     let narrow = available < 1000.0;
     ColumnWidths {
+        to: (!narrow).then(|| (available * 0.2).clamp(160.0, 420.0)),
         size: if narrow { 70.0 } else { 80.0 },
         progress: if narrow { 110.0 } else { 160.0 },
         state: (available * 0.25).clamp(180.0, 360.0),
@@ -931,21 +995,44 @@ mod tests {
 
     #[test]
     fn in_a_narrow_queue_the_bar_gives_way_to_the_state() {
-        // (width the queue has, Size, Progress, State): Name takes what the six leave.
+        // (width the queue has, To, Size, Progress, State): Name takes what the rest leave.
         let cases = [
-            (600.0, 70.0, 110.0, 180.0),
-            (790.0, 70.0, 110.0, 197.5),
-            (999.0, 70.0, 110.0, 249.75),
-            (1190.0, 80.0, 160.0, 297.5),
-            (1910.0, 80.0, 160.0, 360.0),
+            (600.0, None, 70.0, 110.0, 180.0),
+            (790.0, None, 70.0, 110.0, 197.5),
+            (999.0, None, 70.0, 110.0, 249.75),
+            (1000.0, Some(200.0), 80.0, 160.0, 250.0),
+            (1190.0, Some(238.0), 80.0, 160.0, 297.5),
+            (1910.0, Some(382.0), 80.0, 160.0, 360.0),
+            (2550.0, Some(420.0), 80.0, 160.0, 360.0),
         ];
-        for (available, size, progress, state) in cases {
+        for (available, to, size, progress, state) in cases {
             let widths = column_widths(available);
             assert_eq!(
-                (widths.size, widths.progress, widths.state),
-                (size, progress, state),
+                (widths.to, widths.size, widths.progress, widths.state),
+                (to, size, progress, state),
                 "at {available}"
             );
+        }
+    }
+
+    #[test]
+    fn a_folder_too_long_to_show_gives_up_its_start_first() {
+        let cases: [(&str, &[&str]); 6] = [
+            ("/", &["/"]),
+            ("/upload", &["/upload"]),
+            (
+                "/home/you/Downloads",
+                &["/home/you/Downloads", "…/you/Downloads", "…/Downloads"],
+            ),
+            ("/srv/ftp/", &["/srv/ftp/", "…/ftp/"]),
+            ("relative/dir", &["relative/dir", "…/dir"]),
+            (
+                "C:\\Users\\you",
+                &["C:\\Users\\you", "…\\Users\\you", "…\\you"],
+            ),
+        ];
+        for (path, tails) in cases {
+            assert_eq!(path_tails(path).collect::<Vec<_>>(), tails, "{path}");
         }
     }
 

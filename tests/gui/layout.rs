@@ -563,13 +563,33 @@ fn the_queue_shows_every_column_of_a_transfer_at_every_size() {
         window.harness.set_size(egui::vec2(size.0, size.1));
         window.harness.run_steps(3);
         let queue = window.harness.get_by_label("Transfer queue");
-        for title in ["Name", "Size", "Progress", "Rate", "ETA", "State"] {
+        // Where the file goes, as FileZilla's queue shows both ends: where there is room.
+        let wide = size.0 >= 1200.0;
+        let titles = ["Name", "To", "Size", "Progress", "Rate", "ETA", "State"];
+        for title in titles.into_iter().filter(|t| *t != "To" || wide) {
             let header = queue.get_by_label(title).rect();
             assert!(
                 header.min.x >= 0.0 && header.max.x <= size.0 + 0.5,
                 "the queue's {title} column is at {header:?} at {size:?}"
             );
         }
+        let downloads = window.downloads.path().display().to_string();
+        let last_part = window
+            .downloads
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy();
+        let destination = queue.query_all_by_label_contains(&*last_part).find(|node| {
+            // A label's text is its accessible value.
+            let shown = node.accesskit_node().value().unwrap_or_default();
+            shown == downloads || shown.starts_with('…') && downloads.ends_with(&shown[3..])
+        });
+        assert_eq!(
+            destination.is_some(),
+            wide,
+            "the download's folder {downloads} in the queue at {size:?}"
+        );
         // The name keeps room to be read (the second walk saw "welcom…" at 800 wide).
         let name_room =
             queue.get_by_label("Size").rect().left() - queue.get_by_label("Name").rect().left();
