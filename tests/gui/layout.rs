@@ -580,7 +580,7 @@ fn the_queue_shows_every_column_of_a_transfer_at_every_size() {
             .file_name()
             .unwrap()
             .to_string_lossy();
-        let destination = queue.query_all_by_label_contains(&*last_part).find(|node| {
+        let destination = queue.query_all_by_label_contains(&last_part).find(|node| {
             // A label's text is its accessible value.
             let shown = node.accesskit_node().value().unwrap_or_default();
             shown == downloads || shown.starts_with('…') && downloads.ends_with(&shown[3..])
