@@ -18,7 +18,7 @@ use super::jobs::{Pick, PickPurpose};
 use super::pane::{self, FolderSource, PaneContext, PaneState};
 use super::widgets::DividerDrag;
 use crate::engine::{DirListing, DirTarget, RemoteItem};
-use crate::protocol::listing::{Entry, EntryKind, NameEncoding};
+use crate::protocol::listing::{Entry, EntryKind, NameEncoding, RemoteName};
 use crate::protocol::path::RemotePath;
 use crate::protocol::permissions::parse_mode;
 
@@ -401,7 +401,12 @@ pub fn show(
         drag::start(ui.ctx(), DragPayload::Remote { dir, entries });
     }
     if let Some(path) = &output.tree_drag
-        && let Some((dir, entry)) = view.folders.list.entry_of(path)
+        && let Some((dir, entry)) = view.folders.list.entry_of(path).or_else(|| {
+            // A folder known only as the way down to the one shown (its own folder was never
+            // listed): the tree knows it is a folder, and its name is all a transfer needs.
+            let name = RemoteName::from_bytes(path.file_name()?, view.encoding());
+            Some((path.parent()?, Entry::folder_named(name)))
+        })
     {
         drag::start(
             ui.ctx(),

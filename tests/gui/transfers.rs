@@ -308,6 +308,41 @@ fn folders_dragged_from_the_trees_go_across() {
     );
 }
 
+/// A folder reached by typing its path shows the folders above it in the tree, though their
+/// own folders were never listed: dragged from there, one goes across all the same (it could
+/// not be dragged: there was no listing entry for it).
+#[test]
+fn a_folder_the_tree_knows_only_as_the_way_down_can_be_dragged() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_and_wait_for(&server, "Documents");
+    window.go_to_path(Side::Remote, "/Documents/Reports/2025");
+    window.run_until("the typed folder", |h| {
+        h.get_by_label("Remote pane")
+            .query_all_by_label("summary.csv")
+            .next()
+            .is_some()
+    });
+    let from = window
+        .pane(Side::Remote)
+        .query_all_by_role_and_label(Role::TreeItem, "Reports")
+        .next()
+        .expect("Reports in the server's tree")
+        .rect()
+        .center();
+    let to = window.table_space("Local");
+    window.drag(from, to);
+    window.run_until("the folder downloaded", |h| {
+        h.query_by_label_contains("Successful (").is_some()
+            && h.query_by_label("Successful (0)").is_none()
+            && h.state().queue_items().iter().all(|i| !i.state.is_active())
+    });
+    assert_eq!(
+        std::fs::read(window.downloads.path().join("Reports/2025/summary.csv")).unwrap(),
+        std::fs::read(server.path().join("Documents/Reports/2025/summary.csv")).unwrap(),
+    );
+}
+
 /// A file dropped on the window from a file manager.
 #[derive(Debug)]
 struct DroppedFromOs(std::path::PathBuf);

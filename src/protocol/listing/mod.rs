@@ -115,6 +115,23 @@ pub struct Entry {
     pub raw_line: Vec<u8>,
 }
 
+impl Entry {
+    /// A folder known by its name alone (nothing else listed): one the window knows only as the
+    /// way down to the folder shown.
+    pub fn folder_named(name: RemoteName) -> Self {
+        Self {
+            name,
+            kind: EntryKind::Dir,
+            size: None,
+            modified: None,
+            permissions: None,
+            owner: None,
+            group: None,
+            raw_line: Vec::new(),
+        }
+    }
+}
+
 #[cfg(test)]
 impl Entry {
     /// A bare entry (name, kind, size; nothing else known), for other modules' unit tests.
