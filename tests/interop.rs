@@ -219,6 +219,19 @@ fn put_makes_missing_folders(server_var: &str, name: &str) {
     ] {
         files_equal(&tree.join(local), &on_server.join(remote));
     }
+    // A file onto the name of a folder that is there: refused (each server in its words),
+    // said plainly, and the folder left with what it holds.
+    let onto_folder = ferry(&[
+        "put",
+        "--on-conflict",
+        "overwrite",
+        tree.join("top.bin").to_str().unwrap(),
+        &format!("{base}/single"),
+    ]);
+    let said = String::from_utf8_lossy(&onto_folder.stderr).into_owned();
+    assert!(!onto_folder.status.success(), "{said}");
+    assert!(said.contains("is in the way on the server"), "{said}");
+    files_equal(&tree.join("top.bin"), &on_server.join("single/top.bin"));
     let _ = std::fs::remove_dir_all(&on_server);
 }
 

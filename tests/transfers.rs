@@ -1230,3 +1230,54 @@ fn a_running_transfer_removed_from_the_queue_is_logged_as_removed() {
         queue.log_text()
     );
 }
+
+/// A file sent onto the name of a folder on the other side: the folder is left as it was and
+/// the item fails saying a folder is in the way, whatever the rule, both ways. A walk
+/// uploaded `Music` (a file) where the server has a `Music` folder: the question offered to
+/// overwrite "/Music, 4,096 bytes" (the embedded server answers SIZE for a folder), and
+/// Overwrite then failed with "550 File not found".
+#[test]
+fn a_file_sent_onto_a_folders_name_leaves_the_folder_and_says_why_both_ways() {
+    for rule in [ConflictPolicy::Ask, ConflictPolicy::Overwrite] {
+        for direction in [Direction::Upload, Direction::Download] {
+            let server = TestServer::start();
+            let dir = tempfile::tempdir().unwrap();
+            let (folder_side, file_side) = match direction {
+                Direction::Upload => (server.path(), dir.path()),
+                Direction::Download => (dir.path(), server.path()),
+            };
+            std::fs::create_dir(folder_side.join("Albums")).unwrap();
+            std::fs::write(folder_side.join("Albums/song.ogg"), b"a song").unwrap();
+            std::fs::write(file_side.join("Albums"), b"a file named Albums").unwrap();
+            let mut queue = Queue::connect(server.request(PASSWORD), Queue::settings(rule));
+            let local = dir.path().join("Albums");
+            queue.run(vec![match direction {
+                Direction::Upload => upload(&local, "/Albums"),
+                Direction::Download => download("/Albums", &local),
+            }]);
+            let what = format!("{direction:?} with {rule:?}");
+            let item = queue.only();
+            assert_eq!(
+                item.state,
+                ItemState::Failed,
+                "{what}: {}",
+                queue.log_text()
+            );
+            let message = item.message.clone().unwrap_or_default();
+            assert!(
+                message.contains("a folder named") && message.contains("is in the way"),
+                "{what}: {message}"
+            );
+            assert_eq!(
+                std::fs::read(folder_side.join("Albums/song.ogg")).unwrap(),
+                b"a song",
+                "{what}"
+            );
+            assert_eq!(
+                std::fs::read(file_side.join("Albums")).unwrap(),
+                b"a file named Albums",
+                "{what}"
+            );
+        }
+    }
+}

@@ -92,11 +92,24 @@ pub(crate) async fn upload(
     if let Err(FtpError::Reply(reply)) = &sent
         && offset == 0
         && matches!(reply.code, 550 | 553)
-        && made_its_folder(session, context, &remote).await?
     {
-        return send(session, context, &remote, offset, ascii, &source).await;
+        match made_its_folder(session, context, &remote).await? {
+            FolderCheck::Made => {
+                return send(session, context, &remote, offset, ascii, &source).await;
+            }
+            // "550 File not found" said nothing of why.
+            FolderCheck::There if session.enters(&remote).await? => {
+                return Ok(Finish::Failed(folder_in_the_way(&remote)));
+            }
+            FolderCheck::There | FolderCheck::NotMade => {}
+        }
     }
     sent
+}
+
+/// Why an upload onto a folder's name fails (the download's words for the same).
+fn folder_in_the_way(remote: &RemotePath) -> String {
+    format!("a folder named {remote} is in the way on the server")
 }
 
 /// Where an upload that would continue the server's file at `offset` goes on: there, when the
@@ -177,6 +190,12 @@ async fn ask(
     source: &FileFacts,
     found: Target,
 ) -> FtpResult<Finish> {
+    // Some servers answer SIZE for a folder (libunftp: 213 4096): the question would offer to
+    // overwrite it as a file of 4,096 bytes. Asked of the person only, so the CWD costs a
+    // bulk upload nothing.
+    if session.enters(remote).await? {
+        return Ok(Finish::Failed(folder_in_the_way(remote)));
+    }
     let target = match found {
         Target::Foreign(facts) | Target::Ours(facts) => facts,
         Target::Missing => FileFacts::default(),
@@ -237,28 +256,37 @@ async fn elsewhere(
     Ok(Ok(chosen))
 }
 
-/// After a refused STOR: whether the file's folder was missing and is made now. A folder that
-/// is there means the refusal was about the file itself.
+/// What became of a refused STOR's folder.
+enum FolderCheck {
+    /// It was missing and is made now: the file may go again.
+    Made,
+    /// It is there: the refusal was about the file itself.
+    There,
+    /// Missing, and it could not be made.
+    NotMade,
+}
+
+/// After a refused STOR: whether the file's folder was missing, and is made now.
 async fn made_its_folder(
     session: &mut Session,
     context: &TransferContext<'_>,
     remote: &RemotePath,
-) -> FtpResult<bool> {
+) -> FtpResult<FolderCheck> {
     let Some(folder) = remote.parent() else {
-        return Ok(false);
+        return Ok(FolderCheck::There);
     };
     if session.enters(&folder).await? {
-        return Ok(false);
+        return Ok(FolderCheck::There);
     }
     match session.make_dir(&folder).await {
         Ok(FolderMade::Made) => {
             context.log(format!("Made the folder {folder} on the server"));
-            Ok(true)
+            Ok(FolderCheck::Made)
         }
-        Ok(FolderMade::WasThere) => Ok(true),
+        Ok(FolderMade::WasThere) => Ok(FolderCheck::Made),
         Err(e) if e.is_fatal() => Err(e),
         // The STOR's refusal is the one to report.
-        Err(_) => Ok(false),
+        Err(_) => Ok(FolderCheck::NotMade),
     }
 }
 
