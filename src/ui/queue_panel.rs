@@ -376,11 +376,18 @@ impl QueueView {
         }
     }
 
-    pub fn count(&self, tab: QueueTab) -> usize {
+    /// The files and the folders in `tab`.
+    pub fn count(&self, tab: QueueTab) -> (usize, usize) {
         self.items
             .iter()
-            .filter(|i| tab.holds(i.state) && !i.request.is_dir)
-            .count()
+            .filter(|i| tab.holds(i.state))
+            .fold((0, 0), |(files, folders), item| {
+                if item.request.is_dir {
+                    (files, folders + 1)
+                } else {
+                    (files + 1, folders)
+                }
+            })
     }
 
     /// Items moving data or about to.
@@ -446,13 +453,15 @@ fn toolbar(
 ) {
     ui.horizontal_wrapped(|ui| {
         for (tab, title) in TABS {
-            let label = format!("{title} ({})", queue.count(tab));
+            let (files, folders) = queue.count(tab);
+            let label = format!("{title} ({})", tab_count(tab, files, folders));
             // As wide as three digits need, so the buttons after it don't move as counts grow.
             let steady =
                 text_width(ui, &format!("{title} (000)")) + ui.spacing().button_padding.x * 2.0;
             let button =
                 egui::Button::selectable(queue.tab == tab, label).min_size(egui::vec2(steady, 0.0));
-            if ui.add(button).clicked() {
+            let button = ui.add(button).on_hover_text(tab_hint(files, folders));
+            if button.clicked() {
                 queue.switch_tab(tab);
             }
         }
@@ -868,6 +877,30 @@ fn item_cells(
     });
 }
 
+/// The number on a tab: its files, as FileZilla counts them (a folder's row stands for the
+/// files it brings, each of which gets a row of its own), but every failure in the Failed tab:
+/// a folder that could not be listed or made failed as much as a file (a walk saw the count
+/// stay put when one did).
+fn tab_count(tab: QueueTab, files: usize, folders: usize) -> usize {
+    match tab {
+        QueueTab::Failed => files + folders,
+        QueueTab::Queued | QueueTab::Skipped | QueueTab::Successful => files,
+    }
+}
+
+/// What a tab holds, on hover: rows that are folders are said apart.
+fn tab_hint(files: usize, folders: usize) -> String {
+    let files_text = match files {
+        1 => "1 file".to_owned(),
+        n => format!("{n} files"),
+    };
+    match folders {
+        0 => files_text,
+        1 => format!("{files_text} and 1 folder"),
+        n => format!("{files_text} and {n} folders"),
+    }
+}
+
 /// The folder an item lands in: on this computer for a download, on the server for an upload.
 fn destination_folder(item: &QueueItem) -> String {
     match item.request.direction {
@@ -1012,6 +1045,23 @@ mod tests {
                 (to, size, progress, state),
                 "at {available}"
             );
+        }
+    }
+
+    #[test]
+    fn tabs_count_files_and_the_failed_tab_every_failure() {
+        // (tab, files, folders, the number shown, the hover)
+        let cases = [
+            (QueueTab::Queued, 2, 2, 2, "2 files and 2 folders"),
+            (QueueTab::Queued, 0, 1, 0, "0 files and 1 folder"),
+            (QueueTab::Successful, 5, 3, 5, "5 files and 3 folders"),
+            (QueueTab::Skipped, 1, 0, 1, "1 file"),
+            (QueueTab::Failed, 4, 1, 5, "4 files and 1 folder"),
+            (QueueTab::Failed, 0, 0, 0, "0 files"),
+        ];
+        for (tab, files, folders, shown, hint) in cases {
+            assert_eq!(tab_count(tab, files, folders), shown, "{tab:?}");
+            assert_eq!(tab_hint(files, folders), hint, "{tab:?}");
         }
     }
 

@@ -510,3 +510,27 @@ fn start_the_slow_download(window: &mut Window) {
             .is_some()
     });
 }
+
+/// A folder that fails is counted in the Failed tab like a file: a walk sent the server's
+/// `Music` folder onto a local file named `Music`, and "Failed (4)" stayed "Failed (4)". The
+/// local file is left as it was.
+#[test]
+fn a_folder_that_fails_is_counted_with_the_failures() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.add_local_files(&[("Music", b"a file named Music")]);
+    window.connect_and_wait_for(&server, "Music");
+    assert!(window.has_label("Failed (0)"));
+    window.row("Music").click();
+    window.harness.step();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    window.run_until("the folder's failure", |h| {
+        h.query_by_label("Failed (1)").is_some()
+    });
+    assert_eq!(
+        std::fs::read(window.downloads.path().join("Music")).unwrap(),
+        b"a file named Music"
+    );
+}
