@@ -24,10 +24,14 @@ pub fn show(ui: &mut egui::Ui, state: &AppState) {
                     format!("{side}: {counts}")
                 })
             };
-            [
-                text("Server", state.remote.counts()),
-                text("Local", state.local.counts()),
-            ]
+            // Right to left, as the panes are: the right pane's counts first.
+            let server = text("Server", state.remote.counts());
+            let local = text("Local", state.local.counts());
+            if state.settings.window.local_on_right {
+                [local, server]
+            } else {
+                [server, local]
+            }
         };
         // What is selected gives way when the counts, the connection and the note (if any)
         // don't fit: at 800×600 a walk read "127.0.0.1:3997Local: 3 files…", the connection
@@ -48,14 +52,15 @@ pub fn show(ui: &mut egui::Ui, state: &AppState) {
         }
         // The counts first, from the right, so a long note is what gets cut short.
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            // Right to left: the server's, then the local pane's.
-            let [server, local] = shown;
-            if let Some(server) = server {
-                ui.label(server);
+            // Right to left: the right pane's, then the left one's (a walk with the local
+            // files on the right read "Local: … | Server: …", the other way round).
+            let [right, left] = shown;
+            if let Some(right) = right {
+                ui.label(right);
             }
-            if let Some(local) = local {
+            if let Some(left) = left {
                 ui.separator();
-                ui.label(local);
+                ui.label(left);
             }
             ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
                 connection(ui, state);

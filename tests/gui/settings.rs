@@ -111,6 +111,22 @@ fn the_settings_window_holds_every_setting_and_ok_saves_them() {
             .left()
             < 100.0
     );
+    // And the status line's counts follow the panes: the server's on the left.
+    let count_of = |side: &str| {
+        window
+            .harness
+            .query_all_by_label_contains(side)
+            .find(|n| {
+                n.accesskit_node()
+                    .value()
+                    .or(n.accesskit_node().label())
+                    .is_some_and(|t| t.starts_with(side))
+            })
+            .unwrap_or_else(|| panic!("no {side} counts"))
+            .rect()
+            .left()
+    };
+    assert!(count_of("Server: ") < count_of("Local: "));
     let file = config.path().join(Settings::FILE_NAME);
     window.run_until("settings.toml", |_| {
         Settings::load(file.parent().unwrap()).is_ok_and(|s| {
