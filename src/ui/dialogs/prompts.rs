@@ -124,12 +124,13 @@ pub fn password_dialog(
     let mut done: Option<bool> = None;
     egui::Modal::new(egui::Id::unique("password_prompt")).show(ctx, |ui| {
         ui.heading("Password");
-        ui.label(format!(
+        // The sentence labels the field (a walk read "Password for demo on 127.0.0.1:" and
+        // then a second "Password:" above the one field).
+        let label = ui.label(format!(
             "Password for {} on {}:",
             request.login.user(),
             request.host
         ));
-        let label = ui.label("Password:");
         let field = ui
             .add(egui::TextEdit::singleline(typed).password(true))
             .labelled_by(label.id);
