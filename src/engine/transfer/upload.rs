@@ -93,7 +93,7 @@ pub(crate) async fn upload(
         && offset == 0
         && matches!(reply.code, 550 | 553)
     {
-        match made_its_folder(session, context, &remote).await? {
+        match folder_after_refusal(session, context, &remote).await? {
             FolderCheck::Made => {
                 return send(session, context, &remote, offset, ascii, &source).await;
             }
@@ -267,7 +267,7 @@ enum FolderCheck {
 }
 
 /// After a refused STOR: whether the file's folder was missing, and is made now.
-async fn made_its_folder(
+async fn folder_after_refusal(
     session: &mut Session,
     context: &TransferContext<'_>,
     remote: &RemotePath,
