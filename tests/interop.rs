@@ -183,8 +183,54 @@ macro_rules! interop_suite {
             fn put_makes_missing_folders() {
                 super::put_makes_missing_folders($var, stringify!($module));
             }
+
+            #[test]
+            #[ignore = "needs tests/interop/servers.sh (root)"]
+            fn text_by_extension_arrives_byte_for_byte() {
+                super::text_by_extension_arrives_byte_for_byte($var, stringify!($module));
+            }
         }
     };
+}
+
+/// Text files sent by extension (`--type auto`, the window's way) arrive with the local file's
+/// bytes on every server: proftpd and pure-ftpd turn the wire's CRLF back into LF; vsftpd
+/// (`ascii_upload_enable=NO`, its default) stores the CRLF, so the first file is sent again in
+/// binary and the second goes in binary at once. A walk found a sync then bringing vsftpd's CRLF
+/// copies back over the person's own files.
+fn text_by_extension_arrives_byte_for_byte(server_var: &str, name: &str) {
+    let folder = format!("text-{name}");
+    let on_server = root().join("upload").join(&folder);
+    let _ = std::fs::remove_dir_all(&on_server);
+    let local = tempfile::tempdir().unwrap();
+    let tree = local.path().join("notes");
+    std::fs::create_dir_all(&tree).unwrap();
+    std::fs::write(tree.join("a.txt"), b"first line\nsecond line\n").unwrap();
+    std::fs::write(tree.join("b.txt"), b"one\ntwo\nthree\n").unwrap();
+    let base = format!("{}/upload/{folder}/", user_url(server_var));
+    let output = ferry(&[
+        "put",
+        "-r",
+        "-v",
+        "--type",
+        "auto",
+        "--parallel",
+        "1",
+        tree.to_str().unwrap(),
+        &base,
+    ]);
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{said}");
+    for file in ["a.txt", "b.txt"] {
+        files_equal(&tree.join(file), &on_server.join("notes").join(file));
+    }
+    let resent = said.matches("again in binary").count();
+    if name == "vsftpd" {
+        assert_eq!(resent, 1, "{said}");
+    } else {
+        assert_eq!(resent, 0, "{said}");
+    }
+    let _ = std::fs::remove_dir_all(&on_server);
 }
 
 /// `put` into folders the server doesn't have yet: a folder with `-r` two levels down, and one

@@ -88,9 +88,42 @@ pub fn ascii_sizes_agree(stored: u64, wire: u64, line_ends: u64) -> bool {
     stored == wire || stored.saturating_add(line_ends) == wire
 }
 
+/// After a text upload from a file of `local` bytes, whose `line_ends` line ends went as CRLF
+/// (`wire` bytes), of which the server stored `stored`: whether it kept the wire's CRLF. Only a
+/// Unix server's is judged: a Windows server keeps CRLF as its own line end.
+pub fn kept_wire_line_ends(unix: bool, stored: u64, wire: u64, line_ends: u64, local: u64) -> bool {
+    unix && line_ends > 0 && stored == wire && wire != local
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unix_server_that_stores_the_wires_crlf_is_told_apart() {
+        // (unix, stored, wire, line ends, local, kept the wire's line ends)
+        let cases = [
+            // "a\nb\n": 4 bytes, 6 on the wire.
+            (true, 6, 6, 2, 4, true),
+            // Converted back to LF: the server's copy is the file.
+            (true, 4, 6, 2, 4, false),
+            // A Windows server keeps CRLF as its own.
+            (false, 6, 6, 2, 4, false),
+            // No line ends: nothing to tell.
+            (true, 3, 3, 0, 3, false),
+            // The file had CRLF already (nothing added on the way).
+            (true, 6, 6, 2, 6, false),
+            // Cut short: not this question (the size check fails the upload).
+            (true, 5, 6, 2, 4, false),
+        ];
+        for (unix, stored, wire, line_ends, local, kept) in cases {
+            assert_eq!(
+                kept_wire_line_ends(unix, stored, wire, line_ends, local),
+                kept,
+                "{unix} {stored} {wire} {line_ends} {local}"
+            );
+        }
+    }
 
     fn download(chunks: &[&[u8]]) -> Vec<u8> {
         let mut converter = NetworkToLocal::default();

@@ -39,6 +39,9 @@ pub(crate) struct Session {
     ascii_type: Option<bool>,
     /// The server said it does binary only: text files go unchanged.
     binary_only: bool,
+    /// A Unix server stored a text upload with the CRLF line ends of the wire (vsftpd's
+    /// default): it doesn't convert ASCII uploads (see `upload`).
+    keeps_text_as_sent: bool,
     hash_selected: bool,
     cwd: RemotePath,
 }
@@ -116,6 +119,7 @@ impl Session {
             system,
             ascii_type: None,
             binary_only: false,
+            keeps_text_as_sent: false,
             hash_selected: false,
             cwd: RemotePath::root(),
         };
@@ -241,6 +245,23 @@ impl Session {
             .await?;
         self.ascii_type = Some(false);
         Ok(false)
+    }
+
+    /// Whether this server was seen to store text uploads as they came over the wire.
+    pub fn keeps_text_as_sent(&self) -> bool {
+        self.keeps_text_as_sent
+    }
+
+    /// After a text upload (see `ascii::kept_wire_line_ends`): a server that kept the wire's
+    /// CRLF doesn't convert ASCII uploads.
+    pub fn note_text_upload(&mut self, stored: u64, wire: u64, line_ends: u64, local: u64) {
+        let unix = self
+            .system
+            .as_deref()
+            .is_some_and(|s| s.to_ascii_uppercase().contains("UNIX"));
+        if crate::protocol::ascii::kept_wire_line_ends(unix, stored, wire, line_ends, local) {
+            self.keeps_text_as_sent = true;
+        }
     }
 
     /// Sends RETR, STOR or APPE for `path` with its data connection.

@@ -145,6 +145,11 @@ impl TransferContext<'_> {
         }
     }
 
+    /// Whether ASCII or binary is chosen by the file's extension (Auto), not by the person.
+    fn type_by_extension(&self) -> bool {
+        self.start.request.transfer_type.or(self.transfer_type) == TransferType::Auto
+    }
+
     /// ASCII or binary for this file: the request's choice, the connection's, or by extension.
     fn wants_ascii(&self, name: &str) -> bool {
         wants_ascii(

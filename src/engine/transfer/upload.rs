@@ -40,7 +40,10 @@ pub(crate) async fn upload(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let ascii = session.set_type(context.wants_ascii(&name)).await?;
+    // By extension, on a server seen to keep text uploads' CRLF, text goes in binary (below).
+    let by_extension = context.type_by_extension();
+    let text = context.wants_ascii(&name) && !(by_extension && session.keeps_text_as_sent());
+    let ascii = session.set_type(text).await?;
     let source = FileFacts {
         size: Some(metadata.len()),
         modified: metadata
@@ -85,7 +88,28 @@ pub(crate) async fn upload(
     } else {
         offset
     };
+    let kept_before = session.keeps_text_as_sent();
     let sent = send(session, context, &remote, offset, ascii, &source).await;
+    // A Unix server that stores a text upload with the wire's CRLF line ends (vsftpd's
+    // default, `ascii_upload_enable=NO`) holds a copy that differs from the file byte for byte,
+    // which a later download in binary or a sync brings back over the original (a walk saw
+    // sync rewrite a person's text files so). Chosen by extension, the file goes again in
+    // binary, once: the target is this item's own by now.
+    if ascii
+        && by_extension
+        && !kept_before
+        && session.keeps_text_as_sent()
+        && matches!(sent, Ok(Finish::Done(_)))
+    {
+        context.log(format!(
+            "The server keeps text uploads with CRLF line ends, as they were sent (it doesn't \
+             convert ASCII): sending {} again in binary, byte for byte (and text files after \
+             it on this connection)",
+            context.start.request.local.display()
+        ));
+        session.set_type(false).await?;
+        return send(session, context, &remote, 0, false, &source).await;
+    }
     // A folder missing on the server (typed in a path, or removed meanwhile) is made, as
     // FileZilla does, and the file sent once more. Servers refuse the STOR (vsftpd: 553) or
     // take the bytes and refuse them after (libunftp: 150, then 550).
@@ -428,6 +452,9 @@ async fn verify(
     }
     let stored = session.size(remote.as_bytes()).await?;
     let line_ends = converter.map_or(0, |c| c.line_ends);
+    if let (true, Some(stored)) = (ascii, stored) {
+        session.note_text_upload(stored, wire, line_ends, local_size);
+    }
     match stored {
         Some(stored) if ascii && !ascii_sizes_agree(stored, wire, line_ends) => {
             return Ok(Finish::Failed(format!(
