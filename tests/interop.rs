@@ -358,6 +358,35 @@ fn sync_up_and_down(server_var: &str, name: &str) {
         again.trim().is_empty(),
         "planned after a download sync: {again}"
     );
+
+    // Downloaded with `get` (stamped with the listing's time: to the minute from vsftpd's and
+    // proftpd's LIST), a sync down then finds nothing newer on the server, whose MDTM has the
+    // seconds (a walk's sync planned to download such files again).
+    let fetched = tempfile::tempdir().unwrap();
+    ok_stdout(ferry(&[
+        "get",
+        "-r",
+        &url,
+        fetched.path().to_str().unwrap(),
+    ]));
+    let fetched = fetched.path().join(&folder);
+    assert!(
+        support::files_under(&fetched) == support::files_under(local.path()),
+        "the files fetched with get differ"
+    );
+    let fetched_text = fetched.to_str().unwrap().to_owned();
+    let again = run(&[
+        "--direction",
+        "down",
+        "--dry-run",
+        "--json",
+        &fetched_text,
+        &url,
+    ]);
+    assert!(
+        again.trim().is_empty(),
+        "planned after a download with get: {again}"
+    );
     std::fs::remove_dir_all(&on_server).unwrap();
 }
 

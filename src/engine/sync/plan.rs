@@ -170,6 +170,23 @@ pub struct Baseline {
     pub remote: Tree,
 }
 
+/// How precise a local file's time is to be taken: a time on the whole minute (to the
+/// nanosecond) was most likely set from a listing that gave only minutes (a download stamped
+/// from vsftpd's `LIST`: 06:10:00 for a file the server's MDTM says is 06:10:21, which a walk's
+/// sync then took for "newer on the server"), and one at midnight from a listing that gave only
+/// the day. Edited since, a file has seconds again. (On a file system that keeps whole seconds,
+/// one file in sixty edited on the minute is compared to the minute.)
+pub fn local_precision(time: NaiveDateTime) -> TimePrecision {
+    use chrono::Timelike;
+    if time.second() != 0 || time.nanosecond() != 0 {
+        TimePrecision::Second
+    } else if time.minute() != 0 || time.hour() != 0 {
+        TimePrecision::Minute
+    } else {
+        TimePrecision::Day
+    }
+}
+
 /// Two seconds always (FAT keeps times to 2 s, and clocks round); a minute when either side
 /// gave minutes; a day when either gave only the day.
 pub fn tolerance_secs(a: TimePrecision, b: TimePrecision) -> i64 {

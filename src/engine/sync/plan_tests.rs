@@ -531,3 +531,32 @@ fn reasons_read_as_sentences() {
     let json = serde_json::to_string(&Reason::Newer(Remote)).expect("json");
     assert_eq!(json, r#"{"why":"newer","side":"remote"}"#);
 }
+
+#[test]
+fn a_local_time_on_the_whole_minute_or_day_is_compared_at_that_precision() {
+    let at = |h, m, s, nanos| {
+        NaiveDate::from_ymd_opt(2026, 12, 4)
+            .unwrap()
+            .and_hms_nano_opt(h, m, s, nanos)
+            .unwrap()
+    };
+    // (time, precision)
+    let cases = [
+        (at(6, 10, 21, 0), TimePrecision::Second),
+        (at(6, 10, 0, 1), TimePrecision::Second),
+        (at(6, 10, 0, 0), TimePrecision::Minute),
+        (at(0, 1, 0, 0), TimePrecision::Minute),
+        (at(13, 0, 0, 0), TimePrecision::Minute),
+        (at(0, 0, 0, 0), TimePrecision::Day),
+        (at(0, 0, 1, 0), TimePrecision::Second),
+        (at(0, 0, 0, 500_000_000), TimePrecision::Second),
+    ];
+    for (time, precision) in cases {
+        assert_eq!(local_precision(time), precision, "{time}");
+    }
+    // The walk's case: downloaded with the listing's 06:10, the server's MDTM 06:10:21.
+    assert_eq!(
+        tolerance_secs(local_precision(at(6, 10, 0, 0)), TimePrecision::Second),
+        60
+    );
+}

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 
 use super::exclude::Exclusions;
-use super::plan::{SyncEntry, Tree};
+use super::plan::{SyncEntry, Tree, local_precision};
 use crate::engine::connection::Session;
 use crate::engine::error::{FtpError, FtpResult};
 use crate::protocol::listing::{EntryKind, TimePrecision};
@@ -90,16 +90,17 @@ pub fn local_tree(root: &Path, exclusions: &Exclusions) -> std::io::Result<Walke
                     root.display()
                 )));
             }
+            let modified = metadata
+                .modified()
+                .ok()
+                .map(|t| DateTime::<Utc>::from(t).naive_utc());
             walked.tree.insert(
                 path.clone(),
                 SyncEntry {
                     is_dir,
                     size: (!is_dir).then_some(metadata.len()),
-                    modified: metadata
-                        .modified()
-                        .ok()
-                        .map(|t| DateTime::<Utc>::from(t).naive_utc()),
-                    precision: TimePrecision::Second,
+                    modified,
+                    precision: modified.map_or(TimePrecision::Second, local_precision),
                     digest: None,
                 },
             );
