@@ -427,6 +427,30 @@ fn options(
 }
 
 /// Whether a row shows under the filter (any words of it, in the path, action or reason).
+/// A mirror that would only delete: the source side has none of what the target holds, which
+/// is most often the wrong pair of folders (a walk planned to delete all nine entries of a
+/// server folder from an empty local one, with no word beyond the count).
+fn only_deletions_warning(actions: &[SyncAction]) -> Option<String> {
+    let deletes = actions.iter().filter(|a| a.is_delete()).count();
+    let only = deletes > 0
+        && actions
+            .iter()
+            .all(|a| a.is_delete() || *a == SyncAction::Conflict);
+    if !only {
+        return None;
+    }
+    let side = if actions.contains(&SyncAction::DeleteRemote) {
+        "on the server"
+    } else {
+        "on this computer"
+    };
+    Some(format!(
+        "Nothing is copied: the run only deletes, {} {side}. The other folder has none of \
+         them: check that these are the two folders you mean before you run it.",
+        count(deletes, "entry", "entries")
+    ))
+}
+
 fn matches_filter(filter: &str, text: &str) -> bool {
     let text = text.to_lowercase();
     filter
@@ -532,6 +556,14 @@ fn preview_ui(
                 "{} of the {} planned deletions checked",
                 sums.deletes, all.deletes
             ),
+        );
+    }
+    let kinds: Vec<SyncAction> = preview.plan.actions.iter().map(|a| a.action).collect();
+    if let Some(warning) = only_deletions_warning(&kinds) {
+        ui.label(
+            RichText::new(warning)
+                .strong()
+                .color(ui.visuals().error_fg_color),
         );
     }
     ui.horizontal(|ui| {
@@ -669,7 +701,32 @@ fn row_visible(preview: &Preview, index: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::matches_filter;
+    use super::{SyncAction, matches_filter, only_deletions_warning};
+
+    #[test]
+    fn a_plan_that_only_deletes_is_pointed_out() {
+        use SyncAction::*;
+        // (actions, warned, the side named)
+        let cases: [(&[SyncAction], bool, &str); 6] = [
+            (
+                &[DeleteRemote, DeleteRemote],
+                true,
+                "2 entries on the server",
+            ),
+            (&[DeleteLocal], true, "1 entry on this computer"),
+            (&[DeleteRemote, Conflict], true, "1 entry on the server"),
+            (&[DeleteRemote, Upload], false, ""),
+            (&[Download, MakeLocalFolder], false, ""),
+            (&[], false, ""),
+        ];
+        for (actions, warned, side) in cases {
+            let warning = only_deletions_warning(actions);
+            assert_eq!(warning.is_some(), warned, "{actions:?}");
+            if let Some(text) = warning {
+                assert!(text.contains(side), "{text}");
+            }
+        }
+    }
 
     #[test]
     fn the_filter_takes_every_word() {

@@ -185,3 +185,35 @@ fn keep_remote_up_to_date_catches_up_then_follows_saves_until_stopped() {
     window.harness.get_by_label("Stop").click();
     window.run_until("the watch stopped", |h| h.query_by_label("Stop").is_none());
 }
+
+/// A mirror from an empty local folder would only delete: the preview says so plainly, beside
+/// the count, and nothing is deleted before Run (a walk planned to delete all of a server
+/// folder from an empty local one, and only a count said so).
+#[test]
+fn a_mirror_that_would_only_delete_says_so() {
+    let server = TestServer::start();
+    let mut window = Window::open();
+    window.connect_to(&server);
+    window.harness.get_by_label("Synchronize…").click();
+    window.run_until("the options", |h| h.query_by_label("Preview").is_some());
+    window
+        .harness
+        .get_by_label("Mirror: delete on the target what is gone from the source")
+        .click();
+    window.harness.step();
+    window.harness.get_by_label("Preview").click();
+    window.run_until("the plan", |h| {
+        h.query_all_by_label_contains("planned deletions checked")
+            .next()
+            .is_some()
+    });
+    assert!(
+        window.has_label_containing("Nothing is copied: the run only deletes"),
+        "no warning for a plan of deletions only"
+    );
+    assert!(window.has_label_containing("on the server"));
+    assert!(server.path().join("welcome.txt").exists());
+    window.harness.get_by_label("Cancel").click();
+    window.harness.step();
+    assert!(server.path().join("welcome.txt").exists());
+}
