@@ -83,6 +83,7 @@ impl Accounts {
                 Login::Anonymous => String::new(),
                 other => other.user().to_owned(),
             },
+            tls: request.tls.mode,
         });
     }
 }

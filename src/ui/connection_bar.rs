@@ -99,6 +99,7 @@ impl ConnectionForm {
         self.anonymous = recent.user.is_empty();
         self.user = recent.user.clone();
         self.password.clear();
+        self.tls_mode = recent.tls;
     }
 
     pub fn to_request(&self, settings: &Settings) -> Result<ConnectRequest, String> {

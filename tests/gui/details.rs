@@ -240,6 +240,53 @@ fn the_history_keeps_only_servers_that_took_the_login() {
     });
 }
 
+/// A recent server comes back with the encryption it was connected with: a walk picked a
+/// server reached with implicit TLS from the list and waited 20 s for a greeting, the bar
+/// having gone back to its default.
+#[test]
+fn a_recent_server_keeps_its_encryption() {
+    let server = TestServer::start();
+    let config = tempfile::tempdir().unwrap();
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.fill_connection_bar(&server, PASSWORD);
+    let choose = |window: &mut Window, mode: &str| {
+        window.harness.get_by_label("Options ⏷").click();
+        window.harness.run();
+        window.harness.get_by_label(mode).click();
+        window.harness.run();
+        window.press(egui::Key::Escape);
+        window.harness.run();
+    };
+    choose(&mut window, "Plain FTP (insecure)");
+    window.harness.get_by_label("Connect").click();
+    wait_for_row(&mut window, "welcome.txt", true);
+    window.harness.get_by_label("Disconnect").click();
+    window.run_until("disconnected", |h| {
+        h.query_by_label("Not connected").is_some()
+    });
+    choose(&mut window, "Use TLS if the server offers it");
+
+    window.harness.get_by_label("Recent servers").click();
+    window.harness.run();
+    let entry = format!(
+        "{}@127.0.0.1:{} (plain FTP)",
+        crate::support::USER,
+        server.port()
+    );
+    window.harness.get_by_label(&entry).click();
+    window.harness.run();
+    window.harness.get_by_label("Options ⏷").click();
+    window.harness.run();
+    assert_eq!(
+        window
+            .harness
+            .get_by_label("Plain FTP (insecure)")
+            .accesskit_node()
+            .toggled(),
+        Some(egui::accesskit::Toggled::True)
+    );
+}
+
 /// A path typed without a leading slash opens from the folder shown, on both sides.
 #[test]
 fn a_relative_path_opens_from_the_folder_shown() {
