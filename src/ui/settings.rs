@@ -50,6 +50,7 @@ pub fn show(ctx: &egui::Context, window: &mut SettingsWindow, actions: &mut Acti
     let Some(draft) = &mut window.draft else {
         return;
     };
+    let popup_was_open = egui::Popup::is_any_open(ctx);
     let mut open = true;
     let mut done: Option<bool> = None;
     let from_the_top = std::mem::take(&mut window.just_opened);
@@ -107,7 +108,7 @@ pub fn show(ctx: &egui::Context, window: &mut SettingsWindow, actions: &mut Acti
             });
         });
     // Esc is Cancel, as in every options dialog (unless a question above it takes the key).
-    if !open || super::widgets::escape_for_window(ctx) {
+    if !open || super::widgets::escape_for_window(ctx, popup_was_open) {
         done = done.or(Some(false));
     }
     let Some(keep) = done else { return };

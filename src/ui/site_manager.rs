@@ -47,6 +47,7 @@ pub fn show(ctx: &egui::Context, app: &mut AppState, actions: &mut Actions) {
     if !app.site_manager.open {
         return;
     }
+    let popup_was_open = egui::Popup::is_any_open(ctx);
     let now = ctx.input(|i| i.time);
     let mut open = true;
     let mut connect: Option<Site> = None;
@@ -71,7 +72,7 @@ pub fn show(ctx: &egui::Context, app: &mut AppState, actions: &mut Actions) {
                 form(ui, app, now, &mut connect, actions);
             });
         });
-    if !open || super::widgets::escape_for_window(ctx) {
+    if !open || super::widgets::escape_for_window(ctx, popup_was_open) {
         app.site_manager.open = false;
     }
     if let Some(site) = connect {
@@ -305,7 +306,8 @@ fn form(
             ui.add(egui::DragValue::new(&mut site.port).range(1..=65535))
                 .labelled_by(label.id);
             ui.end_row();
-            ui.label("Protocol:");
+            // Each list is named by its label, for screen readers (and the tests).
+            let label = ui.label("Protocol:");
             ComboBox::from_id_salt("protocol")
                 .selected_text(site.protocol.label())
                 .show_ui(ui, |ui| {
@@ -317,7 +319,9 @@ fn form(
                             site.port = protocol.default_port();
                         }
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             ui.end_row();
             if site.protocol == Protocol::Ftp {
                 ui.label("");
@@ -327,14 +331,16 @@ fn form(
                 );
                 ui.end_row();
             }
-            ui.label("Logon:");
+            let label = ui.label("Logon:");
             ComboBox::from_id_salt("logon")
                 .selected_text(site.logon.label())
                 .show_ui(ui, |ui| {
                     for logon in Logon::ALL {
                         ui.selectable_value(&mut site.logon, logon, logon.label());
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             ui.end_row();
             if site.logon != Logon::Anonymous {
                 text_row(ui, "User:", &mut site.user);
@@ -360,14 +366,16 @@ fn form(
                 ui.end_row();
             }
             // The same words as the connection bar's Options.
-            ui.label("Data connection:");
+            let label = ui.label("Data connection:");
             ComboBox::from_id_salt("transfer_mode")
                 .selected_text(data_mode_label(site.transfer_mode))
                 .show_ui(ui, |ui| {
                     for mode in [DataMode::Auto, DataMode::Passive, DataMode::Active] {
                         ui.selectable_value(&mut site.transfer_mode, mode, data_mode_label(mode));
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             ui.end_row();
             super::connection_bar::transfer_type_choice(
                 ui,
@@ -375,14 +383,16 @@ fn form(
                 &mut site.transfer_type,
             );
             ui.end_row();
-            ui.label("Encoding:");
+            let label = ui.label("Encoding:");
             ComboBox::from_id_salt("site_encoding")
                 .selected_text(site.encoding.label())
                 .show_ui(ui, |ui| {
                     for &encoding in NameEncoding::ALL {
                         ui.selectable_value(&mut site.encoding, encoding, encoding.label());
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             ui.end_row();
             // Hours, as in the connection bar's Options.
             let label = ui.label("Server time zone (hours from UTC):");

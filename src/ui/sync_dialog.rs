@@ -243,6 +243,7 @@ pub fn show(ctx: &egui::Context, dialog: &mut SyncDialog, actions: &mut Actions)
     let screen = ctx.content_rect();
     let width = (screen.width() - 40.0).clamp(320.0, 760.0);
     let height = (screen.height() - 80.0).max(240.0);
+    let popup_was_open = egui::Popup::is_any_open(ctx);
     let first_frame = std::mem::take(&mut dialog.focus_first);
     let mut open = true;
     egui::Window::new(title)
@@ -284,7 +285,7 @@ pub fn show(ctx: &egui::Context, dialog: &mut SyncDialog, actions: &mut Actions)
                 }
             }
         });
-    if !open || super::widgets::escape_for_window(ctx) {
+    if !open || super::widgets::escape_for_window(ctx, popup_was_open) {
         next = Some(Stage::Closed);
     }
     if let Some(stage) = next {

@@ -183,10 +183,14 @@ pub fn area<R>(
     .inner
 }
 
-/// Esc closes a window (Settings, Site Manager) unless a modal question is open above it,
-/// which takes the key for itself.
-pub fn escape_for_window(ctx: &egui::Context) -> bool {
-    ctx.input(|i| i.key_pressed(egui::Key::Escape)) && ctx.memory(|m| m.top_modal_layer().is_none())
+/// Esc closes a window (Settings, Site Manager) unless a modal question is open above it, or
+/// a drop-down list or menu was open in it when the frame began (`popup_was_open`, taken
+/// before the window is drawn: the list closes itself on the key while it is drawn). A walk
+/// pressed Esc on the Site Manager's Protocol list and lost the whole window.
+pub fn escape_for_window(ctx: &egui::Context, popup_was_open: bool) -> bool {
+    ctx.input(|i| i.key_pressed(egui::Key::Escape))
+        && !popup_was_open
+        && ctx.memory(|m| m.top_modal_layer().is_none())
 }
 
 /// The most a speed limit field takes, in KiB/s (about 10 GB/s).

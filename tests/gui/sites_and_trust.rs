@@ -211,3 +211,40 @@ fn a_site_that_asks_its_password_is_answered_by_keys_alone() {
     window.harness.key_press(egui::Key::Space);
     wait_for_row(&mut window, "welcome.txt", true);
 }
+
+/// Esc on an open drop-down list closes the list, not the window around it: a walk pressed Esc
+/// on the Site Manager's Protocol list and lost the whole Site Manager (its next click then
+/// landed in the main window).
+#[test]
+fn escape_closes_an_open_list_before_its_window() {
+    let mut window = Window::open();
+    window.harness.get_by_label("Sites").click();
+    window.run_until("the Site Manager", |h| {
+        h.query_by_label("New site").is_some()
+    });
+    window.harness.get_by_label("New site").click();
+    window.run_until("the new site's form", |h| {
+        h.query_all_by_label("Host:").count() == 2
+    });
+    window.harness.get_by_label("Protocol:").click();
+    window.run_until("the list open", |h| {
+        h.query_by_label("FTP over implicit TLS").is_some()
+    });
+    window.press(egui::Key::Escape);
+    window.harness.run();
+    assert!(
+        window
+            .harness
+            .query_by_label("FTP over implicit TLS")
+            .is_none(),
+        "the list stayed open"
+    );
+    assert!(
+        window.harness.query_by_label("New site").is_some(),
+        "Esc on the list closed the Site Manager"
+    );
+    // A second Esc closes the window, as before.
+    window.press(egui::Key::Escape);
+    window.harness.run();
+    assert!(window.harness.query_by_label("New site").is_none());
+}
