@@ -2,6 +2,7 @@
 //! certificates, whether there is a keyring, and the certificate question. No I/O here: saving
 //! goes through the window's jobs.
 
+use crate::engine::tls::Fingerprint;
 use crate::engine::{CertificateInfo, ConnectRequest, Login};
 use crate::store::history::{History, Recent};
 use crate::store::sites::{Logon, SiteFolder};
@@ -29,6 +30,8 @@ pub struct Accounts {
     /// The last connection asked for, to retry after a trust decision (password in memory only).
     pub last_request: Option<ConnectRequest>,
     pub trust_question: Option<TrustQuestion>,
+    /// Certificates trusted until Ferry closes (never saved): host, port, fingerprint.
+    pub trusted_until_closed: Vec<(String, u16, Fingerprint)>,
 }
 
 impl Accounts {
@@ -44,6 +47,7 @@ impl Accounts {
             keyring: KeyringState::Unknown,
             last_request: None,
             trust_question: None,
+            trusted_until_closed: Vec::new(),
         }
     }
 

@@ -248,3 +248,39 @@ fn escape_closes_an_open_list_before_its_window() {
     window.harness.run();
     assert!(window.harness.query_by_label("New site").is_none());
 }
+
+/// "Trust until Ferry closes": the next connection to the same server in the same run doesn't
+/// ask again (a walk was asked at each one after "Trust once"), and nothing is saved; a new
+/// run asks again.
+#[test]
+fn a_certificate_trusted_until_ferry_closes_is_not_asked_about_again_in_that_run() {
+    let server = TestServer::start_tls();
+    let config = tempfile::tempdir().unwrap();
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.fill_connection_bar(&server, PASSWORD);
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the trust dialog", |h| {
+        h.query_by_label("Trust until Ferry closes").is_some()
+    });
+    window
+        .harness
+        .get_by_label("Trust until Ferry closes")
+        .click();
+    wait_for_row(&mut window, "welcome.txt", true);
+    window.harness.get_by_label("Disconnect").click();
+    window.run_until("disconnected", |h| {
+        h.query_by_label("Not connected").is_some()
+    });
+    window.harness.get_by_label("Connect").click();
+    wait_for_row(&mut window, "welcome.txt", true);
+    assert!(!window.has_label("Unknown certificate"), "asked again");
+    assert!(!config.path().join(ferry::store::trust::FILE_NAME).exists());
+    drop(window);
+
+    let mut window = Window::open_with(Some(config_dirs(config.path())));
+    window.fill_connection_bar(&server, PASSWORD);
+    window.harness.get_by_label("Connect").click();
+    window.run_until("the trust dialog in a new run", |h| {
+        h.query_by_label("Trust until Ferry closes").is_some()
+    });
+}

@@ -370,6 +370,11 @@ impl FerryApp {
                 always,
             } => {
                 request.tls.trusted.push(fingerprint);
+                self.state.accounts.trusted_until_closed.push((
+                    request.host.clone(),
+                    request.port,
+                    fingerprint,
+                ));
                 if always {
                     self.state.accounts.trusted.add(
                         &request.host,
@@ -399,6 +404,14 @@ impl FerryApp {
             .for_server(&request.host, request.port)
             .iter()
             .filter_map(|text| parse_fingerprint(text))
+            .chain(
+                self.state
+                    .accounts
+                    .trusted_until_closed
+                    .iter()
+                    .filter(|(host, port, _)| *host == request.host && *port == request.port)
+                    .map(|(_, _, fingerprint)| *fingerprint),
+            )
             .chain(request.tls.trusted.iter().copied())
             .collect();
         self.state.connection = ConnectionState::Connecting {

@@ -44,7 +44,8 @@ pub fn edit_prompt(
     }
 }
 
-/// A refused certificate: what is needed to decide, and Trust once / Always trust / Cancel.
+/// A refused certificate: what is needed to decide, and Trust until Ferry closes / Always trust
+/// / Cancel.
 pub fn trust_dialog(ctx: &egui::Context, accounts: &mut Accounts, actions: &mut Actions) {
     let Some(question) = &accounts.trust_question else {
         return;
@@ -88,7 +89,13 @@ pub fn trust_dialog(ctx: &egui::Context, accounts: &mut Accounts, actions: &mut 
         }
         ui.separator();
         ui.horizontal(|ui| {
-            if ui.button("Trust once").clicked() {
+            // For the rest of this run, as FileZilla's "OK" without "always": a walk was asked
+            // again at each connection to the same server after "Trust once".
+            if ui
+                .button("Trust until Ferry closes")
+                .on_hover_text("Accepted for this server until Ferry is closed, not saved")
+                .clicked()
+            {
                 answer = Some(Some(false));
             }
             if ui.button("Always trust this certificate").clicked() {
