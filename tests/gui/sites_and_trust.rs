@@ -197,7 +197,7 @@ fn a_site_that_asks_its_password_is_answered_by_keys_alone() {
     window.harness.get_by_label("🖧 Asks").click();
     window.harness.step();
     window.harness.get_by_label("🖧 Asks").click();
-    let prompt = format!("Password for {USER} on 127.0.0.1:");
+    let prompt = format!("Password for {USER} on 127.0.0.1:{}", server.port());
     window.run_until("the password prompt", |h| {
         h.query_by_label(&prompt).is_some()
     });

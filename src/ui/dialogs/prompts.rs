@@ -133,10 +133,12 @@ pub fn password_dialog(
         ui.heading("Password");
         // The sentence labels the field (a walk read "Password for demo on 127.0.0.1:" and
         // then a second "Password:" above the one field).
+        // With the port: two sites on one host were told apart by nothing else (a walk).
         let label = ui.label(format!(
-            "Password for {} on {}:",
+            "Password for {} on {}:{}",
             request.login.user(),
-            request.host
+            request.host,
+            request.port
         ));
         let field = ui
             .add(egui::TextEdit::singleline(typed).password(true))
