@@ -11,11 +11,7 @@ fn a_self_signed_certificate_asks_and_always_trust_connects_and_is_remembered() 
     let server = TestServer::start_tls();
     let config = tempfile::tempdir().unwrap();
     let mut window = Window::open_with(Some(config_dirs(config.path())));
-    window.fill_connection_bar(&server, PASSWORD);
-    window.harness.get_by_label("Connect").click();
-    window.run_until("the trust dialog", |h| {
-        h.query_by_label("Always trust this certificate").is_some()
-    });
+    connect_until_asked(&mut window, &server);
     assert!(window.has_label("Unknown certificate"));
     assert!(window.has_label(&fingerprint_text(&server.fingerprint())));
     assert!(window.has_label_containing("self-signed"));
@@ -257,11 +253,7 @@ fn a_certificate_trusted_until_ferry_closes_is_not_asked_about_again_in_that_run
     let server = TestServer::start_tls();
     let config = tempfile::tempdir().unwrap();
     let mut window = Window::open_with(Some(config_dirs(config.path())));
-    window.fill_connection_bar(&server, PASSWORD);
-    window.harness.get_by_label("Connect").click();
-    window.run_until("the trust dialog", |h| {
-        h.query_by_label("Trust until Ferry closes").is_some()
-    });
+    connect_until_asked(&mut window, &server);
     window
         .harness
         .get_by_label("Trust until Ferry closes")
@@ -278,9 +270,15 @@ fn a_certificate_trusted_until_ferry_closes_is_not_asked_about_again_in_that_run
     drop(window);
 
     let mut window = Window::open_with(Some(config_dirs(config.path())));
-    window.fill_connection_bar(&server, PASSWORD);
+    connect_until_asked(&mut window, &server);
+}
+
+/// Connects from the bar to a server whose certificate isn't trusted: until the question.
+fn connect_until_asked(window: &mut Window, server: &TestServer) {
+    window.fill_connection_bar(server, PASSWORD);
     window.harness.get_by_label("Connect").click();
-    window.run_until("the trust dialog in a new run", |h| {
+    window.run_until("the trust dialog", |h| {
         h.query_by_label("Trust until Ferry closes").is_some()
+            && h.query_by_label("Always trust this certificate").is_some()
     });
 }
