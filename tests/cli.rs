@@ -1045,3 +1045,37 @@ fn mkdir_mv_and_rm() {
     let missing = ferry(&["rm", &url("/nothing-here")], Some(PASSWORD));
     assert_eq!(missing.status.code(), Some(6), "{}", stderr(&missing));
 }
+
+/// Implicit TLS asked of a server that speaks plain FTP on that port: the handshake reads
+/// "220 …" and rustls calls it a corrupt message. A walk read only "TLS: Secure error: received
+/// corrupt message of type InvalidContentType"; the error says what it means and what to try.
+#[test]
+fn implicit_tls_on_a_plain_port_says_what_to_try() {
+    let server = TestServer::start();
+    let url = format!("ftp://{USER}@127.0.0.1:{}/", server.port());
+    let output = ferry(&["ls", "--tls", "implicit", &url], Some(PASSWORD));
+    assert!(!output.status.success());
+    let said = stderr(&output);
+    assert!(
+        said.contains("answered in plain FTP") && said.contains("implicit TLS"),
+        "{said}"
+    );
+}
+
+/// The other way round: plain FTP (or TLS if offered) asked of a port where the server waits
+/// for a TLS handshake says nothing back; the timeout says that implicit TLS may be the cause.
+#[test]
+fn a_silent_server_times_out_naming_implicit_tls() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || listener.accept().map(|(stream, _)| stream));
+    let url = format!("ftp://{USER}@127.0.0.1:{port}/");
+    let output = ferry(&["ls", "--timeout", "1", &url], Some(PASSWORD));
+    assert!(!output.status.success());
+    let said = stderr(&output);
+    assert!(
+        said.contains("greeting") && said.contains("implicit TLS"),
+        "{said}"
+    );
+    drop(held.join());
+}

@@ -621,7 +621,11 @@ async fn connect_plain(addr: SocketAddr, timeout: Duration) -> FtpResult<Ftp> {
         Ok(Ok(ftp)) => Ok(ftp),
         Ok(Err(error)) => Err(greeting_error(error)),
         Err(_) => Err(FtpError::Timeout {
-            doing: "waiting for the server's greeting".into(),
+            // A server that wants implicit TLS says nothing until TLS starts: a walk waited
+            // here for one picked from the recent servers without it.
+            doing: "waiting for the server's greeting (a server on implicit TLS, as on port \
+                    990, says nothing until TLS starts: choose implicit TLS for it)"
+                .into(),
             after: timeout,
         }),
     }
@@ -643,6 +647,16 @@ async fn connect_implicit(addr: SocketAddr, tls: &Tls, timeout: Duration) -> Ftp
                     if source.kind() == std::io::ErrorKind::ConnectionRefused =>
                 {
                     Err(FtpError::Refused { addr })
+                }
+                // The handshake read a plain greeting ("220 …"): rustls's words for that
+                // ("received corrupt message of type InvalidContentType") told a walk nothing.
+                suppaftp::FtpError::SecureError(text) if text.contains("InvalidContentType") => {
+                    Err(FtpError::Protocol(format!(
+                        "the server answered in plain FTP, not TLS: port {} doesn't take implicit \
+                         TLS (choose TLS if the server offers it, or its implicit TLS port, \
+                         usually 990)",
+                        addr.port()
+                    )))
                 }
                 other => Err(greeting_error(other)),
             }
