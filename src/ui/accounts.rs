@@ -2,7 +2,6 @@
 //! certificates, whether there is a keyring, and the certificate question. No I/O here: saving
 //! goes through the window's jobs.
 
-use crate::engine::tls::Fingerprint;
 use crate::engine::{CertificateInfo, ConnectRequest, Login};
 use crate::store::history::{History, Recent};
 use crate::store::sites::{Logon, SiteFolder};
@@ -30,8 +29,8 @@ pub struct Accounts {
     /// The last connection asked for, to retry after a trust decision (password in memory only).
     pub last_request: Option<ConnectRequest>,
     pub trust_question: Option<TrustQuestion>,
-    /// Certificates trusted until Ferry closes (never saved): host, port, fingerprint.
-    pub trusted_until_closed: Vec<(String, u16, Fingerprint)>,
+    /// Certificates trusted until Ferry closes: kept like `trusted`, never saved.
+    pub trusted_until_closed: TrustedCertificates,
 }
 
 impl Accounts {
@@ -47,7 +46,7 @@ impl Accounts {
             keyring: KeyringState::Unknown,
             last_request: None,
             trust_question: None,
-            trusted_until_closed: Vec::new(),
+            trusted_until_closed: TrustedCertificates::default(),
         }
     }
 

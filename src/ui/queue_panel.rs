@@ -808,18 +808,11 @@ fn item_cells(
     if with_destination {
         row.col(|ui| {
             let folder = destination_folder(item);
-            let fits = |text: &str| {
-                let galley = ui.painter().layout_no_wrap(
-                    text.to_owned(),
-                    egui::TextStyle::Body.resolve(ui.style()),
-                    ui.visuals().text_color(),
-                );
-                galley.size().x <= ui.available_width()
-            };
+            let room = ui.available_width();
             // The folder's end says most about where the file goes: it is kept, and the
             // start given up for room ("…/you/Downloads").
             let shown = path_tails(&folder)
-                .find(|tail| fits(tail))
+                .find(|tail| text_width(ui, tail) <= room)
                 .unwrap_or_else(|| folder.clone());
             ui.add(egui::Label::new(shown).selectable(false).truncate())
                 .on_hover_text(folder);

@@ -255,10 +255,8 @@ impl Session {
     /// After a text upload (see `ascii::kept_wire_line_ends`): a server that kept the wire's
     /// CRLF doesn't convert ASCII uploads.
     pub fn note_text_upload(&mut self, stored: u64, wire: u64, line_ends: u64, local: u64) {
-        let unix = self
-            .system
-            .as_deref()
-            .is_some_and(|s| s.to_ascii_uppercase().contains("UNIX"));
+        let unix = crate::protocol::listing::SystemHint::from_syst(self.system.as_deref())
+            == crate::protocol::listing::SystemHint::Unix;
         if crate::protocol::ascii::kept_wire_line_ends(unix, stored, wire, line_ends, local) {
             self.keeps_text_as_sent = true;
         }

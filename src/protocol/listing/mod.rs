@@ -137,14 +137,9 @@ impl Entry {
     /// A bare entry (name, kind, size; nothing else known), for other modules' unit tests.
     pub(crate) fn sample(name: &str, kind: EntryKind, size: u64) -> Self {
         Self {
-            name: RemoteName::from_text(name),
             kind,
             size: Some(size),
-            modified: None,
-            permissions: None,
-            owner: None,
-            group: None,
-            raw_line: Vec::new(),
+            ..Self::folder_named(RemoteName::from_text(name))
         }
     }
 }

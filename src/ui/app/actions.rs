@@ -370,17 +370,14 @@ impl FerryApp {
                 always,
             } => {
                 request.tls.trusted.push(fingerprint);
-                self.state.accounts.trusted_until_closed.push((
-                    request.host.clone(),
-                    request.port,
-                    fingerprint,
-                ));
+                let accounts = &mut self.state.accounts;
+                let kept = if always {
+                    &mut accounts.trusted
+                } else {
+                    &mut accounts.trusted_until_closed
+                };
+                kept.add(&request.host, request.port, fingerprint_text(&fingerprint));
                 if always {
-                    self.state.accounts.trusted.add(
-                        &request.host,
-                        request.port,
-                        fingerprint_text(&fingerprint),
-                    );
                     self.save_trusted();
                 }
                 self.connect_with(*request);
@@ -397,21 +394,11 @@ impl FerryApp {
     /// kept for a retry after a trust decision (the history remembers it once logged in).
     fn connect_with(&mut self, mut request: ConnectRequest) {
         self.state.notices.clear_note();
-        request.tls.trusted = self
-            .state
-            .accounts
-            .trusted
-            .for_server(&request.host, request.port)
+        let accounts = &self.state.accounts;
+        request.tls.trusted = [&accounts.trusted, &accounts.trusted_until_closed]
             .iter()
-            .filter_map(|text| parse_fingerprint(text))
-            .chain(
-                self.state
-                    .accounts
-                    .trusted_until_closed
-                    .iter()
-                    .filter(|(host, port, _)| *host == request.host && *port == request.port)
-                    .map(|(_, _, fingerprint)| *fingerprint),
-            )
+            .flat_map(|kept| kept.for_server(&request.host, request.port))
+            .filter_map(|text| parse_fingerprint(&text))
             .chain(request.tls.trusted.iter().copied())
             .collect();
         self.state.connection = ConnectionState::Connecting {
