@@ -646,11 +646,16 @@ fn quit_once_moving(options: EngineOptions, server: ConnectRequest, request: Tra
         }
     }
     drop(engine);
+    // Everything the engine ran stops with it, the transfers' threads included: its events end
+    // (every sender gone) rather than going on with the download's progress.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while events
-        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-        .is_ok()
-    {}
+    let ended = loop {
+        match events.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(_) => {}
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(ended, std::sync::mpsc::RecvTimeoutError::Disconnected);
 }
 
 /// A new engine with the queue saved in `queue_file`, once its one item is back.

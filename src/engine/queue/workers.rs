@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Notify;
+use tokio::sync::{Notify, watch};
 
 use super::saved::Journal;
 use super::settling::Settling;
@@ -163,6 +163,8 @@ impl Shared {
 /// The engine's handle on the queue.
 pub(crate) struct Queue {
     shared: Arc<Shared>,
+    /// Dropped with the queue (when the engine stops), which ends every worker's thread.
+    closing: watch::Sender<()>,
 }
 
 impl Queue {
@@ -189,6 +191,7 @@ impl Queue {
         }
         let queue = Self {
             shared: Arc::new(Shared::new(sink, settings, journal)),
+            closing: watch::Sender::new(()),
         };
         if let Some(file) = file {
             queue
@@ -255,8 +258,17 @@ impl Queue {
         let wanted = inner.settings.parallel.clamp(1, 10);
         while inner.workers < wanted {
             let index = inner.workers;
-            inner.workers += 1;
-            tokio::spawn(worker(self.shared.clone(), index));
+            match start_worker(self.shared.clone(), index, self.closing.subscribe()) {
+                Ok(()) => inner.workers += 1,
+                Err(e) => {
+                    // The queue goes on with the workers it has (none: its items wait).
+                    self.shared.sink.log(
+                        LogKind::Error,
+                        format!("Could not start a transfer thread: {e}"),
+                    );
+                    break;
+                }
+            }
         }
     }
 
@@ -391,6 +403,38 @@ fn take_next(shared: &Shared, index: usize) -> Work {
 struct Connected {
     site: SiteKey,
     session: Session,
+}
+
+/// Runs a worker on a thread of its own, with a single-threaded runtime, until it retires or the
+/// queue is dropped.
+///
+/// A connection's task kept on one thread is woken there and moves its bytes through one core's
+/// cache. On the engine's two-thread runtime each connection's task was woken on either thread in
+/// turn: 2,000 small files over 4 connections went up in 1.03 s to vsftpd and 0.86 s to
+/// pure-ftpd, against 0.85 s and 0.715 s on threads of their own (down: 0.955 and 0.80 s against
+/// 0.895 and 0.745 s; 1 GiB transfers the same within the noise).
+fn start_worker(
+    shared: Arc<Shared>,
+    index: usize,
+    mut closing: watch::Receiver<()>,
+) -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name(format!("ferry-transfer-{}", index + 1))
+        .spawn(move || {
+            runtime.block_on(async move {
+                tokio::select! {
+                    () = worker(shared, index) => {}
+                    // Err: the queue (the sender) is gone; nothing is ever sent on it.
+                    _ = closing.changed() => {}
+                }
+            });
+            // Don't wait for a DNS lookup stuck in the blocking pool.
+            runtime.shutdown_background();
+        })?;
+    Ok(())
 }
 
 async fn worker(shared: Arc<Shared>, index: usize) {
