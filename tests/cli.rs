@@ -811,7 +811,7 @@ fn every_answer_to_the_conflict_question_both_ways() {
             } else {
                 assert!(stderr(&run).contains("1 of 1 files transferred"), "{what}");
             }
-            assert!(!local_dir.path().join("d.bin.part").exists(), "{what}");
+            assert!(!local_dir.path().join("d.bin.ferrypart").exists(), "{what}");
         }
     }
 }

@@ -2,7 +2,7 @@
 //! moments chosen by a seeded generator (counted in lines of its transcript, so each kill lands
 //! at a point of the conversation: mid-listing, mid-file, between files, mid-rename), several
 //! times, then run to the end on what the queue file says. Afterwards every file is
-//! byte-identical, none is missing, none is there twice (`name (1).ext`), and no `.part` or
+//! byte-identical, none is missing, none is there twice (`name (1).ext`), and no `.ferrypart` or
 //! other incomplete file is left.
 
 mod support;
@@ -128,7 +128,7 @@ fn assert_same_files(what: &str, expected: &Path, got: &Path, said: &str) {
     let missing: Vec<&PathBuf> = expected.keys().filter(|k| !got.contains_key(*k)).collect();
     assert!(
         extra.is_empty() && missing.is_empty(),
-        "{what}: extra {extra:?} (copies or .part files), missing {missing:?}\n{said}"
+        "{what}: extra {extra:?} (copies or .ferrypart files), missing {missing:?}\n{said}"
     );
     for (path, bytes) in &expected {
         assert!(
@@ -298,7 +298,7 @@ fn a_segmented_download_killed_in_the_middle_continues_each_range() {
     std::fs::create_dir_all(&dest).unwrap();
     let url = format!("{}/big.bin", server.url());
     let args = ["get", "--segments", "4", "-v", &url, dest.to_str().unwrap()];
-    let map = dest.join("big.bin.part.segments");
+    let map = dest.join("big.bin.ferrypart.segments");
     let mut child = Command::new(env!("CARGO_BIN_EXE_ferry"))
         .args(args)
         .env("FERRY_PASSWORD", PASSWORD)

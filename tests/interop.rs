@@ -764,10 +764,10 @@ fn resume_after_a_drop(server_var: &str) {
         action: QueueAction::Pause,
     });
     queue.settle();
-    let partial = match std::fs::metadata(local.path().join("data.bin.part")) {
+    let partial = match std::fs::metadata(local.path().join("data.bin.ferrypart")) {
         Ok(metadata) => metadata.len(),
         Err(e) => panic!(
-            "no .part ({e}): {:#?}\n{}",
+            "no .ferrypart ({e}): {:#?}\n{}",
             queue.items,
             queue.log.join("\n")
         ),

@@ -148,7 +148,7 @@ fn assert_local_tree(root: &Path, what: &str) {
     for (path, bytes) in tree() {
         let got = std::fs::read(root.join(path)).unwrap_or_default();
         assert!(got == bytes, "{what}: {path} differs ({} bytes)", got.len());
-        let part = root.join(format!("{path}.part"));
+        let part = root.join(format!("{path}.ferrypart"));
         assert!(!part.exists(), "{what}: {} left", part.display());
     }
 }
@@ -285,7 +285,7 @@ fn a_server_that_keeps_failing_ends_the_run_clearly() {
         !dir.path().join("a.bin").exists(),
         "nothing under the final name"
     );
-    let part = dir.path().join("a.bin.part");
+    let part = dir.path().join("a.bin.ferrypart");
     let kept = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
     assert!(
         kept > 0,
@@ -308,7 +308,7 @@ fn a_server_that_keeps_failing_ends_the_run_clearly() {
         got == server.file("/dir/a.bin").unwrap(),
         "byte-exact after resuming"
     );
-    assert!(!part.exists(), "no .part after success");
+    assert!(!part.exists(), "no .ferrypart after success");
     assert!(
         server
             .commands()

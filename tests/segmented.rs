@@ -39,7 +39,7 @@ fn split_as_it_goes(connections: usize) -> TransferSettings {
 
 /// One file of `size` bytes on the embedded server, downloaded with `settings`. Checks what
 /// every download must hold (done, byte-exact, exactly the file's size across the network, no
-/// `.part` or map left) and returns the queue's log for the test's own checks.
+/// `.ferrypart` or map left) and returns the queue's log for the test's own checks.
 fn download_one_big_file(size: usize, seed: u64, settings: TransferSettings) -> String {
     let server = TestServer::start();
     download_big_file(&server, server.request(PASSWORD), size, seed, settings)
@@ -65,7 +65,7 @@ fn download_big_file(
     assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&bytes));
     // No range read past its end: exactly the file crossed the network.
     assert_eq!(item.moved, size as u64, "{log}");
-    // Nothing but the file is left: no .part, no map.
+    // Nothing but the file is left: no .ferrypart, no map.
     assert_eq!(names_in(dir.path()), ["big.bin"]);
     log
 }
@@ -86,11 +86,11 @@ fn names_in(dir: &Path) -> Vec<String> {
     names
 }
 
-/// The saved map beside a `.part`: each range's (start, end, done).
+/// The saved map beside a `.ferrypart`: each range's (start, end, done).
 fn saved_ranges(part: &Path) -> Vec<(u64, u64, u64)> {
     let mut map_path = part.as_os_str().to_owned();
     map_path.push(".segments");
-    let text = std::fs::read(&map_path).expect("the map beside the .part");
+    let text = std::fs::read(&map_path).expect("the map beside the .ferrypart");
     let map: serde_json::Value = serde_json::from_slice(&text).expect("JSON");
     let mut ranges: Vec<(u64, u64, u64)> = map["ranges"]
         .as_array()
@@ -316,7 +316,7 @@ fn a_paused_segmented_download_resumes_each_range_from_its_own_offset() {
         "{}",
         queue.log_text()
     );
-    let part = dir.path().join("big.bin.part");
+    let part = dir.path().join("big.bin.ferrypart");
     let ranges = saved_ranges(&part);
     let started: Vec<_> = ranges
         .iter()
@@ -467,7 +467,7 @@ fn a_server_that_ignores_rest_fails_the_split_download_and_keeps_nothing_wrong()
         "{:?}",
         item.message
     );
-    // Wrong bytes never take the target's name, nor stay as a .part to continue.
+    // Wrong bytes never take the target's name, nor stay as a .ferrypart to continue.
     assert!(
         names_in(dir.path()).is_empty(),
         "{:?}",

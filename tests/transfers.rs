@@ -46,7 +46,7 @@ fn downloads_a_file_byte_for_byte_and_leaves_no_part() {
     );
     let original = std::fs::read(server.path().join("Software/ferry-demo-installer.bin")).unwrap();
     assert_eq!(sha256(&std::fs::read(&target).unwrap()), sha256(&original));
-    assert!(!dir.path().join("installer.bin.part").exists());
+    assert!(!dir.path().join("installer.bin.ferrypart").exists());
     assert!(queue.log_text().contains("> TYPE I"), "binary by default");
 }
 
@@ -294,7 +294,7 @@ fn pause_and_resume_continue_where_it_stopped() {
         "the pause is in the log: {}",
         queue.log_text()
     );
-    let part = dir.path().join("installer.bin.part");
+    let part = dir.path().join("installer.bin.ferrypart");
     let partial = std::fs::metadata(&part).unwrap().len();
     assert!(partial > 0 && partial < 2 * 1024 * 1024, "{partial}");
 
@@ -398,7 +398,7 @@ fn a_server_that_ignores_rest_is_restarted_from_zero() {
     });
     let dir = tempfile::tempdir().unwrap();
     // A partial download from an earlier run.
-    std::fs::write(dir.path().join("big.bin.part"), &bytes[..1_000_000]).unwrap();
+    std::fs::write(dir.path().join("big.bin.ferrypart"), &bytes[..1_000_000]).unwrap();
     let mut queue = faulty_queue(&server);
     queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
     assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
@@ -427,7 +427,7 @@ fn a_server_that_refuses_rest_downloads_from_the_start() {
     let dir = tempfile::tempdir().unwrap();
     // A partial download from an earlier run (over 64 KiB: smaller ones are fetched again
     // whole, without REST).
-    std::fs::write(dir.path().join("big.bin.part"), &bytes[..1_000_000]).unwrap();
+    std::fs::write(dir.path().join("big.bin.ferrypart"), &bytes[..1_000_000]).unwrap();
     let mut queue = faulty_queue(&server);
     queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
     assert_eq!(queue.only().state, ItemState::Done, "{}", queue.log_text());
@@ -464,7 +464,7 @@ fn a_digest_mismatch_fails_the_item_and_keeps_the_part() {
     );
     assert!(!dir.path().join("file.bin").exists());
     assert_eq!(
-        std::fs::read(dir.path().join("file.bin.part")).unwrap(),
+        std::fs::read(dir.path().join("file.bin.ferrypart")).unwrap(),
         b"some bytes"
     );
 }
@@ -760,8 +760,8 @@ fn a_listing_cut_short_is_taken_again_and_no_file_is_missed() {
     }
 }
 
-/// A `.part` is continued only when its last bytes are the server's bytes at that place (they
-/// are fetched again and compared): a `.part` of another version of the file, another
+/// A `.ferrypart` is continued only when its last bytes are the server's bytes at that place (they
+/// are fetched again and compared): a `.ferrypart` of another version of the file, another
 /// program's, or damaged, would otherwise give a file of the right size with wrong bytes.
 #[test]
 fn a_partial_file_is_continued_only_when_its_end_matches_the_servers_file() {
@@ -769,7 +769,7 @@ fn a_partial_file_is_continued_only_when_its_end_matches_the_servers_file() {
     let other = ferry::demo::pseudo_random_bytes(bytes.len(), 8);
     let mut changed_end = bytes[..1_000_000].to_vec();
     changed_end[1_000_000 - 10] ^= 0xff;
-    // (what, the .part's bytes, what happens)
+    // (what, the .ferrypart's bytes, what happens)
     let cases: Vec<(&str, Vec<u8>, Outcome)> = vec![
         (
             "the start of the file",
@@ -803,7 +803,7 @@ fn a_partial_file_is_continued_only_when_its_end_matches_the_servers_file() {
         server.add_file("/big.bin", bytes.clone());
         let dir = tempfile::tempdir().unwrap();
         let have = part.len() as u64;
-        std::fs::write(dir.path().join("big.bin.part"), &part).unwrap();
+        std::fs::write(dir.path().join("big.bin.ferrypart"), &part).unwrap();
         let mut queue = faulty_queue(&server);
         queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
         let log = queue.log_text();
@@ -812,7 +812,7 @@ fn a_partial_file_is_continued_only_when_its_end_matches_the_servers_file() {
             std::fs::read(dir.path().join("big.bin")).unwrap() == bytes,
             "{what}: the bytes differ from the server's"
         );
-        assert!(!dir.path().join("big.bin.part").exists(), "{what}");
+        assert!(!dir.path().join("big.bin.ferrypart").exists(), "{what}");
         let commands = server.commands();
         let retrs = commands.iter().filter(|c| c.starts_with("RETR")).count();
         let restarted = log.contains("downloading from the start");
@@ -850,13 +850,43 @@ fn a_partial_file_is_continued_only_when_its_end_matches_the_servers_file() {
     }
 }
 
+/// Another program's partial file beside the target (Firefox and many others name theirs
+/// `NAME.ferrypart`) is not Ferry's: the download neither continues it nor removes it, and it keeps
+/// its bytes.
+#[test]
+fn another_programs_part_file_is_left_as_it_was() {
+    let bytes = big_file();
+    let theirs = ferry::demo::pseudo_random_bytes(1_000_000, 10);
+    let server = FaultyServer::start();
+    server.add_file("/big.bin", bytes.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let their_part = dir.path().join("big.bin.part");
+    std::fs::write(&their_part, &theirs).unwrap();
+    let mut queue = faulty_queue(&server);
+    queue.run(vec![download("/big.bin", &dir.path().join("big.bin"))]);
+    let log = queue.log_text();
+    assert_eq!(queue.only().state, ItemState::Done, "{log}");
+    assert!(std::fs::read(dir.path().join("big.bin")).unwrap() == bytes);
+    assert!(
+        std::fs::read(&their_part).is_ok_and(|kept| kept == theirs),
+        "the other program's .part changed: {log}"
+    );
+    let commands = server.commands();
+    assert!(
+        commands
+            .iter()
+            .all(|c| !c.starts_with("REST") || c == "REST 0"),
+        "{commands:?}"
+    );
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Outcome {
-    /// From where the `.part` ends (its last 64 KiB fetched again and compared).
+    /// From where the `.ferrypart` ends (its last 64 KiB fetched again and compared).
     Continued,
     /// From byte 0 at once.
     FromZero,
-    /// The compared bytes differ: the `.part` is removed and the file fetched from byte 0.
+    /// The compared bytes differ: the `.ferrypart` is removed and the file fetched from byte 0.
     StartedOver,
 }
 
@@ -882,7 +912,7 @@ fn resume_on_a_file_that_is_not_the_start_of_the_servers_leaves_it_alone() {
         std::fs::read(&target).unwrap() == theirs,
         "the file changed"
     );
-    assert!(!dir.path().join("big.bin.part").exists());
+    assert!(!dir.path().join("big.bin.ferrypart").exists());
 }
 
 /// A resumed transfer shows its progress while the last 64 KiB it continues from come again to
@@ -975,7 +1005,7 @@ fn an_upload_under_a_speed_limit_shows_its_progress_as_it_goes() {
 }
 
 /// The embedded server (libunftp) keeps a REST's offset when the transfer after it is closed
-/// early: a `.part` found not to be the start of the file must still be fetched from byte 0,
+/// early: a `.ferrypart` found not to be the start of the file must still be fetched from byte 0,
 /// not from where the check began (a person's walk saw the file's tail written at byte 0).
 #[test]
 fn a_partial_file_that_does_not_match_is_fetched_again_from_byte_zero_on_a_real_server() {
@@ -984,7 +1014,7 @@ fn a_partial_file_that_does_not_match_is_fetched_again_from_byte_zero_on_a_real_
     std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let junk = ferry::demo::pseudo_random_bytes(1_765_888, 12);
-    std::fs::write(dir.path().join("big.bin.part"), &junk).unwrap();
+    std::fs::write(dir.path().join("big.bin.ferrypart"), &junk).unwrap();
     let mut queue = Queue::connect(
         server.request(PASSWORD),
         Queue::settings(ConflictPolicy::Overwrite),
@@ -1076,7 +1106,7 @@ fn a_pause_under_a_very_low_speed_limit_acts_at_once_both_ways() {
     for (request, partial) in [
         (
             download("/slow-down.bin", &download_to),
-            dir.path().join("slow-down.bin.part"),
+            dir.path().join("slow-down.bin.ferrypart"),
         ),
         (
             upload(&local_up, "/slow-up.bin"),
@@ -1144,7 +1174,7 @@ fn a_pause_under_a_very_low_speed_limit_acts_at_once_both_ways() {
 }
 
 /// Under a speed limit a download's bytes reach the disk as they come (about a second's worth
-/// at a time), not once a megabyte has gathered in memory: at 1 KiB/s a walk found the `.part`
+/// at a time), not once a megabyte has gathered in memory: at 1 KiB/s a walk found the `.ferrypart`
 /// at 0 bytes on disk while the bar showed half the file, all of it lost to a crash.
 #[test]
 fn a_download_under_a_speed_limit_reaches_the_disk_as_it_goes() {
@@ -1169,10 +1199,11 @@ fn a_download_under_a_speed_limit_reaches_the_disk_as_it_goes() {
         }
         _ => false,
     });
-    let on_disk = std::fs::metadata(dir.path().join("trickle.bin.part")).map_or(0, |m| m.len());
+    let on_disk =
+        std::fs::metadata(dir.path().join("trickle.bin.ferrypart")).map_or(0, |m| m.len());
     assert!(on_disk >= 4 * 1024, "{on_disk} bytes on disk");
     // The bytes there are the file's.
-    let written = std::fs::read(dir.path().join("trickle.bin.part")).unwrap();
+    let written = std::fs::read(dir.path().join("trickle.bin.ferrypart")).unwrap();
     assert!(written[..] == bytes[..written.len()]);
     queue.engine.send(Command::Queue {
         ids: vec![id.unwrap()],
@@ -1221,7 +1252,7 @@ fn a_running_transfer_removed_from_the_queue_is_logged_as_removed() {
     assert!(!dir.path().join("removed.bin").exists());
     // Its partial file stays (it may have been the person's own file, for a Resume), and the
     // log says where it is.
-    let part = dir.path().join("removed.bin.part");
+    let part = dir.path().join("removed.bin.ferrypart");
     let kept = std::fs::read(&part).expect("the partial file is left");
     assert!(
         bytes.starts_with(&kept),

@@ -40,7 +40,7 @@ impl RateLimiter {
 
     /// How much a download gathers before it writes to the disk, of `most`: under a limit,
     /// about a second of it (at least 4 KiB). A whole megabyte at 1 KiB/s stayed in memory for
-    /// a quarter of an hour: the `.part` on disk stood at 0 bytes while the bar showed half.
+    /// a quarter of an hour: the `.ferrypart` on disk stood at 0 bytes while the bar showed half.
     pub fn disk_buffer(&self, most: usize) -> usize {
         disk_buffer_for(self.limit.load(Ordering::Relaxed), most)
     }

@@ -654,7 +654,7 @@ fn item_menu(
             QueueAction::Remove,
             offered.remove,
             Some(
-                "Take it out of the queue, stopping it if it runs; a partial download stays as its .part file",
+                "Take it out of the queue, stopping it if it runs; a partial download stays as its .ferrypart file",
             ),
         ),
     ] {

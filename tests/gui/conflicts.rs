@@ -206,7 +206,7 @@ fn every_conflict_choice_in_both_directions() {
             assert_eq!(std::fs::read(&target).unwrap(), target_after, "{what}");
             assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
             if choice == "Resume" && !upload && target_after == NEW {
-                // The log names the person's file, not the `.part` it is while it grows.
+                // The log names the person's file, not the `.ferrypart` it is while it grows.
                 let log = window.harness.state().log_text();
                 let said = format!("Continuing {} from byte", target.display());
                 assert!(log.contains(&said), "{what}: {log}");
@@ -232,7 +232,7 @@ fn every_conflict_choice_in_both_directions() {
                 );
             }
             assert!(
-                !window.downloads.path().join("d.bin.part").exists(),
+                !window.downloads.path().join("d.bin.ferrypart").exists(),
                 "{what}"
             );
         }

@@ -5,7 +5,7 @@
 //!
 //! The promise it keeps: a file Ferry did not write is changed only when the person's rule or
 //! answer says so, and continuing at byte N happens only on bytes that are Ferry's own (its
-//! `.part` for a download; for an upload, a target this item created) or that the person said
+//! `.ferrypart` for a download; for an upload, a target this item created) or that the person said
 //! to continue ("Resume").
 
 use super::super::api::queue::{ConflictPolicy, Direction, FileFacts};
@@ -30,7 +30,7 @@ pub enum Target {
     /// A file Ferry has no record of writing: someone else's.
     Foreign(FileFacts),
     /// A file this item wrote: an upload's target after its STOR began, a download's finished
-    /// `.part` after it took the target's name.
+    /// `.ferrypart` after it took the target's name.
     Ours(FileFacts),
 }
 
@@ -46,20 +46,20 @@ pub struct Situation {
     pub ascii: bool,
     pub source: FileFacts,
     pub target: Target,
-    /// Downloads: the length of the target's `.part`, Ferry's partial file, when there is one.
+    /// Downloads: the length of the target's `.ferrypart`, Ferry's partial file, when there is one.
     pub partial: Option<u64>,
 }
 
 /// What to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
-    /// Write the whole file from byte 0 (a download into its `.part`, which is emptied first).
+    /// Write the whole file from byte 0 (a download into its `.ferrypart`, which is emptied first).
     FromStart,
-    /// Continue Ferry's own bytes at this offset: the `.part` of a download, the target of an
+    /// Continue Ferry's own bytes at this offset: the `.ferrypart` of a download, the target of an
     /// upload (REST, or APPE).
     ResumeAt(u64),
     /// The person said "Resume": continue the existing target itself from its end (a download
-    /// turns it into the `.part`).
+    /// turns it into the `.ferrypart`).
     ContinueTarget(u64),
     /// Write under another, free name (`name (1).ext`, or the name the person gave).
     Elsewhere,
@@ -86,12 +86,12 @@ pub fn decide(situation: &Situation) -> Plan {
     };
     match &target {
         Target::Missing => match situation.partial {
-            // A `.part` is Ferry's by name; uploads have none.
+            // A `.ferrypart` is Ferry's by name; uploads have none.
             Some(have) if situation.direction == Direction::Download => resume_own(situation, have),
             _ => Plan::FromStart,
         },
         Target::Ours(target) => match situation.direction {
-            // The renamed `.part`: the transfer ended, a restart or drop came before Ferry noted it.
+            // The renamed `.ferrypart`: the transfer ended, a restart or drop came before Ferry noted it.
             Direction::Download => Plan::Verify,
             Direction::Upload => match target.size {
                 Some(have) => resume_own(situation, have),
@@ -117,7 +117,7 @@ fn resume_own(situation: &Situation, have: u64) -> Plan {
 
 /// A foreign target: the rule says.
 fn by_rule(situation: &Situation, source: &FileFacts, target: &FileFacts) -> Plan {
-    // For a download, an existing `.part` holds Ferry's bytes of the same file: overwriting the
+    // For a download, an existing `.ferrypart` holds Ferry's bytes of the same file: overwriting the
     // target continues it rather than fetching those bytes again.
     let write = || match (situation.direction, situation.partial) {
         (Direction::Download, Some(have)) => resume_own(situation, have),

@@ -113,7 +113,7 @@ fn each_rule_does_what_it_says() {
             None,
             Plan::FromStart,
         ),
-        // A download's .part is Ferry's: continued.
+        // A download's .ferrypart is Ferry's: continued.
         row(
             Down,
             R::Ask,
@@ -319,7 +319,7 @@ fn each_rule_does_what_it_says() {
                     .into(),
             ),
         ),
-        // Overwriting a download target continues Ferry's own .part rather than refetching it.
+        // Overwriting a download target continues Ferry's own .ferrypart rather than refetching it.
         row(
             Down,
             R::Overwrite,
@@ -524,7 +524,7 @@ fn check_promises(s: &Situation, plan: &Plan) {
     if foreign && matches!(s.rule, R::Ask | R::Skip | R::Refuse | R::Rename) {
         assert!(!writes, "{s:#?} → {plan:?}");
     }
-    // Continuing at N: only Ferry's own bytes (a download's .part, an upload target it wrote),
+    // Continuing at N: only Ferry's own bytes (a download's .ferrypart, an upload target it wrote),
     // or the person's Resume.
     match plan {
         Plan::ResumeAt(n) => {

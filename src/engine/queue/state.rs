@@ -33,7 +33,7 @@ pub struct Config {
 pub enum Written {
     /// An upload's STOR began on this remote file: from then on it holds Ferry's bytes.
     Remote { path: RemotePath },
-    /// A download's `.part` was complete and checked, and is taking this name.
+    /// A download's `.ferrypart` was complete and checked, and is taking this name.
     Finished { path: PathBuf },
 }
 
@@ -462,7 +462,7 @@ impl QueueState {
     }
 
     /// A segmented download's ranges moved on; `save` at its checkpoints (the map beside the
-    /// `.part` is what a resume reads; the queue's copy is for the faces).
+    /// `.ferrypart` is what a resume reads; the queue's copy is for the faces).
     pub fn segments(
         &mut self,
         id: TransferId,

@@ -689,7 +689,7 @@ async fn expand_folder(
 }
 
 /// What the log says of a running transfer the person removed from the queue. A download's
-/// `.part` stays where it is: it may hold the person's own file (a "Resume" answer turns the
+/// `.ferrypart` stays where it is: it may hold the person's own file (a "Resume" answer turns the
 /// file in the way into it), so it is not Ferry's to delete; the log names it, as removing the
 /// item said nothing of it (a walk found it left behind).
 async fn removed_text(what: &str, request: &crate::engine::TransferRequest) -> String {

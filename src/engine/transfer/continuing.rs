@@ -1,6 +1,6 @@
 //! The check before a file is continued: the last bytes before the point where it goes on are
 //! fetched again from the server and compared with the local ones. A partial file that is not
-//! the start of this file (another version of it, another program's `.part`, a person's file
+//! the start of this file (another version of it, a partial file another program left, a person's file
 //! answered "Resume") would otherwise be completed into a file of the right size with wrong
 //! bytes, which the size check can't see and a server without HASH never shows.
 

@@ -1,4 +1,4 @@
-//! A download: into `NAME.part`, checked (size, then the server's digest when offered), then
+//! A download: into `NAME.ferrypart`, checked (size, then the server's digest when offered), then
 //! renamed to `NAME`. Nothing incomplete ever stands under the target's name.
 
 use std::path::{Path, PathBuf};
@@ -116,13 +116,13 @@ pub(crate) async fn download(
 /// Where a download starts, and whose bytes are before that point.
 struct Resume {
     offset: u64,
-    /// The `.part` was the person's own file until they answered "Resume": if its end doesn't
+    /// The `.ferrypart` was the person's own file until they answered "Resume": if its end doesn't
     /// match the server's file, it gets its name back and the item fails, rather than being
     /// written over.
     persons_file: bool,
 }
 
-/// The facts about the local target and its `.part`.
+/// The facts about the local target and its `.ferrypart`.
 fn situation(
     context: &TransferContext<'_>,
     target: &Path,
@@ -143,7 +143,7 @@ fn situation(
     let ours =
         matches!(&start.written, Some(Written::Finished { path }) if path.as_path() == target);
     let part = part_path(target);
-    // A segmented `.part` has its full length from the start: what is in place is what its
+    // A segmented `.ferrypart` has its full length from the start: what is in place is what its
     // map says. One whose map doesn't fit the file any more is worth nothing.
     let partial = match segmented::saved_map(&part, source) {
         Ok(Some(map)) => Some(map.done()),
@@ -217,7 +217,7 @@ fn elsewhere(
     Ok(chosen)
 }
 
-/// Moves the bytes into `target`'s `.part` from `offset`, checks them, and renames.
+/// Moves the bytes into `target`'s `.ferrypart` from `offset`, checks them, and renames.
 async fn fetch(
     session: &mut Session,
     context: &TransferContext<'_>,
@@ -232,8 +232,8 @@ async fn fetch(
     let part = part_path(target);
     // A few kilobytes of Ferry's own are fetched again rather than checked (below): said there.
     if offset > 0 && resume.persons_file {
-        // Named after the person's file, not the `.part` it is while it grows (a walk read
-        // "Resuming … .part" about a file that had no `.part`).
+        // Named after the person's file, not the `.ferrypart` it is while it grows (a walk read
+        // "Resuming … .ferrypart" about a file that had no `.ferrypart`).
         context.log(format!(
             "Continuing {} from byte {offset} (as {} until it is complete and checked)",
             target.display(),
@@ -450,7 +450,7 @@ async fn fetch(
             && written > expected
         {
             // The server said yes to REST but sent the file from its start: what was appended
-            // is wrong. The .part never took the target's name, so nothing is lost: start over.
+            // is wrong. The .ferrypart never took the target's name, so nothing is lost: start over.
             context.log(format!(
                 "The server ignored REST ({written} bytes instead of {expected}); downloading again from the start"
             ));
@@ -469,7 +469,7 @@ async fn fetch(
     ))
 }
 
-/// The person's file, turned into the `.part` for "Resume", can't be continued: it gets its
+/// The person's file, turned into the `.ferrypart` for "Resume", can't be continued: it gets its
 /// name back, unchanged, and the item fails saying why.
 fn give_back(part: &Path, target: &Path, why: &str) -> Finish {
     match std::fs::rename(part, target) {
@@ -482,7 +482,7 @@ fn give_back(part: &Path, target: &Path, why: &str) -> Finish {
 }
 
 /// A download over several connections, when the file and the server are for it, or when its
-/// `.part` is a segmented one already. `None`: the plain download goes ahead (a start from
+/// `.ferrypart` is a segmented one already. `None`: the plain download goes ahead (a start from
 /// scratch has removed any map).
 async fn fetch_segmented(
     session: &mut Session,
@@ -531,7 +531,7 @@ async fn fetch_segmented(
         }
         _ => return Ok(None),
     };
-    // Continuing a segmented `.part` needs ranges even when splitting is now off for it.
+    // Continuing a segmented `.ferrypart` needs ranges even when splitting is now off for it.
     let connections = connections.max(1);
     match segmented::fetch_ranges(session, context, part, source, map, connections).await? {
         Some(finish) => Ok(Some(finish)),
@@ -541,7 +541,7 @@ async fn fetch_segmented(
     }
 }
 
-/// The `.part` (or an ASCII transfer's wire bytes) against the server's size.
+/// The `.ferrypart` (or an ASCII transfer's wire bytes) against the server's size.
 fn check_size(file: &Path, source: &FileFacts, ascii: Option<&Received>) -> Result<u64, String> {
     let written = std::fs::metadata(file)
         .map(|m| m.len())
@@ -563,7 +563,7 @@ fn check_size(file: &Path, source: &FileFacts, ascii: Option<&Received>) -> Resu
     }
 }
 
-/// Checks a finished `.part` (size, then digest) and gives it the target's name.
+/// Checks a finished `.ferrypart` (size, then digest) and gives it the target's name.
 async fn finish_download(
     session: &mut Session,
     context: &TransferContext<'_>,
@@ -587,7 +587,7 @@ async fn finish_download(
         Ok(written) => written,
         Err(why) => {
             // Fewer bytes than the file has: the data connection was cut, whatever the server
-            // said after it. Another attempt continues the `.part`.
+            // said after it. Another attempt continues the `.ferrypart`.
             if let (None, Some(expected), Ok(have)) =
                 (ascii, source.size, std::fs::metadata(part).map(|m| m.len()))
                 && have < expected

@@ -1,6 +1,6 @@
 //! Moving one file, either way, on a logged-in session. Each attempt gathers the facts about
 //! the target, asks the queue's one decision (`queue::decide`) what may be written, and
-//! carries that out: `.part` files, resume with REST, ASCII conversion, speed limits,
+//! carries that out: `.ferrypart` files, resume with REST, ASCII conversion, speed limits,
 //! progress, and the checks (size, then digest) that must pass before a download takes the
 //! target's name.
 

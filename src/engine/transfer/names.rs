@@ -1,4 +1,4 @@
-//! The names a transfer writes under: a download's `.part`, and the free `name (1).ext` that
+//! The names a transfer writes under: a download's `.ferrypart`, and the free `name (1).ext` that
 //! "Rename" gives the new file on either side.
 
 use std::path::{Path, PathBuf};
@@ -10,13 +10,17 @@ use crate::protocol::path::RemotePath;
 /// How many numbered names are tried before giving up on finding a free one.
 const MAX_NUMBER: u32 = 1000;
 
-/// `report.pdf` → `report.pdf.part`: where a download's bytes go until they are checked.
+/// `report.pdf` → `report.pdf.ferrypart`: where a download's bytes go until they are checked.
+///
+/// A suffix of Ferry's own (as WinSCP has `.filepart`): a partial file under it is Ferry's, to
+/// continue or to start again. Under `.part` it could be another program's (Firefox names its
+/// downloads so), which a download into the same folder then continued or removed.
 pub(crate) fn part_path(target: &Path) -> PathBuf {
     let mut name = target
         .file_name()
         .map(|n| n.to_os_string())
         .unwrap_or_default();
-    name.push(".part");
+    name.push(".ferrypart");
     target.with_file_name(name)
 }
 
@@ -28,7 +32,7 @@ pub(crate) fn numbered_name(name: &str, n: u32) -> String {
     }
 }
 
-/// The first `name (n).ext` beside `target` that is free, with no `.part` of its own either.
+/// The first `name (n).ext` beside `target` that is free, with no `.ferrypart` of its own either.
 pub(crate) fn free_local_name(target: &Path) -> Option<PathBuf> {
     let name = target.file_name()?.to_string_lossy().into_owned();
     (1..MAX_NUMBER)
@@ -80,11 +84,11 @@ mod tests {
             free_local_name(&target),
             Some(dir.path().join("report (1).pdf"))
         );
-        std::fs::write(dir.path().join("report (1).pdf.part"), b"x").unwrap();
+        std::fs::write(dir.path().join("report (1).pdf.ferrypart"), b"x").unwrap();
         assert_eq!(
             free_local_name(&target),
             Some(dir.path().join("report (2).pdf"))
         );
-        assert_eq!(part_path(&target), dir.path().join("report.pdf.part"));
+        assert_eq!(part_path(&target), dir.path().join("report.pdf.ferrypart"));
     }
 }

@@ -1,7 +1,7 @@
 //! A segmented download: one file over several connections, each fetching its own byte range
-//! (`REST offset` + `RETR`) into one `.part` that has the file's full size from the start, with
-//! positioned writes. The map of ranges (`segments::SegmentMap`) is saved beside the `.part`
-//! (`NAME.part.segments`) as it fills, so a crash or a dropped connection continues each range
+//! (`REST offset` + `RETR`) into one `.ferrypart` that has the file's full size from the start, with
+//! positioned writes. The map of ranges (`segments::SegmentMap`) is saved beside the `.ferrypart`
+//! (`NAME.ferrypart.segments`) as it fills, so a crash or a dropped connection continues each range
 //! from its own offset; the queue keeps a copy to show.
 //!
 //! A connection never reads past the end of its range: its last read is cut to the range's end,
@@ -28,7 +28,7 @@ use super::segments::{READ_AT_ONCE, SegmentMap, read_at_once, worth_joining};
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 use super::{Progress, TransferContext};
 
-/// Where the map of a `.part` is kept.
+/// Where the map of a `.ferrypart` is kept.
 pub(crate) fn map_path(part: &Path) -> PathBuf {
     let mut name = part.as_os_str().to_owned();
     name.push(".segments");
@@ -36,7 +36,7 @@ pub(crate) fn map_path(part: &Path) -> PathBuf {
 }
 
 /// The saved map of `part`, when there is one that fits the file as the server has it now.
-/// `Err` when there is a map but it doesn't fit (the `.part` can't be trusted).
+/// `Err` when there is a map but it doesn't fit (the `.ferrypart` can't be trusted).
 pub(crate) fn saved_map(part: &Path, source: &FileFacts) -> Result<Option<SegmentMap>, ()> {
     let Ok(text) = std::fs::read(map_path(part)) else {
         return Ok(None);
@@ -58,7 +58,7 @@ pub(crate) fn time_key(source: &FileFacts) -> Option<String> {
         .map(|t| t.format("%Y%m%d%H%M%S").to_string())
 }
 
-/// Writes the map next to the `.part`, whole or not at all (a temporary file renamed).
+/// Writes the map next to the `.ferrypart`, whole or not at all (a temporary file renamed).
 fn save_map(part: &Path, map: &SegmentMap) -> std::io::Result<()> {
     let path = map_path(part);
     let mut temporary = path.as_os_str().to_owned();
@@ -69,7 +69,7 @@ fn save_map(part: &Path, map: &SegmentMap) -> std::io::Result<()> {
     std::fs::rename(&temporary, &path)
 }
 
-/// Removes a `.part`'s map (a start from scratch, or every range in place).
+/// Removes a `.ferrypart`'s map (a start from scratch, or every range in place).
 pub(crate) fn forget_map(part: &Path) {
     let _ = std::fs::remove_file(map_path(part));
 }
@@ -91,7 +91,7 @@ struct Shared<'a> {
     at_start: u64,
     /// The first disk error: it ends every connection.
     disk_error: Mutex<Option<std::io::Error>>,
-    /// The server sent the wrong bytes for a range (it ignores REST): the `.part` is worthless.
+    /// The server sent the wrong bytes for a range (it ignores REST): the `.ferrypart` is worthless.
     wrong_bytes: Mutex<Option<String>>,
     /// When this attempt began, for the rate that decides whether more connections join.
     started: std::time::Instant,
@@ -202,8 +202,8 @@ enum Connection<'s> {
 type PendingWrite = tokio::task::JoinHandle<std::io::Result<(Vec<u8>, u64)>>;
 
 /// Fetches every range of `map` over `own` plus up to `connections - 1` more sessions that the
-/// pool can lend, into `part` (`target`'s `.part`). Returns `None` once every range is in place
-/// (the map is then removed: the `.part` is an ordinary complete one), or what stopped it.
+/// pool can lend, into `part` (`target`'s `.ferrypart`). Returns `None` once every range is in place
+/// (the map is then removed: the `.ferrypart` is an ordinary complete one), or what stopped it.
 pub(crate) async fn fetch_ranges(
     own: &mut Session,
     context: &TransferContext<'_>,
@@ -234,7 +234,7 @@ async fn fetch_with(
     for range in &mut map.ranges {
         range.taken = false;
     }
-    // The map is on disk before the first byte: from then on the `.part`'s length means
+    // The map is on disk before the first byte: from then on the `.ferrypart`'s length means
     // nothing, and no attempt may take it for a plain partial download.
     if let Err(e) = save_map(part, &map) {
         return Ok(Some(Finish::Failed(format!(
@@ -329,7 +329,7 @@ async fn fetch_with(
     if let Err(e) = finished {
         context.log(format!("Could not set the time of {}: {e}", part.display()));
     }
-    // Every byte is in place: the `.part` is now an ordinary complete one, which the checks
+    // Every byte is in place: the `.ferrypart` is now an ordinary complete one, which the checks
     // and the rename take (or a later attempt, if this one stops before them).
     forget_map(part);
     if let Ok(mut progress) = progress.lock() {
@@ -710,7 +710,7 @@ fn pace_since(since: Option<(std::time::Instant, u64)>, now_at: u64) -> u64 {
     (now_at.saturating_sub(from) as f64 / elapsed.as_secs_f64()) as u64
 }
 
-/// Writes `chunk` at `at` in the shared `.part`; gives the buffer back with the offset its
+/// Writes `chunk` at `at` in the shared `.ferrypart`; gives the buffer back with the offset its
 /// bytes reach.
 fn write_chunk(
     file: &Mutex<std::fs::File>,

@@ -1,10 +1,10 @@
 //! Segmented downloads, the rules (no I/O): whether a file is split and over how many
 //! connections, into which byte ranges, which range a free connection takes next (splitting the
 //! one that will end last when none is waiting, if that is worth a new start), and the map of
-//! ranges kept beside the `.part` so that a later attempt continues each range from its own
+//! ranges kept beside the `.ferrypart` so that a later attempt continues each range from its own
 //! offset.
 //!
-//! The map, not the `.part`'s length, says what is in place: ranges are written out of order
+//! The map, not the `.ferrypart`'s length, says what is in place: ranges are written out of order
 //! into a file that has its full size from the start, so its length proves nothing.
 
 use std::time::Duration;
@@ -215,7 +215,7 @@ impl SegmentMap {
         }
     }
 
-    /// A plain `.part` of `have` bytes going on in ranges: its bytes are the first range,
+    /// A plain `.ferrypart` of `have` bytes going on in ranges: its bytes are the first range,
     /// complete; the rest is split in `count`.
     pub fn continuing(size: u64, modified: Option<String>, have: u64, count: usize) -> Self {
         let have = have.min(size);

@@ -65,7 +65,7 @@ pub(crate) async fn upload(
             Ok(other) => (other, 0),
             Err(finish) => return Ok(finish),
         },
-        // Uploads have no `.part`: a target of their own is continued, never just checked.
+        // Uploads have no `.ferrypart`: a target of their own is continued, never just checked.
         Plan::Verify => (remote, 0),
         Plan::Skip(why) => return Ok(Finish::Skipped(why)),
         Plan::Refuse(why) => return Ok(Finish::Failed(why)),
