@@ -34,6 +34,9 @@ pub struct ServerOptions {
     pub greeting: &'static str,
     /// PEM certificate chain and private key: the server then offers explicit TLS (AUTH TLS).
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// Seconds a session may sit without a command before the server closes it (libunftp's
+    /// default, 600 s, when `None`).
+    pub idle_timeout_secs: Option<u64>,
 }
 
 impl ServerOptions {
@@ -44,6 +47,7 @@ impl ServerOptions {
             allow_anonymous: true,
             greeting: "Ferry demo server (libunftp) on 127.0.0.1",
             tls: None,
+            idle_timeout_secs: None,
         }
     }
 
@@ -116,6 +120,7 @@ impl DemoServer {
         });
         let greeting = options.greeting;
         let tls = options.tls.clone();
+        let idle_timeout_secs = options.idle_timeout_secs;
         runtime.spawn(async move {
             // A bounded accept loop would end the demo early; this one ends with the runtime.
             while let Ok((stream, _)) = listener.accept().await {
@@ -131,6 +136,9 @@ impl DemoServer {
                         .active_passive_mode(
                             libunftp::options::ActivePassiveMode::ActiveAndPassive,
                         );
+                if let Some(secs) = idle_timeout_secs {
+                    builder = builder.idle_session_timeout(secs);
+                }
                 if let Some((certificate, key)) = &tls {
                     builder = builder.ftps(certificate.clone(), key.clone());
                 }

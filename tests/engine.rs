@@ -928,3 +928,65 @@ fn the_local_folder_watched_is_listed_again_when_another_program_changes_it() {
     std::fs::write(other.path().join("here.txt"), b"here").unwrap();
     names_listed(&events, &["here.txt"]);
 }
+
+/// A server that closes an idle connection (vsftpd's `idle_session_timeout`, a 421 first or not
+/// a word) is noticed at once, with no command sent, and the window is told why; the session
+/// goes on and logs in again at the next action.
+#[test]
+fn a_server_closing_an_idle_connection_is_noticed_at_once() {
+    let cases: [(&str, Vec<Step>, &str); 2] = [
+        (
+            "421 first",
+            vec![send("421 Timeout.\r\n"), Step::Close],
+            "421 Timeout.",
+        ),
+        ("closed", vec![Step::Close], "closed the connection"),
+    ];
+    for (what, ending, said) in cases {
+        let mut script = vec![send("220 Hello\r\n")];
+        script.extend(login_steps(b"257 \"/\"\r\n"));
+        // The first listing, empty, then nothing until the server ends it.
+        let data = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let epsv = format!(
+            "229 Extended Passive Mode (|||{}|)\r\n",
+            data.local_addr().unwrap().port()
+        );
+        let data_thread = std::thread::spawn(move || drop(data.accept()));
+        script.extend([
+            Step::Expect("TYPE I"),
+            send("200 Binary\r\n"),
+            Step::Expect("EPSV"),
+            Step::Send(epsv.into_bytes()),
+            Step::Expect("LIST"),
+            send("150 Here it comes\r\n"),
+            send("226 Done\r\n"),
+        ]);
+        script.extend(ending);
+        let server = ScriptedServer::start(script);
+        let (engine, events) = Engine::start(None).unwrap();
+        engine.send(Command::Connect(request_to(server.port, Login::Anonymous)));
+        let seen = collect_until(&events, |e| {
+            matches!(
+                e,
+                Event::ConnectionDropped { .. } | Event::Disconnected { .. }
+            )
+        });
+        match seen.last() {
+            Some(Event::ConnectionDropped { why }) => {
+                assert!(why.contains(said), "{what}: {why}")
+            }
+            other => panic!("{what}: {other:?}\n{}", log_text(&seen)),
+        }
+        assert!(
+            log_text(&seen).contains("logs in again at the next action"),
+            "{what}"
+        );
+        drop(engine);
+        data_thread.join().unwrap();
+        let received = server.finish();
+        assert!(
+            !received.iter().any(|l| l.starts_with("NOOP")),
+            "{what}: {received:?}"
+        );
+    }
+}

@@ -159,6 +159,9 @@ pub(crate) async fn run(
                         LogKind::Status,
                         format!("The connection was lost ({error}); Ferry logs in again at the next action"),
                     );
+                    sink.send(Event::ConnectionDropped {
+                        why: error.to_string(),
+                    });
                     session = None;
                     continue;
                 }
@@ -225,33 +228,54 @@ enum Waited {
     Lost(FtpError),
 }
 
-/// The next command; meanwhile NOOP at random intervals, when keep-alive is on.
+/// The next command. Meanwhile the connection is watched, so that a server closing it (its
+/// idle timeout) is noticed and said at once, as FileZilla does, and NOOP is sent at random
+/// intervals when keep-alive is on.
 async fn wait_keeping_alive(
     session: &mut Session,
     commands: &mut mpsc::UnboundedReceiver<Command>,
     request: &ConnectRequest,
 ) -> Waited {
-    let Some((low, high)) = request.timeouts.keep_alive else {
-        return commands
-            .recv()
-            .await
-            .map_or(Waited::ChannelClosed, Waited::Command);
-    };
-    // Bounded by the user: each round either returns a command or sends one NOOP.
+    let mut keep_alive = request.timeouts.keep_alive;
+    // Bounded by the user and the server: each round returns, sends one NOOP, or reads one reply
+    // the server sent unasked.
     loop {
-        tokio::select! {
+        let pause = keep_alive.map(|(low, high)| random_between(low, high));
+        let woke = tokio::select! {
             command = commands.recv() => {
                 return command.map_or(Waited::ChannelClosed, Waited::Command);
             }
-            () = tokio::time::sleep(random_between(low, high)) => {
-                match session.noop().await {
-                    Ok(()) => {}
-                    Err(error) if error.is_connection_lost() => return Waited::Lost(error),
-                    // A server that refuses NOOP (500) still lives: no more NOOPs until the next command.
-                    Err(_) => return commands.recv().await.map_or(Waited::ChannelClosed, Waited::Command),
-                }
+            spoken = session.spoken_unasked() => Woke::Spoken(spoken),
+            () = sleep_or_never(pause) => Woke::KeepAlive,
+        };
+        match woke {
+            Woke::Spoken(Ok(Some(reply))) if reply.code == 421 => {
+                return Waited::Lost(FtpError::reply(reply));
             }
+            // Anything else unasked is shown (logged by the session) and the session goes on.
+            Woke::Spoken(Ok(_)) => {}
+            Woke::Spoken(Err(error)) => return Waited::Lost(error),
+            Woke::KeepAlive => match session.noop().await {
+                Ok(()) => {}
+                Err(error) if error.is_connection_lost() => return Waited::Lost(error),
+                // A server that refuses NOOP (500) still lives: no more NOOPs until the next
+                // command.
+                Err(_) => keep_alive = None,
+            },
         }
+    }
+}
+
+enum Woke {
+    Spoken(Result<Option<crate::protocol::reply::Reply>, FtpError>),
+    KeepAlive,
+}
+
+/// Sleeps for `pause`, or for ever without one.
+async fn sleep_or_never(pause: Option<Duration>) {
+    match pause {
+        Some(pause) => tokio::time::sleep(pause).await,
+        None => std::future::pending().await,
     }
 }
 
@@ -318,6 +342,7 @@ async fn reconnect(
     sink: &EventSink,
 ) -> Result<Session, FtpError> {
     let (mut session, _) = Session::connect(request, sink.clone()).await?;
+    sink.send(Event::Reconnected);
     match session.ensure_at(folder).await {
         Ok(()) => sink.log(
             LogKind::Status,

@@ -81,9 +81,18 @@ impl KeyArea {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectionState {
-    Disconnected { reason: Option<String> },
-    Connecting { target: String },
-    Connected { target: String },
+    Disconnected {
+        reason: Option<String>,
+    },
+    Connecting {
+        target: String,
+    },
+    Connected {
+        target: String,
+        /// The server closed the connection between commands (why, in its words): Ferry logs in
+        /// again at the next action.
+        dropped: Option<String>,
+    },
 }
 
 #[cfg(test)]

@@ -84,7 +84,25 @@ fn connection(ui: &mut egui::Ui, state: &AppState) {
             ui.add(egui::Spinner::new());
             ui.add(egui::Label::new(format!("Connecting to {target}…")).truncate());
         }
-        ConnectionState::Connected { target } => {
+        ConnectionState::Connected {
+            target,
+            dropped: Some(why),
+        } => {
+            lock(ui, state);
+            ui.add(
+                egui::Label::new(
+                    egui::RichText::new(format!(
+                        "{target}: disconnected ({why}); Ferry logs in again at the next action"
+                    ))
+                    .weak(),
+                )
+                .truncate(),
+            );
+        }
+        ConnectionState::Connected {
+            target,
+            dropped: None,
+        } => {
             if state.remote.is_loading() {
                 ui.add(egui::Spinner::new());
             }

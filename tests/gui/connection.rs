@@ -134,3 +134,27 @@ fn the_empty_history_button_says_why_it_is_greyed_out() {
         "no explanation on the greyed-out button"
     );
 }
+
+/// A server that closes an idle connection is said on the status line when it happens (not at
+/// the next click), and the next action logs in again where the person was.
+#[test]
+fn an_idle_connection_closed_by_the_server_shows_and_the_next_action_logs_in_again() {
+    let server = TestServer::start_with(|options| options.idle_timeout_secs = Some(1));
+    let mut window = Window::open();
+    window.connect_to(&server);
+    window.run_until(
+        "the status line saying the server closed the connection",
+        |h| {
+            h.query_by_label_contains("Ferry logs in again at the next action")
+                .is_some()
+        },
+    );
+    assert!(!window.has_label_containing("Connected to 127.0.0.1:"));
+    window.double_click("Photos");
+    wait_for_row(&mut window, "holiday-01.jpg", true);
+    window.run_until("the status line connected again", |h| {
+        h.query_by_label_contains("Connected to 127.0.0.1:")
+            .is_some()
+    });
+    assert!(!window.has_label_containing("logs in again at the next action"));
+}

@@ -45,11 +45,16 @@ pub struct TestServer {
 
 impl TestServer {
     pub fn start() -> Self {
+        Self::start_with(|_| {})
+    }
+
+    /// The server with its options changed by `change` first.
+    pub fn start_with(change: impl FnOnce(&mut ServerOptions)) -> Self {
         let root = tempfile::tempdir().expect("temp dir");
         ferry::demo::create_sample_tree(root.path()).expect("sample tree");
-        let server =
-            DemoServer::start(ServerOptions::new(root.path()).with_account(USER, PASSWORD))
-                .expect("embedded server");
+        let mut options = ServerOptions::new(root.path()).with_account(USER, PASSWORD);
+        change(&mut options);
+        let server = DemoServer::start(options).expect("embedded server");
         Self {
             server,
             root,

@@ -34,6 +34,13 @@ pub enum Event {
         /// The folder it was opening, when it was opening one by its path.
         opening: Option<RemotePath>,
     },
+    /// The browsing connection was lost between commands (the server's idle timeout, say): the
+    /// session goes on, and logs in again at the next command.
+    ConnectionDropped {
+        why: String,
+    },
+    /// The browsing session logged in again after its connection was lost.
+    Reconnected,
     /// The browsing session ended: `reason` is `None` when the user asked for it.
     Disconnected {
         reason: Option<Failure>,

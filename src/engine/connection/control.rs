@@ -468,6 +468,37 @@ impl Control {
         }
     }
 
+    /// Waits, between commands, for the server to speak unasked, and returns what it said: a
+    /// reply (a 421 before it closes an idle connection, say) or `Closed` when it closed the
+    /// connection without one. Cancel-safe: nothing is read until bytes (or the end) arrive.
+    ///
+    /// Bytes that are no reply within a moment (a TLS record with no text) are `Ok(None)`.
+    pub async fn spoken_unasked(&mut self) -> FtpResult<Option<Reply>> {
+        /// The rest of a reply whose first bytes came: it is sent whole.
+        const REST_OF_REPLY: Duration = Duration::from_secs(2);
+        let ftp = self.ftp()?;
+        {
+            // Peeked, not read: a command sent meanwhile finds the bytes where they were.
+            let socket = ftp.get_ref().await;
+            let mut first = [0u8; 1];
+            let _ = socket.peek(&mut first).await;
+        }
+        // At the end too: a reply that came with the last one read may be buffered already.
+        let read = tokio::time::timeout(REST_OF_REPLY, ftp.read_response_in(&[])).await;
+        let reply = match read {
+            Err(_) => return Ok(None),
+            Ok(Err(suppaftp::FtpError::UnexpectedResponse(response))) => reply_of(&response),
+            Ok(Ok(response)) => reply_of(&response),
+            Ok(Err(_)) => {
+                return Err(FtpError::Closed {
+                    doing: "while Ferry waited for the next command".into(),
+                });
+            }
+        };
+        self.log_reply(&reply);
+        Ok(Some(reply))
+    }
+
     /// QUIT, politely, without waiting long: the connection is dropped either way.
     pub async fn quit(mut self) {
         if let Some(ftp) = self.ftp.as_mut() {

@@ -282,6 +282,11 @@ impl Session {
             .map(drop)
     }
 
+    /// What the server said unasked between commands (see [`Control::spoken_unasked`]).
+    pub async fn spoken_unasked(&mut self) -> FtpResult<Option<Reply>> {
+        self.control.spoken_unasked().await
+    }
+
     pub async fn quit(self) {
         self.control.quit().await;
     }

@@ -29,6 +29,7 @@ impl FerryApp {
             Event::Connected(info) => {
                 state.connection = ConnectionState::Connected {
                     target: format!("{}:{}", info.host, info.port),
+                    dropped: None,
                 };
                 // The names' encoding is the connection's (a saved site has its own).
                 let encoding = state
@@ -39,6 +40,16 @@ impl FerryApp {
                 state.remote.connected(encoding, info.cwd.clone());
                 state.server = Some(*info);
                 self.remember_server();
+            }
+            Event::ConnectionDropped { why } => {
+                if let ConnectionState::Connected { dropped, .. } = &mut state.connection {
+                    *dropped = Some(why);
+                }
+            }
+            Event::Reconnected => {
+                if let ConnectionState::Connected { dropped, .. } = &mut state.connection {
+                    *dropped = None;
+                }
             }
             Event::Log(line) => state.log.push(line),
             Event::Listing(listing) => {
