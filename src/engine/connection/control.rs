@@ -474,8 +474,9 @@ impl Control {
     ///
     /// Bytes that are no reply within a moment (a TLS record with no text) are `Ok(None)`.
     pub async fn spoken_unasked(&mut self) -> FtpResult<Option<Reply>> {
-        /// The rest of a reply whose first bytes came: it is sent whole.
-        const REST_OF_REPLY: Duration = Duration::from_secs(2);
+        /// The rest of a reply whose first bytes came: it is sent whole, so a moment is plenty,
+        /// and a command the person gives meanwhile waits no longer than that.
+        const REST_OF_REPLY: Duration = Duration::from_secs(1);
         let ftp = self.ftp()?;
         {
             // Peeked, not read: a command sent meanwhile finds the bytes where they were.
