@@ -45,6 +45,17 @@ impl Protocol {
             _ => 21,
         }
     }
+
+    /// The port after switching from `self` to `to`: the new protocol's default when `port`
+    /// was the old one's, else `port` as typed (as FileZilla does: a server's own port is not
+    /// lost by choosing its encryption).
+    pub fn port_on_switch(self, to: Protocol, port: u16) -> u16 {
+        if port == self.default_port() {
+            to.default_port()
+        } else {
+            port
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -321,6 +332,30 @@ pub fn save(config_dir: &Path, sites: &SiteFolder) -> Result<(), SitesError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_port_survives_a_change_of_protocol() {
+        use Protocol::{Ftp, FtpsExplicit, FtpsImplicit};
+        // (from, to, port before, port after)
+        let cases = [
+            (Ftp, FtpsImplicit, 21, 990),
+            (FtpsImplicit, Ftp, 990, 21),
+            (FtpsImplicit, FtpsExplicit, 990, 21),
+            (Ftp, FtpsExplicit, 21, 21),
+            (Ftp, FtpsExplicit, 21210, 21210),
+            (Ftp, FtpsImplicit, 2121, 2121),
+            (FtpsImplicit, Ftp, 21211, 21211),
+            // 990 typed for plain FTP is the person's own port too.
+            (Ftp, FtpsExplicit, 990, 990),
+        ];
+        for (from, to, before, after) in cases {
+            assert_eq!(
+                from.port_on_switch(to, before),
+                after,
+                "{from:?} -> {to:?} at {before}"
+            );
+        }
+    }
 
     fn sample() -> SiteFolder {
         SiteFolder {

@@ -311,12 +311,13 @@ fn form(
             ComboBox::from_id_salt("protocol")
                 .selected_text(site.protocol.label())
                 .show_ui(ui, |ui| {
+                    let was = site.protocol;
                     for protocol in Protocol::ALL {
                         if ui
                             .selectable_value(&mut site.protocol, protocol, protocol.label())
                             .changed()
                         {
-                            site.port = protocol.default_port();
+                            site.port = was.port_on_switch(protocol, site.port);
                         }
                     }
                 })

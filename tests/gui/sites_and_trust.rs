@@ -282,3 +282,66 @@ fn connect_until_asked(window: &mut Window, server: &TestServer) {
             && h.query_by_label("Always trust this certificate").is_some()
     });
 }
+
+/// Choosing a site's encryption keeps a port the person typed (a walk's 21210 went back to 21
+/// and the connection to the wrong port); a default port follows the protocol's, as FileZilla's.
+#[test]
+fn choosing_the_protocol_keeps_a_typed_port() {
+    let mut window = Window::open();
+    window.harness.get_by_label("Sites").click();
+    window.run_until("the Site Manager", |h| {
+        h.query_by_label("New site").is_some()
+    });
+    window.harness.get_by_label("New site").click();
+    window.run_until("the new site's form", |h| {
+        h.query_all_by_label("Port:").count() == 2
+    });
+    let site_port = |window: &Window| {
+        window
+            .harness
+            .get_all_by_label("Port:")
+            .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+            .and_then(|node| node.value())
+            .unwrap_or_default()
+    };
+    let choose = |window: &mut Window, protocol: &str| {
+        window.harness.get_by_label("Protocol:").click();
+        window.run_until("the list open", |h| h.query_by_label(protocol).is_some());
+        window
+            .harness
+            .get_all_by_label(protocol)
+            .last()
+            .expect("the protocol in the list")
+            .click();
+        window.harness.run();
+    };
+    assert_eq!(site_port(&window), "21");
+    choose(&mut window, "FTP over implicit TLS");
+    assert_eq!(site_port(&window), "990", "a default port follows");
+    choose(&mut window, "FTP");
+    assert_eq!(site_port(&window), "21");
+    let port = window
+        .harness
+        .get_all_by_label("Port:")
+        .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .expect("the site's port");
+    port.click();
+    window.harness.step();
+    window
+        .harness
+        .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    window.harness.step();
+    window
+        .harness
+        .get_all_by_label("Port:")
+        .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .expect("the site's port")
+        .type_text("21210");
+    window.press(egui::Key::Enter);
+    window.harness.run();
+    assert_eq!(site_port(&window), "21210");
+    for protocol in ["FTP over explicit TLS", "FTP over implicit TLS", "FTP"] {
+        choose(&mut window, protocol);
+        assert_eq!(site_port(&window), "21210", "after choosing {protocol}");
+    }
+}
