@@ -184,11 +184,13 @@ pub fn show(ui: &mut egui::Ui, state: &mut AppState, actions: &mut Actions) {
             if settings.clicked() {
                 actions.push(Action::OpenSettings);
             }
-            ui.menu_button("Options ⏷", |ui| options_menu(ui, form))
-                .response
-                .on_hover_text(
-                    "Encryption, data connection, file names and time zone for this connection",
-                );
+            ui.menu_button(options_title(form.tls_mode, compact), |ui| {
+                options_menu(ui, form)
+            })
+            .response
+            .on_hover_text(
+                "Encryption, data connection, file names and time zone for this connection",
+            );
             ui.add_enabled_ui(!recent.is_empty(), |ui| {
                 let menu = ui.menu_button("🕘 ⏷", |ui| {
                     for entry in &recent {
@@ -366,6 +368,24 @@ fn field(
 fn named(ui: &egui::Ui, response: &egui::Response, name: &str) {
     let enabled = ui.is_enabled();
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, enabled, name));
+}
+
+/// The Options button's words: the encryption is named on it when it is not the usual "TLS if
+/// the server offers it" (an `ftps://` address pasted once chose implicit TLS for the next
+/// connections too, and a walk met "the server answered in plain FTP" with nothing on the bar
+/// to say why).
+fn options_title(tls: TlsMode, compact: bool) -> String {
+    let mode = match tls {
+        TlsMode::IfAvailable => return "Options ⏷".to_owned(),
+        TlsMode::Explicit => "explicit TLS",
+        TlsMode::Implicit => "implicit TLS",
+        TlsMode::Plain => "plain FTP",
+    };
+    if compact {
+        format!("{mode} ⏷")
+    } else {
+        format!("Options: {mode} ⏷")
+    }
 }
 
 /// The per-connection settings that rarely change: encryption, data connection, name encoding

@@ -27,16 +27,18 @@ fn a_typed_url_fills_the_form_once_complete() {
 /// is answered at once in the notice, and Connect does not try.
 #[test]
 fn schemes_set_tls_and_sftp_is_refused_in_the_notice() {
-    for (url, mode, port) in [
+    for (url, mode, port, button) in [
         (
             "ftpes://alice@files.example.com",
             "Require explicit TLS (AUTH TLS)",
             "21",
+            "Options: explicit TLS ⏷",
         ),
         (
             "ftps://alice@files.example.com",
             "Implicit TLS (port 990)",
             "990",
+            "Options: implicit TLS ⏷",
         ),
     ] {
         let mut window = Window::open();
@@ -51,7 +53,8 @@ fn schemes_set_tls_and_sftp_is_refused_in_the_notice() {
             "{url}"
         );
         assert_eq!(value("Port:").as_deref(), Some(port), "{url}");
-        window.harness.get_by_label("Options ⏷").click();
+        // The bar says which encryption the next connection takes.
+        window.harness.get_by_label(button).click();
         window.harness.run();
         let chosen = window.harness.get_by_label(mode).accesskit_node().toggled();
         assert_eq!(
