@@ -820,6 +820,11 @@ fn a_partial_file_is_continued_only_when_its_end_matches_the_servers_file() {
         match outcome {
             Outcome::Continued => {
                 assert!(!restarted, "{what}: {log}");
+                // The REST before the offset is said, not left to look like a wrong offset.
+                assert!(
+                    log.contains("the 64 KiB before it come again first"),
+                    "{what}: {log}"
+                );
                 assert_eq!(retrs, 1, "{what}: {commands:?}");
                 let rest = support::rest_for(have).unwrap();
                 assert_eq!(rests, vec![&rest], "{what}: {commands:?}");
@@ -1170,7 +1175,7 @@ fn a_pause_under_a_very_low_speed_limit_acts_at_once_both_ways() {
     assert!(std::fs::read(server.path().join("slow-up.bin")).unwrap() == bytes);
     let log = queue.log_text();
     assert!(log.contains("fewer than a resume checks"), "{log}");
-    assert!(!log.contains("slow-down.bin.part at byte"), "{log}");
+    assert!(!log.contains("slow-down.bin.ferrypart at byte"), "{log}");
 }
 
 /// Under a speed limit a download's bytes reach the disk as they come (about a second's worth

@@ -230,17 +230,28 @@ async fn fetch(
     let request = &context.start.request;
     let remote = request.remote.as_bytes();
     let part = part_path(target);
+    // Said, so that the REST below it (before this offset) reads as meant: a walk took it for
+    // a wrong offset.
+    let compared = match offset.min(RESUME_OVERLAP) {
+        _ if ascii => String::new(),
+        0 => String::new(),
+        RESUME_OVERLAP => "; the 64 KiB before it come again first, to be compared".to_owned(),
+        n => format!("; the {n} bytes before it come again first, to be compared"),
+    };
     // A few kilobytes of Ferry's own are fetched again rather than checked (below): said there.
     if offset > 0 && resume.persons_file {
         // Named after the person's file, not the `.ferrypart` it is while it grows (a walk read
         // "Resuming … .ferrypart" about a file that had no `.ferrypart`).
         context.log(format!(
-            "Continuing {} from byte {offset} (as {} until it is complete and checked)",
+            "Continuing {} from byte {offset} (as {} until it is complete and checked){compared}",
             target.display(),
             part.file_name().unwrap_or_default().to_string_lossy()
         ));
     } else if offset > RESUME_OVERLAP {
-        context.log(format!("Resuming {} at byte {offset}", part.display()));
+        context.log(format!(
+            "Resuming {} at byte {offset}{compared}",
+            part.display()
+        ));
     }
     if let Some(finish) =
         fetch_segmented(session, context, &part, target, offset, ascii, source).await?
