@@ -28,6 +28,9 @@ pub enum TreeAction<P> {
     Load(P),
     /// The person started dragging a folder (to the other pane, as FileZilla allows).
     Drag(P),
+    /// The person opened a node: a side whose listings are cheap lists it again, so that
+    /// folders made meanwhile by other programs show.
+    Expanded(P),
 }
 
 pub struct TreeState<P> {
@@ -138,6 +141,7 @@ pub fn show<P: Clone + Eq + Hash>(
                             state.expanded.remove(&line.path);
                         } else {
                             state.expanded.insert(line.path.clone());
+                            actions.push(TreeAction::Expanded(line.path.clone()));
                         }
                     }
                 } else {

@@ -263,6 +263,12 @@ impl<T: FolderEntry> Folders<T> {
         name: impl Fn(&T::Path) -> Option<String>,
     ) -> Children<T::Path> {
         let way = self.current.as_ref().map(|c| c.chain()).unwrap_or_default();
+        let known = way
+            .iter()
+            .position(|p| p == path)
+            .and_then(|at| way.get(at + 1))
+            .and_then(|next| Some(vec![(next.clone(), name(next)?)]))
+            .unwrap_or_default();
         if let Some(entries) = self.cache.get(path) {
             let mut folders: Vec<(T::Path, String)> = entries
                 .iter()
@@ -271,15 +277,16 @@ impl<T: FolderEntry> Folders<T> {
                 .filter(|(p, e)| self.show_hidden || !e.is_hidden() || way.contains(p))
                 .map(|(p, e)| (p, e.name().to_owned()))
                 .collect();
+            // A listing older than the folder shown (made since, and reached by its path) still
+            // leads to it: the tree always shows where the pane is.
+            for step in known {
+                if !folders.iter().any(|(p, _)| *p == step.0) {
+                    folders.push(step);
+                }
+            }
             folders.sort_by_cached_key(|(_, name)| name.to_lowercase());
             return Children::Listed(folders);
         }
-        let known = way
-            .iter()
-            .position(|p| p == path)
-            .and_then(|at| way.get(at + 1))
-            .and_then(|next| Some(vec![(next.clone(), name(next)?)]))
-            .unwrap_or_default();
         if self.listing.contains(path) {
             Children::Loading { known }
         } else {

@@ -400,7 +400,16 @@ pub fn show(
     if let Some(show) = output.show_hidden {
         actions.push(Action::ShowHidden(Side::Local, show));
     }
-    actions.extend(output.load.into_iter().map(Action::ListLocal));
+    // A local folder opened in the tree is read again (cheap, unlike a server's): folders made
+    // by other programs since it was first listed show (a walk's didn't, even after closing
+    // and opening it again).
+    actions.extend(
+        output
+            .load
+            .into_iter()
+            .chain(output.expanded)
+            .map(Action::ListLocal),
+    );
     if output.drag_started {
         let (paths, entries) = view.selected();
         drag::start(ui.ctx(), DragPayload::Local { paths, entries });

@@ -99,6 +99,8 @@ pub struct PaneOutput<P, M> {
     pub show_hidden: Option<bool>,
     /// Tree nodes to list.
     pub load: Vec<P>,
+    /// Tree nodes the person opened this frame.
+    pub expanded: Vec<P>,
     pub drag_started: bool,
     /// A folder of the tree the person started dragging.
     pub tree_drag: Option<P>,
@@ -172,6 +174,7 @@ pub fn show<S: FolderSource>(
         new_folder: false,
         show_hidden: None,
         load: Vec::new(),
+        expanded: Vec::new(),
         drag_started: false,
         tree_drag: None,
         pointer_row: None,
@@ -358,6 +361,7 @@ fn body<S: FolderSource>(
             TreeAction::Open(path) => output.open = Some(path),
             TreeAction::Load(path) => output.load.push(path),
             TreeAction::Drag(path) => output.tree_drag = Some(path),
+            TreeAction::Expanded(path) => output.expanded.push(path),
         }
     }
     output.pointer_node = tree.pointer_node;

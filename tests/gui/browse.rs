@@ -580,3 +580,52 @@ fn synchronized_browsing_turns_off_above_the_folders_it_began_in() {
     assert!(synchronized_browsing_is_off(&window));
     assert_eq!(window.site(Side::Remote), "/");
 }
+
+/// The local tree keeps up with folders other programs make: one reached by typing its path
+/// shows in the tree with the way down to it, and a folder opened again in the tree is read
+/// again (a walk's tree kept its first listing through both).
+#[test]
+fn the_local_tree_shows_folders_made_by_other_programs() {
+    let mut window = Window::open();
+    window.add_local_files(&[("first/a.txt", b"x")]);
+    // Away from the folder where they are made, so that its watch doesn't list it again.
+    let first = window.downloads.path().join("first");
+    window.go_to_path(Side::Local, &first.to_string_lossy());
+    window.run_until("the first folder", |h| {
+        h.query_by_role_and_label(Role::Label, "a.txt").is_some()
+    });
+    let made = window.downloads.path().join("made-later/deeper");
+    std::fs::create_dir_all(&made).unwrap();
+    window.go_to_path(Side::Local, &made.to_string_lossy());
+    window.run_until("the typed folder in the tree, under its parent", |h| {
+        h.query_by_role_and_label(Role::TreeItem, "made-later")
+            .is_some()
+            && h.query_by_role_and_label(Role::TreeItem, "deeper")
+                .is_some()
+    });
+    // Another folder beside it; its parent closed and opened again in the tree.
+    std::fs::create_dir(window.downloads.path().join("made-after")).unwrap();
+    let parent = window
+        .downloads
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    window
+        .harness
+        .get_by_label(&format!("Collapse {parent}"))
+        .click();
+    window.harness.run();
+    window
+        .harness
+        .get_by_label(&format!("Expand {parent}"))
+        .click();
+    window.run_until(
+        "the folder made after, once its parent is opened again",
+        |h| {
+            h.query_by_role_and_label(Role::TreeItem, "made-after")
+                .is_some()
+        },
+    );
+}
