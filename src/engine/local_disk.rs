@@ -281,22 +281,31 @@ pub fn list(path: &Path) -> std::io::Result<Vec<LocalEntry>> {
                 metadata.len()
             },
             modified,
-            permissions: permissions_text(&metadata),
+            permissions: permissions_text(&metadata, kind),
         });
     }
     Ok(entries)
 }
 
+/// As a server's listing writes them, with the kind's letter first (`drwxr-xr-x`,
+/// `-rw-r--r--`): the two panes' columns read alike.
 #[cfg(unix)]
-fn permissions_text(metadata: &std::fs::Metadata) -> Option<String> {
+fn permissions_text(metadata: &std::fs::Metadata, kind: LocalKind) -> Option<String> {
     use std::os::unix::fs::PermissionsExt;
-    Some(crate::protocol::permissions::mode_to_text(
+    let letter = match kind {
+        LocalKind::Dir => 'd',
+        LocalKind::Link => 'l',
+        LocalKind::File | LocalKind::Other => '-',
+    };
+    let mut text = String::from(letter);
+    text.push_str(&crate::protocol::permissions::mode_to_text(
         metadata.permissions().mode(),
-    ))
+    ));
+    Some(text)
 }
 
 #[cfg(not(unix))]
-fn permissions_text(metadata: &std::fs::Metadata) -> Option<String> {
+fn permissions_text(metadata: &std::fs::Metadata, _kind: LocalKind) -> Option<String> {
     Some(
         if metadata.permissions().readonly() {
             "read-only"
@@ -347,6 +356,24 @@ pub fn upload_requests(
 
 #[cfg(test)]
 mod tests {
+    /// Written as a server's listing writes them, so that the panes' columns read alike.
+    #[cfg(unix)]
+    #[test]
+    fn permissions_read_as_a_servers_listing_writes_them() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.txt");
+        std::fs::write(&file, b"x").unwrap();
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::set_permissions(&sub, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut entries = super::list(dir.path()).unwrap();
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        let shown: Vec<Option<&str>> = entries.iter().map(|e| e.permissions.as_deref()).collect();
+        assert_eq!(shown, vec![Some("-rw-r-----"), Some("drwxr-xr-x")]);
+    }
+
     #[test]
     fn lists_files_folders_and_hidden() {
         let dir = tempfile::tempdir().unwrap();
