@@ -605,13 +605,7 @@ fn the_local_tree_shows_folders_made_by_other_programs() {
     });
     // Another folder beside it; its parent closed and opened again in the tree.
     std::fs::create_dir(window.downloads.path().join("made-after")).unwrap();
-    let parent = window
-        .downloads
-        .path()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
+    let parent = window.downloads_name();
     window
         .harness
         .get_by_label(&format!("Collapse {parent}"))

@@ -59,13 +59,7 @@ fn both_panes_offer_the_same_things() {
         }
     }
     // The local tree shows the folder the pane is in, selected.
-    let folder = window
-        .downloads
-        .path()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
+    let folder = window.downloads_name();
     let node = window
         .harness
         .query_by_role_and_label(Role::TreeItem, &folder)

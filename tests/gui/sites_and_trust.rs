@@ -81,23 +81,7 @@ fn a_site_made_in_the_site_manager_is_saved_without_its_password_and_connects() 
     let server = TestServer::start();
     let config = tempfile::tempdir().unwrap();
     let mut window = Window::open_with(Some(config_dirs(config.path())));
-    window.harness.get_by_label("Sites").click();
-    window.run_until("the Site Manager", |h| {
-        h.query_by_label("New site").is_some()
-    });
-    window.harness.get_by_label("New site").click();
-    window.run_until("the new site's form", |h| {
-        h.query_all_by_label("Host:").count() == 2
-    });
-    // The Site Manager's fields share their labels with the connection bar above it: take the
-    // lowest on screen.
-    fn lowest<'a>(window: &'a Window, label: &'a str) -> egui_kittest::Node<'a> {
-        window
-            .harness
-            .get_all_by_label(label)
-            .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
-            .unwrap_or_else(|| panic!("no {label}"))
-    }
+    open_new_site(&mut window);
     let port = server.port().to_string();
     for (label, text) in [
         ("Name:", "Demo box"),
@@ -214,14 +198,7 @@ fn a_site_that_asks_its_password_is_answered_by_keys_alone() {
 #[test]
 fn escape_closes_an_open_list_before_its_window() {
     let mut window = Window::open();
-    window.harness.get_by_label("Sites").click();
-    window.run_until("the Site Manager", |h| {
-        h.query_by_label("New site").is_some()
-    });
-    window.harness.get_by_label("New site").click();
-    window.run_until("the new site's form", |h| {
-        h.query_all_by_label("Host:").count() == 2
-    });
+    open_new_site(&mut window);
     window.harness.get_by_label("Protocol:").click();
     window.run_until("the list open", |h| {
         h.query_by_label("FTP over implicit TLS").is_some()
@@ -288,22 +265,8 @@ fn connect_until_asked(window: &mut Window, server: &TestServer) {
 #[test]
 fn choosing_the_protocol_keeps_a_typed_port() {
     let mut window = Window::open();
-    window.harness.get_by_label("Sites").click();
-    window.run_until("the Site Manager", |h| {
-        h.query_by_label("New site").is_some()
-    });
-    window.harness.get_by_label("New site").click();
-    window.run_until("the new site's form", |h| {
-        h.query_all_by_label("Port:").count() == 2
-    });
-    let site_port = |window: &Window| {
-        window
-            .harness
-            .get_all_by_label("Port:")
-            .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
-            .and_then(|node| node.value())
-            .unwrap_or_default()
-    };
+    open_new_site(&mut window);
+    let site_port = |window: &Window| lowest(window, "Port:").value().unwrap_or_default();
     let choose = |window: &mut Window, protocol: &str| {
         window.harness.get_by_label("Protocol:").click();
         window.run_until("the list open", |h| h.query_by_label(protocol).is_some());
@@ -320,23 +283,13 @@ fn choosing_the_protocol_keeps_a_typed_port() {
     assert_eq!(site_port(&window), "990", "a default port follows");
     choose(&mut window, "FTP");
     assert_eq!(site_port(&window), "21");
-    let port = window
-        .harness
-        .get_all_by_label("Port:")
-        .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
-        .expect("the site's port");
-    port.click();
+    lowest(&window, "Port:").click();
     window.harness.step();
     window
         .harness
         .key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
     window.harness.step();
-    window
-        .harness
-        .get_all_by_label("Port:")
-        .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
-        .expect("the site's port")
-        .type_text("21210");
+    lowest(&window, "Port:").type_text("21210");
     window.press(egui::Key::Enter);
     window.harness.run();
     assert_eq!(site_port(&window), "21210");
@@ -344,4 +297,26 @@ fn choosing_the_protocol_keeps_a_typed_port() {
         choose(&mut window, protocol);
         assert_eq!(site_port(&window), "21210", "after choosing {protocol}");
     }
+}
+
+/// Opens the Site Manager and a new site's form.
+fn open_new_site(window: &mut Window) {
+    window.harness.get_by_label("Sites").click();
+    window.run_until("the Site Manager", |h| {
+        h.query_by_label("New site").is_some()
+    });
+    window.harness.get_by_label("New site").click();
+    window.run_until("the new site's form", |h| {
+        h.query_all_by_label("Host:").count() == 2
+    });
+}
+
+/// The Site Manager's fields share their labels with the connection bar above it: the lowest
+/// on screen.
+fn lowest<'a>(window: &'a Window, label: &'a str) -> egui_kittest::Node<'a> {
+    window
+        .harness
+        .get_all_by_label(label)
+        .max_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .unwrap_or_else(|| panic!("no {label}"))
 }

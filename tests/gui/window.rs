@@ -162,6 +162,16 @@ impl Window {
 
     /// Puts files into the local folder and lists it again, as a person's file manager would
     /// have made them before.
+    /// The name of the local folder the window starts in (where downloads go).
+    pub fn downloads_name(&self) -> String {
+        self.downloads
+            .path()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned()
+    }
+
     pub fn add_local_files(&mut self, files: &[(&str, &[u8])]) {
         for (name, bytes) in files {
             let path = self.downloads.path().join(name);
