@@ -100,8 +100,70 @@ impl std::fmt::Display for ShownCounts {
     }
 }
 
+/// `name` cut in its middle until `fits` says it does, as Finder does: the start and the end
+/// (its extension whole when it can be) stay, so that `report-v2.pdf` and `report-v3.pdf`, or
+/// `x.bin.part` and `x.bin.ferrypart`, still differ where a cut at the end hid the difference.
+/// `None` when the whole name fits.
+pub fn middle_elided(name: &str, mut fits: impl FnMut(&str) -> bool) -> Option<String> {
+    if fits(name) {
+        return None;
+    }
+    let chars: Vec<char> = name.chars().collect();
+    let extension = name
+        .rfind('.')
+        .filter(|&at| at > 0)
+        .map_or(0, |at| name[at..].chars().count());
+    let cut = |kept: usize| {
+        let tail = (kept / 2).max(extension + 3).min(kept.saturating_sub(1));
+        let head = kept - tail;
+        let mut text: String = chars[..head].iter().collect();
+        text.push('…');
+        text.extend(&chars[chars.len() - tail..]);
+        text
+    };
+    // The most characters kept that fit: what fits with k kept fits with fewer.
+    let (mut fitting, mut too_many) = (1, chars.len());
+    while too_many - fitting > 1 {
+        let middle = (fitting + too_many) / 2;
+        if fits(&cut(middle)) {
+            fitting = middle;
+        } else {
+            too_many = middle;
+        }
+    }
+    Some(cut(fitting))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_name_is_cut_in_its_middle_keeping_its_end() {
+        // (name, characters that fit, shown)
+        let cases = [
+            ("short.txt", 20, None),
+            (
+                "ferry-demo-installer.bin.ferrypart",
+                20,
+                Some("ferry-…bin.ferrypart"),
+            ),
+            (
+                "ferry-demo-installer.bin.part",
+                20,
+                Some("ferry-demo….bin.part"),
+            ),
+            ("report-final-v2.pdf", 12, Some("repo…-v2.pdf")),
+            ("no-extension-at-all-here", 12, Some("no-ext…-here")),
+            (".bashrc-with-a-long-name", 12, Some(".bashr…-name")),
+            ("naïve-café-über-straße.txt", 16, Some("naïve-ca…aße.txt")),
+            // Nothing fits: the shortest cut, which the cell then clips.
+            ("abc", 1, Some("a…")),
+        ];
+        for (name, room, shown) in cases {
+            let got = super::middle_elided(name, |t| t.chars().count() <= room);
+            assert_eq!(got.as_deref(), shown, "{name} in {room}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -209,3 +209,21 @@ fn the_tree_keeps_a_deep_current_folder_in_view_at_every_size() {
         );
     }
 }
+
+/// In a narrow window a long name is cut to fit (in its middle: `format::middle_elided` has the
+/// table of cases), and its row is still found and read out by its whole name.
+#[test]
+fn a_cut_name_is_still_read_out_whole() {
+    let mut window = Window::open_sized(None, egui::vec2(800.0, 600.0));
+    window.add_local_files(&[
+        ("ferry-demo-installer.bin.part", b"theirs"),
+        ("ferry-demo-installer.bin.ferrypart", b"ours"),
+    ]);
+    for name in [
+        "ferry-demo-installer.bin.part",
+        "ferry-demo-installer.bin.ferrypart",
+    ] {
+        let width = window.local_row(name).rect().width();
+        assert!(width < 200.0, "{name} was not cut: {width} points");
+    }
+}

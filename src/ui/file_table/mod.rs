@@ -463,9 +463,31 @@ fn item_cells<T: TableItem>(
             match column {
                 SortColumn::Name => {
                     ui.add(egui::Label::new(icon).selectable(false));
-                    let name = ui.add(egui::Label::new(item.name()).selectable(false).truncate());
-                    if let Some(note) = item.note() {
-                        name.on_hover_text(note);
+                    let full = item.name();
+                    // Cut in the middle, not at the end, where names that start alike differ.
+                    let room = ui.available_width();
+                    let elided = format::middle_elided(full, |text| {
+                        super::widgets::text_width(ui, text) <= room
+                    });
+                    let shown = elided.as_deref().unwrap_or(full);
+                    let name = ui.add(egui::Label::new(shown).selectable(false).truncate());
+                    if elided.is_some() {
+                        // Read out, found and hovered by its whole name.
+                        name.widget_info(|| {
+                            egui::WidgetInfo::labeled(egui::Role::Label, true, full)
+                        });
+                    }
+                    match (item.note(), elided.is_some()) {
+                        (Some(note), true) => {
+                            name.on_hover_text(format!("{full}\n{note}"));
+                        }
+                        (Some(note), false) => {
+                            name.on_hover_text(note);
+                        }
+                        (None, true) => {
+                            name.on_hover_text(full);
+                        }
+                        (None, false) => {}
                     }
                 }
                 SortColumn::Size => {
