@@ -109,6 +109,10 @@ pub fn middle_elided(name: &str, mut fits: impl FnMut(&str) -> bool) -> Option<S
         return None;
     }
     let chars: Vec<char> = name.chars().collect();
+    if chars.len() < 2 {
+        // Nothing to cut around: the cell clips it.
+        return None;
+    }
     let extension = name
         .rfind('.')
         .filter(|&at| at > 0)
@@ -157,6 +161,8 @@ mod tests {
             ("naïve-café-über-straße.txt", 16, Some("naïve-ca…aße.txt")),
             // Nothing fits: the shortest cut, which the cell then clips.
             ("abc", 1, Some("a…")),
+            ("a", 0, None),
+            ("", 0, None),
         ];
         for (name, room, shown) in cases {
             let got = super::middle_elided(name, |t| t.chars().count() <= room);
