@@ -211,6 +211,31 @@ fn download_mirror_brings_the_server_folder_and_deletes_only_inside() {
     assert!(planned(&again).is_empty(), "{}", text(&again.stdout));
 }
 
+/// Ferry's own partial downloads (a `.ferrypart` and its map) are no files of the person's: a
+/// sync neither sends them up nor, mirroring down, deletes them from under a download.
+#[test]
+fn partial_downloads_are_neither_sent_nor_deleted() {
+    let pair = Pair::new();
+    let local = pair.local.path();
+    write(local, "index.html", b"<h1>hi</h1>\n");
+    write(local, "big.iso.ferrypart", b"half of it");
+    write(local, "big.iso.ferrypart.segments", b"{}");
+    write(local, "their.part", b"another program's");
+    let up = planned(&pair.ok(&["--json", "--dry-run"]));
+    assert_eq!(
+        pairs(&up),
+        [("upload", "index.html"), ("upload", "their.part")]
+    );
+    let down = planned(&pair.ok(&["--direction", "down", "--delete", "--json", "--dry-run"]));
+    assert_eq!(
+        pairs(&down),
+        [
+            ("delete-local", "index.html"),
+            ("delete-local", "their.part")
+        ]
+    );
+}
+
 #[test]
 fn both_ways_the_newer_side_wins_and_a_file_changed_on_both_is_left_alone() {
     let pair = Pair::new();

@@ -81,7 +81,10 @@ pub fn local_tree(root: &Path, exclusions: &Exclusions) -> std::io::Result<Walke
                     .push((path, "a link to a folder (not followed)".into()));
                 continue;
             }
-            if exclusions.excludes(&path, is_dir) {
+            // Ferry's own partial downloads: neither sent up nor deleted from under a download.
+            if exclusions.excludes(&path, is_dir)
+                || (!is_dir && crate::engine::transfer::is_partial_file(&name))
+            {
                 continue;
             }
             if walked.tree.len() >= MAX_ENTRIES {
@@ -204,7 +207,10 @@ async fn lane(
             }
             let path = join(&prefix, &name);
             let is_dir = entry.kind == EntryKind::Dir;
-            if exclusions.excludes(&path, is_dir) {
+            // Ferry's own partial downloads: neither sent up nor deleted from under a download.
+            if exclusions.excludes(&path, is_dir)
+                || (!is_dir && crate::engine::transfer::is_partial_file(&name))
+            {
                 continue;
             }
             // A name that can't be a local file name can't be synced either way.

@@ -10,6 +10,22 @@ use crate::protocol::path::RemotePath;
 /// How many numbered names are tried before giving up on finding a free one.
 const MAX_NUMBER: u32 = 1000;
 
+/// The suffix of a download's partial file.
+const PARTIAL_SUFFIX: &str = ".ferrypart";
+
+/// Whether a file of this name is one of Ferry's partial downloads or a segmented one's map
+/// (`NAME.ferrypart`, `NAME.ferrypart.segments`, the map's `.new` while it is written): Ferry's
+/// working files, not the person's, which a synchronisation neither sends nor deletes.
+pub(crate) fn is_partial_file(name: &str) -> bool {
+    [
+        PARTIAL_SUFFIX,
+        ".ferrypart.segments",
+        ".ferrypart.segments.new",
+    ]
+    .iter()
+    .any(|suffix| name.len() > suffix.len() && name.ends_with(suffix))
+}
+
 /// `report.pdf` → `report.pdf.ferrypart`: where a download's bytes go until they are checked.
 ///
 /// A suffix of Ferry's own (as WinSCP has `.filepart`): a partial file under it is Ferry's, to
@@ -20,7 +36,7 @@ pub(crate) fn part_path(target: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_os_string())
         .unwrap_or_default();
-    name.push(".ferrypart");
+    name.push(PARTIAL_SUFFIX);
     target.with_file_name(name)
 }
 
@@ -66,6 +82,22 @@ pub(crate) async fn free_remote_name(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ferrys_working_files_are_known_by_name() {
+        let cases = [
+            ("big.iso.ferrypart", true),
+            ("big.iso.ferrypart.segments", true),
+            ("big.iso.ferrypart.segments.new", true),
+            ("big.iso.part", false),
+            ("big.iso", false),
+            (".ferrypart", false),
+            ("notes.ferrypart.txt", false),
+        ];
+        for (name, partial) in cases {
+            assert_eq!(is_partial_file(name), partial, "{name}");
+        }
+    }
 
     #[test]
     fn numbered_names_keep_the_extension() {
