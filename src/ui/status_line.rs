@@ -84,31 +84,20 @@ fn connection(ui: &mut egui::Ui, state: &AppState) {
             ui.add(egui::Spinner::new());
             ui.add(egui::Label::new(format!("Connecting to {target}…")).truncate());
         }
-        ConnectionState::Connected {
-            target,
-            dropped: Some(why),
-        } => {
-            lock(ui, state);
-            ui.add(
-                egui::Label::new(
-                    egui::RichText::new(format!(
-                        "{target}: disconnected ({why}); Ferry logs in again at the next action"
-                    ))
-                    .weak(),
-                )
-                .truncate(),
-            );
-        }
-        ConnectionState::Connected {
-            target,
-            dropped: None,
-        } => {
+        ConnectionState::Connected { target, dropped } => {
             if state.remote.is_loading() {
                 ui.add(egui::Spinner::new());
             }
             lock(ui, state);
             // Cut short rather than written under the counts (a long host name).
-            ui.add(egui::Label::new(format!("Connected to {target}")).truncate());
+            let text = match dropped {
+                None => egui::RichText::new(format!("Connected to {target}")),
+                Some(why) => egui::RichText::new(format!(
+                    "{target}: disconnected ({why}); Ferry logs in again at the next action"
+                ))
+                .weak(),
+            };
+            ui.add(egui::Label::new(text).truncate());
         }
         ConnectionState::Disconnected {
             reason: Some(reason),

@@ -427,7 +427,6 @@ fn options(
     next
 }
 
-/// Whether a row shows under the filter (any words of it, in the path, action or reason).
 /// A mirror that would only delete: the source side has none of what the target holds, which
 /// is most often the wrong pair of folders (a walk planned to delete all nine entries of a
 /// server folder from an empty local one, with no word beyond the count).
@@ -452,6 +451,7 @@ fn only_deletions_warning(actions: &[SyncAction]) -> Option<String> {
     ))
 }
 
+/// Whether a row shows under the filter (any words of it, in the path, action or reason).
 fn matches_filter(filter: &str, text: &str) -> bool {
     let text = text.to_lowercase();
     filter

@@ -45,6 +45,12 @@ fn join(prefix: &str, name: &str) -> String {
     }
 }
 
+/// Whether an entry stays out of the sync, on either side: the person's exclusions, and Ferry's
+/// own partial downloads (neither sent nor deleted from under a download).
+fn left_out(exclusions: &Exclusions, path: &str, name: &str, is_dir: bool) -> bool {
+    exclusions.excludes(path, is_dir) || (!is_dir && crate::engine::transfer::is_partial_file(name))
+}
+
 /// Reads `root` and everything under it (links to folders are not followed).
 pub fn local_tree(root: &Path, exclusions: &Exclusions) -> std::io::Result<Walked> {
     let mut walked = Walked::default();
@@ -81,10 +87,7 @@ pub fn local_tree(root: &Path, exclusions: &Exclusions) -> std::io::Result<Walke
                     .push((path, "a link to a folder (not followed)".into()));
                 continue;
             }
-            // Ferry's own partial downloads: neither sent up nor deleted from under a download.
-            if exclusions.excludes(&path, is_dir)
-                || (!is_dir && crate::engine::transfer::is_partial_file(&name))
-            {
+            if left_out(exclusions, &path, &name, is_dir) {
                 continue;
             }
             if walked.tree.len() >= MAX_ENTRIES {
@@ -207,10 +210,7 @@ async fn lane(
             }
             let path = join(&prefix, &name);
             let is_dir = entry.kind == EntryKind::Dir;
-            // Ferry's own partial downloads: neither sent up nor deleted from under a download.
-            if exclusions.excludes(&path, is_dir)
-                || (!is_dir && crate::engine::transfer::is_partial_file(&name))
-            {
+            if left_out(exclusions, &path, &name, is_dir) {
                 continue;
             }
             // A name that can't be a local file name can't be synced either way.

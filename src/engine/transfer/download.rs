@@ -232,8 +232,7 @@ async fn fetch(
     let part = part_path(target);
     // Said, so that the REST below it (before this offset) reads as meant: a walk took it for
     // a wrong offset.
-    let compared = match offset.min(RESUME_OVERLAP) {
-        _ if ascii => String::new(),
+    let compared = match compared_before(offset, ascii) {
         0 => String::new(),
         RESUME_OVERLAP => "; the 64 KiB before it come again first, to be compared".to_owned(),
         n => format!("; the {n} bytes before it come again first, to be compared"),
@@ -276,7 +275,7 @@ async fn fetch(
             offset = 0;
         }
         // Continuing binary bytes: the last of them come again, to be compared.
-        let overlap = if ascii { 0 } else { offset.min(RESUME_OVERLAP) };
+        let overlap = compared_before(offset, ascii);
         let expected_end = match overlap {
             0 => Vec::new(),
             n => read_end(&part, offset, n).unwrap_or_default(),
@@ -550,6 +549,12 @@ async fn fetch_segmented(
             .await
             .map(Some),
     }
+}
+
+/// How many bytes before `offset` come again to be compared when a download goes on there:
+/// none for ASCII (the wire's bytes are not the file's).
+fn compared_before(offset: u64, ascii: bool) -> u64 {
+    if ascii { 0 } else { offset.min(RESUME_OVERLAP) }
 }
 
 /// The `.ferrypart` (or an ASCII transfer's wire bytes) against the server's size.

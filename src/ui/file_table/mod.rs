@@ -477,17 +477,14 @@ fn item_cells<T: TableItem>(
                             egui::WidgetInfo::labeled(egui::Role::Label, true, full)
                         });
                     }
-                    match (item.note(), elided.is_some()) {
-                        (Some(note), true) => {
-                            name.on_hover_text(format!("{full}\n{note}"));
-                        }
-                        (Some(note), false) => {
-                            name.on_hover_text(note);
-                        }
-                        (None, true) => {
-                            name.on_hover_text(full);
-                        }
-                        (None, false) => {}
+                    let hover: Vec<String> = elided
+                        .is_some()
+                        .then(|| full.to_owned())
+                        .into_iter()
+                        .chain(item.note())
+                        .collect();
+                    if !hover.is_empty() {
+                        name.on_hover_text(hover.join("\n"));
                     }
                 }
                 SortColumn::Size => {
