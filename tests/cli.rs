@@ -449,6 +449,67 @@ fn get_and_put_files_and_folders() {
     );
 }
 
+/// A download the local disk can't take (here: a file size limit of 1 MiB, as a full disk
+/// would refuse it) fails with the system's reason, leaves no file under the target's name and
+/// the server's file as it was, and the other file of the same command still arrives. The
+/// large file goes through the pipe of a spliced download (`engine::splice`), the small one
+/// through a buffer.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_download_the_disk_refuses_fails_clearly_and_the_rest_arrives() {
+    use std::os::unix::process::CommandExt;
+    let server = TestServer::start();
+    let folder = server.path().join("Outbox");
+    std::fs::create_dir(&folder).unwrap();
+    let big: Vec<u8> = (0..4 * 1024 * 1024u32).map(|i| (i % 253) as u8).collect();
+    std::fs::write(folder.join("big.bin"), &big).unwrap();
+    std::fs::write(folder.join("small.txt"), b"a few bytes").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ferry"));
+    command
+        .args([
+            "get",
+            "-r",
+            "--segments",
+            "1",
+            &format!("{}/Outbox", server.url()),
+            dir.path().to_str().unwrap(),
+        ])
+        .env("FERRY_PASSWORD", PASSWORD)
+        .env("FERRY_CONFIG_DIR", config.path());
+    // SAFETY: between fork and exec only async-signal-safe calls (signal, setrlimit), on
+    // values of this stack.
+    unsafe {
+        command.pre_exec(|| {
+            // Writes past the limit then fail with EFBIG instead of killing the process.
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 1024 * 1024,
+                rlim_max: 1024 * 1024,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let run = command.output().expect("run ferry");
+    let said = stderr(&run);
+    assert!(!run.status.success(), "{said}");
+    assert!(said.contains("1 of 2 files transferred"), "{said}");
+    assert!(
+        said.contains("could not write") && said.contains("File too large"),
+        "{said}"
+    );
+    assert!(!dir.path().join("Outbox/big.bin").exists(), "{said}");
+    assert_eq!(
+        std::fs::read(dir.path().join("Outbox/small.txt")).unwrap(),
+        b"a few bytes"
+    );
+    assert!(std::fs::read(folder.join("big.bin")).unwrap() == big);
+}
+
 /// A folder uploaded into a place that doesn't exist yet on the server: the missing folders are
 /// made, as `mkdir -p` (and FileZilla) would, and every file arrives. Before, the first MKD was
 /// refused (its parent was missing), nothing said so, and each file then failed on its own.

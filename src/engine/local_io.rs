@@ -12,6 +12,7 @@ use std::time::SystemTime;
 
 use tokio::sync::mpsc;
 
+use super::splice::Pipe;
 use super::write_place::WritePlace;
 use crate::protocol::verify::HashAlgorithm;
 
@@ -189,6 +190,40 @@ impl FileWriter {
                         Err(())
                     }
                 }
+            }
+        }
+    }
+
+    /// Whether received bytes can go into the file through a pipe now (see `splice`): while it
+    /// is written where it is received, and has not failed.
+    pub fn takes_spliced(&self) -> bool {
+        self.place.inline() && matches!(self.state, WriterState::Here { failed: None, .. })
+    }
+
+    /// Writes the `len` bytes waiting in `pipe`, as [`Self::write`] writes a buffer (only while
+    /// [`Self::takes_spliced`]). A slow write sends the writes after it to a blocking thread,
+    /// through buffers: the caller asks [`Self::takes_spliced`] before each.
+    pub fn write_spliced(&mut self, pipe: &Pipe, len: usize) -> Result<(), ()> {
+        let WriterState::Here {
+            file,
+            written,
+            failed: failed @ None,
+            ..
+        } = &mut self.state
+        else {
+            return Err(());
+        };
+        let began = std::time::Instant::now();
+        let result = pipe.empty_into(file, len, None);
+        self.place.wrote(began.elapsed());
+        match result {
+            Ok(()) => {
+                *written += len as u64;
+                Ok(())
+            }
+            Err(e) => {
+                *failed = Some(e);
+                Err(())
             }
         }
     }

@@ -13,6 +13,7 @@ mod local_io;
 mod local_watch;
 mod opener;
 pub mod queue;
+pub(crate) mod splice;
 pub mod sync;
 pub mod watch;
 mod write_place;

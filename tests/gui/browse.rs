@@ -606,11 +606,14 @@ fn the_local_tree_shows_folders_made_by_other_programs() {
     // Another folder beside it; its parent closed and opened again in the tree.
     std::fs::create_dir(window.downloads.path().join("made-after")).unwrap();
     let parent = window.downloads_name();
+    // The tree scrolls to the folder reached by its path: a click while it moves lands on
+    // another row.
+    window.settle();
     window
         .harness
         .get_by_label(&format!("Collapse {parent}"))
         .click();
-    window.harness.run();
+    window.settle();
     window
         .harness
         .get_by_label(&format!("Expand {parent}"))

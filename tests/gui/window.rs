@@ -268,6 +268,17 @@ impl Window {
         wait_for_row(self, row, true);
     }
 
+    /// Runs frames until nothing moves (a scroll area's animation can outlast kittest's
+    /// `run`). Bounded.
+    pub fn settle(&mut self) {
+        for _ in 0..20 {
+            if self.harness.run_ok().is_some() {
+                return;
+            }
+        }
+        panic!("the window never stopped repainting");
+    }
+
     /// Runs frames until `done` holds, waiting on the engine between frames. Bounded in frames
     /// and in time; panics with the app's state when it never happens.
     pub fn run_until(&mut self, what: &str, done: impl Fn(&Harness<'static, FerryApp>) -> bool) {

@@ -22,6 +22,7 @@ use crate::engine::EventSink;
 use crate::engine::api::command::DataMode;
 use crate::engine::api::event::LogKind;
 use crate::engine::error::{FtpError, FtpResult};
+use crate::engine::splice::Pipe;
 use crate::protocol::command::CommandLine;
 use crate::protocol::reply::Reply;
 
@@ -508,6 +509,39 @@ impl Control {
     }
 }
 
+/// Where received bytes go.
+enum Destination<'a> {
+    /// The spare room of a buffer.
+    Buffer(&'a mut Vec<u8>),
+    /// A pipe to the file (plain connections only).
+    Pipe(&'a Pipe),
+}
+
+#[cfg(target_os = "linux")]
+async fn splice_when_ready(socket: &TcpStream, pipe: &Pipe, most: usize) -> std::io::Result<usize> {
+    use std::os::fd::AsRawFd;
+    // Bounded by the data: each pass waits for the socket, and a pass that finds nothing (the
+    // readiness was stale) clears it, so the next waits for new bytes or the end.
+    loop {
+        socket.readable().await?;
+        match socket.try_io(tokio::io::Interest::READABLE, || {
+            pipe.fill_from(socket.as_raw_fd(), most)
+        }) {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            done => return done,
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+async fn splice_when_ready(
+    _socket: &TcpStream,
+    pipe: &Pipe,
+    _most: usize,
+) -> std::io::Result<usize> {
+    match *pipe {}
+}
+
 /// A data connection in use: bytes in or out, then `Control::finish`. Dropped unfinished, its
 /// closing reply is read (by suppaftp) before the next command.
 pub(crate) struct Transfer {
@@ -525,9 +559,40 @@ impl Transfer {
         most: usize,
         idle: Duration,
     ) -> FtpResult<usize> {
+        self.receive_into(Destination::Buffer(into), most, idle)
+            .await
+    }
+
+    /// Moves what has come, at most `most` bytes, into `pipe`, which must be empty (see
+    /// `splice`); 0 at the end of the data. Plain data connections only: over TLS the bytes
+    /// must be decrypted here.
+    pub async fn receive_spliced(
+        &mut self,
+        pipe: &Pipe,
+        most: usize,
+        idle: Duration,
+    ) -> FtpResult<usize> {
+        if !self.is_plain() {
+            return Err(FtpError::Io {
+                doing: "receiving the file".into(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::Unsupported,
+                    "encrypted bytes can't be moved to a file unread",
+                ),
+            });
+        }
+        self.receive_into(Destination::Pipe(pipe), most, idle).await
+    }
+
+    async fn receive_into(
+        &mut self,
+        mut into: Destination<'_>,
+        most: usize,
+        idle: Duration,
+    ) -> FtpResult<usize> {
         let mut waited = Duration::ZERO;
         if self.wake.current() > 1 {
-            match tokio::time::timeout(PATIENCE, self.read_some(into, most)).await {
+            match tokio::time::timeout(PATIENCE, self.read_some(&mut into, most)).await {
                 Ok(read) => return self.after_read(read),
                 Err(_) => {
                     // Fewer bytes than the threshold came: the pace fell, or the data ended
@@ -539,7 +604,9 @@ impl Transfer {
                 }
             }
         }
-        match tokio::time::timeout(idle.saturating_sub(waited), self.read_some(into, most)).await {
+        match tokio::time::timeout(idle.saturating_sub(waited), self.read_some(&mut into, most))
+            .await
+        {
             Ok(read) => self.after_read(read),
             Err(_) => Err(FtpError::Timeout {
                 doing: "waiting for the file's data".into(),
@@ -553,10 +620,23 @@ impl Transfer {
         matches!(self.stream.get_ref(), AsyncDataStream::Tcp(_))
     }
 
-    async fn read_some(&mut self, into: &mut Vec<u8>, most: usize) -> std::io::Result<usize> {
-        use tokio::io::AsyncReadExt;
-        let mut room = bytes::BufMut::limit(into, most);
-        self.stream.read_buf(&mut room).await
+    /// Cancel-safe: a read (or splice) either happened or left every byte where it was.
+    async fn read_some(
+        &mut self,
+        into: &mut Destination<'_>,
+        most: usize,
+    ) -> std::io::Result<usize> {
+        match into {
+            Destination::Buffer(buffer) => {
+                use tokio::io::AsyncReadExt;
+                let mut room = bytes::BufMut::limit(&mut **buffer, most);
+                self.stream.read_buf(&mut room).await
+            }
+            Destination::Pipe(pipe) => {
+                let socket = self.stream.get_ref().get_ref();
+                splice_when_ready(socket, pipe, most).await
+            }
+        }
     }
 
     fn after_read(&mut self, read: std::io::Result<usize>) -> FtpResult<usize> {

@@ -7,12 +7,13 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 
 use super::super::api::queue::{Conflict, Direction, FileFacts, TransferRequest};
-use super::super::connection::DataStart;
 use super::super::connection::Session;
+use super::super::connection::{DataStart, Transfer};
 use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK, FileWriter};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
 use super::super::queue::state::{Finish, Written};
+use super::super::splice::{self, Pipe, SPLICE_FROM};
 use super::continuing::{RESUME_OVERLAP, close_early, read_end, receive_exactly};
 use super::segmented;
 use super::segments::{SegmentMap, SplitFacts, connections_for};
@@ -364,7 +365,44 @@ async fn fetch(
         }
         let mut transferred = offset;
         let mut converter = ascii.then(NetworkToLocal::default);
-        let mut wire = 0u64;
+        let mut disk_error = false;
+        // The bytes as they come, from a plain connection to a file of some size: moved by the
+        // kernel while the disk keeps up (see `splice`); the rest, if any, through buffers.
+        let pipe = (converter.is_none()
+            && stream.is_plain()
+            && source
+                .size
+                .is_some_and(|size| size.saturating_sub(offset) >= SPLICE_FROM))
+        .then(Pipe::new)
+        .flatten();
+        let mut ended = false;
+        if let Some(pipe) = &pipe {
+            let spliced = splice_while_quick(
+                &mut stream,
+                &mut writer,
+                pipe,
+                context,
+                &mut progress,
+                &mut transferred,
+                idle,
+            );
+            match spliced.await {
+                Ok(Spliced::End) => ended = true,
+                Ok(Spliced::Buffers) => {}
+                Ok(Spliced::DiskError) => disk_error = true,
+                Ok(Spliced::Stopped(stopped)) => {
+                    drop(stream);
+                    let _ = writer.finish(None).await;
+                    return Ok(Finish::Stopped(stopped));
+                }
+                Err(e) => {
+                    let _ = writer.finish(None).await;
+                    return Err(e);
+                }
+            }
+        }
+        // Binary: what came is what is written.
+        let mut wire = transferred - offset;
         // A small file gets a small buffer: a megabyte per file would be mapped and unmapped by
         // the allocator for every one of them.
         let file_buffer = source.size.map_or(CHUNK, |s| {
@@ -376,8 +414,7 @@ async fn fetch(
         // Binary data is read straight into the buffer that goes to the disk; ASCII is read
         // here first and converted into it.
         let mut raw = Vec::new();
-        let mut disk_error = false;
-        loop {
+        while !ended && !disk_error {
             if let Some(stopped) = context.stopped() {
                 // Its closing reply is left unread: the worker drops this session.
                 drop(stream);
@@ -436,9 +473,7 @@ async fn fetch(
                 break;
             }
             progress.update(transferred, false);
-            if eof {
-                break;
-            }
+            ended = eof;
         }
         // The closing reply; read even after a disk error, to keep the session in step.
         let finished = session.finish_transfer(stream).await;
@@ -477,6 +512,50 @@ async fn fetch(
     Ok(Finish::Failed(
         "the server sends the wrong part of the file".into(),
     ))
+}
+
+/// Where a spliced download stopped splicing.
+enum Spliced {
+    /// Every byte is in the file.
+    End,
+    /// A write was slow (the rest goes through buffers to a writing thread), or the file
+    /// takes no splice.
+    Buffers,
+    DiskError,
+    Stopped(super::super::queue::state::Stop),
+}
+
+/// Moves the data connection's bytes into the file through `pipe` while the writer writes where
+/// they are received, counting them into `transferred`; with the speed limit, the pause and
+/// the progress of the buffered loop.
+async fn splice_while_quick(
+    stream: &mut Transfer,
+    writer: &mut FileWriter,
+    pipe: &Pipe,
+    context: &TransferContext<'_>,
+    progress: &mut Progress<'_>,
+    transferred: &mut u64,
+    idle: std::time::Duration,
+) -> FtpResult<Spliced> {
+    // Bounded by the data: each pass moves bytes, or ends.
+    while writer.takes_spliced() && !pipe.refused_by_file() {
+        if let Some(stopped) = context.stopped() {
+            return Ok(Spliced::Stopped(stopped));
+        }
+        let most = context.limiter.piece(splice::MOST);
+        let moved = stream.receive_spliced(pipe, most, idle).await?;
+        if moved == 0 {
+            return Ok(Spliced::End);
+        }
+        if writer.write_spliced(pipe, moved).is_err() {
+            return Ok(Spliced::DiskError);
+        }
+        *transferred += moved as u64;
+        context.count_moved(moved);
+        progress.update(*transferred, false);
+        context.pace(moved).await;
+    }
+    Ok(Spliced::Buffers)
 }
 
 /// The person's file, turned into the `.ferrypart` for "Resume", can't be continued: it gets its
