@@ -145,14 +145,15 @@ fn situation(
         matches!(&start.written, Some(Written::Finished { path }) if path.as_path() == target);
     let part = part_path(target);
     // A segmented `.ferrypart` has its full length from the start: what is in place is what its
-    // map says. One whose map doesn't fit the file any more is worth nothing.
-    let partial = match segmented::saved_map(&part, source) {
-        Ok(Some(map)) => Some(map.done()),
-        Ok(None) => std::fs::metadata(&part)
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| m.len()),
-        Err(()) => None,
+    // map says. One whose map doesn't fit the file any more is worth nothing. (The map is read
+    // only beside a `.ferrypart`: most downloads have none, and a map alone holds no bytes.)
+    let partial = match std::fs::metadata(&part) {
+        Ok(metadata) if metadata.is_file() => match segmented::saved_map(&part, source) {
+            Ok(Some(map)) => Some(map.done()),
+            Ok(None) => Some(metadata.len()),
+            Err(()) => None,
+        },
+        _ => None,
     };
     Ok(Situation {
         direction: Direction::Download,
