@@ -3,9 +3,9 @@
 //! A download read into a buffer is copied twice on this machine: from the socket into the
 //! buffer, and from the buffer into the file's page cache. `splice(2)` moves the received pages
 //! into a pipe without a copy and from the pipe into the file with one, and the bytes never
-//! pass through Ferry's memory. 1 GiB from vsftpd and pure-ftpd on loopback, 6-8 interleaved
-//! rounds: 0.47-0.61 s of CPU against 0.61-0.93 s read and written, and steadier (BENCHMARKS.md,
-//! "Plain downloads spliced"). Only where the bytes arrive as they are stored: not over TLS
+//! pass through Ferry's memory. 1 GiB from vsftpd on loopback, 8 interleaved rounds: 0.79 →
+//! 0.49 s (CPU 0.67 → 0.44 s); from pure-ftpd, whose own copy bounds it, the same time with a
+//! fifth less CPU (BENCHMARKS.md, "The stop after 1cfa5d6"). Only where the bytes arrive as they are stored: not over TLS
 //! (they are decrypted in Ferry), not in ASCII mode (converted), not for a small file (the
 //! pipe costs more than the copies it saves).
 //!
@@ -77,7 +77,7 @@ mod linux {
         /// be empty. 0 at the end of the data; `WouldBlock` when nothing waits.
         pub(crate) fn fill_from(&self, socket: RawFd, most: usize) -> std::io::Result<usize> {
             splice(
-                (socket, None),
+                socket,
                 (self.write_end.as_raw_fd(), None),
                 most.min(super::MOST),
                 libc::SPLICE_F_MOVE | libc::SPLICE_F_NONBLOCK,
@@ -98,7 +98,7 @@ mod linux {
                     return self.copy_into(file, left, at);
                 }
                 match splice(
-                    (self.read_end.as_raw_fd(), None),
+                    self.read_end.as_raw_fd(),
                     (file.as_raw_fd(), at.as_mut()),
                     left.min(super::INTO_FILE),
                     libc::SPLICE_F_MOVE,
@@ -154,33 +154,28 @@ mod linux {
         )
     }
 
-    /// `splice(2)` from one descriptor to another, each at its own position or at the offset
+    /// `splice(2)` from `from`, at its position, to `to`: at its position, or at the offset
     /// given (which it advances).
     fn splice(
-        from: (RawFd, Option<&mut u64>),
+        from: RawFd,
         to: (RawFd, Option<&mut u64>),
         len: usize,
         flags: libc::c_uint,
     ) -> std::io::Result<usize> {
-        let mut from_at = from.1.as_deref().map(|&at| offset_of(at)).transpose()?;
-        let mut to_at = to.1.as_deref().map(|&at| offset_of(at)).transpose()?;
+        let (to, at) = to;
+        let mut offset = at.as_deref().map(|&at| offset_of(at)).transpose()?;
         loop {
-            let from_ptr = from_at
+            let offset_ptr = offset
                 .as_mut()
-                .map_or(std::ptr::null_mut(), |at| at as *mut _);
-            let to_ptr = to_at
-                .as_mut()
-                .map_or(std::ptr::null_mut(), |at| at as *mut _);
+                .map_or(std::ptr::null_mut(), |offset| offset as *mut _);
             // SAFETY: both descriptors are open for the duration of the call (borrowed from
-            // their owners); each offset pointer is null or points to a live loff_t on this
+            // their owners); the offset pointer is null or points to a live loff_t on this
             // stack, which splice reads and advances; no other memory is touched.
-            let moved = unsafe { libc::splice(from.0, from_ptr, to.0, to_ptr, len, flags) };
+            let moved =
+                unsafe { libc::splice(from, std::ptr::null_mut(), to, offset_ptr, len, flags) };
             match usize::try_from(moved) {
                 Ok(moved) => {
-                    if let (Some(at), Some(now)) = (from.1, from_at) {
-                        *at = u64::try_from(now).unwrap_or(*at);
-                    }
-                    if let (Some(at), Some(now)) = (to.1, to_at) {
+                    if let (Some(at), Some(now)) = (at, offset) {
                         *at = u64::try_from(now).unwrap_or(*at);
                     }
                     return Ok(moved);
@@ -235,19 +230,49 @@ mod tests {
     use super::*;
     use std::io::{Read, Write};
     use std::os::fd::AsRawFd;
+    use std::os::unix::net::UnixStream;
+
+    /// A connected pair; the receiving end non-blocking, as a data connection's socket is.
+    fn socket_pair() -> (UnixStream, UnixStream) {
+        let (sender, receiver) = UnixStream::pair().expect("socket pair");
+        receiver.set_nonblocking(true).expect("non-blocking");
+        (sender, receiver)
+    }
+
+    /// Sends `bytes` and moves them into the pipe in one fill (they are few).
+    fn send_and_fill(
+        sender: &mut UnixStream,
+        receiver: &UnixStream,
+        pipe: &Pipe,
+        bytes: &[u8],
+    ) -> usize {
+        sender.write_all(bytes).expect("send");
+        let n = pipe
+            .fill_from(receiver.as_raw_fd(), MOST)
+            .expect("fill the pipe");
+        assert_eq!(n, bytes.len());
+        n
+    }
+
+    /// A file holding `bytes`, opened with `options`.
+    fn file_holding(
+        dir: &tempfile::TempDir,
+        bytes: &[u8],
+        options: &std::fs::OpenOptions,
+    ) -> (std::path::PathBuf, std::fs::File) {
+        let path = dir.path().join("file");
+        std::fs::write(&path, bytes).expect("write");
+        let file = options.open(&path).expect("open");
+        (path, file)
+    }
 
     #[test]
     fn received_bytes_land_in_the_file_after_what_is_there() {
-        let (mut sender, receiver) = std::os::unix::net::UnixStream::pair().expect("socket pair");
-        receiver.set_nonblocking(true).expect("non-blocking");
+        let (mut sender, receiver) = socket_pair();
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("file");
-        std::fs::write(&path, b"kept:").expect("write");
         // At its end, as a resume opens it (splice takes no file opened to append).
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .expect("open");
+        let (path, mut file) =
+            file_holding(&dir, b"kept:", std::fs::OpenOptions::new().write(true));
         std::io::Seek::seek(&mut file, std::io::SeekFrom::End(0)).expect("seek");
         let pipe = Pipe::new().expect("a pipe");
         let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
@@ -286,57 +311,37 @@ mod tests {
 
     #[test]
     fn bytes_given_an_offset_land_there_and_the_files_position_stays() {
-        let (mut sender, receiver) = std::os::unix::net::UnixStream::pair().expect("socket pair");
-        receiver.set_nonblocking(true).expect("non-blocking");
+        let (mut sender, receiver) = socket_pair();
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("file");
-        std::fs::write(&path, [b'.'; 10]).expect("write");
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(&path)
-            .expect("open");
+        let (path, file) = file_holding(&dir, &[b'.'; 10], std::fs::OpenOptions::new().write(true));
         let pipe = Pipe::new().expect("a pipe");
-        sender.write_all(b"abc").expect("send");
-        let n = pipe
-            .fill_from(receiver.as_raw_fd(), MOST)
-            .expect("fill the pipe");
-        assert_eq!(n, 3);
+        let n = send_and_fill(&mut sender, &receiver, &pipe, b"abc");
         pipe.empty_into(&file, n, Some(4)).expect("empty the pipe");
         assert_eq!(std::fs::read(&path).expect("read"), b"....abc...");
-        sender.write_all(b"X").expect("send");
-        let n = pipe.fill_from(receiver.as_raw_fd(), MOST).expect("fill");
+        let n = send_and_fill(&mut sender, &receiver, &pipe, b"X");
         pipe.empty_into(&file, n, None).expect("empty");
         assert_eq!(std::fs::read(&path).expect("read"), b"X...abc...");
     }
 
     #[test]
     fn a_file_that_takes_no_splice_gets_the_bytes_all_the_same() {
-        let (mut sender, receiver) = std::os::unix::net::UnixStream::pair().expect("socket pair");
-        receiver.set_nonblocking(true).expect("non-blocking");
+        let (mut sender, receiver) = socket_pair();
         let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("file");
-        std::fs::write(&path, b"kept:").expect("write");
         // Linux refuses to splice into a file opened to append (EINVAL), as some file systems
         // refuse any splice.
-        let file = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .expect("open");
+        let (path, file) = file_holding(&dir, b"kept:", std::fs::OpenOptions::new().append(true));
         let pipe = Pipe::new().expect("a pipe");
-        sender.write_all(b"first").expect("send");
-        let n = pipe.fill_from(receiver.as_raw_fd(), MOST).expect("fill");
+        let n = send_and_fill(&mut sender, &receiver, &pipe, b"first");
         pipe.empty_into(&file, n, None).expect("emptied by copying");
         assert!(pipe.refused_by_file());
-        sender.write_all(b", second").expect("send");
-        let n = pipe.fill_from(receiver.as_raw_fd(), MOST).expect("fill");
+        let n = send_and_fill(&mut sender, &receiver, &pipe, b", second");
         pipe.empty_into(&file, n, None).expect("emptied by copying");
         assert_eq!(std::fs::read(&path).expect("read"), b"kept:first, second");
     }
 
     #[test]
     fn nothing_waiting_is_would_block_not_the_end() {
-        let (_sender, receiver) = std::os::unix::net::UnixStream::pair().expect("socket pair");
-        receiver.set_nonblocking(true).expect("non-blocking");
+        let (_sender, receiver) = socket_pair();
         let pipe = Pipe::new().expect("a pipe");
         let error = pipe
             .fill_from(receiver.as_raw_fd(), MOST)

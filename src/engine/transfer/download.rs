@@ -7,12 +7,11 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 
 use super::super::api::queue::{Conflict, Direction, FileFacts, TransferRequest};
-use super::super::connection::Session;
-use super::super::connection::{DataStart, Transfer};
+use super::super::connection::{DataStart, Session, Transfer};
 use super::super::error::{FtpError, FtpResult};
 use super::super::local_io::{self, CHUNK, FileWriter};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
-use super::super::queue::state::{Finish, Written};
+use super::super::queue::state::{Finish, Stop, Written};
 use super::super::splice::{self, Pipe, SPLICE_FROM};
 use super::continuing::{RESUME_OVERLAP, close_early, read_end, receive_exactly};
 use super::segmented;
@@ -523,7 +522,7 @@ enum Spliced {
     /// takes no splice.
     Buffers,
     DiskError,
-    Stopped(super::super::queue::state::Stop),
+    Stopped(Stop),
 }
 
 /// Moves the data connection's bytes into the file through `pipe` while the writer writes where
