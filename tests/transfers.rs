@@ -1322,3 +1322,71 @@ fn a_file_sent_onto_a_folders_name_leaves_the_folder_and_says_why_both_ways() {
         }
     }
 }
+
+/// Connected again with TLS required, the queue's next download goes over TLS: the transfer
+/// connection left from the plain session is not used again (a walk's downloads went on over it
+/// in the clear while the window showed the padlock).
+#[test]
+fn transfers_follow_the_encryption_chosen_when_connecting_again() {
+    let server = TestServer::start_tls();
+    let dir = tempfile::tempdir().unwrap();
+    let mut plain = server.request(PASSWORD);
+    plain.tls = ferry::engine::TlsOptions {
+        mode: ferry::engine::TlsMode::Plain,
+        ..Default::default()
+    };
+    // One transfer connection, kept between items: the one the second download would reuse.
+    let settings = TransferSettings {
+        parallel: 1,
+        ..Queue::settings(ConflictPolicy::Overwrite)
+    };
+    let mut queue = Queue::connect(plain, settings);
+    queue.run(vec![download(
+        "/welcome.txt",
+        &dir.path().join("first.txt"),
+    )]);
+    // A command line as logged: "12:00:00 > [1] AUTH TLS" (the FEAT reply lists it too).
+    let sent = |log: &str, command: &str| {
+        log.lines()
+            .any(|line| line.contains(" > ") && line.trim_end().ends_with(command))
+    };
+    assert!(!sent(&queue.log_text(), "AUTH TLS"), "{}", queue.log_text());
+
+    let mut secure = server.request(PASSWORD);
+    secure.tls = ferry::engine::TlsOptions {
+        mode: ferry::engine::TlsMode::Explicit,
+        trusted: vec![server.fingerprint()],
+        ..Default::default()
+    };
+    // As the window does: Disconnect, then Connect with the new choice.
+    queue.engine.send(Command::Disconnect);
+    queue.engine.send(Command::Connect(secure));
+    // Not `Queue::wait`, for which a disconnection is a failure.
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match queue.events.recv_timeout(left) {
+            Ok(Event::Listing(_)) => break,
+            Ok(Event::Log(line)) => queue.log.push(line.to_text()),
+            Ok(_) => {}
+            Err(_) => panic!("never connected again:\n{}", queue.log_text()),
+        }
+    }
+    let before = queue.log.len();
+    queue.run(vec![download(
+        "/welcome.txt",
+        &dir.path().join("second.txt"),
+    )]);
+    let after = queue.log[before..].join("\n");
+    let retr = after
+        .find("RETR")
+        .unwrap_or_else(|| panic!("no RETR: {after}"));
+    assert!(
+        sent(&after[..retr], "AUTH TLS") && after[..retr].contains("PROT P"),
+        "the download's session is not the encrypted one:\n{after}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("second.txt")).unwrap(),
+        std::fs::read(server.path().join("welcome.txt")).unwrap()
+    );
+}

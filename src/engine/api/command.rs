@@ -207,6 +207,21 @@ pub struct ConnectRequest {
 }
 
 impl ConnectRequest {
+    /// Whether a session made from `other` is one made from this request: the same server,
+    /// login, encryption (with the certificates trusted), data connections, names and times.
+    /// Where to start and whether to list it don't matter to a transfer connection.
+    pub fn makes_the_same_session(&self, other: &Self) -> bool {
+        self.host == other.host
+            && self.port == other.port
+            && self.login == other.login
+            && self.tls == other.tls
+            && self.data_mode == other.data_mode
+            && self.encoding == other.encoding
+            && self.server_offset_minutes == other.server_offset_minutes
+            && self.transfer_type == other.transfer_type
+            && self.timeouts == other.timeouts
+    }
+
     /// The connection a saved site describes. A normal logon's password comes from the
     /// keyring, read by the engine when it connects; "ask for password" leaves it empty for the
     /// face to fill in.

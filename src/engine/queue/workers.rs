@@ -399,9 +399,12 @@ fn take_next(shared: &Shared, index: usize) -> Work {
     }
 }
 
-/// A worker's session, with the site it is logged in to.
+/// A worker's session, with the site it is logged in to and how.
 struct Connected {
     site: SiteKey,
+    /// The login it was made with: when the site's changes (connected again with encryption
+    /// chosen, say), the next item logs in anew rather than use this session.
+    login: ConnectRequest,
     session: Session,
 }
 
@@ -491,8 +494,19 @@ async fn run_attempt(
     if start.number > 1 {
         shared.change(|state| state.transferring(id));
     }
-    if connection.as_ref().is_none_or(|c| c.site != start.site) {
+    if connection
+        .as_ref()
+        .is_none_or(|c| c.site != start.site || !c.login.makes_the_same_session(login))
+    {
         if let Some(old) = connection.take() {
+            if old.site == start.site {
+                // A walk's downloads went on over a plain session after the person connected
+                // again with TLS required.
+                sink.log(
+                    LogKind::Status,
+                    "The connection's settings changed (encryption, login or data connections): logging in again".to_owned(),
+                );
+            }
             old.session.quit().await;
         }
         let connected = match resolve_login(login).await {
@@ -504,6 +518,7 @@ async fn run_attempt(
                 shared.lock().state.connected(&start.site);
                 *connection = Some(Connected {
                     site: start.site.clone(),
+                    login: login.clone(),
                     session,
                 })
             }
