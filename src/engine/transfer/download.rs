@@ -231,9 +231,20 @@ async fn fetch(
     let request = &context.start.request;
     let remote = request.remote.as_bytes();
     let part = part_path(target);
+    // A segmented `.ferrypart` goes on range by range from its map, which Ferry wrote with the
+    // bytes; any other partial file from its end, the bytes before it compared first (below).
+    let saved_ranges = if offset > 0 {
+        segmented::saved_map(&part, source).ok().flatten()
+    } else {
+        None
+    };
     // Said, so that the REST below it (before this offset) reads as meant: a walk took it for
     // a wrong offset.
-    let compared = match compared_before(offset, ascii) {
+    let overlap = match saved_ranges {
+        Some(_) => 0,
+        None => compared_before(offset, ascii),
+    };
+    let compared = match overlap {
         0 => String::new(),
         RESUME_OVERLAP => "; the 64 KiB before it come again first, to be compared".to_owned(),
         n => format!("; the {n} bytes before it come again first, to be compared"),
@@ -253,8 +264,12 @@ async fn fetch(
             part.display()
         ));
     }
+    let partial = Partial {
+        offset,
+        saved_ranges,
+    };
     if let Some(finish) =
-        fetch_segmented(session, context, &part, target, offset, ascii, source).await?
+        fetch_segmented(session, context, &part, target, partial, ascii, source).await?
     {
         return Ok(finish);
     }
@@ -570,6 +585,13 @@ fn give_back(part: &Path, target: &Path, why: &str) -> Finish {
     }
 }
 
+/// What is in place of a download about to go on.
+struct Partial {
+    offset: u64,
+    /// The map of a segmented `.ferrypart`.
+    saved_ranges: Option<SegmentMap>,
+}
+
 /// A download over several connections, when the file and the server are for it, or when its
 /// `.ferrypart` is a segmented one already. `None`: the plain download goes ahead (a start from
 /// scratch has removed any map).
@@ -578,17 +600,23 @@ async fn fetch_segmented(
     context: &TransferContext<'_>,
     part: &Path,
     target: &Path,
-    offset: u64,
+    partial: Partial,
     ascii: bool,
     source: &FileFacts,
 ) -> FtpResult<Option<Finish>> {
-    let saved = if offset > 0 {
-        segmented::saved_map(part, source).ok().flatten()
-    } else {
+    let Partial {
+        offset,
+        saved_ranges: saved,
+    } = partial;
+    if offset == 0 {
         // From the start: an old map would describe bytes about to be cut.
         segmented::forget_map(part);
-        None
-    };
+    } else if saved.is_none() {
+        // A partial file with no map (the person's own, or one downloaded on one connection)
+        // goes on on one connection, its last bytes compared with the server's first: in
+        // ranges from its end, a copy that differs there was continued and called done.
+        return Ok(None);
+    }
     let connections = connections_for(&SplitFacts {
         size: source.size,
         setting: context.segments.connections,

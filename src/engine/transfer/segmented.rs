@@ -479,10 +479,14 @@ async fn take_ranges(
             if let Connection::Extra(slot) = &mut connection {
                 slot.take();
             }
-            context.log(format!(
-                "Segment connection {} failed ({error}); its range is left to the others",
-                lane + 1
-            ));
+            // A pause or a cancel ends the range too: that is no failure (a walk read one in
+            // the log before "Paused").
+            if context.stopped().is_none() {
+                context.log(format!(
+                    "Segment connection {} failed ({error}); its range is left to the others",
+                    lane + 1
+                ));
+            }
             return Err(error);
         }
     }
