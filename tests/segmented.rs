@@ -111,6 +111,11 @@ fn saved_ranges(part: &Path) -> Vec<(u64, u64, u64)> {
 fn a_fast_download_is_left_to_one_connection() {
     let log = download_one_big_file(24 * MIB + 5, 12, split_as_it_goes(4));
     assert_eq!(log.matches("RETR /big.bin").count(), 1, "{log}");
+    // Said as it is: one connection, more only if it is slow.
+    assert!(
+        log.contains("on one connection, and on up to 4 if"),
+        "{log}"
+    );
     assert_eq!(rest_commands(&log), 0, "{log}");
 }
 

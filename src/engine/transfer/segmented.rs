@@ -252,8 +252,15 @@ async fn fetch_with(
             ))));
         }
     };
+    // Split as it goes, it starts on one: a walk read "over 4 connections" about downloads that
+    // were never slow enough for a second to join.
+    let how = if map.ranges.len() >= connections {
+        format!("over {connections} connections")
+    } else {
+        format!("on one connection, and on up to {connections} if it turns out slow")
+    };
     context.log(format!(
-        "Downloading {} over {connections} connections ({} of {size} bytes in place)",
+        "Downloading {} {how} ({} of {size} bytes in place)",
         part.display(),
         map.done()
     ));
