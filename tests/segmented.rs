@@ -535,20 +535,25 @@ fn a_range_given_up_by_a_connection_that_stopped_answering_is_fetched_by_the_fir
     assert!(log.contains("its range is left to the others"), "{log}");
 }
 
-/// "Resume" on the person's own copy of a file large enough to be split: its last bytes are
-/// compared with the server's there first, as for any file, and a copy that differs is left as
-/// it was and the item fails. (A walk's 400 MiB copy of a 1 GiB file, with 9 bytes changed near
-/// its end, was continued in ranges from its last byte and called done.)
-#[test]
-fn a_large_copy_that_differs_near_its_end_is_not_resumed() {
+/// What a Resume of the person's own copy of a 16 MiB file (ranges are at least 4 MiB: it
+/// makes four) left: the queue, the folder, the server's bytes and the copy as it was.
+struct ResumedCopy {
+    queue: Queue,
+    dir: tempfile::TempDir,
+    bytes: Vec<u8>,
+    copy: Vec<u8>,
+}
+
+/// Downloads a 16 MiB file split over four connections, answering Resume, onto a copy of its
+/// first 8 MiB changed by `change`.
+fn resume_onto_copy(seed: u64, change: impl FnOnce(&mut Vec<u8>)) -> ResumedCopy {
     let server = TestServer::start();
-    // Ranges are at least 4 MiB: 16 MiB make four.
-    let bytes = ferry::demo::pseudo_random_bytes(16 * MIB, 31);
+    let bytes = ferry::demo::pseudo_random_bytes(16 * MIB, seed);
     std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("big.bin");
     let mut copy = bytes[..8 * MIB].to_vec();
-    copy[8 * MIB - 100] ^= 0xff;
+    change(&mut copy);
     std::fs::write(&target, &copy).unwrap();
     let settings = TransferSettings {
         conflict_policy: ConflictPolicy::Resume,
@@ -556,32 +561,44 @@ fn a_large_copy_that_differs_near_its_end_is_not_resumed() {
     };
     let mut queue = Queue::connect(server.request(PASSWORD), settings);
     queue.run(vec![download("/big.bin", &target)]);
-    let log = queue.log_text();
-    let item = queue.only();
+    ResumedCopy {
+        queue,
+        dir,
+        bytes,
+        copy,
+    }
+}
+
+/// "Resume" on the person's own copy of a file large enough to be split: its last bytes are
+/// compared with the server's there first, as for any file, and a copy that differs is left as
+/// it was and the item fails. (A walk's 400 MiB copy of a 1 GiB file, with 9 bytes changed near
+/// its end, was continued in ranges from its last byte and called done.)
+#[test]
+fn a_large_copy_that_differs_near_its_end_is_not_resumed() {
+    let resumed = resume_onto_copy(31, |copy| copy[8 * MIB - 100] ^= 0xff);
+    let log = resumed.queue.log_text();
+    let item = resumed.queue.only();
     assert_eq!(item.state, ItemState::Failed, "{log}");
     let message = item.message.clone().unwrap_or_default();
     assert!(message.contains("not resumed"), "{message}\n{log}");
-    assert!(std::fs::read(&target).unwrap() == copy, "the file changed");
-    assert_eq!(names_in(dir.path()), ["big.bin"]);
+    let target = resumed.dir.path().join("big.bin");
+    assert!(
+        std::fs::read(&target).unwrap() == resumed.copy,
+        "the file changed"
+    );
+    assert_eq!(names_in(resumed.dir.path()), ["big.bin"]);
 }
 
 /// The same with the copy intact: continued from its end, byte for byte.
 #[test]
 fn a_large_copy_that_is_the_start_of_the_file_is_resumed() {
-    let server = TestServer::start();
-    let bytes = ferry::demo::pseudo_random_bytes(16 * MIB, 32);
-    std::fs::write(server.path().join("big.bin"), &bytes).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("big.bin");
-    std::fs::write(&target, &bytes[..8 * MIB]).unwrap();
-    let settings = TransferSettings {
-        conflict_policy: ConflictPolicy::Resume,
-        ..split_over(4)
-    };
-    let mut queue = Queue::connect(server.request(PASSWORD), settings);
-    queue.run(vec![download("/big.bin", &target)]);
-    let log = queue.log_text();
-    assert_eq!(queue.only().state, ItemState::Done, "{log}");
-    assert!(std::fs::read(&target).unwrap() == bytes, "the bytes differ");
-    assert_eq!(names_in(dir.path()), ["big.bin"]);
+    let resumed = resume_onto_copy(32, |_| {});
+    let log = resumed.queue.log_text();
+    assert_eq!(resumed.queue.only().state, ItemState::Done, "{log}");
+    let target = resumed.dir.path().join("big.bin");
+    assert!(
+        std::fs::read(&target).unwrap() == resumed.bytes,
+        "the bytes differ"
+    );
+    assert_eq!(names_in(resumed.dir.path()), ["big.bin"]);
 }

@@ -166,30 +166,44 @@ impl FileWriter {
                 ..
             } => chunks.send(chunk).await.map_err(|_| ()),
             WriterState::Threaded { chunks: None, .. } => Err(()),
-            WriterState::Here {
-                failed: Some(_), ..
-            } => Err(()),
-            WriterState::Here {
-                file,
-                written,
-                failed,
-                spare,
-            } => {
-                let began = std::time::Instant::now();
-                let result = write_in_pieces(file, &chunk);
-                self.place.wrote(began.elapsed());
-                match result {
-                    Ok(()) => {
-                        *written += chunk.len() as u64;
-                        chunk.clear();
-                        *spare = Some(chunk);
-                        Ok(())
-                    }
-                    Err(e) => {
-                        *failed = Some(e);
-                        Err(())
-                    }
+            WriterState::Here { .. } => {
+                self.write_here(chunk.len(), |file| write_in_pieces(file, &chunk))?;
+                chunk.clear();
+                if let WriterState::Here { spare, .. } = &mut self.state {
+                    *spare = Some(chunk);
                 }
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes `len` bytes with `write` where they were received, timed for [`WritePlace`];
+    /// a failure is kept for `finish`.
+    fn write_here(
+        &mut self,
+        len: usize,
+        write: impl FnOnce(&mut File) -> std::io::Result<()>,
+    ) -> Result<(), ()> {
+        let WriterState::Here {
+            file,
+            written,
+            failed: failed @ None,
+            ..
+        } = &mut self.state
+        else {
+            return Err(());
+        };
+        let began = std::time::Instant::now();
+        let result = write(file);
+        self.place.wrote(began.elapsed());
+        match result {
+            Ok(()) => {
+                *written += len as u64;
+                Ok(())
+            }
+            Err(e) => {
+                *failed = Some(e);
+                Err(())
             }
         }
     }
@@ -204,28 +218,7 @@ impl FileWriter {
     /// [`Self::takes_spliced`]). A slow write sends the writes after it to a blocking thread,
     /// through buffers: the caller asks [`Self::takes_spliced`] before each.
     pub fn write_spliced(&mut self, pipe: &Pipe, len: usize) -> Result<(), ()> {
-        let WriterState::Here {
-            file,
-            written,
-            failed: failed @ None,
-            ..
-        } = &mut self.state
-        else {
-            return Err(());
-        };
-        let began = std::time::Instant::now();
-        let result = pipe.empty_into(file, len, None);
-        self.place.wrote(began.elapsed());
-        match result {
-            Ok(()) => {
-                *written += len as u64;
-                Ok(())
-            }
-            Err(e) => {
-                *failed = Some(e);
-                Err(())
-            }
-        }
+        self.write_here(len, |file| pipe.empty_into(file, len, None))
     }
 
     /// From here on a blocking thread writes (a write here was slow). The thread gets its own

@@ -399,11 +399,9 @@ fn take_next(shared: &Shared, index: usize) -> Work {
     }
 }
 
-/// A worker's session, with the site it is logged in to and how.
+/// A worker's session, with the login it was made with: when the site's changes (connected
+/// again with encryption chosen, say), the next item logs in anew rather than use it.
 struct Connected {
-    site: SiteKey,
-    /// The login it was made with: when the site's changes (connected again with encryption
-    /// chosen, say), the next item logs in anew rather than use this session.
     login: ConnectRequest,
     session: Session,
 }
@@ -496,10 +494,10 @@ async fn run_attempt(
     }
     if connection
         .as_ref()
-        .is_none_or(|c| c.site != start.site || !c.login.makes_the_same_session(login))
+        .is_none_or(|c| !c.login.makes_the_same_session(login))
     {
         if let Some(old) = connection.take() {
-            if old.site == start.site {
+            if SiteKey::of(&old.login) == start.site {
                 // A walk's downloads went on over a plain session after the person connected
                 // again with TLS required.
                 sink.log(
@@ -517,7 +515,6 @@ async fn run_attempt(
             Ok((session, _)) => {
                 shared.lock().state.connected(&start.site);
                 *connection = Some(Connected {
-                    site: start.site.clone(),
                     login: login.clone(),
                     session,
                 })

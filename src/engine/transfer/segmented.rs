@@ -600,15 +600,9 @@ async fn fetch_range(
                 match received {
                     Ok(0) => ended = true,
                     Ok(n) => {
-                        if first_byte.is_none() {
-                            first_byte = Some((std::time::Instant::now(), reading_at + n as u64));
-                            shared.started_after(asked.elapsed());
-                        }
+                        first_bytes_came(&mut first_byte, reading_at + n as u64, shared, asked);
                         let began = std::time::Instant::now();
-                        let written = {
-                            let file = shared.file.lock().unwrap_or_else(|p| p.into_inner());
-                            pipe.empty_into(&file, n, Some(offset))
-                        };
+                        let written = write_spliced(&shared.file, pipe, n, offset);
                         place.wrote(began.elapsed());
                         match written {
                             Ok(()) => {
@@ -634,10 +628,7 @@ async fn fetch_range(
                     break;
                 }
                 Ok(n) => {
-                    if first_byte.is_none() {
-                        first_byte = Some((std::time::Instant::now(), reading_at + n as u64));
-                        shared.started_after(asked.elapsed());
-                    }
+                    first_bytes_came(&mut first_byte, reading_at + n as u64, shared, asked);
                     context.count_moved(n);
                     context.pace(n).await;
                 }
@@ -770,6 +761,34 @@ fn write_chunk(
     local_io::write_at(&file.lock().unwrap_or_else(|p| p.into_inner()), &chunk, at)?;
     let reached = at + chunk.len() as u64;
     Ok((chunk, reached))
+}
+
+/// Moves the `len` bytes waiting in `pipe` into the shared `.ferrypart` at `at`.
+fn write_spliced(
+    file: &Mutex<std::fs::File>,
+    pipe: &Pipe,
+    len: usize,
+    at: u64,
+) -> std::io::Result<()> {
+    pipe.empty_into(
+        &file.lock().unwrap_or_else(|p| p.into_inner()),
+        len,
+        Some(at),
+    )
+}
+
+/// The range's first bytes came, reaching `reached`: its pace is measured from there, and the
+/// time from asking to them is a start cost.
+fn first_bytes_came(
+    first_byte: &mut Option<(std::time::Instant, u64)>,
+    reached: u64,
+    shared: &Shared<'_>,
+    asked: std::time::Instant,
+) {
+    if first_byte.is_none() {
+        *first_byte = Some((std::time::Instant::now(), reached));
+        shared.started_after(asked.elapsed());
+    }
 }
 
 async fn finish_write(
