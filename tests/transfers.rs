@@ -109,6 +109,81 @@ fn folders_go_both_ways_recursively() {
     );
 }
 
+/// A folder uploaded while a download into it is unfinished: the person's files go up, Ferry's
+/// partial download (`.ferrypart`, a segmented one's map) stays behind, each shown as skipped
+/// with why, and nothing on either side is changed for it (a recursive upload sent them).
+#[test]
+fn a_folder_upload_leaves_out_ferrys_partial_downloads() {
+    let (server, mut queue, dir) = embedded();
+    let local = dir.path().join("Photos");
+    std::fs::create_dir_all(local.join("2025")).unwrap();
+    let files: [(&str, &[u8]); 5] = [
+        ("beach.jpg", b"the person's photo"),
+        ("2025/hill.jpg", b"another photo"),
+        ("video.mp4.ferrypart", b"the first half of a download"),
+        ("video.mp4.ferrypart.segments", b"{\"ranges\":[]}"),
+        ("2025/raw.tar.ferrypart", b"a stopped download"),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(local.join(name), bytes).unwrap();
+    }
+    let mut request = folder(upload(&local, "/Photos"));
+    request.transfer_type = TransferType::Binary;
+    queue.run(vec![request]);
+
+    let uploaded = server.path().join("Photos");
+    for (name, bytes) in &files[..2] {
+        assert_eq!(
+            std::fs::read(uploaded.join(name)).ok().as_deref(),
+            Some(*bytes),
+            "{name} uploaded\n{}",
+            queue.log_text()
+        );
+    }
+    for (name, bytes) in &files[2..] {
+        assert!(!uploaded.join(name).exists(), "{name} sent to the server");
+        assert_eq!(&std::fs::read(local.join(name)).unwrap(), bytes, "{name}");
+    }
+    let skipped: Vec<&QueueItem> = queue
+        .items
+        .values()
+        .filter(|i| i.state == ItemState::Skipped)
+        .collect();
+    assert_eq!(skipped.len(), 3, "{:#?}", queue.items);
+    for item in skipped {
+        let message = item.message.as_deref().unwrap_or_default();
+        assert!(message.contains("partial download"), "{message}");
+        assert!(
+            item.request.local.starts_with(&local)
+                && is_partial_name(&item.request.local)
+                && item.request.remote.display().ends_with(
+                    &item
+                        .request
+                        .local
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                ),
+            "the skipped item names the file on both sides: {item:#?}"
+        );
+    }
+    assert!(
+        queue
+            .items
+            .values()
+            .filter(|i| i.state != ItemState::Skipped)
+            .all(|i| i.state == ItemState::Done),
+        "{:#?}",
+        queue.items
+    );
+}
+
+fn is_partial_name(path: &Path) -> bool {
+    let name = path.file_name().unwrap().to_string_lossy();
+    name.ends_with(".ferrypart") || name.ends_with(".ferrypart.segments")
+}
+
 #[test]
 fn an_existing_target_asks_and_the_answer_is_applied() {
     let (server, mut queue, dir) = embedded();

@@ -12,6 +12,7 @@ use super::api::event::LogKind;
 use super::api::queue::{Direction, TransferRequest};
 use super::connection::Session;
 use super::error::{FtpError, FtpResult};
+use super::transfer::is_partial_file;
 use crate::protocol::listing::{EntryKind, TimePrecision};
 use crate::protocol::local_name::{join_inside, local_name_bytes, safe_local_name};
 
@@ -19,6 +20,9 @@ use crate::protocol::local_name::{join_inside, local_name_bytes, safe_local_name
 const MAX_DEPTH: usize = 64;
 /// More entries than this in one folder are refused rather than queued.
 const MAX_ENTRIES: usize = 1_000_000;
+/// Why a folder's upload leaves out Ferry's own partial downloads (as a sync does).
+const PARTIAL_NOT_SENT: &str =
+    "a partial download of Ferry's, not uploaded (it takes its own name when complete)";
 
 /// What one level of a folder holds: items to queue, and names skipped, with why.
 #[derive(Debug, Default)]
@@ -154,7 +158,9 @@ pub(crate) async fn local_level(
                 conflict: request.conflict,
                 after: None,
             }),
-            LocalKind::Skipped(why) => level.skipped.push((path.display().to_string(), why)),
+            LocalKind::Skipped(why) => level
+                .skipped
+                .push((name.to_string_lossy().into_owned(), why)),
         }
     }
     Ok(Ok(level))
@@ -178,6 +184,14 @@ fn read_local(
             Ok(kind) if kind.is_dir() => LocalKind::Folder,
             // Regular files, and links to files; links to folders are skipped.
             Ok(_) => match std::fs::metadata(&path) {
+                // A download in progress (or stopped) into this folder: half a file, and the
+                // server would keep it under a name no one meant to give it.
+                Ok(metadata)
+                    if metadata.is_file()
+                        && is_partial_file(&entry.file_name().to_string_lossy()) =>
+                {
+                    LocalKind::Skipped(PARTIAL_NOT_SENT.into())
+                }
                 Ok(metadata) if metadata.is_file() => LocalKind::File(metadata.len()),
                 Ok(_) => LocalKind::Skipped("a link to a folder (not followed)".into()),
                 Err(e) => LocalKind::Skipped(e.to_string()),

@@ -686,6 +686,9 @@ async fn expand_folder(
             let mut request = start.request.clone();
             request.is_dir = false;
             request.remote = request.remote.join(name.as_bytes());
+            if request.direction == Direction::Upload {
+                request.local = request.local.join(&name);
+            }
             (request, format!("{name}: {why}"))
         })
         .collect();
