@@ -88,7 +88,8 @@ fn schemes_set_tls_and_sftp_is_refused_in_the_notice() {
 /// `ferry --demo` on the person's own settings folder: a transfer in the demo goes to a server
 /// that ends with the window, so it is not saved into the person's queue (a walk found the last
 /// demo's items restored, pointing at a port nobody listened on), and the demo's server is not
-/// added to the quick-connect history.
+/// added to the quick-connect history. The log names the folder the demo serves (a walk
+/// looked for it), which goes with the window.
 #[test]
 fn the_demo_leaves_the_persons_queue_and_history_alone() {
     let config = tempfile::tempdir().unwrap();
@@ -109,7 +110,20 @@ fn the_demo_leaves_the_persons_queue_and_history_alone() {
         std::fs::read(window.downloads.path().join("welcome.txt")).unwrap(),
         std::fs::read(sample.path().join("welcome.txt")).unwrap()
     );
+    // The log says where the demo server's files are: the file just downloaded is there.
+    let log = window.harness.state().log_text();
+    let served = log
+        .lines()
+        .find_map(|line| line.split_once("serves the folder "))
+        .and_then(|(_, rest)| rest.split_once(';'))
+        .map(|(folder, _)| std::path::PathBuf::from(folder))
+        .unwrap_or_else(|| panic!("no demo folder in the log:\n{log}"));
+    assert_eq!(
+        std::fs::read(served.join("welcome.txt")).unwrap(),
+        std::fs::read(sample.path().join("welcome.txt")).unwrap()
+    );
     drop(window);
+    assert!(!served.exists(), "the demo's folder outlived its window");
     assert!(
         !dirs.data.join("queue.json").exists(),
         "the demo's queue was saved as the person's"

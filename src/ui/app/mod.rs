@@ -166,6 +166,18 @@ impl FerryApp {
             remote_pointer_folder: None,
             dirs: options.dirs,
         };
+        if let Some(demo) = &options.demo {
+            // Where its files are, so a person can see a transfer land on the server's disk too.
+            state.log.push(crate::engine::LogLine::now(
+                crate::engine::LogKind::Status,
+                format!(
+                    "Demo server on 127.0.0.1:{} (user {}) serves the folder {}; the folder is removed when Ferry closes",
+                    demo.server.port(),
+                    demo.user,
+                    demo.folder().display()
+                ),
+            ));
+        }
         if let Some(dirs) = &state.dirs {
             match crate::store::sites::load(&dirs.config) {
                 Ok(loaded) => {
