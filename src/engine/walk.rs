@@ -22,7 +22,7 @@ const MAX_DEPTH: usize = 64;
 const MAX_ENTRIES: usize = 1_000_000;
 /// Why a folder's upload leaves out Ferry's own partial downloads (as a sync does).
 const PARTIAL_NOT_SENT: &str =
-    "a partial download of Ferry's, not uploaded (it takes its own name when complete)";
+    "a partial download of Ferry's, not uploaded (it becomes the file once its download ends)";
 
 /// What one level of a folder holds: items to queue, and names skipped, with why.
 #[derive(Debug, Default)]
