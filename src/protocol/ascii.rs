@@ -51,6 +51,9 @@ pub struct LocalToNetwork {
     last_was_cr: bool,
     /// Line ends sent (every LF goes out as CRLF).
     pub line_ends: u64,
+    /// CRs of the file's own (before an LF or alone): a server that stores LF line ends takes
+    /// them out with the wire's, so its copy is not the file.
+    pub own_crs: u64,
 }
 
 impl LocalToNetwork {
@@ -65,6 +68,7 @@ impl LocalToNetwork {
             }
             out.push(b);
             self.last_was_cr = b == b'\r';
+            self.own_crs += u64::from(self.last_was_cr);
         }
     }
 }
@@ -98,6 +102,32 @@ pub fn kept_wire_line_ends(unix: bool, stored: u64, wire: u64, line_ends: u64, l
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_upload_counts_the_files_own_crs() {
+        // (the file, line ends sent, CRs of its own)
+        let cases: [(&[u8], u64, u64); 5] = [
+            (b"a\nb\n", 2, 0),
+            (b"a\r\nb\r\n", 2, 2),
+            (b"c\rd", 0, 1),
+            (b"a\r\nb\nc\rd\n", 3, 2),
+            (b"", 0, 0),
+        ];
+        for (file, line_ends, own_crs) in cases {
+            let mut converter = LocalToNetwork::default();
+            let mut wire = Vec::new();
+            // One byte at a time: a CR and its LF in separate chunks are one line end.
+            for byte in file.chunks(1) {
+                converter.convert(byte, &mut wire);
+            }
+            assert_eq!(
+                (converter.line_ends, converter.own_crs),
+                (line_ends, own_crs),
+                "{:?}",
+                String::from_utf8_lossy(file)
+            );
+        }
+    }
 
     #[test]
     fn a_unix_server_that_stores_the_wires_crlf_is_told_apart() {

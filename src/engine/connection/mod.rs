@@ -252,11 +252,16 @@ impl Session {
         self.keeps_text_as_sent
     }
 
+    /// Whether the server says it is a Unix system (SYST): its text files end lines in LF.
+    pub fn is_unix(&self) -> bool {
+        crate::protocol::listing::SystemHint::from_syst(self.system.as_deref())
+            == crate::protocol::listing::SystemHint::Unix
+    }
+
     /// After a text upload (see `ascii::kept_wire_line_ends`): a server that kept the wire's
     /// CRLF doesn't convert ASCII uploads.
     pub fn note_text_upload(&mut self, stored: u64, wire: u64, line_ends: u64, local: u64) {
-        let unix = crate::protocol::listing::SystemHint::from_syst(self.system.as_deref())
-            == crate::protocol::listing::SystemHint::Unix;
+        let unix = self.is_unix();
         if crate::protocol::ascii::kept_wire_line_ends(unix, stored, wire, line_ends, local) {
             self.keeps_text_as_sent = true;
         }

@@ -16,7 +16,10 @@ use super::super::splice::{self, Pipe, SPLICE_FROM};
 use super::continuing::{RESUME_OVERLAP, close_early, read_end, receive_exactly};
 use super::segmented;
 use super::segments::{SegmentMap, SplitFacts, connections_for};
-use super::{Progress, TransferContext, free_local_name, part_path};
+use super::{
+    Progress, TEXT_CHANGED, TEXT_CHANGED_LOG, TransferContext, free_local_name, part_path,
+    text_changed,
+};
 use crate::protocol::ascii::{NetworkToLocal, ascii_sizes_agree};
 use crate::protocol::local_name::safe_local_name;
 use crate::protocol::verify::to_hex;
@@ -93,7 +96,7 @@ pub(crate) async fn download(
             (target, at)
         }
         Plan::Verify => {
-            return Ok(match check_size(&target, &source, None) {
+            return Ok(match check_size(&target, &source, None, false) {
                 Ok(bytes) => Finish::Done(format!("{bytes} bytes, already in place")),
                 Err(why) => Finish::Failed(why),
             });
@@ -110,7 +113,22 @@ pub(crate) async fn download(
         offset,
         persons_file,
     };
-    fetch(session, context, &target, resume, ascii, &source).await
+    let finish = fetch(session, context, &target, resume, ascii, &source).await?;
+    // Text by its name alone (Auto), but its bytes are not what text mode carries: the person
+    // asked for the file, so it comes again as it is stored (see `TEXT_CHANGED`). Not over a
+    // file of the person's that "Resume" continued: that one fails and stays as it is.
+    if persons_file || !text_changed(&finish, ascii, context) {
+        return Ok(finish);
+    }
+    context.log(format!(
+        "{}: {TEXT_CHANGED_LOG}: downloading it again in binary, byte for byte",
+        request.remote.display()
+    ));
+    let from_start = Resume {
+        offset: 0,
+        persons_file: false,
+    };
+    fetch(session, context, &target, from_start, false, &source).await
 }
 
 /// Where a download starts, and whose bytes are before that point.
@@ -665,7 +683,14 @@ fn compared_before(offset: u64, ascii: bool) -> u64 {
 }
 
 /// The `.ferrypart` (or an ASCII transfer's wire bytes) against the server's size.
-fn check_size(file: &Path, source: &FileFacts, ascii: Option<&Received>) -> Result<u64, String> {
+/// `byte_for_byte`: text mode chosen by extension from a server storing LF line ends, so CRLF
+/// it sent as stored were the file's own, and taking them out changed the file.
+fn check_size(
+    file: &Path,
+    source: &FileFacts,
+    ascii: Option<&Received>,
+    byte_for_byte: bool,
+) -> Result<u64, String> {
     let written = std::fs::metadata(file)
         .map(|m| m.len())
         .map_err(|e| format!("could not read {}: {e}", file.display()))?;
@@ -676,7 +701,17 @@ fn check_size(file: &Path, source: &FileFacts, ascii: Option<&Received>) -> Resu
         Some(received) => ascii_sizes_agree(expected, received.wire, received.line_ends),
         None => written == expected,
     };
-    if agrees {
+    let own_line_ends = ascii.is_some_and(|r| {
+        byte_for_byte && r.line_ends > 0 && r.wire == expected && written != expected
+    });
+    if ascii.is_some() && (!agrees || own_line_ends) {
+        Err(format!(
+            "{TEXT_CHANGED} (received {written} bytes, {} on the wire, the server has {expected}): \
+             it holds line ends or bytes of its own; transfer it as Binary; kept {}",
+            ascii.map_or(0, |r| r.wire),
+            file.display()
+        ))
+    } else if agrees {
         Ok(written)
     } else {
         Err(format!(
@@ -697,14 +732,15 @@ async fn finish_download(
 ) -> FtpResult<Finish> {
     let request: &TransferRequest = &context.start.request;
     let mut source = source.clone();
-    let mut checked = check_size(part, &source, ascii);
+    let byte_for_byte = session.is_unix() && context.type_by_extension();
+    let mut checked = check_size(part, &source, ascii, byte_for_byte);
     // The listing may be older than the file: ask the server before calling it a mismatch.
     if checked.is_err() && request.size == source.size && ascii.is_none() {
         source.size = session
             .size(request.remote.as_bytes())
             .await?
             .or(source.size);
-        checked = check_size(part, &source, ascii);
+        checked = check_size(part, &source, ascii, byte_for_byte);
     }
     let written = match checked {
         Ok(written) => written,

@@ -171,6 +171,25 @@ fn wants_ascii(transfer_type: TransferType, name: &str, ascii_extensions: &[Stri
     }
 }
 
+/// How a text transfer's failure begins when text mode did not carry the file's bytes as they
+/// are (line ends of its own, a lone CR, a link listed under its own size). Chosen by extension
+/// (Auto), the file goes again in binary; chosen by the person, it fails saying so.
+const TEXT_CHANGED: &str = "text mode changed the file's bytes";
+/// What the log says when Auto's text mode is given up for a file.
+const TEXT_CHANGED_LOG: &str =
+    "text mode changed its bytes (line ends or bytes of its own, not a text file's)";
+
+/// Whether `finish` is a text transfer's failure of that kind, to be done again in binary.
+fn text_changed(
+    finish: &crate::engine::queue::state::Finish,
+    ascii: bool,
+    context: &TransferContext<'_>,
+) -> bool {
+    ascii
+        && context.type_by_extension()
+        && matches!(finish, crate::engine::queue::state::Finish::Failed(why) if why.starts_with(TEXT_CHANGED))
+}
+
 /// Sends progress at most ten times a second, with a smoothed rate.
 struct Progress<'a> {
     context: &'a TransferContext<'a>,

@@ -12,7 +12,9 @@ use super::super::local_io::{self, FileReader};
 use super::super::queue::decide::{Plan, Situation, Target, decide};
 use super::super::queue::state::{Finish, Written};
 use super::continuing::{RESUME_OVERLAP, read_end, remote_bytes};
-use super::{Progress, TransferContext, free_remote_name};
+use super::{
+    Progress, TEXT_CHANGED, TEXT_CHANGED_LOG, TransferContext, free_remote_name, text_changed,
+};
 use crate::engine::api::queue::ConflictPolicy;
 use crate::protocol::ascii::{LocalToNetwork, ascii_sizes_agree};
 use crate::protocol::path::RemotePath;
@@ -105,6 +107,18 @@ pub(crate) async fn upload(
             "The server keeps text uploads with CRLF line ends, as they were sent (it doesn't \
              convert ASCII): sending {} again in binary, byte for byte (and text files after \
              it on this connection)",
+            context.start.request.local.display()
+        ));
+        session.set_type(false).await?;
+        return send(session, context, &remote, 0, false, &source).await;
+    }
+    // Its CRs would not survive text mode there (see `TEXT_CHANGED`): sent by extension, it
+    // goes again in binary over the copy just made, which is this item's own.
+    if let Ok(finish) = &sent
+        && text_changed(finish, ascii, context)
+    {
+        context.log(format!(
+            "{}: {TEXT_CHANGED_LOG}: sending it again in binary, byte for byte",
             context.start.request.local.display()
         ));
         session.set_type(false).await?;
@@ -451,9 +465,17 @@ async fn verify(
         session.set_type(false).await?;
     }
     let stored = session.size(remote.as_bytes()).await?;
-    let line_ends = converter.map_or(0, |c| c.line_ends);
+    let line_ends = converter.as_ref().map_or(0, |c| c.line_ends);
     if let (true, Some(stored)) = (ascii, stored) {
         session.note_text_upload(stored, wire, line_ends, local_size);
+    }
+    let own_crs = converter.as_ref().map_or(0, |c| c.own_crs);
+    // Chosen by the person, text mode is theirs: its line ends are what they asked for.
+    if own_crs > 0 && session.is_unix() && context.type_by_extension() {
+        return Ok(Finish::Failed(format!(
+            "{TEXT_CHANGED} ({own_crs} CR bytes of its own, which a server storing LF line ends \
+             takes out): transfer it as Binary"
+        )));
     }
     match stored {
         Some(stored) if ascii && !ascii_sizes_agree(stored, wire, line_ends) => {
