@@ -920,6 +920,76 @@ fn segmented_download(server_var: &str) {
     let _ = std::fs::remove_file(root().join("upload").join(format!("{tag}-segmented.bin")));
 }
 
+/// A link to a folder on the server, listed as a link: chosen by itself (a drag of its row) it
+/// is downloaded as the folder it leads to; inside a folder's download it is skipped, saying
+/// why (links could loop), and the folder beside it arrives. No `.ferrypart` is left for it
+/// (a walk found its refused RETR leaving an empty one).
+fn a_link_to_a_folder(server_var: &str) {
+    let tag = server_var.trim_start_matches("FERRY_").to_lowercase();
+    let under = format!("linked-{tag}");
+    let on_server = root().join("upload").join(&under);
+    let _ = std::fs::remove_dir_all(&on_server);
+    std::fs::create_dir_all(on_server.join("real")).unwrap();
+    std::fs::write(on_server.join("real/a.txt"), b"one\ntwo\n").unwrap();
+    std::fs::write(
+        on_server.join("real/b.bin"),
+        ferry::demo::pseudo_random_bytes(3000, 5),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("real", on_server.join("ldir")).unwrap();
+    let local = tempfile::tempdir().unwrap();
+
+    let mut queue = Queue::connect(login(server_var, DataMode::Passive), overwrite_settings());
+    let chosen = local.path().join("ldir");
+    queue.run(vec![download(&format!("/upload/{under}/ldir"), &chosen)]);
+    let log = queue.log.join("\n");
+    assert!(
+        queue.items.values().all(|i| i.state == ItemState::Done),
+        "{:#?}\n{log}",
+        queue.items
+    );
+    assert_eq!(
+        support::files_under(&chosen),
+        support::files_under(&on_server.join("real")),
+        "{log}"
+    );
+
+    let mut queue = Queue::connect(login(server_var, DataMode::Passive), overwrite_settings());
+    let whole = local.path().join("whole");
+    queue.run(vec![folder(download(&format!("/upload/{under}"), &whole))]);
+    let log = queue.log.join("\n");
+    assert_eq!(
+        support::files_under(&whole.join("real")),
+        support::files_under(&on_server.join("real")),
+        "{log}"
+    );
+    let links: Vec<_> = queue
+        .items
+        .values()
+        .filter(|i| i.request.remote.display().ends_with("/ldir"))
+        .collect();
+    // Servers that list the link as the folder it leads to (MLSD's type=dir) send it as one.
+    if let [link] = links.as_slice()
+        && !link.request.is_dir
+    {
+        assert_eq!(link.state, ItemState::Skipped, "{link:#?}\n{log}");
+        assert!(
+            link.message
+                .as_deref()
+                .unwrap_or_default()
+                .contains("link to a folder"),
+            "{link:#?}"
+        );
+    }
+    assert!(
+        !support::files_under(local.path())
+            .keys()
+            .any(|f| f.ends_with(".ferrypart")),
+        "{log}"
+    );
+    let _ = std::fs::remove_dir_all(&on_server);
+}
+
 macro_rules! transfer_suite {
     ($module:ident, $var:literal) => {
         mod $module {
@@ -947,6 +1017,12 @@ macro_rules! transfer_suite {
             #[ignore = "needs tests/interop/servers.sh (root)"]
             fn segmented_download() {
                 super::segmented_download($var);
+            }
+
+            #[test]
+            #[ignore = "needs tests/interop/servers.sh (root)"]
+            fn a_link_to_a_folder() {
+                super::a_link_to_a_folder($var);
             }
         }
     };

@@ -580,7 +580,12 @@ async fn run_attempt(
             format!("Starting {}", transfer::describe(&start.request)),
         );
         match start.request.direction {
-            Direction::Download => transfer::download(session, &context).await,
+            Direction::Download => match transfer::download(session, &context).await {
+                Err(FtpError::Reply(reply)) if reply.code >= 500 => {
+                    folder_behind_a_link(shared, session, start, reply).await
+                }
+                result => result,
+            },
             Direction::Upload => transfer::upload(session, &context).await,
         }
     };
@@ -662,6 +667,41 @@ async fn run_attempt(
             shared.change(|state| state.attempt_failed(id, failure, moved, now));
         }
     }
+}
+
+/// A download the server refused: a link listed as a link may lead to a folder (as FileZilla
+/// does, Ferry goes in to see). One the person chose is downloaded as the folder it is; one
+/// met inside a folder's download is skipped, as the upload's walk skips links to folders
+/// (they could loop). Anything else keeps the server's refusal.
+async fn folder_behind_a_link(
+    shared: &Shared,
+    session: &mut Session,
+    start: &Start,
+    refusal: Box<crate::protocol::reply::Reply>,
+) -> Result<Finish, FtpError> {
+    if !session.enters(&start.request.remote).await? {
+        return Err(FtpError::Reply(refusal));
+    }
+    let chosen = shared
+        .lock()
+        .state
+        .get(start.id)
+        .is_some_and(|r| r.item.parent.is_none());
+    if !chosen {
+        return Ok(Finish::Skipped(
+            "a link to a folder (not followed inside a folder's download)".into(),
+        ));
+    }
+    shared.sink.log(
+        LogKind::Status,
+        format!(
+            "{} is a folder (a link to one): downloading it as a folder",
+            start.request.remote.display()
+        ),
+    );
+    let mut as_folder = start.clone();
+    as_folder.request.is_dir = true;
+    expand_folder(shared, session, &as_folder).await
 }
 
 /// Lists a folder item; its entries are queued right after it.

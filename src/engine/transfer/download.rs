@@ -331,7 +331,21 @@ async fn fetch(
             Ok(writer) => writer,
             Err(e) => return Ok(io_failure("could not write", &part, &e)),
         };
-        let mut stream = match session.start_transfer("RETR", remote).await? {
+        let started = session.start_transfer("RETR", remote).await;
+        // Refused before a byte (or cut before the data came): the empty `.ferrypart` opened
+        // for it would stay behind (a walk found one beside every refused file). One with
+        // bytes of an earlier attempt is kept.
+        let started = match started {
+            Ok(started) => started,
+            Err(e) => {
+                let _ = writer.finish(None).await;
+                if offset == 0 {
+                    let _ = std::fs::remove_file(&part);
+                }
+                return Err(e);
+            }
+        };
+        let mut stream = match started {
             DataStart::Open(stream) => stream,
             DataStart::Done(reply) if reply.is_completion() => {
                 // Some servers answer a zero-byte file without opening a data connection.
@@ -347,6 +361,9 @@ async fn fetch(
             }
             DataStart::Done(reply) => {
                 let _ = writer.finish(None).await;
+                if offset == 0 {
+                    let _ = std::fs::remove_file(&part);
+                }
                 return Err(FtpError::reply(reply));
             }
         };
