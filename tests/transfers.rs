@@ -179,6 +179,26 @@ fn a_folder_upload_leaves_out_ferrys_partial_downloads() {
     );
 }
 
+/// A partial download chosen by itself (selected among the folder's files) is not sent either.
+#[test]
+fn a_partial_download_chosen_by_itself_is_not_uploaded() {
+    let (server, mut queue, dir) = embedded();
+    let part = dir.path().join("video.mp4.ferrypart");
+    std::fs::write(&part, vec![0u8; 4096]).unwrap();
+    queue.run(vec![upload(&part, "/video.mp4.ferrypart")]);
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Skipped, "{item:#?}");
+    assert!(
+        item.message
+            .as_deref()
+            .unwrap_or_default()
+            .contains("partial download"),
+        "{item:#?}"
+    );
+    assert!(!server.path().join("video.mp4.ferrypart").exists());
+    assert_eq!(std::fs::read(&part).unwrap(), vec![0u8; 4096]);
+}
+
 fn is_partial_name(path: &Path) -> bool {
     let name = path.file_name().unwrap().to_string_lossy();
     name.ends_with(".ferrypart") || name.ends_with(".ferrypart.segments")

@@ -12,7 +12,7 @@ use super::api::event::LogKind;
 use super::api::queue::{Direction, TransferRequest};
 use super::connection::Session;
 use super::error::{FtpError, FtpResult};
-use super::transfer::is_partial_file;
+use super::transfer::{PARTIAL_NOT_SENT, is_partial_file};
 use crate::protocol::listing::{EntryKind, TimePrecision};
 use crate::protocol::local_name::{join_inside, local_name_bytes, safe_local_name};
 
@@ -20,9 +20,6 @@ use crate::protocol::local_name::{join_inside, local_name_bytes, safe_local_name
 const MAX_DEPTH: usize = 64;
 /// More entries than this in one folder are refused rather than queued.
 const MAX_ENTRIES: usize = 1_000_000;
-/// Why a folder's upload leaves out Ferry's own partial downloads (as a sync does).
-const PARTIAL_NOT_SENT: &str =
-    "a partial download of Ferry's, not uploaded (it becomes the file once its download ends)";
 
 /// What one level of a folder holds: items to queue, and names skipped, with why.
 #[derive(Debug, Default)]

@@ -17,7 +17,9 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 pub(crate) use download::download;
-pub(crate) use names::{free_local_name, free_remote_name, is_partial_file, part_path};
+pub(crate) use names::{
+    PARTIAL_NOT_SENT, free_local_name, free_remote_name, is_partial_file, part_path,
+};
 pub(crate) use upload::upload;
 
 use super::EventSink;

@@ -26,6 +26,11 @@ pub(crate) fn is_partial_file(name: &str) -> bool {
     .any(|suffix| name.len() > suffix.len() && name.ends_with(suffix))
 }
 
+/// Why an upload leaves out Ferry's own partial downloads, chosen or in a folder (as a sync
+/// does): half a file, which the server would keep under a name no one meant to give it.
+pub(crate) const PARTIAL_NOT_SENT: &str =
+    "a partial download of Ferry's, not uploaded (it becomes the file once its download ends)";
+
 /// `report.pdf` → `report.pdf.ferrypart`: where a download's bytes go until they are checked.
 ///
 /// A suffix of Ferry's own (as WinSCP has `.filepart`): a partial file under it is Ferry's, to

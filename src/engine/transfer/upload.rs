@@ -42,6 +42,11 @@ pub(crate) async fn upload(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // Chosen by itself too (a Ctrl+A over a folder with a download in it): a walk saw the
+    // zeros of a paused 1 GiB download's `.ferrypart` going up.
+    if super::is_partial_file(&name) {
+        return Ok(Finish::Skipped(super::PARTIAL_NOT_SENT.into()));
+    }
     // By extension, on a server seen to keep text uploads' CRLF, text goes in binary (below).
     let by_extension = context.type_by_extension();
     let text = context.wants_ascii(&name) && !(by_extension && session.keeps_text_as_sent());
