@@ -258,7 +258,10 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
             outcome = Outcome::Answered;
         }
     });
-    if modal.should_close() {
+    // Esc leaves it for later, as "Decide later" does; a click beside the dialog does nothing,
+    // as beside FileZilla's: a walk's stray click (a right-click in the queue) paused the item
+    // without a choice.
+    if !modal.backdrop_response.clicked() && modal.should_close() {
         outcome = Outcome::Paused;
     }
     let id = question.conflict.id;

@@ -353,6 +353,48 @@ fn enter_pressed_as_the_question_comes_up_does_not_answer_it() {
     }
 }
 
+/// A click beside the question, either button, leaves it asked and nothing written (a walk's
+/// stray right-click in the queue paused the item without a choice); Esc leaves it for later,
+/// as "Decide later" does. Both ways, both files checked.
+#[test]
+fn a_click_beside_the_question_does_not_answer_it() {
+    for upload in [true, false] {
+        let (server, mut window) = ask_about_d_bin(upload, NEW, OLD);
+        let (source, target) = source_and_target(&server, &window, upload);
+        let what = if upload { "upload" } else { "download" };
+        let beside = egui::pos2(20.0, window.size.y - 60.0);
+        window.tap(beside);
+        window.right_click_at(beside);
+        window.harness.run_steps(3);
+        assert!(
+            window.has_label("The target already exists"),
+            "{what}: the question is still asked"
+        );
+        assert!(
+            !window.notice().contains("Left for later"),
+            "{what}: {:?}",
+            window.notice()
+        );
+        assert_eq!(
+            std::fs::read(&target).unwrap(),
+            OLD,
+            "{what}: nothing written"
+        );
+
+        window.press(egui::Key::Escape);
+        window.run_until("the paused item", |h| {
+            h.query_all_by_label_contains("Paused").next().is_some()
+        });
+        assert!(window.notice().contains("Left for later"), "{what}");
+        assert_eq!(
+            std::fs::read(&target).unwrap(),
+            OLD,
+            "{what}: the file in the way"
+        );
+        assert_eq!(std::fs::read(&source).unwrap(), NEW, "{what}: the source");
+    }
+}
+
 /// The walk after 5920599 clicked into the new name while Overwrite was chosen, typed a name and
 /// pressed Enter: the field had been greyed out and took nothing, and the file in the way was
 /// overwritten. Clicking into the name now chooses Rename. Both ways: the file in the way stays,
