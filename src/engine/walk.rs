@@ -72,7 +72,7 @@ pub(crate) async fn remote_level(
             session.sink().log(
                 LogKind::Status,
                 format!(
-                    "Saving {:?} as {:?} (a name unsafe on this disk)",
+                    "Saving {:?} as {:?} (a name this system can't take as it is)",
                     entry.name.text, local_name
                 ),
             );

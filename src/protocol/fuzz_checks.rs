@@ -15,7 +15,7 @@ use super::listing::{
     EntryKind, Listing, ListingContext, ListingFormat, ListingParser, NameEncoding, Viewed, lines,
     parse_listing, unix,
 };
-use super::local_name::{join_inside, safe_local_name};
+use super::local_name::{NameRules, join_inside, safe_local_name, safe_local_name_for};
 use super::passive::{parse_epsv, parse_pasv};
 use super::path::{RemotePath, parse_pwd_reply};
 use super::reply::Reply;
@@ -314,28 +314,37 @@ fn encode(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Local names: what comes out of the sanitiser is one plain path component on every OS —
-/// no separator, no drive, no `.` or `..`, no control character, no trailing dot or space —
-/// it is a fixed point (sanitising it again changes nothing), and joined to a folder it stays
-/// inside that folder.
+/// Local names: what comes out of the sanitiser is one plain path component under either
+/// system's rules — no separator, no `.` or `..`, no control character; under Windows' rules
+/// also no drive, forbidden character or trailing dot or space — it is a fixed point
+/// (sanitising it again changes nothing), and joined to a folder it stays inside that folder.
 pub fn local_name(data: &[u8]) {
     let name = String::from_utf8_lossy(data);
+    for rules in [NameRules::Posix, NameRules::Windows] {
+        let Ok(safe) = safe_local_name_for(&name, rules) else {
+            continue;
+        };
+        assert!(!safe.is_empty());
+        assert!(!safe.contains('/'), "{name:?} → {safe:?}");
+        if rules == NameRules::Windows {
+            assert!(
+                !safe.contains(['\\', ':', '*', '?', '"', '<', '>', '|']),
+                "{name:?} → {safe:?}"
+            );
+            assert!(!safe.ends_with(['.', ' ']), "{name:?} → {safe:?}");
+        }
+        assert!(!safe.chars().any(char::is_control), "{name:?} → {safe:?}");
+        assert!(safe != "." && safe != "..", "{name:?} → {safe:?}");
+        assert_eq!(
+            safe_local_name_for(&safe, rules).as_deref(),
+            Ok(safe.as_str()),
+            "{name:?} under {rules:?}"
+        );
+    }
+    // Joined under this system's rules, on this system's paths.
     let Ok(safe) = safe_local_name(&name) else {
         return;
     };
-    assert!(!safe.is_empty());
-    assert!(
-        !safe.contains(['/', '\\', ':', '*', '?', '"', '<', '>', '|']),
-        "{name:?} → {safe:?}"
-    );
-    assert!(!safe.chars().any(char::is_control), "{name:?} → {safe:?}");
-    assert!(safe != "." && safe != "..", "{name:?} → {safe:?}");
-    assert!(!safe.ends_with(['.', ' ']), "{name:?} → {safe:?}");
-    assert_eq!(
-        safe_local_name(&safe).as_deref(),
-        Ok(safe.as_str()),
-        "{name:?}"
-    );
     let components: Vec<Component> = Path::new(&safe).components().collect();
     assert!(
         matches!(components.as_slice(), [Component::Normal(_)]),
