@@ -217,19 +217,7 @@ fn text_by_extension_arrives_byte_for_byte(server_var: &str, name: &str) {
     std::fs::write(tree.join("a.txt"), b"first line\nsecond line\n").unwrap();
     std::fs::write(tree.join("b.txt"), b"one\ntwo\nthree\n").unwrap();
     let base = format!("{}/upload/{folder}/", user_url(server_var));
-    let output = ferry(&[
-        "put",
-        "-r",
-        "-v",
-        "--type",
-        "auto",
-        "--parallel",
-        "1",
-        tree.to_str().unwrap(),
-        &base,
-    ]);
-    let said = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.success(), "{said}");
+    let said = by_extension("put", tree.to_str().unwrap(), &base);
     for file in ["a.txt", "b.txt"] {
         files_equal(&tree.join(file), &on_server.join("notes").join(file));
     }
@@ -240,6 +228,24 @@ fn text_by_extension_arrives_byte_for_byte(server_var: &str, name: &str) {
         assert_eq!(resent, 0, "{said}");
     }
     let _ = std::fs::remove_dir_all(&on_server);
+}
+
+/// `ferry get|put -r --type auto` on one connection, which must succeed; what it said.
+fn by_extension(verb: &str, from: &str, to: &str) -> String {
+    let output = ferry(&[
+        verb,
+        "-r",
+        "-v",
+        "--type",
+        "auto",
+        "--parallel",
+        "1",
+        from,
+        to,
+    ]);
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{said}");
+    said
 }
 
 /// Files named as text (`--type auto`) whose bytes text mode would change: line ends of their
@@ -266,19 +272,7 @@ fn text_files_text_mode_would_change_go_byte_for_byte(server_var: &str, name: &s
         std::fs::write(tree.join(file), bytes).unwrap();
     }
     let base = format!("{}/upload/{folder}/", user_url(server_var));
-    let up = ferry(&[
-        "put",
-        "-r",
-        "-v",
-        "--type",
-        "auto",
-        "--parallel",
-        "1",
-        tree.to_str().unwrap(),
-        &base,
-    ]);
-    let said = String::from_utf8_lossy(&up.stderr).into_owned();
-    assert!(up.status.success(), "{said}");
+    by_extension("put", tree.to_str().unwrap(), &base);
     for (file, _) in &files {
         files_equal(&tree.join(file), &on_server.join("texts").join(file));
     }
@@ -286,19 +280,11 @@ fn text_files_text_mode_would_change_go_byte_for_byte(server_var: &str, name: &s
     // Down again, with a link beside them (listed with the size of its own text, 6 bytes).
     std::os::unix::fs::symlink("lf.txt", on_server.join("texts").join("link.txt")).unwrap();
     let fetched = tempfile::tempdir().unwrap();
-    let down = ferry(&[
+    let said = by_extension(
         "get",
-        "-r",
-        "-v",
-        "--type",
-        "auto",
-        "--parallel",
-        "1",
         &format!("{base}texts"),
         fetched.path().to_str().unwrap(),
-    ]);
-    let said = String::from_utf8_lossy(&down.stderr).into_owned();
-    assert!(down.status.success(), "{said}");
+    );
     for (file, _) in &files {
         files_equal(
             &on_server.join("texts").join(file),
