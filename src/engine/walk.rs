@@ -13,7 +13,7 @@ use super::api::queue::{Direction, TransferRequest};
 use super::connection::Session;
 use super::error::{FtpError, FtpResult};
 use super::transfer::{PARTIAL_NOT_SENT, is_partial_file};
-use crate::protocol::listing::{EntryKind, TimePrecision};
+use crate::protocol::listing::EntryKind;
 use crate::protocol::local_name::{join_inside, local_name_bytes, safe_local_name};
 
 /// Deeper than this, a walk stops (a server that lists a folder inside itself).
@@ -92,10 +92,7 @@ pub(crate) async fn remote_level(
             is_dir: entry.kind == EntryKind::Dir,
             size: entry.size.filter(|_| entry.kind != EntryKind::Dir),
             // A listed time to the minute or better saves an MDTM per file; a date alone doesn't.
-            modified: entry
-                .modified
-                .filter(|m| m.precision >= TimePrecision::Minute)
-                .map(|m| m.time),
+            modified: entry.transfer_time(),
             transfer_type: request.transfer_type,
             conflict: request.conflict,
             after: None,

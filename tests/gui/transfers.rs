@@ -535,3 +535,38 @@ fn a_folder_that_fails_is_counted_with_the_failures() {
         b"a file named Music"
     );
 }
+
+/// A file listed by its date alone (an old file's `ls -l` line) takes its time from MDTM when
+/// downloaded, not midnight of that day: a walk's local copy of a file from 13:45 said
+/// 00:00, and "Overwrite if newer" then skipped a server file hours newer than the copy.
+#[test]
+fn a_file_listed_by_its_date_alone_keeps_the_servers_time() {
+    let server = crate::support::faulty::FaultyServer::start();
+    server.set_listing(
+        "/",
+        &[
+            "-rw-r--r-- 1 0 0 9 Mar 15  2024 old.txt",
+            "-rw-r--r-- 1 0 0 9 Jan 02 2025 welcome.txt",
+        ],
+    );
+    server.add_file("/old.txt", b"old bytes".to_vec());
+    server.add_file("/welcome.txt", b"new bytes".to_vec());
+    let mut window = Window::open();
+    window.type_into("Host:", "127.0.0.1");
+    window.type_into("Port:", &server.port.to_string());
+    window.type_into("User:", "u");
+    window.type_into("Password:", "p");
+    window.harness.get_by_label("Connect").click();
+    wait_for_row(&mut window, "old.txt", true);
+    window.double_click("old.txt");
+    window.run_until("the download", |h| {
+        h.query_by_label("Successful (1)").is_some()
+    });
+    let local = window.downloads.path().join("old.txt");
+    assert_eq!(std::fs::read(&local).unwrap(), b"old bytes");
+    assert!(server.count("MDTM") >= 1, "{:?}", server.commands());
+    // The faulty server's MDTM: 2025-01-02 03:04:05 UTC.
+    let kept = std::fs::metadata(&local).unwrap().modified().unwrap();
+    let expected = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_735_787_045);
+    assert_eq!(kept, expected);
+}

@@ -116,6 +116,16 @@ pub struct Entry {
 }
 
 impl Entry {
+    /// The listed time, when it is close enough to stand for the file's in a download (to
+    /// keep it, to tell newer from older): to the minute or better. A date alone is not (an
+    /// old file's `ls -l` line): the download asks MDTM instead, rather than set midnight (a
+    /// walk's "Overwrite if newer" skipped a file 3 hours newer than the copy).
+    pub fn transfer_time(&self) -> Option<chrono::NaiveDateTime> {
+        self.modified
+            .filter(|m| m.precision >= TimePrecision::Minute)
+            .map(|m| m.time)
+    }
+
     /// A folder known by its name alone (nothing else listed): one the window knows only as the
     /// way down to the folder shown.
     pub fn folder_named(name: RemoteName) -> Self {
@@ -862,5 +872,29 @@ impl ListingContext {
             ListingFormat::List,
             dates::make_datetime(2026, 11, 23, 19, 5, 0).expect("a real date"),
         )
+    }
+}
+
+#[cfg(test)]
+mod transfer_time_tests {
+    use super::{Entry, EntryKind, Modified, TimePrecision, dates};
+
+    #[test]
+    fn a_listed_time_stands_for_the_files_only_to_the_minute_or_better() {
+        let time = dates::make_datetime(2024, 3, 15, 13, 45, 0).expect("a real date");
+        // (what the listing gave, what a download takes from it)
+        let cases = [
+            (None, None),
+            (Some(TimePrecision::Day), None),
+            (Some(TimePrecision::Minute), Some(time)),
+            (Some(TimePrecision::Second), Some(time)),
+        ];
+        for (precision, taken) in cases {
+            let entry = Entry {
+                modified: precision.map(|precision| Modified { time, precision }),
+                ..Entry::sample("old.txt", EntryKind::File, 9)
+            };
+            assert_eq!(entry.transfer_time(), taken, "{precision:?}");
+        }
     }
 }

@@ -505,7 +505,7 @@ impl FerryApp {
                 local: into.join(name),
                 is_dir: entry.is_dir(),
                 size: entry.size,
-                modified: entry.modified.map(|m| m.time),
+                modified: entry.transfer_time(),
                 transfer_type: TransferType::Auto,
                 conflict: None,
                 after: None,
@@ -531,7 +531,7 @@ impl FerryApp {
             local: folder.join(name),
             is_dir: false,
             size: entry.size,
-            modified: entry.modified.map(|m| m.time),
+            modified: entry.transfer_time(),
             transfer_type: TransferType::Auto,
             conflict: Some(ConflictPolicy::Overwrite),
             after: Some(if edit {
