@@ -112,6 +112,7 @@ mod tests {
             source: FileFacts::default(),
             target: FileFacts::default(),
             suggested_name: "d (1).txt".into(),
+            text_mode: false,
         };
         let answer = ask(&conflict, &mut std::io::Cursor::new(b"what\n\n".to_vec()));
         assert_eq!(answer.choice, ConflictPolicy::Refuse);

@@ -85,9 +85,20 @@ fn facts_text(facts: &FileFacts) -> String {
     format!("{size}, modified {when}")
 }
 
-/// Why "Resume" can't continue the existing file, when it can't: it is not shorter than the new
-/// one, or its size is unknown. (The engine would skip or refuse it; the choice is not offered.)
-fn why_resume_cannot(source: &FileFacts, target: &FileFacts) -> Option<&'static str> {
+/// Why "Resume" can't continue the existing file, when it can't: the file goes in text mode, it
+/// is not shorter than the new one, or its size is unknown. (The engine would skip or refuse
+/// it; the choice is not offered.)
+fn why_resume_cannot(
+    source: &FileFacts,
+    target: &FileFacts,
+    text_mode: bool,
+) -> Option<&'static str> {
+    if text_mode {
+        // A walk chose it for a .txt and had the item fail.
+        return Some(
+            "it goes as text (ASCII), whose line ends change the sizes: no offset to continue from",
+        );
+    }
     match (source.size, target.size) {
         (_, None) => Some("the existing file's size is unknown: no end to continue from"),
         (Some(new), Some(old)) if old == new => {
@@ -192,7 +203,8 @@ pub fn show(ctx: &egui::Context, queue: &mut QueueView) -> Option<(Command, Opti
             });
         }
         ui.separator();
-        let cannot_resume = why_resume_cannot(&question.conflict.source, &question.conflict.target);
+        let conflict = &question.conflict;
+        let cannot_resume = why_resume_cannot(&conflict.source, &conflict.target, conflict.text_mode);
         if cannot_resume.is_some() && question.choice == ConflictPolicy::Resume {
             question.choice = ConflictPolicy::Overwrite;
         }
@@ -391,21 +403,22 @@ mod tests {
             size,
             modified: None,
         };
-        // (new file's size, existing file's size, offered?)
+        // (new file's size, existing file's size, in text mode, offered?)
         let table = [
-            (Some(10), Some(5), true),
-            (Some(10), Some(0), true),
-            (None, Some(5), true),
-            (Some(10), Some(10), false),
-            (Some(10), Some(11), false),
-            (Some(10), None, false),
-            (None, None, false),
+            (Some(10), Some(5), false, true),
+            (Some(10), Some(0), false, true),
+            (None, Some(5), false, true),
+            (Some(10), Some(10), false, false),
+            (Some(10), Some(11), false, false),
+            (Some(10), None, false, false),
+            (None, None, false, false),
+            (Some(10), Some(5), true, false),
         ];
-        for (new, old, offered) in table {
+        for (new, old, text, offered) in table {
             assert_eq!(
-                why_resume_cannot(&facts(new), &facts(old)).is_none(),
+                why_resume_cannot(&facts(new), &facts(old), text).is_none(),
                 offered,
-                "new {new:?}, existing {old:?}"
+                "new {new:?}, existing {old:?}, text {text}"
             );
         }
     }

@@ -1281,6 +1281,7 @@ mod tests {
                     modified: None,
                 },
                 suggested_name: format!("{id} (1).bin"),
+                text_mode: false,
             }))
         };
         let asked = |queue: &QueueView| -> Vec<TransferId> {

@@ -268,6 +268,9 @@ pub struct Conflict {
     pub target: FileFacts,
     /// The name "Rename" would give the new file (`name (1).ext`), free when asked.
     pub suggested_name: String,
+    /// The file goes in text mode (ASCII): its sizes on the two sides don't line up, so
+    /// "Resume" has no offset to continue from.
+    pub text_mode: bool,
 }
 
 /// The person's answer to a `Conflict`.

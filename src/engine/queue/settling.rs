@@ -126,6 +126,7 @@ mod tests {
                             source: Default::default(),
                             target: Default::default(),
                             suggested_name: String::new(),
+                            text_mode: false,
                         };
                         state.finished(started[n].id, Finish::Ask(Box::new(conflict)), 0)
                     }

@@ -59,6 +59,7 @@ fn conflict(id: TransferId) -> Finish {
         source: Default::default(),
         target: Default::default(),
         suggested_name: "a (1)".into(),
+        text_mode: false,
     }))
 }
 

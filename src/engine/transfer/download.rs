@@ -101,13 +101,21 @@ pub(crate) async fn download(
                 Err(why) => Finish::Failed(why),
             });
         }
-        Plan::Elsewhere => match elsewhere(context, &target, &source) {
+        Plan::Elsewhere => match elsewhere(context, &target, &source, ascii) {
             Ok(other) => (other, 0),
             Err(finish) => return Ok(finish),
         },
         Plan::Skip(why) => return Ok(Finish::Skipped(why)),
         Plan::Refuse(why) => return Ok(Finish::Failed(why)),
-        Plan::Ask => return Ok(ask(context, &target, &situation.source, situation.target)),
+        Plan::Ask => {
+            return Ok(ask(
+                context,
+                &target,
+                &situation.source,
+                situation.target,
+                ascii,
+            ));
+        }
     };
     let resume = Resume {
         offset,
@@ -188,7 +196,13 @@ fn situation(
 }
 
 /// The question, with the name "Rename" would give.
-fn ask(context: &TransferContext<'_>, target: &Path, source: &FileFacts, found: Target) -> Finish {
+fn ask(
+    context: &TransferContext<'_>,
+    target: &Path,
+    source: &FileFacts,
+    found: Target,
+    text_mode: bool,
+) -> Finish {
     let target_facts = match found {
         Target::Foreign(facts) | Target::Ours(facts) => facts,
         Target::Missing => FileFacts::default(),
@@ -204,6 +218,7 @@ fn ask(context: &TransferContext<'_>, target: &Path, source: &FileFacts, found: 
         source: source.clone(),
         target: target_facts,
         suggested_name: suggested,
+        text_mode,
     }))
 }
 
@@ -213,6 +228,7 @@ fn elsewhere(
     context: &TransferContext<'_>,
     target: &Path,
     source: &FileFacts,
+    ascii: bool,
 ) -> Result<PathBuf, Finish> {
     let chosen = match &context.start.rename_to {
         Some(typed) => match safe_local_name(typed.trim()) {
@@ -231,7 +247,7 @@ fn elsewhere(
     context.report.retarget(request);
     if let Ok(metadata) = std::fs::metadata(&chosen) {
         let found = Target::Foreign(local_facts(&metadata));
-        return Err(ask(context, &chosen, source, found));
+        return Err(ask(context, &chosen, source, found, ascii));
     }
     Ok(chosen)
 }

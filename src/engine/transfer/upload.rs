@@ -68,7 +68,7 @@ pub(crate) async fn upload(
             persons_file = true;
             (remote, at)
         }
-        Plan::Elsewhere => match elsewhere(session, context, &remote, &source).await? {
+        Plan::Elsewhere => match elsewhere(session, context, &remote, &source, ascii).await? {
             Ok(other) => (other, 0),
             Err(finish) => return Ok(finish),
         },
@@ -83,6 +83,7 @@ pub(crate) async fn upload(
                 &remote,
                 &situation.source,
                 situation.target,
+                ascii,
             )
             .await;
         }
@@ -232,6 +233,7 @@ async fn ask(
     remote: &RemotePath,
     source: &FileFacts,
     found: Target,
+    text_mode: bool,
 ) -> FtpResult<Finish> {
     // Some servers answer SIZE for a folder (libunftp: 213 4096): the question would offer to
     // overwrite it as a file of 4,096 bytes. Asked of the person only, so the CWD costs a
@@ -258,6 +260,7 @@ async fn ask(
         source: source.clone(),
         target,
         suggested_name: suggested,
+        text_mode,
     })))
 }
 
@@ -268,6 +271,7 @@ async fn elsewhere(
     context: &TransferContext<'_>,
     remote: &RemotePath,
     source: &FileFacts,
+    ascii: bool,
 ) -> FtpResult<Result<RemotePath, Finish>> {
     let parent = remote.parent().unwrap_or_else(RemotePath::root);
     let chosen = match &context.start.rename_to {
@@ -293,7 +297,15 @@ async fn elsewhere(
     if context.start.rename_to.is_some()
         && let Some(facts) = session.remote_file(chosen.as_bytes(), true).await?
     {
-        let finish = ask(session, context, &chosen, source, Target::Foreign(facts)).await?;
+        let finish = ask(
+            session,
+            context,
+            &chosen,
+            source,
+            Target::Foreign(facts),
+            ascii,
+        )
+        .await?;
         return Ok(Err(finish));
     }
     Ok(Ok(chosen))
