@@ -1509,3 +1509,29 @@ fn transfers_follow_the_encryption_chosen_when_connecting_again() {
         std::fs::read(server.path().join("welcome.txt")).unwrap()
     );
 }
+
+/// An upload the server then has no size for under its name (pure-ftpd stores `trail.txt `
+/// as `trail.txt_`; an upload-only folder refuses SIZE): done, as the server took the bytes,
+/// but the item says it was not checked rather than passing for a verified one.
+#[test]
+fn an_upload_the_server_gives_no_size_for_says_it_was_not_checked() {
+    let server = FaultyServer::start();
+    server.add_folder("/in");
+    server.set_faults(Faults {
+        odd_replies: vec![("SIZE", "550 Can't check for file existence\r\n")],
+        ..Faults::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let local = dir.path().join("report.bin");
+    std::fs::write(&local, b"six b!").unwrap();
+    let mut queue = faulty_queue(&server);
+    queue.run(vec![upload(&local, "/in/report.bin")]);
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Done, "{}", queue.log_text());
+    let message = item.message.as_deref().unwrap_or_default();
+    assert!(message.contains("not checked"), "{message}");
+    assert_eq!(
+        server.file("/in/report.bin").as_deref(),
+        Some(&b"six b!"[..])
+    );
+}

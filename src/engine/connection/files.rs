@@ -22,6 +22,11 @@ const MAX_DELETE_DEPTH: usize = 64;
 impl Session {
     /// The size of a remote file, or `None` when the server can't say (no SIZE, or no such file:
     /// the reply tells which, in the log).
+    /// Whether the server listed `feature` (FEAT).
+    pub fn offers(&self, feature: &str) -> bool {
+        self.features.has(feature)
+    }
+
     pub async fn size(&mut self, path: &[u8]) -> FtpResult<Option<u64>> {
         // SIZE counts in the current TYPE, and some servers refuse it in ASCII.
         self.ensure_binary().await?;
