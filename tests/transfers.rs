@@ -1535,3 +1535,18 @@ fn an_upload_the_server_gives_no_size_for_says_it_was_not_checked() {
         Some(&b"six b!"[..])
     );
 }
+
+/// A folder downloaded where a file of its name is: the folder item fails saying so (a walk
+/// read "File exists (os error 17)"), and the file stays as it was.
+#[test]
+fn a_file_in_the_way_of_a_folder_download_is_named() {
+    let (_server, mut queue, dir) = embedded();
+    let in_the_way = dir.path().join("Documents");
+    std::fs::write(&in_the_way, b"mine").unwrap();
+    queue.run(vec![folder(download("/Documents", &in_the_way))]);
+    let item = queue.only();
+    assert_eq!(item.state, ItemState::Failed, "{item:#?}");
+    let message = item.message.as_deref().unwrap_or_default();
+    assert!(message.contains("a file named"), "{message}");
+    assert_eq!(std::fs::read(&in_the_way).unwrap(), b"mine");
+}

@@ -46,6 +46,13 @@ pub(crate) async fn remote_level(
         return Ok(Err(format!("nested more than {MAX_DEPTH} folders deep")));
     }
     if let Err(e) = std::fs::create_dir_all(&request.local) {
+        // Said as the opposite case is ("a folder named … is in the way"), not as errno 17.
+        if request.local.is_file() {
+            return Ok(Err(format!(
+                "a file named {} is in the way of the folder",
+                request.local.display()
+            )));
+        }
         return Ok(Err(format!(
             "could not create {}: {e}",
             request.local.display()
