@@ -347,7 +347,10 @@ async fn fetch(
             Ok(writer) => writer,
             Err(e) => return Ok(io_failure("could not write", &part, &e)),
         };
-        let started = session.start_transfer("RETR", remote).await;
+        let started = match session.start_transfer("RETR", remote).await {
+            Ok(DataStart::Done(reply)) if !reply.is_completion() => Err(FtpError::reply(reply)),
+            started => started,
+        };
         // Refused before a byte (or cut before the data came): the empty `.ferrypart` opened
         // for it would stay behind (a walk found one beside every refused file). One with
         // bytes of an earlier attempt is kept.
@@ -363,7 +366,8 @@ async fn fetch(
         };
         let mut stream = match started {
             DataStart::Open(stream) => stream,
-            DataStart::Done(reply) if reply.is_completion() => {
+            // A refusal became an error above; a completion without data is all that is left.
+            DataStart::Done(_) => {
                 // Some servers answer a zero-byte file without opening a data connection.
                 if let Err(e) = writer.finish(stamp).await {
                     return Ok(io_failure("could not write", &part, &e));
@@ -374,13 +378,6 @@ async fn fetch(
                 };
                 let checked = ascii.then_some(&received);
                 return finish_download(session, context, &part, target, source, checked).await;
-            }
-            DataStart::Done(reply) => {
-                let _ = writer.finish(None).await;
-                if offset == 0 {
-                    let _ = std::fs::remove_file(&part);
-                }
-                return Err(FtpError::reply(reply));
             }
         };
         let idle = session.reply_timeout();

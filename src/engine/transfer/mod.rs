@@ -26,7 +26,7 @@ use super::EventSink;
 use super::api::event::LogKind;
 use super::api::queue::{Direction, SegmentProgress, TransferRequest, TransferType};
 use super::limiter::RateLimiter;
-use super::queue::state::{Start, Stop, Written};
+use super::queue::state::{Finish, Start, Stop, Written};
 use crate::protocol::listing::NameEncoding;
 
 /// What the person asked of a running item.
@@ -182,14 +182,10 @@ const TEXT_CHANGED_LOG: &str =
     "text mode changed its bytes (line ends or bytes of its own, not a text file's)";
 
 /// Whether `finish` is a text transfer's failure of that kind, to be done again in binary.
-fn text_changed(
-    finish: &crate::engine::queue::state::Finish,
-    ascii: bool,
-    context: &TransferContext<'_>,
-) -> bool {
+fn text_changed(finish: &Finish, ascii: bool, context: &TransferContext<'_>) -> bool {
     ascii
         && context.type_by_extension()
-        && matches!(finish, crate::engine::queue::state::Finish::Failed(why) if why.starts_with(TEXT_CHANGED))
+        && matches!(finish, Finish::Failed(why) if why.starts_with(TEXT_CHANGED))
 }
 
 /// Sends progress at most ten times a second, with a smoothed rate.
